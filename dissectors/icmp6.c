@@ -1,0 +1,15 @@
+/* icmp6.c - STUB: to be written. */
+#include "tapir/dissector.h"
+
+static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+{
+	(void)p;
+	(void)c;
+	return TP_STOP;
+}
+
+const tp_dissector tp_diss_icmpv6 = {
+	.name = "icmpv6",
+	.longname = "Internet Control Message Protocol v6",
+	.dissect = stub_dissect,
+};

@@ -1,0 +1,15 @@
+/* ipv6.c - STUB: to be written. */
+#include "tapir/dissector.h"
+
+static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+{
+	(void)p;
+	(void)c;
+	return TP_STOP;
+}
+
+const tp_dissector tp_diss_ipv6 = {
+	.name = "ipv6",
+	.longname = "Internet Protocol Version 6",
+	.dissect = stub_dissect,
+};

@@ -1,0 +1,17 @@
+# The dissectors: the only place a new dissector file is added to the
+# build (and src/registry.c the only place it is listed).
+src_libtapir_a_SOURCES += \
+	include/tapir/proto.h \
+	dissectors/names.c \
+	dissectors/eth.c \
+	dissectors/vlan.c \
+	dissectors/sll.c \
+	dissectors/null.c \
+	dissectors/raw.c \
+	dissectors/arp.c \
+	dissectors/ipv4.c \
+	dissectors/ipv6.c \
+	dissectors/icmp.c \
+	dissectors/icmp6.c \
+	dissectors/udp.c \
+	dissectors/tcp.c

@@ -1,0 +1,91 @@
+/* capture.h - where packets come from: capture files and live interfaces.
+ *
+ * Files are read by tapir's own reader (src/capfile.c), not libpcap's:
+ *  - pcapng files whose interfaces have different link types or snap
+ *    lengths are read correctly (libpcap refuses them): every packet carries
+ *    its own interface's link type;
+ *  - gzip-compressed files of either format are read through zlib, which
+ *    recognises them by their magic bytes whatever the name;
+ *  - damage is reported with the packet number and the byte offset where
+ *    the file stops making sense, after every good packet before it.
+ * Live interfaces go through libpcap (src/capture.c).  Either way a BPF
+ * capture filter is compiled by libpcap's pcap_compile.
+ */
+#ifndef TAPIR_CAPTURE_H
+#define TAPIR_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tp_pkthdr {
+	int64_t sec;
+	uint32_t nsec;
+	uint32_t caplen;
+	uint32_t len;
+	int linktype;      /* LINKTYPE_* of this packet's interface */
+	uint32_t ifindex;  /* pcapng interface id, else 0 */
+} tp_pkthdr;
+
+typedef enum tp_rd {
+	TP_RD_EOF = 0,
+	TP_RD_PACKET = 1,
+	TP_RD_DAMAGED = -1, /* see tp_source_error() */
+	TP_RD_ERROR = -2,   /* I/O or capture error */
+	TP_RD_AGAIN = -3,   /* live: timeout, no packet yet */
+} tp_rd;
+
+typedef enum tp_filefmt {
+	TP_FMT_PCAP,
+	TP_FMT_PCAP_NSEC,
+	TP_FMT_PCAP_KUZNETZOV,
+	TP_FMT_PCAPNG,
+	TP_FMT_LIVE,
+} tp_filefmt;
+
+typedef struct tp_source tp_source;
+
+/* Open a capture file ("-" is standard input).  NULL on failure, with the
+ * reason in err (cannot open, not a capture file). */
+tp_source *tp_source_open_file(const char *path, char *err, size_t errlen);
+
+/* Open a live interface through libpcap. */
+typedef struct tp_live_opts {
+	int snaplen;
+	bool promisc;
+	int buffer_kib;
+	bool immediate;
+	int timeout_ms;
+} tp_live_opts;
+tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
+			       char *err, size_t errlen);
+
+/* Next packet.  `data` stays valid until the next call. */
+tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
+
+/* Install a BPF capture filter (libpcap syntax).  -1 with libpcap's
+ * message when it does not compile. */
+int tp_source_set_filter(tp_source *s, const char *expr, char *err,
+			 size_t errlen);
+
+const char *tp_source_error(const tp_source *s); /* damage or I/O error */
+uint64_t tp_source_offset(const tp_source *s);    /* byte offset of damage */
+int tp_source_linktype(const tp_source *s);       /* first interface's */
+tp_filefmt tp_source_format(const tp_source *s);
+bool tp_source_gzip(const tp_source *s);
+void tp_source_breakloop(tp_source *s); /* async-signal-safe */
+void tp_source_close(tp_source *s);
+
+/* LINKTYPE_* values tapir knows by name. */
+enum {
+	TP_LT_NULL = 0,
+	TP_LT_ETHERNET = 1,
+	TP_LT_RAW = 101,
+	TP_LT_LOOP = 108,
+	TP_LT_LINUX_SLL = 113,
+	TP_LT_IPV4 = 228,
+	TP_LT_IPV6 = 229,
+	TP_LT_LINUX_SLL2 = 276,
+};
+
+#endif

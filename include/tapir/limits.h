@@ -1,0 +1,24 @@
+/* limits.h - every hard limit in one place, each with a name.
+ *
+ * Hostile input must never make tapir grow without bound or loop for
+ * ever: each of these caps a structure an attacker controls.  Where a user
+ * could need more, a CLI option overrides the default (see options.h).
+ */
+#ifndef TAPIR_LIMITS_H
+#define TAPIR_LIMITS_H
+
+#define TP_MAX_LAYERS 24        /* dissection depth of one packet */
+#define TP_MAX_FIELDS 4096      /* fields in one packet record */
+#define TP_MAX_EVENTS 32        /* events in one packet record */
+#define TP_ARENA_SIZE (64 * 1024) /* derived bytes per packet */
+#define TP_MAX_VLAN 8           /* stacked 802.1Q/802.1ad tags */
+#define TP_MAX_IPV6_EXT 16      /* IPv6 extension headers walked */
+#define TP_MAX_EMBED 2          /* ICMP errors quoting ICMP errors */
+
+/* Largest packet record a capture file may hold.  libpcap allows 256 KiB
+ * for most link types (MAXIMUM_SNAPLEN); anything above that is damage. */
+#define TP_MAX_SNAPLEN (256 * 1024)
+/* Largest pcapng block tapir reads into memory; larger ones are damage. */
+#define TP_MAX_BLOCK (16 * 1024 * 1024)
+
+#endif

@@ -1,0 +1,46 @@
+/* options.h - the command line, parsed once into immutable configuration.
+ * No per-packet state lives here. */
+#ifndef TAPIR_OPTIONS_H
+#define TAPIR_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tapir/output.h"
+
+#define TP_MAX_E 256 /* -e fields */
+#define TP_MAX_D 64  /* -d decode-as rules */
+
+typedef enum tp_mode {
+	TP_MODE_TEXT,
+	TP_MODE_FIELDS,
+} tp_mode;
+
+typedef struct tp_options {
+	const char *read_file;   /* -r */
+	const char *iface;       /* -i */
+	long long count;         /* -c, 0 = no limit */
+	int snaplen;             /* -s */
+	bool no_promisc;         /* -p */
+	int buffer_kib;          /* -B */
+	bool immediate;          /* --immediate-mode */
+	bool resolve;            /* -N (names): never by default */
+	bool list_ifaces;        /* -D */
+	const char *G;           /* -G fields|protocols */
+	tp_mode mode;            /* -T */
+	const char *efields[TP_MAX_E];
+	size_t nefields;
+	const char *decode_as[TP_MAX_D];
+	size_t ndecode_as;
+	const char *filter_file; /* -F */
+	char *filter;            /* BPF expression (trailing args) */
+	tp_outopts out;
+} tp_options;
+
+/* Parses argv.  Returns 0 to run, 1 when the program should exit 0
+ * (--help, --version printed), 2 for a usage error (message printed). */
+int tp_options_parse(tp_options *o, int argc, char **argv);
+void tp_options_free(tp_options *o);
+void tp_usage(FILE *fp);
+
+#endif

@@ -1,0 +1,104 @@
+/* output.h - text building and the output back ends.
+ *
+ * tp_sbuf is a bounded string builder with hand-written formatters for the
+ * things packets are made of (decimal, hex, addresses), so the print path
+ * does not go through printf.  It never grows: past its capacity text is
+ * dropped and `trunc` is set.
+ */
+#ifndef TAPIR_OUTPUT_H
+#define TAPIR_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tapir/record.h"
+
+typedef struct tp_sbuf {
+	char *buf;
+	size_t len, cap;
+	bool trunc;
+} tp_sbuf;
+
+void tp_sb_init(tp_sbuf *s, char *buf, size_t cap);
+void tp_sb_putc(tp_sbuf *s, char ch);
+void tp_sb_put(tp_sbuf *s, const char *str, size_t n);
+void tp_sb_puts(tp_sbuf *s, const char *str);
+void tp_sb_dec(tp_sbuf *s, uint64_t v);
+void tp_sb_sdec(tp_sbuf *s, int64_t v);
+void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width); /* no 0x; 0-padded */
+void tp_sb_hexbytes(tp_sbuf *s, const uint8_t *p, size_t n, char sep);
+void tp_sb_mac(tp_sbuf *s, const uint8_t *p);
+void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p);
+void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p);
+void tp_sb_printf(tp_sbuf *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Printable text: bytes outside 0x20..0x7e shown as escapes. */
+void tp_sb_escaped(tp_sbuf *s, const uint8_t *p, size_t n);
+const char *tp_sb_cstr(tp_sbuf *s); /* NUL-terminates */
+
+/* Format a field's value as text (used by -v, -T fields, the TUI). */
+void tp_format_value(tp_sbuf *s, const tp_field *f);
+
+/* What the text back end was asked for. */
+typedef enum tp_tsfmt {
+	TP_TS_DEFAULT = 0, /* HH:MM:SS.frac, local time */
+	TP_TS_NONE,        /* -t */
+	TP_TS_EPOCH,       /* -tt */
+	TP_TS_DELTA,       /* -ttt: since the previous packet */
+	TP_TS_DATE,        /* -tttt */
+	TP_TS_SINCE_FIRST, /* -ttttt */
+} tp_tsfmt;
+
+typedef struct tp_outopts {
+	tp_tsfmt ts;
+	bool nano;      /* --time-stamp-precision=nano */
+	bool eflag;     /* -e: link-level header */
+	bool qflag;     /* -q: quieter */
+	int vflag;      /* -v: detail tree */
+	int xflag;      /* -x (1) / -xx (2) hex */
+	int Xflag;      /* -X / -XX hex and ASCII */
+	int Aflag;      /* -A ASCII */
+	bool lflag;     /* -l: line-buffered */
+	bool numbers;   /* -#: packet number before each line */
+	bool Sflag;     /* -S: absolute TCP sequence numbers */
+	struct tp_seqtab *seqtab; /* relative TCP sequence numbers (mutable) */
+} tp_outopts;
+
+/* tcpdump's relative sequence numbers: the first packet with ACK set of a
+ * connection (or any SYN) is printed absolute and remembered; later ones
+ * are printed relative to it.  `addrlen` is 4 or 16.  Returns true when
+ * *seq and *ack were made relative.  The table is bounded: when full it is
+ * emptied and starts again. */
+struct tp_seqtab *tp_seqtab_new(void);
+void tp_seqtab_free(struct tp_seqtab *t);
+bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
+		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
+		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack);
+
+/* An output back end (text, fields, json, tui). */
+typedef struct tp_output {
+	void (*packet)(struct tp_output *o, const tp_pkt *p);
+	void (*finish)(struct tp_output *o);
+	void *state;
+} tp_output;
+
+tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o);
+void tp_out_text_free(tp_output *o);
+
+/* Selected fields: -T fields -e ...  Returns NULL and sets err when a
+ * field name is unknown. */
+tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
+			     char *err, size_t errlen);
+void tp_out_fields_free(tp_output *o);
+
+/* One-line summary of a packet (also used by the TUI list). */
+void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
+
+/* Helpers summarizers share. */
+int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
+const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
+void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);
+
+#endif

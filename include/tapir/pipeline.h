@@ -1,0 +1,17 @@
+/* pipeline.h - one packet through the frame gate and the dispatch loop. */
+#ifndef TAPIR_PIPELINE_H
+#define TAPIR_PIPELINE_H
+
+#include "tapir/capture.h"
+#include "tapir/record.h"
+
+/* Dissect one packet into `p` (reset first).  `number` is 1-based. */
+void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
+		const uint8_t *data);
+
+/* Dissect `len` bytes starting with the dissector for a link type; for
+ * unit tests and fuzz harnesses. */
+void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,
+		    size_t caplen, size_t len);
+
+#endif

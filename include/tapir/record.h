@@ -1,0 +1,147 @@
+/* record.h - the per-packet record: layers, typed fields and events.
+ *
+ * One tp_pkt lives for the whole run and is reset for every packet, so the
+ * hot path never calls malloc: fields, layers and events go into arrays
+ * sized once, and derived bytes (a decompressed name, a joined string) into
+ * a fixed arena.  When an array is full the packet gets one "record full"
+ * event and further fields are dropped, never grown.
+ *
+ * Dissectors only append; outputs only read.  A field holds its value as
+ * an integer or as a view of bytes (into the packet or the arena), plus
+ * the byte range it came from.  No text is formatted here.
+ */
+#ifndef TAPIR_RECORD_H
+#define TAPIR_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tapir/cursor.h"
+#include "tapir/field.h"
+#include "tapir/limits.h"
+
+struct tp_dissector;
+
+typedef struct tp_field {
+	const tp_field_def *def;
+	uint32_t off;   /* first byte in the packet */
+	uint32_t len;   /* bytes it covers (0 for generated fields) */
+	uint8_t layer;  /* index in tp_pkt.layers */
+	uint8_t level;  /* depth in the layer's tree, 0 = top */
+	uint16_t vlen;  /* length of v.p for bytes/strings/addresses */
+	union {
+		uint64_t u;
+		int64_t i;
+		double d;
+		const uint8_t *p;
+	} v;
+} tp_field;
+
+typedef struct tp_event {
+	const tp_event_def *def;
+	uint8_t layer;
+	uint32_t off;
+} tp_event;
+
+/* Addresses a network layer exposes to the layers above it
+ * (pseudo-header checksums, flow keys, the one-line summary). */
+typedef struct tp_netaddr {
+	uint8_t family; /* 0, 4 or 6 */
+	const uint8_t *src, *dst;
+} tp_netaddr;
+
+typedef struct tp_layer {
+	const struct tp_dissector *d;
+	uint32_t off, len;      /* header bytes of this layer */
+	uint32_t payload_len;   /* reported bytes after the header */
+	uint16_t first_field;   /* fields [first_field, first_field+nfields) */
+	uint16_t nfields;
+	tp_netaddr addr;        /* set by network layers */
+	uint8_t embedded;       /* inside an ICMP error's quoted packet */
+} tp_layer;
+
+typedef struct tp_pkt {
+	/* frame */
+	uint64_t number;     /* 1-based */
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+	uint32_t caplen, len;
+	int linktype;
+	const uint8_t *data;
+
+	tp_layer layers[TP_MAX_LAYERS];
+	unsigned nlayers;
+
+	tp_field *fields;
+	unsigned nfields;
+
+	tp_event events[TP_MAX_EVENTS];
+	unsigned nevents;
+
+	uint8_t *arena;
+	size_t arena_used;
+
+	/* dissection scratch, shared between layers of this packet */
+	unsigned level;      /* tree depth for the next field */
+	bool in_error;       /* dissecting an ICMP error's quoted packet */
+	bool full;           /* a cap was hit; recorded once */
+	unsigned nvlan;
+} tp_pkt;
+
+/* Lifetime: one per run (or per thread). */
+tp_pkt *tp_pkt_new(void);
+void tp_pkt_free(tp_pkt *p);
+void tp_pkt_reset(tp_pkt *p);
+
+/* Current (innermost) layer. */
+static inline tp_layer *tp_cur_layer(tp_pkt *p)
+{
+	return p->nlayers ? &p->layers[p->nlayers - 1] : NULL;
+}
+
+/* Appending.  Each returns the field (or NULL when the record is full). */
+tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f, size_t off, size_t len,
+		      uint64_t v);
+tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
+		       size_t len, const uint8_t *bytes, size_t blen);
+void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off);
+
+/* Read-and-add in one step through the cursor (Wireshark's ptvcursor):
+ * the field is added only when the read succeeded. */
+uint8_t tp_get_u8(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
+uint16_t tp_get_be16(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
+uint32_t tp_get_be24(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
+uint32_t tp_get_be32(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
+const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
+			    size_t n);
+
+/* Tree nesting for the fields that follow (tcp.flags -> tcp.flags.syn). */
+static inline void tp_push(tp_pkt *p) { p->level++; }
+static inline void tp_pop(tp_pkt *p)
+{
+	if (p->level)
+		p->level--;
+}
+
+/* Copy bytes into the per-packet arena; NULL when it is full. */
+uint8_t *tp_arena_alloc(tp_pkt *p, size_t n);
+
+/* Reading (outputs). */
+const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
+			      const tp_field_def *f);
+const tp_field *tp_layer_find_abbrev(const tp_pkt *p, unsigned layer,
+				     const char *abbrev);
+bool tp_layer_uint(const tp_pkt *p, unsigned layer, const char *abbrev,
+		   uint64_t *out);
+int tp_find_layer(const tp_pkt *p, const char *name, unsigned from);
+bool tp_pkt_has_event(const tp_pkt *p, tp_ev_kind kind);
+
+/* Generic events every layer can raise. */
+extern const tp_event_def tp_ev_truncated;
+extern const tp_event_def tp_ev_malformed;
+extern const tp_event_def tp_ev_record_full;
+extern const tp_event_def tp_ev_too_many_layers;
+extern const tp_event_def tp_ev_caplen_gt_len;
+
+#endif

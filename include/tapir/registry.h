@@ -1,0 +1,31 @@
+/* registry.h - key tables: link type, ethertype, IP protocol, ports.
+ *
+ * src/registry.c holds the only list of dissectors.  Lookups are by
+ * (table, key); `-d tcp.port==8080,http` adds an override that wins over
+ * the built-in keys.
+ */
+#ifndef TAPIR_REGISTRY_H
+#define TAPIR_REGISTRY_H
+
+#include "tapir/dissector.h"
+
+/* Build the key tables.  Idempotent. */
+void tp_registry_init(void);
+
+/* The dissector for a key, or NULL.  For port tables both key and key2
+ * are tried, the lower port first (as Wireshark does). */
+const tp_dissector *tp_registry_lookup(tp_next n);
+
+/* All dissectors, for -G and the field index. */
+size_t tp_registry_count(void);
+const tp_dissector *tp_registry_get(size_t i);
+const tp_dissector *tp_registry_by_name(const char *name);
+
+/* Field lookup by abbreviation (for -T fields -e and -Y). */
+const tp_field_def *tp_registry_field(const char *abbrev);
+
+/* Decode-as: "tcp.port==8080,http".  Returns 0, or -1 with a message. */
+int tp_registry_decode_as(const char *spec, char *err, size_t errlen);
+void tp_registry_clear_overrides(void);
+
+#endif

@@ -1,0 +1,197 @@
+/* capture.c - the capture source: files (capfile.c) or live interfaces
+ * (libpcap), and the BPF capture filter for both.
+ *
+ * The filter is libpcap's: compiled with pcap_compile against a dead
+ * handle of each link type a file shows (pcapng files may mix them), and
+ * run with pcap_offline_filter.  Live handles filter in the kernel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_int.h"
+
+/* LINKTYPE_ (files) and DLT_ (libpcap) differ for a few values. */
+static int linktype_to_dlt(int lt)
+{
+	switch (lt) {
+	case TP_LT_RAW:
+		return DLT_RAW;
+	default:
+		return lt;
+	}
+}
+
+static int dlt_to_linktype(int dlt)
+{
+	if (dlt == DLT_RAW)
+		return TP_LT_RAW;
+	return dlt;
+}
+
+tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
+			       char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, ebuf);
+	if (!p) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : 262144);
+	pcap_set_promisc(p, o->promisc);
+	pcap_set_timeout(p, o->timeout_ms > 0 ? o->timeout_ms : 100);
+	if (o->immediate)
+		pcap_set_immediate_mode(p, 1);
+	if (o->buffer_kib > 0)
+		pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", iface,
+			 rc == PCAP_ERROR ? pcap_geterr(p)
+					  : pcap_statustostr(rc));
+		pcap_close(p);
+		return NULL;
+	}
+	tp_source *s = calloc(1, sizeof *s);
+	if (!s) {
+		pcap_close(p);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->name = iface;
+	s->fmt = TP_FMT_LIVE;
+	s->pcap = p;
+	s->linktype = dlt_to_linktype(pcap_datalink(p));
+	s->snaplen = (uint32_t)pcap_snapshot(p);
+	return s;
+}
+
+static const struct bpf_program *filter_for(tp_source *s, int linktype,
+					    char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->nfilters; i++)
+		if (s->filters[i].linktype == linktype)
+			return &s->filters[i].prog;
+	pcap_t *dead = pcap_open_dead(linktype_to_dlt(linktype), 262144);
+	if (!dead) {
+		snprintf(err, errlen, "cannot compile a filter for link type %d",
+			 linktype);
+		return NULL;
+	}
+	struct tp_filter *nf =
+		realloc(s->filters, (s->nfilters + 1) * sizeof *nf);
+	if (!nf) {
+		pcap_close(dead);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->filters = nf;
+	struct tp_filter *f = &s->filters[s->nfilters];
+	if (pcap_compile(dead, &f->prog, s->filter, 1,
+			 PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(dead));
+		pcap_close(dead);
+		return NULL;
+	}
+	pcap_close(dead);
+	f->linktype = linktype;
+	s->nfilters++;
+	return &f->prog;
+}
+
+int tp_source_set_filter(tp_source *s, const char *expr, char *err,
+			 size_t errlen)
+{
+	if (s->pcap) {
+		struct bpf_program prog;
+		if (pcap_compile(s->pcap, &prog, expr, 1,
+				 PCAP_NETMASK_UNKNOWN) < 0 ||
+		    pcap_setfilter(s->pcap, &prog) < 0) {
+			snprintf(err, errlen, "%s", pcap_geterr(s->pcap));
+			return -1;
+		}
+		pcap_freecode(&prog);
+		return 0;
+	}
+	free(s->filter);
+	s->filter = strdup(expr);
+	if (!s->filter) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Compile now for the first link type, so a bad expression is a
+	 * usage error before any packet is read. */
+	int lt = s->linktype >= 0 ? s->linktype : TP_LT_ETHERNET;
+	return filter_for(s, lt, err, errlen) ? 0 : -1;
+}
+
+static tp_rd live_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
+{
+	struct pcap_pkthdr *ph;
+	const u_char *d;
+	if (s->stop)
+		return TP_RD_EOF;
+	int rc = pcap_next_ex(s->pcap, &ph, &d);
+	if (rc == 0)
+		return TP_RD_AGAIN;
+	if (rc == PCAP_ERROR_BREAK)
+		return TP_RD_EOF;
+	if (rc < 0) {
+		snprintf(s->err, sizeof s->err, "%s", pcap_geterr(s->pcap));
+		return TP_RD_ERROR;
+	}
+	h->sec = ph->ts.tv_sec;
+	h->nsec = (uint32_t)ph->ts.tv_usec * 1000u;
+	h->caplen = ph->caplen;
+	h->len = ph->len;
+	h->linktype = s->linktype;
+	h->ifindex = 0;
+	*data = d;
+	return TP_RD_PACKET;
+}
+
+tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
+{
+	for (;;) {
+		tp_rd rc = s->pcap ? live_next(s, h, data)
+				   : tp_capfile_next(s, h, data);
+		if (rc != TP_RD_PACKET || !s->filter || s->pcap)
+			return rc;
+		char err[256];
+		const struct bpf_program *prog =
+			filter_for(s, h->linktype, err, sizeof err);
+		if (!prog)
+			continue; /* this link type cannot match the filter */
+		struct pcap_pkthdr ph = {.caplen = h->caplen, .len = h->len};
+		if (pcap_offline_filter(prog, &ph, *data))
+			return rc;
+	}
+}
+
+const char *tp_source_error(const tp_source *s) { return s->err; }
+uint64_t tp_source_offset(const tp_source *s) { return s->err_off; }
+int tp_source_linktype(const tp_source *s) { return s->linktype; }
+tp_filefmt tp_source_format(const tp_source *s) { return s->fmt; }
+bool tp_source_gzip(const tp_source *s) { return s->gzip; }
+
+void tp_source_breakloop(tp_source *s)
+{
+	s->stop = 1;
+	if (s->pcap)
+		pcap_breakloop(s->pcap);
+}
+
+void tp_source_close(tp_source *s)
+{
+	if (!s)
+		return;
+	if (s->pcap)
+		pcap_close(s->pcap);
+	tp_capfile_close(s);
+	for (size_t i = 0; i < s->nfilters; i++)
+		pcap_freecode(&s->filters[i].prog);
+	free(s->filters);
+	free(s->filter);
+	free(s);
+}

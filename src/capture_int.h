@@ -1,0 +1,56 @@
+/* capture_int.h - the capture source's insides, shared by capture.c
+ * (libpcap, filters) and capfile.c (the file reader). */
+#ifndef TAPIR_CAPTURE_INT_H
+#define TAPIR_CAPTURE_INT_H
+
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <zlib.h>
+
+#include "tapir/capture.h"
+
+struct tp_iface {
+	int linktype;
+	uint32_t snaplen;
+	bool res_pow2;   /* if_tsresol: 2^-exp instead of 10^-exp */
+	uint8_t res_exp;
+	int64_t tsoffset;
+};
+
+struct tp_filter {
+	int linktype;
+	struct bpf_program prog;
+};
+
+struct tp_source {
+	const char *name;
+	tp_filefmt fmt;
+	/* file */
+	gzFile gz;
+	bool gzip;
+	bool big;         /* the file's byte order is big-endian */
+	bool dead;        /* damage seen: no more packets */
+	bool pending_shb; /* pcapng: the first SHB's magic is consumed */
+	uint8_t *buf;
+	size_t bufcap;
+	uint64_t off;     /* bytes of the (decompressed) file consumed */
+	int linktype;
+	uint32_t snaplen;
+	struct tp_iface *ifs;
+	size_t nifs, ifcap;
+	/* live */
+	pcap_t *pcap;
+	volatile sig_atomic_t stop;
+	/* capture filter, compiled once per link type seen */
+	char *filter;
+	struct tp_filter *filters;
+	size_t nfilters;
+	/* errors */
+	char err[512];
+	uint64_t err_off;
+};
+
+tp_rd tp_capfile_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
+void tp_capfile_close(tp_source *s);
+
+#endif

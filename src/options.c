@@ -1,0 +1,311 @@
+/* options.c - tcpdump's flags where tcpdump has one, tshark's where only
+ * tshark has one, long options for the rest.
+ *
+ * One clash: tcpdump's -e (print the link header) and tshark's -e FIELD.
+ * tapir reads -e as tshark does when -T fields is on the command line,
+ * and as tcpdump does otherwise, so command lines of both carry over.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tapir/options.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+void tp_usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: tapir [-AenNqStvxX#] [-c count] [-r file | -i interface]\n"
+		"             [-s snaplen] [-T text|fields [-e field]...] [-d rule]\n"
+		"             [-F file] [-G fields|protocols] [expression]\n"
+		"\n"
+		"  -r FILE       read packets from FILE (pcap, pcapng, gzip; - is stdin)\n"
+		"  -i IFACE      capture live on IFACE\n"
+		"  -D            list the interfaces that can be captured on\n"
+		"  -c N          stop after N packets\n"
+		"  -s SNAPLEN    bytes to capture per packet (live)\n"
+		"  -p            do not put the interface in promiscuous mode\n"
+		"  -B KIB        capture buffer size (live)\n"
+		"  -n            do not resolve addresses (the default; accepted)\n"
+		"  -N            resolve addresses (accepted; tapir never resolves)\n"
+		"  -e            print the link-level header on each line\n"
+		"  -q            quieter one-line output\n"
+		"  -S            absolute TCP sequence numbers\n"
+		"  -t -tt -ttt -tttt -ttttt   timestamp formats, as tcpdump\n"
+		"  --time-stamp-precision=micro|nano\n"
+		"  -v            print the detail tree: every layer and field\n"
+		"  -x -xx        hex dump (without / with the link header)\n"
+		"  -X -XX        hex and ASCII dump\n"
+		"  -A            ASCII dump\n"
+		"  -l            line-buffered output\n"
+		"  -#            print the packet number first\n"
+		"  -T fields -e FIELD ...   selected fields, as tshark\n"
+		"  -d TABLE==VALUE,PROTO    decode as (e.g. udp.port==5555,data)\n"
+		"  -F FILE       read the capture filter expression from FILE\n"
+		"  -G fields     list every field; -G protocols lists protocols\n"
+		"  -h, --help    this text;  --version  the version\n"
+		"\n"
+		"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 damaged input.\n");
+}
+
+static bool fields_mode(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-Tfields") == 0)
+			return true;
+		if (strcmp(argv[i], "-T") == 0 && i + 1 < argc &&
+		    strcmp(argv[i + 1], "fields") == 0)
+			return true;
+	}
+	return false;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tapir: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	tp_usage(stderr);
+	return 2;
+}
+
+static bool parse_num(const char *s, long long lo, long long hi,
+		      long long *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static char *read_filter_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *b = malloc(cap);
+	int ch;
+	while (b && (ch = fgetc(f)) != EOF) {
+		if (n + 1 >= cap) {
+			if (cap >= (1u << 20))
+				break;
+			char *nb = realloc(b, cap *= 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+		}
+		/* '#' comments to end of line, as tcpdump -F */
+		if (ch == '#') {
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			ch = ' ';
+		}
+		b[n++] = (char)(ch == '\n' ? ' ' : ch);
+	}
+	fclose(f);
+	if (b)
+		b[n] = '\0';
+	return b;
+}
+
+enum { OPT_VERSION = 256, OPT_TSPREC, OPT_IMMEDIATE };
+
+int tp_options_parse(tp_options *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof *o);
+	bool fm = fields_mode(argc, argv);
+	const char *optstr = fm ? "+AB:c:d:DE:F:G:hi:lnNpqr:s:StT:vxX#e:"
+				: "+AB:c:d:DeF:G:hi:lnNpqr:s:StT:vxX#";
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{"time-stamp-precision", required_argument, NULL, OPT_TSPREC},
+		{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
+		{"interface", required_argument, NULL, 'i'},
+		{"list-interfaces", no_argument, NULL, 'D'},
+		{NULL, 0, NULL, 0},
+	};
+	int tcount = 0, ch;
+	long long v;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			o->out.Aflag++;
+			break;
+		case 'B':
+			if (!parse_num(optarg, 1, 1 << 22, &v))
+				return usage_error("invalid buffer size %s",
+						   optarg);
+			o->buffer_kib = (int)v;
+			break;
+		case 'c':
+			if (!parse_num(optarg, 1, (long long)1 << 62, &v))
+				return usage_error("invalid packet count %s",
+						   optarg);
+			o->count = v;
+			break;
+		case 'd':
+			if (o->ndecode_as == TP_MAX_D)
+				return usage_error("too many -d rules%s", "");
+			o->decode_as[o->ndecode_as++] = optarg;
+			break;
+		case 'D':
+			o->list_ifaces = true;
+			break;
+		case 'e':
+			if (fm) {
+				if (o->nefields == TP_MAX_E)
+					return usage_error("too many -e "
+							   "fields%s",
+							   "");
+				o->efields[o->nefields++] = optarg;
+			} else {
+				o->out.eflag = true;
+			}
+			break;
+		case 'E':
+			return usage_error("-E %s: not supported yet", optarg);
+		case 'F':
+			o->filter_file = optarg;
+			break;
+		case 'G':
+			o->G = optarg;
+			break;
+		case 'h':
+			tp_usage(stdout);
+			return 1;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'l':
+			o->out.lflag = true;
+			break;
+		case 'n':
+			break;
+		case 'N':
+			o->resolve = true;
+			break;
+		case 'p':
+			o->no_promisc = true;
+			break;
+		case 'q':
+			o->out.qflag = true;
+			break;
+		case 'r':
+			o->read_file = optarg;
+			break;
+		case 's':
+			if (!parse_num(optarg, 0, 262144, &v))
+				return usage_error("invalid snaplen %s",
+						   optarg);
+			o->snaplen = (int)v;
+			break;
+		case 'S':
+			o->out.Sflag = true;
+			break;
+		case 't':
+			tcount++;
+			break;
+		case 'T':
+			if (strcmp(optarg, "fields") == 0)
+				o->mode = TP_MODE_FIELDS;
+			else if (strcmp(optarg, "text") == 0)
+				o->mode = TP_MODE_TEXT;
+			else
+				return usage_error(
+					"-T %s: supported: text, fields",
+					optarg);
+			break;
+		case 'v':
+			o->out.vflag++;
+			break;
+		case 'x':
+			o->out.xflag++;
+			break;
+		case 'X':
+			o->out.Xflag++;
+			break;
+		case '#':
+			o->out.numbers = true;
+			break;
+		case OPT_VERSION:
+			printf("tapir %s\n", PACKAGE_VERSION);
+			return 1;
+		case OPT_TSPREC:
+			if (strcmp(optarg, "nano") == 0 ||
+			    strcmp(optarg, "nanoseconds") == 0)
+				o->out.nano = true;
+			else if (strcmp(optarg, "micro") != 0 &&
+				 strcmp(optarg, "microseconds") != 0)
+				return usage_error(
+					"--time-stamp-precision %s: use micro "
+					"or nano",
+					optarg);
+			break;
+		case OPT_IMMEDIATE:
+			o->immediate = true;
+			break;
+		case '?':
+		default:
+			if (optopt && strchr(optstr, optopt))
+				return usage_error("option -%s needs an argument",
+						   (char[]){(char)optopt, 0});
+			if (optopt)
+				return usage_error("unknown option -%s",
+						   (char[]){(char)optopt, 0});
+			return usage_error("unknown option %s",
+					   argv[optind - 1]);
+		}
+	}
+	static const tp_tsfmt ts[] = {TP_TS_DEFAULT, TP_TS_NONE, TP_TS_EPOCH,
+				      TP_TS_DELTA, TP_TS_DATE,
+				      TP_TS_SINCE_FIRST};
+	if (tcount > 5)
+		tcount = 5;
+	o->out.ts = ts[tcount];
+	if (o->mode == TP_MODE_FIELDS && o->nefields == 0)
+		return usage_error("-T fields needs at least one -e FIELD%s",
+				   "");
+	if (o->mode != TP_MODE_FIELDS && o->nefields)
+		return usage_error("-e FIELD needs -T fields%s", "");
+	if (o->filter_file) {
+		o->filter = read_filter_file(o->filter_file);
+		if (!o->filter) {
+			fprintf(stderr, "tapir: cannot read filter file %s\n",
+				o->filter_file);
+			return 2;
+		}
+	} else if (optind < argc) {
+		size_t len = 1;
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		o->filter = calloc(1, len);
+		if (!o->filter)
+			return 2;
+		size_t at = 0;
+		for (int i = optind; i < argc; i++) {
+			size_t n = strlen(argv[i]);
+			if (i > optind)
+				o->filter[at++] = ' ';
+			memcpy(o->filter + at, argv[i], n);
+			at += n;
+		}
+	}
+	return 0;
+}
+
+void tp_options_free(tp_options *o) { free(o->filter); }

@@ -1,0 +1,506 @@
+/* out_text.c - tcpdump-style text: one line per packet, the -v detail
+ * tree, and -x / -X / -A hex and ASCII.
+ *
+ * The one-line summary asks each layer's summarize() in turn (see
+ * dissector.h); the tree and the hex dump are generic over the record.
+ * All output goes through one buffered FILE with a large buffer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tapir/dissector.h"
+#include "tapir/output.h"
+#include "tapir/registry.h"
+
+struct text_state {
+	FILE *fp;
+	tp_outopts o;
+	bool have_prev;
+	int64_t prev_sec, first_sec;
+	uint32_t prev_nsec, first_nsec;
+	char *line;
+	size_t linecap;
+	/* localtime() is slow: cache the broken-down minute */
+	int64_t cache_min;
+	struct tm cache_tm;
+};
+
+/* ---- relative TCP sequence numbers (tcpdump's tcp_seq_hash) -------- */
+
+#define SEQTAB_SIZE 4096 /* power of two; entries before the table resets */
+
+struct seq_ent {
+	uint8_t used, addrlen;
+	uint8_t a[16], b[16]; /* a < b by memcmp, so the key is symmetric */
+	uint16_t pa, pb;
+	uint32_t seq_a, seq_b; /* initial sequence of the a->b / b->a side */
+};
+
+struct tp_seqtab {
+	struct seq_ent e[SEQTAB_SIZE];
+	unsigned n;
+};
+
+struct tp_seqtab *tp_seqtab_new(void) { return calloc(1, sizeof(struct tp_seqtab)); }
+void tp_seqtab_free(struct tp_seqtab *t) { free(t); }
+
+static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
+		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
+		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack)
+{
+	if (!t || addrlen > 16)
+		return false;
+	int c = memcmp(src, dst, addrlen);
+	bool rev = c > 0 || (c == 0 && sport > dport);
+	const uint8_t *a = rev ? dst : src, *b = rev ? src : dst;
+	uint16_t pa = rev ? dport : sport, pb = rev ? sport : dport;
+	uint32_t h = fnv(a, addrlen, 2166136261u);
+	h = fnv(b, addrlen, h);
+	h = (h ^ pa) * 16777619u;
+	h = (h ^ pb) * 16777619u;
+	struct seq_ent *e = NULL;
+	for (unsigned i = 0; i < 8; i++) {
+		struct seq_ent *x = &t->e[(h + i) & (SEQTAB_SIZE - 1)];
+		if (!x->used || (x->addrlen == addrlen && x->pa == pa &&
+				 x->pb == pb && !memcmp(x->a, a, addrlen) &&
+				 !memcmp(x->b, b, addrlen))) {
+			e = x;
+			break;
+		}
+	}
+	if (!e || (!e->used && t->n >= SEQTAB_SIZE * 3 / 4)) {
+		memset(t, 0, sizeof *t); /* bounded: start again */
+		e = &t->e[h & (SEQTAB_SIZE - 1)];
+	}
+	if (!e->used || syn) {
+		if (!e->used)
+			t->n++;
+		e->used = 1;
+		e->addrlen = (uint8_t)addrlen;
+		memcpy(e->a, a, addrlen);
+		memcpy(e->b, b, addrlen);
+		e->pa = pa;
+		e->pb = pb;
+		if (rev) {
+			e->seq_b = *seq;
+			e->seq_a = *ack - 1;
+		} else {
+			e->seq_a = *seq;
+			e->seq_b = *ack - 1;
+		}
+		return false;
+	}
+	if (rev) {
+		*seq -= e->seq_b;
+		*ack -= e->seq_a;
+	} else {
+		*seq -= e->seq_a;
+		*ack -= e->seq_b;
+	}
+	return true;
+}
+
+/* ---- helpers for summarizers --------------------------------------- */
+
+int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from)
+{
+	return tp_find_layer(p, name, from);
+}
+
+const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
+{
+	for (unsigned i = layer; i-- > 0;)
+		if (p->layers[i].addr.family)
+			return &p->layers[i].addr;
+	return NULL;
+}
+
+void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src)
+{
+	const uint8_t *x = src ? a->src : a->dst;
+	if (a->family == 4)
+		tp_sb_ipv4(s, x);
+	else if (a->family == 6)
+		tp_sb_ipv6(s, x);
+}
+
+/* ---- timestamps ---------------------------------------------------- */
+
+static void put2(tp_sbuf *s, int v)
+{
+	tp_sb_putc(s, (char)('0' + v / 10 % 10));
+	tp_sb_putc(s, (char)('0' + v % 10));
+}
+
+static void put_frac(tp_sbuf *s, uint32_t nsec, bool nano)
+{
+	tp_sb_putc(s, '.');
+	if (nano)
+		tp_sb_printf(s, "%09u", nsec);
+	else
+		tp_sb_printf(s, "%06u", nsec / 1000);
+}
+
+static void put_hms(tp_sbuf *s, int64_t secs)
+{
+	int64_t h = secs / 3600;
+	if (h < 100)
+		put2(s, (int)h);
+	else
+		tp_sb_sdec(s, h);
+	tp_sb_putc(s, ':');
+	put2(s, (int)(secs / 60 % 60));
+	tp_sb_putc(s, ':');
+	put2(s, (int)(secs % 60));
+}
+
+static void delta(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0,
+		  int64_t *ds, uint32_t *dn, bool *neg)
+{
+	int64_t a = s1 * 1000000000 + n1, b = s0 * 1000000000 + n0;
+	int64_t d = a - b;
+	*neg = d < 0;
+	if (d < 0)
+		d = -d;
+	*ds = d / 1000000000;
+	*dn = (uint32_t)(d % 1000000000);
+}
+
+static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
+{
+	const tp_outopts *o = &st->o;
+	if (!st->have_prev) {
+		st->have_prev = true;
+		st->first_sec = st->prev_sec = p->ts_sec;
+		st->first_nsec = st->prev_nsec = p->ts_nsec;
+	}
+	switch (o->ts) {
+	case TP_TS_NONE:
+		return;
+	case TP_TS_EPOCH:
+		tp_sb_sdec(s, p->ts_sec);
+		put_frac(s, p->ts_nsec, o->nano);
+		break;
+	case TP_TS_DELTA:
+	case TP_TS_SINCE_FIRST: {
+		int64_t ds;
+		uint32_t dn;
+		bool neg;
+		if (o->ts == TP_TS_DELTA)
+			delta(p->ts_sec, p->ts_nsec, st->prev_sec,
+			      st->prev_nsec, &ds, &dn, &neg);
+		else
+			delta(p->ts_sec, p->ts_nsec, st->first_sec,
+			      st->first_nsec, &ds, &dn, &neg);
+		tp_sb_putc(s, neg ? '-' : ' ');
+		put_hms(s, ds);
+		put_frac(s, dn, o->nano);
+		break;
+	}
+	case TP_TS_DEFAULT:
+	case TP_TS_DATE: {
+		time_t t = (time_t)p->ts_sec;
+		int64_t minute = p->ts_sec >= 0 ? p->ts_sec / 60
+						: (p->ts_sec - 59) / 60;
+		if (minute != st->cache_min || st->cache_min == INT64_MIN) {
+			time_t m0 = (time_t)(minute * 60);
+			if (!localtime_r(&m0, &st->cache_tm))
+				memset(&st->cache_tm, 0, sizeof st->cache_tm);
+			st->cache_min = minute;
+		}
+		struct tm *tm = &st->cache_tm;
+		int sec = (int)(p->ts_sec - minute * 60);
+		(void)t;
+		if (o->ts == TP_TS_DATE) {
+			tp_sb_dec(s, (uint64_t)(tm->tm_year + 1900));
+			tp_sb_putc(s, '-');
+			put2(s, tm->tm_mon + 1);
+			tp_sb_putc(s, '-');
+			put2(s, tm->tm_mday);
+			tp_sb_putc(s, ' ');
+		}
+		put2(s, tm->tm_hour);
+		tp_sb_putc(s, ':');
+		put2(s, tm->tm_min);
+		tp_sb_putc(s, ':');
+		put2(s, sec);
+		put_frac(s, p->ts_nsec, o->nano);
+		break;
+	}
+	}
+	tp_sb_putc(s, ' ');
+	st->prev_sec = p->ts_sec;
+	st->prev_nsec = p->ts_nsec;
+}
+
+/* ---- the one-line summary ------------------------------------------ */
+
+static void put_events_inline(tp_sbuf *s, const tp_pkt *p)
+{
+	for (unsigned i = 0; i < p->nevents; i++) {
+		const tp_event *e = &p->events[i];
+		const char *lname = e->layer < p->nlayers
+					    ? p->layers[e->layer].d->name
+					    : "?";
+		if (e->def->kind == TP_EV_TRUNCATED) {
+			tp_sb_put(s, " [|", 3);
+			tp_sb_puts(s, lname);
+			tp_sb_putc(s, ']');
+		} else if (e->def->kind == TP_EV_MALFORMED) {
+			tp_sb_puts(s, " [malformed ");
+			tp_sb_puts(s, lname);
+			tp_sb_put(s, ": ", 2);
+			tp_sb_puts(s, e->def->msg);
+			tp_sb_putc(s, ']');
+		}
+	}
+}
+
+void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o)
+{
+	size_t start = s->len;
+	for (unsigned i = 1; i < p->nlayers; i++) {
+		const tp_dissector *d = p->layers[i].d;
+		if (!d->summarize)
+			continue;
+		if (d->summarize(p, i, s, o) == TP_SUM_STOP)
+			break;
+	}
+	if (s->len == start) {
+		/* Nothing claimed the frame: say what it is. */
+		tp_sb_puts(s, "link type ");
+		tp_sb_dec(s, (uint64_t)(uint16_t)p->linktype);
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, p->len);
+	}
+	put_events_inline(s, p);
+}
+
+/* ---- the detail tree (-v) ------------------------------------------ */
+
+static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
+{
+	const tp_field_def *d = f->def;
+	(void)p;
+	for (unsigned i = 0; i <= f->level; i++)
+		tp_sb_put(s, "    ", 4);
+	tp_sb_puts(s, d->name);
+	tp_sb_put(s, ": ", 2);
+	const char *vs = NULL;
+	if (d->vals && d->type != TP_FT_BOOLEAN)
+		vs = tp_valstr_find(d->vals, (uint32_t)f->v.u);
+	if (d->type == TP_FT_BOOLEAN) {
+		tp_sb_puts(s, f->v.u ? "Set" : "Not set");
+	} else if (vs) {
+		tp_sb_puts(s, vs);
+		tp_sb_put(s, " (", 2);
+		tp_format_value(s, f);
+		tp_sb_putc(s, ')');
+	} else if (d->base == TP_BASE_DEC_HEX) {
+		tp_format_value(s, f);
+		tp_sb_puts(s, " (0x");
+		tp_sb_hex(s, f->v.u, 1);
+		tp_sb_putc(s, ')');
+	} else if (d->type == TP_FT_BYTES && f->vlen > 64) {
+		tp_sb_hexbytes(s, f->v.p, 64, 0);
+		tp_sb_puts(s, "...");
+	} else {
+		tp_format_value(s, f);
+	}
+	tp_sb_put(s, "  [", 3);
+	tp_sb_puts(s, d->abbrev);
+	tp_sb_put(s, "]\n", 2);
+}
+
+static void put_tree(tp_sbuf *s, const tp_pkt *p)
+{
+	for (unsigned li = 0; li < p->nlayers; li++) {
+		const tp_layer *l = &p->layers[li];
+		if (li == 0) {
+			tp_sb_puts(s, "  Frame ");
+			tp_sb_dec(s, p->number);
+			tp_sb_put(s, ": ", 2);
+			tp_sb_dec(s, p->len);
+			tp_sb_puts(s, " bytes on wire, ");
+			tp_sb_dec(s, p->caplen);
+			tp_sb_puts(s, " bytes captured\n");
+		} else {
+			tp_sb_put(s, "  ", 2);
+			tp_sb_puts(s, l->d->longname);
+			tp_sb_put(s, " [", 2);
+			tp_sb_puts(s, l->d->name);
+			tp_sb_put(s, "]", 1);
+			if (l->embedded)
+				tp_sb_puts(s, " (quoted in an ICMP error)");
+			tp_sb_put(s, ", ", 2);
+			tp_sb_dec(s, l->len);
+			tp_sb_puts(s, l->len == 1 ? " byte\n" : " bytes\n");
+		}
+		for (unsigned i = 0; i < l->nfields; i++) {
+			const tp_field *f = &p->fields[l->first_field + i];
+			if (li == 0 && (strcmp(f->def->abbrev, "frame.number") == 0))
+				continue;
+			put_field_line(s, p, f);
+		}
+		for (unsigned i = 0; i < p->nevents; i++) {
+			const tp_event *e = &p->events[i];
+			if (e->layer != li)
+				continue;
+			static const char *const kind[] = {"Note", "Warning",
+							   "Truncated",
+							   "Malformed"};
+			tp_sb_puts(s, "    [");
+			tp_sb_puts(s, kind[e->def->kind]);
+			tp_sb_put(s, ": ", 2);
+			tp_sb_puts(s, e->def->msg);
+			tp_sb_put(s, "  [", 3);
+			tp_sb_puts(s, e->def->abbrev);
+			tp_sb_put(s, "]]\n", 3);
+		}
+	}
+}
+
+/* ---- hex and ASCII (-x -X -A), as tcpdump prints them -------------- */
+
+static void put_hex(tp_sbuf *s, const uint8_t *p, size_t n, bool ascii)
+{
+	for (size_t off = 0; off < n; off += 16) {
+		size_t m = n - off < 16 ? n - off : 16;
+		tp_sb_puts(s, "\n\t0x");
+		tp_sb_hex(s, off, 4);
+		tp_sb_put(s, ": ", 2);
+		size_t col = 0;
+		for (size_t i = 0; i < m; i += 2) {
+			tp_sb_putc(s, ' ');
+			tp_sb_hexbytes(s, p + off + i, i + 1 < m ? 2 : 1, 0);
+			col += i + 1 < m ? 5 : 3;
+		}
+		if (ascii) {
+			for (; col < 40; col++)
+				tp_sb_putc(s, ' ');
+			tp_sb_put(s, "  ", 2);
+			for (size_t i = 0; i < m; i++) {
+				uint8_t ch = p[off + i];
+				tp_sb_putc(s, ch >= 0x20 && ch < 0x7f ? (char)ch
+								       : '.');
+			}
+		}
+	}
+}
+
+static void put_ascii(tp_sbuf *s, const uint8_t *p, size_t n)
+{
+	tp_sb_putc(s, '\n');
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch == '\r') {
+			if (n - i - 1 > 1 && p[i + 1] != '\n')
+				tp_sb_putc(s, '.');
+		} else if ((ch > 0x20 && ch < 0x7f) || ch == '\t' || ch == ' ' ||
+			   ch == '\n') {
+			tp_sb_putc(s, (char)ch);
+		} else {
+			tp_sb_putc(s, '.');
+		}
+	}
+}
+
+static size_t link_header_end(const tp_pkt *p)
+{
+	size_t end = 0;
+	for (unsigned i = 1; i < p->nlayers && p->layers[i].d->link; i++)
+		end = p->layers[i].off + p->layers[i].len;
+	return end;
+}
+
+/* ---- the back end -------------------------------------------------- */
+
+static void text_packet(tp_output *out, const tp_pkt *p)
+{
+	struct text_state *st = out->state;
+	const tp_outopts *o = &st->o;
+	/* The whole text of one packet is built in one buffer, then written
+	 * with one fwrite.  Big enough for a -v tree of a full record and a
+	 * hex dump of a 256 KiB packet. */
+	size_t need = 65536 + (size_t)p->caplen * 8 +
+		      (o->vflag ? (size_t)p->nfields * 160 : 0);
+	if (need > st->linecap) {
+		char *nl = realloc(st->line, need);
+		if (!nl)
+			return;
+		st->line = nl;
+		st->linecap = need;
+	}
+	tp_sbuf s;
+	tp_sb_init(&s, st->line, st->linecap);
+	if (o->numbers) {
+		tp_sb_dec(&s, p->number);
+		tp_sb_put(&s, "  ", 2);
+	}
+	put_ts(st, &s, p);
+	tp_summary_line(&s, p, o);
+	tp_sb_putc(&s, '\n');
+	if (o->vflag)
+		put_tree(&s, p);
+	if (o->xflag || o->Xflag || o->Aflag) {
+		size_t from = (o->xflag > 1 || o->Xflag > 1 || o->Aflag > 1)
+				      ? 0
+				      : link_header_end(p);
+		if (from > p->caplen)
+			from = p->caplen;
+		/* tcpdump starts the dump on the line after the summary */
+		s.len--; /* drop the newline: the dump starts with one */
+		if (o->Aflag && !o->xflag && !o->Xflag)
+			put_ascii(&s, p->data + from, p->caplen - from);
+		else
+			put_hex(&s, p->data + from, p->caplen - from,
+				o->Xflag > 0);
+		tp_sb_putc(&s, '\n');
+	}
+	fwrite(s.buf, 1, s.len, st->fp);
+	if (o->lflag)
+		fflush(st->fp);
+}
+
+static void text_finish(tp_output *out)
+{
+	struct text_state *st = out->state;
+	fflush(st->fp);
+}
+
+tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
+{
+	tp_output *out = calloc(1, sizeof *out);
+	struct text_state *st = calloc(1, sizeof *st);
+	if (!out || !st) {
+		free(out);
+		free(st);
+		return NULL;
+	}
+	st->fp = fp;
+	st->o = *o;
+	st->cache_min = INT64_MIN;
+	out->packet = text_packet;
+	out->finish = text_finish;
+	out->state = st;
+	return out;
+}
+
+void tp_out_text_free(tp_output *o)
+{
+	if (!o)
+		return;
+	struct text_state *st = o->state;
+	free(st->line);
+	free(st);
+	free(o);
+}

@@ -1,0 +1,167 @@
+/* pipeline.c - the frame gate and the one dispatch loop.
+ *
+ * The link type picks the first dissector; each dissector returns the key
+ * of the next; the loop looks it up in the registry, at most TP_MAX_LAYERS
+ * deep.  Whatever no dissector claims becomes a "data" layer.  When a
+ * dissector's cursor ends TRUNCATED or MALFORMED the loop records it as an
+ * event of that layer (unless the dissector said more precisely) and
+ * stops: everything before the damage stays in the record.
+ */
+#include <string.h>
+
+#include "tapir/dissector.h"
+#include "tapir/pipeline.h"
+#include "tapir/registry.h"
+
+/* ---- frame: the pseudo-layer every packet starts with ---------------- */
+
+enum { FR_NUMBER, FR_TIME, FR_LEN, FR_CAPLEN, FR_LINKTYPE, FR_COUNT };
+
+static const tp_field_def frame_fields[FR_COUNT] = {
+	[FR_NUMBER] = {"frame.number", "Frame Number", TP_FT_UINT32,
+		       TP_BASE_DEC, NULL, 0},
+	[FR_TIME] = {"frame.time_epoch", "Epoch Arrival Time",
+		     TP_FT_ABSOLUTE_TIME, TP_BASE_NONE, NULL, 0},
+	[FR_LEN] = {"frame.len", "Frame Length", TP_FT_UINT32, TP_BASE_DEC,
+		    NULL, 0},
+	[FR_CAPLEN] = {"frame.cap_len", "Capture Length", TP_FT_UINT32,
+		       TP_BASE_DEC, NULL, 0},
+	[FR_LINKTYPE] = {"frame.encap_type", "Link Type", TP_FT_UINT16,
+			 TP_BASE_DEC, NULL, 0},
+};
+
+static tp_next frame_dissect(tp_pkt *p, tp_cursor *c)
+{
+	(void)p;
+	(void)c;
+	return TP_STOP;
+}
+
+const tp_dissector tp_diss_frame = {
+	.name = "frame",
+	.longname = "Frame",
+	.fields = frame_fields,
+	.nfields = FR_COUNT,
+	.dissect = frame_dissect,
+};
+
+/* ---- data: bytes no dissector claimed ------------------------------- */
+
+enum { DA_DATA, DA_LEN, DA_COUNT };
+
+static const tp_field_def data_fields[DA_COUNT] = {
+	[DA_DATA] = {"data.data", "Data", TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[DA_LEN] = {"data.len", "Length", TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+};
+
+static tp_next data_dissect(tp_pkt *p, tp_cursor *c)
+{
+	size_t at = c->off, n = tp_avail(c);
+	tp_add_bytes(p, &data_fields[DA_DATA], at, n, c->base + at, n);
+	tp_add_uint(p, &data_fields[DA_LEN], at, 0, tp_reported(c));
+	c->off += n;
+	if (tp_reported(c))
+		tp_fail(c, TP_TRUNCATED);
+	return TP_STOP;
+}
+
+const tp_dissector tp_diss_data = {
+	.name = "data",
+	.longname = "Data",
+	.fields = data_fields,
+	.nfields = DA_COUNT,
+	.dissect = data_dissect,
+};
+
+/* ---- the loop ------------------------------------------------------- */
+
+static tp_layer *begin_layer(tp_pkt *p, const tp_dissector *d, size_t off)
+{
+	tp_layer *l = &p->layers[p->nlayers++];
+	memset(l, 0, sizeof *l);
+	l->d = d;
+	l->off = (uint32_t)off;
+	l->first_field = (uint16_t)p->nfields;
+	l->embedded = p->in_error;
+	p->level = 0;
+	return l;
+}
+
+static void run(tp_pkt *p, tp_cursor c, tp_next nx)
+{
+	tp_registry_init();
+	while (p->nlayers < TP_MAX_LAYERS) {
+		const tp_dissector *d = tp_registry_lookup(nx);
+		if (!d) {
+			if (tp_reported(&c) == 0)
+				return;
+			d = &tp_diss_data;
+		}
+		tp_layer *l = begin_layer(p, d, c.off);
+		unsigned events_before = p->nevents;
+		nx = d->dissect(p, &c);
+		l->len = (uint32_t)(c.off > l->off ? c.off - l->off : 0);
+		l->payload_len = (uint32_t)tp_reported(&c);
+		if (c.status != TP_OK) {
+			bool said = false;
+			for (unsigned i = events_before; i < p->nevents; i++)
+				if (p->events[i].def->kind == TP_EV_TRUNCATED ||
+				    p->events[i].def->kind == TP_EV_MALFORMED)
+					said = true;
+			if (!said)
+				tp_add_event(p,
+					     c.status == TP_TRUNCATED
+						     ? &tp_ev_truncated
+						     : &tp_ev_malformed,
+					     c.off);
+			return;
+		}
+		if (nx.table == TP_TAB_NONE) {
+			if (tp_reported(&c) == 0 || d == &tp_diss_data)
+				return;
+		}
+	}
+	tp_add_event(p, &tp_ev_too_many_layers, c.off);
+}
+
+static void frame_layer(tp_pkt *p)
+{
+	begin_layer(p, &tp_diss_frame, 0);
+	tp_add_uint(p, &frame_fields[FR_NUMBER], 0, 0, p->number);
+	tp_add_uint(p, &frame_fields[FR_TIME], 0, 0,
+		    (uint64_t)p->ts_sec * 1000000000u + p->ts_nsec);
+	tp_add_uint(p, &frame_fields[FR_LEN], 0, 0, p->len);
+	tp_add_uint(p, &frame_fields[FR_CAPLEN], 0, 0, p->caplen);
+	tp_add_uint(p, &frame_fields[FR_LINKTYPE], 0, 0,
+		    (uint64_t)(uint16_t)p->linktype);
+	p->layers[0].payload_len = p->len;
+}
+
+void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
+		const uint8_t *data)
+{
+	tp_pkt_reset(p);
+	p->number = number;
+	p->ts_sec = h->sec;
+	p->ts_nsec = h->nsec;
+	p->caplen = h->caplen;
+	p->len = h->len;
+	p->linktype = h->linktype;
+	p->data = data;
+	frame_layer(p);
+	/* Frame gate: a record longer than the frame is impossible; keep the
+	 * captured bytes and say so (tcpdump print.c does the same check). */
+	if (h->caplen > h->len) {
+		tp_add_event(p, &tp_ev_caplen_gt_len, 0);
+		p->len = h->caplen;
+	}
+	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
+	run(p, c, tp_next_key(TP_TAB_LINKTYPE, (uint32_t)h->linktype));
+}
+
+void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,
+		    size_t caplen, size_t len)
+{
+	tp_pkthdr h = {0, 0, (uint32_t)caplen, (uint32_t)len, linktype, 0};
+	tp_dissect(p, 1, &h, data);
+}

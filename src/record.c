@@ -1,0 +1,225 @@
+/* record.c - the per-packet record: arrays sized once, reset per packet. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tapir/dissector.h"
+#include "tapir/record.h"
+
+const tp_event_def tp_ev_truncated = {"_ws.short", TP_EV_TRUNCATED,
+				      "Packet cut short by the capture"};
+const tp_event_def tp_ev_malformed = {"_ws.malformed", TP_EV_MALFORMED,
+				      "Malformed packet"};
+const tp_event_def tp_ev_record_full = {
+	"_ws.record_full", TP_EV_WARN,
+	"Too many fields or events: the rest were not recorded"};
+const tp_event_def tp_ev_too_many_layers = {
+	"_ws.too_many_layers", TP_EV_MALFORMED,
+	"Too many protocol layers: dissection stopped"};
+const tp_event_def tp_ev_caplen_gt_len = {
+	"frame.cap_len_gt_len", TP_EV_MALFORMED,
+	"Captured length is greater than the frame length"};
+
+tp_pkt *tp_pkt_new(void)
+{
+	tp_pkt *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->fields = calloc(TP_MAX_FIELDS, sizeof *p->fields);
+	p->arena = malloc(TP_ARENA_SIZE);
+	if (!p->fields || !p->arena) {
+		tp_pkt_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void tp_pkt_free(tp_pkt *p)
+{
+	if (!p)
+		return;
+	free(p->fields);
+	free(p->arena);
+	free(p);
+}
+
+void tp_pkt_reset(tp_pkt *p)
+{
+	p->nlayers = 0;
+	p->nfields = 0;
+	p->nevents = 0;
+	p->arena_used = 0;
+	p->level = 0;
+	p->in_error = false;
+	p->full = false;
+	p->nvlan = 0;
+}
+
+static void note_full(tp_pkt *p)
+{
+	if (p->full)
+		return;
+	p->full = true;
+	/* Keep the last event slot for this one. */
+	if (p->nevents < TP_MAX_EVENTS)
+		p->events[p->nevents++] = (tp_event){&tp_ev_record_full,
+						     (uint8_t)(p->nlayers ? p->nlayers - 1 : 0), 0};
+}
+
+static tp_field *add(tp_pkt *p, const tp_field_def *f, size_t off, size_t len)
+{
+	if (p->nfields >= TP_MAX_FIELDS || !p->nlayers) {
+		note_full(p);
+		return NULL;
+	}
+	tp_field *x = &p->fields[p->nfields++];
+	x->def = f;
+	x->off = (uint32_t)off;
+	x->len = (uint32_t)len;
+	x->layer = (uint8_t)(p->nlayers - 1);
+	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	x->vlen = 0;
+	p->layers[p->nlayers - 1].nfields++;
+	return x;
+}
+
+tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f, size_t off, size_t len,
+		      uint64_t v)
+{
+	tp_field *x = add(p, f, off, len);
+	if (x)
+		x->v.u = v;
+	return x;
+}
+
+tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
+		       size_t len, const uint8_t *bytes, size_t blen)
+{
+	tp_field *x = add(p, f, off, len);
+	if (x) {
+		x->v.p = bytes;
+		x->vlen = (uint16_t)(blen > 65535 ? 65535 : blen);
+	}
+	return x;
+}
+
+void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off)
+{
+	if (p->nevents >= TP_MAX_EVENTS - 1) {
+		note_full(p);
+		return;
+	}
+	p->events[p->nevents++] =
+		(tp_event){e, (uint8_t)(p->nlayers ? p->nlayers - 1 : 0),
+			   (uint32_t)off};
+}
+
+uint8_t tp_get_u8(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
+{
+	size_t at = c->off;
+	uint8_t v = tp_u8(c);
+	if (tp_ok(c))
+		tp_add_uint(p, f, at, 1, v);
+	return v;
+}
+
+uint16_t tp_get_be16(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
+{
+	size_t at = c->off;
+	uint16_t v = tp_be16(c);
+	if (tp_ok(c))
+		tp_add_uint(p, f, at, 2, v);
+	return v;
+}
+
+uint32_t tp_get_be24(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
+{
+	size_t at = c->off;
+	uint32_t v = tp_be24(c);
+	if (tp_ok(c))
+		tp_add_uint(p, f, at, 3, v);
+	return v;
+}
+
+uint32_t tp_get_be32(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
+{
+	size_t at = c->off;
+	uint32_t v = tp_be32(c);
+	if (tp_ok(c))
+		tp_add_uint(p, f, at, 4, v);
+	return v;
+}
+
+const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
+			    size_t n)
+{
+	size_t at = c->off;
+	const uint8_t *b = tp_bytes(c, n);
+	if (b)
+		tp_add_bytes(p, f, at, n, b, n);
+	return b;
+}
+
+uint8_t *tp_arena_alloc(tp_pkt *p, size_t n)
+{
+	if (n > TP_ARENA_SIZE - p->arena_used) {
+		note_full(p);
+		return NULL;
+	}
+	uint8_t *r = p->arena + p->arena_used;
+	p->arena_used += (n + 7) & ~(size_t)7;
+	if (p->arena_used > TP_ARENA_SIZE)
+		p->arena_used = TP_ARENA_SIZE;
+	return r;
+}
+
+const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
+			      const tp_field_def *f)
+{
+	if (layer >= p->nlayers)
+		return NULL;
+	const tp_layer *l = &p->layers[layer];
+	for (unsigned i = 0; i < l->nfields; i++)
+		if (p->fields[l->first_field + i].def == f)
+			return &p->fields[l->first_field + i];
+	return NULL;
+}
+
+const tp_field *tp_layer_find_abbrev(const tp_pkt *p, unsigned layer,
+				     const char *abbrev)
+{
+	if (layer >= p->nlayers)
+		return NULL;
+	const tp_layer *l = &p->layers[layer];
+	for (unsigned i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		if (strcmp(f->def->abbrev, abbrev) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+bool tp_layer_uint(const tp_pkt *p, unsigned layer, const char *abbrev,
+		   uint64_t *out)
+{
+	const tp_field *f = tp_layer_find_abbrev(p, layer, abbrev);
+	if (!f)
+		return false;
+	*out = f->v.u;
+	return true;
+}
+
+int tp_find_layer(const tp_pkt *p, const char *name, unsigned from)
+{
+	for (unsigned i = from; i < p->nlayers; i++)
+		if (strcmp(p->layers[i].d->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool tp_pkt_has_event(const tp_pkt *p, tp_ev_kind kind)
+{
+	for (unsigned i = 0; i < p->nevents; i++)
+		if (p->events[i].def->kind == kind)
+			return true;
+	return false;
+}

@@ -1,0 +1,212 @@
+/* registry.c - THE list of dissectors, and the key tables built from it.
+ *
+ * Each dissector names the keys that select it (dissector.h); this file
+ * only lists the dissectors.  Tables are sorted arrays searched by binary
+ * search: a handful of lookups per packet over a few dozen keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tapir/registry.h"
+
+extern const tp_dissector tp_diss_eth, tp_diss_llc, tp_diss_vlan,
+	tp_diss_sll, tp_diss_sll2, tp_diss_null, tp_diss_raw, tp_diss_arp,
+	tp_diss_ip, tp_diss_ipv6, tp_diss_icmp, tp_diss_icmpv6, tp_diss_udp,
+	tp_diss_tcp;
+
+static const tp_dissector *const all[] = {
+	&tp_diss_frame, &tp_diss_eth,  &tp_diss_llc,    &tp_diss_vlan,
+	&tp_diss_sll,   &tp_diss_sll2, &tp_diss_null,   &tp_diss_raw,
+	&tp_diss_arp,   &tp_diss_ip,   &tp_diss_ipv6,   &tp_diss_icmp,
+	&tp_diss_icmpv6, &tp_diss_udp, &tp_diss_tcp,    &tp_diss_data,
+};
+
+struct entry {
+	uint8_t table;
+	uint32_t key;
+	const tp_dissector *d;
+};
+
+#define MAX_KEYS 512
+static struct entry keys[MAX_KEYS];
+static size_t nkeys;
+static struct entry *overrides;
+static size_t noverrides;
+
+static const tp_field_def **fields;
+static size_t nfields;
+static int inited;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return 0;
+}
+
+static int cmp_field(const void *a, const void *b)
+{
+	const tp_field_def *const *x = a, *const *y = b;
+	return strcmp((*x)->abbrev, (*y)->abbrev);
+}
+
+void tp_registry_init(void)
+{
+	if (inited)
+		return;
+	inited = 1;
+	size_t nf = 0;
+	for (size_t i = 0; i < TP_COUNT(all); i++) {
+		const tp_dissector *d = all[i];
+		nf += d->nfields;
+		for (const tp_key *k = d->keys; k && k->table; k++) {
+			if (nkeys == MAX_KEYS)
+				abort(); /* a build-time mistake */
+			keys[nkeys++] = (struct entry){k->table, k->key, d};
+		}
+	}
+	qsort(keys, nkeys, sizeof keys[0], cmp_entry);
+	fields = malloc((nf ? nf : 1) * sizeof *fields);
+	if (!fields)
+		abort();
+	for (size_t i = 0; i < TP_COUNT(all); i++)
+		for (size_t j = 0; j < all[i]->nfields; j++)
+			fields[nfields++] = &all[i]->fields[j];
+	qsort(fields, nfields, sizeof *fields, cmp_field);
+}
+
+static const tp_dissector *find(uint8_t table, uint32_t key)
+{
+	for (size_t i = noverrides; i-- > 0;)
+		if (overrides[i].table == table && overrides[i].key == key)
+			return overrides[i].d;
+	struct entry k = {table, key, NULL};
+	struct entry *e = bsearch(&k, keys, nkeys, sizeof keys[0], cmp_entry);
+	return e ? e->d : NULL;
+}
+
+const tp_dissector *tp_registry_lookup(tp_next n)
+{
+	if (n.table == TP_TAB_NONE)
+		return NULL;
+	if (n.table == TP_TAB_NAME)
+		return n.key < TP_COUNT(all) ? all[n.key] : NULL;
+	if (n.table == TP_TAB_UDP_PORT || n.table == TP_TAB_TCP_PORT) {
+		uint32_t lo = n.key < n.key2 ? n.key : n.key2;
+		uint32_t hi = n.key < n.key2 ? n.key2 : n.key;
+		const tp_dissector *d = find(n.table, lo);
+		return d ? d : find(n.table, hi);
+	}
+	return find(n.table, n.key);
+}
+
+size_t tp_registry_count(void) { return TP_COUNT(all); }
+
+const tp_dissector *tp_registry_get(size_t i)
+{
+	return i < TP_COUNT(all) ? all[i] : NULL;
+}
+
+const tp_dissector *tp_registry_by_name(const char *name)
+{
+	for (size_t i = 0; i < TP_COUNT(all); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+const tp_field_def *tp_registry_field(const char *abbrev)
+{
+	tp_registry_init();
+	tp_field_def k = {.abbrev = abbrev};
+	const tp_field_def *kp = &k;
+	const tp_field_def **r =
+		bsearch(&kp, fields, nfields, sizeof *fields, cmp_field);
+	return r ? *r : NULL;
+}
+
+static const struct {
+	const char *name;
+	uint8_t table;
+	uint32_t max;
+} da_tables[] = {
+	{"tcp.port", TP_TAB_TCP_PORT, 65535},
+	{"udp.port", TP_TAB_UDP_PORT, 65535},
+	{"ip.proto", TP_TAB_IPPROTO, 255},
+	{"ipv6.nxt", TP_TAB_IPPROTO, 255},
+	{"ethertype", TP_TAB_ETHERTYPE, 65535},
+	{"eth.type", TP_TAB_ETHERTYPE, 65535},
+	{"wtap_encap", TP_TAB_LINKTYPE, 65535},
+	{"link_type", TP_TAB_LINKTYPE, 65535},
+};
+
+#define MAX_OVERRIDES 65536
+
+int tp_registry_decode_as(const char *spec, char *err, size_t errlen)
+{
+	tp_registry_init();
+	const char *eq = strstr(spec, "==");
+	const char *comma = eq ? strchr(eq, ',') : NULL;
+	if (!eq || !comma) {
+		snprintf(err, errlen,
+			 "decode-as \"%s\": expected TABLE==VALUE,PROTOCOL "
+			 "(e.g. tcp.port==8080,http)",
+			 spec);
+		return -1;
+	}
+	size_t tl = (size_t)(eq - spec);
+	int t = -1;
+	for (size_t i = 0; i < TP_COUNT(da_tables); i++)
+		if (strlen(da_tables[i].name) == tl &&
+		    strncmp(da_tables[i].name, spec, tl) == 0)
+			t = (int)i;
+	if (t < 0) {
+		snprintf(err, errlen,
+			 "decode-as \"%s\": unknown table (use tcp.port, "
+			 "udp.port, ip.proto, ethertype or link_type)",
+			 spec);
+		return -1;
+	}
+	char *end;
+	unsigned long lo = strtoul(eq + 2, &end, 0), hi = lo;
+	if (*end == '-')
+		hi = strtoul(end + 1, &end, 0);
+	if (end != comma || end == eq + 2 || hi < lo ||
+	    hi > da_tables[t].max) {
+		snprintf(err, errlen, "decode-as \"%s\": bad value or range",
+			 spec);
+		return -1;
+	}
+	const tp_dissector *d = tp_registry_by_name(comma + 1);
+	if (!d || d == &tp_diss_frame) {
+		snprintf(err, errlen, "decode-as \"%s\": no protocol \"%s\"",
+			 spec, comma + 1);
+		return -1;
+	}
+	if (noverrides + (hi - lo + 1) > MAX_OVERRIDES) {
+		snprintf(err, errlen, "decode-as: too many entries");
+		return -1;
+	}
+	struct entry *no = realloc(overrides, (noverrides + (hi - lo + 1)) *
+						     sizeof *no);
+	if (!no) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	overrides = no;
+	for (unsigned long v = lo; v <= hi; v++)
+		overrides[noverrides++] =
+			(struct entry){da_tables[t].table, (uint32_t)v, d};
+	return 0;
+}
+
+void tp_registry_clear_overrides(void)
+{
+	free(overrides);
+	overrides = NULL;
+	noverrides = 0;
+}

@@ -1,0 +1,314 @@
+/* sbuf.c - bounded text building with hand-written number and address
+ * formatters (the print path avoids printf), and field value formatting
+ * shared by every output. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tapir/output.h"
+
+void tp_sb_init(tp_sbuf *s, char *buf, size_t cap)
+{
+	s->buf = buf;
+	s->len = 0;
+	s->cap = cap;
+	s->trunc = false;
+	if (cap)
+		buf[0] = '\0';
+}
+
+void tp_sb_putc(tp_sbuf *s, char ch)
+{
+	if (s->len + 1 < s->cap)
+		s->buf[s->len++] = ch;
+	else
+		s->trunc = true;
+}
+
+void tp_sb_put(tp_sbuf *s, const char *str, size_t n)
+{
+	size_t room = s->cap ? s->cap - 1 - s->len : 0;
+	if (n > room) {
+		n = room;
+		s->trunc = true;
+	}
+	memcpy(s->buf + s->len, str, n);
+	s->len += n;
+}
+
+void tp_sb_puts(tp_sbuf *s, const char *str) { tp_sb_put(s, str, strlen(str)); }
+
+void tp_sb_dec(tp_sbuf *s, uint64_t v)
+{
+	char t[20];
+	size_t i = sizeof t;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	tp_sb_put(s, t + i, sizeof t - i);
+}
+
+void tp_sb_sdec(tp_sbuf *s, int64_t v)
+{
+	if (v < 0) {
+		tp_sb_putc(s, '-');
+		tp_sb_dec(s, (uint64_t)0 - (uint64_t)v);
+	} else {
+		tp_sb_dec(s, (uint64_t)v);
+	}
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width)
+{
+	char t[16];
+	size_t i = sizeof t;
+	do {
+		t[--i] = hexd[v & 15];
+		v >>= 4;
+	} while (v && i);
+	while (sizeof t - i < width && i)
+		t[--i] = '0';
+	tp_sb_put(s, t + i, sizeof t - i);
+}
+
+void tp_sb_hexbytes(tp_sbuf *s, const uint8_t *p, size_t n, char sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i)
+			tp_sb_putc(s, sep);
+		tp_sb_putc(s, hexd[p[i] >> 4]);
+		tp_sb_putc(s, hexd[p[i] & 15]);
+	}
+}
+
+void tp_sb_mac(tp_sbuf *s, const uint8_t *p) { tp_sb_hexbytes(s, p, 6, ':'); }
+
+void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			tp_sb_putc(s, '.');
+		tp_sb_dec(s, p[i]);
+	}
+}
+
+/* RFC 5952: lower case, leading zeros dropped, the longest run (first of
+ * equals) of two or more zero groups as "::", IPv4-mapped/compatible with
+ * a dotted tail as inet_ntop prints them. */
+void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
+{
+	uint16_t g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
+	int best = -1, bestlen = 0;
+	for (int i = 0; i < 8;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !g[j])
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j;
+	}
+	if (bestlen < 2)
+		best = -1;
+	/* ::ffff:a.b.c.d and ::a.b.c.d (as glibc's inet_ntop) */
+	bool v4tail = best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	if (bestlen == 6 && g[6] == 0 && g[7] <= 1)
+		v4tail = false; /* :: and ::1 */
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			tp_sb_put(s, "::", 2);
+			i += bestlen - 1;
+			continue;
+		}
+		if (v4tail && i == 6) {
+			tp_sb_ipv4(s, p + 12);
+			break;
+		}
+		if (i && i != best + bestlen)
+			tp_sb_putc(s, ':');
+		tp_sb_hex(s, g[i], 1);
+	}
+}
+
+void tp_sb_printf(tp_sbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room = s->cap ? s->cap - s->len : 0;
+	va_start(ap, fmt);
+	int n = vsnprintf(s->buf + s->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		s->trunc = true;
+		s->len = room ? s->cap - 1 : s->len;
+	} else {
+		s->len += (size_t)n;
+	}
+}
+
+void tp_sb_escaped(tp_sbuf *s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = p[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			tp_sb_putc(s, (char)ch);
+		} else if (ch == '\\') {
+			tp_sb_put(s, "\\\\", 2);
+		} else if (ch == '\n') {
+			tp_sb_put(s, "\\n", 2);
+		} else if (ch == '\r') {
+			tp_sb_put(s, "\\r", 2);
+		} else if (ch == '\t') {
+			tp_sb_put(s, "\\t", 2);
+		} else {
+			tp_sb_put(s, "\\x", 2);
+			tp_sb_hex(s, ch, 2);
+		}
+	}
+}
+
+const char *tp_sb_cstr(tp_sbuf *s)
+{
+	if (s->cap)
+		s->buf[s->len < s->cap ? s->len : s->cap - 1] = '\0';
+	return s->buf;
+}
+
+static unsigned hex_width(tp_ftype t)
+{
+	switch (t) {
+	case TP_FT_UINT8:
+		return 2;
+	case TP_FT_UINT16:
+		return 4;
+	case TP_FT_UINT24:
+		return 6;
+	case TP_FT_UINT32:
+	case TP_FT_INT32:
+		return 8;
+	default:
+		return 16;
+	}
+}
+
+void tp_format_value(tp_sbuf *s, const tp_field *f)
+{
+	const tp_field_def *d = f->def;
+	switch (d->type) {
+	case TP_FT_NONE:
+	case TP_FT_PROTOCOL:
+		break;
+	case TP_FT_BOOLEAN:
+		tp_sb_putc(s, f->v.u ? '1' : '0');
+		break;
+	case TP_FT_UINT8:
+	case TP_FT_UINT16:
+	case TP_FT_UINT24:
+	case TP_FT_UINT32:
+	case TP_FT_UINT64:
+	case TP_FT_FRAMENUM:
+		if (d->base == TP_BASE_HEX || d->base == TP_BASE_HEX_DEC) {
+			tp_sb_put(s, "0x", 2);
+			tp_sb_hex(s, f->v.u, hex_width(d->type));
+		} else if (d->base == TP_BASE_OCT) {
+			tp_sb_printf(s, "0%llo", (unsigned long long)f->v.u);
+		} else {
+			tp_sb_dec(s, f->v.u);
+		}
+		break;
+	case TP_FT_INT32:
+		tp_sb_sdec(s, f->v.i);
+		break;
+	case TP_FT_ETHER:
+		if (f->vlen >= 6)
+			tp_sb_mac(s, f->v.p);
+		break;
+	case TP_FT_IPv4:
+		if (f->vlen >= 4)
+			tp_sb_ipv4(s, f->v.p);
+		break;
+	case TP_FT_IPv6:
+		if (f->vlen >= 16)
+			tp_sb_ipv6(s, f->v.p);
+		break;
+	case TP_FT_BYTES:
+		tp_sb_hexbytes(s, f->v.p, f->vlen, 0);
+		break;
+	case TP_FT_STRING:
+		tp_sb_escaped(s, f->v.p, f->vlen);
+		break;
+	case TP_FT_DOUBLE:
+		tp_sb_printf(s, "%g", f->v.d);
+		break;
+	case TP_FT_ABSOLUTE_TIME:
+		tp_sb_dec(s, f->v.u / 1000000000u);
+		tp_sb_putc(s, '.');
+		tp_sb_printf(s, "%09llu",
+			     (unsigned long long)(f->v.u % 1000000000u));
+		break;
+	case TP_FT_RELATIVE_TIME: {
+		int64_t v = f->v.i;
+		if (v < 0) {
+			tp_sb_putc(s, '-');
+			v = -v;
+		}
+		tp_sb_dec(s, (uint64_t)v / 1000000000u);
+		tp_sb_printf(s, ".%09llu",
+			     (unsigned long long)((uint64_t)v % 1000000000u));
+		break;
+	}
+	case TP_FT_COUNT_:
+		break;
+	}
+}
+
+const char *tp_valstr_find(const tp_valstr *vs, uint32_t v)
+{
+	for (; vs && vs->str; vs++)
+		if (vs->value == v)
+			return vs->str;
+	return NULL;
+}
+
+const char *tp_ftype_name(tp_ftype t)
+{
+	static const char *const n[TP_FT_COUNT_] = {
+		"FT_NONE",	"FT_PROTOCOL", "FT_BOOLEAN",	 "FT_UINT8",
+		"FT_UINT16",	"FT_UINT24",   "FT_UINT32",	 "FT_UINT64",
+		"FT_INT32",	"FT_ETHER",    "FT_IPv4",	 "FT_IPv6",
+		"FT_BYTES",	"FT_STRING",   "FT_FRAMENUM",	 "FT_DOUBLE",
+		"FT_ABSOLUTE_TIME", "FT_RELATIVE_TIME",
+	};
+	return (unsigned)t < TP_FT_COUNT_ ? n[t] : "FT_NONE";
+}
+
+const char *tp_base_name(unsigned base, tp_ftype t)
+{
+	if (t == TP_FT_BOOLEAN)
+		return "";
+	switch (base) {
+	case TP_BASE_DEC:
+		return "BASE_DEC";
+	case TP_BASE_HEX:
+		return "BASE_HEX";
+	case TP_BASE_OCT:
+		return "BASE_OCT";
+	case TP_BASE_DEC_HEX:
+		return "BASE_DEC_HEX";
+	case TP_BASE_HEX_DEC:
+		return "BASE_HEX_DEC";
+	default:
+		return "BASE_NONE";
+	}
+}

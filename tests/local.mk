@@ -1,0 +1,22 @@
+# Tests: cmocka unit tests (one per module) and the golden tests.
+AM_CFLAGS += $(CMOCKA_CFLAGS)
+
+UNIT_TESTS = \
+	tests/unit/test_cursor \
+	tests/unit/test_record \
+	tests/unit/test_registry \
+	tests/unit/test_capfile \
+	tests/unit/test_sbuf \
+	tests/unit/test_eth
+
+if HAVE_CMOCKA
+noinst_LIBRARIES += tests/unit/libth.a
+tests_unit_libth_a_SOURCES = tests/unit/helpers.c tests/unit/helpers.h
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
+endif
+
+TESTS += tests/golden/run.sh
+TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
+EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST

@@ -1,0 +1,187 @@
+/* helpers.c - see helpers.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "tapir/output.h"
+#include "tapir/registry.h"
+
+size_t th_hex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+	for (const char *s = hex; *s; s++) {
+		int v;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			v = *s - 'A' + 10;
+		else
+			continue;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			assert_true(n < cap);
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	assert_int_equal(hi, -1);
+	return n;
+}
+
+static size_t pagesz(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+uint8_t *th_guarded(const uint8_t *b, size_t n)
+{
+	size_t ps = pagesz();
+	size_t data_pages = (n + ps - 1) / ps;
+	size_t total = (data_pages + 1) * ps;
+	uint8_t *m = mmap(NULL, total, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m + data_pages * ps, ps, PROT_NONE), 0);
+	uint8_t *start = m + data_pages * ps - n;
+	if (n)
+		memcpy(start, b, n);
+	return start;
+}
+
+void th_guarded_free(uint8_t *p, size_t n)
+{
+	size_t ps = pagesz();
+	size_t data_pages = (n + ps - 1) / ps;
+	uint8_t *m = p + n - data_pages * ps;
+	munmap(m, (data_pages + 1) * ps);
+}
+
+static tp_pkt *pkt;
+static uint8_t *last_buf;
+static size_t last_n;
+
+tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len)
+{
+	if (!pkt)
+		pkt = tp_pkt_new();
+	assert_non_null(pkt);
+	if (last_buf)
+		th_guarded_free(last_buf, last_n);
+	last_buf = th_guarded(b, caplen);
+	last_n = caplen;
+	tp_dissect_buf(pkt, linktype, last_buf, caplen, len);
+	return pkt;
+}
+
+bool th_has_layer(const tp_pkt *p, const char *name)
+{
+	return tp_find_layer(p, name, 0) >= 0;
+}
+
+unsigned th_layer(const tp_pkt *p, const char *name)
+{
+	int i = tp_find_layer(p, name, 0);
+	if (i < 0)
+		fail_msg("no layer %s", name);
+	return (unsigned)i;
+}
+
+const tp_field *th_field(const tp_pkt *p, const char *abbrev)
+{
+	for (unsigned i = 0; i < p->nfields; i++)
+		if (strcmp(p->fields[i].def->abbrev, abbrev) == 0)
+			return &p->fields[i];
+	return NULL;
+}
+
+uint64_t th_uint(const tp_pkt *p, const char *abbrev)
+{
+	const tp_field *f = th_field(p, abbrev);
+	if (!f)
+		fail_msg("no field %s", abbrev);
+	return f->v.u;
+}
+
+int th_count(const tp_pkt *p, const char *abbrev)
+{
+	int n = 0;
+	for (unsigned i = 0; i < p->nfields; i++)
+		if (strcmp(p->fields[i].def->abbrev, abbrev) == 0)
+			n++;
+	return n;
+}
+
+bool th_has_event(const tp_pkt *p, const char *abbrev)
+{
+	for (unsigned i = 0; i < p->nevents; i++)
+		if (strcmp(p->events[i].def->abbrev, abbrev) == 0)
+			return true;
+	return false;
+}
+
+bool th_has_kind(const tp_pkt *p, tp_ev_kind kind)
+{
+	return tp_pkt_has_event(p, kind);
+}
+
+const char *th_summary(const tp_pkt *p)
+{
+	static char buf[8192];
+	tp_sbuf s;
+	tp_outopts o;
+	memset(&o, 0, sizeof o);
+	o.ts = TP_TS_NONE;
+	o.Sflag = true;
+	tp_sb_init(&s, buf, sizeof buf);
+	tp_summary_line(&s, p, &o);
+	return tp_sb_cstr(&s);
+}
+
+void th_every_truncation(int linktype, const uint8_t *b, size_t n,
+			 size_t meaningful)
+{
+	tp_pkt *p = th_dissect(linktype, b, n, n);
+	bool whole_malformed = th_has_kind(p, TP_EV_MALFORMED);
+	for (size_t cut = 0; cut < n; cut++) {
+		p = th_dissect(linktype, b, cut, n);
+		if (cut < meaningful && !th_has_kind(p, TP_EV_TRUNCATED))
+			fail_msg("cut at %zu of %zu: no TRUNCATED event", cut,
+				 n);
+		if (!whole_malformed && th_has_kind(p, TP_EV_MALFORMED))
+			fail_msg("cut at %zu of %zu: reported MALFORMED", cut,
+				 n);
+		(void)th_summary(p);
+	}
+}
+
+int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
+	    unsigned width)
+{
+	assert_true(off + width <= n && width >= 1 && width <= 4);
+	uint64_t orig = 0;
+	for (unsigned i = 0; i < width; i++)
+		orig = orig << 8 | b[off + i];
+	uint64_t max = width == 4 ? 0xffffffffu : ((uint64_t)1 << (8 * width)) - 1;
+	uint64_t vals[] = {0, 1, 2, 3, 4, 7, 8, orig + 1, orig - 1, orig + 100,
+			   max / 2, max - 1, max};
+	uint8_t *tmp = malloc(n);
+	assert_non_null(tmp);
+	int flagged = 0;
+	for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
+		memcpy(tmp, b, n);
+		uint64_t v = vals[k] & max;
+		for (unsigned i = 0; i < width; i++)
+			tmp[off + i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+		tp_pkt *p = th_dissect(linktype, tmp, n, n);
+		if (th_has_kind(p, TP_EV_MALFORMED) ||
+		    th_has_kind(p, TP_EV_TRUNCATED))
+			flagged++;
+		(void)th_summary(p);
+	}
+	free(tmp);
+	return flagged;
+}

@@ -1,0 +1,58 @@
+/* helpers.h - hostile-input helpers shared by the unit tests.
+ *
+ * Every dissector test feeds real bytes whole, cut at every truncation
+ * length, and with length fields bumped, each time from a buffer that
+ * ends right before an unmapped page, so a read one byte too far faults
+ * even without AddressSanitizer.
+ */
+#ifndef TAPIR_TEST_HELPERS_H
+#define TAPIR_TEST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tapir/dissector.h"
+#include "tapir/pipeline.h"
+#include "tapir/record.h"
+
+/* Hex text ("45 00 00 54", spaces/newlines ignored) to bytes; returns the
+ * byte count.  Fails the test on bad input. */
+size_t th_hex(const char *hex, uint8_t *out, size_t cap);
+
+/* A copy of `n` bytes whose last byte is followed by a PROT_NONE page. */
+uint8_t *th_guarded(const uint8_t *b, size_t n);
+void th_guarded_free(uint8_t *p, size_t n);
+
+/* Dissect from a guarded copy; the returned record is valid until the
+ * next call. */
+tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len);
+
+/* The first layer called `name`, or fail. */
+unsigned th_layer(const tp_pkt *p, const char *name);
+bool th_has_layer(const tp_pkt *p, const char *name);
+/* A field by abbreviation anywhere in the packet (first occurrence). */
+const tp_field *th_field(const tp_pkt *p, const char *abbrev);
+uint64_t th_uint(const tp_pkt *p, const char *abbrev);
+int th_count(const tp_pkt *p, const char *abbrev);
+bool th_has_event(const tp_pkt *p, const char *abbrev);
+bool th_has_kind(const tp_pkt *p, tp_ev_kind kind);
+/* The one-line summary with default options (no timestamp). */
+const char *th_summary(const tp_pkt *p);
+
+/* Cut the packet at every length 0..n-1 (caplen = cut, len = n): never a
+ * crash; for cuts below `meaningful` a TRUNCATED event must be there, and
+ * nothing is ever reported MALFORMED that was not MALFORMED whole. */
+void th_every_truncation(int linktype, const uint8_t *b, size_t n,
+			 size_t meaningful);
+
+/* Set the big-endian field of `width` bytes at `off` to each of a set of
+ * hostile values (0, 1, small, value+1, value-1, max): never a crash, and
+ * each run must end in a record (any events allowed). Returns how many
+ * variants produced a TRUNCATED or MALFORMED event. */
+int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
+	    unsigned width);
+
+#endif
