@@ -7,7 +7,19 @@ UNIT_TESTS = \
 	tests/unit/test_registry \
 	tests/unit/test_capfile \
 	tests/unit/test_sbuf \
-	tests/unit/test_eth
+	tests/unit/test_eth \
+	tests/unit/test_vlan \
+	tests/unit/test_sll \
+	tests/unit/test_null \
+	tests/unit/test_raw \
+	tests/unit/test_arp \
+	tests/unit/test_ipv4 \
+	tests/unit/test_icmp \
+	tests/unit/test_ipv6 \
+	tests/unit/test_icmp6 \
+	tests/unit/test_udp \
+	tests/unit/test_tcp \
+	tests/unit/test_inet
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a

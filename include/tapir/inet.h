@@ -1,0 +1,21 @@
+/* inet.h - Internet checksum (RFC 1071) over views the cursor handed out. */
+#ifndef TAPIR_INET_H
+#define TAPIR_INET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Add `n` bytes to a running one's-complement sum (start with 0). */
+uint32_t tp_cksum_add(uint32_t sum, const uint8_t *p, size_t n);
+/* Fold and complement: 0 means the data (including its checksum field)
+ * verifies. */
+uint16_t tp_cksum_fold(uint32_t sum);
+/* Sum of the TCP/UDP pseudo-header (RFC 793 / RFC 8200 section 8.1). */
+uint32_t tp_cksum_pseudo(unsigned family, const uint8_t *src,
+			 const uint8_t *dst, uint8_t proto, uint32_t len);
+
+/* Values of the Wireshark-style *.checksum.status fields. */
+enum { TP_CKSUM_BAD = 0, TP_CKSUM_GOOD = 1, TP_CKSUM_UNVERIFIED = 2 };
+extern const struct tp_valstr tp_cksum_status_vals[];
+
+#endif
