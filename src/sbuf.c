@@ -122,8 +122,6 @@ void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
 		best = -1;
 	/* ::ffff:a.b.c.d and ::a.b.c.d (as glibc's inet_ntop) */
 	bool v4tail = best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
-	if (bestlen == 6 && g[6] == 0 && g[7] <= 1)
-		v4tail = false; /* :: and ::1 */
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
 			tp_sb_put(s, "::", 2);
@@ -131,6 +129,8 @@ void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
 			continue;
 		}
 		if (v4tail && i == 6) {
+			if (i != best + bestlen)
+				tp_sb_putc(s, ':');
 			tp_sb_ipv4(s, p + 12);
 			break;
 		}

@@ -119,6 +119,8 @@ static inline uint32_t tp_be32(tp_cursor *c)
 
 static inline uint64_t tp_be64(tp_cursor *c)
 {
+	if (!tp_need(c, 8))
+		return 0;
 	uint64_t hi = tp_be32(c);
 	uint64_t lo = tp_be32(c);
 	return hi << 32 | lo;
@@ -145,6 +147,8 @@ static inline uint32_t tp_le32(tp_cursor *c)
 
 static inline uint64_t tp_le64(tp_cursor *c)
 {
+	if (!tp_need(c, 8))
+		return 0;
 	uint64_t lo = tp_le32(c);
 	uint64_t hi = tp_le32(c);
 	return hi << 32 | lo;

@@ -1,7 +1,122 @@
+/* test_record.c - the per-packet record: appends, caps, arena, lookups. */
+#include <string.h>
+
 #include "helpers.h"
-static void test_record_placeholder(void **state) { (void)state; assert_true(1); }
+#include "tapir/limits.h"
+
+static const tp_field_def f_a = {"t.a", "A", TP_FT_UINT8, TP_BASE_DEC, NULL, 0};
+static const tp_field_def f_b = {"t.b", "B", TP_FT_BYTES, TP_BASE_NONE, NULL, 0};
+static const tp_event_def ev = {"t.ev", TP_EV_MALFORMED, "test event"};
+
+static const tp_dissector d_t = {.name = "t", .longname = "Test"};
+
+static tp_pkt *begin(void)
+{
+	static tp_pkt *p;
+	if (!p)
+		p = tp_pkt_new();
+	tp_pkt_reset(p);
+	p->layers[0] = (tp_layer){.d = &d_t};
+	p->nlayers = 1;
+	return p;
+}
+
+static void test_record_get_adds_only_on_success(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	static const uint8_t b[] = {7, 8, 9};
+	tp_cursor c = tp_cursor_make(b, 2, 3);
+	assert_int_equal(tp_get_u8(p, &c, &f_a), 7);
+	assert_int_equal(p->nfields, 1);
+	assert_int_equal(p->fields[0].off, 0);
+	assert_int_equal(p->fields[0].len, 1);
+	assert_null(tp_get_bytes(p, &c, &f_b, 2)); /* only 1 captured */
+	assert_int_equal(p->nfields, 1);
+	assert_int_equal(c.status, TP_TRUNCATED);
+	assert_int_equal(tp_get_be16(p, &c, &f_a), 0);
+	assert_int_equal(p->nfields, 1);
+	assert_int_equal(p->layers[0].nfields, 1);
+}
+
+static void test_record_nesting_levels(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	tp_add_uint(p, &f_a, 0, 1, 1);
+	tp_push(p);
+	tp_add_uint(p, &f_a, 0, 1, 2);
+	tp_pop(p);
+	tp_pop(p); /* never below 0 */
+	tp_add_uint(p, &f_a, 0, 1, 3);
+	assert_int_equal(p->fields[0].level, 0);
+	assert_int_equal(p->fields[1].level, 1);
+	assert_int_equal(p->fields[2].level, 0);
+}
+
+static void test_record_caps_never_grow(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	for (unsigned i = 0; i < TP_MAX_FIELDS + 100; i++)
+		tp_add_uint(p, &f_a, 0, 1, i);
+	assert_int_equal(p->nfields, TP_MAX_FIELDS);
+	for (unsigned i = 0; i < TP_MAX_EVENTS + 10; i++)
+		tp_add_event(p, &ev, 0);
+	assert_true(p->nevents <= TP_MAX_EVENTS);
+	/* the "record full" event is there exactly once */
+	int full = 0;
+	for (unsigned i = 0; i < p->nevents; i++)
+		full += p->events[i].def == &tp_ev_record_full;
+	assert_int_equal(full, 1);
+	/* arena: bounded, aligned, NULL when full */
+	uint8_t *a = tp_arena_alloc(p, 10);
+	uint8_t *b = tp_arena_alloc(p, 10);
+	assert_non_null(a);
+	assert_int_equal(b - a, 16);
+	assert_null(tp_arena_alloc(p, TP_ARENA_SIZE));
+	/* reset empties everything */
+	tp_pkt_reset(p);
+	assert_int_equal(p->nfields, 0);
+	assert_int_equal(p->nevents, 0);
+	assert_non_null(tp_arena_alloc(p, TP_ARENA_SIZE));
+}
+
+static void test_record_lookups(void **state)
+{
+	(void)state;
+	uint8_t b[64];
+	size_t n = th_hex("ffffffffffff 020000009901 0806 0001", b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_int_equal(tp_find_layer(p, "frame", 0), 0);
+	assert_int_equal(tp_find_layer(p, "eth", 0), 1);
+	assert_int_equal(tp_find_layer(p, "eth", 2), -1);
+	uint64_t v;
+	assert_true(tp_layer_uint(p, 1, "eth.type", &v));
+	assert_int_equal(v, 0x0806);
+	assert_false(tp_layer_uint(p, 0, "eth.type", &v));
+	assert_null(tp_layer_find_abbrev(p, 9, "eth.type"));
+	assert_int_equal(th_uint(p, "frame.len"), n);
+	assert_int_equal(th_uint(p, "frame.cap_len"), n);
+}
+
+static void test_record_caplen_gt_len(void **state)
+{
+	(void)state;
+	uint8_t b[20] = {0};
+	tp_pkt *p = th_dissect(1, b, 20, 10);
+	assert_true(th_has_event(p, "frame.cap_len_gt_len"));
+	assert_int_equal(p->len, 20);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_record_placeholder) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_get_adds_only_on_success),
+		cmocka_unit_test(test_record_nesting_levels),
+		cmocka_unit_test(test_record_caps_never_grow),
+		cmocka_unit_test(test_record_lookups),
+		cmocka_unit_test(test_record_caplen_gt_len),
+	};
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
 }

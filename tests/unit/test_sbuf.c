@@ -1,7 +1,106 @@
+/* test_sbuf.c - text building and value formatting. */
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "helpers.h"
-static void test_sbuf_placeholder(void **state) { (void)state; assert_true(1); }
+#include "tapir/output.h"
+
+static void test_sbuf_numbers_and_bounds(void **state)
+{
+	(void)state;
+	char b[8];
+	tp_sbuf s;
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_dec(&s, 1234567);
+	assert_string_equal(tp_sb_cstr(&s), "1234567");
+	assert_false(s.trunc);
+	tp_sb_putc(&s, 'x'); /* no room: dropped, flagged */
+	assert_true(s.trunc);
+	assert_string_equal(tp_sb_cstr(&s), "1234567");
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_printf(&s, "%s", "0123456789");
+	assert_true(s.trunc);
+	assert_int_equal(strlen(tp_sb_cstr(&s)), 7);
+	char big[64];
+	tp_sb_init(&s, big, sizeof big);
+	tp_sb_sdec(&s, -42);
+	tp_sb_putc(&s, ' ');
+	tp_sb_dec(&s, 18446744073709551615ull);
+	tp_sb_putc(&s, ' ');
+	tp_sb_hex(&s, 0x12, 4);
+	tp_sb_putc(&s, ' ');
+	tp_sb_hex(&s, 0, 1);
+	assert_string_equal(tp_sb_cstr(&s), "-42 18446744073709551615 0012 0");
+}
+
+/* IPv6 text must equal inet_ntop's for every zero-run shape. */
+static void test_sbuf_ipv6_matches_inet_ntop(void **state)
+{
+	(void)state;
+	for (unsigned mask = 0; mask < 256; mask++) {
+		for (int v4 = 0; v4 < 2; v4++) {
+			uint8_t a[16];
+			for (int g = 0; g < 8; g++) {
+				uint16_t val = (mask >> g & 1) ? (uint16_t)(0x100 * g + 1) : 0;
+				a[2 * g] = (uint8_t)(val >> 8);
+				a[2 * g + 1] = (uint8_t)val;
+			}
+			if (v4) { /* ::ffff:a.b.c.d shapes */
+				memset(a, 0, 10);
+				a[10] = a[11] = 0xff;
+			}
+			char want[64], got[64];
+			assert_non_null(inet_ntop(AF_INET6, a, want, sizeof want));
+			tp_sbuf s;
+			tp_sb_init(&s, got, sizeof got);
+			tp_sb_ipv6(&s, a);
+			assert_string_equal(tp_sb_cstr(&s), want);
+		}
+	}
+}
+
+static void test_sbuf_format_value(void **state)
+{
+	(void)state;
+	static const tp_field_def hex16 = {"x.h", "H", TP_FT_UINT16, TP_BASE_HEX, NULL, 0};
+	static const tp_field_def hex8 = {"x.g", "G", TP_FT_UINT8, TP_BASE_HEX, NULL, 0};
+	static const tp_field_def mac = {"x.m", "M", TP_FT_ETHER, 0, NULL, 0};
+	static const tp_field_def str = {"x.s", "S", TP_FT_STRING, 0, NULL, 0};
+	static const tp_field_def t = {"x.t", "T", TP_FT_ABSOLUTE_TIME, 0, NULL, 0};
+	static const uint8_t m[6] = {0x02, 0, 0, 0, 0x99, 0xab};
+	char b[128];
+	tp_sbuf s;
+	tp_field f = {.def = &hex16, .v.u = 0x12};
+	tp_sb_init(&s, b, sizeof b);
+	tp_format_value(&s, &f);
+	tp_sb_putc(&s, ' ');
+	f.def = &hex8;
+	f.v.u = 2;
+	tp_format_value(&s, &f);
+	tp_sb_putc(&s, ' ');
+	f.def = &mac;
+	f.v.p = m;
+	f.vlen = 6;
+	tp_format_value(&s, &f);
+	tp_sb_putc(&s, ' ');
+	f.def = &str;
+	f.v.p = (const uint8_t *)"a\r\n\x01";
+	f.vlen = 4;
+	tp_format_value(&s, &f);
+	tp_sb_putc(&s, ' ');
+	f.def = &t;
+	f.v.u = 1795248806136816000ull;
+	tp_format_value(&s, &f);
+	assert_string_equal(tp_sb_cstr(&s), "0x0012 0x02 02:00:00:00:99:ab "
+					    "a\\r\\n\\x01 1795248806.136816000");
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_sbuf_placeholder) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sbuf_numbers_and_bounds),
+		cmocka_unit_test(test_sbuf_ipv6_matches_inet_ntop),
+		cmocka_unit_test(test_sbuf_format_value),
+	};
 	return cmocka_run_group_tests_name("sbuf", tests, NULL, NULL);
 }
