@@ -62,10 +62,12 @@ static tp_rd damaged(tp_source *s, uint64_t off, const char *fmt, ...)
 
 static tp_rd damaged(tp_source *s, uint64_t off, const char *fmt, ...)
 {
+	char msg[sizeof s->err]; /* the arguments may point at s->err */
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	memcpy(s->err, msg, sizeof msg);
 	s->err_off = off;
 	s->dead = true;
 	return TP_RD_DAMAGED;
@@ -92,12 +94,21 @@ static long readn(tp_source *s, void *dst, size_t n)
 			break;
 		got += (size_t)r;
 	}
-	/* A gzip stream that ends early is damage, not a clean end. */
+	/* A gzip stream that ends early is damage, not a clean end: zlib
+	 * reports it as Z_BUF_ERROR once the input runs out mid-stream. */
 	if (got < n && s->gzip) {
 		int zerr;
 		gzerror(s->gz, &zerr);
-		if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
+		if (zerr == Z_BUF_ERROR) {
+			snprintf(s->err, sizeof s->err,
+				 "compressed data ends early (truncated gzip "
+				 "file)");
+			s->off += got;
+			return -1;
+		}
+		if (zerr != Z_OK) {
 			snprintf(s->err, sizeof s->err, "gzip error");
+			s->off += got;
 			return -1;
 		}
 	}

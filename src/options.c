@@ -126,8 +126,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
 	bool fm = fields_mode(argc, argv);
-	const char *optstr = fm ? "+AB:c:d:DE:F:G:hi:lnNpqr:s:StT:vxX#e:"
-				: "+AB:c:d:DeF:G:hi:lnNpqr:s:StT:vxX#";
+	const char *optstr = fm ? "AB:c:d:DE:F:G:hi:lnNpqr:s:StT:vxX#e:"
+				: "AB:c:d:DeF:G:hi:lnNpqr:s:StT:vxX#";
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -139,6 +139,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	};
 	int tcount = 0, ch;
 	long long v;
+	/* Options may follow the filter expression, as with tcpdump
+	 * (glibc's getopt permutes). */
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {

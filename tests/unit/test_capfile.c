@@ -154,6 +154,44 @@ static void test_capfile_gzip_by_magic(void **state)
 	assert_int_equal(h.linktype, 113);
 }
 
+/* A gzip file cut short is damage, never a clean end, wherever the cut
+ * falls (zlib reports a stream that ends early). */
+static void test_capfile_truncated_gzip(void **state)
+{
+	(void)state;
+	struct buf b;
+	make_pcap(&b, 0xa1b2c3d4u, false, 20, 1);
+	uLongf zn = compressBound(b.n) + 64;
+	uint8_t *z = malloc(zn + 18);
+	assert_non_null(z);
+	/* a gzip member: header, raw deflate, trailer */
+	z_stream zs;
+	memset(&zs, 0, sizeof zs);
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + 15, 8,
+				      Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	zs.next_in = b.d;
+	zs.avail_in = (uInt)b.n;
+	zs.next_out = z;
+	zs.avail_out = (uInt)(zn + 18);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t total = zs.total_out;
+	deflateEnd(&zs);
+	tp_rd end;
+	assert_int_equal(read_all(write_file(z, total), NULL, &end, NULL), 20);
+	assert_int_equal(end, TP_RD_EOF);
+	for (size_t cut = 20; cut < total; cut++) {
+		int n = read_all(write_file(z, cut), NULL, &end, NULL);
+		if (n < 0)
+			continue; /* not even the file header: cannot open */
+		/* a cut in the last deflate bits or the 8-byte trailer
+		 * may lose no packet, but is still damage */
+		assert_true(n <= 20);
+		assert_int_equal(end, TP_RD_DAMAGED);
+	}
+	free(z);
+}
+
 /* pcapng: SHB, two IDBs of different link types (ns and 2^-10
  * resolution), EPBs on each, an SPB, an unknown block. */
 static void ng_block(struct buf *b, uint32_t type, const struct buf *body)
@@ -357,6 +395,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capfile_pcap_variants),
 		cmocka_unit_test(test_capfile_gzip_by_magic),
+		cmocka_unit_test(test_capfile_truncated_gzip),
 		cmocka_unit_test(test_capfile_pcapng_mixed_linktypes),
 		cmocka_unit_test(test_capfile_every_truncation),
 		cmocka_unit_test(test_capfile_hostile_lengths),
