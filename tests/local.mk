@@ -32,3 +32,15 @@ endif
 TESTS += tests/golden/run.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST
+
+# Fuzzing: ./configure --enable-fuzz CC=clang builds libFuzzer harnesses;
+# every build has the replay version, which runs saved inputs.
+noinst_PROGRAMS = tests/fuzz/fuzz_pipeline_replay
+tests_fuzz_fuzz_pipeline_replay_SOURCES = tests/fuzz/fuzz_pipeline.c tests/fuzz/onefile.c
+tests_fuzz_fuzz_pipeline_replay_LDADD = $(TAPIR_LIBS)
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_pipeline
+tests_fuzz_fuzz_pipeline_SOURCES = tests/fuzz/fuzz_pipeline.c
+tests_fuzz_fuzz_pipeline_LDADD = $(TAPIR_LIBS)
+tests_fuzz_fuzz_pipeline_LDFLAGS = -fsanitize=fuzzer
+endif
