@@ -1,15 +1,288 @@
-/* udp.c - STUB: to be written. */
+/* udp.c - User Datagram Protocol: ports, length, checksum.
+ *
+ * RFC 768 (header, pseudo-header checksum; an all-zero checksum means
+ * "none" over IPv4); RFC 8200 section 8.1 (over IPv6 the checksum is
+ * mandatory, so zero is illegal); RFC 2675 section 4 (a jumbogram carries
+ * length 0 and the real length comes from the IPv6 layer).  The length
+ * field clamps the payload (IP padding never reaches it); a length larger
+ * than the IP payload is an error, and what is there is still dissected.
+ */
 #include "tapir/dissector.h"
+#include "tapir/inet.h"
+#include "tapir/output.h"
+#include "tapir/proto.h"
 
-static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+enum {
+	F_SRCPORT,
+	F_DSTPORT,
+	F_PORT,
+	F_LENGTH,
+	F_CKSUM,
+	F_CKSUM_CALC,
+	F_CKSUM_STATUS,
+	F_COUNT
+};
+
+/* Wireshark's proto_checksum_vals: our status goes beyond inet.h's three. */
+enum { CK_NOT_PRESENT = 3, CK_ILLEGAL = 4 };
+static const tp_valstr cksum_status_vals[] = {
+	{TP_CKSUM_BAD, "Bad"},		   {TP_CKSUM_GOOD, "Good"},
+	{TP_CKSUM_UNVERIFIED, "Unverified"}, {CK_NOT_PRESENT, "Not present"},
+	{CK_ILLEGAL, "Illegal"},	   {0, NULL},
+};
+
+static const tp_field_def fields[F_COUNT] = {
+	[F_SRCPORT] = {"udp.srcport", "Source Port", TP_FT_UINT16, TP_BASE_DEC,
+		       NULL, 0},
+	[F_DSTPORT] = {"udp.dstport", "Destination Port", TP_FT_UINT16,
+		       TP_BASE_DEC, NULL, 0},
+	[F_PORT] = {"udp.port", "Source or Destination Port", TP_FT_UINT16,
+		    TP_BASE_DEC, NULL, 0},
+	[F_LENGTH] = {"udp.length", "Length", TP_FT_UINT16, TP_BASE_DEC, NULL,
+		      0},
+	[F_CKSUM] = {"udp.checksum", "Checksum", TP_FT_UINT16, TP_BASE_HEX,
+		     NULL, 0},
+	[F_CKSUM_CALC] = {"udp.checksum_calculated", "Calculated Checksum",
+			  TP_FT_UINT16, TP_BASE_HEX, NULL, 0},
+	[F_CKSUM_STATUS] = {"udp.checksum.status", "Checksum Status",
+			    TP_FT_UINT8, TP_BASE_NONE, cksum_status_vals, 0},
+};
+
+enum { E_LEN_SHORT, E_LEN_LONG, E_CKSUM_ZERO, E_CKSUM_BAD, E_COUNT };
+static const tp_event_def events[E_COUNT] = {
+	[E_LEN_SHORT] = {"udp.length.bad", TP_EV_MALFORMED,
+			 "Bad length value: less than the 8-byte header"},
+	[E_LEN_LONG] = {"udp.length.bad", TP_EV_MALFORMED,
+			"Bad length value: larger than the IP payload"},
+	[E_CKSUM_ZERO] = {"udp.checksum.zero", TP_EV_WARN,
+			  "Illegal checksum value (0) over IPv6"},
+	[E_CKSUM_BAD] = {"udp.checksum.bad", TP_EV_WARN, "Bad checksum"},
+};
+
+/* Index of the network layer below `li` that set addresses, or -1. */
+static int addr_layer(const tp_pkt *p, unsigned li)
 {
-	(void)p;
-	(void)c;
+	for (unsigned i = li; i-- > 0;)
+		if (p->layers[i].addr.family)
+			return (int)i;
+	return -1;
+}
+
+/* Is the datagram a fragment of a larger one (first fragment included)?
+ * Looks at the IPv4 flags/offset and any IPv6 fragment header between
+ * the network layer and this one. */
+static bool fragmented(const tp_pkt *p, unsigned li)
+{
+	int ai = addr_layer(p, li);
+	if (ai < 0)
+		return false;
+	static const char *const names[] = {"ip.flags.mf", "ip.frag_offset",
+					    "ipv6.fraghdr.more",
+					    "ipv6.fraghdr.offset"};
+	for (unsigned i = (unsigned)ai; i < li; i++)
+		for (size_t k = 0; k < TP_COUNT(names); k++) {
+			uint64_t v;
+			if (tp_layer_uint(p, i, names[k], &v) && v)
+				return true;
+		}
+	return false;
+}
+
+/* Inside an ICMP error the quote is usually just the 8-byte header, and
+ * often less: take each field that is there, flag nothing. */
+static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
+{
+	size_t at = c->off;
+	if (!tp_has(c, 2))
+		return TP_STOP;
+	uint16_t sport = tp_get_be16(p, c, &fields[F_SRCPORT]);
+	if (!tp_has(c, 2))
+		return TP_STOP;
+	uint16_t dport = tp_get_be16(p, c, &fields[F_DSTPORT]);
+	tp_add_uint(p, &fields[F_PORT], at, 2, sport);
+	tp_add_uint(p, &fields[F_PORT], at + 2, 2, dport);
+	if (!tp_has(c, 2))
+		return TP_STOP;
+	uint16_t ulen = tp_get_be16(p, c, &fields[F_LENGTH]);
+	if (!tp_has(c, 2))
+		return TP_STOP;
+	tp_get_be16(p, c, &fields[F_CKSUM]);
+	if (ulen >= 8)
+		tp_clamp(c, ulen - 8u);
 	return TP_STOP;
 }
+
+/* Verify the checksum over the whole datagram and the pseudo-header. */
+static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
+		      uint32_t ulen, uint16_t sum, size_t sum_at)
+{
+	unsigned li = p->nlayers - 1;
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	uint8_t status = TP_CKSUM_UNVERIFIED;
+	if (a && a->src && a->dst && sum == 0) {
+		if (a->family == 6) {
+			tp_add_event(p, &events[E_CKSUM_ZERO], sum_at);
+			status = CK_ILLEGAL;
+		} else {
+			status = CK_NOT_PRESENT;
+		}
+	} else if (a && a->src && a->dst && !fragmented(p, li)) {
+		tp_cursor t = *c;
+		t.off = start;
+		const uint8_t *v = tp_has(&t, ulen) ? tp_bytes(&t, ulen) : NULL;
+		if (v) {
+			uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
+						     TP_IPPROTO_UDP, ulen);
+			s = tp_cksum_add(s, v, 6);
+			s = tp_cksum_add(s, v + 8, ulen - 8);
+			uint16_t calc = tp_cksum_fold(s);
+			if (calc == 0)
+				calc = 0xffff; /* RFC 768: 0 is sent as ~0 */
+			tp_add_uint(p, &fields[F_CKSUM_CALC], sum_at, 0, calc);
+			status = calc == sum ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
+			if (status == TP_CKSUM_BAD)
+				tp_add_event(p, &events[E_CKSUM_BAD], sum_at);
+		}
+	}
+	tp_add_uint(p, &fields[F_CKSUM_STATUS], sum_at, 0, status);
+}
+
+static tp_next udp_dissect(tp_pkt *p, tp_cursor *c)
+{
+	if (p->in_error)
+		return udp_quoted(p, c);
+	size_t start = c->off;
+	size_t iplen = tp_reported(c); /* what the IP layer says is here */
+	uint16_t sport = tp_get_be16(p, c, &fields[F_SRCPORT]);
+	uint16_t dport = tp_get_be16(p, c, &fields[F_DSTPORT]);
+	if (!tp_ok(c))
+		return TP_STOP;
+	tp_add_uint(p, &fields[F_PORT], start, 2, sport);
+	tp_add_uint(p, &fields[F_PORT], start + 2, 2, dport);
+	size_t len_at = c->off;
+	uint32_t ulen = tp_get_be16(p, c, &fields[F_LENGTH]);
+	size_t sum_at = c->off;
+	uint16_t sum = tp_get_be16(p, c, &fields[F_CKSUM]);
+	if (!tp_ok(c))
+		return TP_STOP;
+	if (ulen == 0 && iplen > 65535)
+		ulen = (uint32_t)iplen; /* RFC 2675 jumbogram */
+	if (ulen < 8) {
+		tp_add_uint(p, &fields[F_CKSUM_STATUS], sum_at, 0,
+			    TP_CKSUM_UNVERIFIED);
+		tp_add_event(p, &events[E_LEN_SHORT], len_at);
+		return TP_STOP;
+	}
+	if (ulen > iplen) {
+		/* A first fragment carries the whole datagram's length. */
+		if (!fragmented(p, p->nlayers - 1))
+			tp_add_event(p, &events[E_LEN_LONG], len_at);
+		tp_add_uint(p, &fields[F_CKSUM_STATUS], sum_at, 0,
+			    TP_CKSUM_UNVERIFIED);
+	} else {
+		tp_clamp(c, ulen - 8u);
+		check_sum(p, c, start, ulen, sum, sum_at);
+	}
+	return (tp_next){TP_TAB_UDP_PORT, sport, dport};
+}
+
+/* ---- the one-line summary, as tcpdump's udp_print ------------------- */
+
+/* "a.b.c.d.sport > e.f.g.h.dport: ", or only the ports when the network
+ * header does not say UDP itself (IPv6 extension headers: the IPv6 layer
+ * printed the addresses then, as tcpdump does). */
+static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
+			  const tp_field *sp, const tp_field *dp)
+{
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	int ai = addr_layer(p, li);
+	uint64_t nxt = TP_IPPROTO_UDP;
+	if (ai >= 0 && !tp_layer_uint(p, (unsigned)ai, "ipv6.nxt", &nxt))
+		(void)tp_layer_uint(p, (unsigned)ai, "ip.proto", &nxt);
+	bool addrs = a && a->src && a->dst && nxt == TP_IPPROTO_UDP;
+	if (!sp || !dp) {
+		if (addrs) {
+			tp_sb_addr(s, a, true);
+			tp_sb_puts(s, " > ");
+			tp_sb_addr(s, a, false);
+			tp_sb_puts(s, ": ");
+		}
+		return;
+	}
+	if (addrs) {
+		tp_sb_addr(s, a, true);
+		tp_sb_putc(s, '.');
+	}
+	tp_sb_dec(s, sp->v.u);
+	tp_sb_puts(s, " > ");
+	if (addrs) {
+		tp_sb_addr(s, a, false);
+		tp_sb_putc(s, '.');
+	}
+	tp_sb_dec(s, dp->v.u);
+	tp_sb_puts(s, ": ");
+}
+
+static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			    const tp_outopts *o)
+{
+	if (p->layers[li].embedded)
+		return TP_SUM_STOP; /* the ICMP error tells about it */
+	const tp_field *sp = tp_layer_find(p, li, &fields[F_SRCPORT]);
+	const tp_field *dp = tp_layer_find(p, li, &fields[F_DSTPORT]);
+	const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
+	const tp_field *cf = tp_layer_find(p, li, &fields[F_CKSUM]);
+	/* The IP payload length: what the layer below handed over. */
+	uint32_t length = li ? p->layers[li - 1].payload_len : 0;
+	put_endpoints(s, p, li, sp, dp);
+	if (!sp || !dp)
+		return TP_SUM_STOP;
+	/* An application layer above speaks for the payload (tcpdump: the
+	 * port's printer), except with -q. */
+	const tp_layer *up = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;
+	if (!o->qflag && up && up->d != &tp_diss_data && up->d->summarize)
+		return TP_SUM_NEXT;
+	if (length < 8) {
+		tp_sb_puts(s, "truncated-udp ");
+		tp_sb_dec(s, length);
+		return TP_SUM_STOP;
+	}
+	if (!lf)
+		return TP_SUM_STOP; /* cut short: " [|udp]" follows */
+	uint32_t ulen = (uint32_t)lf->v.u;
+	if (ulen == 0 && length > 65535)
+		ulen = length;
+	if (ulen < 8) {
+		tp_sb_puts(s, "truncated-udplength ");
+		tp_sb_dec(s, ulen);
+		return TP_SUM_STOP;
+	}
+	if (!cf)
+		return TP_SUM_STOP; /* header cut: " [|udp]" follows */
+	ulen -= 8;
+	length -= 8;
+	if (ulen > length && !fragmented(p, li)) {
+		tp_sb_puts(s, "UDP, bad length ");
+		tp_sb_dec(s, ulen);
+		tp_sb_puts(s, " > ");
+		tp_sb_dec(s, length);
+	} else {
+		tp_sb_puts(s, "UDP, length ");
+		tp_sb_dec(s, ulen);
+	}
+	return TP_SUM_STOP;
+}
+
+static const tp_key udp_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_UDP}, {0, 0}};
 
 const tp_dissector tp_diss_udp = {
 	.name = "udp",
 	.longname = "User Datagram Protocol",
-	.dissect = stub_dissect,
+	.fields = fields,
+	.nfields = F_COUNT,
+	.events = events,
+	.nevents = E_COUNT,
+	.keys = udp_keys,
+	.dissect = udp_dissect,
+	.summarize = udp_summarize,
 };
