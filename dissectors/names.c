@@ -6,9 +6,9 @@
 #include "tapir/proto.h"
 
 const tp_valstr tp_ethertype_vals[] = {
+	{0x0600, "NS"},
 	{0x0800, "IPv4"},
 	{0x0806, "ARP"},
-	{0x0842, "Wake-on-LAN"},
 	{0x22f0, "AVTP"},
 	{0x22f3, "TRILL"},
 	{0x6002, "DEC MOP RC"},
@@ -19,7 +19,7 @@ const tp_valstr tp_ethertype_vals[] = {
 	{0x8100, "802.1Q"},
 	{0x8137, "IPX"},
 	{0x86dd, "IPv6"},
-	{0x8808, "MAC control"},
+	{0x8808, "MPCP"},
 	{0x8809, "Slow Protocols"},
 	{0x880b, "PPP"},
 	{0x8847, "MPLS unicast"},
