@@ -1,15 +1,1454 @@
-/* icmp6.c - STUB: to be written. */
-#include "tapir/dissector.h"
+/* icmp6.c - ICMPv6: errors, echo, neighbor discovery, MLD.
+ *
+ * RFC 4443 (message format 2.1, checksum with the pseudo-header 2.3,
+ * errors 3.1-3.4 quoting the invoking packet, echo 4.1/4.2); RFC 4861
+ * (router/neighbor solicitation and advertisement, redirect: 4.1-4.5;
+ * options 4.6, where a length of 0 is invalid and the packet must be
+ * discarded); RFC 4191 2.3 (route information), RFC 6275 7.3/7.4
+ * (advertisement interval, home agent information), RFC 3971 5.3.2
+ * (nonce), RFC 8106 5.1/5.2 (RDNSS, DNSSL), RFC 8781 4 (PREF64);
+ * RFC 2710 3 (MLDv1), RFC 3810 5.1/5.2 (MLDv2 query and report);
+ * RFC 8200 8.1 (the pseudo-header uses the final destination when a
+ * routing header is present).
+ *
+ * An error message hands the quoted packet back to the loop as IPv6,
+ * with p->in_error set, so its addresses and ports become fields of the
+ * embedded layers; an error quoted inside an error is not followed.
+ */
+#include <string.h>
 
-static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+#include "tapir/dissector.h"
+#include "tapir/inet.h"
+#include "tapir/output.h"
+#include "tapir/proto.h"
+
+/* Options of one message, MLDv2 address records of one report, and
+ * sources of one record or query we record. */
+#define MAX_OPTS 64
+#define MAX_RECORDS 64
+#define MAX_SOURCES 128
+
+enum {
+	T_UNREACH = 1,
+	T_TOOBIG = 2,
+	T_TIMEX = 3,
+	T_PARAM = 4,
+	T_ECHO_REQ = 128,
+	T_ECHO_REP = 129,
+	T_MLD_QUERY = 130,
+	T_MLD_REPORT = 131,
+	T_MLD_DONE = 132,
+	T_RS = 133,
+	T_RA = 134,
+	T_NS = 135,
+	T_NA = 136,
+	T_REDIRECT = 137,
+	T_IND_SOL = 141,
+	T_IND_ADV = 142,
+	T_MLD2_REPORT = 143,
+	T_RPL = 155,
+	T_XECHO_REQ = 160,
+	T_XECHO_REP = 161,
+};
+
+enum {
+	F_TYPE,
+	F_CODE,
+	F_CKSUM,
+	F_CKSUM_STATUS,
+	F_RESERVED,
+	F_MTU,
+	F_POINTER,
+	F_ECHO_ID,
+	F_ECHO_SEQ,
+	F_XECHO_SEQ,
+	F_XECHO_REQ_RES,
+	F_XECHO_REQ_LOCAL,
+	F_XECHO_RSP_STATE,
+	F_XECHO_RSP_RES,
+	F_XECHO_RSP_ACTIVE,
+	F_XECHO_RSP_IPV4,
+	F_XECHO_RSP_IPV6,
+	F_RA_HOPLIMIT,
+	F_RA_FLAG,
+	F_RA_FLAG_M,
+	F_RA_FLAG_O,
+	F_RA_FLAG_H,
+	F_RA_FLAG_PRF,
+	F_RA_FLAG_P,
+	F_RA_FLAG_RSV,
+	F_RA_LIFETIME,
+	F_RA_REACHABLE,
+	F_RA_RETRANS,
+	F_NS_TARGET,
+	F_NA_FLAG,
+	F_NA_FLAG_R,
+	F_NA_FLAG_S,
+	F_NA_FLAG_O,
+	F_NA_FLAG_RSV,
+	F_NA_TARGET,
+	F_RD_TARGET,
+	F_RD_DST,
+	/* options */
+	F_OPT,
+	F_OPT_TYPE,
+	F_OPT_LEN,
+	F_OPT_RSV,
+	F_OPT_PADDING,
+	F_OPT_LINKADDR,
+	F_OPT_SRC_LINKADDR,
+	F_OPT_TGT_LINKADDR,
+	F_OPT_PFX_LEN,
+	F_OPT_PFX_FLAG,
+	F_OPT_PFX_FLAG_L,
+	F_OPT_PFX_FLAG_A,
+	F_OPT_PFX_FLAG_R,
+	F_OPT_PFX_FLAG_RSV,
+	F_OPT_PFX_VALID,
+	F_OPT_PFX_PREFERRED,
+	F_OPT_PFX,
+	F_OPT_REDIRECTED,
+	F_OPT_MTU,
+	F_OPT_ADVINT,
+	F_OPT_HA_PREF,
+	F_OPT_HA_LIFETIME,
+	F_OPT_NONCE,
+	F_OPT_RI_FLAG,
+	F_OPT_RI_PREF,
+	F_OPT_RI_RSV,
+	F_OPT_RI_LIFETIME,
+	F_OPT_RDNSS_LIFETIME,
+	F_OPT_RDNSS,
+	F_OPT_DNSSL_LIFETIME,
+	F_OPT_DNSSL,
+	F_OPT_PREF64_LIFETIME,
+	F_OPT_PREF64_PLC,
+	F_OPT_PREF64_PFX,
+	F_UNKNOWN,
+	/* MLD */
+	F_MLD_DELAY,
+	F_MLD_MADDR,
+	F_MLD_CODE,
+	F_MLD_FLAG,
+	F_MLD_FLAG_S,
+	F_MLD_FLAG_QRV,
+	F_MLD_FLAG_RSV,
+	F_MLD_QQI,
+	F_MLD_NSRC,
+	F_MLD_SRC,
+	F_MLDR_NREC,
+	F_MLDR_MAR,
+	F_MLDR_TYPE,
+	F_MLDR_AUXLEN,
+	F_MLDR_NSRC,
+	F_MLDR_MADDR,
+	F_MLDR_SRC,
+	F_MLDR_AUX,
+	F_COUNT
+};
+
+static const tp_valstr type_vals[] = {
+	{1, "Destination Unreachable"},
+	{2, "Packet Too Big"},
+	{3, "Time Exceeded"},
+	{4, "Parameter Problem"},
+	{100, "Private experimentation"},
+	{101, "Private experimentation"},
+	{127, "Reserved for expansion of ICMPv6 error messages"},
+	{128, "Echo (ping) request"},
+	{129, "Echo (ping) reply"},
+	{130, "Multicast Listener Query"},
+	{131, "Multicast Listener Report"},
+	{132, "Multicast Listener Done"},
+	{133, "Router Solicitation"},
+	{134, "Router Advertisement"},
+	{135, "Neighbor Solicitation"},
+	{136, "Neighbor Advertisement"},
+	{137, "Redirect"},
+	{138, "Router Renumbering"},
+	{139, "Node Information Query"},
+	{140, "Node Information Reply"},
+	{141, "Inverse Neighbor Discovery Solicitation"},
+	{142, "Inverse Neighbor Discovery Advertisement"},
+	{143, "Multicast Listener Report Message v2"},
+	{144, "Home Agent Address Discovery Request"},
+	{145, "Home Agent Address Discovery Reply"},
+	{146, "Mobile Prefix Solicitation"},
+	{147, "Mobile Prefix Advertisement"},
+	{148, "Certification Path Solicitation"},
+	{149, "Certification Path Advertisement"},
+	{150, "Experimental Mobility"},
+	{151, "Multicast Router Advertisement"},
+	{152, "Multicast Router Solicitation"},
+	{153, "Multicast Router Termination"},
+	{154, "FMIPv6"},
+	{155, "RPL Control"},
+	{156, "ILNPv6 Locator Update"},
+	{157, "Duplicate Address Request"},
+	{158, "Duplicate Address Confirmation"},
+	{159, "MPL Control"},
+	{160, "Extended Echo request"},
+	{161, "Extended Echo reply"},
+	{200, "Private experimentation"},
+	{201, "Private experimentation"},
+	{255, "Reserved for expansion of ICMPv6 informational messages"},
+	{0, NULL},
+};
+
+enum {
+	O_SRC_LL = 1,
+	O_TGT_LL = 2,
+	O_PREFIX = 3,
+	O_REDIRECTED = 4,
+	O_MTU = 5,
+	O_ADVINT = 7,
+	O_HAINFO = 8,
+	O_NONCE = 14,
+	O_ROUTE = 24,
+	O_RDNSS = 25,
+	O_DNSSL = 31,
+	O_PREF64 = 38,
+};
+
+static const tp_valstr opt_vals[] = {
+	{1, "Source link-layer address"},
+	{2, "Target link-layer address"},
+	{3, "Prefix information"},
+	{4, "Redirected header"},
+	{5, "MTU"},
+	{6, "NBMA Shortcut Limit Option"},
+	{7, "Advertisement Interval"},
+	{8, "Home Agent Information"},
+	{9, "Source Address List"},
+	{10, "Target Address List"},
+	{11, "CGA"},
+	{12, "RSA Signature"},
+	{13, "Timestamp"},
+	{14, "Nonce"},
+	{15, "Trust Anchor"},
+	{16, "Certificate"},
+	{17, "IP Address/Prefix Option"},
+	{18, "New Router Prefix Information"},
+	{19, "Link-layer Address"},
+	{20, "Neighbor Advertisement Acknowledgment"},
+	{23, "MAP"},
+	{24, "Route Information"},
+	{25, "Recursive DNS Server"},
+	{26, "RA Flags Extension"},
+	{27, "Handover Key Request"},
+	{28, "Handover Key Reply"},
+	{29, "Handover Assist Information"},
+	{30, "Mobile Node Identifier"},
+	{31, "DNS Search List Option"},
+	{32, "Proxy Signature (PS)"},
+	{33, "Address Registration Option"},
+	{34, "6LoWPAN Context Option"},
+	{35, "Authoritative Border Router"},
+	{36, "6LoWPAN Capability Indication Option (6CIO)"},
+	{37, "DHCP Captive-Portal"},
+	{38, "PREF64 Option"},
+	{253, "RFC3692-style Experiment 1"},
+	{254, "RFC3692-style Experiment 2"},
+	{0, NULL},
+};
+
+static const tp_valstr prf_vals[] = {
+	{0, "Medium"},
+	{1, "High"},
+	{2, "Reserved"},
+	{3, "Low"},
+	{0, NULL},
+};
+
+static const tp_valstr mldr_type_vals[] = {
+	{1, "Include"},
+	{2, "Exclude"},
+	{3, "Changed to include"},
+	{4, "Changed to exclude"},
+	{5, "Allow new sources"},
+	{6, "Block old sources"},
+	{0, NULL},
+};
+
+static const tp_field_def fields[F_COUNT] = {
+	[F_TYPE] = {"icmpv6.type", "Type", TP_FT_UINT8, TP_BASE_DEC, type_vals,
+		    0},
+	[F_CODE] = {"icmpv6.code", "Code", TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_CKSUM] = {"icmpv6.checksum", "Checksum", TP_FT_UINT16, TP_BASE_HEX,
+		     NULL, 0},
+	[F_CKSUM_STATUS] = {"icmpv6.checksum.status", "Checksum Status",
+			    TP_FT_UINT8, TP_BASE_NONE, tp_cksum_status_vals,
+			    0},
+	[F_RESERVED] = {"icmpv6.reserved", "Reserved", TP_FT_BYTES,
+			TP_BASE_NONE, NULL, 0},
+	[F_MTU] = {"icmpv6.mtu", "MTU", TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_POINTER] = {"icmpv6.pointer", "Pointer", TP_FT_UINT32, TP_BASE_DEC,
+		       NULL, 0},
+	[F_ECHO_ID] = {"icmpv6.echo.identifier", "Identifier", TP_FT_UINT16,
+		       TP_BASE_HEX, NULL, 0},
+	[F_ECHO_SEQ] = {"icmpv6.echo.sequence_number", "Sequence",
+			TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
+	[F_XECHO_SEQ] = {"icmpv6.ext.echo.seq", "Sequence number", TP_FT_UINT8,
+			 TP_BASE_DEC_HEX, NULL, 0},
+	[F_XECHO_REQ_RES] = {"icmpv6.ext.echo.req.res", "Reserved",
+			     TP_FT_UINT8, TP_BASE_HEX, NULL, 0xfe},
+	[F_XECHO_REQ_LOCAL] = {"icmpv6.ext.echo.req.local", "Local bit",
+			       TP_FT_BOOLEAN, 8, NULL, 0x01},
+	[F_XECHO_RSP_STATE] = {"icmpv6.ext.echo.rsp.state", "State",
+			       TP_FT_UINT8, TP_BASE_DEC, NULL, 0xe0},
+	[F_XECHO_RSP_RES] = {"icmpv6.ext.echo.rsp.res", "Reserved",
+			     TP_FT_UINT8, TP_BASE_HEX, NULL, 0x18},
+	[F_XECHO_RSP_ACTIVE] = {"icmpv6.ext.echo.rsp.active", "Active bit",
+				TP_FT_BOOLEAN, 8, NULL, 0x04},
+	[F_XECHO_RSP_IPV4] = {"icmpv6.ext.echo.rsp.ipv4", "IPv4 bit",
+			      TP_FT_BOOLEAN, 8, NULL, 0x02},
+	[F_XECHO_RSP_IPV6] = {"icmpv6.ext.echo.rsp.ipv6", "IPv6 bit",
+			      TP_FT_BOOLEAN, 8, NULL, 0x01},
+	[F_RA_HOPLIMIT] = {"icmpv6.nd.ra.cur_hop_limit", "Cur hop limit",
+			   TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_RA_FLAG] = {"icmpv6.nd.ra.flag", "Flags", TP_FT_UINT8, TP_BASE_HEX,
+		       NULL, 0},
+	[F_RA_FLAG_M] = {"icmpv6.nd.ra.flag.m",
+			 "Managed address configuration", TP_FT_BOOLEAN, 8,
+			 NULL, 0x80},
+	[F_RA_FLAG_O] = {"icmpv6.nd.ra.flag.o", "Other configuration",
+			 TP_FT_BOOLEAN, 8, NULL, 0x40},
+	[F_RA_FLAG_H] = {"icmpv6.nd.ra.flag.h", "Home Agent", TP_FT_BOOLEAN, 8,
+			 NULL, 0x20},
+	[F_RA_FLAG_PRF] = {"icmpv6.nd.ra.flag.prf",
+			   "Prf (Default Router Preference)", TP_FT_UINT8,
+			   TP_BASE_DEC, prf_vals, 0x18},
+	[F_RA_FLAG_P] = {"icmpv6.nd.ra.flag.p", "Proxy", TP_FT_BOOLEAN, 8, NULL,
+			 0x04},
+	[F_RA_FLAG_RSV] = {"icmpv6.nd.ra.flag.rsv", "Reserved", TP_FT_UINT8,
+			   TP_BASE_DEC, NULL, 0x03},
+	[F_RA_LIFETIME] = {"icmpv6.nd.ra.router_lifetime",
+			   "Router lifetime (s)", TP_FT_UINT16, TP_BASE_DEC,
+			   NULL, 0},
+	[F_RA_REACHABLE] = {"icmpv6.nd.ra.reachable_time",
+			    "Reachable time (ms)", TP_FT_UINT32, TP_BASE_DEC,
+			    NULL, 0},
+	[F_RA_RETRANS] = {"icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)",
+			  TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_NS_TARGET] = {"icmpv6.nd.ns.target_address", "Target Address",
+			 TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_NA_FLAG] = {"icmpv6.nd.na.flag", "Flags", TP_FT_UINT32, TP_BASE_HEX,
+		       NULL, 0},
+	[F_NA_FLAG_R] = {"icmpv6.nd.na.flag.r", "Router", TP_FT_BOOLEAN, 32,
+			 NULL, 0x80000000},
+	[F_NA_FLAG_S] = {"icmpv6.nd.na.flag.s", "Solicited", TP_FT_BOOLEAN, 32,
+			 NULL, 0x40000000},
+	[F_NA_FLAG_O] = {"icmpv6.nd.na.flag.o", "Override", TP_FT_BOOLEAN, 32,
+			 NULL, 0x20000000},
+	[F_NA_FLAG_RSV] = {"icmpv6.nd.na.flag.rsv", "Reserved", TP_FT_UINT32,
+			   TP_BASE_DEC, NULL, 0x1fffffff},
+	[F_NA_TARGET] = {"icmpv6.nd.na.target_address", "Target Address",
+			 TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_RD_TARGET] = {"icmpv6.nd.rd.target_address", "Target Address",
+			 TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_RD_DST] = {"icmpv6.rd.na.destination_address",
+		      "Destination Address", TP_FT_IPv6, TP_BASE_NONE, NULL,
+		      0},
+
+	[F_OPT] = {"icmpv6.opt", "ICMPv6 Option", TP_FT_NONE, TP_BASE_NONE,
+		   NULL, 0},
+	[F_OPT_TYPE] = {"icmpv6.opt.type", "Type", TP_FT_UINT8, TP_BASE_DEC,
+			opt_vals, 0},
+	[F_OPT_LEN] = {"icmpv6.opt.length", "Length", TP_FT_UINT8, TP_BASE_DEC,
+		       NULL, 0},
+	[F_OPT_RSV] = {"icmpv6.opt.reserved", "Reserved", TP_FT_NONE,
+		       TP_BASE_NONE, NULL, 0},
+	[F_OPT_PADDING] = {"icmpv6.opt.padding", "Padding", TP_FT_NONE,
+			   TP_BASE_NONE, NULL, 0},
+	[F_OPT_LINKADDR] = {"icmpv6.opt.linkaddr", "Link-layer address",
+			    TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[F_OPT_SRC_LINKADDR] = {"icmpv6.opt.src_linkaddr",
+				"Source Link-layer address", TP_FT_BYTES,
+				TP_BASE_NONE, NULL, 0},
+	[F_OPT_TGT_LINKADDR] = {"icmpv6.opt.target_linkaddr",
+				"Target Link-layer address", TP_FT_BYTES,
+				TP_BASE_NONE, NULL, 0},
+	[F_OPT_PFX_LEN] = {"icmpv6.opt.prefix.length", "Prefix Length",
+			   TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_OPT_PFX_FLAG] = {"icmpv6.opt.prefix.flag", "Flag", TP_FT_UINT8,
+			    TP_BASE_HEX, NULL, 0},
+	[F_OPT_PFX_FLAG_L] = {"icmpv6.opt.prefix.flag.l", "On-link flag(L)",
+			      TP_FT_BOOLEAN, 8, NULL, 0x80},
+	[F_OPT_PFX_FLAG_A] = {"icmpv6.opt.prefix.flag.a",
+			      "Autonomous address-configuration flag(A)",
+			      TP_FT_BOOLEAN, 8, NULL, 0x40},
+	[F_OPT_PFX_FLAG_R] = {"icmpv6.opt.prefix.flag.r",
+			      "Router address flag(R)", TP_FT_BOOLEAN, 8, NULL,
+			      0x20},
+	[F_OPT_PFX_FLAG_RSV] = {"icmpv6.opt.prefix.flag.reserved", "Reserved",
+				TP_FT_UINT8, TP_BASE_DEC, NULL, 0x1f},
+	[F_OPT_PFX_VALID] = {"icmpv6.opt.prefix.valid_lifetime",
+			     "Valid Lifetime", TP_FT_UINT32, TP_BASE_DEC, NULL,
+			     0},
+	[F_OPT_PFX_PREFERRED] = {"icmpv6.opt.prefix.preferred_lifetime",
+				 "Preferred Lifetime", TP_FT_UINT32,
+				 TP_BASE_DEC, NULL, 0},
+	[F_OPT_PFX] = {"icmpv6.opt.prefix", "Prefix", TP_FT_IPv6, TP_BASE_NONE,
+		       NULL, 0},
+	[F_OPT_REDIRECTED] = {"icmpv6.opt.redirected_packet",
+			      "Redirected Packet", TP_FT_NONE, TP_BASE_NONE,
+			      NULL, 0},
+	[F_OPT_MTU] = {"icmpv6.opt.mtu", "MTU", TP_FT_UINT32, TP_BASE_DEC,
+		       NULL, 0},
+	[F_OPT_ADVINT] = {"icmpv6.opt.advertisement_interval",
+			  "Advertisement Interval", TP_FT_UINT32, TP_BASE_DEC,
+			  NULL, 0},
+	[F_OPT_HA_PREF] = {"icmpv6.opt.home_agent_preference",
+			   "Home Agent Preference", TP_FT_UINT16, TP_BASE_DEC,
+			   NULL, 0},
+	[F_OPT_HA_LIFETIME] = {"icmpv6.opt.home_agent_lifetime",
+			       "Home Agent Preference", TP_FT_UINT16,
+			       TP_BASE_DEC, NULL, 0},
+	[F_OPT_NONCE] = {"icmpv6.opt.nonce", "Nonce", TP_FT_BYTES,
+			 TP_BASE_NONE, NULL, 0},
+	[F_OPT_RI_FLAG] = {"icmpv6.opt.route_info.flag", "Flag", TP_FT_UINT8,
+			   TP_BASE_HEX, NULL, 0},
+	[F_OPT_RI_PREF] = {"icmpv6.opt.route_info.flag.route_preference",
+			   "Route Preference", TP_FT_UINT8, TP_BASE_DEC,
+			   prf_vals, 0x18},
+	[F_OPT_RI_RSV] = {"icmpv6.opt.route_info.flag.reserved", "Reserved",
+			  TP_FT_UINT8, TP_BASE_DEC, NULL, 0xe7},
+	[F_OPT_RI_LIFETIME] = {"icmpv6.opt.route_lifetime", "Route Lifetime",
+			       TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_OPT_RDNSS_LIFETIME] = {"icmpv6.opt.rdnss.lifetime", "Lifetime",
+				  TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_OPT_RDNSS] = {"icmpv6.opt.rdnss", "Recursive DNS Servers",
+			 TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_OPT_DNSSL_LIFETIME] = {"icmpv6.opt.dnssl.lifetime", "Lifetime",
+				  TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_OPT_DNSSL] = {"icmpv6.opt.dnssl", "Domain Names", TP_FT_STRING,
+			 TP_BASE_NONE, NULL, 0},
+	[F_OPT_PREF64_LIFETIME] = {"icmpv6.opt.pref64.scaled_lifetime",
+				   "Scaled Lifetime", TP_FT_UINT16,
+				   TP_BASE_DEC, NULL, 0xfff8},
+	[F_OPT_PREF64_PLC] = {"icmpv6.opt.pref64.plc",
+			      "PLC (Prefix Length Code)", TP_FT_UINT16,
+			      TP_BASE_HEX, NULL, 0x0007},
+	[F_OPT_PREF64_PFX] = {"icmpv6.opt.pref64.prefix", "Prefix", TP_FT_IPv6,
+			      TP_BASE_NONE, NULL, 0},
+	[F_UNKNOWN] = {"icmpv6.unknown_data", "Unknown Data", TP_FT_BYTES,
+		       TP_BASE_NONE, NULL, 0},
+
+	[F_MLD_DELAY] = {"icmpv6.mld.maximum_response_delay",
+			 "Maximum Response Delay [ms]", TP_FT_UINT16,
+			 TP_BASE_DEC, NULL, 0},
+	[F_MLD_MADDR] = {"icmpv6.mld.multicast_address", "Multicast Address",
+			 TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_MLD_CODE] = {"icmpv6.mld.maximum_response_code",
+			"Maximum Response Code", TP_FT_UINT16, TP_BASE_DEC,
+			NULL, 0},
+	[F_MLD_FLAG] = {"icmpv6.mld.flag", "Flags", TP_FT_UINT8, TP_BASE_HEX,
+			NULL, 0},
+	[F_MLD_FLAG_S] = {"icmpv6.mld.flag.s",
+			  "Suppress Router-Side Processing", TP_FT_BOOLEAN, 8,
+			  NULL, 0x08},
+	[F_MLD_FLAG_QRV] = {"icmpv6.mld.flag.qrv",
+			    "QRV (Querier's Robustness Variable)", TP_FT_UINT8,
+			    TP_BASE_DEC, NULL, 0x07},
+	[F_MLD_FLAG_RSV] = {"icmpv6.mld.flag.reserved", "Reserved",
+			    TP_FT_UINT8, TP_BASE_DEC, NULL, 0xf0},
+	[F_MLD_QQI] = {"icmpv6.mld.qqi", "QQIC (Querier's Query Interval Code)",
+		       TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_MLD_NSRC] = {"icmpv6.mld.nb_sources", "Number of Sources",
+			TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
+	[F_MLD_SRC] = {"icmpv6.mld.source_address", "Source Address",
+		       TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_MLDR_NREC] = {"icmpv6.mldr.nb_mcast_records",
+			 "Number of Multicast Address Records", TP_FT_UINT16,
+			 TP_BASE_DEC, NULL, 0},
+	[F_MLDR_MAR] = {"icmpv6.mldr.mar", "Multicast Address Record",
+			TP_FT_NONE, TP_BASE_NONE, NULL, 0},
+	[F_MLDR_TYPE] = {"icmpv6.mldr.mar.record_type", "Record Type",
+			 TP_FT_UINT8, TP_BASE_DEC, mldr_type_vals, 0},
+	[F_MLDR_AUXLEN] = {"icmpv6.mldr.mar.aux_data_len", "Aux Data Len",
+			   TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_MLDR_NSRC] = {"icmpv6.mldr.mar.nb_sources", "Number of Sources",
+			 TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
+	[F_MLDR_MADDR] = {"icmpv6.mldr.mar.multicast_address",
+			  "Multicast Address", TP_FT_IPv6, TP_BASE_NONE, NULL,
+			  0},
+	[F_MLDR_SRC] = {"icmpv6.mldr.mar.source_address", "Source Address",
+			TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_MLDR_AUX] = {"icmpv6.mldr.mar.auxiliary_data", "Auxiliary Data",
+			TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+};
+
+enum {
+	E_LEN_ZERO,
+	E_CKSUM_BAD,
+	E_OPT_LEN,
+	E_TOO_MANY_OPTS,
+	E_MLDR_PAST_END,
+	E_TOO_MANY_RECORDS,
+	E_COUNT
+};
+
+static const tp_event_def events[E_COUNT] = {
+	[E_LEN_ZERO] = {"icmpv6.length_zero", TP_EV_MALFORMED,
+			"ICMPv6 message of length 0"},
+	[E_CKSUM_BAD] = {"icmpv6.checksum_bad.expert", TP_EV_WARN,
+			 "Bad checksum"},
+	[E_OPT_LEN] = {"icmpv6.invalid_option_length", TP_EV_MALFORMED,
+		       "Invalid Option Length"},
+	[E_TOO_MANY_OPTS] = {"icmpv6.too_many_options", TP_EV_WARN,
+			     "Too many ICMPv6 options: the rest were not "
+			     "recorded"},
+	[E_MLDR_PAST_END] = {"icmpv6.mldr.past_end", TP_EV_MALFORMED,
+			     "Multicast address records run past the end of "
+			     "the message"},
+	[E_TOO_MANY_RECORDS] = {"icmpv6.mldr.too_many", TP_EV_WARN,
+				"Too many multicast address records or "
+				"sources: the rest were not recorded"},
+};
+
+/* A child cursor ran short of captured bytes: the parent stops there. */
+static void fail_from(tp_cursor *c, const tp_cursor *child)
 {
-	(void)p;
-	(void)c;
-	return TP_STOP;
+	if (child->status == TP_OK)
+		return;
+	c->off = child->off;
+	tp_fail(c, child->status);
 }
+
+/* ---- checksum (RFC 4443 2.3, RFC 8200 8.1) ------------------------- */
+
+/* The network layer below, or -1. */
+static int net_layer(const tp_pkt *p, unsigned li)
+{
+	for (unsigned i = li; i-- > 0;)
+		if (p->layers[i].addr.family)
+			return (int)i;
+	return -1;
+}
+
+/* The final destination: with a routing header whose segments are not
+ * all visited, the last address of its list. */
+static const uint8_t *final_dst(const tp_pkt *p, unsigned nl)
+{
+	const tp_netaddr *a = &p->layers[nl].addr;
+	uint64_t segleft = 0;
+	if (!tp_layer_uint(p, nl, "ipv6.routing.segleft", &segleft) ||
+	    segleft == 0)
+		return a->dst;
+	const tp_layer *l = &p->layers[nl];
+	const uint8_t *last = NULL;
+	bool srh_first = false;
+	for (unsigned i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		const char *ab = f->def->abbrev;
+		if (f->vlen < 16)
+			continue;
+		if (!strcmp(ab, "ipv6.routing.src.addr") ||
+		    !strcmp(ab, "ipv6.routing.mipv6.home_address") ||
+		    !strcmp(ab, "ipv6.routing.rpl.full_address")) {
+			last = f->v.p;
+		} else if (!strcmp(ab, "ipv6.routing.srh.addr") &&
+			   !srh_first) {
+			/* RFC 8754 2: segment list [0] is the last one */
+			last = f->v.p;
+			srh_first = true;
+		}
+	}
+	return last ? last : a->dst;
+}
+
+static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
+			     size_t len)
+{
+	unsigned li = p->nlayers - 1;
+	int nl = net_layer(p, li);
+	if (!msg || p->in_error || nl < 0 || p->layers[nl].addr.family != 6)
+		return TP_CKSUM_UNVERIFIED;
+	/* A fragment is not the whole message. */
+	uint64_t v;
+	if (tp_layer_uint(p, (unsigned)nl, "ipv6.fraghdr.more", &v) && v)
+		return TP_CKSUM_UNVERIFIED;
+	/* RFC 6275 6.3: with a home address option, that is the source */
+	const tp_netaddr *a = &p->layers[nl].addr;
+	const uint8_t *src = a->src;
+	const tp_field *home = tp_layer_find_abbrev(
+		p, (unsigned)nl, "ipv6.opt.mipv6.home_address");
+	if (home && home->vlen >= 16)
+		src = home->v.p;
+	uint32_t sum = tp_cksum_pseudo(6, src, final_dst(p, (unsigned)nl),
+				       TP_IPPROTO_ICMPV6, (uint32_t)len);
+	sum = tp_cksum_add(sum, msg, len);
+	return tp_cksum_fold(sum) == 0 ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
+}
+
+/* ---- options (RFC 4861 4.6 and later) ------------------------------ */
+
+/* DNSSL (RFC 8106 5.2): uncompressed names, padded with zeros.  Each
+ * name becomes one dotted string in the arena (at most 255 octets, RFC
+ * 1035 2.3.4, so the arena holds no more than the option's bytes). */
+static void dnssl_names(tp_pkt *p, tp_cursor *o)
+{
+	while (tp_reported(o) > 0) {
+		size_t at = o->off;
+		int first = tp_peek(o, 0);
+		if (first < 0) {
+			tp_skip(o, 1); /* not captured: says so */
+			return;
+		}
+		if (first == 0) {
+			tp_add_uint(p, &fields[F_OPT_PADDING], at,
+				    tp_reported(o), 0);
+			tp_skip(o, tp_reported(o));
+			return;
+		}
+		uint8_t text[255];
+		size_t n = 0;
+		for (;;) {
+			uint8_t ll = tp_u8(o);
+			if (!tp_ok(o) || ll == 0)
+				break;
+			if (ll > 63 || ll > tp_reported(o)) {
+				/* not a name: the rest is not walked */
+				tp_skip(o, tp_reported(o));
+				break;
+			}
+			const uint8_t *lab = tp_bytes(o, ll);
+			if (!lab)
+				break;
+			if (n + ll + 1 <= sizeof text) {
+				if (n)
+					text[n++] = '.';
+				memcpy(text + n, lab, ll);
+				n += ll;
+			}
+		}
+		if (o->status == TP_TRUNCATED)
+			return;
+		uint8_t *name = tp_arena_alloc(p, n ? n : 1);
+		if (name) {
+			memcpy(name, text, n);
+			tp_add_bytes(p, &fields[F_OPT_DNSSL], at, o->off - at,
+				     name, n);
+		}
+		if (!tp_ok(o))
+			return;
+	}
+}
+
+/* The option value (after type and length), `vlen` bytes in `o`.  Returns
+ * false when it is too short for its type. */
+static bool opt_value(tp_pkt *p, tp_cursor *o, uint8_t type, size_t vlen)
+{
+	size_t at = o->off;
+	switch (type) {
+	case O_SRC_LL:
+	case O_TGT_LL: {
+		const uint8_t *ll = tp_get_bytes(p, o, &fields[F_OPT_LINKADDR],
+						 vlen);
+		if (ll)
+			tp_add_bytes(p,
+				     &fields[type == O_SRC_LL
+						     ? F_OPT_SRC_LINKADDR
+						     : F_OPT_TGT_LINKADDR],
+				     at, vlen, ll, vlen);
+		return true;
+	}
+	case O_PREFIX: {
+		if (vlen < 30)
+			return false;
+		tp_get_u8(p, o, &fields[F_OPT_PFX_LEN]);
+		size_t fat = o->off;
+		uint8_t fl = tp_get_u8(p, o, &fields[F_OPT_PFX_FLAG]);
+		if (!tp_ok(o))
+			return true;
+		tp_push(p);
+		tp_add_uint(p, &fields[F_OPT_PFX_FLAG_L], fat, 1, fl >> 7);
+		tp_add_uint(p, &fields[F_OPT_PFX_FLAG_A], fat, 1,
+			    (fl >> 6) & 1);
+		tp_add_uint(p, &fields[F_OPT_PFX_FLAG_R], fat, 1,
+			    (fl >> 5) & 1);
+		tp_add_uint(p, &fields[F_OPT_PFX_FLAG_RSV], fat, 1, fl & 0x1f);
+		tp_pop(p);
+		tp_get_be32(p, o, &fields[F_OPT_PFX_VALID]);
+		tp_get_be32(p, o, &fields[F_OPT_PFX_PREFERRED]);
+		size_t rat = o->off;
+		if (tp_skip(o, 4))
+			tp_add_uint(p, &fields[F_OPT_RSV], rat, 4, 0);
+		tp_get_bytes(p, o, &fields[F_OPT_PFX], 16);
+		return true;
+	}
+	case O_REDIRECTED:
+		if (vlen < 6)
+			return false;
+		if (tp_skip(o, 6))
+			tp_add_uint(p, &fields[F_OPT_RSV], at, 6, 0);
+		if (vlen > 6 && tp_ok(o)) {
+			size_t rest = vlen - 6;
+			if (tp_skip(o, rest))
+				tp_add_uint(p, &fields[F_OPT_REDIRECTED],
+					    at + 6, rest, 0);
+		}
+		return true;
+	case O_MTU:
+	case O_ADVINT:
+		if (vlen < 6)
+			return false;
+		if (tp_skip(o, 2))
+			tp_add_uint(p, &fields[F_OPT_RSV], at, 2, 0);
+		tp_get_be32(p, o,
+			    &fields[type == O_MTU ? F_OPT_MTU : F_OPT_ADVINT]);
+		return true;
+	case O_HAINFO:
+		if (vlen < 6)
+			return false;
+		if (tp_skip(o, 2))
+			tp_add_uint(p, &fields[F_OPT_RSV], at, 2, 0);
+		tp_get_be16(p, o, &fields[F_OPT_HA_PREF]);
+		tp_get_be16(p, o, &fields[F_OPT_HA_LIFETIME]);
+		return true;
+	case O_NONCE:
+		tp_get_bytes(p, o, &fields[F_OPT_NONCE], vlen);
+		return true;
+	case O_ROUTE: {
+		/* RFC 4191 2.3: length 1, 2 or 3 */
+		if (vlen < 6 || vlen > 22)
+			return false;
+		tp_get_u8(p, o, &fields[F_OPT_PFX_LEN]);
+		size_t fat = o->off;
+		uint8_t fl = tp_get_u8(p, o, &fields[F_OPT_RI_FLAG]);
+		if (!tp_ok(o))
+			return true;
+		tp_push(p);
+		tp_add_uint(p, &fields[F_OPT_RI_PREF], fat, 1, (fl >> 3) & 3);
+		tp_add_uint(p, &fields[F_OPT_RI_RSV], fat, 1, fl & 0xe7);
+		tp_pop(p);
+		tp_get_be32(p, o, &fields[F_OPT_RI_LIFETIME]);
+		size_t pat = o->off, plen = vlen - 6;
+		const uint8_t *pfx = tp_bytes(o, plen);
+		uint8_t *full = pfx ? tp_arena_alloc(p, 16) : NULL;
+		if (full) {
+			memset(full, 0, 16);
+			memcpy(full, pfx, plen);
+			tp_add_bytes(p, &fields[F_OPT_PFX], pat, plen, full,
+				     16);
+		}
+		return true;
+	}
+	case O_RDNSS:
+		if (vlen < 6)
+			return false;
+		if (tp_skip(o, 2))
+			tp_add_uint(p, &fields[F_OPT_RSV], at, 2, 0);
+		tp_get_be32(p, o, &fields[F_OPT_RDNSS_LIFETIME]);
+		for (size_t n = (vlen - 6) / 16; n > 0 && tp_ok(o); n--)
+			tp_get_bytes(p, o, &fields[F_OPT_RDNSS], 16);
+		return true;
+	case O_DNSSL:
+		if (vlen < 6)
+			return false;
+		if (tp_skip(o, 2))
+			tp_add_uint(p, &fields[F_OPT_RSV], at, 2, 0);
+		tp_get_be32(p, o, &fields[F_OPT_DNSSL_LIFETIME]);
+		if (tp_ok(o))
+			dnssl_names(p, o);
+		return true;
+	case O_PREF64: {
+		/* RFC 8781 4: 13-bit lifetime, 3-bit PLC, 96-bit prefix */
+		if (vlen != 14)
+			return false;
+		uint16_t w = tp_be16(o);
+		if (!tp_ok(o))
+			return true;
+		tp_add_uint(p, &fields[F_OPT_PREF64_LIFETIME], at, 2, w >> 3);
+		tp_add_uint(p, &fields[F_OPT_PREF64_PLC], at, 2, w & 7);
+		size_t pat = o->off;
+		const uint8_t *pfx = tp_bytes(o, 12);
+		/* codes 6 and 7 are no prefix length: no prefix shown */
+		uint8_t *full = pfx && (w & 7) <= 5 ? tp_arena_alloc(p, 16)
+						    : NULL;
+		if (full) {
+			memset(full, 0, 16);
+			memcpy(full, pfx, 12);
+			tp_add_bytes(p, &fields[F_OPT_PREF64_PFX], pat, 12,
+				     full, 16);
+		}
+		return true;
+	}
+	default:
+		if (vlen)
+			tp_get_bytes(p, o, &fields[F_UNKNOWN], vlen);
+		return true;
+	}
+}
+
+/* Options to the end of the message.  Stops at the first invalid length
+ * (RFC 4861 4.6: the packet is to be discarded). */
+static void walk_options(tp_pkt *p, tp_cursor *c)
+{
+	for (unsigned n = 0; tp_reported(c) > 0; n++) {
+		size_t os = c->off;
+		if (n == MAX_OPTS) {
+			tp_add_event(p, &events[E_TOO_MANY_OPTS], os);
+			return;
+		}
+		tp_field *of = tp_add_uint(p, &fields[F_OPT], os, 0, 0);
+		tp_push(p);
+		uint8_t type = tp_get_u8(p, c, &fields[F_OPT_TYPE]);
+		size_t len_at = c->off;
+		uint8_t ol = tp_get_u8(p, c, &fields[F_OPT_LEN]);
+		if (!tp_ok(c)) {
+			tp_pop(p);
+			return;
+		}
+		size_t olen = (size_t)ol * 8;
+		if (ol == 0 || olen - 2 > tp_reported(c)) {
+			/* the rest cannot be delimited: skip it (a capture
+			 * cut short still says so) */
+			tp_add_event(p, &events[E_OPT_LEN], len_at);
+			tp_pop(p);
+			tp_skip(c, tp_reported(c));
+			return;
+		}
+		if (of)
+			of->len = (uint32_t)olen;
+		tp_cursor o = tp_sub(c, olen - 2);
+		if (!opt_value(p, &o, type, olen - 2)) {
+			tp_add_event(p, &events[E_OPT_LEN], len_at);
+			tp_get_bytes(p, &o, &fields[F_UNKNOWN], olen - 2);
+		}
+		tp_pop(p);
+		if (o.status == TP_TRUNCATED) {
+			fail_from(c, &o);
+			return;
+		}
+	}
+}
+
+/* ---- message bodies ------------------------------------------------- */
+
+static void reserved(tp_pkt *p, tp_cursor *c, size_t n)
+{
+	tp_get_bytes(p, c, &fields[F_RESERVED], n);
+}
+
+/* MLDv1 (RFC 2710 3), after the checksum. */
+static void mld1(tp_pkt *p, tp_cursor *c)
+{
+	tp_get_be16(p, c, &fields[F_MLD_DELAY]);
+	reserved(p, c, 2);
+	tp_get_bytes(p, c, &fields[F_MLD_MADDR], 16);
+}
+
+/* MLDv2 query (RFC 3810 5.1), after the checksum. */
+static void mld2_query(tp_pkt *p, tp_cursor *c)
+{
+	tp_get_be16(p, c, &fields[F_MLD_CODE]);
+	reserved(p, c, 2);
+	tp_get_bytes(p, c, &fields[F_MLD_MADDR], 16);
+	size_t fat = c->off;
+	uint8_t fl = tp_get_u8(p, c, &fields[F_MLD_FLAG]);
+	if (!tp_ok(c))
+		return;
+	tp_push(p);
+	tp_add_uint(p, &fields[F_MLD_FLAG_S], fat, 1, (fl >> 3) & 1);
+	tp_add_uint(p, &fields[F_MLD_FLAG_QRV], fat, 1, fl & 7);
+	tp_add_uint(p, &fields[F_MLD_FLAG_RSV], fat, 1, fl >> 4);
+	tp_pop(p);
+	tp_get_u8(p, c, &fields[F_MLD_QQI]);
+	size_t nat = c->off;
+	uint16_t nsrc = tp_get_be16(p, c, &fields[F_MLD_NSRC]);
+	if (!tp_ok(c))
+		return;
+	if ((size_t)nsrc * 16 > tp_reported(c)) {
+		tp_add_event(p, &events[E_MLDR_PAST_END], nat);
+		nsrc = (uint16_t)(tp_reported(c) / 16);
+	}
+	for (unsigned i = 0; i < nsrc && tp_ok(c); i++) {
+		if (i == MAX_SOURCES) {
+			tp_add_event(p, &events[E_TOO_MANY_RECORDS], c->off);
+			tp_skip(c, (size_t)(nsrc - i) * 16);
+			break;
+		}
+		tp_get_bytes(p, c, &fields[F_MLD_SRC], 16);
+	}
+}
+
+/* MLDv2 report (RFC 3810 5.2), after the checksum. */
+static void mld2_report(tp_pkt *p, tp_cursor *c)
+{
+	reserved(p, c, 2);
+	uint16_t nrec = tp_get_be16(p, c, &fields[F_MLDR_NREC]);
+	for (unsigned r = 0; r < nrec && tp_ok(c); r++) {
+		size_t rs = c->off;
+		if (r == MAX_RECORDS) {
+			tp_add_event(p, &events[E_TOO_MANY_RECORDS], rs);
+			return;
+		}
+		if (tp_reported(c) < 20) {
+			tp_add_event(p, &events[E_MLDR_PAST_END], rs);
+			return;
+		}
+		tp_field *mf = tp_add_uint(p, &fields[F_MLDR_MAR], rs, 0, 0);
+		tp_push(p);
+		tp_get_u8(p, c, &fields[F_MLDR_TYPE]);
+		uint8_t aux = tp_get_u8(p, c, &fields[F_MLDR_AUXLEN]);
+		size_t nat = c->off;
+		uint16_t nsrc = tp_get_be16(p, c, &fields[F_MLDR_NSRC]);
+		tp_get_bytes(p, c, &fields[F_MLDR_MADDR], 16);
+		size_t body = (size_t)nsrc * 16 + (size_t)aux * 4;
+		if (tp_ok(c) && body > tp_reported(c)) {
+			tp_add_event(p, &events[E_MLDR_PAST_END], nat);
+			tp_pop(p);
+			return;
+		}
+		for (unsigned i = 0; i < nsrc && tp_ok(c); i++) {
+			if (i == MAX_SOURCES) {
+				tp_add_event(p, &events[E_TOO_MANY_RECORDS],
+					     c->off);
+				tp_skip(c, (size_t)(nsrc - i) * 16);
+				break;
+			}
+			tp_get_bytes(p, c, &fields[F_MLDR_SRC], 16);
+		}
+		if (aux && tp_ok(c))
+			tp_get_bytes(p, c, &fields[F_MLDR_AUX], aux * 4u);
+		if (mf)
+			mf->len = (uint32_t)(c->off - rs);
+		tp_pop(p);
+	}
+}
+
+static void ra_body(tp_pkt *p, tp_cursor *c)
+{
+	tp_get_u8(p, c, &fields[F_RA_HOPLIMIT]);
+	size_t fat = c->off;
+	uint8_t fl = tp_get_u8(p, c, &fields[F_RA_FLAG]);
+	if (!tp_ok(c))
+		return;
+	tp_push(p);
+	tp_add_uint(p, &fields[F_RA_FLAG_M], fat, 1, fl >> 7);
+	tp_add_uint(p, &fields[F_RA_FLAG_O], fat, 1, (fl >> 6) & 1);
+	tp_add_uint(p, &fields[F_RA_FLAG_H], fat, 1, (fl >> 5) & 1);
+	tp_add_uint(p, &fields[F_RA_FLAG_PRF], fat, 1, (fl >> 3) & 3);
+	tp_add_uint(p, &fields[F_RA_FLAG_P], fat, 1, (fl >> 2) & 1);
+	tp_add_uint(p, &fields[F_RA_FLAG_RSV], fat, 1, fl & 3);
+	tp_pop(p);
+	tp_get_be16(p, c, &fields[F_RA_LIFETIME]);
+	tp_get_be32(p, c, &fields[F_RA_REACHABLE]);
+	tp_get_be32(p, c, &fields[F_RA_RETRANS]);
+}
+
+static void xecho_flags(tp_pkt *p, tp_cursor *c, bool req)
+{
+	size_t at = c->off;
+	uint8_t v = tp_u8(c);
+	if (!tp_ok(c))
+		return;
+	if (req) {
+		tp_add_uint(p, &fields[F_XECHO_REQ_RES], at, 1, v >> 1);
+		tp_add_uint(p, &fields[F_XECHO_REQ_LOCAL], at, 1, v & 1);
+		return;
+	}
+	tp_add_uint(p, &fields[F_XECHO_RSP_STATE], at, 1, v >> 5);
+	tp_add_uint(p, &fields[F_XECHO_RSP_RES], at, 1, (v >> 3) & 3);
+	tp_add_uint(p, &fields[F_XECHO_RSP_ACTIVE], at, 1, (v >> 2) & 1);
+	tp_add_uint(p, &fields[F_XECHO_RSP_IPV4], at, 1, (v >> 1) & 1);
+	tp_add_uint(p, &fields[F_XECHO_RSP_IPV6], at, 1, v & 1);
+}
+
+static void na_flags(tp_pkt *p, tp_cursor *c)
+{
+	size_t fat = c->off;
+	uint32_t fl = tp_get_be32(p, c, &fields[F_NA_FLAG]);
+	if (!tp_ok(c))
+		return;
+	tp_push(p);
+	tp_add_uint(p, &fields[F_NA_FLAG_R], fat, 4, fl >> 31);
+	tp_add_uint(p, &fields[F_NA_FLAG_S], fat, 4, (fl >> 30) & 1);
+	tp_add_uint(p, &fields[F_NA_FLAG_O], fat, 4, (fl >> 29) & 1);
+	tp_add_uint(p, &fields[F_NA_FLAG_RSV], fat, 4, fl & 0x1fffffff);
+	tp_pop(p);
+}
+
+static tp_next icmpv6_dissect(tp_pkt *p, tp_cursor *c)
+{
+	size_t mlen = tp_reported(c);
+	if (mlen == 0) {
+		tp_add_event(p, &events[E_LEN_ZERO], c->off);
+		return TP_STOP;
+	}
+	if (p->in_error && !tp_has(c, 4))
+		return TP_STOP; /* the quote ends here: data */
+	/* A view of the whole message for the checksum, when captured. */
+	tp_cursor whole = *c;
+	const uint8_t *msg =
+		tp_avail(c) >= mlen ? tp_bytes(&whole, mlen) : NULL;
+	uint8_t type = tp_get_u8(p, c, &fields[F_TYPE]);
+	tp_get_u8(p, c, &fields[F_CODE]);
+	size_t ck_at = c->off;
+	tp_get_be16(p, c, &fields[F_CKSUM]);
+	if (!tp_ok(c))
+		return TP_STOP;
+	unsigned st = cksum_status(p, msg, mlen);
+	tp_add_uint(p, &fields[F_CKSUM_STATUS], ck_at, 0, st);
+	if (st == TP_CKSUM_BAD)
+		tp_add_event(p, &events[E_CKSUM_BAD], ck_at);
+
+	if (p->in_error) {
+		/* Inside a quote only what is surely there: echo id/seq. */
+		if ((type == T_ECHO_REQ || type == T_ECHO_REP) &&
+		    tp_has(c, 4)) {
+			tp_get_be16(p, c, &fields[F_ECHO_ID]);
+			tp_get_be16(p, c, &fields[F_ECHO_SEQ]);
+		}
+		return TP_STOP;
+	}
+
+	switch (type) {
+	case T_UNREACH:
+	case T_TIMEX:
+		reserved(p, c, 4);
+		break;
+	case T_TOOBIG:
+		tp_get_be32(p, c, &fields[F_MTU]);
+		break;
+	case T_PARAM:
+		tp_get_be32(p, c, &fields[F_POINTER]);
+		break;
+	case T_ECHO_REQ:
+	case T_ECHO_REP:
+		tp_get_be16(p, c, &fields[F_ECHO_ID]);
+		tp_get_be16(p, c, &fields[F_ECHO_SEQ]);
+		return TP_STOP; /* the rest is the echo data */
+	case T_MLD_QUERY:
+		/* RFC 3810 8.1: the length tells MLDv1 (24) from v2 */
+		if (mlen >= 28)
+			mld2_query(p, c);
+		else if (mlen == 24)
+			mld1(p, c);
+		return TP_STOP;
+	case T_MLD_REPORT:
+	case T_MLD_DONE:
+		mld1(p, c);
+		return TP_STOP;
+	case T_MLD2_REPORT:
+		mld2_report(p, c);
+		return TP_STOP;
+	case T_XECHO_REQ:
+	case T_XECHO_REP:
+		/* RFC 8335 2/3: identifier, sequence, then flags */
+		tp_get_be16(p, c, &fields[F_ECHO_ID]);
+		tp_get_u8(p, c, &fields[F_XECHO_SEQ]);
+		xecho_flags(p, c, type == T_XECHO_REQ);
+		return TP_STOP;
+	case T_RS:
+	case T_IND_SOL: /* RFC 3122 2.1/2.2: reserved, then options */
+	case T_IND_ADV:
+		reserved(p, c, 4);
+		if (tp_ok(c))
+			walk_options(p, c);
+		return TP_STOP;
+	case T_RA:
+		ra_body(p, c);
+		if (tp_ok(c))
+			walk_options(p, c);
+		return TP_STOP;
+	case T_NS:
+		reserved(p, c, 4);
+		tp_get_bytes(p, c, &fields[F_NS_TARGET], 16);
+		if (tp_ok(c))
+			walk_options(p, c);
+		return TP_STOP;
+	case T_NA:
+		na_flags(p, c);
+		tp_get_bytes(p, c, &fields[F_NA_TARGET], 16);
+		if (tp_ok(c))
+			walk_options(p, c);
+		return TP_STOP;
+	case T_REDIRECT:
+		reserved(p, c, 4);
+		tp_get_bytes(p, c, &fields[F_RD_TARGET], 16);
+		tp_get_bytes(p, c, &fields[F_RD_DST], 16);
+		if (tp_ok(c))
+			walk_options(p, c);
+		return TP_STOP;
+	default:
+		return TP_STOP; /* the rest is data */
+	}
+	/* An error message: the invoking packet follows (RFC 4443 3). */
+	if (!tp_ok(c) || tp_reported(c) == 0)
+		return TP_STOP;
+	p->in_error = true;
+	return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV6);
+}
+
+/* ---- one-line summary, as tcpdump's icmp6_print --------------------- */
+
+static const tp_valstr tcpdump_type_vals[] = {
+	{1, "destination unreachable"},
+	{2, "packet too big"},
+	{3, "time exceeded in-transit"},
+	{4, "parameter problem"},
+	{128, "echo request"},
+	{129, "echo reply"},
+	{130, "multicast listener query"},
+	{131, "multicast listener report"},
+	{132, "multicast listener done"},
+	{133, "router solicitation"},
+	{134, "router advertisement"},
+	{135, "neighbor solicitation"},
+	{136, "neighbor advertisement"},
+	{137, "redirect"},
+	{138, "router renumbering"},
+	{139, "who-are-you request"},
+	{140, "who-are-you reply"},
+	{141, "inverse neighbor solicitation"},
+	{142, "inverse neighbor advertisement"},
+	{143, "multicast listener report v2"},
+	{144, "ha discovery request"},
+	{145, "ha discovery reply"},
+	{146, "mobile router solicitation"},
+	{147, "mobile router advertisement"},
+	{155, "RPL"},
+	{200, "mtrace response"},
+	{201, "mtrace message"},
+	{0, NULL},
+};
+
+static const tp_valstr unreach_vals[] = {
+	{0, "unreachable route"},
+	{1, " unreachable prohibited"},
+	{2, "beyond scope"},
+	{3, "unreachable address"},
+	{4, "unreachable port"},
+	{0, NULL},
+};
+
+static const tp_valstr param_vals[] = {
+	{0, "erroneous"},
+	{1, "next header"},
+	{2, "option"},
+	{3, "incomplete header chain"},
+	{0, NULL},
+};
+
+static const tp_valstr rpl_vals[] = {
+	{0, "DODAG Information Solicitation"},
+	{1, "DODAG Information Object"},
+	{2, "Destination Advertisement Object"},
+	{3, "Destination Advertisement Object Ack"},
+	{0, NULL},
+};
+
+static void put_field_addr(tp_sbuf *s, const tp_field *f)
+{
+	if (f && f->vlen >= 16)
+		tp_sb_ipv6(s, f->v.p);
+}
+
+/* The destination port of the quoted packet's transport header:
+ * tcpdump's get_upperlayer, over the embedded layers.  The transport
+ * layer's own field first, else the first bytes it left as data. */
+static bool quoted_dport(const tp_pkt *p, unsigned ql, uint64_t *proto,
+			 uint64_t *dport)
+{
+	const tp_layer *q = &p->layers[ql];
+	uint64_t nh = 256;
+	for (unsigned i = 0; i < q->nfields; i++) {
+		const tp_field *f = &p->fields[q->first_field + i];
+		const char *ab = f->def->abbrev;
+		size_t n = strlen(ab);
+		if (!strcmp(ab, "ipv6.fraghdr.offset") && f->v.u)
+			return false; /* not the first fragment */
+		if ((n > 4 && !strcmp(ab + n - 4, ".nxt")) ||
+		    !strcmp(ab, "ah.next_header"))
+			nh = f->v.u;
+		if (!strcmp(ab, "esp.spi"))
+			return false;
+	}
+	if (nh != TP_IPPROTO_TCP && nh != TP_IPPROTO_UDP)
+		return false;
+	*proto = nh;
+	unsigned tl = ql + 1;
+	if (tl >= p->nlayers)
+		return false;
+	if (tp_layer_uint(p, tl, nh == TP_IPPROTO_TCP ? "tcp.dstport"
+						     : "udp.dstport",
+			  dport))
+		return true;
+	/* a transport dissector that read nothing: its header is data */
+	for (unsigned i = tl; i < p->nlayers; i++) {
+		const tp_field *d = tp_layer_find_abbrev(p, i, "data.data");
+		if (d && d->off == p->layers[tl].off && d->vlen >= 4) {
+			*dport = (uint64_t)d->v.p[2] << 8 | d->v.p[3];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What tcpdump does after an error message's text. */
+enum { PE_LENGTH, PE_TRUNC, PE_END };
+
+/* Errors name the invoking packet; `ql` is its IPv6 layer, or 0. */
+static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
+		      uint64_t type, uint64_t code, const tp_field *word)
+{
+	const tp_field *odst =
+		ql ? tp_layer_find_abbrev(p, ql, "ipv6.dst") : NULL;
+	const tp_field *osrc =
+		ql ? tp_layer_find_abbrev(p, ql, "ipv6.src") : NULL;
+	const char *n;
+	switch (type) {
+	case T_UNREACH:
+		tp_sb_puts(s, ", ");
+		n = tp_valstr_find(unreach_vals, (uint32_t)code);
+		if (n) {
+			tp_sb_puts(s, n);
+		} else {
+			tp_sb_puts(s, "unknown unreach code (");
+			tp_sb_dec(s, code);
+			tp_sb_putc(s, ')');
+			return PE_END; /* tcpdump dumps the bytes in hex */
+		}
+		if (!odst)
+			return PE_TRUNC;
+		if (code == 4) {
+			uint64_t proto, dport;
+			if (!quoted_dport(p, ql, &proto, &dport))
+				return PE_TRUNC;
+			tp_sb_puts(s, ", ");
+			put_field_addr(s, odst);
+			tp_sb_puts(s, proto == TP_IPPROTO_TCP ? " tcp port "
+							      : " udp port ");
+			tp_sb_dec(s, dport);
+		} else {
+			tp_sb_putc(s, ' ');
+			put_field_addr(s, odst);
+			if (code == 2 && osrc) {
+				tp_sb_puts(s, ", source address ");
+				put_field_addr(s, osrc);
+			}
+		}
+		return PE_LENGTH;
+	case T_TOOBIG:
+		if (!word)
+			return PE_TRUNC;
+		tp_sb_puts(s, ", mtu ");
+		tp_sb_dec(s, word->v.u);
+		return PE_LENGTH;
+	case T_TIMEX:
+		if (code == 0) {
+			if (!odst)
+				return PE_TRUNC;
+			tp_sb_puts(s, " for ");
+			put_field_addr(s, odst);
+		} else if (code == 1) {
+			tp_sb_puts(s, " (reassembly)");
+		} else {
+			tp_sb_puts(s, ", unknown code (");
+			tp_sb_dec(s, code);
+			tp_sb_putc(s, ')');
+		}
+		return PE_LENGTH;
+	default: /* parameter problem */
+		if (!word || !odst)
+			return PE_TRUNC;
+		n = tp_valstr_find(param_vals, (uint32_t)code);
+		if (!n) {
+			tp_sb_puts(s, ", code-#");
+			tp_sb_dec(s, code);
+			return PE_LENGTH;
+		}
+		tp_sb_puts(s, ", ");
+		tp_sb_puts(s, n);
+		tp_sb_puts(s, " - octet ");
+		tp_sb_dec(s, word->v.u);
+		return PE_LENGTH;
+	}
+}
+
+/* print-icmp6.c mld6_print: run on without a separator, as tcpdump. */
+static void put_mld1(tp_sbuf *s, const tp_pkt *p, unsigned li)
+{
+	const tp_field *d = tp_layer_find(p, li, &fields[F_MLD_DELAY]);
+	const tp_field *a = tp_layer_find(p, li, &fields[F_MLD_MADDR]);
+	if (!d || !a)
+		return;
+	tp_sb_puts(s, "max resp delay: ");
+	tp_sb_dec(s, d->v.u);
+	tp_sb_puts(s, " addr: ");
+	put_field_addr(s, a);
+}
+
+static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			       const tp_outopts *o)
+{
+	(void)o;
+	const tp_layer *l = &p->layers[li];
+	uint64_t len = (uint64_t)l->len + l->payload_len;
+	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
+	const tp_field *cf = tp_layer_find(p, li, &fields[F_CODE]);
+	if (!tf) {
+		tp_sb_puts(s, len ? "ICMP6" : "ICMP6, length 0 (invalid)");
+		return TP_SUM_STOP;
+	}
+	uint64_t type = tf->v.u, code = cf ? cf->v.u : 0;
+	tp_sb_puts(s, "ICMP6, ");
+	const char *name = tp_valstr_find(tcpdump_type_vals, (uint32_t)type);
+	if (name) {
+		tp_sb_puts(s, name);
+	} else {
+		tp_sb_puts(s, "unknown icmp6 type (");
+		tp_sb_dec(s, type);
+		tp_sb_puts(s, "), length ");
+		tp_sb_dec(s, len);
+		return TP_SUM_STOP;
+	}
+	if (!cf)
+		return TP_SUM_STOP;
+	switch (type) {
+	case T_UNREACH:
+	case T_TOOBIG:
+	case T_TIMEX:
+	case T_PARAM: {
+		unsigned ql = 0;
+		if (li + 1 < p->nlayers && p->layers[li + 1].embedded &&
+		    !strcmp(p->layers[li + 1].d->name, "ipv6"))
+			ql = li + 1;
+		const tp_field *word =
+			type == T_TOOBIG
+				? tp_layer_find(p, li, &fields[F_MTU])
+				: tp_layer_find(p, li, &fields[F_POINTER]);
+		int r = put_error(s, p, ql, type, code, word);
+		if (r == PE_TRUNC)
+			tp_sb_puts(s, " [|icmp6]");
+		if (r != PE_LENGTH)
+			return TP_SUM_STOP;
+		break;
+	}
+	case T_ECHO_REQ:
+	case T_ECHO_REP: {
+		const tp_field *id = tp_layer_find(p, li, &fields[F_ECHO_ID]);
+		const tp_field *sq = tp_layer_find(p, li, &fields[F_ECHO_SEQ]);
+		if (!id || !sq)
+			return TP_SUM_STOP;
+		tp_sb_puts(s, ", id ");
+		tp_sb_dec(s, id->v.u);
+		tp_sb_puts(s, ", seq ");
+		tp_sb_dec(s, sq->v.u);
+		break;
+	}
+	case T_MLD_QUERY:
+		if (len == 24) {
+			put_mld1(s, p, li);
+		} else if (len >= 28) {
+			const tp_field *ga =
+				tp_layer_find(p, li, &fields[F_MLD_MADDR]);
+			const tp_field *ns =
+				tp_layer_find(p, li, &fields[F_MLD_NSRC]);
+			tp_sb_puts(s, " v2");
+			if (!ga || !ns)
+				return TP_SUM_STOP;
+			tp_sb_puts(s, " [gaddr ");
+			put_field_addr(s, ga);
+			if (ns->v.u) {
+				if (len < 28 + ns->v.u * 16) {
+					tp_sb_puts(s, " [invalid number of "
+						      "sources]");
+				} else {
+					tp_sb_puts(s, ", ");
+					tp_sb_dec(s, ns->v.u);
+					tp_sb_puts(s, " source(s)");
+				}
+			}
+			tp_sb_putc(s, ']');
+		} else {
+			tp_sb_puts(s, " unknown-version (len ");
+			tp_sb_dec(s, len);
+			tp_sb_puts(s, ") ");
+		}
+		break;
+	case T_MLD_REPORT:
+	case T_MLD_DONE:
+		put_mld1(s, p, li);
+		break;
+	case T_MLD2_REPORT: {
+		const tp_field *nr = tp_layer_find(p, li, &fields[F_MLDR_NREC]);
+		if (len < 8) {
+			tp_sb_puts(s, " [invalid len ");
+			tp_sb_dec(s, len);
+			tp_sb_putc(s, ']');
+		} else if (nr) {
+			tp_sb_puts(s, ", ");
+			tp_sb_dec(s, nr->v.u);
+			tp_sb_puts(s, " group record(s)");
+		} else {
+			return TP_SUM_STOP;
+		}
+		break;
+	}
+	case T_NS: {
+		const tp_field *t = tp_layer_find(p, li, &fields[F_NS_TARGET]);
+		if (!t)
+			return TP_SUM_STOP;
+		tp_sb_puts(s, ", who has ");
+		put_field_addr(s, t);
+		break;
+	}
+	case T_NA: {
+		const tp_field *t = tp_layer_find(p, li, &fields[F_NA_TARGET]);
+		if (!t)
+			return TP_SUM_STOP;
+		tp_sb_puts(s, ", tgt is ");
+		put_field_addr(s, t);
+		break;
+	}
+	case T_REDIRECT: {
+		const tp_field *t = tp_layer_find(p, li, &fields[F_RD_TARGET]);
+		const tp_field *d = tp_layer_find(p, li, &fields[F_RD_DST]);
+		if (!t || !d)
+			return TP_SUM_STOP;
+		tp_sb_puts(s, ", ");
+		put_field_addr(s, d);
+		tp_sb_puts(s, " to ");
+		put_field_addr(s, t);
+		break;
+	}
+	case T_RPL:
+		if (code & 0x80) {
+			tp_sb_puts(s, ", (SEC) [worktodo]");
+		} else {
+			const char *rn =
+				tp_valstr_find(rpl_vals, (uint32_t)code);
+			tp_sb_puts(s, ", (CLR)");
+			if (rn) {
+				tp_sb_puts(s, rn);
+			} else {
+				tp_sb_puts(s, "RPL message, unknown code ");
+				tp_sb_dec(s, code);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	tp_sb_puts(s, ", length ");
+	tp_sb_dec(s, len);
+	return TP_SUM_STOP;
+}
+
+static const tp_key icmpv6_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_ICMPV6},
+				     {0, 0}};
 
 const tp_dissector tp_diss_icmpv6 = {
 	.name = "icmpv6",
 	.longname = "Internet Control Message Protocol v6",
-	.dissect = stub_dissect,
+	.fields = fields,
+	.nfields = F_COUNT,
+	.events = events,
+	.nevents = E_COUNT,
+	.keys = icmpv6_keys,
+	.dissect = icmpv6_dissect,
+	.summarize = icmpv6_summarize,
 };

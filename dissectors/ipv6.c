@@ -1,15 +1,1236 @@
-/* ipv6.c - STUB: to be written. */
-#include "tapir/dissector.h"
+/* ipv6.c - IPv6 fixed header and its extension headers, walked in place.
+ *
+ * RFC 8200 (IPv6: section 3 header, 4.3 hop-by-hop and 4.6 destination
+ * options with the option format of 4.2, 4.4 routing, 4.5 fragment,
+ * 4.7 no next header), RFC 2675 (jumbo payload option), RFC 2711 (router
+ * alert), RFC 2473 4.1.1 (tunnel encapsulation limit), RFC 6275 6.3/6.4
+ * (home address option, type 2 routing header), RFC 6554 (RPL source
+ * route, type 3), RFC 8754 (segment routing header, type 4), RFC 5095
+ * (type 0 deprecated), RFC 4302 2 (AH, length (len + 2) * 4), RFC 4303 2
+ * (ESP: only SPI and sequence are in clear), RFC 2474 / RFC 3168 (traffic
+ * class = DSCP + ECN).
+ *
+ * The payload length clamps the payload (Ethernet padding stays out); 0
+ * with a hop-by-hop jumbo option means the jumbo length.  Extension headers
+ * are walked here, at most TP_MAX_IPV6_EXT of them, each under its own tree
+ * level; the last next header is the key of the next layer.  A fragment
+ * with a non-zero offset stops the walk: its bytes are data until
+ * reassembly exists.
+ */
+#include <string.h>
 
-static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+#include "tapir/dissector.h"
+#include "tapir/output.h"
+#include "tapir/proto.h"
+
+/* Options in one hop-by-hop / destination options header we record;
+ * 2048 bytes of Pad1 would otherwise flood the record. */
+#define MAX_OPTS 64
+/* Addresses of one routing header (type 0 allows 127). */
+#define MAX_RT_ADDRS 128
+
+enum {
+	F_VERSION,
+	F_TCLASS,
+	F_DSCP,
+	F_ECN,
+	F_FLOW,
+	F_PLEN,
+	F_NXT,
+	F_HLIM,
+	F_SRC,
+	F_DST,
+	/* hop-by-hop */
+	F_HOP,
+	F_HOP_NXT,
+	F_HOP_LEN,
+	F_HOP_LENOCT,
+	/* destination options */
+	F_DOPT,
+	F_DOPT_NXT,
+	F_DOPT_LEN,
+	F_DOPT_LENOCT,
+	/* options */
+	F_OPT,
+	F_OPT_TYPE,
+	F_OPT_ACTION,
+	F_OPT_CHANGE,
+	F_OPT_REST,
+	F_OPT_LEN,
+	F_OPT_PAD1,
+	F_OPT_PADN,
+	F_OPT_RTALERT,
+	F_OPT_TEL,
+	F_OPT_JUMBO,
+	F_OPT_HOMEADDR,
+	F_OPT_UNKNOWN,
+	/* routing */
+	F_RT,
+	F_RT_NXT,
+	F_RT_LEN,
+	F_RT_LENOCT,
+	F_RT_TYPE,
+	F_RT_SEGLEFT,
+	F_RT_SRC_RSV,
+	F_RT_SRC_ADDR,
+	F_RT_MIP_RSV,
+	F_RT_MIP_HOME,
+	F_RT_RPL_CMPRI,
+	F_RT_RPL_CMPRE,
+	F_RT_RPL_PAD,
+	F_RT_RPL_RSV,
+	F_RT_RPL_COUNT,
+	F_RT_RPL_ADDR,
+	F_RT_RPL_FULL,
+	F_RT_SRH_LAST,
+	F_RT_SRH_FLAGS,
+	F_RT_SRH_TAG,
+	F_RT_SRH_ADDR,
+	F_RT_UNKNOWN,
+	/* fragment */
+	F_FRAG,
+	F_FRAG_NXT,
+	F_FRAG_RSV8,
+	F_FRAG_OFFSET,
+	F_FRAG_RSVBITS,
+	F_FRAG_MORE,
+	F_FRAG_IDENT,
+	/* AH and ESP: top-level fields, as their own protocols' */
+	F_AH_NXT,
+	F_AH_LEN,
+	F_AH_RSV,
+	F_AH_SPI,
+	F_AH_SEQ,
+	F_AH_ICV,
+	F_ESP_SPI,
+	F_ESP_SEQ,
+	F_COUNT
+};
+
+static const tp_valstr dscp_vals[] = {
+	{0, "Default"},
+	{1, "Lower Effort"},
+	{8, "Class Selector 1"},
+	{10, "Assured Forwarding 11"},
+	{12, "Assured Forwarding 12"},
+	{14, "Assured Forwarding 13"},
+	{16, "Class Selector 2"},
+	{18, "Assured Forwarding 21"},
+	{20, "Assured Forwarding 22"},
+	{22, "Assured Forwarding 23"},
+	{24, "Class Selector 3"},
+	{26, "Assured Forwarding 31"},
+	{28, "Assured Forwarding 32"},
+	{30, "Assured Forwarding 33"},
+	{32, "Class Selector 4"},
+	{34, "Assured Forwarding 41"},
+	{36, "Assured Forwarding 42"},
+	{38, "Assured Forwarding 43"},
+	{40, "Class Selector 5"},
+	{44, "Voice Admit"},
+	{46, "Expedited Forwarding"},
+	{48, "Class Selector 6"},
+	{56, "Class Selector 7"},
+	{0, NULL},
+};
+
+static const tp_valstr ecn_vals[] = {
+	{0, "Not ECN-Capable Transport"},
+	{1, "ECN-Capable Transport codepoint '01'"},
+	{2, "ECN-Capable Transport codepoint '10'"},
+	{3, "Congestion Experienced"},
+	{0, NULL},
+};
+
+/* Option types (IANA ipv6-parameters, names as Wireshark shows them). */
+enum {
+	OPT_PAD1 = 0x00,
+	OPT_PADN = 0x01,
+	OPT_TEL = 0x04,
+	OPT_RTALERT = 0x05,
+	OPT_JUMBO = 0xc2,
+	OPT_HOMEADDR = 0xc9,
+};
+
+static const tp_valstr opt_type_vals[] = {
+	{0x00, "Pad1"},
+	{0x01, "PadN"},
+	{0x04, "Tunnel Encapsulation Limit"},
+	{0x05, "Router Alert"},
+	{0x06, "Quick-Start"},
+	{0x07, "CALIPSO"},
+	{0x08, "SMF_DPD"},
+	{0x0f, "Performance and Diagnostic Metrics"},
+	{0x11, "IOAM"},
+	{0x1e, "Experimental (0x1E)"},
+	{0x23, "RPL Option"},
+	{0x26, "Quick-Start"},
+	{0x31, "IOAM"},
+	{0x3e, "Experimental (0x3E)"},
+	{0x4d, "Deprecated"},
+	{0x5e, "Experimental (0x5E)"},
+	{0x63, "RPL Option"},
+	{0x6d, "MPL Option"},
+	{0x7e, "Experimental (0x7E)"},
+	{0x8a, "Endpoint Identification"},
+	{0x8b, "ILNP Nonce"},
+	{0x8c, "Line-Identification Option"},
+	{0x9e, "Experimental (0x9E)"},
+	{0xbe, "Experimental (0xBE)"},
+	{0xc2, "Jumbo Payload"},
+	{0xc9, "Home Address"},
+	{0xde, "Experimental (0xDE)"},
+	{0xee, "IP_DFF"},
+	{0xfe, "Experimental (0xFE)"},
+	{0, NULL},
+};
+
+static const tp_valstr opt_action_vals[] = {
+	{0, "Skip and continue"},
+	{1, "Discard packet"},
+	{2, "Discard and send ICMP Parameter Problem"},
+	{3, "Discard and send ICMP if not multicast"},
+	{0, NULL},
+};
+
+static const tp_valstr rtalert_vals[] = {
+	{0, "MLD"},
+	{1, "RSVP"},
+	{2, "Active Networks"},
+	{0, NULL},
+};
+
+static const tp_valstr rt_type_vals[] = {
+	{0, "Source Route"},
+	{1, "Nimrod"},
+	{2, "Type 2 Routing"},
+	{3, "RPL Source Route"},
+	{4, "Segment Routing"},
+	{5, "Compact Routing Header 16"},
+	{6, "Compact Routing Header 32"},
+	{253, "Experiment 1"},
+	{254, "Experiment 2"},
+	{0, NULL},
+};
+
+static const tp_field_def fields[F_COUNT] = {
+	[F_VERSION] = {"ipv6.version", "Version", TP_FT_UINT8, TP_BASE_DEC,
+		       NULL, 0},
+	[F_TCLASS] = {"ipv6.tclass", "Traffic Class", TP_FT_UINT32,
+		      TP_BASE_HEX, NULL, 0x0ff00000},
+	[F_DSCP] = {"ipv6.tclass.dscp", "Differentiated Services Codepoint",
+		    TP_FT_UINT32, TP_BASE_DEC, dscp_vals, 0x0fc00000},
+	[F_ECN] = {"ipv6.tclass.ecn", "Explicit Congestion Notification",
+		   TP_FT_UINT32, TP_BASE_DEC, ecn_vals, 0x00300000},
+	[F_FLOW] = {"ipv6.flow", "Flow Label", TP_FT_UINT24, TP_BASE_HEX, NULL,
+		    0xfffff},
+	[F_PLEN] = {"ipv6.plen", "Payload Length", TP_FT_UINT16, TP_BASE_DEC,
+		    NULL, 0},
+	[F_NXT] = {"ipv6.nxt", "Next Header", TP_FT_UINT8, TP_BASE_DEC,
+		   tp_ipproto_vals, 0},
+	[F_HLIM] = {"ipv6.hlim", "Hop Limit", TP_FT_UINT8, TP_BASE_DEC, NULL,
+		    0},
+	[F_SRC] = {"ipv6.src", "Source Address", TP_FT_IPv6, TP_BASE_NONE,
+		   NULL, 0},
+	[F_DST] = {"ipv6.dst", "Destination Address", TP_FT_IPv6, TP_BASE_NONE,
+		   NULL, 0},
+
+	[F_HOP] = {"ipv6.hopopts", "IPv6 Hop-by-Hop Option", TP_FT_PROTOCOL,
+		   TP_BASE_NONE, NULL, 0},
+	[F_HOP_NXT] = {"ipv6.hopopts.nxt", "Next Header", TP_FT_UINT8,
+		       TP_BASE_DEC, tp_ipproto_vals, 0},
+	[F_HOP_LEN] = {"ipv6.hopopts.len", "Length", TP_FT_UINT8, TP_BASE_DEC,
+		       NULL, 0},
+	[F_HOP_LENOCT] = {"ipv6.hopopts.len_oct", "Length", TP_FT_UINT16,
+			  TP_BASE_DEC, NULL, 0},
+
+	[F_DOPT] = {"ipv6.dstopts", "Destination Options for IPv6",
+		    TP_FT_PROTOCOL, TP_BASE_NONE, NULL, 0},
+	[F_DOPT_NXT] = {"ipv6.dstopts.nxt", "Next Header", TP_FT_UINT8,
+			TP_BASE_DEC, tp_ipproto_vals, 0},
+	[F_DOPT_LEN] = {"ipv6.dstopts.len", "Length", TP_FT_UINT8,
+			TP_BASE_DEC, NULL, 0},
+	[F_DOPT_LENOCT] = {"ipv6.dstopts.len_oct", "Length", TP_FT_UINT16,
+			   TP_BASE_DEC, NULL, 0},
+
+	[F_OPT] = {"ipv6.opt", "IPv6 Option", TP_FT_NONE, TP_BASE_NONE, NULL,
+		   0},
+	[F_OPT_TYPE] = {"ipv6.opt.type", "Type", TP_FT_UINT8, TP_BASE_HEX,
+			opt_type_vals, 0},
+	[F_OPT_ACTION] = {"ipv6.opt.type.action", "Action", TP_FT_UINT8,
+			  TP_BASE_DEC, opt_action_vals, 0xc0},
+	[F_OPT_CHANGE] = {"ipv6.opt.type.change", "May Change", TP_FT_BOOLEAN,
+			  8, NULL, 0x20},
+	[F_OPT_REST] = {"ipv6.opt.type.rest", "Low-Order Bits", TP_FT_UINT8,
+			TP_BASE_HEX, NULL, 0x1f},
+	[F_OPT_LEN] = {"ipv6.opt.length", "Length", TP_FT_UINT8, TP_BASE_DEC,
+		       NULL, 0},
+	[F_OPT_PAD1] = {"ipv6.opt.pad1", "Pad1", TP_FT_NONE, TP_BASE_NONE,
+			NULL, 0},
+	[F_OPT_PADN] = {"ipv6.opt.padn", "PadN", TP_FT_BYTES, TP_BASE_NONE,
+			NULL, 0},
+	[F_OPT_RTALERT] = {"ipv6.opt.router_alert", "Router Alert",
+			   TP_FT_UINT16, TP_BASE_DEC, rtalert_vals, 0},
+	[F_OPT_TEL] = {"ipv6.opt.tel", "Tunnel Encapsulation Limit",
+		       TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_OPT_JUMBO] = {"ipv6.opt.jumbo", "Payload Length", TP_FT_UINT32,
+			 TP_BASE_DEC, NULL, 0},
+	[F_OPT_HOMEADDR] = {"ipv6.opt.mipv6.home_address",
+			    "MIPv6 Home Address", TP_FT_IPv6, TP_BASE_NONE,
+			    NULL, 0},
+	[F_OPT_UNKNOWN] = {"ipv6.opt.unknown", "Unknown Option Payload",
+			   TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+
+	[F_RT] = {"ipv6.routing", "Routing Header for IPv6", TP_FT_PROTOCOL,
+		  TP_BASE_NONE, NULL, 0},
+	[F_RT_NXT] = {"ipv6.routing.nxt", "Next Header", TP_FT_UINT8,
+		      TP_BASE_DEC, tp_ipproto_vals, 0},
+	[F_RT_LEN] = {"ipv6.routing.len", "Length", TP_FT_UINT8, TP_BASE_DEC,
+		      NULL, 0},
+	[F_RT_LENOCT] = {"ipv6.routing.len_oct", "Length", TP_FT_UINT16,
+			 TP_BASE_DEC, NULL, 0},
+	[F_RT_TYPE] = {"ipv6.routing.type", "Type", TP_FT_UINT8, TP_BASE_DEC,
+		       rt_type_vals, 0},
+	[F_RT_SEGLEFT] = {"ipv6.routing.segleft", "Segments Left", TP_FT_UINT8,
+			  TP_BASE_DEC, NULL, 0},
+	[F_RT_SRC_RSV] = {"ipv6.routing.src.reserved", "Reserved",
+			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[F_RT_SRC_ADDR] = {"ipv6.routing.src.addr", "Address", TP_FT_IPv6,
+			   TP_BASE_NONE, NULL, 0},
+	[F_RT_MIP_RSV] = {"ipv6.routing.mipv6.reserved", "Reserved",
+			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[F_RT_MIP_HOME] = {"ipv6.routing.mipv6.home_address", "Home Address",
+			   TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_RT_RPL_CMPRI] = {"ipv6.routing.rpl.cmprI",
+			    "Compressed Internal Octets (CmprI)", TP_FT_UINT32,
+			    TP_BASE_DEC, NULL, 0xf0000000},
+	[F_RT_RPL_CMPRE] = {"ipv6.routing.rpl.cmprE",
+			    "Compressed Final Octets (CmprE)", TP_FT_UINT32,
+			    TP_BASE_DEC, NULL, 0x0f000000},
+	[F_RT_RPL_PAD] = {"ipv6.routing.rpl.pad", "Padding Bytes",
+			  TP_FT_UINT32, TP_BASE_DEC, NULL, 0x00f00000},
+	[F_RT_RPL_RSV] = {"ipv6.routing.rpl.reserved", "Reserved",
+			  TP_FT_UINT32, TP_BASE_DEC, NULL, 0x000fffff},
+	[F_RT_RPL_COUNT] = {"ipv6.routing.rpl.addr_count",
+			    "Total Address Count", TP_FT_INT32, TP_BASE_DEC,
+			    NULL, 0},
+	[F_RT_RPL_ADDR] = {"ipv6.routing.rpl.address", "Address", TP_FT_BYTES,
+			   TP_BASE_NONE, NULL, 0},
+	[F_RT_RPL_FULL] = {"ipv6.routing.rpl.full_address", "Full Address",
+			   TP_FT_IPv6, TP_BASE_NONE, NULL, 0},
+	[F_RT_SRH_LAST] = {"ipv6.routing.srh.last_entry", "Last Entry",
+			   TP_FT_UINT8, TP_BASE_DEC, NULL, 0},
+	[F_RT_SRH_FLAGS] = {"ipv6.routing.srh.flags", "Flags", TP_FT_UINT8,
+			    TP_BASE_HEX, NULL, 0},
+	[F_RT_SRH_TAG] = {"ipv6.routing.srh.tag", "Tag", TP_FT_BYTES,
+			  TP_BASE_NONE, NULL, 0},
+	[F_RT_SRH_ADDR] = {"ipv6.routing.srh.addr", "Address", TP_FT_IPv6,
+			   TP_BASE_NONE, NULL, 0},
+	[F_RT_UNKNOWN] = {"ipv6.routing.unknown_data", "Type-Specific Data",
+			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+
+	[F_FRAG] = {"ipv6.fraghdr", "Fragment Header for IPv6",
+		    TP_FT_PROTOCOL, TP_BASE_NONE, NULL, 0},
+	[F_FRAG_NXT] = {"ipv6.fraghdr.nxt", "Next header", TP_FT_UINT8,
+			TP_BASE_DEC, tp_ipproto_vals, 0},
+	[F_FRAG_RSV8] = {"ipv6.fraghdr.reserved_octet", "Reserved octet",
+			 TP_FT_UINT8, TP_BASE_HEX, NULL, 0},
+	[F_FRAG_OFFSET] = {"ipv6.fraghdr.offset", "Offset", TP_FT_UINT16,
+			   TP_BASE_DEC, NULL, 0xfff8},
+	[F_FRAG_RSVBITS] = {"ipv6.fraghdr.reserved_bits", "Reserved bits",
+			    TP_FT_UINT16, TP_BASE_DEC, NULL, 0x0006},
+	[F_FRAG_MORE] = {"ipv6.fraghdr.more", "More Fragments", TP_FT_BOOLEAN,
+			 16, NULL, 0x0001},
+	[F_FRAG_IDENT] = {"ipv6.fraghdr.ident", "Identification", TP_FT_UINT32,
+			  TP_BASE_HEX, NULL, 0},
+
+	[F_AH_NXT] = {"ah.next_header", "Next header", TP_FT_UINT8,
+		      TP_BASE_DEC, tp_ipproto_vals, 0},
+	[F_AH_LEN] = {"ah.length", "Length", TP_FT_UINT8, TP_BASE_DEC, NULL,
+		      0},
+	[F_AH_RSV] = {"ah.reserved", "Reserved", TP_FT_BYTES, TP_BASE_NONE,
+		      NULL, 0},
+	[F_AH_SPI] = {"ah.spi", "AH SPI", TP_FT_UINT32, TP_BASE_HEX, NULL, 0},
+	[F_AH_SEQ] = {"ah.sequence", "AH Sequence", TP_FT_UINT32, TP_BASE_DEC,
+		      NULL, 0},
+	[F_AH_ICV] = {"ah.icv", "AH ICV", TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[F_ESP_SPI] = {"esp.spi", "ESP SPI", TP_FT_UINT32, TP_BASE_HEX_DEC,
+		       NULL, 0},
+	[F_ESP_SEQ] = {"esp.sequence", "ESP Sequence", TP_FT_UINT32,
+		       TP_BASE_DEC, NULL, 0},
+};
+
+enum {
+	E_VERSION,
+	E_PLEN,
+	E_PLEN_ZERO,
+	E_TOO_MANY,
+	E_EXT_LEN,
+	E_HBH_NOT_FIRST,
+	E_OPT_LEN,
+	E_TOO_MANY_OPTS,
+	E_JUMBO_MISSING,
+	E_JUMBO_PROHIBITED,
+	E_JUMBO_SHORT,
+	E_RT_LEN,
+	E_RT_SEGLEFT,
+	E_RT_DEPRECATED,
+	E_RT_RPL_COUNT,
+	E_AH_LEN,
+	E_COUNT
+};
+
+static const tp_event_def events[E_COUNT] = {
+	[E_VERSION] = {"ipv6.bogus_ipv6_version", TP_EV_MALFORMED,
+		       "Bogus IP version"},
+	[E_PLEN] = {"ipv6.plen_exceeds_framing", TP_EV_MALFORMED,
+		    "IPv6 payload length is larger than the frame"},
+	[E_PLEN_ZERO] = {"ipv6.plen_zero", TP_EV_NOTE,
+			 "IPv6 payload length equals 0 (maybe because of "
+			 "TCP segmentation offload)"},
+	[E_TOO_MANY] = {"ipv6.ext.too_many", TP_EV_MALFORMED,
+			"Too many IPv6 extension headers: the rest was not "
+			"dissected"},
+	[E_EXT_LEN] = {"ipv6.ext.length_past_payload", TP_EV_MALFORMED,
+		       "IPv6 extension header length runs past the payload"},
+	[E_HBH_NOT_FIRST] = {"ipv6.hopopts.not_first", TP_EV_WARN,
+			     "IPv6 Hop-by-Hop extension header must appear "
+			     "immediately after IPv6 header"},
+	[E_OPT_LEN] = {"ipv6.opt.invalid_len", TP_EV_MALFORMED,
+		       "Invalid IPv6 option length"},
+	[E_TOO_MANY_OPTS] = {"ipv6.opt.too_many", TP_EV_WARN,
+			     "Too many options in one IPv6 extension header: "
+			     "the rest were not recorded"},
+	[E_JUMBO_MISSING] = {"ipv6.opt.jumbo.missing", TP_EV_MALFORMED,
+			     "IPv6 payload length equals 0 and Hop-By-Hop "
+			     "present and Jumbo Payload option missing"},
+	[E_JUMBO_PROHIBITED] = {"ipv6.opt.jumbo.prohibited", TP_EV_WARN,
+				"When IPv6 payload length does not equal 0 a "
+				"Jumbo Payload option must not be present"},
+	[E_JUMBO_SHORT] = {"ipv6.opt.jumbo.truncated", TP_EV_WARN,
+			   "Jumbo Payload option present and jumbo length < "
+			   "65536"},
+	[E_RT_LEN] = {"ipv6.routing.invalid_length", TP_EV_MALFORMED,
+		      "Invalid IPv6 Routing header length"},
+	[E_RT_SEGLEFT] = {"ipv6.routing.invalid_segleft", TP_EV_WARN,
+			  "IPv6 Routing Header segments left field must not "
+			  "exceed address count"},
+	[E_RT_DEPRECATED] = {"ipv6.routing.deprecated", TP_EV_NOTE,
+			     "Routing header type is deprecated"},
+	[E_RT_RPL_COUNT] = {"ipv6.routing.rpl.addr_count_ge0",
+			    TP_EV_MALFORMED,
+			    "Calculated total address count must be greater "
+			    "than or equal to 0"},
+	[E_AH_LEN] = {"ah.bogus_length", TP_EV_MALFORMED,
+		      "AH length is shorter than its fixed part"},
+};
+
+/* What the walk of one packet keeps. */
+struct walk {
+	size_t hdr_end;  /* offset just after the fixed header */
+	uint16_t plen;
+	bool jumbo;      /* a valid jumbo payload option was seen */
+	uint32_t jumbo_len;
+	const uint8_t *dst;
+};
+
+/* A child cursor ran short of captured bytes: the parent stops where the
+ * child did, with the child's status. */
+static void fail_from(tp_cursor *c, const tp_cursor *child)
 {
-	(void)p;
-	(void)c;
-	return TP_STOP;
+	if (child->status == TP_OK)
+		return;
+	c->off = child->off;
+	tp_fail(c, child->status);
 }
+
+/* ---- options (RFC 8200 4.2) ---------------------------------------- */
+
+/* One option whose value has a fixed length: a wrong length is
+ * recorded and the value kept as unknown bytes. */
+static bool opt_fixed(tp_pkt *p, tp_cursor *o, uint8_t olen, uint8_t want,
+		      size_t len_at)
+{
+	if (olen == want)
+		return true;
+	tp_add_event(p, &events[E_OPT_LEN], len_at);
+	if (olen)
+		tp_get_bytes(p, o, &fields[F_OPT_UNKNOWN], olen);
+	return false;
+}
+
+static void opt_value(tp_pkt *p, tp_cursor *o, uint8_t type, uint8_t olen,
+		      size_t len_at, bool hbh, struct walk *w)
+{
+	switch (type) {
+	case OPT_PADN:
+		if (olen)
+			tp_get_bytes(p, o, &fields[F_OPT_PADN], olen);
+		break;
+	case OPT_RTALERT:
+		if (opt_fixed(p, o, olen, 2, len_at))
+			tp_get_be16(p, o, &fields[F_OPT_RTALERT]);
+		break;
+	case OPT_TEL:
+		if (opt_fixed(p, o, olen, 1, len_at))
+			tp_get_u8(p, o, &fields[F_OPT_TEL]);
+		break;
+	case OPT_JUMBO: {
+		if (!opt_fixed(p, o, olen, 4, len_at))
+			break;
+		size_t at = o->off;
+		uint32_t v = tp_get_be32(p, o, &fields[F_OPT_JUMBO]);
+		if (!tp_ok(o))
+			break;
+		if (w->plen != 0) {
+			tp_add_event(p, &events[E_JUMBO_PROHIBITED], at);
+		} else if (hbh && !w->jumbo) {
+			if (v < 65536)
+				tp_add_event(p, &events[E_JUMBO_SHORT], at);
+			w->jumbo = true;
+			w->jumbo_len = v;
+		}
+		break;
+	}
+	case OPT_HOMEADDR:
+		if (olen < 16) {
+			tp_add_event(p, &events[E_OPT_LEN], len_at);
+			if (olen)
+				tp_get_bytes(p, o, &fields[F_OPT_UNKNOWN],
+					     olen);
+			break;
+		}
+		tp_get_bytes(p, o, &fields[F_OPT_HOMEADDR], 16);
+		if (olen > 16)
+			tp_get_bytes(p, o, &fields[F_OPT_UNKNOWN], olen - 16u);
+		break;
+	default:
+		if (olen)
+			tp_get_bytes(p, o, &fields[F_OPT_UNKNOWN], olen);
+		break;
+	}
+}
+
+/* Walk the options of a hop-by-hop or destination options header whose
+ * body (after next header and length) is `h`.  Returns false when the
+ * capture ran short (h carries the status). */
+static bool walk_options(tp_pkt *p, tp_cursor *h, bool hbh, struct walk *w)
+{
+	for (unsigned n = 0; tp_reported(h) > 0; n++) {
+		size_t os = h->off;
+		if (n == MAX_OPTS) {
+			tp_add_event(p, &events[E_TOO_MANY_OPTS], os);
+			return true;
+		}
+		tp_field *of = tp_add_uint(p, &fields[F_OPT], os, 0, 0);
+		tp_push(p);
+		uint8_t type = tp_get_u8(p, h, &fields[F_OPT_TYPE]);
+		if (!tp_ok(h)) {
+			tp_pop(p);
+			return false;
+		}
+		if (type == OPT_PAD1) {
+			tp_add_uint(p, &fields[F_OPT_PAD1], os, 1, 0);
+			if (of)
+				of->len = 1;
+			tp_pop(p);
+			continue;
+		}
+		tp_push(p);
+		tp_add_uint(p, &fields[F_OPT_ACTION], os, 1, type >> 6);
+		tp_add_uint(p, &fields[F_OPT_CHANGE], os, 1, (type >> 5) & 1);
+		tp_add_uint(p, &fields[F_OPT_REST], os, 1, type & 0x1f);
+		tp_pop(p);
+		size_t len_at = h->off;
+		if (tp_reported(h) < 1) {
+			/* the type is the last byte of the header */
+			tp_add_event(p, &events[E_OPT_LEN], os);
+			tp_pop(p);
+			return true;
+		}
+		uint8_t olen = tp_get_u8(p, h, &fields[F_OPT_LEN]);
+		if (!tp_ok(h)) {
+			tp_pop(p);
+			return false;
+		}
+		if (olen > tp_reported(h)) {
+			tp_add_event(p, &events[E_OPT_LEN], len_at);
+			tp_pop(p);
+			return true;
+		}
+		if (of)
+			of->len = 2u + olen;
+		tp_cursor o = tp_sub(h, olen);
+		opt_value(p, &o, type, olen, len_at, hbh, w);
+		tp_pop(p);
+		if (!tp_ok(&o)) {
+			fail_from(h, &o);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- routing header (RFC 8200 4.4) --------------------------------- */
+
+static void rt_addrs(tp_pkt *p, tp_cursor *h, const tp_field_def *f,
+		     unsigned n)
+{
+	for (unsigned i = 0; i < n && i < MAX_RT_ADDRS && tp_ok(h); i++)
+		tp_get_bytes(p, h, f, 16);
+}
+
+/* RFC 6554 3: addresses elided of their first CmprI (CmprE for the
+ * last) octets, which are those of the IPv6 destination. */
+static void rt_rpl(tp_pkt *p, tp_cursor *h, uint8_t hl, uint8_t segleft,
+		   size_t seg_at, const struct walk *w)
+{
+	size_t at = h->off;
+	uint32_t v = tp_be32(h);
+	if (!tp_ok(h))
+		return;
+	unsigned cmpri = v >> 28, cmpre = (v >> 24) & 0xf,
+		 pad = (v >> 20) & 0xf;
+	tp_add_uint(p, &fields[F_RT_RPL_CMPRI], at, 4, cmpri);
+	tp_add_uint(p, &fields[F_RT_RPL_CMPRE], at, 4, cmpre);
+	tp_add_uint(p, &fields[F_RT_RPL_PAD], at, 4, pad);
+	tp_add_uint(p, &fields[F_RT_RPL_RSV], at, 4, v & 0xfffff);
+	long total = (long)hl * 8 - (long)pad - (16 - (long)cmpre);
+	long count = total < 0 ? -1 : total / (16 - (long)cmpri) + 1;
+	tp_add_uint(p, &fields[F_RT_RPL_COUNT], at, 0, (uint64_t)count);
+	if (count < 0) {
+		tp_add_event(p, &events[E_RT_RPL_COUNT], at);
+		return;
+	}
+	if (segleft > count)
+		tp_add_event(p, &events[E_RT_SEGLEFT], seg_at);
+	for (long i = 0; i < count && i < MAX_RT_ADDRS; i++) {
+		unsigned cmpr = i + 1 == count ? cmpre : cmpri;
+		size_t n = 16 - cmpr;
+		size_t aat = h->off;
+		const uint8_t *a =
+			tp_get_bytes(p, h, &fields[F_RT_RPL_ADDR], n);
+		if (!a)
+			return;
+		uint8_t *full = tp_arena_alloc(p, 16);
+		if (!full || !w->dst)
+			continue;
+		memcpy(full, w->dst, cmpr);
+		memcpy(full + cmpr, a, n);
+		tp_add_bytes(p, &fields[F_RT_RPL_FULL], aat, n, full, 16);
+	}
+}
+
+static void rt_body(tp_pkt *p, tp_cursor *h, uint8_t hl, size_t type_at,
+		    const struct walk *w)
+{
+	uint8_t type = tp_get_u8(p, h, &fields[F_RT_TYPE]);
+	size_t seg_at = h->off;
+	uint8_t segleft = tp_get_u8(p, h, &fields[F_RT_SEGLEFT]);
+	if (!tp_ok(h))
+		return;
+	switch (type) {
+	case 0:
+		tp_add_event(p, &events[E_RT_DEPRECATED], type_at);
+		tp_get_bytes(p, h, &fields[F_RT_SRC_RSV], 4);
+		if (hl % 2)
+			tp_add_event(p, &events[E_RT_LEN], type_at - 1);
+		if (segleft > hl / 2)
+			tp_add_event(p, &events[E_RT_SEGLEFT], seg_at);
+		rt_addrs(p, h, &fields[F_RT_SRC_ADDR], hl / 2u);
+		break;
+	case 2:
+		tp_get_bytes(p, h, &fields[F_RT_MIP_RSV], 4);
+		if (hl != 2) {
+			tp_add_event(p, &events[E_RT_LEN], type_at - 1);
+			if (hl < 2)
+				break;
+		}
+		if (segleft > 1)
+			tp_add_event(p, &events[E_RT_SEGLEFT], seg_at);
+		tp_get_bytes(p, h, &fields[F_RT_MIP_HOME], 16);
+		break;
+	case 3:
+		rt_rpl(p, h, hl, segleft, seg_at, w);
+		break;
+	case 4: {
+		uint8_t last = tp_get_u8(p, h, &fields[F_RT_SRH_LAST]);
+		tp_get_u8(p, h, &fields[F_RT_SRH_FLAGS]);
+		tp_get_bytes(p, h, &fields[F_RT_SRH_TAG], 2);
+		if (!tp_ok(h))
+			break;
+		unsigned n = last + 1u, room = (unsigned)(tp_reported(h) / 16);
+		if (n > room) {
+			tp_add_event(p, &events[E_RT_LEN], type_at - 1);
+			n = room;
+		}
+		if (segleft > last + 1u)
+			tp_add_event(p, &events[E_RT_SEGLEFT], seg_at);
+		rt_addrs(p, h, &fields[F_RT_SRH_ADDR], n);
+		break;
+	}
+	default:
+		if (tp_reported(h))
+			tp_get_bytes(p, h, &fields[F_RT_UNKNOWN],
+				     tp_reported(h));
+		break;
+	}
+}
+
+/* ---- the walk ------------------------------------------------------- */
+
+static bool is_ext(uint64_t nh)
+{
+	return nh == TP_IPPROTO_HOPOPTS || nh == TP_IPPROTO_ROUTING ||
+	       nh == TP_IPPROTO_FRAGMENT || nh == TP_IPPROTO_DSTOPTS ||
+	       nh == TP_IPPROTO_AH || nh == TP_IPPROTO_ESP;
+}
+
+/* Hop-by-hop, routing, destination options: next header, length in
+ * 8-octet units not counting the first 8.  Returns false to stop. */
+static bool ext_generic(tp_pkt *p, tp_cursor *c, uint8_t *nh, int which,
+			struct walk *w)
+{
+	static const int defs[3][4] = {
+		{F_HOP, F_HOP_NXT, F_HOP_LEN, F_HOP_LENOCT},
+		{F_RT, F_RT_NXT, F_RT_LEN, F_RT_LENOCT},
+		{F_DOPT, F_DOPT_NXT, F_DOPT_LEN, F_DOPT_LENOCT},
+	};
+	const int *d = defs[which];
+	size_t hs = c->off;
+	if (p->in_error && !tp_has(c, 2))
+		return false; /* the quote ends here */
+	tp_field *pf = tp_add_uint(p, &fields[d[0]], hs, 0, 0);
+	tp_push(p);
+	uint8_t nx = tp_get_u8(p, c, &fields[d[1]]);
+	uint8_t hl = tp_get_u8(p, c, &fields[d[2]]);
+	if (!tp_ok(c)) {
+		tp_pop(p);
+		return false;
+	}
+	size_t hlen = ((size_t)hl + 1) * 8;
+	tp_add_uint(p, &fields[d[3]], hs + 1, 0, hlen);
+	if (pf)
+		pf->len = (uint32_t)hlen;
+	if (hlen - 2 > tp_reported(c)) {
+		if (p->in_error) {
+			tp_pop(p);
+			return false;
+		}
+		tp_add_event(p, &events[E_EXT_LEN], hs + 1);
+	}
+	tp_cursor h = tp_sub(c, hlen - 2);
+	if (which == 1)
+		rt_body(p, &h, hl, hs + 2, w);
+	else
+		walk_options(p, &h, which == 0, w);
+	tp_pop(p);
+	if (h.status == TP_TRUNCATED) {
+		fail_from(c, &h);
+		return false;
+	}
+	*nh = nx;
+	return tp_ok(c);
+}
+
+static bool ext_fragment(tp_pkt *p, tp_cursor *c, uint8_t *nh)
+{
+	size_t hs = c->off;
+	if (p->in_error && !tp_has(c, 8))
+		return false;
+	tp_add_uint(p, &fields[F_FRAG], hs, 8, 0);
+	tp_push(p);
+	uint8_t nx = tp_get_u8(p, c, &fields[F_FRAG_NXT]);
+	tp_get_u8(p, c, &fields[F_FRAG_RSV8]);
+	size_t at = c->off;
+	uint16_t offlg = tp_be16(c);
+	if (tp_ok(c)) {
+		tp_add_uint(p, &fields[F_FRAG_OFFSET], at, 2, offlg >> 3);
+		tp_add_uint(p, &fields[F_FRAG_RSVBITS], at, 2,
+			    (offlg >> 1) & 3);
+		tp_add_uint(p, &fields[F_FRAG_MORE], at, 2, offlg & 1);
+	}
+	tp_get_be32(p, c, &fields[F_FRAG_IDENT]);
+	tp_pop(p);
+	if (!tp_ok(c))
+		return false;
+	/* Only the first fragment holds the next header. */
+	if (offlg >> 3)
+		return false;
+	*nh = nx;
+	return true;
+}
+
+/* RFC 4302 2.2: the length counts 4-octet words, minus 2. */
+static bool ext_ah(tp_pkt *p, tp_cursor *c, uint8_t *nh)
+{
+	size_t hs = c->off;
+	if (p->in_error && !tp_has(c, 2))
+		return false;
+	uint8_t nx = tp_get_u8(p, c, &fields[F_AH_NXT]);
+	uint8_t al = tp_get_u8(p, c, &fields[F_AH_LEN]);
+	if (!tp_ok(c))
+		return false;
+	size_t hlen = ((size_t)al + 2) * 4;
+	if (hlen < 12) {
+		tp_add_event(p, &events[E_AH_LEN], hs + 1);
+		return false;
+	}
+	if (hlen - 2 > tp_reported(c)) {
+		if (p->in_error)
+			return false;
+		tp_add_event(p, &events[E_EXT_LEN], hs + 1);
+	}
+	tp_cursor h = tp_sub(c, hlen - 2);
+	tp_get_bytes(p, &h, &fields[F_AH_RSV], 2);
+	tp_get_be32(p, &h, &fields[F_AH_SPI]);
+	tp_get_be32(p, &h, &fields[F_AH_SEQ]);
+	if (hlen > 12)
+		tp_get_bytes(p, &h, &fields[F_AH_ICV], hlen - 12);
+	if (h.status == TP_TRUNCATED) {
+		fail_from(c, &h);
+		return false;
+	}
+	*nh = nx;
+	return tp_ok(c);
+}
+
+/* RFC 4303 2: SPI and sequence number, then ciphertext. */
+static void ext_esp(tp_pkt *p, tp_cursor *c)
+{
+	if (p->in_error && !tp_has(c, 8))
+		return;
+	tp_get_be32(p, c, &fields[F_ESP_SPI]);
+	tp_get_be32(p, c, &fields[F_ESP_SEQ]);
+}
+
+/* After the hop-by-hop header of a packet whose payload length is 0:
+ * the jumbo option gives the length (RFC 2675 3). */
+static void jumbo_clamp(tp_pkt *p, tp_cursor *c, struct walk *w, size_t hs)
+{
+	if (!w->jumbo) {
+		tp_add_event(p, &events[E_JUMBO_MISSING], hs);
+		return;
+	}
+	size_t used = c->off - w->hdr_end;
+	if (w->jumbo_len < used ||
+	    !tp_clamp(c, (size_t)w->jumbo_len - used)) {
+		if (!p->in_error)
+			tp_add_event(p, &events[E_PLEN], hs);
+	}
+}
+
+/* The fixed header (RFC 8200 3).  False when it is not all there, or
+ * not version 6. */
+static bool fixed_header(tp_pkt *p, tp_cursor *c, struct walk *w,
+			 uint8_t *nh, size_t *plen_at)
+{
+	size_t at = c->off;
+	uint32_t w0 = tp_be32(c);
+	if (!tp_ok(c))
+		return false;
+	unsigned version = w0 >> 28;
+	tp_add_uint(p, &fields[F_VERSION], at, 1, version);
+	if (version != 6) {
+		tp_add_event(p, &events[E_VERSION], at);
+		return false;
+	}
+	tp_add_uint(p, &fields[F_TCLASS], at, 4, (w0 >> 20) & 0xff);
+	tp_push(p);
+	tp_add_uint(p, &fields[F_DSCP], at, 4, (w0 >> 22) & 0x3f);
+	tp_add_uint(p, &fields[F_ECN], at, 4, (w0 >> 20) & 3);
+	tp_pop(p);
+	tp_add_uint(p, &fields[F_FLOW], at + 1, 3, w0 & 0xfffff);
+	*plen_at = c->off;
+	w->plen = tp_get_be16(p, c, &fields[F_PLEN]);
+	*nh = tp_get_u8(p, c, &fields[F_NXT]);
+	tp_get_u8(p, c, &fields[F_HLIM]);
+	const uint8_t *src = tp_get_bytes(p, c, &fields[F_SRC], 16);
+	const uint8_t *dst = tp_get_bytes(p, c, &fields[F_DST], 16);
+	if (!tp_ok(c))
+		return false;
+	tp_cur_layer(p)->addr = (tp_netaddr){6, src, dst};
+	w->hdr_end = c->off;
+	w->dst = dst;
+	return true;
+}
+
+static tp_next ipv6_dissect(tp_pkt *p, tp_cursor *c)
+{
+	struct walk w = {0};
+	uint8_t nh = 0;
+	size_t plen_at = 0;
+	if (p->in_error && !tp_has(c, 40)) {
+		/* A quote cut inside the header: what is there, quietly;
+		 * the rest is data. */
+		tp_cursor q = tp_sub(c, tp_avail(c));
+		fixed_header(p, &q, &w, &nh, &plen_at);
+		c->off = q.off;
+		return TP_STOP;
+	}
+	if (!fixed_header(p, c, &w, &nh, &plen_at))
+		return TP_STOP;
+
+	if (w.plen == 0) {
+		/* A jumbogram when a hop-by-hop header follows (its jumbo
+		 * option says how long); otherwise nothing follows, as
+		 * Wireshark and tcpdump read it (TSO captures). */
+		if (nh != TP_IPPROTO_HOPOPTS) {
+			if (tp_reported(c))
+				tp_add_event(p, &events[E_PLEN_ZERO], plen_at);
+			tp_clamp(c, 0);
+		}
+	} else if (!tp_clamp(c, w.plen) && !p->in_error) {
+		tp_add_event(p, &events[E_PLEN], plen_at);
+	}
+
+	for (unsigned n = 0;; n++) {
+		if (!is_ext(nh))
+			break;
+		if (n == TP_MAX_IPV6_EXT) {
+			tp_add_event(p, &events[E_TOO_MANY], c->off);
+			return TP_STOP;
+		}
+		size_t hs = c->off;
+		size_t fixed = nh == TP_IPPROTO_FRAGMENT || nh == TP_IPPROTO_ESP
+				       ? 8
+				       : 2;
+		if (tp_reported(c) < fixed && !p->in_error)
+			tp_add_event(p, &events[E_EXT_LEN], hs);
+		switch (nh) {
+		case TP_IPPROTO_HOPOPTS:
+			if (n)
+				tp_add_event(p, &events[E_HBH_NOT_FIRST], hs);
+			if (!ext_generic(p, c, &nh, 0, &w))
+				return TP_STOP;
+			if (w.plen == 0 && n == 0)
+				jumbo_clamp(p, c, &w, hs);
+			break;
+		case TP_IPPROTO_ROUTING:
+			if (!ext_generic(p, c, &nh, 1, &w))
+				return TP_STOP;
+			break;
+		case TP_IPPROTO_DSTOPTS:
+			if (!ext_generic(p, c, &nh, 2, &w))
+				return TP_STOP;
+			break;
+		case TP_IPPROTO_FRAGMENT:
+			if (!ext_fragment(p, c, &nh))
+				return TP_STOP;
+			break;
+		case TP_IPPROTO_AH:
+			if (!ext_ah(p, c, &nh))
+				return TP_STOP;
+			break;
+		default: /* ESP: the rest is encrypted */
+			ext_esp(p, c);
+			return TP_STOP;
+		}
+	}
+	if (nh == TP_IPPROTO_NONE)
+		return TP_STOP;
+	return tp_next_key(TP_TAB_IPPROTO, nh);
+}
+
+/* ---- one-line summary, as tcpdump's ip6_print ---------------------- */
+
+static bool is_marker(const tp_field *f)
+{
+	return f->def == &fields[F_HOP] || f->def == &fields[F_DOPT] ||
+	       f->def == &fields[F_RT] || f->def == &fields[F_FRAG] ||
+	       f->def == &fields[F_AH_NXT] || f->def == &fields[F_ESP_SPI];
+}
+
+static uint64_t bytes_value(const tp_field *f)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < f->vlen && i < 8; i++)
+		v = v << 8 | f->v.p[i];
+	return v;
+}
+
+/* print-rt6.c (tcpdump 4.99): "RT6 (len=2, type=0 [Deprecated],
+ * segleft=0, [0]a) ".  Returns false when tcpdump stops there (unknown
+ * type, odd length, header cut short). */
+static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
+{
+	const tp_field *len = NULL, *type = NULL, *segleft = NULL;
+	const tp_field *rsv = NULL, *last = NULL, *flags = NULL, *tag = NULL;
+	for (const tp_field *x = f; x < end; x++) {
+		const tp_field_def *d = x->def;
+		if (d == &fields[F_RT_LEN])
+			len = x;
+		else if (d == &fields[F_RT_TYPE])
+			type = x;
+		else if (d == &fields[F_RT_SEGLEFT])
+			segleft = x;
+		else if (d == &fields[F_RT_SRC_RSV] ||
+			 d == &fields[F_RT_MIP_RSV])
+			rsv = x;
+		else if (d == &fields[F_RT_SRH_LAST])
+			last = x;
+		else if (d == &fields[F_RT_SRH_FLAGS])
+			flags = x;
+		else if (d == &fields[F_RT_SRH_TAG])
+			tag = x;
+	}
+	tp_sb_puts(s, "RT6");
+	if (!len)
+		return false;
+	tp_sb_puts(s, " (len=");
+	tp_sb_dec(s, len->v.u);
+	if (!type)
+		return false;
+	tp_sb_puts(s, ", type=");
+	tp_sb_dec(s, type->v.u);
+	if (type->v.u == 0)
+		tp_sb_puts(s, " [Deprecated]");
+	if (!segleft)
+		return false;
+	tp_sb_puts(s, ", segleft=");
+	tp_sb_dec(s, segleft->v.u);
+	const tp_field_def *addr;
+	uint64_t want = len->v.u / 2;
+	if (type->v.u == 0 || type->v.u == 2) {
+		if (!rsv)
+			return false;
+		if (bytes_value(rsv)) {
+			tp_sb_puts(s, ", rsv=0x");
+			tp_sb_hex(s, bytes_value(rsv), 1);
+		}
+		addr = type->v.u == 0 ? &fields[F_RT_SRC_ADDR]
+				      : &fields[F_RT_MIP_HOME];
+		if (type->v.u == 2 && want > 1)
+			want = 1;
+	} else if (type->v.u == 4) {
+		if (!last)
+			return false;
+		tp_sb_puts(s, ", last-entry=");
+		tp_sb_dec(s, last->v.u);
+		if (!flags || !tag)
+			return false;
+		if (flags->v.u) {
+			tp_sb_puts(s, ", flags=0x");
+			tp_sb_hex(s, flags->v.u, 1);
+		}
+		tp_sb_puts(s, ", tag=");
+		tp_sb_hex(s, bytes_value(tag), 1);
+		addr = &fields[F_RT_SRH_ADDR];
+		if (want > last->v.u + 1)
+			want = last->v.u + 1;
+	} else {
+		tp_sb_puts(s, " (unknown type) (invalid)");
+		return false;
+	}
+	if (len->v.u % 2) {
+		tp_sb_puts(s, " (invalid length ");
+		tp_sb_dec(s, len->v.u);
+		tp_sb_puts(s, ") (invalid)");
+		return false;
+	}
+	unsigned i = 0;
+	for (const tp_field *x = f; x < end; x++) {
+		if (x->def != addr || x->vlen < 16)
+			continue;
+		tp_sb_puts(s, ", [");
+		tp_sb_dec(s, i++);
+		tp_sb_putc(s, ']');
+		tp_sb_ipv6(s, x->v.p);
+	}
+	if (i < want)
+		return false; /* cut short: the event says so */
+	tp_sb_puts(s, ") ");
+	return true;
+}
+
+/* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): " */
+static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end)
+{
+	const tp_field *spi = NULL, *seq = NULL, *icv = NULL;
+	for (const tp_field *x = f; x < end; x++) {
+		if (x->def == &fields[F_AH_SPI])
+			spi = x;
+		else if (x->def == &fields[F_AH_SEQ])
+			seq = x;
+		else if (x->def == &fields[F_AH_ICV])
+			icv = x;
+	}
+	if (!spi || !seq)
+		return;
+	tp_sb_puts(s, "AH(spi=0x");
+	tp_sb_hex(s, spi->v.u, 8);
+	tp_sb_puts(s, ",seq=0x");
+	tp_sb_hex(s, seq->v.u, 1);
+	tp_sb_puts(s, ",icv=0x");
+	if (icv)
+		tp_sb_hexbytes(s, icv->v.p, icv->vlen, 0);
+	tp_sb_puts(s, "): ");
+}
+
+/* After "HBH " of a packet whose payload length is 0 (print-ip6.c). */
+static bool put_jumbo(tp_sbuf *s, const tp_layer *l, const tp_field *plen,
+		      const tp_field *f, const tp_field *end)
+{
+	if (plen->v.u != 0 || f->off != l->off + 40)
+		return true; /* not the first header of a jumbogram */
+	const tp_field *j = NULL;
+	for (const tp_field *x = f; x < end && !j; x++)
+		if (x->def == &fields[F_OPT_JUMBO])
+			j = x; /* the first one counts */
+	if (!j || j->v.u < 65536) { /* RFC 2675 3: shorter is invalid */
+		tp_sb_puts(s, "[No valid Jumbo Payload Hop-by-Hop option "
+			      "found] (invalid)");
+		return false;
+	}
+	uint64_t have = (uint64_t)l->len + l->payload_len;
+	if (!l->embedded && j->v.u + 40 > have) {
+		tp_sb_puts(s, "truncated-ip6 - ");
+		tp_sb_dec(s, j->v.u + 40 - have);
+		tp_sb_puts(s, " bytes missing!");
+	}
+	return true;
+}
+
+static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			     const tp_outopts *o)
+{
+	const tp_layer *l = &p->layers[li];
+	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	if (!o->eflag)
+		tp_sb_puts(s, "IP6");
+	if (!ver)
+		return TP_SUM_NEXT;
+	if (ver->v.u != 6) {
+		tp_sb_puts(s, o->eflag ? "" : " ");
+		tp_sb_puts(s, "version error: ");
+		tp_sb_dec(s, ver->v.u);
+		tp_sb_puts(s, " != 6");
+		return TP_SUM_STOP;
+	}
+	const tp_field *src = tp_layer_find(p, li, &fields[F_SRC]);
+	const tp_field *dst = tp_layer_find(p, li, &fields[F_DST]);
+	const tp_field *nxt = tp_layer_find(p, li, &fields[F_NXT]);
+	const tp_field *plen = tp_layer_find(p, li, &fields[F_PLEN]);
+	if (!src || !dst || !nxt || !plen)
+		return TP_SUM_NEXT;
+	if (!o->eflag)
+		tp_sb_putc(s, ' ');
+	uint64_t have = (uint64_t)l->len + l->payload_len;
+	if (!l->embedded && plen->v.u && plen->v.u + 40 > have) {
+		tp_sb_puts(s, "truncated-ip6 - ");
+		tp_sb_dec(s, plen->v.u + 40 - have);
+		tp_sb_puts(s, " bytes missing!");
+	}
+	/* TCP, UDP (and DCCP, SCTP) right after the header print the
+	 * addresses with their ports themselves. */
+	uint64_t nh = nxt->v.u;
+	const tp_dissector *next =
+		li + 1 < p->nlayers ? p->layers[li + 1].d : NULL;
+	bool self = (nh == 6 || nh == 17 || nh == 33 || nh == 132) && next &&
+		    next != &tp_diss_data && next->summarize;
+	if (!self) {
+		tp_sb_ipv6(s, src->v.p);
+		tp_sb_puts(s, " > ");
+		tp_sb_ipv6(s, dst->v.p);
+		tp_sb_puts(s, ": ");
+	}
+	const tp_field *f = &p->fields[l->first_field];
+	const tp_field *end = f + l->nfields;
+	for (const tp_field *x = f; x < end; x++) {
+		if (x->def == &fields[F_HOP_NXT] ||
+		    x->def == &fields[F_RT_NXT] ||
+		    x->def == &fields[F_DOPT_NXT] ||
+		    x->def == &fields[F_FRAG_NXT] ||
+		    x->def == &fields[F_AH_NXT])
+			nh = x->v.u;
+		if (!is_marker(x))
+			continue;
+		const tp_field *hend = x + 1;
+		while (hend < end && !is_marker(hend))
+			hend++;
+		if (x->def == &fields[F_HOP]) {
+			tp_sb_puts(s, "HBH ");
+			if (!put_jumbo(s, l, plen, x, hend))
+				return TP_SUM_STOP;
+		} else if (x->def == &fields[F_DOPT]) {
+			tp_sb_puts(s, "DSTOPT ");
+		} else if (x->def == &fields[F_RT]) {
+			if (!put_rt6(s, x, hend))
+				return TP_SUM_STOP;
+		} else if (x->def == &fields[F_AH_NXT]) {
+			put_ah(s, x, hend);
+		} else if (x->def == &fields[F_FRAG]) {
+			const tp_field *off = NULL;
+			for (const tp_field *y = x; y < hend; y++)
+				if (y->def == &fields[F_FRAG_OFFSET])
+					off = y;
+			if (!off)
+				return TP_SUM_NEXT;
+			/* print-frag6.c: (offset|bytes after the header) */
+			uint64_t rest = 40 + plen->v.u - (x->off - l->off) - 8;
+			tp_sb_puts(s, "frag (");
+			tp_sb_dec(s, off->v.u * 8);
+			tp_sb_putc(s, '|');
+			tp_sb_dec(s, rest);
+			tp_sb_putc(s, ')');
+			if (off->v.u)
+				return TP_SUM_STOP;
+			tp_sb_putc(s, ' ');
+		} else { /* ESP */
+			const tp_field *spi = NULL, *seq = NULL;
+			for (const tp_field *y = x; y < hend; y++) {
+				if (y->def == &fields[F_ESP_SPI])
+					spi = y;
+				else if (y->def == &fields[F_ESP_SEQ])
+					seq = y;
+			}
+			if (!spi || !seq)
+				return TP_SUM_NEXT;
+			tp_sb_puts(s, "ESP(spi=0x");
+			tp_sb_hex(s, spi->v.u, 8);
+			tp_sb_puts(s, ",seq=0x");
+			tp_sb_hex(s, seq->v.u, 1);
+			tp_sb_puts(s, "), length ");
+			tp_sb_dec(s, l->off + have - x->off);
+			return TP_SUM_STOP;
+		}
+	}
+	if (nh == TP_IPPROTO_NONE) {
+		tp_sb_puts(s, "no next header");
+		return TP_SUM_STOP;
+	}
+	bool damaged = false;
+	for (unsigned i = 0; i < p->nevents; i++)
+		if (p->events[i].layer == li &&
+		    (p->events[i].def->kind == TP_EV_TRUNCATED ||
+		     p->events[i].def->kind == TP_EV_MALFORMED))
+			damaged = true;
+	if (((next && next == &tp_diss_data) || (!next && !damaged)) &&
+	    !is_ext(nh)) {
+		/* A protocol tapir does not dissect (yet). */
+		tp_sb_puts(s, "ip-proto-");
+		tp_sb_dec(s, nh);
+		tp_sb_putc(s, ' ');
+		tp_sb_dec(s, l->payload_len);
+		return TP_SUM_STOP;
+	}
+	return TP_SUM_NEXT;
+}
+
+static const tp_key ipv6_keys[] = {
+	{TP_TAB_ETHERTYPE, TP_ETH_IPV6},
+	{TP_TAB_IPPROTO, TP_IPPROTO_IPV6},
+	{0, 0},
+};
 
 const tp_dissector tp_diss_ipv6 = {
 	.name = "ipv6",
 	.longname = "Internet Protocol Version 6",
-	.dissect = stub_dissect,
+	.fields = fields,
+	.nfields = F_COUNT,
+	.events = events,
+	.nevents = E_COUNT,
+	.keys = ipv6_keys,
+	.dissect = ipv6_dissect,
+	.summarize = ipv6_summarize,
 };
