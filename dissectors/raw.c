@@ -32,6 +32,8 @@ static tp_next raw_dissect(tp_pkt *p, tp_cursor *c)
 		return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV4);
 	if (p->linktype == LT_IPV6)
 		return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV6);
+	if (b < 0 && tp_reported(c))
+		tp_fail(c, TP_TRUNCATED); /* the capture cut the version byte */
 	return TP_STOP; /* whatever it is, it is data */
 }
 

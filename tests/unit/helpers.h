@@ -43,7 +43,8 @@ bool th_has_kind(const tp_pkt *p, tp_ev_kind kind);
 const char *th_summary(const tp_pkt *p);
 
 /* Cut the packet at every length 0..n-1 (caplen = cut, len = n): never a
- * crash; for cuts below `meaningful` a TRUNCATED event must be there, and
+ * crash; for cuts below `meaningful` a TRUNCATED event must be there
+ * (unless the cut fell in the undissected bytes of a data layer), and
  * nothing is ever reported MALFORMED that was not MALFORMED whole. */
 void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 			 size_t meaningful);
