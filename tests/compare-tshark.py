@@ -28,6 +28,27 @@ FIELDS = ["eth.src", "eth.dst", "vlan.id", "ip.src", "ip.dst", "ipv6.src",
           "icmp.code", "icmpv6.type", "icmpv6.code"]
 LINKTYPES = {0, 1, 12, 14, 101, 108, 113, 228, 229, 276}
 TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
+# tshark protocol names that are not layers of their own in tapir
+PSEUDO = {"ethertype", "data", "frame", "_ws.short", "_ws.malformed",
+          "_ws.expert", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr",
+          "ipv6.dstopts", "ah", "esp", "sll2"}
+
+
+def tapir_protocols(tapir):
+    out = run([tapir, "-G", "protocols"]) or []
+    return {line.split("\t")[1] for line in out if "\t" in line}
+
+
+def out_of_scope(protos, known):
+    """A protocol tapir does not dissect below the last layer tapir does
+    (a tunnel: GRE, VXLAN, ERSPAN ...), or None."""
+    layers = protos.split(":")
+    last = max((i for i, x in enumerate(layers) if x in known - {"data"}),
+               default=-1)
+    for x in layers[:last]:
+        if x not in known and x not in PSEUDO:
+            return x
+    return None
 
 
 def run(cmd, timeout=120):
@@ -64,12 +85,16 @@ def main():
         return 0
     fields = a.fields.split(",")
     eargs = [x for f in fields for x in ("-e", f)]
+    known = tapir_protocols(a.tapir)
+    scope_agree = scope_total = 0
+    outside = collections.Counter()
     agree = collections.Counter()
     total = collections.Counter()
     per_file = collections.Counter()
     nfiles = npk = 0
     for f in captures(a.paths):
-        ts = run(["tshark", "-n", "-r", f] + TSHARK_OPTS + ["-T", "fields"] + eargs)
+        ts = run(["tshark", "-n", "-r", f] + TSHARK_OPTS +
+                 ["-T", "fields", "-e", "frame.protocols"] + eargs)
         tp = run([a.tapir, "-r", f, "-T", "fields", "-e", "frame.encap_type"] + eargs)
         if ts is None or tp is None:
             print(f"{f}: timed out", file=sys.stderr)
@@ -88,15 +113,22 @@ def main():
                 continue
             npk += 1
             cp = cp[1:]
+            tunnel = out_of_scope(ct[0], known)
+            ct = ct[1:]
             for k, name in enumerate(fields):
                 vt = ct[k] if k < len(ct) else ""
                 vp = cp[k] if k < len(cp) else ""
                 if not vt and not vp:
                     continue
                 total[name] += 1
+                if tunnel is None:
+                    scope_total += 1
+                    scope_agree += vt == vp
                 if vt == vp:
                     agree[name] += 1
                 else:
+                    if tunnel is not None:
+                        outside[tunnel] += 1
                     per_file[f] += 1
                     if a.v:
                         print(f"{f} #{i + 1} {name}: tshark '{vt}' tapir '{vp}'")
@@ -109,6 +141,14 @@ def main():
                   f"{100.0 * agree[name] / total[name]:7.3f}%")
     if allt:
         print(f"  {'all':14} {alla:8}/{allt:<8} {100.0 * alla / allt:7.3f}%")
+    if scope_total:
+        print(f"within scope (no protocol tapir lacks below the compared "
+              f"layers): {scope_agree}/{scope_total} "
+              f"{100.0 * scope_agree / scope_total:.3f}%")
+    if outside:
+        print("differing cells inside protocols tapir does not dissect yet:")
+        for x, n in outside.most_common(12):
+            print(f"  {n:6}  {x}")
     if per_file:
         print("captures with the most differing cells:")
         for f, n in per_file.most_common(a.top):
