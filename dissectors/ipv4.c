@@ -1,15 +1,910 @@
-/* ipv4.c - STUB: to be written. */
-#include "tapir/dissector.h"
+/* ipv4.c - Internet Protocol version 4 and its header options.
+ *
+ * RFC 791 section 3.1 (header, options EOL, NOP, security, LSRR, SSRR,
+ * record route, stream identifier, timestamp), RFC 2474 and RFC 3168
+ * section 5 (DS field: DSCP and ECN), RFC 1108 (security), RFC 1063 (MTU
+ * probe and reply), RFC 1393 (traceroute), RFC 2113 (router alert),
+ * RFC 4782 (quick-start), RFC 1770 (selective directed broadcast),
+ * RFC 2003 (IP in IP: protocol 4 hands back to this dissector).
+ *
+ * The total length clamps the payload, so Ethernet padding never reaches
+ * the next layer.  Non-first fragments stop here (their bytes become
+ * data); a first fragment is dissected as far as it goes, as tshark does
+ * with ip.defragment off.  Inside an ICMP error (p->in_error) the quoted
+ * datagram is cut by design: a total length past its end is not flagged.
+ */
+#include <string.h>
 
-static tp_next stub_dissect(tp_pkt *p, tp_cursor *c)
+#include "tapir/dissector.h"
+#include "tapir/inet.h"
+#include "tapir/output.h"
+#include "tapir/proto.h"
+
+/* At most 40 bytes of options, each at least one byte long. */
+#define IP_MAX_OPTIONS 40
+
+enum {
+	F_VERSION,
+	F_HDR_LEN,
+	F_DSFIELD,
+	F_DSCP,
+	F_ECN,
+	F_LEN,
+	F_ID,
+	F_FLAGS,
+	F_RB,
+	F_DF,
+	F_MF,
+	F_FRAG,
+	F_TTL,
+	F_PROTO,
+	F_CKSUM,
+	F_CKSUM_STATUS,
+	F_SRC,
+	F_DST,
+	F_CUR_RT,
+	F_OPT_TYPE,
+	F_OPT_COPY,
+	F_OPT_CLASS,
+	F_OPT_NUMBER,
+	F_OPT_LEN,
+	F_OPT_PTR,
+	F_OPT_SID,
+	F_OPT_MTU,
+	F_OPT_ID_NUMBER,
+	F_OPT_OHC,
+	F_OPT_RHC,
+	F_OPT_ORIGINATOR,
+	F_OPT_RA,
+	F_OPT_ADDR,
+	F_OPT_PADDING,
+	F_OPT_QS_FUNC,
+	F_OPT_QS_RATE,
+	F_OPT_QS_TTL,
+	F_OPT_QS_TTL_DIFF,
+	F_OPT_QS_UNUSED,
+	F_OPT_QS_NONCE,
+	F_OPT_QS_RESERVED,
+	F_OPT_SEC791_SEC,
+	F_OPT_SEC791_COMP,
+	F_OPT_SEC791_HR,
+	F_OPT_SEC791_TCC,
+	F_OPT_SEC_CL,
+	F_OPT_SEC_PAF,
+	F_OPT_SEC_PAF_GENSER,
+	F_OPT_SEC_PAF_SIOP,
+	F_OPT_SEC_PAF_SCI,
+	F_OPT_SEC_PAF_NSA,
+	F_OPT_SEC_PAF_DOE,
+	F_OPT_SEC_PAF_UNASSIGNED,
+	F_OPT_SEC_PAF_FTI,
+	F_REC_RT,
+	F_SRC_RT,
+	F_EMPTY_RT,
+	F_OPT_OVERFLOW,
+	F_OPT_FLAG,
+	F_OPT_TIME_STAMP,
+	F_OPT_TIME_STAMP_ADDR,
+	F_COUNT
+};
+
+/* RFC 2474, RFC 3246, RFC 8622 codepoints, Wireshark's names. */
+static const tp_valstr dscp_vals[] = {
+	{0, "Default"},
+	{1, "Lower Effort"},
+	{8, "Class Selector 1"},
+	{10, "Assured Forwarding 11"},
+	{12, "Assured Forwarding 12"},
+	{14, "Assured Forwarding 13"},
+	{16, "Class Selector 2"},
+	{18, "Assured Forwarding 21"},
+	{20, "Assured Forwarding 22"},
+	{22, "Assured Forwarding 23"},
+	{24, "Class Selector 3"},
+	{26, "Assured Forwarding 31"},
+	{28, "Assured Forwarding 32"},
+	{30, "Assured Forwarding 33"},
+	{32, "Class Selector 4"},
+	{34, "Assured Forwarding 41"},
+	{36, "Assured Forwarding 42"},
+	{38, "Assured Forwarding 43"},
+	{40, "Class Selector 5"},
+	{44, "Voice Admit"},
+	{46, "Expedited Forwarding"},
+	{48, "Class Selector 6"},
+	{56, "Class Selector 7"},
+	{0, NULL},
+};
+
+/* RFC 3168 section 5. */
+static const tp_valstr ecn_vals[] = {
+	{0, "Not ECN-Capable Transport"},
+	{1, "ECN-Capable Transport codepoint '01'"},
+	{2, "ECN-Capable Transport codepoint '10'"},
+	{3, "Congestion Experienced"},
+	{0, NULL},
+};
+
+static const tp_valstr opt_class_vals[] = {
+	{0, "Control"},
+	{1, "Reserved for future use"},
+	{2, "Debugging and measurement"},
+	{3, "Reserved for future use"},
+	{0, NULL},
+};
+
+/* IANA ip-parameters, option numbers (the low five bits of the type). */
+static const tp_valstr opt_number_vals[] = {
+	{0, "End of Option List (EOL)"},
+	{1, "No-Operation (NOP)"},
+	{2, "Security"},
+	{3, "Loose source route"},
+	{4, "Time stamp"},
+	{5, "Extended security"},
+	{6, "Commercial IP security option"},
+	{7, "Record route"},
+	{8, "Stream identifier"},
+	{9, "Strict source route"},
+	{10, "Experimental Measurement"},
+	{11, "MTU Probe"},
+	{12, "MTU Reply"},
+	{13, "Experimental Flow Control"},
+	{14, "Experimental Access Control"},
+	{15, "ENCODE"},
+	{16, "IMI Traffic Descriptor"},
+	{17, "Extended Internet Protocol"},
+	{18, "Traceroute"},
+	{19, "Address Extension"},
+	{20, "Router Alert"},
+	{21, "Selective Directed Broadcast"},
+	{23, "Dynamic Packet State"},
+	{24, "Upstream Multicast Packet"},
+	{25, "Quick-Start"},
+	{30, "RFC3692-style Experiment"},
+	{0, NULL},
+};
+
+static const tp_valstr ra_vals[] = {
+	{0, "Router shall examine packet"},
+	{0, NULL},
+};
+
+static const tp_valstr qs_func_vals[] = {
+	{0, "Rate request"},
+	{8, "Rate report"},
+	{0, NULL},
+};
+
+static const tp_valstr ts_flag_vals[] = {
+	{0, "Time stamps only"},
+	{1, "Time stamp and address"},
+	{3, "Time stamps for prespecified addresses"},
+	{0, NULL},
+};
+
+static const tp_field_def fields[F_COUNT] = {
+	[F_VERSION] = {"ip.version", "Version", TP_FT_UINT8, TP_BASE_DEC,
+		       NULL, 0},
+	[F_HDR_LEN] = {"ip.hdr_len", "Header Length", TP_FT_UINT8,
+		       TP_BASE_DEC, NULL, 0},
+	[F_DSFIELD] = {"ip.dsfield", "Differentiated Services Field",
+		       TP_FT_UINT8, TP_BASE_HEX, NULL, 0},
+	[F_DSCP] = {"ip.dsfield.dscp", "Differentiated Services Codepoint",
+		    TP_FT_UINT8, TP_BASE_DEC, dscp_vals, 0xfc},
+	[F_ECN] = {"ip.dsfield.ecn", "Explicit Congestion Notification",
+		   TP_FT_UINT8, TP_BASE_DEC, ecn_vals, 0x03},
+	[F_LEN] = {"ip.len", "Total Length", TP_FT_UINT16, TP_BASE_DEC, NULL,
+		   0},
+	[F_ID] = {"ip.id", "Identification", TP_FT_UINT16, TP_BASE_HEX_DEC,
+		  NULL, 0},
+	[F_FLAGS] = {"ip.flags", "Flags", TP_FT_UINT8, TP_BASE_HEX, NULL,
+		     0xe0},
+	[F_RB] = {"ip.flags.rb", "Reserved bit", TP_FT_BOOLEAN, 8, NULL, 0x80},
+	[F_DF] = {"ip.flags.df", "Don't fragment", TP_FT_BOOLEAN, 8, NULL,
+		  0x40},
+	[F_MF] = {"ip.flags.mf", "More fragments", TP_FT_BOOLEAN, 8, NULL,
+		  0x20},
+	[F_FRAG] = {"ip.frag_offset", "Fragment Offset", TP_FT_UINT16,
+		    TP_BASE_DEC, NULL, 0x1fff},
+	[F_TTL] = {"ip.ttl", "Time to Live", TP_FT_UINT8, TP_BASE_DEC, NULL,
+		   0},
+	[F_PROTO] = {"ip.proto", "Protocol", TP_FT_UINT8, TP_BASE_DEC,
+		     tp_ipproto_vals, 0},
+	[F_CKSUM] = {"ip.checksum", "Header Checksum", TP_FT_UINT16,
+		     TP_BASE_HEX, NULL, 0},
+	[F_CKSUM_STATUS] = {"ip.checksum.status", "Header checksum status",
+			    TP_FT_UINT8, TP_BASE_NONE, tp_cksum_status_vals,
+			    0},
+	[F_SRC] = {"ip.src", "Source Address", TP_FT_IPv4, TP_BASE_NONE, NULL,
+		   0},
+	[F_DST] = {"ip.dst", "Destination Address", TP_FT_IPv4, TP_BASE_NONE,
+		   NULL, 0},
+	[F_CUR_RT] = {"ip.cur_rt", "Current Route", TP_FT_IPv4, TP_BASE_NONE,
+		      NULL, 0},
+	[F_OPT_TYPE] = {"ip.opt.type", "Type", TP_FT_UINT8, TP_BASE_DEC, NULL,
+			0},
+	[F_OPT_COPY] = {"ip.opt.type.copy", "Copy on fragmentation",
+			TP_FT_BOOLEAN, 8, NULL, 0x80},
+	[F_OPT_CLASS] = {"ip.opt.type.class", "Class", TP_FT_UINT8,
+			 TP_BASE_DEC, opt_class_vals, 0x60},
+	[F_OPT_NUMBER] = {"ip.opt.type.number", "Number", TP_FT_UINT8,
+			  TP_BASE_DEC, opt_number_vals, 0x1f},
+	[F_OPT_LEN] = {"ip.opt.len", "Length", TP_FT_UINT8, TP_BASE_DEC, NULL,
+		       0},
+	[F_OPT_PTR] = {"ip.opt.ptr", "Pointer", TP_FT_UINT8, TP_BASE_DEC, NULL,
+		       0},
+	[F_OPT_SID] = {"ip.opt.sid", "Stream Identifier", TP_FT_UINT16,
+		       TP_BASE_DEC, NULL, 0},
+	[F_OPT_MTU] = {"ip.opt.mtu", "MTU", TP_FT_UINT16, TP_BASE_DEC, NULL,
+		       0},
+	[F_OPT_ID_NUMBER] = {"ip.opt.id_number", "ID Number", TP_FT_UINT16,
+			     TP_BASE_DEC, NULL, 0},
+	[F_OPT_OHC] = {"ip.opt.ohc", "Outbound Hop Count", TP_FT_UINT16,
+		       TP_BASE_DEC, NULL, 0},
+	[F_OPT_RHC] = {"ip.opt.rhc", "Return Hop Count", TP_FT_UINT16,
+		       TP_BASE_DEC, NULL, 0},
+	[F_OPT_ORIGINATOR] = {"ip.opt.originator", "Originator IP Address",
+			      TP_FT_IPv4, TP_BASE_NONE, NULL, 0},
+	[F_OPT_RA] = {"ip.opt.ra", "Router Alert", TP_FT_UINT16, TP_BASE_DEC,
+		      ra_vals, 0},
+	[F_OPT_ADDR] = {"ip.opt.addr", "IP Address", TP_FT_IPv4, TP_BASE_NONE,
+			NULL, 0},
+	[F_OPT_PADDING] = {"ip.opt.padding", "Padding", TP_FT_BYTES,
+			   TP_BASE_NONE, NULL, 0},
+	[F_OPT_QS_FUNC] = {"ip.opt.qs_func", "Function", TP_FT_UINT8,
+			   TP_BASE_DEC, qs_func_vals, 0xf0},
+	[F_OPT_QS_RATE] = {"ip.opt.qs_rate", "Rate", TP_FT_UINT8, TP_BASE_DEC,
+			   NULL, 0x0f},
+	[F_OPT_QS_TTL] = {"ip.opt.qs_ttl", "QS TTL", TP_FT_UINT8, TP_BASE_DEC,
+			  NULL, 0},
+	[F_OPT_QS_TTL_DIFF] = {"ip.opt.qs_ttl_diff", "TTL Diff", TP_FT_UINT8,
+			       TP_BASE_DEC, NULL, 0},
+	[F_OPT_QS_UNUSED] = {"ip.opt.qs_unused", "Not Used", TP_FT_UINT8,
+			     TP_BASE_DEC, NULL, 0},
+	[F_OPT_QS_NONCE] = {"ip.opt.qs_nonce", "QS Nonce", TP_FT_UINT32,
+			    TP_BASE_HEX, NULL, 0xfffffffc},
+	[F_OPT_QS_RESERVED] = {"ip.opt.qs_reserved", "Reserved", TP_FT_UINT32,
+			       TP_BASE_HEX, NULL, 0x3},
+	[F_OPT_SEC791_SEC] = {"ip.opt.sec_rfc791_sec", "Security",
+			      TP_FT_UINT16, TP_BASE_HEX, NULL, 0},
+	[F_OPT_SEC791_COMP] = {"ip.opt.sec_rfc791_comp", "Compartments",
+			       TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
+	[F_OPT_SEC791_HR] = {"ip.opt.sec_rfc791_hr", "Handling Restrictions",
+			     TP_FT_STRING, TP_BASE_NONE, NULL, 0},
+	[F_OPT_SEC791_TCC] = {"ip.opt.sec_rfc791_tcc",
+			      "Transmission Control Code", TP_FT_STRING,
+			      TP_BASE_NONE, NULL, 0},
+	[F_OPT_SEC_CL] = {"ip.opt.sec_cl", "Classification Level",
+			  TP_FT_UINT8, TP_BASE_HEX, NULL, 0},
+	[F_OPT_SEC_PAF] = {"ip.opt.sec_prot_auth_flags",
+			   "Protection Authority Flags", TP_FT_UINT8,
+			   TP_BASE_HEX, NULL, 0},
+	[F_OPT_SEC_PAF_GENSER] = {"ip.opt.sec_prot_auth_genser", "GENSER",
+				  TP_FT_BOOLEAN, 8, NULL, 0x80},
+	[F_OPT_SEC_PAF_SIOP] = {"ip.opt.sec_prot_auth_siop_esi", "SIOP-ESI",
+				TP_FT_BOOLEAN, 8, NULL, 0x40},
+	[F_OPT_SEC_PAF_SCI] = {"ip.opt.sec_prot_auth_sci", "SCI",
+			       TP_FT_BOOLEAN, 8, NULL, 0x20},
+	[F_OPT_SEC_PAF_NSA] = {"ip.opt.sec_prot_auth_nsa", "NSA",
+			       TP_FT_BOOLEAN, 8, NULL, 0x10},
+	[F_OPT_SEC_PAF_DOE] = {"ip.opt.sec_prot_auth_doe", "DOE",
+			       TP_FT_BOOLEAN, 8, NULL, 0x08},
+	[F_OPT_SEC_PAF_UNASSIGNED] = {"ip.opt.sec_prot_auth_unassigned",
+				      "Unassigned", TP_FT_UINT8, TP_BASE_HEX,
+				      NULL, 0x06},
+	[F_OPT_SEC_PAF_FTI] = {"ip.opt.sec_prot_auth_fti",
+			       "Field Termination Indicator", TP_FT_BOOLEAN, 8,
+			       NULL, 0x01},
+	[F_REC_RT] = {"ip.rec_rt", "Recorded Route", TP_FT_IPv4, TP_BASE_NONE,
+		      NULL, 0},
+	[F_SRC_RT] = {"ip.src_rt", "Source Route", TP_FT_IPv4, TP_BASE_NONE,
+		      NULL, 0},
+	[F_EMPTY_RT] = {"ip.empty_rt", "Empty Route", TP_FT_IPv4,
+			TP_BASE_NONE, NULL, 0},
+	[F_OPT_OVERFLOW] = {"ip.opt.overflow", "Overflow", TP_FT_UINT8,
+			    TP_BASE_DEC, NULL, 0xf0},
+	[F_OPT_FLAG] = {"ip.opt.flag", "Flag", TP_FT_UINT8, TP_BASE_HEX,
+			ts_flag_vals, 0x0f},
+	[F_OPT_TIME_STAMP] = {"ip.opt.time_stamp", "Time stamp", TP_FT_UINT32,
+			      TP_BASE_DEC, NULL, 0},
+	[F_OPT_TIME_STAMP_ADDR] = {"ip.opt.time_stamp_addr", "Address",
+				   TP_FT_IPv4, TP_BASE_NONE, NULL, 0},
+};
+
+enum {
+	E_VERSION,
+	E_HDR_LEN,
+	E_LEN_SHORT,
+	E_LEN_LONG,
+	E_LEN_TSO,
+	E_OPT_LEN,
+	E_PTR_BEFORE,
+	E_PTR_MIDDLE,
+	E_SUBOPT,
+	E_NOP,
+	E_COUNT
+};
+
+static const tp_event_def events[E_COUNT] = {
+	[E_VERSION] = {"ip.bogus_ip_version", TP_EV_MALFORMED,
+		       "Bogus IPv4 version (must be 4)"},
+	[E_HDR_LEN] = {"ip.bogus_header_length", TP_EV_MALFORMED,
+		       "Bogus IPv4 header length (must be at least 20)"},
+	[E_LEN_SHORT] = {"ip.bogus_ip_length", TP_EV_MALFORMED,
+			 "Bogus IPv4 total length (less than the header "
+			 "length)"},
+	[E_LEN_LONG] = {"ip.bogus_ip_length", TP_EV_MALFORMED,
+			"IPv4 total length exceeds packet length"},
+	[E_LEN_TSO] = {"ip.len.tso", TP_EV_NOTE,
+		       "Total length 0, presumed TCP segmentation offload: "
+		       "the frame length is used"},
+	[E_OPT_LEN] = {"ip.opt.len.invalid", TP_EV_MALFORMED,
+		       "Invalid length for option"},
+	[E_PTR_BEFORE] = {"ip.opt.ptr.before_address", TP_EV_WARN,
+			  "Pointer points before first address"},
+	[E_PTR_MIDDLE] = {"ip.opt.ptr.middle_address", TP_EV_WARN,
+			  "Pointer points to middle of address"},
+	[E_SUBOPT] = {"ip.subopt_too_long", TP_EV_WARN,
+		      "Suboption would go past end of option"},
+	[E_NOP] = {"ip.nop", TP_EV_WARN,
+		   "4 NOP in a row - a router may have removed some options"},
+};
+
+/* ---- options --------------------------------------------------------- */
+
+enum {
+	OPT_EOL = 0,
+	OPT_NOP = 1,
+	OPT_RR = 7,
+	OPT_MTU_PROBE = 11,
+	OPT_MTU_REPLY = 12,
+	OPT_QS = 25,
+	OPT_TS = 68,
+	OPT_TR = 82,
+	OPT_SEC = 130,
+	OPT_LSRR = 131,
+	OPT_EXT_SEC = 133,
+	OPT_CIPSO = 134,
+	OPT_SID = 136,
+	OPT_SSRR = 137,
+	OPT_RA = 148,
+	OPT_SDB = 149,
+};
+
+/* Is `len` (type and length bytes included) acceptable for option `t`?
+ * Fixed-length options must match, variable ones reach a minimum
+ * (Wireshark's ipopts table). */
+static bool opt_len_ok(unsigned t, unsigned len)
 {
-	(void)p;
-	(void)c;
-	return TP_STOP;
+	switch (t) {
+	case OPT_SID:
+	case OPT_MTU_PROBE:
+	case OPT_MTU_REPLY:
+	case OPT_RA:
+		return len == 4;
+	case OPT_QS:
+		return len == 8;
+	case OPT_TR:
+		return len == 12;
+	case OPT_RR:
+	case OPT_LSRR:
+	case OPT_SSRR:
+	case OPT_SEC:
+	case OPT_EXT_SEC:
+		return len >= 3;
+	case OPT_TS:
+		return len >= 4;
+	case OPT_SDB:
+		return len >= 6;
+	case OPT_CIPSO:
+		return len >= 10;
+	default:
+		return len >= 2;
+	}
 }
+
+/* RFC 791 section 3.1: with a valid loose or strict source route the
+ * header's destination is the current hop and the last address of the
+ * route is the final destination (Wireshark's get_dst_offset).  Scans the
+ * captured options without reading through the cursor; gives up at the
+ * first option the walk below would stop at. */
+static bool has_source_route(const tp_cursor *c, size_t optlen)
+{
+	size_t i = 0;
+	for (unsigned n = 0; n < IP_MAX_OPTIONS && i < optlen; n++) {
+		int t = tp_peek(c, i);
+		if (t <= OPT_EOL)
+			return false;
+		if (t == OPT_NOP) {
+			i++;
+			continue;
+		}
+		int len = tp_peek(c, i + 1);
+		if (len < 2 || (size_t)len > optlen - i ||
+		    !opt_len_ok((unsigned)t, (unsigned)len))
+			return false;
+		if (t == OPT_LSRR || t == OPT_SSRR) {
+			int ptr = tp_peek(c, i + 2);
+			return ptr >= 4 && (ptr & 3) == 0 && ptr <= len &&
+			       len >= 7 && (len - 3) % 4 == 0 &&
+			       tp_peek(c, i + (size_t)len - 1) >= 0;
+		}
+		i += (size_t)len;
+	}
+	return false;
+}
+
+static void add_addr(tp_pkt *p, tp_cursor *b, const tp_field_def *f)
+{
+	tp_get_bytes(p, b, f, 4);
+}
+
+/* Record route, loose and strict source route (RFC 791). */
+static void opt_route(tp_pkt *p, tp_cursor *b, unsigned t, unsigned len,
+		      bool final)
+{
+	size_t at = b->off;
+	unsigned ptr = tp_get_u8(p, b, &fields[F_OPT_PTR]);
+	if (!tp_ok(b))
+		return;
+	if (ptr < 4 || (ptr & 3)) {
+		tp_add_event(p, &events[ptr < 4 ? E_PTR_BEFORE : E_PTR_MIDDLE],
+			     at);
+		return;
+	}
+	for (unsigned k = 3; tp_reported(b) > 0; k += 4) {
+		if (tp_reported(b) < 4) {
+			tp_add_event(p, &events[E_SUBOPT], b->off);
+			return;
+		}
+		const tp_field_def *f;
+		if (ptr > len || k + 1 < ptr)
+			f = &fields[F_REC_RT];
+		else if (t == OPT_RR)
+			f = &fields[F_EMPTY_RT];
+		else if (final && k == len - 4)
+			f = &fields[F_DST];
+		else
+			f = &fields[F_SRC_RT];
+		add_addr(p, b, f);
+		if (!tp_ok(b))
+			return;
+	}
+}
+
+/* Internet timestamp (RFC 791). */
+static void opt_timestamp(tp_pkt *p, tp_cursor *b)
+{
+	tp_get_u8(p, b, &fields[F_OPT_PTR]);
+	size_t at = b->off;
+	uint8_t of = tp_u8(b);
+	if (!tp_ok(b))
+		return;
+	tp_add_uint(p, &fields[F_OPT_OVERFLOW], at, 1, of >> 4);
+	tp_add_uint(p, &fields[F_OPT_FLAG], at, 1, of & 0x0f);
+	bool with_addr = (of & 0x0f) == 1 || (of & 0x0f) == 3;
+	size_t entry = with_addr ? 8 : 4;
+	while (tp_reported(b) > 0 && tp_ok(b)) {
+		if (tp_reported(b) < entry) {
+			tp_add_event(p, &events[E_SUBOPT], b->off);
+			return;
+		}
+		if (with_addr)
+			add_addr(p, b, &fields[F_OPT_TIME_STAMP_ADDR]);
+		tp_get_be32(p, b, &fields[F_OPT_TIME_STAMP]);
+	}
+}
+
+/* Security: RFC 791 (length 11) or RFC 1108 (basic security). */
+static void opt_security(tp_pkt *p, tp_cursor *b, unsigned len)
+{
+	if (len == 11) {
+		tp_get_be16(p, b, &fields[F_OPT_SEC791_SEC]);
+		tp_get_be16(p, b, &fields[F_OPT_SEC791_COMP]);
+		tp_get_bytes(p, b, &fields[F_OPT_SEC791_HR], 2);
+		tp_get_bytes(p, b, &fields[F_OPT_SEC791_TCC], 3);
+		return;
+	}
+	tp_get_u8(p, b, &fields[F_OPT_SEC_CL]);
+	if (tp_reported(b) == 0)
+		return;
+	size_t at = b->off;
+	uint8_t f = tp_get_u8(p, b, &fields[F_OPT_SEC_PAF]);
+	if (!tp_ok(b))
+		return;
+	tp_push(p);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_GENSER], at, 1, f >> 7 & 1);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_SIOP], at, 1, f >> 6 & 1);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_SCI], at, 1, f >> 5 & 1);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_NSA], at, 1, f >> 4 & 1);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_DOE], at, 1, f >> 3 & 1);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_UNASSIGNED], at, 1, f >> 1 & 3);
+	tp_add_uint(p, &fields[F_OPT_SEC_PAF_FTI], at, 1, f & 1);
+	tp_pop(p);
+}
+
+/* Quick-Start (RFC 4782 section 4.1). */
+static void opt_quick_start(tp_pkt *p, tp_cursor *b, uint8_t ttl)
+{
+	size_t at = b->off;
+	uint8_t cmd = tp_u8(b);
+	if (!tp_ok(b))
+		return;
+	unsigned func = cmd >> 4;
+	tp_add_uint(p, &fields[F_OPT_QS_FUNC], at, 1, func);
+	if (func != 0 && func != 8)
+		return;
+	tp_add_uint(p, &fields[F_OPT_QS_RATE], at, 1, cmd & 0x0f);
+	if (func == 0) {
+		uint8_t qttl = tp_get_u8(p, b, &fields[F_OPT_QS_TTL]);
+		if (!tp_ok(b))
+			return;
+		tp_add_uint(p, &fields[F_OPT_QS_TTL_DIFF], at + 1, 0,
+			    (uint8_t)(ttl - qttl));
+	} else {
+		tp_get_u8(p, b, &fields[F_OPT_QS_UNUSED]);
+	}
+	at = b->off;
+	uint32_t nonce = tp_be32(b);
+	if (!tp_ok(b))
+		return;
+	tp_add_uint(p, &fields[F_OPT_QS_NONCE], at, 4, nonce >> 2);
+	tp_add_uint(p, &fields[F_OPT_QS_RESERVED], at, 4, nonce & 3);
+}
+
+/* The body of option `t` (after type and length), `b` spans exactly
+ * len - 2 bytes. */
+static void opt_body(tp_pkt *p, tp_cursor *b, unsigned t, unsigned len,
+		     uint8_t ttl, bool final)
+{
+	switch (t) {
+	case OPT_RR:
+	case OPT_LSRR:
+	case OPT_SSRR:
+		opt_route(p, b, t, len, final);
+		break;
+	case OPT_TS:
+		opt_timestamp(p, b);
+		break;
+	case OPT_SEC:
+		opt_security(p, b, len);
+		break;
+	case OPT_SID:
+		tp_get_be16(p, b, &fields[F_OPT_SID]);
+		break;
+	case OPT_MTU_PROBE:
+	case OPT_MTU_REPLY:
+		tp_get_be16(p, b, &fields[F_OPT_MTU]);
+		break;
+	case OPT_RA:
+		tp_get_be16(p, b, &fields[F_OPT_RA]);
+		break;
+	case OPT_TR:
+		tp_get_be16(p, b, &fields[F_OPT_ID_NUMBER]);
+		tp_get_be16(p, b, &fields[F_OPT_OHC]);
+		tp_get_be16(p, b, &fields[F_OPT_RHC]);
+		add_addr(p, b, &fields[F_OPT_ORIGINATOR]);
+		break;
+	case OPT_QS:
+		opt_quick_start(p, b, ttl);
+		break;
+	case OPT_SDB:
+		while (tp_reported(b) >= 4 && tp_ok(b))
+			add_addr(p, b, &fields[F_OPT_ADDR]);
+		if (tp_reported(b) > 0)
+			tp_get_bytes(p, b, &fields[F_OPT_PADDING],
+				     tp_reported(b));
+		break;
+	default:
+		break; /* type and length only */
+	}
+}
+
+/* Options Wireshark knows (its ipopts table): only these get fields; an
+ * unknown option with a sound length is stepped over. */
+static bool opt_known(unsigned t)
+{
+	switch (t) {
+	case OPT_EOL:
+	case OPT_NOP:
+	case OPT_RR:
+	case OPT_MTU_PROBE:
+	case OPT_MTU_REPLY:
+	case OPT_QS:
+	case OPT_TS:
+	case OPT_TR:
+	case OPT_SEC:
+	case OPT_LSRR:
+	case OPT_EXT_SEC:
+	case OPT_CIPSO:
+	case OPT_SID:
+	case OPT_SSRR:
+	case OPT_RA:
+	case OPT_SDB:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void add_opt_type(tp_pkt *p, size_t at, uint8_t t)
+{
+	tp_add_uint(p, &fields[F_OPT_TYPE], at, 1, t);
+	tp_push(p);
+	tp_add_uint(p, &fields[F_OPT_COPY], at, 1, t >> 7);
+	tp_add_uint(p, &fields[F_OPT_CLASS], at, 1, t >> 5 & 3);
+	tp_add_uint(p, &fields[F_OPT_NUMBER], at, 1, t & 0x1f);
+}
+
+/* Walk the options in `o` (exactly the option bytes of the header).  A
+ * bad length stops the walk with an event and no fields for that option,
+ * as in Wireshark; a capture cut leaves `o` TRUNCATED. */
+static void ip_options(tp_pkt *p, tp_cursor *o, uint8_t ttl, bool via)
+{
+	unsigned nops = 0;
+	bool route_seen = false;
+	for (unsigned n = 0; n < IP_MAX_OPTIONS && tp_reported(o) > 0; n++) {
+		size_t at = o->off;
+		uint8_t t = tp_u8(o);
+		if (!tp_ok(o))
+			return;
+		if (t == OPT_EOL || t == OPT_NOP) {
+			add_opt_type(p, at, t);
+			tp_pop(p);
+			if (t == OPT_EOL)
+				return;
+			if (++nops == 4)
+				tp_add_event(p, &events[E_NOP], at);
+			continue;
+		}
+		nops = 0;
+		if (tp_reported(o) == 0) { /* no room for the length */
+			tp_add_event(p, &events[E_OPT_LEN], at);
+			return;
+		}
+		size_t len_at = o->off;
+		unsigned len = tp_u8(o);
+		if (!tp_ok(o))
+			return;
+		if (len < 2 || len - 2 > tp_reported(o) ||
+		    !opt_len_ok(t, len)) {
+			tp_add_event(p, &events[E_OPT_LEN], len_at);
+			return;
+		}
+		tp_cursor b = tp_sub(o, len - 2);
+		if (!opt_known(t))
+			continue;
+		add_opt_type(p, at, t);
+		tp_add_uint(p, &fields[F_OPT_LEN], len_at, 1, len);
+		bool route = t == OPT_LSRR || t == OPT_SSRR;
+		opt_body(p, &b, t, len, ttl, via && route && !route_seen);
+		route_seen |= route;
+		tp_pop(p);
+		if (!tp_ok(&b)) {
+			tp_fail(o, b.status);
+			return;
+		}
+	}
+}
+
+/* ---- the header ------------------------------------------------------ */
+
+static unsigned header_cksum(const tp_pkt *p, const tp_cursor *c,
+			     size_t start, size_t hlen)
+{
+	/* Wireshark leaves the quoted header of an ICMP error unverified. */
+	if (p->in_error)
+		return TP_CKSUM_UNVERIFIED;
+	tp_cursor v = *c;
+	v.off = start;
+	if (!tp_has(&v, hlen))
+		return TP_CKSUM_UNVERIFIED;
+	const uint8_t *h = tp_bytes(&v, hlen);
+	return tp_cksum_fold(tp_cksum_add(0, h, hlen)) == 0 ? TP_CKSUM_GOOD
+							    : TP_CKSUM_BAD;
+}
+
+static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
+{
+	size_t start = c->off;
+	uint8_t vhl = tp_u8(c);
+	if (!tp_ok(c))
+		return TP_STOP;
+	tp_add_uint(p, &fields[F_VERSION], start, 1, vhl >> 4);
+	if (vhl >> 4 != 4) {
+		tp_add_event(p, &events[E_VERSION], start);
+		if (vhl >> 4 == 6) { /* IPv6 under an IPv4 type, as Wireshark */
+			c->off = start;
+			return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV6);
+		}
+		return TP_STOP;
+	}
+	size_t hlen = (size_t)(vhl & 0x0f) * 4;
+	tp_add_uint(p, &fields[F_HDR_LEN], start, 1, hlen);
+	if (hlen < 20) {
+		tp_add_event(p, &events[E_HDR_LEN], start);
+		return TP_STOP;
+	}
+
+	uint8_t tos = tp_get_u8(p, c, &fields[F_DSFIELD]);
+	if (!tp_ok(c))
+		return TP_STOP;
+	tp_push(p);
+	tp_add_uint(p, &fields[F_DSCP], start + 1, 1, tos >> 2);
+	tp_add_uint(p, &fields[F_ECN], start + 1, 1, tos & 3);
+	tp_pop(p);
+
+	size_t at = c->off;
+	uint16_t tlen = tp_be16(c);
+	if (!tp_ok(c))
+		return TP_STOP;
+	if (tlen == 0) {
+		/* TCP segmentation offload hands the capture 0 (Wireshark's
+		 * ip.tso_support, on by default): the frame says how long. */
+		tp_add_uint(p, &fields[F_LEN], at, 2, tp_reported(c) + 4);
+		tp_add_event(p, &events[E_LEN_TSO], at);
+	} else {
+		tp_add_uint(p, &fields[F_LEN], at, 2, tlen);
+		if (tlen < hlen) {
+			tp_add_event(p, &events[E_LEN_SHORT], at);
+			return TP_STOP;
+		}
+		/* Ethernet padding after the datagram is not payload. */
+		if (!tp_clamp(c, tlen - 4u) && !p->in_error)
+			tp_add_event(p, &events[E_LEN_LONG], at);
+	}
+
+	tp_get_be16(p, c, &fields[F_ID]);
+	at = c->off;
+	uint16_t fo = tp_be16(c);
+	if (!tp_ok(c))
+		return TP_STOP;
+	tp_add_uint(p, &fields[F_FLAGS], at, 1, fo >> 13);
+	tp_push(p);
+	tp_add_uint(p, &fields[F_RB], at, 1, fo >> 15 & 1);
+	tp_add_uint(p, &fields[F_DF], at, 1, fo >> 14 & 1);
+	tp_add_uint(p, &fields[F_MF], at, 1, fo >> 13 & 1);
+	tp_pop(p);
+	tp_add_uint(p, &fields[F_FRAG], at, 2, fo & 0x1fff);
+	uint8_t ttl = tp_get_u8(p, c, &fields[F_TTL]);
+	uint8_t proto = tp_get_u8(p, c, &fields[F_PROTO]);
+	at = c->off;
+	tp_get_be16(p, c, &fields[F_CKSUM]);
+	if (!tp_ok(c))
+		return TP_STOP;
+	tp_add_uint(p, &fields[F_CKSUM_STATUS], at, 0,
+		    header_cksum(p, c, start, hlen));
+
+	const uint8_t *src = tp_get_bytes(p, c, &fields[F_SRC], 4);
+	at = c->off;
+	const uint8_t *dst = tp_bytes(c, 4);
+	if (!tp_ok(c))
+		return TP_STOP;
+	size_t optlen = hlen - 20;
+	bool via = optlen && has_source_route(c, optlen);
+	tp_add_bytes(p, &fields[via ? F_CUR_RT : F_DST], at, 4, dst, 4);
+	tp_cur_layer(p)->addr = (tp_netaddr){4, src, dst};
+
+	if (optlen) {
+		/* A header longer than the datagram: already flagged by the
+		 * total length (or the ICMP quote is cut short). */
+		bool cut = optlen > tp_reported(c);
+		tp_cursor o = tp_sub(c, cut ? tp_reported(c) : optlen);
+		ip_options(p, &o, ttl, via);
+		if (!tp_ok(&o)) {
+			tp_fail(c, o.status);
+			return TP_STOP;
+		}
+		if (cut) {
+			tp_fail(c, p->in_error ? TP_TRUNCATED : TP_MALFORMED);
+			return TP_STOP;
+		}
+	}
+	if (fo & 0x1fff)
+		return TP_STOP; /* not the first fragment: data */
+	return tp_next_key(TP_TAB_IPPROTO, proto);
+}
+
+/* ---- one line, as tcpdump's ip_print -------------------------------- */
+
+static bool has_layer_event(const tp_pkt *p, unsigned li, const tp_event_def *e)
+{
+	for (unsigned i = 0; i < p->nevents; i++)
+		if (p->events[i].layer == li && p->events[i].def == e)
+			return true;
+	return false;
+}
+
+static bool is_named(const tp_pkt *p, unsigned li, const char *name)
+{
+	return li < p->nlayers && strcmp(p->layers[li].d->name, name) == 0;
+}
+
+static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			   const tp_outopts *o)
+{
+	const tp_layer *l = &p->layers[li];
+	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	if (ver && ver->v.u != 4) {
+		tp_sb_puts(s, "IP");
+		tp_sb_dec(s, ver->v.u);
+		if (ver->v.u == 6)
+			tp_sb_puts(s, ", wrong link-layer encapsulation");
+		return TP_SUM_STOP;
+	}
+	if (!o->eflag)
+		tp_sb_puts(s, "IP ");
+	const tp_field *hl = tp_layer_find(p, li, &fields[F_HDR_LEN]);
+	if (hl && hl->v.u < 20) {
+		tp_sb_puts(s, "bad-hlen ");
+		tp_sb_dec(s, hl->v.u);
+		return TP_SUM_STOP;
+	}
+	const tp_field *len = tp_layer_find(p, li, &fields[F_LEN]);
+	if (len && has_layer_event(p, li, &events[E_LEN_TSO])) {
+		tp_sb_puts(s, "bad-len 0");
+		return TP_SUM_STOP;
+	}
+	if (len && hl && len->v.u < hl->v.u) {
+		tp_sb_puts(s, "bad-len ");
+		tp_sb_dec(s, len->v.u);
+		return TP_SUM_STOP;
+	}
+	if (!l->addr.family)
+		return TP_SUM_STOP; /* cut before the addresses: events say */
+	if (len && has_layer_event(p, li, &events[E_LEN_LONG])) {
+		tp_sb_puts(s, "truncated-ip - ");
+		tp_sb_dec(s, len->v.u - (l->len + l->payload_len));
+		tp_sb_puts(s, " bytes missing! ");
+	}
+	const tp_field *fo = tp_layer_find(p, li, &fields[F_FRAG]);
+	const tp_field *proto = tp_layer_find(p, li, &fields[F_PROTO]);
+	if (fo && fo->v.u) {
+		/* Not the first fragment: no header of the next layer. */
+		tp_sb_addr(s, &l->addr, true);
+		tp_sb_puts(s, " > ");
+		tp_sb_addr(s, &l->addr, false);
+		tp_sb_puts(s, ": ip-proto-");
+		tp_sb_dec(s, proto ? proto->v.u : 0);
+		return TP_SUM_STOP;
+	}
+	/* TCP, UDP (and SCTP, DCCP: tcpdump's list) print the addresses
+	 * with their ports. */
+	if (!is_named(p, li + 1, "tcp") && !is_named(p, li + 1, "udp") &&
+	    !is_named(p, li + 1, "sctp") && !is_named(p, li + 1, "dccp")) {
+		tp_sb_addr(s, &l->addr, true);
+		tp_sb_puts(s, " > ");
+		tp_sb_addr(s, &l->addr, false);
+		tp_sb_puts(s, ": ");
+	}
+	if (li + 1 >= p->nlayers || p->layers[li + 1].d == &tp_diss_data) {
+		/* tcpdump's ip_demux_print for a protocol it does not know */
+		tp_sb_puts(s, " ip-proto-");
+		tp_sb_dec(s, proto ? proto->v.u : 0);
+		tp_sb_putc(s, ' ');
+		uint64_t plen = l->payload_len;
+		if (len && hl && len->v.u >= hl->v.u)
+			plen = len->v.u - hl->v.u;
+		tp_sb_dec(s, plen);
+		return TP_SUM_STOP;
+	}
+	return TP_SUM_NEXT;
+}
+
+static const tp_key ip_keys[] = {
+	{TP_TAB_ETHERTYPE, TP_ETH_IPV4},
+	{TP_TAB_IPPROTO, TP_IPPROTO_IPIP},
+	{0, 0},
+};
 
 const tp_dissector tp_diss_ip = {
 	.name = "ip",
 	.longname = "Internet Protocol Version 4",
-	.dissect = stub_dissect,
+	.fields = fields,
+	.nfields = F_COUNT,
+	.events = events,
+	.nevents = E_COUNT,
+	.keys = ip_keys,
+	.dissect = ip_dissect,
+	.summarize = ip_summarize,
 };
