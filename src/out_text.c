@@ -195,12 +195,16 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 		int64_t ds;
 		uint32_t dn;
 		bool neg;
+		/* At microsecond precision each time is cut to the
+		 * microsecond before subtracting, as tcpdump does. */
+		uint32_t unit = o->nano ? 1 : 1000;
+		uint32_t n1 = p->ts_nsec / unit * unit;
 		if (o->ts == TP_TS_DELTA)
-			delta(p->ts_sec, p->ts_nsec, st->prev_sec,
-			      st->prev_nsec, &ds, &dn, &neg);
+			delta(p->ts_sec, n1, st->prev_sec,
+			      st->prev_nsec / unit * unit, &ds, &dn, &neg);
 		else
-			delta(p->ts_sec, p->ts_nsec, st->first_sec,
-			      st->first_nsec, &ds, &dn, &neg);
+			delta(p->ts_sec, n1, st->first_sec,
+			      st->first_nsec / unit * unit, &ds, &dn, &neg);
 		tp_sb_putc(s, neg ? '-' : ' ');
 		put_hms(s, ds);
 		put_frac(s, dn, o->nano);
@@ -294,6 +298,12 @@ static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 	for (unsigned i = 0; i <= f->level; i++)
 		tp_sb_put(s, "    ", 4);
 	tp_sb_puts(s, d->name);
+	if (d->type == TP_FT_NONE || d->type == TP_FT_PROTOCOL) {
+		tp_sb_put(s, "  [", 3); /* a label: no value */
+		tp_sb_puts(s, d->abbrev);
+		tp_sb_put(s, "]\n", 2);
+		return;
+	}
 	tp_sb_put(s, ": ", 2);
 	const char *vs = NULL;
 	if (d->vals && d->type != TP_FT_BOOLEAN)
@@ -390,8 +400,10 @@ static void put_hex(tp_sbuf *s, const uint8_t *p, size_t n, bool ascii)
 			tp_sb_put(s, "  ", 2);
 			for (size_t i = 0; i < m; i++) {
 				uint8_t ch = p[off + i];
-				tp_sb_putc(s, ch >= 0x20 && ch < 0x7f ? (char)ch
-								       : '.');
+				/* graphic characters only, as tcpdump: a
+				 * space shows as '.' */
+				tp_sb_putc(s, ch > 0x20 && ch < 0x7f ? (char)ch
+								     : '.');
 			}
 		}
 	}

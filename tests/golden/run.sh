@@ -5,7 +5,8 @@
 #   tests/golden/run.sh -u NAME...   regenerate NAME's expected output on
 #                                    purpose (review the diff before commit)
 #
-# TESTLIST lines: NAME CAPTURE ARGS...   ('#' starts a comment).  The
+# TESTLIST lines: NAME CAPTURE ARGS...   ('#' starts a comment; ARGS
+# are shell words, so quote a filter expression).  The
 # expected output is tests/golden/NAME.out: stdout and stderr of
 #   TZ=UTC tapir -r CAPTURE ARGS   run inside pcaps/,
 # plus a last line "[exit N]" when the exit status is not 0.  Any test
@@ -27,9 +28,9 @@ if [ "${1:-}" = "-u" ]; then
 	[ -n "$*" ] || { echo "usage: $0 -u NAME..." >&2; exit 2; }
 fi
 
-run_one() { # name capture args...
-	name=$1 cap=$2
-	shift 2
+run_one() { # name capture args
+	cap=$2
+	eval "set -- $3"
 	(cd "$top/pcaps" && TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1
 	 rc=$?; [ $rc -ne 0 ] && echo "[exit $rc]"; exit 0)
 }
@@ -39,13 +40,11 @@ while read -r name cap args; do
 	case "$name" in ''|'#'*) continue ;; esac
 	if [ -n "$update" ]; then
 		case "$update" in *" $name "*) ;; *) continue ;; esac
-		# shellcheck disable=SC2086
-		run_one "$name" "$cap" $args > "$here/$name.out"
+		run_one "$name" "$cap" "$args" > "$here/$name.out"
 		echo "updated $name.out"
 		continue
 	fi
-	# shellcheck disable=SC2086
-	run_one "$name" "$cap" $args > "$outdir/$name.out"
+	run_one "$name" "$cap" "$args" > "$outdir/$name.out"
 	ok=1
 	if ! diff -u "$here/$name.out" "$outdir/$name.out" > "$outdir/$name.diff" 2>&1; then
 		echo "FAIL: $name (tapir -r $cap $args)"
