@@ -283,9 +283,8 @@ static uint32_t get_le32(const uint8_t *b)
  * the checksum cannot be verified (Wireshark: "fragmented datagram"). */
 static bool fragmented(const tp_pkt *p)
 {
-	uint64_t mf = 0;
-	return p->nlayers >= 2 &&
-	       tp_layer_uint(p, p->nlayers - 2, "ip.flags.mf", &mf) && mf;
+	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
+	return a && a->fragment;
 }
 
 /* Identifier and sequence number, both byte orders as Wireshark shows

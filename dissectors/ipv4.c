@@ -88,43 +88,6 @@ enum {
 	F_COUNT
 };
 
-/* RFC 2474, RFC 3246, RFC 8622 codepoints, Wireshark's names. */
-static const tp_valstr dscp_vals[] = {
-	{0, "Default"},
-	{1, "Lower Effort"},
-	{8, "Class Selector 1"},
-	{10, "Assured Forwarding 11"},
-	{12, "Assured Forwarding 12"},
-	{14, "Assured Forwarding 13"},
-	{16, "Class Selector 2"},
-	{18, "Assured Forwarding 21"},
-	{20, "Assured Forwarding 22"},
-	{22, "Assured Forwarding 23"},
-	{24, "Class Selector 3"},
-	{26, "Assured Forwarding 31"},
-	{28, "Assured Forwarding 32"},
-	{30, "Assured Forwarding 33"},
-	{32, "Class Selector 4"},
-	{34, "Assured Forwarding 41"},
-	{36, "Assured Forwarding 42"},
-	{38, "Assured Forwarding 43"},
-	{40, "Class Selector 5"},
-	{44, "Voice Admit"},
-	{46, "Expedited Forwarding"},
-	{48, "Class Selector 6"},
-	{56, "Class Selector 7"},
-	{0, NULL},
-};
-
-/* RFC 3168 section 5. */
-static const tp_valstr ecn_vals[] = {
-	{0, "Not ECN-Capable Transport"},
-	{1, "ECN-Capable Transport codepoint '01'"},
-	{2, "ECN-Capable Transport codepoint '10'"},
-	{3, "Congestion Experienced"},
-	{0, NULL},
-};
-
 static const tp_valstr opt_class_vals[] = {
 	{0, "Control"},
 	{1, "Reserved for future use"},
@@ -190,9 +153,9 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_DSFIELD] = {"ip.dsfield", "Differentiated Services Field",
 		       TP_FT_UINT8, TP_BASE_HEX, NULL, 0},
 	[F_DSCP] = {"ip.dsfield.dscp", "Differentiated Services Codepoint",
-		    TP_FT_UINT8, TP_BASE_DEC, dscp_vals, 0xfc},
+		    TP_FT_UINT8, TP_BASE_DEC, tp_dscp_vals, 0xfc},
 	[F_ECN] = {"ip.dsfield.ecn", "Explicit Congestion Notification",
-		   TP_FT_UINT8, TP_BASE_DEC, ecn_vals, 0x03},
+		   TP_FT_UINT8, TP_BASE_DEC, tp_ecn_vals, 0x03},
 	[F_LEN] = {"ip.len", "Total Length", TP_FT_UINT16, TP_BASE_DEC, NULL,
 		   0},
 	[F_ID] = {"ip.id", "Identification", TP_FT_UINT16, TP_BASE_HEX_DEC,
@@ -783,7 +746,8 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 	size_t optlen = hlen - 20;
 	bool via = optlen && has_source_route(c, optlen);
 	tp_add_bytes(p, &fields[via ? F_CUR_RT : F_DST], at, 4, dst, 4);
-	tp_cur_layer(p)->addr = (tp_netaddr){4, src, dst};
+	tp_cur_layer(p)->addr = (tp_netaddr){4, proto, (fo & 0x3fff) != 0,
+					     src, dst};
 
 	if (optlen) {
 		/* A header longer than the datagram: already flagged by the

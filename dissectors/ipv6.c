@@ -107,41 +107,6 @@ enum {
 	F_COUNT
 };
 
-static const tp_valstr dscp_vals[] = {
-	{0, "Default"},
-	{1, "Lower Effort"},
-	{8, "Class Selector 1"},
-	{10, "Assured Forwarding 11"},
-	{12, "Assured Forwarding 12"},
-	{14, "Assured Forwarding 13"},
-	{16, "Class Selector 2"},
-	{18, "Assured Forwarding 21"},
-	{20, "Assured Forwarding 22"},
-	{22, "Assured Forwarding 23"},
-	{24, "Class Selector 3"},
-	{26, "Assured Forwarding 31"},
-	{28, "Assured Forwarding 32"},
-	{30, "Assured Forwarding 33"},
-	{32, "Class Selector 4"},
-	{34, "Assured Forwarding 41"},
-	{36, "Assured Forwarding 42"},
-	{38, "Assured Forwarding 43"},
-	{40, "Class Selector 5"},
-	{44, "Voice Admit"},
-	{46, "Expedited Forwarding"},
-	{48, "Class Selector 6"},
-	{56, "Class Selector 7"},
-	{0, NULL},
-};
-
-static const tp_valstr ecn_vals[] = {
-	{0, "Not ECN-Capable Transport"},
-	{1, "ECN-Capable Transport codepoint '01'"},
-	{2, "ECN-Capable Transport codepoint '10'"},
-	{3, "Congestion Experienced"},
-	{0, NULL},
-};
-
 /* Option types (IANA ipv6-parameters, names as Wireshark shows them). */
 enum {
 	OPT_PAD1 = 0x00,
@@ -219,9 +184,9 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_TCLASS] = {"ipv6.tclass", "Traffic Class", TP_FT_UINT32,
 		      TP_BASE_HEX, NULL, 0x0ff00000},
 	[F_DSCP] = {"ipv6.tclass.dscp", "Differentiated Services Codepoint",
-		    TP_FT_UINT32, TP_BASE_DEC, dscp_vals, 0x0fc00000},
+		    TP_FT_UINT32, TP_BASE_DEC, tp_dscp_vals, 0x0fc00000},
 	[F_ECN] = {"ipv6.tclass.ecn", "Explicit Congestion Notification",
-		   TP_FT_UINT32, TP_BASE_DEC, ecn_vals, 0x00300000},
+		   TP_FT_UINT32, TP_BASE_DEC, tp_ecn_vals, 0x00300000},
 	[F_FLOW] = {"ipv6.flow", "Flow Label", TP_FT_UINT24, TP_BASE_HEX, NULL,
 		    0xfffff},
 	[F_PLEN] = {"ipv6.plen", "Payload Length", TP_FT_UINT16, TP_BASE_DEC,
@@ -749,6 +714,8 @@ static bool ext_fragment(tp_pkt *p, tp_cursor *c, uint8_t *nh)
 		tp_add_uint(p, &fields[F_FRAG_RSVBITS], at, 2,
 			    (offlg >> 1) & 3);
 		tp_add_uint(p, &fields[F_FRAG_MORE], at, 2, offlg & 1);
+		if (offlg & 0xfff9)
+			tp_cur_layer(p)->addr.fragment = 1;
 	}
 	tp_get_be32(p, c, &fields[F_FRAG_IDENT]);
 	tp_pop(p);
@@ -849,7 +816,7 @@ static bool fixed_header(tp_pkt *p, tp_cursor *c, struct walk *w,
 	const uint8_t *dst = tp_get_bytes(p, c, &fields[F_DST], 16);
 	if (!tp_ok(c))
 		return false;
-	tp_cur_layer(p)->addr = (tp_netaddr){6, src, dst};
+	tp_cur_layer(p)->addr = (tp_netaddr){6, *nh, 0, src, dst};
 	w->hdr_end = c->off;
 	w->dst = dst;
 	return true;

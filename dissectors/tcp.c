@@ -594,30 +594,12 @@ static void dissect_options(tp_pkt *p, tp_cursor *oc)
 
 /* ---- checksum --------------------------------------------------------- */
 
-static int addr_layer(const tp_pkt *p, unsigned li)
-{
-	for (unsigned i = li; i-- > 0;)
-		if (p->layers[i].addr.family)
-			return (int)i;
-	return -1;
-}
-
-/* Part of a fragmented datagram (IPv4 MF/offset, IPv6 fragment header)? */
+/* Part of a fragmented datagram (IPv4 MF/offset, IPv6 fragment header)?
+ * The network layer says so with its addresses. */
 static bool fragmented(const tp_pkt *p, unsigned li)
 {
-	int ai = addr_layer(p, li);
-	if (ai < 0)
-		return false;
-	static const char *const names[] = {"ip.flags.mf", "ip.frag_offset",
-					    "ipv6.fraghdr.more",
-					    "ipv6.fraghdr.offset"};
-	for (unsigned i = (unsigned)ai; i < li; i++)
-		for (size_t k = 0; k < TP_COUNT(names); k++) {
-			uint64_t v;
-			if (tp_layer_uint(p, i, names[k], &v) && v)
-				return true;
-		}
-	return false;
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	return a && a->fragment;
 }
 
 /* Verify the checksum over the whole segment and the pseudo-header when
@@ -1285,11 +1267,8 @@ static int put_options(tp_sbuf *s, const optview *v, unsigned hl,
  * headers, whose printer then shows the addresses itself). */
 static bool direct(const tp_pkt *p, unsigned li)
 {
-	int ai = addr_layer(p, li);
-	uint64_t nxt = TP_IPPROTO_TCP;
-	if (ai >= 0 && !tp_layer_uint(p, (unsigned)ai, "ipv6.nxt", &nxt))
-		(void)tp_layer_uint(p, (unsigned)ai, "ip.proto", &nxt);
-	return nxt == TP_IPPROTO_TCP;
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	return !a || a->proto == TP_IPPROTO_TCP;
 }
 
 static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,

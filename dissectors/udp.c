@@ -59,33 +59,12 @@ static const tp_event_def events[E_COUNT] = {
 	[E_CKSUM_BAD] = {"udp.checksum.bad", TP_EV_WARN, "Bad checksum"},
 };
 
-/* Index of the network layer below `li` that set addresses, or -1. */
-static int addr_layer(const tp_pkt *p, unsigned li)
-{
-	for (unsigned i = li; i-- > 0;)
-		if (p->layers[i].addr.family)
-			return (int)i;
-	return -1;
-}
-
-/* Is the datagram a fragment of a larger one (first fragment included)?
- * Looks at the IPv4 flags/offset and any IPv6 fragment header between
- * the network layer and this one. */
+/* Is the datagram one fragment of a larger one (first included)?  The
+ * network layer says so with its addresses. */
 static bool fragmented(const tp_pkt *p, unsigned li)
 {
-	int ai = addr_layer(p, li);
-	if (ai < 0)
-		return false;
-	static const char *const names[] = {"ip.flags.mf", "ip.frag_offset",
-					    "ipv6.fraghdr.more",
-					    "ipv6.fraghdr.offset"};
-	for (unsigned i = (unsigned)ai; i < li; i++)
-		for (size_t k = 0; k < TP_COUNT(names); k++) {
-			uint64_t v;
-			if (tp_layer_uint(p, i, names[k], &v) && v)
-				return true;
-		}
-	return false;
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	return a && a->fragment;
 }
 
 /* Inside an ICMP error the quote is usually just the 8-byte header, and
@@ -195,11 +174,7 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 			  const tp_field *sp, const tp_field *dp)
 {
 	const tp_netaddr *a = tp_nearest_addr(p, li);
-	int ai = addr_layer(p, li);
-	uint64_t nxt = TP_IPPROTO_UDP;
-	if (ai >= 0 && !tp_layer_uint(p, (unsigned)ai, "ipv6.nxt", &nxt))
-		(void)tp_layer_uint(p, (unsigned)ai, "ip.proto", &nxt);
-	bool addrs = a && a->src && a->dst && nxt == TP_IPPROTO_UDP;
+	bool addrs = a && a->src && a->dst && a->proto == TP_IPPROTO_UDP;
 	if (!sp || !dp) {
 		if (addrs) {
 			tp_sb_addr(s, a, true);

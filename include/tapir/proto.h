@@ -38,5 +38,9 @@ enum {
 extern const tp_valstr tp_ethertype_vals[];
 /* IP protocol numbers, names as Wireshark shows them ("TCP", "ICMPv6"). */
 extern const tp_valstr tp_ipproto_vals[];
+/* DSCP (RFC 2474, 3246, 8622) and ECN (RFC 3168) codepoints, shared by the
+ * IPv4 DS field and the IPv6 traffic class. */
+extern const tp_valstr tp_dscp_vals[];
+extern const tp_valstr tp_ecn_vals[];
 
 #endif

@@ -47,7 +47,12 @@ typedef struct tp_event {
 /* Addresses a network layer exposes to the layers above it
  * (pseudo-header checksums, flow keys, the one-line summary). */
 typedef struct tp_netaddr {
-	uint8_t family; /* 0, 4 or 6 */
+	uint8_t family;   /* 0, 4 or 6 */
+	uint8_t proto;    /* upper protocol the fixed header names (ip.proto,
+			   * ipv6.nxt): tcpdump prints addresses with the
+			   * ports only when it is TCP/UDP itself */
+	uint8_t fragment; /* the datagram is one fragment of a larger one
+			   * (first included): no checksum over it */
 	const uint8_t *src, *dst;
 } tp_netaddr;
 
