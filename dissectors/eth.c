@@ -83,7 +83,10 @@ static tp_sum eth_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	return TP_SUM_NEXT;
 }
 
-static const tp_key eth_keys[] = {{TP_TAB_LINKTYPE, 1}, {0, 0}};
+/* Link type 1, and IP protocol 143: Ethernet carried in IPv6 (RFC 8986,
+ * SRv6 End.DX2). */
+static const tp_key eth_keys[] = {
+	{TP_TAB_LINKTYPE, 1}, {TP_TAB_IPPROTO, 143}, {0, 0}};
 
 const tp_dissector tp_diss_eth = {
 	.name = "eth",

@@ -131,7 +131,9 @@ def main():
                         outside[tunnel] += 1
                     per_file[f] += 1
                     if a.v:
-                        print(f"{f} #{i + 1} {name}: tshark '{vt}' tapir '{vp}'")
+                        where = f" (inside {tunnel})" if tunnel else ""
+                        print(f"{f} #{i + 1} {name}: tshark '{vt}' "
+                              f"tapir '{vp}'{where}")
     print(f"compared {npk} packets in {nfiles} captures")
     allt = sum(total.values())
     alla = sum(agree.values())

@@ -83,6 +83,35 @@ static void test_eth_summary(void **state)
 					   "ctrl 0x03, pid 0x1234, length 11");
 }
 
+/* Ethernet inside IPv6 (next header 143, RFC 8986 End.DX2): the frame of
+ * ../shared/corpus/tcpdump/ipv6-srh-ipproto-ether.pcap. */
+static const char srv6_frame[] =
+	"d667194e0f4f bef506094474 86dd 600de027008e2b3f"
+	"000a0000000000000000000000000001 000c0000000000000000000000000002"
+	"8f02040000000000 000c0000000000000000000000000002"
+	"1e1ddfcd547a ae64423b5b9a 86dd 600de02700403a40"
+	"000a0000000000000000000000000002 000e0000000000000000000000000002"
+	"8000d5f14854053b 9879295f00000000 cf3c0c0000000000"
+	"101112131415161718191a1b1c1d1e1f 202122232425262728292a2b2c2d2e2f"
+	"3031323334353637";
+
+static void test_eth_in_ipv6(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = th_hex(srv6_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_int_equal(th_count(p, "eth.src"), 2);
+	int inner = tp_find_layer(p, "eth", 2);
+	assert_true(inner > 0);
+	const tp_field *src = tp_layer_find_abbrev(p, (unsigned)inner, "eth.src");
+	assert_non_null(src);
+	assert_memory_equal(src->v.p, "\xae\x64\x42\x3b\x5b\x9a", 6);
+	assert_int_equal(th_uint(p, "icmpv6.type"), 128);
+	assert_false(th_has_kind(p, TP_EV_MALFORMED));
+	th_every_truncation(1, b, n, 14 + 40 + 24 + 14 + 40 + 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_eth_8023_snap),
 		cmocka_unit_test(test_eth_8023_length_past_end),
 		cmocka_unit_test(test_eth_summary),
+		cmocka_unit_test(test_eth_in_ipv6),
 	};
 	return cmocka_run_group_tests_name("eth", tests, NULL, NULL);
 }
