@@ -151,6 +151,7 @@ int main(int argc, char **argv)
 		tp_options_free(&opt);
 		return EXIT_USAGE;
 	}
+	tp_resolve_names(opt.resolve);
 	if (!out) {
 		opt.out.seqtab = opt.out.Sflag ? NULL : tp_seqtab_new();
 		out = tp_out_text_new(stdout, &opt.out);

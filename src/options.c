@@ -31,7 +31,7 @@ void tp_usage(FILE *fp)
 		"  -p            do not put the interface in promiscuous mode\n"
 		"  -B KIB        capture buffer size (live)\n"
 		"  -n            do not resolve addresses (the default; accepted)\n"
-		"  -N            resolve addresses (accepted; tapir never resolves)\n"
+		"  -N            resolve addresses to host names\n"
 		"  -e            print the link-level header on each line\n"
 		"  -q            quieter one-line output\n"
 		"  -S            absolute TCP sequence numbers\n"

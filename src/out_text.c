@@ -5,8 +5,11 @@
  * dissector.h); the tree and the hex dump are generic over the record.
  * All output goes through one buffered FILE with a large buffer.
  */
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <time.h>
 
@@ -124,9 +127,88 @@ const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 	return NULL;
 }
 
+/* ---- name resolution (-N only) ------------------------------------ */
+
+/* Reverse lookups are slow and send DNS queries, so tapir makes them
+ * only when asked, and each address once: a direct-mapped cache of
+ * RESOLVE_SLOTS entries (a colliding address replaces the old one, so
+ * memory stays bounded whatever the capture). */
+#define RESOLVE_SLOTS 4096
+
+struct name_ent {
+	uint8_t family;
+	uint8_t addr[16];
+	char name[64]; /* "" when the address has no name */
+};
+
+static struct name_ent *names;
+static bool resolving;
+
+/* The hosts file, then reverse DNS, through the C library. */
+static bool system_lookup(unsigned family, const uint8_t *x, char *name,
+			  size_t len)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	socklen_t sl;
+	if (family == 4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, x, 4);
+		sl = sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, x, 16);
+		sl = sizeof *sin6;
+	}
+	return getnameinfo((struct sockaddr *)&ss, sl, name, (socklen_t)len,
+			   NULL, 0, NI_NAMEREQD) == 0;
+}
+
+static tp_name_lookup_fn lookup_backend = system_lookup;
+
+void tp_resolve_backend(tp_name_lookup_fn fn)
+{
+	lookup_backend = fn ? fn : system_lookup;
+	if (names)
+		memset(names, 0, RESOLVE_SLOTS * sizeof *names);
+}
+
+void tp_resolve_names(bool on)
+{
+	resolving = on;
+	if (on && !names)
+		names = calloc(RESOLVE_SLOTS, sizeof *names);
+	if (!names)
+		resolving = false;
+}
+
+static const char *lookup_name(unsigned family, const uint8_t *x)
+{
+	size_t alen = family == 6 ? 16 : 4;
+	struct name_ent *e =
+		&names[fnv(x, alen, 2166136261u) & (RESOLVE_SLOTS - 1)];
+	if (e->family == family && memcmp(e->addr, x, alen) == 0)
+		return e->name;
+	e->family = (uint8_t)family;
+	memcpy(e->addr, x, alen);
+	if (!lookup_backend(family, x, e->name, sizeof e->name))
+		e->name[0] = '\0';
+	e->name[sizeof e->name - 1] = '\0';
+	return e->name;
+}
+
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src)
 {
 	const uint8_t *x = src ? a->src : a->dst;
+	if (resolving && (a->family == 4 || a->family == 6)) {
+		const char *n = lookup_name(a->family, x);
+		if (n[0]) {
+			tp_sb_puts(s, n);
+			return;
+		}
+	}
 	if (a->family == 4)
 		tp_sb_ipv4(s, x);
 	else if (a->family == 6)

@@ -99,6 +99,15 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
+/* A network layer's address: numeric, or its name when resolution is on. */
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);
+/* -N: resolve addresses to names (reverse DNS / hosts file), off by
+ * default so tapir sends no query of its own while it captures. */
+void tp_resolve_names(bool on);
+/* The lookup behind -N (default: getnameinfo); NULL restores it.  Tests
+ * install a fake one, so they never send a query. */
+typedef bool (*tp_name_lookup_fn)(unsigned family, const uint8_t *addr,
+				  char *name, size_t len);
+void tp_resolve_backend(tp_name_lookup_fn fn);
 
 #endif

@@ -1,5 +1,6 @@
 /* test_sbuf.c - text building and value formatting. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -95,12 +96,55 @@ static void test_sbuf_format_value(void **state)
 					    "a\\r\\n\\x01 1795248806.136816000");
 }
 
+/* -N: endpoints printed by name, each address looked up once (the
+ * cache), numeric without a name or without -N.  A fake resolver: the
+ * test never sends a query. */
+static int lookups;
+
+static bool fake_lookup(unsigned family, const uint8_t *x, char *name,
+			size_t len)
+{
+	lookups++;
+	if (family == 4 && x[0] == 127) {
+		snprintf(name, len, "loopback-%u", x[3]);
+		return true;
+	}
+	return false;
+}
+
+static void test_sbuf_addr_resolution(void **state)
+{
+	(void)state;
+	static const uint8_t lo[4] = {127, 0, 0, 1}, doc[4] = {192, 0, 2, 1};
+	tp_netaddr a = {4, 6, 0, lo, doc};
+	char b[128];
+	tp_sbuf s;
+	tp_resolve_backend(fake_lookup);
+	tp_resolve_names(false);
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_addr(&s, &a, true);
+	assert_string_equal(tp_sb_cstr(&s), "127.0.0.1");
+	assert_int_equal(lookups, 0);
+	tp_resolve_names(true);
+	for (int i = 0; i < 3; i++) {
+		tp_sb_init(&s, b, sizeof b);
+		tp_sb_addr(&s, &a, true);
+		tp_sb_putc(&s, ' ');
+		tp_sb_addr(&s, &a, false);
+		assert_string_equal(tp_sb_cstr(&s), "loopback-1 192.0.2.1");
+	}
+	assert_int_equal(lookups, 2); /* once per address, then cached */
+	tp_resolve_names(false);
+	tp_resolve_backend(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_numbers_and_bounds),
 		cmocka_unit_test(test_sbuf_ipv6_matches_inet_ntop),
 		cmocka_unit_test(test_sbuf_format_value),
+		cmocka_unit_test(test_sbuf_addr_resolution),
 	};
 	return cmocka_run_group_tests_name("sbuf", tests, NULL, NULL);
 }
