@@ -70,24 +70,33 @@ tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
 static const struct bpf_program *filter_for(tp_source *s, int linktype,
 					    char *err, size_t errlen)
 {
+	/* One entry per link type seen (at most 65536), failures included,
+	 * so a filter is compiled once per link type, never per packet. */
 	for (size_t i = 0; i < s->nfilters; i++)
-		if (s->filters[i].linktype == linktype)
-			return &s->filters[i].prog;
+		if (s->filters[i].linktype == linktype) {
+			if (!s->filters[i].ok)
+				snprintf(err, errlen,
+					 "the filter does not apply to link "
+					 "type %d",
+					 linktype);
+			return s->filters[i].ok ? &s->filters[i].prog : NULL;
+		}
+	struct tp_filter *nf =
+		realloc(s->filters, (s->nfilters + 1) * sizeof *nf);
+	if (!nf) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->filters = nf;
+	struct tp_filter *f = &s->filters[s->nfilters++];
+	f->linktype = linktype;
+	f->ok = false;
 	pcap_t *dead = pcap_open_dead(linktype_to_dlt(linktype), 262144);
 	if (!dead) {
 		snprintf(err, errlen, "cannot compile a filter for link type %d",
 			 linktype);
 		return NULL;
 	}
-	struct tp_filter *nf =
-		realloc(s->filters, (s->nfilters + 1) * sizeof *nf);
-	if (!nf) {
-		pcap_close(dead);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	s->filters = nf;
-	struct tp_filter *f = &s->filters[s->nfilters];
 	if (pcap_compile(dead, &f->prog, s->filter, 1,
 			 PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "%s", pcap_geterr(dead));
@@ -95,8 +104,7 @@ static const struct bpf_program *filter_for(tp_source *s, int linktype,
 		return NULL;
 	}
 	pcap_close(dead);
-	f->linktype = linktype;
-	s->nfilters++;
+	f->ok = true;
 	return &f->prog;
 }
 
@@ -190,7 +198,8 @@ void tp_source_close(tp_source *s)
 		pcap_close(s->pcap);
 	tp_capfile_close(s);
 	for (size_t i = 0; i < s->nfilters; i++)
-		pcap_freecode(&s->filters[i].prog);
+		if (s->filters[i].ok)
+			pcap_freecode(&s->filters[i].prog);
 	free(s->filters);
 	free(s->filter);
 	free(s);

@@ -19,6 +19,7 @@ struct tp_iface {
 
 struct tp_filter {
 	int linktype;
+	bool ok; /* false: the filter cannot apply to this link type */
 	struct bpf_program prog;
 };
 

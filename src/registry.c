@@ -83,11 +83,12 @@ void tp_registry_init(void)
 
 static const tp_dissector *find(uint8_t table, uint32_t key)
 {
-	for (size_t i = noverrides; i-- > 0;)
-		if (overrides[i].table == table && overrides[i].key == key)
-			return overrides[i].d;
 	struct entry k = {table, key, NULL};
-	struct entry *e = bsearch(&k, keys, nkeys, sizeof keys[0], cmp_entry);
+	struct entry *e = noverrides ? bsearch(&k, overrides, noverrides,
+					       sizeof k, cmp_entry)
+				     : NULL;
+	if (!e)
+		e = bsearch(&k, keys, nkeys, sizeof keys[0], cmp_entry);
 	return e ? e->d : NULL;
 }
 
@@ -146,7 +147,7 @@ static const struct {
 	{"link_type", TP_TAB_LINKTYPE, 65535},
 };
 
-#define MAX_OVERRIDES 65536
+#define MAX_OVERRIDES (4 * 65536) /* every port of both tables and more */
 
 int tp_registry_decode_as(const char *spec, char *err, size_t errlen)
 {
@@ -200,9 +201,18 @@ int tp_registry_decode_as(const char *spec, char *err, size_t errlen)
 		return -1;
 	}
 	overrides = no;
+	/* A later rule replaces an earlier one for the same key; the array
+	 * stays sorted for bsearch (this runs once, at start-up). */
+	size_t n = 0;
+	for (size_t i = 0; i < noverrides; i++)
+		if (overrides[i].table != da_tables[t].table ||
+		    overrides[i].key < lo || overrides[i].key > hi)
+			overrides[n++] = overrides[i];
+	noverrides = n;
 	for (unsigned long v = lo; v <= hi; v++)
 		overrides[noverrides++] =
 			(struct entry){da_tables[t].table, (uint32_t)v, d};
+	qsort(overrides, noverrides, sizeof *overrides, cmp_entry);
 	return 0;
 }
 

@@ -80,6 +80,17 @@ static void test_registry_decode_as(void **state)
 	assert_int_equal(tp_registry_decode_as("tcp.port==9-1,data", err,
 					       sizeof err),
 			 -1);
+	/* the whole port range, then a later rule for one port wins */
+	assert_int_equal(tp_registry_decode_as("tcp.port==0-65535,data", err,
+					       sizeof err),
+			 0);
+	assert_int_equal(tp_registry_decode_as("tcp.port==80,arp", err,
+					       sizeof err),
+			 0);
+	tp_next t = {TP_TAB_TCP_PORT, 80, 40000};
+	assert_string_equal(tp_registry_lookup(t)->name, "arp");
+	t.key = 81;
+	assert_string_equal(tp_registry_lookup(t)->name, "data");
 	tp_registry_clear_overrides();
 	assert_null(tp_registry_lookup(tp_next_key(TP_TAB_ETHERTYPE, 0x1234)));
 }
