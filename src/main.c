@@ -189,7 +189,9 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"tapir: %s: damaged at packet %llu, byte offset "
 				"%llu: %s\n",
-				opt.read_file ? opt.read_file : "input",
+				!opt.read_file ? "input"
+				: strcmp(opt.read_file, "-") == 0 ? "standard input"
+								  : opt.read_file,
 				(unsigned long long)n + 1,
 				(unsigned long long)tp_source_offset(src),
 				tp_source_error(src));

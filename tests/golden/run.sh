@@ -6,7 +6,8 @@
 #                                    purpose (review the diff before commit)
 #
 # TESTLIST lines: NAME CAPTURE ARGS...   ('#' starts a comment; ARGS
-# are shell words, so quote a filter expression).  The
+# are shell words, so quote a filter expression; CAPTURE "stdin:FILE"
+# runs tapir -r - with FILE on standard input).  The
 # expected output is tests/golden/NAME.out: stdout and stderr of
 #   TZ=UTC tapir -r CAPTURE ARGS   run inside pcaps/,
 # plus a last line "[exit N]" when the exit status is not 0.  Any test
@@ -31,7 +32,11 @@ fi
 run_one() { # name capture args
 	cap=$2
 	eval "set -- $3"
-	(cd "$top/pcaps" && TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1
+	(cd "$top/pcaps" || exit 0
+	 case "$cap" in
+	 stdin:*) TZ=UTC LC_ALL=C "$bin" -r - "$@" < "${cap#stdin:}" 2>&1 ;;
+	 *) TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1 ;;
+	 esac
 	 rc=$?; [ $rc -ne 0 ] && echo "[exit $rc]"; exit 0)
 }
 
