@@ -19,7 +19,9 @@ UNIT_TESTS = \
 	tests/unit/test_icmp6 \
 	tests/unit/test_udp \
 	tests/unit/test_tcp \
-	tests/unit/test_inet
+	tests/unit/test_inet \
+	tests/unit/test_writer \
+	tests/unit/test_sandbox
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
