@@ -177,6 +177,24 @@ tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 	}
 }
 
+void tp_source_stats(const tp_source *s, tp_capstats *st)
+{
+	st->received = st->dropped = st->ifdropped = -1;
+	struct pcap_stat ps;
+	if (s->pcap && pcap_stats(s->pcap, &ps) == 0) {
+		st->received = ps.ps_recv;
+		st->dropped = ps.ps_drop;
+		st->ifdropped = ps.ps_ifdrop;
+	}
+}
+
+uint32_t tp_source_snaplen(const tp_source *s)
+{
+	return s->snaplen ? s->snaplen : 262144;
+}
+
+bool tp_source_is_live(const tp_source *s) { return s->pcap != NULL; }
+
 const char *tp_source_error(const tp_source *s) { return s->err; }
 uint64_t tp_source_offset(const tp_source *s) { return s->err_off; }
 int tp_source_linktype(const tp_source *s) { return s->linktype; }

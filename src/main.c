@@ -1,5 +1,8 @@
 /* main.c - open the source, pick the output, run the loop, exit codes.
  *
+ * Order of set-up: open the source and the -w file, read the time zone,
+ * drop root, enter the sandbox; only then read the first packet.
+ *
  * Exit status: 0 success; 1 runtime error (cannot open, permission);
  * 2 usage error (bad option or filter); 3 damaged input (everything
  * readable before the damage was printed first).
@@ -10,12 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tapir/capture.h"
 #include "tapir/options.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/registry.h"
+#include "tapir/sandbox.h"
+#include "tapir/writer.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_DAMAGED = 3 };
 
@@ -76,6 +83,58 @@ static int list_interfaces(void)
 	return 0;
 }
 
+/* tcpdump's default: the first interface that is up and not a loopback
+ * or the "any" pseudo-device; else the first one. */
+static char *default_interface(void)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all = NULL;
+	if (pcap_findalldevs(&all, ebuf) < 0 || !all)
+		return NULL;
+	const char *pick = all->name;
+	for (pcap_if_t *d = all; d; d = d->next)
+		if ((d->flags & PCAP_IF_UP) && !(d->flags & PCAP_IF_LOOPBACK) &&
+		    strcmp(d->name, "any") != 0) {
+			pick = d->name;
+			break;
+		}
+	char *r = strdup(pick);
+	pcap_freealldevs(all);
+	return r;
+}
+
+static void plural(const char *what, int64_t n)
+{
+	fprintf(stderr, "%lld packet%s %s\n", (long long)n, n == 1 ? "" : "s",
+		what);
+}
+
+/* tcpdump's totals, on standard error, when a live capture ends. */
+static void print_totals(tp_source *src, uint64_t captured)
+{
+	tp_capstats st;
+	tp_source_stats(src, &st);
+	plural("captured", (int64_t)captured);
+	if (st.received >= 0)
+		plural("received by filter", st.received);
+	if (st.dropped >= 0)
+		plural("dropped by kernel", st.dropped);
+	if (st.ifdropped > 0)
+		plural("dropped by interface", st.ifdropped);
+}
+
+/* One line on a terminal while writing without printing. */
+static void progress(tp_source *src, tp_writer *w, bool final)
+{
+	tp_capstats st;
+	tp_source_stats(src, &st);
+	fprintf(stderr, "\r%llu packets written, %u files",
+		(unsigned long long)tp_writer_packets(w), tp_writer_files(w));
+	if (st.dropped >= 0)
+		fprintf(stderr, ", %lld dropped by kernel", (long long)st.dropped);
+	fprintf(stderr, final ? "\n" : "   ");
+}
+
 int main(int argc, char **argv)
 {
 	tp_options opt;
@@ -114,17 +173,13 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* ---- the source ---- */
 	tp_source *src;
+	char *iface = NULL;
 	if (opt.read_file) {
 		src = tp_source_open_file(opt.read_file, err, sizeof err);
 	} else {
-		const char *iface = opt.iface;
-		char ebuf[PCAP_ERRBUF_SIZE];
-		pcap_if_t *all = NULL;
-		if (!iface) {
-			if (pcap_findalldevs(&all, ebuf) == 0 && all)
-				iface = all->name;
-		}
+		iface = opt.iface ? strdup(opt.iface) : default_interface();
 		if (!iface) {
 			fprintf(stderr, "tapir: no interface to capture on "
 					"(use -i or -r)\n");
@@ -133,13 +188,10 @@ int main(int argc, char **argv)
 		tp_live_opts lo = {opt.snaplen, !opt.no_promisc,
 				   opt.buffer_kib, opt.immediate, 100};
 		src = tp_source_open_live(iface, &lo, err, sizeof err);
-		if (src && !opt.read_file)
-			fprintf(stderr, "tapir: listening on %s\n", iface);
-		if (all)
-			pcap_freealldevs(all);
 	}
 	if (!src) {
 		fprintf(stderr, "tapir: %s\n", err);
+		free(iface);
 		tp_options_free(&opt);
 		return EXIT_RUNTIME;
 	}
@@ -148,21 +200,69 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapir: bad filter expression \"%s\": %s\n",
 			opt.filter, err);
 		tp_source_close(src);
+		free(iface);
 		tp_options_free(&opt);
 		return EXIT_USAGE;
 	}
-	tp_resolve_names(opt.resolve);
-	if (!out) {
+
+	/* ---- the -w file ---- */
+	tp_writer *wr = NULL;
+	if (opt.write_file) {
+		int lt = tp_source_linktype(src);
+		tp_writer_opts wo = {opt.write_file, opt.pcapng, opt.flush_each,
+				     opt.out.nano, opt.rotate_bytes,
+				     opt.rotate_secs, opt.ring,
+				     lt >= 0 ? lt : TP_LT_ETHERNET,
+				     tp_source_snaplen(src)};
+		wr = tp_writer_open(&wo, err, sizeof err);
+		if (!wr) {
+			fprintf(stderr, "tapir: %s\n", err);
+			tp_source_close(src);
+			free(iface);
+			tp_options_free(&opt);
+			return EXIT_RUNTIME;
+		}
+	}
+	bool printing = !wr || opt.print;
+	if (printing && !out) {
 		opt.out.seqtab = opt.out.Sflag ? NULL : tp_seqtab_new();
 		out = tp_out_text_new(stdout, &opt.out);
 	}
 	tp_pkt *p = tp_pkt_new();
-	if (!out || !p) {
+	if ((printing && !out) || !p) {
 		fprintf(stderr, "tapir: out of memory\n");
 		return EXIT_RUNTIME;
 	}
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
+
+	/* ---- privileges and the sandbox ---- */
+	tzset(); /* localtime() reads /etc/localtime: before the sandbox */
+	tp_resolve_names(opt.resolve);
+	if (tp_drop_privileges(opt.user, err, sizeof err) < 0) {
+		fprintf(stderr, "tapir: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	/* -N needs sockets and files for its lookups: no sandbox then. */
+	bool sandbox = !opt.no_sandbox && !opt.resolve && tp_sandbox_available();
+	if (sandbox) {
+		tp_sandbox_opts so = {wr ? tp_writer_dirfd(wr) : -1,
+				      tp_source_is_live(src), true};
+		if (tp_sandbox_enter(&so, err, sizeof err) < 0)
+			fprintf(stderr, "tapir: warning: no sandbox: %s\n", err);
+	}
+	if (opt.selftest) {
+		int r = tp_sandbox_selftest(opt.selftest);
+		printf("sandbox selftest %s: %s\n", opt.selftest,
+		       r == 0 ? "refused" : "allowed");
+		fflush(stdout);
+		return r == 0 ? 0 : EXIT_RUNTIME;
+	}
+	if (iface)
+		fprintf(stderr,
+			"tapir: listening on %s, link-type %d, snapshot length "
+			"%u bytes\n",
+			iface, tp_source_linktype(src), tp_source_snaplen(src));
 
 	g_src = src;
 	struct sigaction sa;
@@ -172,7 +272,11 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	uint64_t n = 0;
+	/* ---- the loop ---- */
+	bool show_progress = wr && !opt.print && !opt.out.qflag &&
+			     tp_source_is_live(src) && isatty(2);
+	time_t last_progress = 0;
+	uint64_t n = 0, other_linktype = 0;
 	int status = 0;
 	for (;;) {
 		if (opt.count && n >= (uint64_t)opt.count)
@@ -180,6 +284,13 @@ int main(int argc, char **argv)
 		tp_pkthdr h;
 		const uint8_t *data;
 		tp_rd r = tp_source_next(src, &h, &data);
+		if (show_progress) {
+			time_t now = time(NULL);
+			if (now != last_progress) {
+				last_progress = now;
+				progress(src, wr, false);
+			}
+		}
 		if (r == TP_RD_AGAIN)
 			continue;
 		if (r == TP_RD_EOF)
@@ -190,8 +301,9 @@ int main(int argc, char **argv)
 				"tapir: %s: damaged at packet %llu, byte offset "
 				"%llu: %s\n",
 				!opt.read_file ? "input"
-				: strcmp(opt.read_file, "-") == 0 ? "standard input"
-								  : opt.read_file,
+				: strcmp(opt.read_file, "-") == 0
+					? "standard input"
+					: opt.read_file,
 				(unsigned long long)n + 1,
 				(unsigned long long)tp_source_offset(src),
 				tp_source_error(src));
@@ -204,21 +316,60 @@ int main(int argc, char **argv)
 			status = EXIT_RUNTIME;
 			break;
 		}
-		tp_dissect(p, ++n, &h, data);
-		out->packet(out, p);
-		if (ferror(stdout) && errno == EPIPE)
-			break;
+		n++;
+		if (wr) {
+			int wrc = 0;
+			if (h.linktype == tp_source_linktype(src))
+				wrc = tp_writer_write(wr, &h, data);
+			else
+				other_linktype++;
+			if (wrc == 1)
+				break; /* -G with -W: the files are all made */
+			if (wrc < 0) {
+				fprintf(stderr, "tapir: %s: %s\n",
+					opt.write_file, tp_writer_error(wr));
+				status = EXIT_RUNTIME;
+				break;
+			}
+		}
+		if (printing) {
+			tp_dissect(p, n, &h, data);
+			out->packet(out, p);
+			if (ferror(stdout) && errno == EPIPE)
+				break;
+		}
 	}
-	out->finish(out);
+
+	/* ---- stop: flush and close everything, then the totals ---- */
 	g_src = NULL;
+	if (out)
+		out->finish(out);
+	if (wr) {
+		if (show_progress)
+			progress(src, wr, true);
+		if (tp_writer_close(wr) < 0 && status == 0) {
+			fprintf(stderr, "tapir: %s: %s\n", opt.write_file,
+				tp_writer_error(wr));
+			status = EXIT_RUNTIME;
+		}
+		if (other_linktype)
+			fprintf(stderr,
+				"tapir: %llu packets of other link types were "
+				"not written to %s\n",
+				(unsigned long long)other_linktype,
+				opt.write_file);
+	}
+	if (tp_source_is_live(src))
+		print_totals(src, n);
 	tp_source_close(src);
 	if (opt.mode == TP_MODE_FIELDS)
 		tp_out_fields_free(out);
-	else {
+	else if (out) {
 		tp_seqtab_free(opt.out.seqtab);
 		tp_out_text_free(out);
 	}
 	tp_pkt_free(p);
+	free(iface);
 	tp_options_free(&opt);
 	if (fflush(stdout) != 0 && status == 0 && errno != EPIPE)
 		status = EXIT_RUNTIME;

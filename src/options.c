@@ -21,7 +21,9 @@ void tp_usage(FILE *fp)
 	fprintf(fp,
 		"Usage: tapir [-AenNqStvxX#] [-c count] [-r file | -i interface]\n"
 		"             [-s snaplen] [-T text|fields [-e field]...] [-d rule]\n"
-		"             [-F file] [-G fields|protocols] [expression]\n"
+		"             [-F file] [-G fields|protocols] [-w file [--pcapng] [-U]\n"
+		"             [--print] [-C MB] [-G seconds] [-W count]] [-Z user]\n"
+		"             [--no-sandbox] [expression]\n"
 		"\n"
 		"  -r FILE       read packets from FILE (pcap, pcapng, gzip; - is stdin)\n"
 		"  -i IFACE      capture live on IFACE\n"
@@ -46,6 +48,15 @@ void tp_usage(FILE *fp)
 		"  -T fields -e FIELD ...   selected fields, as tshark\n"
 		"  -d TABLE==VALUE,PROTO    decode as (e.g. udp.port==5555,data)\n"
 		"  -F FILE       read the capture filter expression from FILE\n"
+		"  -w FILE       write packets to FILE (- is standard output)\n"
+		"  --pcapng      write pcapng instead of pcap\n"
+		"  -U            flush the -w file after every packet\n"
+		"  --print       print packets while writing them with -w\n"
+		"  -C MB         start a new -w file past MB million bytes\n"
+		"  -G SECONDS    start a new -w file every SECONDS (strftime name)\n"
+		"  -W N          with -C: a ring of N files; with -G: stop after N\n"
+		"  -Z USER       drop root to USER (default tapir, else nobody)\n"
+		"  --no-sandbox  do not enter the seccomp sandbox\n"
 		"  -G fields     list every field; -G protocols lists protocols\n"
 		"  -h, --help    this text;  --version  the version\n"
 		"\n"
@@ -120,14 +131,54 @@ static char *read_filter_file(const char *path)
 	return b;
 }
 
-enum { OPT_VERSION = 256, OPT_TSPREC, OPT_IMMEDIATE };
+enum {
+	OPT_VERSION = 256,
+	OPT_TSPREC,
+	OPT_IMMEDIATE,
+	OPT_PCAPNG,
+	OPT_PRINT,
+	OPT_NO_SANDBOX,
+	OPT_SELFTEST,
+};
+
+/* -C: millions of bytes as tcpdump, with an optional k / m / g suffix
+ * (kilo-, mega-, gigabytes of 1024). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || v == 0 || v > (1ull << 40))
+		return false;
+	switch (*end) {
+	case '\0':
+		*out = v * 1000000ull;
+		return true;
+	case 'k':
+	case 'K':
+		*out = v * 1024ull;
+		break;
+	case 'm':
+	case 'M':
+		*out = v * 1024ull * 1024;
+		break;
+	case 'g':
+	case 'G':
+		*out = v * 1024ull * 1024 * 1024;
+		break;
+	default:
+		return false;
+	}
+	return end[1] == '\0';
+}
 
 int tp_options_parse(tp_options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
 	bool fm = fields_mode(argc, argv);
-	const char *optstr = fm ? "AB:c:d:DE:F:G:hi:lnNpqr:s:StT:vxX#e:"
-				: "AB:c:d:DeF:G:hi:lnNpqr:s:StT:vxX#";
+	/* -G is tcpdump's rotation when a number follows, tshark's field
+	 * listing otherwise (-G fields, -G protocols). */
+	const char *optstr = fm ? "AB:c:C:d:DE:F:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:e:"
+				: "AB:c:C:d:DeF:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:";
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -135,6 +186,11 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
 		{"interface", required_argument, NULL, 'i'},
 		{"list-interfaces", no_argument, NULL, 'D'},
+		{"pcapng", no_argument, NULL, OPT_PCAPNG},
+		{"print", no_argument, NULL, OPT_PRINT},
+		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+		{"sandbox-selftest", required_argument, NULL, OPT_SELFTEST},
+		{"relinquish-privileges", required_argument, NULL, 'Z'},
 		{NULL, 0, NULL, 0},
 	};
 	int tcount = 0, ch;
@@ -185,7 +241,35 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 			o->filter_file = optarg;
 			break;
 		case 'G':
-			o->G = optarg;
+			if (optarg[0] >= '0' && optarg[0] <= '9') {
+				if (!parse_num(optarg, 1, 1 << 30, &v))
+					return usage_error("invalid -G "
+							   "seconds %s",
+							   optarg);
+				o->rotate_secs = (unsigned)v;
+			} else {
+				o->G = optarg;
+			}
+			break;
+		case 'C':
+			if (!parse_size(optarg, &o->rotate_bytes))
+				return usage_error("invalid -C file size %s",
+						   optarg);
+			break;
+		case 'W':
+			if (!parse_num(optarg, 1, 1 << 20, &v))
+				return usage_error("invalid -W file count %s",
+						   optarg);
+			o->ring = (unsigned)v;
+			break;
+		case 'w':
+			o->write_file = optarg;
+			break;
+		case 'U':
+			o->flush_each = true;
+			break;
+		case 'Z':
+			o->user = optarg;
 			break;
 		case 'h':
 			tp_usage(stdout);
@@ -261,6 +345,18 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		case OPT_IMMEDIATE:
 			o->immediate = true;
 			break;
+		case OPT_PCAPNG:
+			o->pcapng = true;
+			break;
+		case OPT_PRINT:
+			o->print = true;
+			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
+			break;
+		case OPT_SELFTEST:
+			o->selftest = optarg;
+			break;
 		case '?':
 		default:
 			if (optopt && strchr(optstr, optopt))
@@ -284,6 +380,19 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 				   "");
 	if (o->mode != TP_MODE_FIELDS && o->nefields)
 		return usage_error("-e FIELD needs -T fields%s", "");
+	if (!o->write_file && (o->rotate_bytes || o->rotate_secs || o->ring ||
+				o->pcapng || o->print || o->flush_each))
+		return usage_error("-C, -G, -W, -U, --pcapng and --print go "
+				   "with -w FILE%s",
+				   "");
+	if (o->ring && !o->rotate_bytes && !o->rotate_secs)
+		return usage_error("-W needs -C or -G%s", "");
+	if (o->write_file && strcmp(o->write_file, "-") == 0 && o->print)
+		return usage_error("--print with -w -: both would go to "
+				   "standard output%s",
+				   "");
+	if (o->write_file && o->mode == TP_MODE_FIELDS)
+		return usage_error("-T fields and -w: pick one%s", "");
 	if (o->filter_file) {
 		o->filter = read_filter_file(o->filter_file);
 		if (!o->filter) {

@@ -68,6 +68,16 @@ tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
 int tp_source_set_filter(tp_source *s, const char *expr, char *err,
 			 size_t errlen);
 
+/* Live capture counters (pcap_stats): packets the kernel handed to the
+ * filter, dropped for lack of buffer space, dropped by the interface.
+ * -1 when unknown (files, or libpcap cannot tell). */
+typedef struct tp_capstats {
+	int64_t received, dropped, ifdropped;
+} tp_capstats;
+void tp_source_stats(const tp_source *s, tp_capstats *st);
+uint32_t tp_source_snaplen(const tp_source *s);
+bool tp_source_is_live(const tp_source *s);
+
 const char *tp_source_error(const tp_source *s); /* damage or I/O error */
 uint64_t tp_source_offset(const tp_source *s);    /* byte offset of damage */
 int tp_source_linktype(const tp_source *s);       /* first interface's */

@@ -33,6 +33,16 @@ typedef struct tp_options {
 	const char *decode_as[TP_MAX_D];
 	size_t ndecode_as;
 	const char *filter_file; /* -F */
+	const char *write_file;  /* -w */
+	bool pcapng;             /* --pcapng */
+	bool flush_each;         /* -U */
+	bool print;              /* --print: print while writing */
+	uint64_t rotate_bytes;   /* -C (bytes) */
+	unsigned rotate_secs;    /* -G */
+	unsigned ring;           /* -W */
+	const char *user;        /* -Z */
+	bool no_sandbox;         /* --no-sandbox */
+	const char *selftest;    /* --sandbox-selftest=WHAT (tests only) */
 	char *filter;            /* BPF expression (trailing args) */
 	tp_outopts out;
 } tp_options;

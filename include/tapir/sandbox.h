@@ -28,6 +28,11 @@ typedef struct tp_sandbox_opts {
  * unless the user asked for the sandbox explicitly). */
 int tp_sandbox_enter(const tp_sandbox_opts *o, char *err, size_t errlen);
 
+/* Tests only (--sandbox-selftest=WHAT): after the sandbox is entered, try
+ * a forbidden action: "socket", "open" (returns 0 when refused, 1 when it
+ * went through) or "exec" (the process must be killed; never returns). */
+int tp_sandbox_selftest(const char *what);
+
 /* Whether this build can sandbox at all (not under AddressSanitizer,
  * whose leak checker needs ptrace at exit). */
 bool tp_sandbox_available(void);
