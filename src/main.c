@@ -109,8 +109,10 @@ static void plural(const char *what, int64_t n)
 		what);
 }
 
-/* tcpdump's totals, on standard error, when a live capture ends. */
-static void print_totals(tp_source *src, uint64_t captured)
+/* tcpdump's totals, on standard error, when a live capture ends.  Under
+ * the sandbox libpcap cannot read the interface's sysfs drop counters
+ * and computes garbage from the failure, so that line is left out. */
+static void print_totals(tp_source *src, uint64_t captured, bool sandboxed)
 {
 	tp_capstats st;
 	tp_source_stats(src, &st);
@@ -119,7 +121,7 @@ static void print_totals(tp_source *src, uint64_t captured)
 		plural("received by filter", st.received);
 	if (st.dropped >= 0)
 		plural("dropped by kernel", st.dropped);
-	if (st.ifdropped > 0)
+	if (st.ifdropped > 0 && !sandboxed)
 		plural("dropped by interface", st.ifdropped);
 }
 
@@ -239,17 +241,29 @@ int main(int argc, char **argv)
 	/* ---- privileges and the sandbox ---- */
 	tzset(); /* localtime() reads /etc/localtime: before the sandbox */
 	tp_resolve_names(opt.resolve);
+	/* The first -w file was made as root: hand it to the capture user,
+	 * or a -W ring could not open it again when it wraps. */
+	uid_t cuid;
+	gid_t cgid;
+	if (wr && geteuid() == 0 &&
+	    tp_capture_user_ids(opt.user, &cuid, &cgid) == 0 &&
+	    tp_writer_chown(wr, cuid, cgid) < 0) {
+		fprintf(stderr, "tapir: %s\n", tp_writer_error(wr));
+		return EXIT_RUNTIME;
+	}
 	if (tp_drop_privileges(opt.user, err, sizeof err) < 0) {
 		fprintf(stderr, "tapir: %s\n", err);
 		return EXIT_RUNTIME;
 	}
 	/* -N needs sockets and files for its lookups: no sandbox then. */
-	bool sandbox = !opt.no_sandbox && !opt.resolve && tp_sandbox_available();
-	if (sandbox) {
+	bool sandboxed = false;
+	if (!opt.no_sandbox && !opt.resolve && tp_sandbox_available()) {
 		tp_sandbox_opts so = {wr ? tp_writer_dirfd(wr) : -1,
 				      tp_source_is_live(src), true};
 		if (tp_sandbox_enter(&so, err, sizeof err) < 0)
 			fprintf(stderr, "tapir: warning: no sandbox: %s\n", err);
+		else
+			sandboxed = true;
 	}
 	if (opt.selftest) {
 		int r = tp_sandbox_selftest(opt.selftest);
@@ -326,8 +340,8 @@ int main(int argc, char **argv)
 			if (wrc == 1)
 				break; /* -G with -W: the files are all made */
 			if (wrc < 0) {
-				fprintf(stderr, "tapir: %s: %s\n",
-					opt.write_file, tp_writer_error(wr));
+				fprintf(stderr, "tapir: %s\n",
+					tp_writer_error(wr));
 				status = EXIT_RUNTIME;
 				break;
 			}
@@ -347,9 +361,10 @@ int main(int argc, char **argv)
 	if (wr) {
 		if (show_progress)
 			progress(src, wr, true);
+		/* close frees the writer: its error is asked for with NULL
+		 * (the message names the file) */
 		if (tp_writer_close(wr) < 0 && status == 0) {
-			fprintf(stderr, "tapir: %s: %s\n", opt.write_file,
-				tp_writer_error(wr));
+			fprintf(stderr, "tapir: %s\n", tp_writer_error(NULL));
 			status = EXIT_RUNTIME;
 		}
 		if (other_linktype)
@@ -360,7 +375,7 @@ int main(int argc, char **argv)
 				opt.write_file);
 	}
 	if (tp_source_is_live(src))
-		print_totals(src, n);
+		print_totals(src, n, sandboxed);
 	tp_source_close(src);
 	if (opt.mode == TP_MODE_FIELDS)
 		tp_out_fields_free(out);

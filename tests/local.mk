@@ -31,9 +31,9 @@ TESTS += $(UNIT_TESTS)
 LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
-TESTS += tests/golden/run.sh
+TESTS += tests/golden/run.sh tests/live/run.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
-EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST
+EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
 
 # Fuzzing: ./configure --enable-fuzz CC=clang builds libFuzzer harnesses;
 # every build has the replay version, which runs saved inputs.
