@@ -67,10 +67,20 @@ run() { # tool -> "written dropped"
 }
 
 printf '%-8s %5s %10s %10s %10s\n' tool round sent written dropped
+declare -A sumw sumd
 for r in $(seq "$rounds"); do
-	for tool in tcpdump tapir; do
+	# alternate which tool goes first, so neither always meets a
+	# warmer or busier machine
+	if [ $((r % 2)) = 1 ]; then order="tcpdump tapir"; else order="tapir tcpdump"; fi
+	for tool in $order; do
 		read -r w d < <(run $tool)
 		printf '%-8s %5s %10s %10s %10s\n' "$tool" "$r" "$npk" "$w" "$d"
+		sumw[$tool]=$(( ${sumw[$tool]:-0} + w ))
+		sumd[$tool]=$(( ${sumd[$tool]:-0} + ${d/\?/0} ))
 	done
+done
+for tool in tcpdump tapir; do
+	printf '%-8s %5s %10s %10s %10s   (mean of %s rounds)\n' "$tool" mean "$npk" \
+		$(( sumw[$tool] / rounds )) $(( sumd[$tool] / rounds )) "$rounds"
 done
 echo "(-B $buf KiB; $(nproc) cores; $(uname -r))"

@@ -40,7 +40,9 @@ tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
 	}
 	pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : 262144);
 	pcap_set_promisc(p, o->promisc);
-	pcap_set_timeout(p, o->timeout_ms > 0 ? o->timeout_ms : 100);
+	/* tcpdump's 1000 ms: with TPACKET_V3 each timeout retires a
+	 * partly filled ring block, so a short one wastes buffer space */
+	pcap_set_timeout(p, o->timeout_ms > 0 ? o->timeout_ms : 1000);
 	if (o->immediate)
 		pcap_set_immediate_mode(p, 1);
 	if (o->buffer_kib > 0)
