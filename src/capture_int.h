@@ -5,6 +5,7 @@
 
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "tapir/capture.h"
@@ -42,6 +43,10 @@ struct tp_source {
 	/* live */
 	pcap_t *pcap;
 	volatile sig_atomic_t stop;
+	int timeout_ms;
+	bool immediate;
+	bool draining;           /* stop asked: emptying the ring */
+	struct timespec drain_until;
 	/* capture filter, compiled once per link type seen */
 	char *filter;
 	struct tp_filter *filters;

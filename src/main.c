@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 		tp_live_opts lo = {opt.snaplen, !opt.no_promisc,
-				   opt.buffer_kib, opt.immediate, 1000};
+				   opt.buffer_kib, opt.immediate, 0};
 		src = tp_source_open_live(iface, &lo, err, sizeof err);
 	}
 	if (!src) {
