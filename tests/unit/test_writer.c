@@ -386,11 +386,6 @@ static void test_writer_chown_first_file(void **state)
 	assert_int_equal(st.st_uid, 65534);
 	assert_int_equal(st.st_gid, 65534);
 	assert_int_equal(tp_writer_close(w), 0);
-	/* standard output is not given away */
-	o = base_opts("-");
-	w = open_ok(&o);
-	assert_int_equal(tp_writer_chown(w, 65534, 65534), 0);
-	assert_int_equal(tp_writer_close(w), 0);
 }
 
 /* Without -U the data stays in the stdio buffer until flushed. */
