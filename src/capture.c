@@ -11,6 +11,11 @@
 
 #include "capture_int.h"
 
+/* Live packets are read in batches of at most BATCH_PACKETS, copied into
+ * a buffer of BATCH_BYTES (or one snaplen, if larger). */
+#define BATCH_PACKETS 1024
+#define BATCH_BYTES (4u << 20)
+
 /* LINKTYPE_ (files) and DLT_ (libpcap) differ for a few values. */
 static int linktype_to_dlt(int lt)
 {
@@ -70,6 +75,16 @@ tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
 	s->pcap = p;
 	s->linktype = dlt_to_linktype(pcap_datalink(p));
 	s->snaplen = (uint32_t)pcap_snapshot(p);
+	s->batch_cap = BATCH_BYTES;
+	if (s->snaplen > s->batch_cap)
+		s->batch_cap = s->snaplen;
+	s->batch = malloc(s->batch_cap);
+	s->batched = calloc(BATCH_PACKETS, sizeof *s->batched);
+	if (!s->batch || !s->batched) {
+		snprintf(err, errlen, "out of memory");
+		tp_source_close(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -166,21 +181,53 @@ static bool drain_over(const tp_source *s)
 		now.tv_nsec >= s->drain_until.tv_nsec);
 }
 
+static void batch_add(u_char *user, const struct pcap_pkthdr *ph,
+		      const u_char *d)
+{
+	tp_source *s = (tp_source *)user;
+	/* pcap_dispatch was asked for no more than fits (see live_next) */
+	uint32_t cl = ph->caplen;
+	if (s->nbatched == BATCH_PACKETS || cl > s->batch_cap - s->batch_used)
+		return;
+	struct tp_batched *b = &s->batched[s->nbatched++];
+	b->h.sec = ph->ts.tv_sec;
+	b->h.nsec = (uint32_t)ph->ts.tv_usec * 1000u;
+	b->h.caplen = cl;
+	b->h.len = ph->len;
+	b->h.linktype = s->linktype;
+	b->h.ifindex = 0;
+	b->off = s->batch_used;
+	memcpy(s->batch + s->batch_used, d, cl);
+	s->batch_used += cl;
+}
+
 static tp_rd live_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
-	struct pcap_pkthdr *ph;
-	const u_char *d;
+	if (s->next_batched < s->nbatched) {
+		const struct tp_batched *b = &s->batched[s->next_batched++];
+		*h = b->h;
+		*data = s->batch + b->off;
+		return TP_RD_PACKET;
+	}
 	int rc;
 	for (;;) {
 		if (s->stop && !s->draining)
 			start_draining(s);
-		rc = pcap_next_ex(s->pcap, &ph, &d);
+		s->nbatched = s->next_batched = 0;
+		s->batch_used = 0;
+		/* as many packets as surely fit: each may be a whole snaplen */
+		size_t fit = s->batch_cap / (s->snaplen ? s->snaplen : 262144);
+		int cnt = fit > BATCH_PACKETS ? BATCH_PACKETS : (int)fit;
+		rc = pcap_dispatch(s->pcap, cnt > 0 ? cnt : 1, batch_add,
+				   (u_char *)s);
 		if (rc == PCAP_ERROR_BREAK) {
 			/* pcap_breakloop() reset itself: drain what is left */
 			s->stop = 1;
+			if (s->nbatched)
+				break;
 			continue;
 		}
-		if (rc != 0)
+		if (rc != 0 || s->nbatched)
 			break;
 		if (!s->draining)
 			return TP_RD_AGAIN;
@@ -189,18 +236,13 @@ static tp_rd live_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 		struct timespec pause = {0, 2000000}; /* 2 ms */
 		nanosleep(&pause, NULL);
 	}
-	if (rc < 0) {
+	if (rc < 0 && rc != PCAP_ERROR_BREAK) {
 		snprintf(s->err, sizeof s->err, "%s", pcap_geterr(s->pcap));
 		return TP_RD_ERROR;
 	}
-	h->sec = ph->ts.tv_sec;
-	h->nsec = (uint32_t)ph->ts.tv_usec * 1000u;
-	h->caplen = ph->caplen;
-	h->len = ph->len;
-	h->linktype = s->linktype;
-	h->ifindex = 0;
-	*data = d;
-	return TP_RD_PACKET;
+	if (!s->nbatched)
+		return s->draining ? TP_RD_EOF : TP_RD_AGAIN;
+	return live_next(s, h, data);
 }
 
 tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
@@ -266,5 +308,7 @@ void tp_source_close(tp_source *s)
 			pcap_freecode(&s->filters[i].prog);
 	free(s->filters);
 	free(s->filter);
+	free(s->batch);
+	free(s->batched);
 	free(s);
 }
