@@ -245,6 +245,56 @@ static tp_rd live_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 	return live_next(s, h, data);
 }
 
+struct dispatch_ctx {
+	tp_source *s;
+	tp_packet_fn fn;
+	void *user;
+	bool stop;
+};
+
+static void dispatch_one(u_char *u, const struct pcap_pkthdr *ph,
+			 const u_char *d)
+{
+	struct dispatch_ctx *x = (struct dispatch_ctx *)u;
+	if (x->stop)
+		return;
+	tp_pkthdr h = {ph->ts.tv_sec, (uint32_t)ph->ts.tv_usec * 1000u,
+		       ph->caplen, ph->len, x->s->linktype, 0};
+	if (x->fn(x->user, &h, d)) {
+		x->stop = true;
+		pcap_breakloop(x->s->pcap);
+	}
+}
+
+int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user)
+{
+	struct dispatch_ctx x = {s, fn, user, false};
+	for (;;) {
+		if (s->stop && !s->draining)
+			start_draining(s);
+		int rc = pcap_dispatch(s->pcap, max, dispatch_one, (u_char *)&x);
+		if (x.stop)
+			return TP_RD_EOF;
+		if (rc == PCAP_ERROR_BREAK) {
+			s->stop = 1; /* a signal: drain what is left */
+			continue;
+		}
+		if (rc < 0) {
+			snprintf(s->err, sizeof s->err, "%s",
+				 pcap_geterr(s->pcap));
+			return TP_RD_ERROR;
+		}
+		if (rc > 0)
+			return rc;
+		if (!s->draining)
+			return 0;
+		if (drain_over(s))
+			return TP_RD_EOF;
+		struct timespec pause = {0, 2000000}; /* 2 ms */
+		nanosleep(&pause, NULL);
+	}
+}
+
 tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
 	for (;;) {

@@ -125,6 +125,31 @@ static void print_totals(tp_source *src, uint64_t captured, bool sandboxed)
 		plural("dropped by interface", st.ifdropped);
 }
 
+/* The write-only fast path of live capture: the writer is called from
+ * inside pcap_dispatch, as tcpdump's pcap_loop + pcap_dump. */
+struct write_ctx {
+	tp_writer *wr;
+	uint64_t *n;
+	long long count;
+	bool done, failed;
+};
+
+static int write_one(void *user, const tp_pkthdr *h, const uint8_t *data)
+{
+	struct write_ctx *c = user;
+	int rc = tp_writer_write(c->wr, h, data);
+	if (rc == 1) { /* -G with -W: all files made */
+		c->done = true;
+		return 1;
+	}
+	if (rc < 0) {
+		c->failed = true;
+		return 1;
+	}
+	(*c->n)++;
+	return c->count && *c->n >= (uint64_t)c->count;
+}
+
 /* One line on a terminal while writing without printing. */
 static void progress(tp_source *src, tp_writer *w, bool final)
 {
@@ -292,7 +317,30 @@ int main(int argc, char **argv)
 	time_t last_progress = 0;
 	uint64_t n = 0, other_linktype = 0;
 	int status = 0;
-	for (;;) {
+	if (wr && !printing && tp_source_is_live(src)) {
+		struct write_ctx c = {wr, &n, opt.count, false, false};
+		while (!c.done && !(opt.count && n >= (uint64_t)opt.count)) {
+			int r = tp_source_dispatch(src, -1, write_one, &c);
+			if (show_progress && time(NULL) != last_progress) {
+				last_progress = time(NULL);
+				progress(src, wr, false);
+			}
+			if (c.failed) {
+				fprintf(stderr, "tapir: %s\n", tp_writer_error(wr));
+				status = EXIT_RUNTIME;
+				break;
+			}
+			if (r == TP_RD_ERROR) {
+				fprintf(stderr, "tapir: %s\n",
+					tp_source_error(src));
+				status = EXIT_RUNTIME;
+				break;
+			}
+			if (r == TP_RD_EOF)
+				break;
+		}
+	}
+	for (; !(wr && !printing && tp_source_is_live(src));) {
 		if (opt.count && n >= (uint64_t)opt.count)
 			break;
 		tp_pkthdr h;

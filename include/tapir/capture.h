@@ -63,6 +63,16 @@ tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
 /* Next packet.  `data` stays valid until the next call. */
 tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
 
+/* Live capture, write-only fast path (tcpdump's pcap_loop + pcap_dump):
+ * every packet that is ready goes straight to fn, without a copy, at
+ * most `max` of them (-1: all that are ready).  fn returns nonzero to
+ * stop.  Returns how many were handled (0: none yet), TP_RD_EOF once a
+ * stop signal was given and the ring drained or fn asked to stop, or
+ * TP_RD_ERROR. */
+typedef int (*tp_packet_fn)(void *user, const tp_pkthdr *h,
+			    const uint8_t *data);
+int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user);
+
 /* Install a BPF capture filter (libpcap syntax).  -1 with libpcap's
  * message when it does not compile. */
 int tp_source_set_filter(tp_source *s, const char *expr, char *err,
