@@ -317,7 +317,10 @@ int main(int argc, char **argv)
 	time_t last_progress = 0;
 	uint64_t n = 0, other_linktype = 0;
 	int status = 0;
-	if (wr && !printing && tp_source_is_live(src)) {
+	/* Live capture to a file without printing: tcpdump's fast path.
+	 * Everything else reads one packet at a time below. */
+	bool write_only = wr && !printing && tp_source_is_live(src);
+	if (write_only) {
 		struct write_ctx c = {wr, &n, opt.count, false, false};
 		while (!c.done && !(opt.count && n >= (uint64_t)opt.count)) {
 			int r = tp_source_dispatch(src, -1, write_one, &c);
@@ -340,7 +343,7 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
-	for (; !(wr && !printing && tp_source_is_live(src));) {
+	while (!write_only) {
 		if (opt.count && n >= (uint64_t)opt.count)
 			break;
 		tp_pkthdr h;
