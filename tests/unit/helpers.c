@@ -77,6 +77,27 @@ tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len)
 	return pkt;
 }
 
+tp_pkt *th_dissect_quoted(const tp_dissector *d, const uint8_t *b, size_t n,
+			  tp_next *nx, tp_status *st)
+{
+	static tp_pkt *q;
+	if (!q)
+		q = tp_pkt_new();
+	assert_non_null(q);
+	tp_pkt_reset(q);
+	q->in_error = true;
+	memset(&q->layers[0], 0, sizeof q->layers[0]);
+	q->layers[0].d = d;
+	q->layers[0].embedded = 1;
+	q->nlayers = 1;
+	uint8_t *g = th_guarded(b, n);
+	tp_cursor c = tp_cursor_make(g, n, n);
+	*nx = d->dissect(q, &c);
+	*st = c.status;
+	th_guarded_free(g, n);
+	return q;
+}
+
 bool th_has_layer(const tp_pkt *p, const char *name)
 {
 	return tp_find_layer(p, name, 0) >= 0;

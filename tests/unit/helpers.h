@@ -30,6 +30,12 @@ void th_guarded_free(uint8_t *p, size_t n);
  * next call. */
 tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len);
 
+/* Run one dissector alone over `n` bytes as if quoted inside an ICMP
+ * error (p->in_error, an embedded layer), from a guarded buffer: its next
+ * key and its cursor's final status come back through nx and st. */
+tp_pkt *th_dissect_quoted(const tp_dissector *d, const uint8_t *b, size_t n,
+			  tp_next *nx, tp_status *st);
+
 /* The first layer called `name`, or fail. */
 unsigned th_layer(const tp_pkt *p, const char *name);
 bool th_has_layer(const tp_pkt *p, const char *name);

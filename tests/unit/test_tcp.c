@@ -625,22 +625,7 @@ static void test_tcp_short_segment(void **state)
 static tp_pkt *quoted(const uint8_t *b, size_t n, tp_next *nx,
 		      tp_status *st)
 {
-	static tp_pkt *p;
-	if (!p)
-		p = tp_pkt_new();
-	assert_non_null(p);
-	tp_pkt_reset(p);
-	p->in_error = true;
-	memset(&p->layers[0], 0, sizeof p->layers[0]);
-	p->layers[0].d = &tp_diss_tcp;
-	p->layers[0].embedded = 1;
-	p->nlayers = 1;
-	uint8_t *g = th_guarded(b, n);
-	tp_cursor c = tp_cursor_make(g, n, n);
-	*nx = tp_diss_tcp.dissect(p, &c);
-	*st = c.status;
-	th_guarded_free(g, n);
-	return p;
+	return th_dissect_quoted(&tp_diss_tcp, b, n, nx, st);
 }
 
 static void test_tcp_in_icmp_error(void **state)
