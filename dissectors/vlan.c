@@ -111,6 +111,8 @@ static tp_next vlan_dissect(tp_pkt *p, tp_cursor *c)
 	tp_add_uint(p, &f[F_PRI], at, 2, tci >> 13);
 	tp_add_uint(p, &f[F_DEI], at, 2, (tci >> 12) & 1);
 	tp_add_uint(p, &f[F_ID], at, 2, tci & 0x0fff);
+	if (p->nvlan <= 2 && !p->in_error)
+		p->vlan_id[p->nvlan - 1] = tci & 0x0fff; /* flow key */
 	at = c->off;
 	uint16_t type = tp_be16(c);
 	if (!tp_ok(c))

@@ -84,6 +84,7 @@ static tp_layer *begin_layer(tp_pkt *p, const tp_dissector *d, size_t off)
 	l->off = (uint32_t)off;
 	l->first_field = (uint16_t)p->nfields;
 	l->embedded = p->in_error;
+	l->reassembled = p->reasm_active;
 	p->level = 0;
 	return l;
 }

@@ -52,6 +52,12 @@ void tp_pkt_reset(tp_pkt *p)
 	p->in_error = false;
 	p->full = false;
 	p->nvlan = 0;
+	p->vlan_id[0] = p->vlan_id[1] = 0;
+	p->reasm_active = false;
+	p->reasm = NULL;
+	p->reasm_len = 0;
+	p->flow = NULL;
+	p->flow_dir = 0;
 }
 
 static void note_full(tp_pkt *p)

@@ -21,7 +21,11 @@ UNIT_TESTS = \
 	tests/unit/test_tcp \
 	tests/unit/test_inet \
 	tests/unit/test_writer \
-	tests/unit/test_sandbox
+	tests/unit/test_sandbox \
+	tests/unit/test_flow \
+	tests/unit/test_reasm \
+	tests/unit/test_ipfrag \
+	tests/unit/test_stats
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a

@@ -64,6 +64,8 @@ typedef struct tp_layer {
 	uint16_t nfields;
 	tp_netaddr addr;        /* set by network layers */
 	uint8_t embedded;       /* inside an ICMP error's quoted packet */
+	uint8_t reassembled;    /* reads p->reasm (a reassembled datagram),
+				 * not the frame: its offsets count from there */
 } tp_layer;
 
 typedef struct tp_pkt {
@@ -92,6 +94,19 @@ typedef struct tp_pkt {
 	bool in_error;       /* dissecting an ICMP error's quoted packet */
 	bool full;           /* a cap was hit; recorded once */
 	unsigned nvlan;
+	uint16_t vlan_id[2]; /* outer, inner 802.1Q ids (flow keys) */
+	bool reasm_active;   /* the layers from here read p->reasm */
+
+	/* A datagram reassembled from fragments (valid for this packet). */
+	const uint8_t *reasm;
+	size_t reasm_len;
+
+	/* Flows: tcp.stream/udp.stream of this packet, and the state that
+	 * lives across packets (NULL: dissect each packet on its own, as the
+	 * unit tests do). */
+	struct tp_session *sess;
+	struct tp_flow *flow;
+	int flow_dir;
 } tp_pkt;
 
 /* Lifetime: one per run (or per thread). */

@@ -1,0 +1,117 @@
+/* flow.h - the flow table and the per-run dissection session.
+ *
+ * One table holds every TCP and UDP conversation.  Its key does not
+ * depend on direction (the lower address/port pair is stored first,
+ * Suricata's FlowHashKey4), and carries the VLAN ids so that the same
+ * addresses on two VLANs are two flows.  The hash is SipHash-2-4 with a
+ * random key drawn at start-up: crafted addresses cannot pile flows into
+ * one bucket.  The table grows by doubling.
+ *
+ * Stream numbers (tcp.stream, udp.stream) count from 0 in order of first
+ * appearance, one counter per protocol, as tshark numbers them; a TCP SYN
+ * that starts a new connection on the ports of an old one (a different
+ * initial sequence number) gets a new number (tp_flow_renew).
+ *
+ * Bounds: a flow idle for `idle_timeout` seconds of capture time gives
+ * back its reassembly buffers (its record stays, so its stream number stays
+ * the same when it comes back, as in tshark); at `max_flows` records the
+ * least recently seen flow is evicted (the only case where a returning
+ * conversation gets a new number, and the run's totals say so).
+ */
+#ifndef TAPIR_FLOW_H
+#define TAPIR_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tapir/reasm.h"
+
+#define TP_FLOW_MAX (1u << 18)     /* flow records */
+#define TP_FLOW_IDLE_TIMEOUT 600   /* seconds without a packet */
+
+struct tp_pkt;
+struct tp_fragtab;
+struct tp_tcpstate;
+
+typedef struct tp_flowkey {
+	uint8_t family;    /* 4 or 6 */
+	uint8_t proto;     /* 6 TCP, 17 UDP */
+	uint16_t port[2];
+	uint16_t vlan[2];  /* outer and inner 802.1Q id, 0 = none */
+	uint8_t addr[2][16];
+} tp_flowkey;
+
+typedef struct tp_flow {
+	tp_flowkey key;        /* canonical: side 0 <= side 1 */
+	uint8_t client;        /* key side of the client (sent the first SYN
+				* or, without a SYN, the first packet) */
+	uint32_t stream;       /* tcp.stream / udp.stream */
+	int64_t first_sec, last_sec;
+	uint32_t first_nsec, last_nsec;
+	uint64_t first_frame;
+	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server */
+	struct tp_tcpstate *tcp;   /* TCP analysis + reassembly, or NULL */
+	/* private to flow.c */
+	struct tp_flow *hnext, *lprev, *lnext;
+	uint64_t hash;
+} tp_flow;
+
+/* Consumers of reassembled streams (follow, export).  Called for every
+ * flow direction; `dir` 0 is client->server. */
+typedef struct tp_stream_tap {
+	/* Return false to ignore this flow (no reassembly kept for it). */
+	bool (*want)(void *ctx, const tp_flow *f);
+	void (*data)(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		     const uint8_t *b, size_t n, const struct tp_pkt *p);
+	void (*gap)(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		    uint64_t n);
+	void (*end)(void *ctx, const tp_flow *f);
+	void *ctx;
+} tp_stream_tap;
+
+typedef struct tp_flowcfg {
+	unsigned max_flows;      /* 0 = TP_FLOW_MAX */
+	unsigned idle_timeout;   /* 0 = TP_FLOW_IDLE_TIMEOUT */
+	size_t reasm_dir_cap;    /* 0 = TP_REASM_DIR_CAP */
+	size_t reasm_mem_cap;    /* 0 = TP_REASM_MEM_CAP */
+	bool no_defrag;          /* leave IP fragments alone */
+	bool no_reassembly;      /* track flows, reassemble nothing */
+} tp_flowcfg;
+
+/* Everything that lives across packets. */
+typedef struct tp_session {
+	struct tp_flowtab *flows;
+	struct tp_fragtab *frags; /* NULL with no_defrag */
+	tp_reasm_mem mem;
+	tp_flowcfg cfg;
+	const tp_stream_tap *tap;
+	uint64_t evicted, expired;
+	uint32_t next_stream[2]; /* [0] TCP, [1] UDP */
+} tp_session;
+
+tp_session *tp_session_new(const tp_flowcfg *cfg);
+/* Flush every flow (end of capture: gaps and held bytes to the tap, then
+ * its end callback) and free everything. */
+void tp_session_free(tp_session *s);
+void tp_session_finish(tp_session *s);
+
+/* Find or create the flow of a packet.  `src`/`dst` are as on the wire;
+ * *dir is set to 0 when the packet goes client->server.  `syn` says the
+ * packet is a SYN without ACK (it makes its sender the client of a new
+ * flow).  Returns NULL only when the flow cannot be made (no memory). */
+tp_flow *tp_flow_get(tp_session *s, const struct tp_pkt *p, uint8_t family,
+		     uint8_t proto, const uint8_t *src, const uint8_t *dst,
+		     uint16_t sport, uint16_t dport, bool syn, int *dir);
+
+/* A new connection on an old flow's key: flush and reset it, with a new
+ * stream number and the sender of this packet as the client. */
+void tp_flow_renew(tp_session *s, tp_flow *f, int *dir);
+
+/* Visit every flow (stats), in no particular order. */
+void tp_flow_foreach(tp_session *s, void (*fn)(void *ctx, const tp_flow *f),
+		     void *ctx);
+
+size_t tp_flow_count(const tp_session *s);
+
+#endif

@@ -1,0 +1,85 @@
+/* ipfrag.h - IPv4 and IPv6 fragment reassembly.
+ *
+ * A datagram is keyed by (family, source, destination, protocol for IPv4,
+ * identification, VLAN ids); its fragments may come in any order, be
+ * duplicated or overlap.  Policy (stated, tested):
+ *  - First data wins: bytes already held are kept; a later fragment
+ *    overlapping them with different bytes sets TP_FRAG_OVERLAP_DIFF.
+ *    IPv6 (RFC 5722 section 4): a datagram with overlapping fragments is
+ *    discarded whole, with TP_FRAG_DISCARDED.
+ *  - A fragment whose end passes 65535 bytes of payload (the IPv4 total
+ *    length limit; IPv6 jumbograms are not fragmented) is refused
+ *    (TP_FRAG_BAD) and the datagram discarded.
+ *  - Two "last" fragments that disagree on the total, or data past the
+ *    known total, discard the datagram (TP_FRAG_BAD).
+ *  - A datagram not completed within `timeout` seconds of capture time of
+ *    its first fragment is dropped (RFC 791 suggests 15 s, Linux uses 30,
+ *    the default here is 60 as the largest sane value).
+ *  - Caps: at most `max_dgrams` datagrams in progress and `mem_cap` bytes
+ *    held; when a new fragment would pass either, the oldest datagram in
+ *    progress is dropped first (never grows past a cap).
+ *
+ * The reassembled payload (everything after the IP header and, for IPv6,
+ * the fragment header) stays valid until the next call on the table.
+ */
+#ifndef TAPIR_IPFRAG_H
+#define TAPIR_IPFRAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TP_FRAG_MEM_CAP (16u << 20)
+#define TP_FRAG_MAX_DGRAMS 4096
+#define TP_FRAG_TIMEOUT 60
+#define TP_FRAG_MAX_PER_DGRAM 256 /* fragments remembered per datagram */
+
+typedef struct tp_fragtab tp_fragtab;
+
+typedef struct tp_fragkey {
+	uint8_t family;  /* 4 or 6 */
+	uint8_t proto;   /* IPv4 protocol; 0 for IPv6 */
+	uint16_t vlan[2];
+	uint32_t id;
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes, rest zero */
+} tp_fragkey;
+
+enum {
+	TP_FRAG_HELD = 1u << 0,         /* stored; datagram not complete */
+	TP_FRAG_DONE = 1u << 1,         /* this fragment completed it */
+	TP_FRAG_DUP = 1u << 2,          /* every byte was already held */
+	TP_FRAG_OVERLAP = 1u << 3,      /* some bytes were already held */
+	TP_FRAG_OVERLAP_DIFF = 1u << 4, /* ... and differ */
+	TP_FRAG_DISCARDED = 1u << 5,    /* the datagram was thrown away */
+	TP_FRAG_BAD = 1u << 6,          /* impossible offset/length */
+	TP_FRAG_CAPPED = 1u << 7,       /* a cap dropped an older datagram */
+};
+
+typedef struct tp_fragdone {
+	const uint8_t *data; /* reassembled payload */
+	size_t len;
+	uint8_t proto;           /* next header (IPv6: of the first fragment) */
+	const uint64_t *frames;  /* frame numbers of the fragments, in
+				  * offset order */
+	unsigned nframes;
+} tp_fragdone;
+
+tp_fragtab *tp_fragtab_new(size_t mem_cap, unsigned max_dgrams,
+			   unsigned timeout_sec);
+void tp_fragtab_free(tp_fragtab *t);
+
+/* Add one fragment: `off` in bytes, `more` = MF flag, `data`/`n` the
+ * fragment's payload (captured in full: the caller passes only whole
+ * fragments), `proto` the upper protocol this fragment names (IPv6: the
+ * fragment header's next header; only the first fragment's counts),
+ * `frame` its frame number, `now` its capture time in seconds.  When the
+ * result has TP_FRAG_DONE, *out describes the whole datagram. */
+unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
+		     bool more, uint8_t proto, const uint8_t *data, size_t n,
+		     uint64_t frame, int64_t now, tp_fragdone *out);
+
+/* Bytes and datagrams held now, and the high-water mark of bytes. */
+void tp_fragtab_usage(const tp_fragtab *t, size_t *bytes, unsigned *dgrams,
+		      size_t *peak);
+
+#endif

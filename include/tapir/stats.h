@@ -1,0 +1,44 @@
+/* stats.h - --stats conv|endpoints|phs: tables over the whole capture.
+ *
+ * Fed every dissected packet record; prints at the end, in the layout of
+ * tshark's -z conv,TYPE / -z endpoints,TYPE / -z io,phs so users can read
+ * them side by side.  Tables are bounded (max_entries per table; what does
+ * not fit is counted in an "other" line, never grown).
+ */
+#ifndef TAPIR_STATS_H
+#define TAPIR_STATS_H
+
+#include <stdio.h>
+
+#include "tapir/record.h"
+
+enum {
+	TP_STATS_CONV = 1u << 0,
+	TP_STATS_ENDPOINTS = 1u << 1,
+	TP_STATS_PHS = 1u << 2,
+};
+
+/* Tables: which layers (for conv and endpoints). */
+enum {
+	TP_STATS_ETH = 1u << 0,
+	TP_STATS_IPV4 = 1u << 1,
+	TP_STATS_IPV6 = 1u << 2,
+	TP_STATS_TCP = 1u << 3,
+	TP_STATS_UDP = 1u << 4,
+	TP_STATS_ALL_TABLES = 0x1f,
+};
+
+#define TP_STATS_MAX_ENTRIES (1u << 20)
+
+typedef struct tp_stats tp_stats;
+
+/* Parse "conv", "conv,tcp", "endpoints,ipv4", "phs" (several --stats add
+ * up).  Returns 0, or -1 for an unknown name. */
+int tp_stats_parse(const char *arg, unsigned *kinds, unsigned *tables);
+
+tp_stats *tp_stats_new(unsigned kinds, unsigned tables, size_t max_entries);
+void tp_stats_packet(tp_stats *st, const tp_pkt *p);
+void tp_stats_print(const tp_stats *st, FILE *fp);
+void tp_stats_free(tp_stats *st);
+
+#endif

@@ -1,0 +1,2 @@
+/* stats.c - placeholder while being written (session 2026-11-21). */
+typedef int tp_stats_placeholder;
