@@ -6,11 +6,23 @@
  * and RFC 6994 (shared experimental kinds 253/254); RFC 8684 (MPTCP,
  * kind 30); RFC 5925 (TCP-AO); RFC 5482 (user timeout); RFC 2385 (MD5
  * signature); RFC 3168 (ECE, CWR) and RFC 3540 / draft-ietf-tcpm-accurate-
- * ecn (NS, now AE).  Relative sequence numbers need flow state, so only
- * the raw ones are fields (tcp.seq_raw, tcp.ack_raw); the one-line summary
- * makes them relative as tcpdump does.
+ * ecn (NS, now AE).
+ *
+ * With a session (p->sess, see flow.h) each segment is also tracked in its
+ * flow: tcp.stream numbered as tshark numbers it (a SYN with a new initial
+ * sequence number on an old flow's ports starts a new stream), relative
+ * sequence numbers (tshark: the SYN is 0; without a handshake the first
+ * byte seen is 1), the SEQ/ACK analysis of Wireshark's
+ * tcp_analyze_sequence_number (retransmission, out-of-order, duplicate
+ * ACK, zero window, window full, keep-alive, lost segment ...), the
+ * handshake RTT and the per-stream times, and the payload goes to the
+ * stream reassembler (reasm.h) when a tap wants this flow's bytes.
  */
+#include <string.h>
+
 #include "tapir/dissector.h"
+#include "tapir/flow.h"
+#include "tapir/tcpstate.h"
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
@@ -123,6 +135,35 @@ enum {
 	F_EXP_EXID,
 	F_EXP_DATA,
 	F_UNKNOWN_PAYLOAD,
+	/* flow state (with a session) */
+	F_STREAM,
+	F_SEQ,
+	F_NXTSEQ,
+	F_ACK,
+	F_WIN_CALC,
+	F_WIN_SCALE,
+	F_ANALYSIS,
+	F_A_FLAGS,
+	F_A_RETRANS,
+	F_A_FAST_RETRANS,
+	F_A_SPURIOUS,
+	F_A_OOO,
+	F_A_REUSED,
+	F_A_LOST,
+	F_A_ACK_LOST,
+	F_A_WIN_UPDATE,
+	F_A_WIN_FULL,
+	F_A_KEEPALIVE,
+	F_A_KEEPALIVE_ACK,
+	F_A_ZWP,
+	F_A_ZW,
+	F_A_ZWP_ACK,
+	F_A_DUPACK,
+	F_A_DUPACK_NUM,
+	F_A_DUPACK_FRAME,
+	F_A_IRTT,
+	F_TIME_REL,
+	F_TIME_DELTA,
 	F_COUNT
 };
 
@@ -306,6 +347,69 @@ static const tp_field_def fields[F_COUNT] = {
 			TP_BASE_NONE, NULL, 0},
 	[F_UNKNOWN_PAYLOAD] = {"tcp.options.unknown.payload", "Payload",
 			       TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+	[F_STREAM] = {"tcp.stream", "Stream index", U32, DEC, NULL, 0},
+	[F_SEQ] = {"tcp.seq", "Sequence Number", U32, DEC, NULL, 0},
+	[F_NXTSEQ] = {"tcp.nxtseq", "Next Sequence Number", U32, DEC, NULL, 0},
+	[F_ACK] = {"tcp.ack", "Acknowledgment Number", U32, DEC, NULL, 0},
+	[F_WIN_CALC] = {"tcp.window_size", "Calculated window size", U32, DEC,
+			NULL, 0},
+	[F_WIN_SCALE] = {"tcp.window_size_scalefactor",
+			 "Window size scaling factor", TP_FT_INT32, DEC, NULL,
+			 0},
+	[F_ANALYSIS] = {"tcp.analysis", "SEQ/ACK analysis", TP_FT_NONE,
+			TP_BASE_NONE, NULL, 0},
+	[F_A_FLAGS] = {"tcp.analysis.flags", "TCP Analysis Flags", TP_FT_NONE,
+		       TP_BASE_NONE, NULL, 0},
+#define ANA(a, n) {a, n, TP_FT_NONE, TP_BASE_NONE, NULL, 0}
+	[F_A_RETRANS] = ANA("tcp.analysis.retransmission",
+			    "This frame is a (suspected) retransmission"),
+	[F_A_FAST_RETRANS] = ANA("tcp.analysis.fast_retransmission",
+				 "This frame is a (suspected) fast "
+				 "retransmission"),
+	[F_A_SPURIOUS] = ANA("tcp.analysis.spurious_retransmission",
+			     "This frame is a (suspected) spurious "
+			     "retransmission"),
+	[F_A_OOO] = ANA("tcp.analysis.out_of_order",
+			"This frame is a (suspected) out-of-order segment"),
+	[F_A_REUSED] = ANA("tcp.analysis.reused_ports",
+			   "A new tcp session is started with the same ports "
+			   "as an earlier session in this trace"),
+	[F_A_LOST] = ANA("tcp.analysis.lost_segment",
+			 "Previous segment(s) not captured (common at capture "
+			 "start)"),
+	[F_A_ACK_LOST] = ANA("tcp.analysis.ack_lost_segment",
+			     "ACKed segment that wasn't captured (common at "
+			     "capture start)"),
+	[F_A_WIN_UPDATE] = ANA("tcp.analysis.window_update",
+			       "TCP window update"),
+	[F_A_WIN_FULL] = ANA("tcp.analysis.window_full",
+			     "TCP window specified by the receiver is now "
+			     "completely full"),
+	[F_A_KEEPALIVE] = ANA("tcp.analysis.keep_alive",
+			      "TCP keep-alive segment"),
+	[F_A_KEEPALIVE_ACK] = ANA("tcp.analysis.keep_alive_ack",
+				  "ACK to a TCP keep-alive segment"),
+	[F_A_ZWP] = ANA("tcp.analysis.zero_window_probe",
+			"TCP Zero Window Probe"),
+	[F_A_ZW] = ANA("tcp.analysis.zero_window",
+		       "TCP Zero Window segment"),
+	[F_A_ZWP_ACK] = ANA("tcp.analysis.zero_window_probe_ack",
+			    "ACK to a TCP Zero Window Probe"),
+	[F_A_DUPACK] = ANA("tcp.analysis.duplicate_ack", "Duplicate ACK"),
+#undef ANA
+	[F_A_DUPACK_NUM] = {"tcp.analysis.duplicate_ack_num", "Duplicate ACK #",
+			    U32, DEC, NULL, 0},
+	[F_A_DUPACK_FRAME] = {"tcp.analysis.duplicate_ack_frame",
+			      "Duplicate to the ACK in frame", TP_FT_FRAMENUM,
+			      TP_BASE_NONE, NULL, 0},
+	[F_A_IRTT] = {"tcp.analysis.initial_rtt", "iRTT", TP_FT_RELATIVE_TIME,
+		      TP_BASE_NONE, NULL, 0},
+	[F_TIME_REL] = {"tcp.time_relative",
+			"Time since first frame in this TCP stream",
+			TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
+	[F_TIME_DELTA] = {"tcp.time_delta",
+			  "Time since previous frame in this TCP stream",
+			  TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
 };
 
 enum {
@@ -318,6 +422,22 @@ enum {
 	E_WSCALE,
 	E_AFTER_EOL,
 	E_CKSUM_BAD,
+	E_RETRANS,
+	E_FAST_RETRANS,
+	E_SPURIOUS,
+	E_OOO,
+	E_REUSED,
+	E_LOST,
+	E_ACK_LOST,
+	E_WIN_UPDATE,
+	E_WIN_FULL,
+	E_KEEPALIVE,
+	E_KEEPALIVE_ACK,
+	E_ZWP,
+	E_ZW,
+	E_ZWP_ACK,
+	E_DUPACK,
+	E_OVERLAP_DIFF,
 	E_COUNT
 };
 static const tp_event_def events[E_COUNT] = {
@@ -339,6 +459,44 @@ static const tp_event_def events[E_COUNT] = {
 	[E_AFTER_EOL] = {"tcp.non_zero_bytes_after_eol", TP_EV_WARN,
 			 "Non zero bytes in option space after EOL option"},
 	[E_CKSUM_BAD] = {"tcp.checksum_bad.expert", TP_EV_WARN, "Bad checksum"},
+	/* the SEQ/ACK analysis, Wireshark's expert items */
+	[E_RETRANS] = {"tcp.analysis.retransmission", TP_EV_NOTE,
+		       "This frame is a (suspected) retransmission"},
+	[E_FAST_RETRANS] = {"tcp.analysis.fast_retransmission", TP_EV_NOTE,
+			    "This frame is a (suspected) fast retransmission"},
+	[E_SPURIOUS] = {"tcp.analysis.spurious_retransmission", TP_EV_NOTE,
+			"This frame is a (suspected) spurious retransmission"},
+	[E_OOO] = {"tcp.analysis.out_of_order", TP_EV_WARN,
+		   "This frame is a (suspected) out-of-order segment"},
+	[E_REUSED] = {"tcp.analysis.reused_ports", TP_EV_NOTE,
+		      "A new tcp session is started with the same ports as an "
+		      "earlier session in this trace"},
+	[E_LOST] = {"tcp.analysis.lost_segment", TP_EV_WARN,
+		    "Previous segment(s) not captured (common at capture "
+		    "start)"},
+	[E_ACK_LOST] = {"tcp.analysis.ack_lost_segment", TP_EV_WARN,
+			"ACKed segment that wasn't captured (common at capture "
+			"start)"},
+	[E_WIN_UPDATE] = {"tcp.analysis.window_update", TP_EV_NOTE,
+			  "TCP window update"},
+	[E_WIN_FULL] = {"tcp.analysis.window_full", TP_EV_WARN,
+			"TCP window specified by the receiver is now completely "
+			"full"},
+	[E_KEEPALIVE] = {"tcp.analysis.keep_alive", TP_EV_NOTE,
+			 "TCP keep-alive segment"},
+	[E_KEEPALIVE_ACK] = {"tcp.analysis.keep_alive_ack", TP_EV_NOTE,
+			     "ACK to a TCP keep-alive segment"},
+	[E_ZWP] = {"tcp.analysis.zero_window_probe", TP_EV_NOTE,
+		   "TCP Zero Window Probe"},
+	[E_ZW] = {"tcp.analysis.zero_window", TP_EV_WARN,
+		  "TCP Zero Window segment"},
+	[E_ZWP_ACK] = {"tcp.analysis.zero_window_probe_ack", TP_EV_NOTE,
+		       "ACK to a TCP Zero Window Probe"},
+	[E_DUPACK] = {"tcp.analysis.duplicate_ack", TP_EV_NOTE,
+		      "Duplicate ACK"},
+	[E_OVERLAP_DIFF] = {"tcp.reassembled.overlap.conflict", TP_EV_WARN,
+			    "Retransmitted data differs from the data first "
+			    "seen (the first is kept)"},
 };
 
 /* Options walked at most: 40 option bytes hold at most 40 options. */
@@ -657,6 +815,20 @@ static void add_option_bytes(tp_pkt *p, const tp_cursor *oc)
 		tp_add_bytes(p, &fields[F_OPTIONS], at, tp_reported(oc), b, n);
 }
 
+/* tshark numbers the quoted segment's conversation too (tcp.stream). */
+static void quoted_stream(tp_pkt *p, size_t at, uint16_t sport, uint16_t dport)
+{
+	const tp_netaddr *na = tp_nearest_addr(p, p->nlayers - 1);
+	if (!p->sess || !na || !na->src || !na->dst ||
+	    (na->family != 4 && na->family != 6))
+		return;
+	int dir;
+	tp_flow *f = tp_flow_get(p->sess, p, na->family, TP_IPPROTO_TCP,
+				 na->src, na->dst, sport, dport, false, &dir);
+	if (f)
+		tp_add_uint(p, &fields[F_STREAM], at, 0, f->stream);
+}
+
 /* Inside an ICMP error: the quote is often only the first 8 bytes (ports
  * and sequence number).  Take each field that is there, flag nothing. */
 static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
@@ -670,6 +842,7 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 	uint16_t dport = tp_get_be16(p, c, &fields[F_DSTPORT]);
 	tp_add_uint(p, &fields[F_PORT], at, 2, sport);
 	tp_add_uint(p, &fields[F_PORT], at + 2, 2, dport);
+	quoted_stream(p, at, sport, dport);
 	if (!tp_has(c, 4))
 		return TP_STOP;
 	tp_get_be32(p, c, &fields[F_SEQ_RAW]);
@@ -699,6 +872,372 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 		tp_pop(p);
 	}
 	return TP_STOP;
+}
+
+/* ---- flow state: stream numbers, SEQ/ACK analysis, reassembly -------- */
+
+/* Analysis flags (Wireshark's TCP_A_*), kept per direction for the
+ * checks that look at the other side's last segment. */
+enum {
+	A_RETRANS = 1u << 0,
+	A_FAST = 1u << 1,
+	A_SPURIOUS = 1u << 2,
+	A_OOO = 1u << 3,
+	A_LOST = 1u << 4,
+	A_ACK_LOST = 1u << 5,
+	A_WIN_UPDATE = 1u << 6,
+	A_WIN_FULL = 1u << 7,
+	A_KEEPALIVE = 1u << 8,
+	A_KEEPALIVE_ACK = 1u << 9,
+	A_ZWP = 1u << 10,
+	A_ZW = 1u << 11,
+	A_ZWP_ACK = 1u << 12,
+	A_DUPACK = 1u << 13,
+	A_REUSED = 1u << 14,
+};
+
+/* Sequence-space comparisons (RFC 9293 section 3.4: modulo 2^32). */
+static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+
+static int64_t ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
+{
+	return (s1 - s0) * 1000000000 + ((int64_t)n1 - (int64_t)n0);
+}
+
+typedef struct seginfo {
+	uint32_t seq, ack, win, seglen;
+	uint16_t flags;
+	unsigned wshift; /* window scale option in this segment, or 255 */
+} seginfo;
+
+/* tcp_analyze_sequence_number (Wireshark epan/dissectors/packet-tcp.c),
+ * the checks in its order and with its state: windows are compared raw,
+ * a zero nextseq means "not seen yet", the ACK field is remembered from
+ * every segment. */
+static unsigned analyze(const tp_pkt *p, tp_tcpstate *t, int dir,
+			const seginfo *g, uint32_t *dupnum, uint64_t *dupframe)
+{
+	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
+	unsigned a = 0;
+	uint32_t seq = g->seq, ack = g->ack, len = g->seglen, win = g->win;
+	uint16_t fl = g->flags;
+	bool sfr = fl & (TH_SYN | TH_FIN | TH_RST);
+
+	if (len == 1 && seq == fwd->nextseq && rev->win_set && rev->win == 0) {
+		a |= A_ZWP;
+		goto finished_fwd;
+	}
+	if (win == 0 && !sfr)
+		a |= A_ZW;
+	if (fwd->nextseq && seq_gt(seq, fwd->nextseq) && !(fl & TH_RST))
+		a |= A_LOST;
+	if (len <= 1 && seq == fwd->nextseq - 1 && !sfr)
+		a |= A_KEEPALIVE;
+	if (len == 0 && win && win != fwd->win && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr)
+		a |= A_WIN_UPDATE;
+	if (len > 0 && rev->wscale != -1 && rev->win_set &&
+	    seq + len == rev->lastack + (rev->win << (rev->wscale == -2
+							  ? 0
+							  : rev->wscale)) &&
+	    !sfr)
+		a |= A_WIN_FULL;
+	if (len == 0 && win && win == fwd->win && seq == fwd->nextseq &&
+	    ack == fwd->lastack && (rev->lastflags & A_KEEPALIVE) && !sfr) {
+		a |= A_KEEPALIVE_ACK;
+		goto finished_fwd;
+	}
+	if (len == 0 && win == 0 && win == fwd->win && seq == fwd->nextseq &&
+	    ack == fwd->lastack && (rev->lastflags & A_ZWP) && !sfr) {
+		a |= A_ZWP_ACK;
+		goto finished_fwd;
+	}
+	if (len == 0 && win && win == fwd->win && seq == fwd->nextseq &&
+	    ack == fwd->lastack && !sfr) {
+		fwd->dupacks = fwd->dupacks < 0 ? 1 : fwd->dupacks + 1;
+		a |= A_DUPACK;
+		*dupnum = (uint32_t)fwd->dupacks;
+		*dupframe = fwd->lastack_frame;
+	}
+finished_fwd:
+	if (ack != fwd->lastack) {
+		fwd->lastack_frame = p->number;
+		fwd->dupacks = 0;
+	}
+	if (rev->maxseqtobeacked && seq_gt(ack, rev->maxseqtobeacked) &&
+	    (fl & TH_ACK)) {
+		/* once per hole: the other side's mark moves on */
+		a |= A_ACK_LOST;
+		rev->maxseqtobeacked = rev->nextseq;
+	}
+	if (len > 0 || (fl & (TH_SYN | TH_FIN))) {
+		bool not_adv = fwd->nextseq && seq_lt(seq, fwd->nextseq);
+		if (a & A_KEEPALIVE)
+			goto finished_retrans;
+		if (len > 1 && fwd->nextseq - 1 == seq)
+			not_adv = false;
+		if (len > 0 && rev->lastack && seq_le(seq + len, rev->lastack)) {
+			a |= A_SPURIOUS;
+			goto finished_retrans;
+		}
+		int64_t since_ack = ns_between(rev->lastack_sec, rev->lastack_nsec,
+					       p->ts_sec, p->ts_nsec);
+		if (not_adv && rev->dupacks >= 2 && rev->lastack == seq &&
+		    since_ack < 20000000) {
+			a |= A_FAST;
+			goto finished_retrans;
+		}
+		int64_t since = ns_between(fwd->last_sec, fwd->last_nsec,
+					   p->ts_sec, p->ts_nsec);
+		int64_t ooo = t->rtt_set && t->rtt_ns ? t->rtt_ns : 3000000;
+		uint32_t end = seq + len + ((fl & (TH_SYN | TH_FIN)) ? 1 : 0);
+		if (not_adv && since < ooo && fwd->nextseq != end) {
+			a |= A_OOO;
+			goto finished_retrans;
+		}
+		if (not_adv)
+			a |= A_RETRANS;
+	}
+finished_retrans:;
+	uint32_t next = seq + len + ((fl & (TH_SYN | TH_FIN)) ? 1 : 0);
+	if ((seq_gt(next, fwd->nextseq) || !fwd->nextseq) && !(a & A_ZWP)) {
+		fwd->nextseq = next;
+		fwd->last_sec = p->ts_sec;
+		fwd->last_nsec = p->ts_nsec;
+	}
+	if ((seq == fwd->maxseqtobeacked || !fwd->maxseqtobeacked) &&
+	    !(a & A_ZWP))
+		fwd->maxseqtobeacked = fwd->nextseq;
+	fwd->win = win;
+	fwd->win_set = true;
+	fwd->lastack = ack;
+	fwd->lastack_sec = p->ts_sec;
+	fwd->lastack_nsec = p->ts_nsec;
+	fwd->lastflags = (uint16_t)a;
+	/* Wireshark raises "retransmission" with the fast and spurious ones */
+	if (a & (A_FAST | A_SPURIOUS))
+		a |= A_RETRANS;
+	return a;
+}
+
+static const struct {
+	unsigned flag;
+	int field, event;
+} ana_items[] = {
+	{A_RETRANS, F_A_RETRANS, E_RETRANS},
+	{A_FAST, F_A_FAST_RETRANS, E_FAST_RETRANS},
+	{A_SPURIOUS, F_A_SPURIOUS, E_SPURIOUS},
+	{A_OOO, F_A_OOO, E_OOO},
+	{A_REUSED, F_A_REUSED, E_REUSED},
+	{A_LOST, F_A_LOST, E_LOST},
+	{A_ACK_LOST, F_A_ACK_LOST, E_ACK_LOST},
+	{A_WIN_UPDATE, F_A_WIN_UPDATE, E_WIN_UPDATE},
+	{A_WIN_FULL, F_A_WIN_FULL, E_WIN_FULL},
+	{A_KEEPALIVE, F_A_KEEPALIVE, E_KEEPALIVE},
+	{A_KEEPALIVE_ACK, F_A_KEEPALIVE_ACK, E_KEEPALIVE_ACK},
+	{A_ZWP, F_A_ZWP, E_ZWP},
+	{A_ZW, F_A_ZW, E_ZW},
+	{A_ZWP_ACK, F_A_ZWP_ACK, E_ZWP_ACK},
+	{A_DUPACK, F_A_DUPACK, E_DUPACK},
+};
+
+/* The window-scale shift this segment's options carry (255: none). */
+static unsigned wscale_option(const tp_pkt *p, unsigned li)
+{
+	const tp_field *f = tp_layer_find(p, li, &fields[F_WS_SHIFT]);
+	return f ? (unsigned)f->v.u : 255;
+}
+
+/* RFC 7323 section 2.2: scaling is on when both SYNs carry the option
+ * (Wireshark's verify_tcp_window_scaling: -1 unknown, -2 not used). */
+static void note_wscale(tp_tcpstate *t, int dir, uint16_t fl, unsigned sh)
+{
+	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
+	if (!(fl & TH_SYN))
+		return;
+	if (sh != 255)
+		fwd->wscale = (int8_t)(sh > 14 ? 14 : sh);
+	if (fwd->wscale == -1) {
+		fwd->wscale = -2;
+		rev->wscale = -2;
+	} else if ((fl & TH_ACK) && rev->wscale == -2) {
+		fwd->wscale = -2;
+	}
+}
+
+static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
+		  size_t seg)
+{
+	unsigned li = p->nlayers - 1;
+	const tp_netaddr *na = tp_nearest_addr(p, li);
+	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
+		return;
+	tp_cursor h = *c;
+	h.off = start;
+	const uint8_t *hb = tp_bytes(&h, 20);
+	if (!hb)
+		return;
+	seginfo g;
+	uint16_t sport = (uint16_t)(hb[0] << 8 | hb[1]);
+	uint16_t dport = (uint16_t)(hb[2] << 8 | hb[3]);
+	g.seq = (uint32_t)hb[4] << 24 | (uint32_t)hb[5] << 16 |
+		(uint32_t)hb[6] << 8 | hb[7];
+	g.ack = (uint32_t)hb[8] << 24 | (uint32_t)hb[9] << 16 |
+		(uint32_t)hb[10] << 8 | hb[11];
+	g.flags = (uint16_t)((hb[12] << 8 | hb[13]) & 0x0fff);
+	g.win = (uint32_t)(hb[14] << 8 | hb[15]);
+	g.seglen = (uint32_t)(seg - hlen);
+	g.wshift = wscale_option(p, li);
+	tp_session *s = p->sess;
+	bool syn_only = (g.flags & (TH_SYN | TH_ACK)) == TH_SYN;
+	int dir;
+	tp_flow *f = tp_flow_get(s, p, na->family, TP_IPPROTO_TCP, na->src,
+				 na->dst, sport, dport, syn_only, &dir);
+	if (!f)
+		return;
+	p->flow = f;
+	/* A flow whose first packet is the SYN/ACK: its receiver is the
+	 * client. */
+	if (f->pkts[0] + f->pkts[1] == 1 && (g.flags & (TH_SYN | TH_ACK)) ==
+						    (TH_SYN | TH_ACK)) {
+		f->client = !f->client;
+		f->pkts[1] = f->pkts[0];
+		f->bytes[1] = f->bytes[0];
+		f->pkts[0] = f->bytes[0] = 0;
+		dir = 1;
+	}
+	unsigned extra = 0;
+	tp_tcpstate *t = f->tcp;
+	if (t && syn_only && t->d[dir].base_set && g.seq != t->d[dir].base) {
+		tp_flow_renew(s, f, p, &dir);
+		t = f->tcp;
+		extra |= A_REUSED;
+	}
+	p->flow_dir = dir;
+	tp_add_uint(p, &fields[F_STREAM], start, 0, f->stream);
+	if (!t)
+		return;
+	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
+
+	/* relative sequence numbers: the SYN is 0, else the first byte 1 */
+	if (!fwd->base_set) {
+		fwd->base = (g.flags & TH_SYN) ? g.seq : g.seq - 1;
+		fwd->base_set = true;
+	}
+	if ((g.flags & TH_ACK) && !rev->base_set) {
+		rev->base = g.ack - 1;
+		rev->base_set = true;
+	}
+	note_wscale(t, dir, g.flags, g.wshift);
+	tp_add_uint(p, &fields[F_SEQ], start + 4, 4, g.seq - fwd->base);
+	uint32_t nxt =
+		g.seq + g.seglen + ((g.flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	tp_add_uint(p, &fields[F_NXTSEQ], start, 0, nxt - fwd->base);
+	tp_add_uint(p, &fields[F_ACK], start + 8, 4,
+		    (g.flags & TH_ACK) ? g.ack - rev->base : g.ack);
+	/* SYNs are never scaled (RFC 7323 section 2.2) */
+	uint32_t w = g.win;
+	if (!(g.flags & TH_SYN) && fwd->wscale >= 0)
+		w <<= fwd->wscale;
+	tp_add_uint(p, &fields[F_WIN_CALC], start + 14, 2, w);
+	if (!(g.flags & TH_SYN))
+		tp_add_uint(p, &fields[F_WIN_SCALE], start + 14, 2,
+			    (uint64_t)(int64_t)(fwd->wscale >= 0
+							? 1 << fwd->wscale
+							: fwd->wscale));
+
+	uint32_t dupnum = 0;
+	uint64_t dupframe = 0;
+	unsigned a = analyze(p, t, dir, &g, &dupnum, &dupframe) | extra;
+
+	/* handshake RTT: the SYN, then the first pure ACK */
+	if (syn_only) {
+		t->syn_sec = p->ts_sec;
+		t->syn_nsec = p->ts_nsec;
+		t->syn_time = true;
+	} else if ((g.flags & (TH_SYN | TH_ACK)) == TH_ACK && t->syn_time &&
+		   !t->rtt_set) {
+		t->rtt_ns =
+			ns_between(t->syn_sec, t->syn_nsec, p->ts_sec, p->ts_nsec);
+		t->rtt_set = true;
+	}
+	if (a || t->rtt_set) {
+		tp_add_uint(p, &fields[F_ANALYSIS], start, 0, 0);
+		tp_push(p);
+		if (t->rtt_set)
+			tp_add_uint(p, &fields[F_A_IRTT], start, 0,
+				    (uint64_t)t->rtt_ns);
+		if (a) {
+			tp_add_uint(p, &fields[F_A_FLAGS], start, 0, 0);
+			tp_push(p);
+			for (size_t i = 0; i < TP_COUNT(ana_items); i++) {
+				if (!(a & ana_items[i].flag))
+					continue;
+				tp_add_uint(p, &fields[ana_items[i].field],
+					    start, 0, 0);
+				tp_add_event(p, &events[ana_items[i].event],
+					     start);
+			}
+			tp_pop(p);
+		}
+		if (a & A_DUPACK) {
+			/* Wireshark: the flag item and this one */
+			tp_add_uint(p, &fields[F_A_DUPACK], start, 0, 0);
+			tp_add_uint(p, &fields[F_A_DUPACK_NUM], start, 0,
+				    dupnum);
+			tp_add_uint(p, &fields[F_A_DUPACK_FRAME], start, 0,
+				    dupframe);
+		}
+		tp_pop(p);
+	}
+	tp_add_uint(p, &fields[F_TIME_REL], start, 0,
+		    (uint64_t)ns_between(f->first_sec, f->first_nsec, p->ts_sec,
+					 p->ts_nsec));
+	int64_t delta = 0;
+	if (f->pkts[0] + f->pkts[1] > 1)
+		delta = ns_between(t->prev_sec, t->prev_nsec, p->ts_sec,
+				   p->ts_nsec);
+	tp_add_uint(p, &fields[F_TIME_DELTA], start, 0, (uint64_t)delta);
+	t->prev_sec = p->ts_sec;
+	t->prev_nsec = p->ts_nsec;
+
+	/* the bytes, to the reassembler when a tap wants them */
+	if (!t->reassemble)
+		return;
+	uint8_t sbuf[TP_FLOW_SINKCTX];
+	tp_reasm_sink sk;
+	if (g.flags & TH_SYN) {
+		if (!fwd->r.base_set)
+			tp_reasm_set_base(&fwd->r, g.seq + 1);
+	}
+	if (g.flags & TH_FIN) {
+		fwd->fin = true;
+		fwd->fin_seq = g.seq + g.seglen; /* the FIN's own slot */
+	}
+	if (g.flags & TH_ACK) {
+		/* an ACK of the FIN acknowledges the data before it only */
+		uint32_t upto = g.ack;
+		if (rev->fin && upto == rev->fin_seq + 1)
+			upto = rev->fin_seq;
+		tp_flow_sink(s, f, !dir, sbuf, &sk);
+		tp_reasm_ack(&rev->r, &s->mem, upto, &sk);
+	}
+	tp_cursor pl = *c;
+	pl.off = start + hlen;
+	size_t n = tp_avail(&pl);
+	if (n > g.seglen)
+		n = g.seglen;
+	if (n && !(g.flags & TH_RST)) {
+		const uint8_t *b = tp_bytes(&pl, n);
+		tp_flow_sink(s, f, dir, sbuf, &sk);
+		uint32_t at = (g.flags & TH_SYN) ? g.seq + 1 : g.seq;
+		unsigned r = tp_reasm_add(&fwd->r, &s->mem, at, b, n, &sk);
+		if (r & TP_RA_OVERLAP_DIFF)
+			tp_add_event(p, &events[E_OVERLAP_DIFF], start + hlen);
+	}
+	tp_flow_holding(s, f);
 }
 
 static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
@@ -741,6 +1280,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	/* the payload length follows from the lengths, captured or not */
 	tp_add_uint(p, &fields[F_LEN], start + hlen, 0, seg - hlen);
+	bool tracked = p->sess && !fragmented(p, p->nlayers - 1);
 	if (hlen > 20) {
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);
@@ -748,10 +1288,14 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		dissect_options(p, &oc);
 		tp_pop(p);
 		if (!tp_ok(&oc)) {
+			if (tracked)
+				track(p, c, start, hlen, seg);
 			tp_fail(c, oc.status);
 			return TP_STOP;
 		}
 	}
+	if (tracked)
+		track(p, c, start, hlen, seg);
 	return (tp_next){TP_TAB_TCP_PORT, sport, dport};
 }
 

@@ -8,6 +8,7 @@
  * than the IP payload is an error, and what is there is still dissected.
  */
 #include "tapir/dissector.h"
+#include "tapir/flow.h"
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
@@ -20,6 +21,7 @@ enum {
 	F_CKSUM,
 	F_CKSUM_CALC,
 	F_CKSUM_STATUS,
+	F_STREAM,
 	F_COUNT
 };
 
@@ -46,6 +48,8 @@ static const tp_field_def fields[F_COUNT] = {
 			  TP_FT_UINT16, TP_BASE_HEX, NULL, 0},
 	[F_CKSUM_STATUS] = {"udp.checksum.status", "Checksum Status",
 			    TP_FT_UINT8, TP_BASE_NONE, cksum_status_vals, 0},
+	[F_STREAM] = {"udp.stream", "Stream index", TP_FT_UINT32, TP_BASE_DEC,
+		      NULL, 0},
 };
 
 enum { E_LEN_SHORT, E_LEN_LONG, E_CKSUM_ZERO, E_CKSUM_BAD, E_COUNT };
@@ -69,6 +73,36 @@ static bool fragmented(const tp_pkt *p, unsigned li)
 
 /* Inside an ICMP error the quote is usually just the 8-byte header, and
  * often less: take each field that is there, flag nothing. */
+/* With a session: the flow (udp.stream, numbered as tshark numbers it,
+ * quoted datagrams inside ICMP errors included) and the payload to the
+ * stream taps (--follow udp.stream==N). */
+static void track(tp_pkt *p, const tp_cursor *c, size_t start, uint16_t sport,
+		  uint16_t dport)
+{
+	const tp_netaddr *na = tp_nearest_addr(p, p->nlayers - 1);
+	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
+		return;
+	int dir;
+	tp_flow *f = tp_flow_get(p->sess, p, na->family, TP_IPPROTO_UDP,
+				 na->src, na->dst, sport, dport, false, &dir);
+	if (!f)
+		return;
+	p->flow = f;
+	p->flow_dir = dir;
+	tp_add_uint(p, &fields[F_STREAM], start, 0, f->stream);
+	if (p->in_error)
+		return; /* a quoted datagram: the number only, as tshark */
+	tp_cursor pl = *c;
+	size_t n = tp_avail(&pl);
+	if (p->sess->ntaps && !na->fragment && tp_flow_wanted(p->sess, f)) {
+		const uint8_t *b = n ? tp_bytes(&pl, n) : NULL;
+		if (b)
+			tp_flow_deliver(p->sess, f, dir, f->payload[dir], b, n,
+					p);
+	}
+	f->payload[dir] += n;
+}
+
 static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
 {
 	size_t at = c->off;
@@ -88,6 +122,8 @@ static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
 	tp_get_be16(p, c, &fields[F_CKSUM]);
 	if (ulen >= 8)
 		tp_clamp(c, ulen - 8u);
+	if (p->sess)
+		track(p, c, at, sport, dport);
 	return TP_STOP;
 }
 
@@ -162,6 +198,8 @@ static tp_next udp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_clamp(c, ulen - 8u);
 		check_sum(p, c, start, ulen, sum, sum_at);
 	}
+	if (p->sess)
+		track(p, c, start, sport, dport);
 	return (tp_next){TP_TAB_UDP_PORT, sport, dport};
 }
 

@@ -1,2 +1,550 @@
-/* flow.c - placeholder while being written (session 2026-11-21). */
-typedef int tp_flow_placeholder;
+/* flow.c - the flow table, stream numbers and the dissection session.
+ *
+ * See flow.h for the promises.  The table is a chained hash of flow
+ * records with a power-of-two bucket array that doubles while the load
+ * passes 1 (up to the flow cap).  Buckets are chosen by SipHash-2-4
+ * (Aumasson and Bernstein, "SipHash: a fast short-input PRF", 2012) of the
+ * canonical key under a key drawn from getrandom(2) at start-up, so the
+ * bucket of a flow cannot be predicted from outside (Suricata and the
+ * Linux kernel do the same for their flow tables).
+ *
+ * Two lists thread the records:
+ *  - the LRU list, most recently seen first: at the flow cap the tail is
+ *    evicted (its streams flushed to the taps first);
+ *  - the holding list: flows whose reassembler holds out-of-order bytes,
+ *    most recently seen first.  A flow at its tail idle for longer than
+ *    the idle timeout (capture time), or any flow there while the shared
+ *    reassembly memory is nearly full, gives its holes up as gaps and its
+ *    bytes to the taps: memory comes back without losing the record.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "tapir/flow.h"
+#include "tapir/ipfrag.h"
+#include "tapir/record.h"
+#include "tapir/tcpstate.h"
+
+typedef struct tp_flowtab {
+	tp_flow **buckets;
+	size_t nbuckets; /* power of two */
+	size_t count;
+	tp_flow *lru_head, *lru_tail;
+	tp_flow *hold_head, *hold_tail;
+	uint64_t k0, k1; /* SipHash key */
+} tp_flowtab;
+
+/* Holding-list links live beside the flow record, keyed by pointer: kept
+ * in the tcp state to keep tp_flow small for UDP. */
+typedef struct holdlink {
+	tp_flow *prev, *next;
+	bool on;
+} holdlink;
+
+/* ---- SipHash-2-4 ------------------------------------------------------ */
+
+static inline uint64_t rotl(uint64_t x, unsigned b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND                                                               \
+	do {                                                                   \
+		v0 += v1;                                                      \
+		v1 = rotl(v1, 13);                                             \
+		v1 ^= v0;                                                      \
+		v0 = rotl(v0, 32);                                             \
+		v2 += v3;                                                      \
+		v3 = rotl(v3, 16);                                             \
+		v3 ^= v2;                                                      \
+		v0 += v3;                                                      \
+		v3 = rotl(v3, 21);                                             \
+		v3 ^= v0;                                                      \
+		v2 += v1;                                                      \
+		v1 = rotl(v1, 17);                                             \
+		v1 ^= v2;                                                      \
+		v2 = rotl(v2, 32);                                             \
+	} while (0)
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n)
+{
+	const uint8_t *m = data;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ull;
+	uint64_t v1 = k1 ^ 0x646f72616e646f6dull;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ull;
+	uint64_t v3 = k1 ^ 0x7465646279746573ull;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = le64(m + i);
+		v3 ^= w;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= w;
+	}
+	uint64_t last = (uint64_t)(n & 0xff) << 56;
+	for (size_t j = 0; i + j < n; j++)
+		last |= (uint64_t)m[i + j] << (8 * j);
+	v3 ^= last;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static int side_cmp(const uint8_t *a, uint16_t ap, const uint8_t *b,
+		    uint16_t bp)
+{
+	int c = memcmp(a, b, 16);
+	if (c)
+		return c;
+	return (int)ap - (int)bp;
+}
+
+static bool key_eq(const tp_flowkey *a, const tp_flowkey *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+static uint64_t key_hash(const tp_flowtab *t, const tp_flowkey *k)
+{
+	return tp_siphash24(t->k0, t->k1, k, sizeof *k);
+}
+
+/* ---- lists ------------------------------------------------------------ */
+
+static void lru_unlink(tp_flowtab *t, tp_flow *f)
+{
+	if (f->lprev)
+		f->lprev->lnext = f->lnext;
+	else
+		t->lru_head = f->lnext;
+	if (f->lnext)
+		f->lnext->lprev = f->lprev;
+	else
+		t->lru_tail = f->lprev;
+	f->lprev = f->lnext = NULL;
+}
+
+static void lru_push(tp_flowtab *t, tp_flow *f)
+{
+	f->lprev = NULL;
+	f->lnext = t->lru_head;
+	if (t->lru_head)
+		t->lru_head->lprev = f;
+	t->lru_head = f;
+	if (!t->lru_tail)
+		t->lru_tail = f;
+}
+
+/* The holding list's links are in the TCP state (only TCP holds bytes). */
+typedef struct tcpx {
+	tp_tcpstate st;
+	holdlink h;
+} tcpx;
+
+static holdlink *hl(tp_flow *f) { return &((tcpx *)f->tcp)->h; }
+
+static void hold_unlink(tp_flowtab *t, tp_flow *f)
+{
+	holdlink *h = hl(f);
+	if (!h->on)
+		return;
+	if (h->prev)
+		hl(h->prev)->next = h->next;
+	else
+		t->hold_head = h->next;
+	if (h->next)
+		hl(h->next)->prev = h->prev;
+	else
+		t->hold_tail = h->prev;
+	h->prev = h->next = NULL;
+	h->on = false;
+}
+
+static void hold_push(tp_flowtab *t, tp_flow *f)
+{
+	holdlink *h = hl(f);
+	h->prev = NULL;
+	h->next = t->hold_head;
+	if (t->hold_head)
+		hl(t->hold_head)->prev = f;
+	t->hold_head = f;
+	if (!t->hold_tail)
+		t->hold_tail = f;
+	h->on = true;
+}
+
+/* ---- delivering to the taps ------------------------------------------ */
+
+void tp_flow_deliver(tp_session *s, const tp_flow *f, int dir, uint64_t off,
+		     const uint8_t *b, size_t n, const tp_pkt *p)
+{
+	for (unsigned i = 0; i < s->ntaps; i++)
+		if (s->taps[i]->data)
+			s->taps[i]->data(s->taps[i]->ctx, f, dir, off, b, n, p);
+}
+
+void tp_flow_gap(tp_session *s, const tp_flow *f, int dir, uint64_t off,
+		 uint64_t n)
+{
+	for (unsigned i = 0; i < s->ntaps; i++)
+		if (s->taps[i]->gap)
+			s->taps[i]->gap(s->taps[i]->ctx, f, dir, off, n);
+}
+
+bool tp_flow_wanted(tp_session *s, const tp_flow *f)
+{
+	bool want = false;
+	for (unsigned i = 0; i < s->ntaps; i++)
+		if (!s->taps[i]->want || s->taps[i]->want(s->taps[i]->ctx, f))
+			want = true;
+	return want;
+}
+
+typedef struct sinkctx {
+	tp_session *s;
+	tp_flow *f;
+	int dir;
+} sinkctx;
+
+static void sink_data(void *ctx, uint64_t off, const uint8_t *b, size_t n)
+{
+	sinkctx *c = ctx;
+	tp_flow_deliver(c->s, c->f, c->dir, off, b, n, NULL);
+}
+
+static void sink_gap(void *ctx, uint64_t off, uint64_t n)
+{
+	sinkctx *c = ctx;
+	c->f->tcp->d[c->dir].gap_bytes += n;
+	tp_flow_gap(c->s, c->f, c->dir, off, n);
+}
+
+/* Give up every hole of a TCP flow: gaps and held bytes to the taps. */
+static void flush_tcp(tp_session *s, tp_flow *f)
+{
+	if (!f->tcp)
+		return;
+	for (int d = 0; d < 2; d++) {
+		sinkctx c = {s, f, d};
+		tp_reasm_sink sk = {sink_data, sink_gap, &c};
+		tp_reasm_flush(&f->tcp->d[d].r, &s->mem, &sk);
+	}
+	hold_unlink(s->flows, f);
+}
+
+static void end_flow(tp_session *s, tp_flow *f)
+{
+	flush_tcp(s, f);
+	if (f->tcp && f->tcp->reassemble)
+		for (unsigned i = 0; i < s->ntaps; i++)
+			if (s->taps[i]->end)
+				s->taps[i]->end(s->taps[i]->ctx, f);
+	if (!f->tcp && f->key.proto == 17 && tp_flow_wanted(s, f))
+		for (unsigned i = 0; i < s->ntaps; i++)
+			if (s->taps[i]->end)
+				s->taps[i]->end(s->taps[i]->ctx, f);
+	if (f->tcp) {
+		for (int d = 0; d < 2; d++)
+			tp_reasm_free(&f->tcp->d[d].r, &s->mem);
+		free(f->tcp);
+		f->tcp = NULL;
+	}
+}
+
+static void unhash(tp_flowtab *t, tp_flow *f)
+{
+	tp_flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
+	while (*pp && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = f->hnext;
+	t->count--;
+}
+
+static void evict(tp_session *s, tp_flow *f)
+{
+	end_flow(s, f);
+	unhash(s->flows, f);
+	lru_unlink(s->flows, f);
+	free(f);
+}
+
+/* ---- session ---------------------------------------------------------- */
+
+tp_session *tp_session_new(const tp_flowcfg *cfg)
+{
+	tp_session *s = calloc(1, sizeof *s);
+	tp_flowtab *t = calloc(1, sizeof *t);
+	if (!s || !t)
+		goto fail;
+	s->cfg = *cfg;
+	if (!s->cfg.max_flows)
+		s->cfg.max_flows = TP_FLOW_MAX;
+	if (!s->cfg.idle_timeout)
+		s->cfg.idle_timeout = TP_FLOW_IDLE_TIMEOUT;
+	if (!s->cfg.reasm_dir_cap)
+		s->cfg.reasm_dir_cap = TP_REASM_DIR_CAP;
+	if (!s->cfg.reasm_mem_cap)
+		s->cfg.reasm_mem_cap = TP_REASM_MEM_CAP;
+	s->mem.cap = s->cfg.reasm_mem_cap;
+	t->nbuckets = 1024;
+	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
+	if (!t->buckets)
+		goto fail;
+	uint64_t k[2];
+	if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
+		/* no entropy source: still a keyed hash, less secret */
+		k[0] = (uint64_t)(uintptr_t)s ^ 0x9e3779b97f4a7c15ull;
+		k[1] = (uint64_t)(uintptr_t)t * 0xbf58476d1ce4e5b9ull;
+	}
+	t->k0 = k[0];
+	t->k1 = k[1];
+	s->flows = t;
+	if (!s->cfg.no_defrag) {
+		s->frags = tp_fragtab_new(TP_FRAG_MEM_CAP, TP_FRAG_MAX_DGRAMS,
+					  TP_FRAG_TIMEOUT);
+		if (!s->frags)
+			goto fail;
+	}
+	return s;
+fail:
+	if (t)
+		free(t->buckets);
+	free(t);
+	free(s);
+	return NULL;
+}
+
+void tp_session_finish(tp_session *s)
+{
+	if (!s || !s->flows)
+		return;
+	/* oldest first: streams end in the order they were last seen */
+	for (tp_flow *f = s->flows->lru_tail; f; f = f->lprev)
+		end_flow(s, f);
+}
+
+void tp_session_free(tp_session *s)
+{
+	if (!s)
+		return;
+	tp_flowtab *t = s->flows;
+	if (t) {
+		tp_flow *f = t->lru_head;
+		while (f) {
+			tp_flow *next = f->lnext;
+			if (f->tcp) {
+				for (int d = 0; d < 2; d++)
+					tp_reasm_free(&f->tcp->d[d].r, &s->mem);
+				free(f->tcp);
+			}
+			free(f);
+			f = next;
+		}
+		free(t->buckets);
+		free(t);
+	}
+	if (s->frags)
+		tp_fragtab_free(s->frags);
+	free(s);
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+static void grow(tp_flowtab *t)
+{
+	size_t n = t->nbuckets * 2;
+	tp_flow **b = calloc(n, sizeof *b);
+	if (!b)
+		return; /* keep the old table: slower, still correct */
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		tp_flow *f = t->buckets[i];
+		while (f) {
+			tp_flow *next = f->hnext;
+			f->hnext = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
+			f = next;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
+static int64_t age_sec(const tp_pkt *p, const tp_flow *f)
+{
+	return p->ts_sec - f->last_sec;
+}
+
+/* Idle and memory-pressure expiry of held reassembly bytes. */
+static void expire(tp_session *s, const tp_pkt *p)
+{
+	tp_flowtab *t = s->flows;
+	unsigned budget = 64; /* per packet: bounded work */
+	while (t->hold_tail && budget--) {
+		tp_flow *f = t->hold_tail;
+		bool idle = age_sec(p, f) > (int64_t)s->cfg.idle_timeout;
+		bool pressure = s->mem.used > s->mem.cap - s->mem.cap / 8;
+		if (!idle && !pressure)
+			break;
+		flush_tcp(s, f);
+		s->expired++;
+	}
+}
+
+void tp_flow_holding(tp_session *s, tp_flow *f)
+{
+	if (!f->tcp)
+		return;
+	bool holds = f->tcp->d[0].r.held_bytes || f->tcp->d[1].r.held_bytes;
+	hold_unlink(s->flows, f);
+	if (holds)
+		hold_push(s->flows, f);
+}
+
+static void tcp_new(tp_session *s, tp_flow *f);
+
+static void stamp(tp_flow *f, const tp_pkt *p, int dir)
+{
+	if (p->in_error)
+		return; /* a quoted packet is not traffic of the flow */
+	f->last_sec = p->ts_sec;
+	f->last_nsec = p->ts_nsec;
+	f->pkts[dir]++;
+	f->bytes[dir] += p->len;
+}
+
+tp_flow *tp_flow_get(tp_session *s, const tp_pkt *p, uint8_t family,
+		     uint8_t proto, const uint8_t *src, const uint8_t *dst,
+		     uint16_t sport, uint16_t dport, bool syn, int *dir)
+{
+	(void)syn;
+	tp_flowtab *t = s->flows;
+	tp_flowkey k;
+	memset(&k, 0, sizeof k);
+	k.family = family;
+	k.proto = proto;
+	unsigned alen = family == 4 ? 4 : 16;
+	uint8_t a[16] = {0}, b[16] = {0};
+	memcpy(a, src, alen);
+	memcpy(b, dst, alen);
+	int src_side = side_cmp(a, sport, b, dport) <= 0 ? 0 : 1;
+	memcpy(k.addr[src_side], a, 16);
+	memcpy(k.addr[!src_side], b, 16);
+	k.port[src_side] = sport;
+	k.port[!src_side] = dport;
+	k.vlan[0] = p->vlan_id[0];
+	k.vlan[1] = p->vlan_id[1];
+	uint64_t h = key_hash(t, &k);
+
+	expire(s, p);
+	for (tp_flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hnext) {
+		if (f->hash == h && key_eq(&f->key, &k)) {
+			*dir = src_side == f->client ? 0 : 1;
+			if (t->lru_head != f) {
+				lru_unlink(t, f);
+				lru_push(t, f);
+			}
+			stamp(f, p, *dir);
+			return f;
+		}
+	}
+	if (t->count >= s->cfg.max_flows && t->lru_tail) {
+		evict(s, t->lru_tail);
+		s->evicted++;
+	}
+	tp_flow *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->key = k;
+	f->hash = h;
+	f->client = (uint8_t)src_side;
+	f->first_side = (uint8_t)src_side;
+	f->stream = s->next_stream[proto == 17]++;
+	f->first_sec = p->ts_sec;
+	f->first_nsec = p->ts_nsec;
+	f->first_frame = p->number;
+	if (proto == 6)
+		tcp_new(s, f);
+	if (t->count >= t->nbuckets && t->nbuckets < (size_t)1 << 26)
+		grow(t);
+	f->hnext = t->buckets[h & (t->nbuckets - 1)];
+	t->buckets[h & (t->nbuckets - 1)] = f;
+	t->count++;
+	lru_push(t, f);
+	*dir = 0;
+	stamp(f, p, 0);
+	return f;
+}
+
+static void tcp_new(tp_session *s, tp_flow *f)
+{
+	tcpx *x = calloc(1, sizeof *x);
+	if (!x)
+		return; /* the flow is tracked without TCP state */
+	f->tcp = &x->st;
+	for (int d = 0; d < 2; d++) {
+		tp_reasm_init(&f->tcp->d[d].r, s->cfg.reasm_dir_cap);
+		f->tcp->d[d].wscale = -1;
+	}
+	f->tcp->reassemble = !s->cfg.no_reassembly && tp_flow_wanted(s, f);
+}
+
+void tp_flow_renew(tp_session *s, tp_flow *f, const tp_pkt *p, int *dir)
+{
+	/* the old connection ends here; the record becomes the new one,
+	 * whose client sent this SYN */
+	uint8_t sender = *dir == 0 ? f->client : !f->client;
+	end_flow(s, f);
+	memset(f->pkts, 0, sizeof f->pkts);
+	memset(f->bytes, 0, sizeof f->bytes);
+	f->client = sender;
+	f->first_side = sender;
+	f->stream = s->next_stream[f->key.proto == 17]++;
+	f->first_sec = p->ts_sec;
+	f->first_nsec = p->ts_nsec;
+	f->first_frame = p->number;
+	*dir = 0;
+	stamp(f, p, 0);
+	if (f->key.proto == 6)
+		tcp_new(s, f);
+}
+
+void tp_flow_foreach(tp_session *s, void (*fn)(void *ctx, const tp_flow *f),
+		     void *ctx)
+{
+	for (tp_flow *f = s->flows->lru_head; f; f = f->lnext)
+		fn(ctx, f);
+}
+
+size_t tp_flow_count(const tp_session *s) { return s->flows->count; }
+
+void tp_flow_sink(tp_session *s, tp_flow *f, int dir, void *ctxbuf,
+		  tp_reasm_sink *out)
+{
+	sinkctx *c = ctxbuf;
+	c->s = s;
+	c->f = f;
+	c->dir = dir;
+	out->data = sink_data;
+	out->gap = sink_gap;
+	out->ctx = c;
+}

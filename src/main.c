@@ -17,11 +17,14 @@
 #include <unistd.h>
 
 #include "tapir/capture.h"
+#include "tapir/flow.h"
+#include "tapir/follow.h"
 #include "tapir/options.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/registry.h"
 #include "tapir/sandbox.h"
+#include "tapir/stats.h"
 #include "tapir/writer.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_DAMAGED = 3 };
@@ -250,7 +253,53 @@ int main(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
-	bool printing = !wr || opt.print;
+	/* ---- streams and statistics: these print instead of packets ---- */
+	bool summaries = opt.follow || opt.export_dir || opt.stats_kinds;
+	tp_follow *fol = NULL;
+	tp_export *exp = NULL;
+	tp_stats *stats = NULL;
+	FILE *fol_out = stdout;
+	if (opt.follow_out) {
+		fol_out = fopen(opt.follow_out, "wb");
+		if (!fol_out) {
+			fprintf(stderr, "tapir: %s: %s\n", opt.follow_out,
+				strerror(errno));
+			return EXIT_RUNTIME;
+		}
+	}
+	if (opt.follow && !(fol = tp_follow_new(&opt.follow_spec, fol_out))) {
+		fprintf(stderr, "tapir: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (opt.export_dir &&
+	    !(exp = tp_export_new(opt.export_dir, err, sizeof err))) {
+		fprintf(stderr, "tapir: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (opt.stats_kinds &&
+	    !(stats = tp_stats_new(opt.stats_kinds,
+				   opt.stats_tables ? opt.stats_tables
+						    : TP_STATS_ALL_TABLES,
+				   TP_STATS_MAX_ENTRIES))) {
+		fprintf(stderr, "tapir: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	bool printing = (!wr || opt.print) && !summaries;
+	bool dissecting = printing || summaries;
+	/* Flows, reassembly and defragmentation whenever packets are
+	 * dissected (the write-only path never dissects). */
+	tp_session *sess = NULL;
+	if (dissecting) {
+		sess = tp_session_new(&opt.flowcfg);
+		if (!sess) {
+			fprintf(stderr, "tapir: out of memory\n");
+			return EXIT_RUNTIME;
+		}
+		if (fol)
+			sess->taps[sess->ntaps++] = tp_follow_tap(fol);
+		if (exp)
+			sess->taps[sess->ntaps++] = tp_export_tap(exp);
+	}
 	if (printing && !out) {
 		opt.out.seqtab = opt.out.Sflag ? NULL : tp_seqtab_new();
 		out = tp_out_text_new(stdout, &opt.out);
@@ -260,6 +309,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapir: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	p->sess = sess;
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
 
@@ -283,7 +333,9 @@ int main(int argc, char **argv)
 	/* -N needs sockets and files for its lookups: no sandbox then. */
 	bool sandboxed = false;
 	if (!opt.no_sandbox && !opt.resolve && tp_sandbox_available()) {
-		tp_sandbox_opts so = {wr ? tp_writer_dirfd(wr) : -1,
+		tp_sandbox_opts so = {wr    ? tp_writer_dirfd(wr)
+				      : exp ? tp_export_dirfd(exp)
+					    : -1,
 				      tp_source_is_live(src), true};
 		if (tp_sandbox_enter(&so, err, sizeof err) < 0)
 			fprintf(stderr, "tapir: warning: no sandbox: %s\n", err);
@@ -397,13 +449,36 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		if (printing) {
+		if (dissecting) {
 			tp_dissect(p, n, &h, data);
-			out->packet(out, p);
+			if (stats)
+				tp_stats_packet(stats, p);
+			if (printing)
+				out->packet(out, p);
 			if (ferror(stdout) && errno == EPIPE)
 				break;
 		}
 	}
+	/* the end of the capture ends every stream: held bytes and gaps go
+	 * to the taps, then the summaries print */
+	if (sess)
+		tp_session_finish(sess);
+	if (fol && tp_follow_finish(fol) < 0 && status == 0)
+		status = EXIT_RUNTIME;
+	if (exp && tp_export_finish(exp, err, sizeof err) < 0) {
+		fprintf(stderr, "tapir: %s\n", err);
+		if (status == 0)
+			status = EXIT_RUNTIME;
+	}
+	if (stats)
+		tp_stats_print(stats, stdout);
+	if (sess && (sess->evicted || sess->mem.peak >= sess->mem.cap))
+		fprintf(stderr,
+			"tapir: flow caps reached: %llu flows evicted at "
+			"--max-flows %u, reassembly memory peak %zu of %zu "
+			"bytes\n",
+			(unsigned long long)sess->evicted, sess->cfg.max_flows,
+			sess->mem.peak, sess->mem.cap);
 
 	/* ---- stop: flush and close everything, then the totals ---- */
 	g_src = NULL;
@@ -435,6 +510,15 @@ int main(int argc, char **argv)
 		tp_out_text_free(out);
 	}
 	tp_pkt_free(p);
+	tp_session_free(sess);
+	tp_follow_free(fol);
+	tp_export_free(exp);
+	tp_stats_free(stats);
+	if (fol_out != stdout && fclose(fol_out) != 0 && status == 0) {
+		fprintf(stderr, "tapir: %s: %s\n", opt.follow_out,
+			strerror(errno));
+		status = EXIT_RUNTIME;
+	}
 	free(iface);
 	tp_options_free(&opt);
 	if (fflush(stdout) != 0 && status == 0 && errno != EPIPE)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tapir/options.h"
+#include "tapir/stats.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -58,6 +59,21 @@ void tp_usage(FILE *fp)
 		"  -Z USER       drop root to USER (default tapir, else nobody)\n"
 		"  --no-sandbox  do not enter the seccomp sandbox\n"
 		"  -G fields     list every field; -G protocols lists protocols\n"
+		"\n"
+		"Streams and statistics (these print instead of the packets):\n"
+		"  --follow tcp.stream==N | udp.stream==N | tcp,A:P,B:P\n"
+		"                print one conversation, reassembled\n"
+		"  --follow-format ascii|hex|raw|hexraw   (default ascii)\n"
+		"  --direction client|server|both         (default both)\n"
+		"  --follow-out FILE   write the followed bytes to FILE\n"
+		"  --export-streams DIR  every stream direction as a file\n"
+		"  --stats conv|endpoints|phs[,eth|ip|ipv6|tcp|udp]\n"
+		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
+		"                tshark's statistics forms\n"
+		"  --no-defrag   do not reassemble IP fragments\n"
+		"  --no-reassembly  track flows, reassemble no TCP streams\n"
+		"  --max-flows N, --flow-timeout SECS, --reasm-dir-cap SIZE,\n"
+		"  --reasm-mem-cap SIZE   the caps on flow state (see tapir(1))\n"
 		"  -h, --help    this text;  --version  the version\n"
 		"\n"
 		"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 damaged input.\n");
@@ -139,6 +155,18 @@ enum {
 	OPT_PRINT,
 	OPT_NO_SANDBOX,
 	OPT_SELFTEST,
+	OPT_STATS,
+	OPT_FOLLOW,
+	OPT_FOLLOW_FMT,
+	OPT_DIRECTION,
+	OPT_FOLLOW_OUT,
+	OPT_EXPORT,
+	OPT_NO_DEFRAG,
+	OPT_NO_REASM,
+	OPT_MAX_FLOWS,
+	OPT_FLOW_TIMEOUT,
+	OPT_DIR_CAP,
+	OPT_MEM_CAP,
 };
 
 /* -C: millions of bytes as tcpdump, with an optional k / m / g suffix
@@ -177,8 +205,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	bool fm = fields_mode(argc, argv);
 	/* -G is tcpdump's rotation when a number follows, tshark's field
 	 * listing otherwise (-G fields, -G protocols). */
-	const char *optstr = fm ? "AB:c:C:d:DE:F:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:e:"
-				: "AB:c:C:d:DeF:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:";
+	const char *optstr = fm ? "AB:c:C:d:DE:F:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:e:z:"
+				: "AB:c:C:d:DeF:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:z:";
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -190,10 +218,24 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"print", no_argument, NULL, OPT_PRINT},
 		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
 		{"sandbox-selftest", required_argument, NULL, OPT_SELFTEST},
+		{"stats", required_argument, NULL, OPT_STATS},
+		{"follow", required_argument, NULL, OPT_FOLLOW},
+		{"follow-format", required_argument, NULL, OPT_FOLLOW_FMT},
+		{"direction", required_argument, NULL, OPT_DIRECTION},
+		{"follow-out", required_argument, NULL, OPT_FOLLOW_OUT},
+		{"export-streams", required_argument, NULL, OPT_EXPORT},
+		{"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
+		{"no-reassembly", no_argument, NULL, OPT_NO_REASM},
+		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+		{"flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT},
+		{"reasm-dir-cap", required_argument, NULL, OPT_DIR_CAP},
+		{"reasm-mem-cap", required_argument, NULL, OPT_MEM_CAP},
 		{"relinquish-privileges", required_argument, NULL, 'Z'},
 		{NULL, 0, NULL, 0},
 	};
 	int tcount = 0, ch;
+	tp_follow_fmt fmt_seen = TP_FOLLOW_ASCII;
+	tp_follow_dir dir_seen = TP_DIR_BOTH;
 	long long v;
 	/* Options may follow the filter expression, as with tcpdump
 	 * (glibc's getopt permutes). */
@@ -357,6 +399,95 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		case OPT_SELFTEST:
 			o->selftest = optarg;
 			break;
+		case 'z':
+			if (strncmp(optarg, "follow,", 7) == 0) {
+				if (tp_follow_parse_z(optarg, &o->follow_spec))
+					return usage_error(
+						"-z %s: expected follow,tcp|udp,"
+						"ascii|hex|raw,STREAM",
+						optarg);
+				o->follow = true;
+			} else if (tp_stats_parse(optarg, &o->stats_kinds,
+						  &o->stats_tables)) {
+				return usage_error("-z %s: supported: conv,TYPE "
+						   "endpoints,TYPE io,phs "
+						   "follow,...",
+						   optarg);
+			}
+			break;
+		case OPT_STATS:
+			if (tp_stats_parse(optarg, &o->stats_kinds,
+					   &o->stats_tables))
+				return usage_error("--stats %s: supported: conv, "
+						   "endpoints, phs (conv,tcp ...)",
+						   optarg);
+			break;
+		case OPT_FOLLOW:
+			fmt_seen = o->follow_spec.fmt;
+			dir_seen = o->follow_spec.dir;
+			if (tp_follow_parse(optarg, &o->follow_spec))
+				return usage_error("--follow %s: expected "
+						   "tcp.stream==N, udp.stream==N "
+						   "or tcp,ADDR:PORT,ADDR:PORT",
+						   optarg);
+			o->follow_spec.fmt = fmt_seen;
+			o->follow_spec.dir = dir_seen;
+			o->follow = true;
+			break;
+		case OPT_FOLLOW_FMT:
+			if (tp_follow_parse_fmt(optarg, &o->follow_spec.fmt))
+				return usage_error("--follow-format %s: ascii, "
+						   "hex, raw or hexraw",
+						   optarg);
+			break;
+		case OPT_DIRECTION:
+			if (strcmp(optarg, "both") == 0)
+				o->follow_spec.dir = TP_DIR_BOTH;
+			else if (strcmp(optarg, "client") == 0)
+				o->follow_spec.dir = TP_DIR_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				o->follow_spec.dir = TP_DIR_SERVER;
+			else
+				return usage_error("--direction %s: client, "
+						   "server or both",
+						   optarg);
+			break;
+		case OPT_FOLLOW_OUT:
+			o->follow_out = optarg;
+			break;
+		case OPT_EXPORT:
+			o->export_dir = optarg;
+			break;
+		case OPT_NO_DEFRAG:
+			o->flowcfg.no_defrag = true;
+			break;
+		case OPT_NO_REASM:
+			o->flowcfg.no_reassembly = true;
+			break;
+		case OPT_MAX_FLOWS:
+			if (!parse_num(optarg, 16, 1 << 26, &v))
+				return usage_error("--max-flows %s: 16 to 67108864",
+						   optarg);
+			o->flowcfg.max_flows = (unsigned)v;
+			break;
+		case OPT_FLOW_TIMEOUT:
+			if (!parse_num(optarg, 1, 1 << 30, &v))
+				return usage_error("--flow-timeout %s: seconds",
+						   optarg);
+			o->flowcfg.idle_timeout = (unsigned)v;
+			break;
+		case OPT_DIR_CAP:
+		case OPT_MEM_CAP: {
+			uint64_t b;
+			if (!parse_size(optarg, &b) || b > ((uint64_t)1 << 34))
+				return usage_error("%s: a size such as 4m or 512k",
+						   optarg);
+			if (ch == OPT_DIR_CAP)
+				o->flowcfg.reasm_dir_cap = (size_t)b;
+			else
+				o->flowcfg.reasm_mem_cap = (size_t)b;
+			break;
+		}
 		case '?':
 		default:
 			if (optopt && strchr(optstr, optopt))
@@ -390,6 +521,15 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	if (o->write_file && strcmp(o->write_file, "-") == 0 && o->print)
 		return usage_error("--print with -w -: both would go to "
 				   "standard output%s",
+				   "");
+	if ((o->follow_out || o->follow_spec.fmt || o->follow_spec.dir) &&
+	    !o->follow)
+		return usage_error("--follow-format, --direction and "
+				   "--follow-out go with --follow%s",
+				   "");
+	if (o->write_file && (o->follow || o->export_dir || o->stats_kinds))
+		return usage_error("-w and --follow/--stats/--export-streams: "
+				   "pick one%s",
 				   "");
 	if (o->write_file && o->mode == TP_MODE_FIELDS)
 		return usage_error("-T fields and -w: pick one%s", "");

@@ -32,7 +32,10 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 			if (!first)
 				tp_sb_putc(&s, ',');
 			first = false;
-			tp_format_value(&s, f);
+			if (f->def->type == TP_FT_NONE)
+				tp_sb_putc(&s, '1'); /* present: as tshark */
+			else
+				tp_format_value(&s, f);
 		}
 	}
 	tp_sb_putc(&s, '\n');

@@ -27,7 +27,7 @@
 
 #include "tapir/reasm.h"
 
-#define TP_FLOW_MAX (1u << 18)     /* flow records */
+#define TP_FLOW_MAX (1u << 16)     /* flow records (~550 bytes a TCP flow) */
 #define TP_FLOW_IDLE_TIMEOUT 600   /* seconds without a packet */
 
 struct tp_pkt;
@@ -46,11 +46,14 @@ typedef struct tp_flow {
 	tp_flowkey key;        /* canonical: side 0 <= side 1 */
 	uint8_t client;        /* key side of the client (sent the first SYN
 				* or, without a SYN, the first packet) */
+	uint8_t first_side;    /* key side of the first packet's sender
+				* (tshark's follow "Node 0") */
 	uint32_t stream;       /* tcp.stream / udp.stream */
 	int64_t first_sec, last_sec;
 	uint32_t first_nsec, last_nsec;
 	uint64_t first_frame;
 	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server */
+	uint64_t payload[2];   /* UDP payload bytes (stream offsets) */
 	struct tp_tcpstate *tcp;   /* TCP analysis + reassembly, or NULL */
 	/* private to flow.c */
 	struct tp_flow *hnext, *lprev, *lnext;
@@ -85,7 +88,8 @@ typedef struct tp_session {
 	struct tp_fragtab *frags; /* NULL with no_defrag */
 	tp_reasm_mem mem;
 	tp_flowcfg cfg;
-	const tp_stream_tap *tap;
+	const tp_stream_tap *taps[4]; /* follow, export-streams */
+	unsigned ntaps;
 	uint64_t evicted, expired;
 	uint32_t next_stream[2]; /* [0] TCP, [1] UDP */
 } tp_session;
@@ -106,7 +110,27 @@ tp_flow *tp_flow_get(tp_session *s, const struct tp_pkt *p, uint8_t family,
 
 /* A new connection on an old flow's key: flush and reset it, with a new
  * stream number and the sender of this packet as the client. */
-void tp_flow_renew(tp_session *s, tp_flow *f, int *dir);
+void tp_flow_renew(tp_session *s, tp_flow *f, const struct tp_pkt *p,
+		   int *dir);
+
+/* Hand stream bytes and gaps to the taps (UDP payloads come this way
+ * too, with `off` counting the bytes of that direction). */
+void tp_flow_deliver(tp_session *s, const tp_flow *f, int dir, uint64_t off,
+		     const uint8_t *b, size_t n, const struct tp_pkt *p);
+void tp_flow_gap(tp_session *s, const tp_flow *f, int dir, uint64_t off,
+		 uint64_t n);
+/* Does any tap want this flow's bytes? */
+bool tp_flow_wanted(tp_session *s, const tp_flow *f);
+/* A reassembler sink that feeds the taps; ctxbuf must hold
+ * TP_FLOW_SINKCTX bytes and live as long as the sink is used. */
+#define TP_FLOW_SINKCTX 32
+void tp_flow_sink(tp_session *s, tp_flow *f, int dir, void *ctxbuf,
+		  tp_reasm_sink *out);
+/* After a TCP packet: keep the holding list (flows whose reassemblers
+ * hold bytes, for idle expiry) up to date. */
+void tp_flow_holding(tp_session *s, tp_flow *f);
+
+uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n);
 
 /* Visit every flow (stats), in no particular order. */
 void tp_flow_foreach(tp_session *s, void (*fn)(void *ctx, const tp_flow *f),

@@ -1,4 +1,61 @@
-/* follow.h - placeholder */
+/* follow.h - --follow and --export-streams: consumers of reassembled
+ * streams, fed through the session's stream taps (flow.h). */
 #ifndef TAPIR_FOLLOW_H
 #define TAPIR_FOLLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tapir/flow.h"
+
+typedef enum tp_follow_fmt {
+	TP_FOLLOW_ASCII, /* tshark -z follow,tcp,ascii */
+	TP_FOLLOW_HEX,   /* tshark -z follow,tcp,hex */
+	TP_FOLLOW_RAW,   /* the bytes themselves, binary */
+	TP_FOLLOW_HEXRAW /* tshark -z follow,tcp,raw: hex lines */
+} tp_follow_fmt;
+
+typedef enum tp_follow_dir {
+	TP_DIR_BOTH,
+	TP_DIR_CLIENT, /* client -> server only */
+	TP_DIR_SERVER, /* server -> client only */
+} tp_follow_dir;
+
+typedef struct tp_follow_spec {
+	uint8_t proto;    /* 6 or 17 */
+	bool by_stream;   /* tcp.stream==N, else the 4-tuple */
+	uint32_t stream;
+	uint8_t family;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	tp_follow_fmt fmt;
+	tp_follow_dir dir;
+	bool tshark_z;    /* given as -z follow,...: tshark's banner too */
+} tp_follow_spec;
+
+/* "tcp.stream==3", "udp.stream eq 0", "tcp,10.0.0.1:80,10.0.0.2:5000",
+ * "tcp,[fd00::1]:80,[fd00::2]:5000".  Returns 0, or -1. */
+int tp_follow_parse(const char *expr, tp_follow_spec *s);
+int tp_follow_parse_fmt(const char *name, tp_follow_fmt *f);
+/* tshark's "-z follow,tcp,ascii,N" form. */
+int tp_follow_parse_z(const char *arg, tp_follow_spec *s);
+
+typedef struct tp_follow tp_follow;
+tp_follow *tp_follow_new(const tp_follow_spec *s, FILE *out);
+const tp_stream_tap *tp_follow_tap(tp_follow *f);
+/* Print the end of the output (tshark's closing line); returns 0, or -1
+ * when nothing matched (a message was printed to stderr). */
+int tp_follow_finish(tp_follow *f);
+void tp_follow_free(tp_follow *f);
+
+/* --export-streams DIR: each direction of each TCP stream (and UDP
+ * stream) becomes DIR/<name>, gaps left as holes, plus DIR/index.tsv. */
+typedef struct tp_export tp_export;
+tp_export *tp_export_new(const char *dir, char *err, size_t errlen);
+const tp_stream_tap *tp_export_tap(tp_export *e);
+int tp_export_dirfd(const tp_export *e); /* for the sandbox */
+int tp_export_finish(tp_export *e, char *err, size_t errlen);
+void tp_export_free(tp_export *e);
+
 #endif

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TP_FRAG_MEM_CAP (16u << 20)
+#define TP_FRAG_MEM_CAP (8u << 20)
 #define TP_FRAG_MAX_DGRAMS 4096
 #define TP_FRAG_TIMEOUT 60
 #define TP_FRAG_MAX_PER_DGRAM 256 /* fragments remembered per datagram */

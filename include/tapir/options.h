@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tapir/flow.h"
+#include "tapir/follow.h"
 #include "tapir/output.h"
 
 #define TP_MAX_E 256 /* -e fields */
@@ -44,6 +46,14 @@ typedef struct tp_options {
 	bool no_sandbox;         /* --no-sandbox */
 	const char *selftest;    /* --sandbox-selftest=WHAT (tests only) */
 	char *filter;            /* BPF expression (trailing args) */
+	/* flows and streams */
+	tp_flowcfg flowcfg;      /* --no-defrag --max-flows --reasm-*-cap ... */
+	unsigned stats_kinds;    /* --stats / -z conv|endpoints|io,phs */
+	unsigned stats_tables;
+	bool follow;             /* --follow EXPR or -z follow,... */
+	tp_follow_spec follow_spec;
+	const char *follow_out;  /* --follow-out FILE */
+	const char *export_dir;  /* --export-streams DIR */
 	tp_outopts out;
 } tp_options;
 

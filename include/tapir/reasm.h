@@ -54,7 +54,7 @@
 
 /* Defaults; --reasm-dir-cap / --reasm-mem-cap override them. */
 #define TP_REASM_DIR_CAP (1u << 20)  /* out-of-order bytes held per direction */
-#define TP_REASM_MEM_CAP (32u << 20) /* all directions together */
+#define TP_REASM_MEM_CAP (16u << 20) /* all directions together */
 #define TP_PDU_MAX (1u << 20)        /* bytes one PDU may need */
 
 /* Memory shared by all reassemblers (and tp_pdubuf): bytes held now,

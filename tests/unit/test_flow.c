@@ -1,12 +1,683 @@
-/* test_flow.c - placeholder while being written. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-static void test_flow_todo(void **state) { (void)state; skip(); }
+/* test_flow.c - the flow table, stream numbers, the TCP SEQ/ACK analysis
+ * and the stream taps (src/flow.c, the flow part of dissectors/tcp.c and
+ * dissectors/udp.c), driven through the whole pipeline with hand-built
+ * raw IPv4 packets (LINKTYPE_IPV4, 228) and 802.1Q frames. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "tapir/flow.h"
+#include "tapir/follow.h"
+
+/* ---- packet builders -------------------------------------------------- */
+
+enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
+
+typedef struct seg {
+	uint8_t src, dst;      /* last octet of 10.0.0.x */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	const char *data;      /* payload (NUL-terminated text) */
+	int64_t ms;            /* capture time in milliseconds */
+	int wscale;            /* -1: no option, else a window-scale option */
+} seg;
+
+static size_t build_tcp(const seg *s, uint8_t *b)
+{
+	size_t dl = s->data ? strlen(s->data) : 0;
+	size_t ol = s->wscale >= 0 ? 4 : 0;
+	size_t tl = 20 + 20 + ol + dl;
+	memset(b, 0, 40 + ol);
+	b[0] = 0x45;
+	b[2] = (uint8_t)(tl >> 8);
+	b[3] = (uint8_t)tl;
+	b[8] = 64;
+	b[9] = 6;
+	b[12] = 10, b[15] = s->src;
+	b[16] = 10, b[19] = s->dst;
+	uint8_t *t = b + 20;
+	t[0] = (uint8_t)(s->sport >> 8), t[1] = (uint8_t)s->sport;
+	t[2] = (uint8_t)(s->dport >> 8), t[3] = (uint8_t)s->dport;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(s->seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(s->ack >> (24 - 8 * i));
+	}
+	t[12] = (uint8_t)((20 + ol) / 4 << 4);
+	t[13] = s->flags;
+	t[14] = (uint8_t)(s->win >> 8), t[15] = (uint8_t)s->win;
+	if (ol) {
+		t[20] = 1; /* NOP */
+		t[21] = 3, t[22] = 3, t[23] = (uint8_t)s->wscale;
+	}
+	if (dl)
+		memcpy(t + 20 + ol, s->data, dl);
+	return tl;
+}
+
+static size_t build_udp(uint8_t src, uint8_t dst, uint16_t sp, uint16_t dp,
+			const char *data, uint8_t *b)
+{
+	size_t dl = strlen(data), tl = 28 + dl;
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	b[2] = (uint8_t)(tl >> 8);
+	b[3] = (uint8_t)tl;
+	b[8] = 64;
+	b[9] = 17;
+	b[12] = 10, b[15] = src;
+	b[16] = 10, b[19] = dst;
+	b[20] = (uint8_t)(sp >> 8), b[21] = (uint8_t)sp;
+	b[22] = (uint8_t)(dp >> 8), b[23] = (uint8_t)dp;
+	b[24] = (uint8_t)((8 + dl) >> 8), b[25] = (uint8_t)(8 + dl);
+	memcpy(b + 28, data, dl);
+	return tl;
+}
+
+static uint64_t g_num;
+
+static tp_pkt *feed(tp_pkt *p, const uint8_t *b, size_t n, int lt, int64_t ms)
+{
+	tp_pkthdr h = {ms / 1000, (uint32_t)(ms % 1000) * 1000000u,
+		       (uint32_t)n, (uint32_t)n, lt, 0};
+	tp_dissect(p, ++g_num, &h, b);
+	return p;
+}
+
+static tp_pkt *feed_seg(tp_pkt *p, const seg *s)
+{
+	static uint8_t b[2048];
+	size_t n = build_tcp(s, b);
+	return feed(p, b, n, 228, s->ms);
+}
+
+static tp_session *session(unsigned max_flows)
+{
+	tp_flowcfg cfg = {0};
+	cfg.max_flows = max_flows;
+	tp_session *s = tp_session_new(&cfg);
+	assert_non_null(s);
+	g_num = 0;
+	return s;
+}
+
+static tp_pkt *pkt(tp_session *s)
+{
+	tp_pkt *p = tp_pkt_new();
+	assert_non_null(p);
+	p->sess = s;
+	return p;
+}
+
+#define S(...) ((seg){__VA_ARGS__, .wscale = -1})
+
+/* ---- SipHash --------------------------------------------------------- */
+
+/* The reference vectors of the SipHash paper (appendix A): key 00..0f,
+ * messages 00..(n-1). */
+static void test_flow_siphash_vectors(void **state)
+{
+	(void)state;
+	uint8_t k[16], m[64];
+	for (int i = 0; i < 16; i++)
+		k[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		m[i] = (uint8_t)i;
+	uint64_t k0 = 0, k1 = 0;
+	for (int i = 7; i >= 0; i--) {
+		k0 = k0 << 8 | k[i];
+		k1 = k1 << 8 | k[8 + i];
+	}
+	assert_int_equal(tp_siphash24(k0, k1, m, 0), 0x726fdb47dd0e0e31ull);
+	assert_int_equal(tp_siphash24(k0, k1, m, 15), 0xa129ca6149be45e5ull);
+	assert_int_equal(tp_siphash24(k0, k1, m, 8), 0x93f5f5799a932462ull);
+}
+
+/* ---- stream numbers --------------------------------------------------- */
+
+static void test_flow_stream_numbers_in_order(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	/* two TCP connections and a UDP one, interleaved; both directions
+	 * of a connection share its number */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 1000, .dport = 80,
+		       .seq = 100, .flags = SYN, .win = 1000));
+	assert_int_equal(th_uint(p, "tcp.stream"), 0);
+	feed_seg(p, &S(.src = 3, .dst = 2, .sport = 1000, .dport = 80,
+		       .seq = 7, .flags = SYN, .win = 1000));
+	assert_int_equal(th_uint(p, "tcp.stream"), 1);
+	uint8_t b[256];
+	size_t n = build_udp(1, 2, 53000, 53, "query", b);
+	feed(p, b, n, 228, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 0);
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 1000,
+		       .seq = 900, .ack = 101, .flags = SYN | ACK, .win = 1000));
+	assert_int_equal(th_uint(p, "tcp.stream"), 0);
+	assert_int_equal(p->flow_dir, 1);
+	n = build_udp(2, 1, 53, 53000, "answer", b);
+	feed(p, b, n, 228, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 0);
+	assert_int_equal(p->flow_dir, 1);
+	n = build_udp(2, 1, 53, 53001, "other", b);
+	feed(p, b, n, 228, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 1);
+	assert_int_equal(tp_flow_count(s), 4);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* A SYN with a new initial sequence number on an old flow's ports is a
+ * new stream (tshark: "TCP port numbers reused"); the same SYN again is a
+ * retransmission in the same stream. */
+static void test_flow_port_reuse_new_stream(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 5, .dport = 80,
+		       .seq = 1000, .flags = SYN, .win = 100, .ms = 0));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 5, .dport = 80,
+		       .seq = 1000, .flags = SYN, .win = 100, .ms = 1000));
+	assert_int_equal(th_uint(p, "tcp.stream"), 0);
+	assert_true(th_has_event(p, "tcp.analysis.retransmission"));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 5, .dport = 80,
+		       .seq = 9000, .flags = SYN, .win = 100, .ms = 2000));
+	assert_int_equal(th_uint(p, "tcp.stream"), 1);
+	assert_true(th_has_event(p, "tcp.analysis.reused_ports"));
+	assert_int_equal(th_uint(p, "tcp.seq"), 0);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* The same addresses and ports on two VLANs are two flows. */
+static void test_flow_vlan_in_key(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	uint8_t f[256] = {0};
+	memset(f, 0xaa, 12);
+	f[12] = 0x81, f[13] = 0x00; /* 802.1Q */
+	f[14] = 0x00, f[15] = 10;   /* VLAN 10 */
+	f[16] = 0x08, f[17] = 0x00;
+	size_t n = build_udp(1, 2, 1, 2, "x", f + 18);
+	feed(p, f, n + 18, 1, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 0);
+	f[15] = 20;
+	feed(p, f, n + 18, 1, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 1);
+	f[15] = 10;
+	feed(p, f, n + 18, 1, 0);
+	assert_int_equal(th_uint(p, "udp.stream"), 0);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* At the flow cap the least recently seen flow goes; the table never
+ * holds more. */
+static void test_flow_cap_evicts_lru(void **state)
+{
+	(void)state;
+	tp_session *s = session(16);
+	tp_pkt *p = pkt(s);
+	uint8_t b[256];
+	for (unsigned i = 0; i < 40; i++) {
+		size_t n = build_udp(1, 2, (uint16_t)(1000 + i), 53, "q", b);
+		feed(p, b, n, 228, i);
+		assert_true(tp_flow_count(s) <= 16);
+		/* flow 0 is kept fresh: it must survive */
+		n = build_udp(1, 2, 1000, 53, "q", b);
+		feed(p, b, n, 228, i);
+		assert_int_equal(th_uint(p, "udp.stream"), 0);
+	}
+	assert_int_equal(s->evicted, 40 - 16);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* ---- relative numbers and the SEQ/ACK analysis ----------------------- */
+
+static void test_flow_relative_seq_and_rtt(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	feed_seg(p, &(seg){.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			   .seq = 0xfffffff0u, .flags = SYN, .win = 1000,
+			   .ms = 0, .wscale = 2});
+	assert_int_equal(th_uint(p, "tcp.seq"), 0);
+	assert_int_equal(th_uint(p, "tcp.nxtseq"), 1);
+	feed_seg(p, &(seg){.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			   .seq = 500, .ack = 0xfffffff1u,
+			   .flags = SYN | ACK, .win = 2000, .ms = 10,
+			   .wscale = 3});
+	assert_int_equal(th_uint(p, "tcp.seq"), 0);
+	assert_int_equal(th_uint(p, "tcp.ack"), 1);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 0xfffffff1u, .ack = 501, .flags = ACK, .win = 100,
+		       .ms = 30));
+	/* handshake RTT: SYN to the third packet */
+	assert_int_equal(th_uint(p, "tcp.analysis.initial_rtt"), 30000000);
+	/* both SYNs had window scaling: 100 << 2 */
+	assert_int_equal(th_uint(p, "tcp.window_size"), 400);
+	/* data crossing the 32-bit wrap keeps counting */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 0xfffffff1u, .ack = 501, .flags = ACK | PSH,
+		       .win = 100, .data = "0123456789abcdefghijklmnopqrstuv",
+		       .ms = 40));
+	assert_int_equal(th_uint(p, "tcp.seq"), 1);
+	assert_int_equal(th_uint(p, "tcp.nxtseq"), 33);
+	assert_int_equal(th_uint(p, "tcp.len"), 32);
+	assert_int_equal(th_uint(p, "tcp.time_relative"), 40000000);
+	assert_int_equal(th_uint(p, "tcp.time_delta"), 10000000);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* Without a handshake the first byte seen is relative 1 (tshark). */
+static void test_flow_midstream_start(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 777, .ack = 9000, .flags = ACK, .win = 100,
+		       .data = "abc"));
+	assert_int_equal(th_uint(p, "tcp.seq"), 1);
+	assert_int_equal(th_uint(p, "tcp.ack"), 1);
+	assert_int_equal(th_uint(p, "tcp.nxtseq"), 4);
+	assert_false(th_has_event(p, "tcp.analysis.lost_segment"));
+	assert_false(th_has_event(p, "tcp.analysis.ack_lost_segment"));
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static void handshake(tp_pkt *p)
+{
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 100, .flags = SYN, .win = 1000, .ms = 0));
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 500, .ack = 101, .flags = SYN | ACK, .win = 1000,
+		       .ms = 1));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .ms = 2));
+}
+
+static void test_flow_analysis_retransmission(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "hello", .ms = 10));
+	assert_false(th_has_event(p, "tcp.analysis.retransmission"));
+	/* the same bytes 200 ms later: a retransmission */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "hello", .ms = 210));
+	assert_true(th_has_event(p, "tcp.analysis.retransmission"));
+	assert_int_equal(th_count(p, "tcp.analysis.retransmission"), 1);
+	/* acked, then sent again: spurious */
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 106, .flags = ACK, .win = 1000,
+		       .ms = 220));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "hello", .ms = 400));
+	assert_true(th_has_event(p, "tcp.analysis.spurious_retransmission"));
+	/* a jump ahead: the previous segment was not captured */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 200, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "later", .ms = 410));
+	assert_true(th_has_event(p, "tcp.analysis.lost_segment"));
+	/* the hole filled within the out-of-order threshold (3 ms) */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 106, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "fill", .ms = 411));
+	assert_true(th_has_event(p, "tcp.analysis.out_of_order"));
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static void test_flow_analysis_dupack_fast_retransmission(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "aaaa", .ms = 10));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 109, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "cccc", .ms = 11));
+	uint64_t orig = g_num + 1;
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 105, .flags = ACK, .win = 1000,
+		       .ms = 12));
+	assert_false(th_has_event(p, "tcp.analysis.duplicate_ack"));
+	for (unsigned i = 1; i <= 3; i++) {
+		feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			       .seq = 501, .ack = 105, .flags = ACK,
+			       .win = 1000, .ms = 12 + i));
+		assert_true(th_has_event(p, "tcp.analysis.duplicate_ack"));
+		assert_int_equal(th_uint(p, "tcp.analysis.duplicate_ack_num"),
+				 i);
+		assert_int_equal(
+			th_uint(p, "tcp.analysis.duplicate_ack_frame"), orig);
+	}
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 105, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "bbbb", .ms = 16));
+	assert_true(th_has_event(p, "tcp.analysis.fast_retransmission"));
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static void test_flow_analysis_window_and_keepalive(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "abcd", .ms = 10));
+	/* the receiver closes its window */
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 105, .flags = ACK, .win = 0,
+		       .ms = 20));
+	assert_true(th_has_event(p, "tcp.analysis.zero_window"));
+	/* a zero-window probe: one byte at the next sequence number */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 105, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "e", .ms = 300));
+	assert_true(th_has_event(p, "tcp.analysis.zero_window_probe"));
+	/* the window opens again: an update */
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 105, .flags = ACK, .win = 4000,
+		       .ms = 310));
+	assert_true(th_has_event(p, "tcp.analysis.window_update"));
+	/* keep-alive: sequence number one below the next, no data */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 104, .ack = 501, .flags = ACK, .win = 1000,
+		       .ms = 60000));
+	assert_true(th_has_event(p, "tcp.analysis.keep_alive"));
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 105, .flags = ACK, .win = 4000,
+		       .ms = 60001));
+	assert_true(th_has_event(p, "tcp.analysis.keep_alive_ack"));
+	/* fill the receiver's window exactly: window full */
+	char big[41];
+	memset(big, 'x', 40);
+	big[40] = '\0';
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 105, .flags = ACK, .win = 40,
+		       .ms = 60002));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 105, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = big, .ms = 60003));
+	assert_true(th_has_event(p, "tcp.analysis.window_full"));
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* ---- the taps: reassembled bytes, gaps, expiry ------------------------ */
+
+typedef struct rec {
+	char out[2][512];
+	size_t n[2];
+	uint64_t gaps[2];
+	int ends;
+	bool want_all, udp;
+} rec;
+
+static bool r_want(void *ctx, const tp_flow *f)
+{
+	const rec *r = ctx;
+	return r->want_all && (r->udp || f->key.proto == 6);
+}
+
+static void r_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		   const uint8_t *b, size_t n, const tp_pkt *p)
+{
+	(void)f;
+	(void)p;
+	rec *r = ctx;
+	assert_int_equal(off, r->n[dir] + r->gaps[dir]);
+	assert_true(r->n[dir] + n < sizeof r->out[dir]);
+	memcpy(r->out[dir] + r->n[dir], b, n);
+	r->n[dir] += n;
+}
+
+static void r_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		  uint64_t n)
+{
+	(void)f;
+	rec *r = ctx;
+	assert_int_equal(off, r->n[dir] + r->gaps[dir]);
+	r->gaps[dir] += n;
+	assert_true(r->n[dir] + 1 < sizeof r->out[dir]);
+	r->out[dir][r->n[dir]++] = '|'; /* mark the gap in the text */
+	r->gaps[dir]--;                  /* ... counted as one byte here */
+}
+
+static void r_end(void *ctx, const tp_flow *f)
+{
+	(void)f;
+	((rec *)ctx)->ends++;
+}
+
+static tp_stream_tap rtap(rec *r)
+{
+	return (tp_stream_tap){r_want, r_data, r_gap, r_end, r};
+}
+
+static void test_flow_tap_reorders_and_marks_gaps(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	rec r = {.want_all = true};
+	tp_stream_tap t = rtap(&r);
+	s->taps[s->ntaps++] = &t;
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	/* client: "hello " then " world" arrives before "big", which never
+	 * comes: the server's ACK past it makes it a gap */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 107, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "world", .ms = 10));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "hello ", .ms = 11));
+	assert_int_equal(r.n[0], 11);
+	assert_memory_equal(r.out[0], "hello world", 11);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 115, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "end", .ms = 12));
+	assert_int_equal(r.n[0], 11); /* held: 112..114 missing */
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 118, .flags = ACK, .win = 1000,
+		       .data = "ok", .ms = 13));
+	assert_int_equal(r.n[1], 2);
+	assert_memory_equal(r.out[1], "ok", 2);
+	assert_int_equal(r.n[0], 15);
+	assert_memory_equal(r.out[0], "hello world|end", 15);
+	tp_session_finish(s);
+	assert_int_equal(r.ends, 1);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* Held bytes of a flow idle past the timeout are given up (gap, then the
+ * bytes) when other traffic moves the clock on; memory comes back. */
+static void test_flow_idle_expiry_flushes(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	rec r = {.want_all = true};
+	tp_stream_tap t = rtap(&r);
+	s->taps[s->ntaps++] = &t;
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 111, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "later", .ms = 10));
+	assert_int_equal(r.n[0], 0);
+	assert_true(s->mem.used > 0);
+	uint8_t b[128];
+	size_t n = build_udp(7, 8, 1, 2, "tick", b);
+	feed(p, b, n, 228, (int64_t)(TP_FLOW_IDLE_TIMEOUT + 5) * 1000);
+	assert_int_equal(s->mem.used, 0);
+	assert_memory_equal(r.out[0], "|later", 6);
+	assert_int_equal(s->expired, 1);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static void test_flow_udp_tap_offsets(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	rec r = {.want_all = true, .udp = true};
+	tp_stream_tap t = rtap(&r);
+	s->taps[s->ntaps++] = &t;
+	tp_pkt *p = pkt(s);
+	uint8_t b[128];
+	size_t n = build_udp(1, 2, 9, 53, "abc", b);
+	feed(p, b, n, 228, 0);
+	n = build_udp(2, 1, 53, 9, "XY", b);
+	feed(p, b, n, 228, 0);
+	n = build_udp(1, 2, 9, 53, "de", b);
+	feed(p, b, n, 228, 0);
+	assert_int_equal(r.n[0], 5);
+	assert_memory_equal(r.out[0], "abcde", 5);
+	assert_memory_equal(r.out[1], "XY", 2);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* The follow tap prints tshark's banner and chunks. */
+static void test_flow_follow_ascii(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_follow_spec fs;
+	assert_int_equal(tp_follow_parse("tcp.stream==0", &fs), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	tp_follow *fo = tp_follow_new(&fs, o);
+	s->taps[s->ntaps++] = tp_follow_tap(fo);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "GET\x01\n", .ms = 10));
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 106, .flags = ACK, .win = 1000,
+		       .data = "OK", .ms = 11));
+	tp_session_finish(s);
+	assert_int_equal(tp_follow_finish(fo), 0);
+	fclose(o);
+	const char *want =
+		"\n"
+		"===================================================================\n"
+		"Follow: tcp,ascii\n"
+		"Filter: tcp.stream eq 0\n"
+		"Node 0: 10.0.0.1:4000\n"
+		"Node 1: 10.0.0.2:80\n"
+		"5\n"
+		"GET.\n"
+		"\n"
+		"\t2\n"
+		"OK\n"
+		"===================================================================\n";
+	assert_string_equal(buf, want);
+	free(buf);
+	tp_follow_free(fo);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static void test_flow_follow_parse(void **state)
+{
+	(void)state;
+	tp_follow_spec fs;
+	assert_int_equal(tp_follow_parse("udp.stream eq 12", &fs), 0);
+	assert_int_equal(fs.proto, 17);
+	assert_int_equal(fs.stream, 12);
+	assert_int_equal(
+		tp_follow_parse("tcp,[fd00::1]:80,[fd00::2]:5000", &fs), 0);
+	assert_int_equal(fs.family, 6);
+	assert_int_equal(fs.port[1], 5000);
+	assert_int_equal(tp_follow_parse("tcp,10.0.0.1:80,10.0.0.2:9", &fs),
+			 0);
+	assert_int_equal(fs.addr[1][3], 2);
+	assert_int_equal(tp_follow_parse_z("follow,tcp,raw,3", &fs), 0);
+	assert_int_equal(fs.fmt, TP_FOLLOW_HEXRAW);
+	assert_int_equal(fs.stream, 3);
+	assert_int_not_equal(tp_follow_parse("tcp.stream==", &fs), 0);
+	assert_int_not_equal(tp_follow_parse("tcp.stream==99999999999", &fs),
+			     0);
+	assert_int_not_equal(tp_follow_parse("tcp,10.0.0.1:80", &fs), 0);
+	assert_int_not_equal(tp_follow_parse("tcp,1.2.3.4:80,[::1]:9", &fs),
+			     0);
+	assert_int_not_equal(tp_follow_parse("sctp.stream==1", &fs), 0);
+	assert_int_not_equal(tp_follow_parse_z("follow,tcp,yaml,1", &fs), 0);
+}
+
+/* Hostile: every cut of a data segment, with flow state, never crashes
+ * and never leaves the table inconsistent. */
+static void test_flow_every_truncation_with_state(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	static uint8_t b[256];
+	size_t n = build_tcp(&(seg){.src = 1, .dst = 2, .sport = 4000,
+				    .dport = 80, .seq = 101, .ack = 501,
+				    .flags = ACK, .win = 9, .data = "payload!",
+				    .wscale = 3},
+			     b);
+	for (size_t cut = 0; cut <= n; cut++) {
+		uint8_t *g = th_guarded(b, cut);
+		tp_pkthdr h = {1, 0, (uint32_t)cut, (uint32_t)n, 228, 0};
+		tp_dissect(p, ++g_num, &h, g);
+		th_guarded_free(g, cut);
+	}
+	assert_int_equal(tp_flow_count(s), 1);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
 int main(void)
 {
-	const struct CMUnitTest t[] = {cmocka_unit_test(test_flow_todo)};
-	return cmocka_run_group_tests(t, NULL, NULL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flow_siphash_vectors),
+		cmocka_unit_test(test_flow_stream_numbers_in_order),
+		cmocka_unit_test(test_flow_port_reuse_new_stream),
+		cmocka_unit_test(test_flow_vlan_in_key),
+		cmocka_unit_test(test_flow_cap_evicts_lru),
+		cmocka_unit_test(test_flow_relative_seq_and_rtt),
+		cmocka_unit_test(test_flow_midstream_start),
+		cmocka_unit_test(test_flow_analysis_retransmission),
+		cmocka_unit_test(test_flow_analysis_dupack_fast_retransmission),
+		cmocka_unit_test(test_flow_analysis_window_and_keepalive),
+		cmocka_unit_test(test_flow_tap_reorders_and_marks_gaps),
+		cmocka_unit_test(test_flow_idle_expiry_flushes),
+		cmocka_unit_test(test_flow_udp_tap_offsets),
+		cmocka_unit_test(test_flow_follow_ascii),
+		cmocka_unit_test(test_flow_follow_parse),
+		cmocka_unit_test(test_flow_every_truncation_with_state),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

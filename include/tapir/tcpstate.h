@@ -1,0 +1,47 @@
+/* tcpstate.h - what a TCP flow remembers across packets: per direction,
+ * the sequence analysis (Wireshark's tcp_analyze_sequence_number) and the
+ * stream reassembler.  Owned by the flow (flow.c frees it), written by
+ * dissectors/tcp.c. */
+#ifndef TAPIR_TCPSTATE_H
+#define TAPIR_TCPSTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tapir/reasm.h"
+
+typedef struct tp_tcpdir {
+	tp_reasm r;
+	uint32_t base;       /* sequence number shown as relative 0 */
+	uint32_t nextseq;    /* highest seq + len (+SYN/FIN) sent */
+	uint32_t lastack;    /* last ack sent */
+	uint32_t win;        /* last window sent (raw) */
+	uint32_t maxseqtobeacked; /* highest contiguous seq to be acked */
+	int32_t dupacks;     /* duplicate acks in a row (-1: after an ACK
+			      * of unseen data, Wireshark's dupacknum) */
+	int64_t lastack_sec; /* time of the last ACK sent */
+	uint32_t lastack_nsec;
+	uint64_t lastack_frame; /* frame of the original of the dup acks */
+	int64_t last_sec;    /* time nextseq last advanced */
+	uint32_t last_nsec;
+	int8_t wscale;       /* -1 unknown, -2 not used, else the shift */
+	bool base_set, next_set, ack_set, win_set;
+	bool fin, rst, syn;
+	uint32_t fin_seq;     /* sequence number of the FIN seen */
+	uint16_t lastflags;  /* analysis flags of the last segment */
+	uint64_t gap_bytes;  /* reassembly: announced gaps */
+} tp_tcpdir;
+
+typedef struct tp_tcpstate {
+	tp_tcpdir d[2];      /* 0 client -> server */
+	int64_t syn_sec;     /* the SYN, for the handshake RTT */
+	uint32_t syn_nsec;
+	int64_t rtt_ns;      /* initial RTT (SYN to the ACK of SYN/ACK) */
+	bool syn_time, rtt_set;
+	bool reassemble;     /* a tap wants the bytes of this flow */
+	bool ended;          /* FIN or RST both ways, or flushed */
+	int64_t prev_sec;    /* previous packet of the flow (time_delta) */
+	uint32_t prev_nsec;
+} tp_tcpstate;
+
+#endif
