@@ -510,6 +510,7 @@ struct tp_export {
 	expfile *buckets[EXPORT_BUCKETS];
 	expfile *open_head, *open_tail;
 	unsigned nopen;
+	bool created;        /* the directory was made by this run */
 	int err;             /* first errno */
 	char errwhat[160];
 	uint64_t files;
@@ -719,7 +720,8 @@ static void ex_end(void *ctx, const tp_flow *f)
 
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	bool created = mkdir(dir, 0755) == 0;
+	if (!created && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
@@ -728,6 +730,7 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	e->created = created;
 	e->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (e->dirfd < 0) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
@@ -754,6 +757,7 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 
 const tp_stream_tap *tp_export_tap(tp_export *e) { return &e->tap; }
 int tp_export_dirfd(const tp_export *e) { return e->dirfd; }
+bool tp_export_created(const tp_export *e) { return e->created; }
 
 int tp_export_finish(tp_export *e, char *err, size_t errlen)
 {

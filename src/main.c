@@ -326,6 +326,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapir: %s\n", tp_writer_error(wr));
 		return EXIT_RUNTIME;
 	}
+	/* The same for a directory --export-streams made: the files in it
+	 * are created after the drop. */
+	if (exp && geteuid() == 0 && tp_export_created(exp) &&
+	    tp_capture_user_ids(opt.user, &cuid, &cgid) == 0 &&
+	    fchown(tp_export_dirfd(exp), cuid, cgid) < 0) {
+		fprintf(stderr, "tapir: %s: %s\n", opt.export_dir,
+			strerror(errno));
+		return EXIT_RUNTIME;
+	}
 	if (tp_drop_privileges(opt.user, err, sizeof err) < 0) {
 		fprintf(stderr, "tapir: %s\n", err);
 		return EXIT_RUNTIME;

@@ -55,6 +55,8 @@ typedef struct tp_export tp_export;
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen);
 const tp_stream_tap *tp_export_tap(tp_export *e);
 int tp_export_dirfd(const tp_export *e); /* for the sandbox */
+/* Did this run make the directory (main hands it to the capture user)? */
+bool tp_export_created(const tp_export *e);
 int tp_export_finish(tp_export *e, char *err, size_t errlen);
 void tp_export_free(tp_export *e);
 
