@@ -857,6 +857,10 @@ static void put_router_advert(tp_sbuf *s, const tp_pkt *p, unsigned li)
 static uint64_t msg_length(const tp_pkt *p, unsigned li)
 {
 	uint64_t len, hl;
+	/* over a reassembled datagram the whole message is this layer's */
+	if (p->layers[li].reassembled && li > 0 &&
+	    !p->layers[li - 1].reassembled)
+		return (uint64_t)p->layers[li].len + p->layers[li].payload_len;
 	if (li > 0 && layer_is(p, li - 1, "ip") &&
 	    tp_layer_uint(p, li - 1, "ip.len", &len) &&
 	    tp_layer_uint(p, li - 1, "ip.hdr_len", &hl) && len >= hl)

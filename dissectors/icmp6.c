@@ -564,9 +564,9 @@ static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 	int nl = net_layer(p, li);
 	if (!msg || p->in_error || nl < 0 || p->layers[nl].addr.family != 6)
 		return TP_CKSUM_UNVERIFIED;
-	/* A fragment is not the whole message. */
-	uint64_t v;
-	if (tp_layer_uint(p, (unsigned)nl, "ipv6.fraghdr.more", &v) && v)
+	/* A fragment is not the whole message (a reassembled datagram is:
+	 * the network layer says which). */
+	if (p->layers[nl].addr.fragment)
 		return TP_CKSUM_UNVERIFIED;
 	/* RFC 6275 6.3: with a home address option, that is the source */
 	const tp_netaddr *a = &p->layers[nl].addr;

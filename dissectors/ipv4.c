@@ -8,15 +8,27 @@
  * RFC 2003 (IP in IP: protocol 4 hands back to this dissector).
  *
  * The total length clamps the payload, so Ethernet padding never reaches
- * the next layer.  Non-first fragments stop here (their bytes become
+ * the next layer.  Inside an ICMP error (p->in_error) the quoted datagram
+ * is cut by design: a total length past its end is not flagged.
+ *
+ * Fragments (RFC 791 section 3.2).  With a session that defragments
+ * (p->sess->frags), a whole fragment (all of its payload captured, its
+ * total length consistent) goes to the fragment table (ipfrag.h); its
+ * bytes become data, as tshark shows them with ip.defragment on, even the
+ * first fragment's.  The fragment that completes the datagram carries
+ * Wireshark's ip.fragments tree (ip.fragment per frame, ip.fragment.count,
+ * ip.reassembled.length) and the upper layers read the whole datagram
+ * (p->reasm).  A cut fragment is left alone, as tshark leaves it.
+ * Without defragmentation non-first fragments stop here (their bytes become
  * data); a first fragment is dissected as far as it goes, as tshark does
- * with ip.defragment off.  Inside an ICMP error (p->in_error) the quoted
- * datagram is cut by design: a total length past its end is not flagged.
+ * with ip.defragment off.
  */
 #include <string.h>
 
 #include "tapir/dissector.h"
+#include "tapir/flow.h"
 #include "tapir/inet.h"
+#include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
 
@@ -85,6 +97,11 @@ enum {
 	F_OPT_FLAG,
 	F_OPT_TIME_STAMP,
 	F_OPT_TIME_STAMP_ADDR,
+	F_FRAGMENTS,
+	F_FRAGMENT,
+	F_FRAGMENT_COUNT,
+	F_REASM_LEN,
+	F_REASM_DATA,
 	F_COUNT
 };
 
@@ -272,6 +289,18 @@ static const tp_field_def fields[F_COUNT] = {
 			      TP_BASE_DEC, NULL, 0},
 	[F_OPT_TIME_STAMP_ADDR] = {"ip.opt.time_stamp_addr", "Address",
 				   TP_FT_IPv4, TP_BASE_NONE, NULL, 0},
+	/* Reassembly, on the frame that completes a datagram; the value of
+	 * ip.fragments is the reassembled payload, as in Wireshark 4.0. */
+	[F_FRAGMENTS] = {"ip.fragments", "IPv4 Fragments", TP_FT_BYTES,
+			 TP_BASE_NONE, NULL, 0},
+	[F_FRAGMENT] = {"ip.fragment", "IPv4 Fragment", TP_FT_FRAMENUM,
+			TP_BASE_NONE, NULL, 0},
+	[F_FRAGMENT_COUNT] = {"ip.fragment.count", "Fragment count",
+			      TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_REASM_LEN] = {"ip.reassembled.length", "Reassembled IPv4 length",
+			 TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_REASM_DATA] = {"ip.reassembled.data", "Reassembled IPv4 data",
+			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 };
 
 enum {
@@ -285,6 +314,13 @@ enum {
 	E_PTR_MIDDLE,
 	E_SUBOPT,
 	E_NOP,
+	E_FRAG_HELD,
+	E_FRAG_OVERLAP,
+	E_FRAG_CONFLICT,
+	E_FRAG_MULTITAILS,
+	E_FRAG_TOOLONG,
+	E_FRAG_ERROR,
+	E_FRAG_CAPPED,
 	E_COUNT
 };
 
@@ -311,6 +347,27 @@ static const tp_event_def events[E_COUNT] = {
 		      "Suboption would go past end of option"},
 	[E_NOP] = {"ip.nop", TP_EV_WARN,
 		   "4 NOP in a row - a router may have removed some options"},
+	/* Reassembly.  The overlap, tail and error names are Wireshark's
+	 * fields; tapir raises them on the frame where they happen. */
+	[E_FRAG_HELD] = {"ip.fragment.held", TP_EV_NOTE,
+			 "Fragment held for reassembly: the datagram is "
+			 "dissected in the frame that completes it"},
+	[E_FRAG_OVERLAP] = {"ip.fragment.overlap", TP_EV_WARN,
+			    "Fragment overlaps with other fragments"},
+	[E_FRAG_CONFLICT] = {"ip.fragment.overlap.conflict", TP_EV_WARN,
+			     "Overlapping fragments contained conflicting "
+			     "data (the first data is kept)"},
+	[E_FRAG_MULTITAILS] = {"ip.fragment.multipletails", TP_EV_WARN,
+			       "Several tails were found when defragmenting "
+			       "the packet"},
+	[E_FRAG_TOOLONG] = {"ip.fragment.toolongfragment", TP_EV_WARN,
+			    "Fragment contained data past end of packet"},
+	[E_FRAG_ERROR] = {"ip.fragment.error", TP_EV_WARN,
+			  "Defragmentation error due to illegal fragments: "
+			  "the datagram was discarded"},
+	[E_FRAG_CAPPED] = {"ip.fragment.capped", TP_EV_NOTE,
+			   "A reassembly cap (datagrams, memory or fragments "
+			   "per datagram) dropped a datagram in progress"},
 };
 
 /* ---- options --------------------------------------------------------- */
@@ -650,6 +707,72 @@ static void ip_options(tp_pkt *p, tp_cursor *o, uint8_t ttl, bool via)
 	}
 }
 
+/* ---- reassembly ------------------------------------------------------ */
+
+
+/* The table's answers as this layer's events, in tp_frag_report's
+ * order. */
+static const tp_event_def *const frag_evs[TP_FRAG_NEV] = {
+	&events[E_FRAG_OVERLAP], &events[E_FRAG_CONFLICT],
+	&events[E_FRAG_TOOLONG], &events[E_FRAG_MULTITAILS],
+	&events[E_FRAG_ERROR],	 &events[E_FRAG_CAPPED],
+	&events[E_FRAG_HELD],
+};
+
+/* A whole fragment goes to the table; `c` covers exactly its payload.
+ * Not completing: the payload is left to the data layer (TP_STOP), as
+ * tshark shows it.  Completing: Wireshark's ip.fragments tree, and the
+ * cursor moves to the reassembled payload for the next layer, which
+ * verifies its checksum over the whole datagram (addr.fragment = 0).
+ * ip.reassembled_in, which Wireshark shows on the earlier fragments, needs
+ * a second pass (tshark -2): a single pass does not know it when it
+ * dissects them, so it is not given. */
+static tp_next defragment(tp_pkt *p, tp_cursor *c, tp_fragtab *ft,
+			  uint16_t id, uint16_t fo, uint8_t proto,
+			  const uint8_t *src, const uint8_t *dst)
+{
+	size_t at = c->off, n = tp_avail(c);
+	tp_cursor v = *c;
+	const uint8_t *data = tp_bytes(&v, n);
+	if (!data)
+		return TP_STOP;
+	tp_fragkey k;
+	memset(&k, 0, sizeof k);
+	k.family = 4;
+	k.proto = proto;
+	k.vlan[0] = p->vlan_id[0];
+	k.vlan[1] = p->vlan_id[1];
+	k.id = id;
+	memcpy(k.src, src, 4);
+	memcpy(k.dst, dst, 4);
+	uint32_t off = (uint32_t)(fo & 0x1fff) * 8;
+	bool more = (fo & 0x2000) != 0;
+	tp_fragdone done;
+	unsigned r = tp_frag_add(ft, &k, off, more, proto, data, n, p->number,
+				 p->ts_sec, &done);
+	tp_frag_report(p, r, more, (uint64_t)off + n, at, frag_evs);
+	if (!(r & TP_FRAG_DONE))
+		return TP_STOP;
+
+	tp_add_bytes(p, &fields[F_FRAGMENTS], at, 0, done.data, done.len);
+	tp_push(p);
+	for (unsigned i = 0; i < done.nframes; i++)
+		tp_add_uint(p, &fields[F_FRAGMENT], at, 0, done.frames[i]);
+	tp_add_uint(p, &fields[F_FRAGMENT_COUNT], at, 0, done.nframes);
+	tp_add_uint(p, &fields[F_REASM_LEN], at, 0, done.len);
+	tp_add_bytes(p, &fields[F_REASM_DATA], at, 0, done.data, done.len);
+	tp_pop(p);
+
+	tp_layer *l = tp_cur_layer(p);
+	l->addr.fragment = 0;
+	l->len = (uint32_t)(at - l->off);
+	p->reasm = done.data;
+	p->reasm_len = done.len;
+	p->reasm_active = true;
+	*c = tp_cursor_make(done.data, done.len, done.len);
+	return tp_next_key(TP_TAB_IPPROTO, done.proto);
+}
+
 /* ---- the header ------------------------------------------------------ */
 
 static unsigned header_cksum(const tp_pkt *p, const tp_cursor *c,
@@ -717,7 +840,7 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 			tp_add_event(p, &events[E_LEN_LONG], at);
 	}
 
-	tp_get_be16(p, c, &fields[F_ID]);
+	uint16_t id = tp_get_be16(p, c, &fields[F_ID]);
 	at = c->off;
 	uint16_t fo = tp_be16(c);
 	if (!tp_ok(c))
@@ -764,6 +887,12 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 			return TP_STOP;
 		}
 	}
+	/* A fragment (MF or an offset) captured whole, with a consistent
+	 * total length, is reassembled when the session says so. */
+	tp_fragtab *ft = (fo & 0x3fff) ? tp_frag_table(p) : NULL;
+	if (ft && tlen > hlen && tp_reported(c) == tlen - hlen &&
+	    tp_avail(c) == tp_reported(c))
+		return defragment(p, c, ft, id, fo, proto, src, dst);
 	if (fo & 0x1fff)
 		return TP_STOP; /* not the first fragment: data */
 	return tp_next_key(TP_TAB_IPPROTO, proto);
@@ -782,6 +911,14 @@ static bool has_layer_event(const tp_pkt *p, unsigned li, const tp_event_def *e)
 static bool is_named(const tp_pkt *p, unsigned li, const char *name)
 {
 	return li < p->nlayers && strcmp(p->layers[li].d->name, name) == 0;
+}
+
+/* Did this layer hand its fragment to the table (every outcome short of
+ * completion leaves one of the events from "held" to "capped")? */
+static bool defragmenting(const tp_pkt *p, unsigned li)
+{
+	return tp_frag_in_table(p, li, &events[E_FRAG_HELD],
+				&events[E_FRAG_CAPPED]);
 }
 
 static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
@@ -823,8 +960,10 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	const tp_field *fo = tp_layer_find(p, li, &fields[F_FRAG]);
 	const tp_field *proto = tp_layer_find(p, li, &fields[F_PROTO]);
-	if (fo && fo->v.u) {
-		/* Not the first fragment: no header of the next layer. */
+	bool done = tp_frag_completed(p, li);
+	if (!done && ((fo && fo->v.u) || defragmenting(p, li))) {
+		/* Not the first fragment, or one held for reassembly: no
+		 * header of the next layer. */
 		tp_sb_addr(s, &l->addr, true);
 		tp_sb_puts(s, " > ");
 		tp_sb_addr(s, &l->addr, false);
@@ -847,7 +986,7 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, proto ? proto->v.u : 0);
 		tp_sb_putc(s, ' ');
 		uint64_t plen = l->payload_len;
-		if (len && hl && len->v.u >= hl->v.u)
+		if (!done && len && hl && len->v.u >= hl->v.u)
 			plen = len->v.u - hl->v.u;
 		tp_sb_dec(s, plen);
 		return TP_SUM_STOP;

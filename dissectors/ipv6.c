@@ -13,13 +13,25 @@
  * The payload length clamps the payload (Ethernet padding stays out); 0
  * with a hop-by-hop jumbo option means the jumbo length.  Extension headers
  * are walked here, at most TP_MAX_IPV6_EXT of them, each under its own tree
- * level; the last next header is the key of the next layer.  A fragment
- * with a non-zero offset stops the walk: its bytes are data until
- * reassembly exists.
+ * level; the last next header is the key of the next layer.
+ *
+ * Fragments (RFC 8200 4.5).  With a session that defragments
+ * (p->sess->frags), a whole fragment (all of its payload captured, the
+ * payload length consistent) goes to the fragment table (ipfrag.h, RFC 5722:
+ * overlaps discard the datagram); its bytes become data, as tshark shows
+ * them with ipv6.defragment on, even the first fragment's.  The fragment
+ * that completes the datagram carries Wireshark's ipv6.fragments tree and
+ * the walk goes on over the reassembled payload (p->reasm), from the first
+ * fragment's next header.  An atomic fragment (offset 0, M clear, RFC 6946)
+ * is no fragment: it is dissected in place.  A cut fragment is left alone,
+ * as tshark leaves it.  Without defragmentation a fragment with a non-zero
+ * offset stops the walk: its bytes are data.
  */
 #include <string.h>
 
 #include "tapir/dissector.h"
+#include "tapir/flow.h"
+#include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
 
@@ -104,6 +116,12 @@ enum {
 	F_AH_ICV,
 	F_ESP_SPI,
 	F_ESP_SEQ,
+	/* reassembly */
+	F_FRAGMENTS,
+	F_FRAGMENT,
+	F_FRAGMENT_COUNT,
+	F_REASM_LEN,
+	F_REASM_DATA,
 	F_COUNT
 };
 
@@ -323,6 +341,17 @@ static const tp_field_def fields[F_COUNT] = {
 		       NULL, 0},
 	[F_ESP_SEQ] = {"esp.sequence", "ESP Sequence", TP_FT_UINT32,
 		       TP_BASE_DEC, NULL, 0},
+
+	[F_FRAGMENTS] = {"ipv6.fragments", "IPv6 Fragments", TP_FT_NONE,
+			 TP_BASE_NONE, NULL, 0},
+	[F_FRAGMENT] = {"ipv6.fragment", "IPv6 Fragment", TP_FT_FRAMENUM,
+			TP_BASE_NONE, NULL, 0},
+	[F_FRAGMENT_COUNT] = {"ipv6.fragment.count", "Fragment count",
+			      TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_REASM_LEN] = {"ipv6.reassembled.length", "Reassembled IPv6 length",
+			 TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
+	[F_REASM_DATA] = {"ipv6.reassembled.data", "Reassembled IPv6 data",
+			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 };
 
 enum {
@@ -342,6 +371,13 @@ enum {
 	E_RT_DEPRECATED,
 	E_RT_RPL_COUNT,
 	E_AH_LEN,
+	E_FRAG_HELD,
+	E_FRAG_OVERLAP,
+	E_FRAG_CONFLICT,
+	E_FRAG_MULTITAILS,
+	E_FRAG_TOOLONG,
+	E_FRAG_ERROR,
+	E_FRAG_CAPPED,
 	E_COUNT
 };
 
@@ -388,6 +424,27 @@ static const tp_event_def events[E_COUNT] = {
 			    "than or equal to 0"},
 	[E_AH_LEN] = {"ah.bogus_length", TP_EV_MALFORMED,
 		      "AH length is shorter than its fixed part"},
+	/* Reassembly.  The overlap, tail and error names are Wireshark's
+	 * fields; tapir raises them on the frame where they happen. */
+	[E_FRAG_HELD] = {"ipv6.fragment.held", TP_EV_NOTE,
+			 "Fragment held for reassembly: the datagram is "
+			 "dissected in the frame that completes it"},
+	[E_FRAG_OVERLAP] = {"ipv6.fragment.overlap", TP_EV_WARN,
+			    "Fragment overlaps with other fragments"},
+	[E_FRAG_CONFLICT] = {"ipv6.fragment.overlap.conflict", TP_EV_WARN,
+			     "Overlapping fragments contained conflicting "
+			     "data"},
+	[E_FRAG_MULTITAILS] = {"ipv6.fragment.multipletails", TP_EV_WARN,
+			       "Several tails were found when defragmenting "
+			       "the packet"},
+	[E_FRAG_TOOLONG] = {"ipv6.fragment.toolongfragment", TP_EV_WARN,
+			    "Fragment contained data past end of packet"},
+	[E_FRAG_ERROR] = {"ipv6.fragment.error", TP_EV_WARN,
+			  "Defragmentation error due to illegal fragments: "
+			  "the datagram was discarded (overlaps: RFC 5722)"},
+	[E_FRAG_CAPPED] = {"ipv6.fragment.capped", TP_EV_NOTE,
+			   "A reassembly cap (datagrams, memory or fragments "
+			   "per datagram) dropped a datagram in progress"},
 };
 
 /* What the walk of one packet keeps. */
@@ -397,6 +454,7 @@ struct walk {
 	bool jumbo;      /* a valid jumbo payload option was seen */
 	uint32_t jumbo_len;
 	const uint8_t *dst;
+	bool len_bad;    /* the payload length runs past the frame */
 };
 
 /* A child cursor ran short of captured bytes: the parent stops where the
@@ -698,18 +756,27 @@ static bool ext_generic(tp_pkt *p, tp_cursor *c, uint8_t *nh, int which,
 	return tp_ok(c);
 }
 
-static bool ext_fragment(tp_pkt *p, tp_cursor *c, uint8_t *nh)
+/* What one fragment header says. */
+struct fraghdr {
+	uint8_t nxt;
+	uint16_t offlg; /* offset << 3 | reserved << 1 | M */
+	uint32_t ident;
+};
+
+/* False when the header is not all there. */
+static bool ext_fragment(tp_pkt *p, tp_cursor *c, struct fraghdr *fh)
 {
 	size_t hs = c->off;
 	if (p->in_error && !tp_has(c, 8))
 		return false;
 	tp_add_uint(p, &fields[F_FRAG], hs, 8, 0);
 	tp_push(p);
-	uint8_t nx = tp_get_u8(p, c, &fields[F_FRAG_NXT]);
+	fh->nxt = tp_get_u8(p, c, &fields[F_FRAG_NXT]);
 	tp_get_u8(p, c, &fields[F_FRAG_RSV8]);
 	size_t at = c->off;
-	uint16_t offlg = tp_be16(c);
+	fh->offlg = tp_be16(c);
 	if (tp_ok(c)) {
+		uint16_t offlg = fh->offlg;
 		tp_add_uint(p, &fields[F_FRAG_OFFSET], at, 2, offlg >> 3);
 		tp_add_uint(p, &fields[F_FRAG_RSVBITS], at, 2,
 			    (offlg >> 1) & 3);
@@ -717,15 +784,80 @@ static bool ext_fragment(tp_pkt *p, tp_cursor *c, uint8_t *nh)
 		if (offlg & 0xfff9)
 			tp_cur_layer(p)->addr.fragment = 1;
 	}
-	tp_get_be32(p, c, &fields[F_FRAG_IDENT]);
+	fh->ident = tp_get_be32(p, c, &fields[F_FRAG_IDENT]);
 	tp_pop(p);
-	if (!tp_ok(c))
-		return false;
-	/* Only the first fragment holds the next header. */
-	if (offlg >> 3)
-		return false;
-	*nh = nx;
-	return true;
+	return tp_ok(c);
+}
+
+/* ---- reassembly ------------------------------------------------------ */
+
+
+/* The table's answers as this layer's events, in tp_frag_report's
+ * order. */
+static const tp_event_def *const frag_evs[TP_FRAG_NEV] = {
+	&events[E_FRAG_OVERLAP], &events[E_FRAG_CONFLICT],
+	&events[E_FRAG_TOOLONG], &events[E_FRAG_MULTITAILS],
+	&events[E_FRAG_ERROR],	 &events[E_FRAG_CAPPED],
+	&events[E_FRAG_HELD],
+};
+
+enum { FRAG_NOT_TAKEN, FRAG_HELD, FRAG_DONE };
+
+/* A fragment (offset or M set), `c` just after its header.  When it is
+ * whole it goes to the table: not completing, its payload is left to the
+ * data layer (FRAG_HELD); completing, Wireshark's ipv6.fragments tree is
+ * added, `c` moves to the reassembled payload, *nh is the first fragment's
+ * next header and the next layer verifies its checksum over the whole
+ * datagram (addr.fragment = 0).  ipv6.reassembled.in, which Wireshark shows
+ * on the earlier fragments, needs a second pass (tshark -2): a single pass
+ * does not know it when it dissects them, so it is not given. */
+static int defragment(tp_pkt *p, tp_cursor *c, const struct walk *w,
+		      const struct fraghdr *fh, uint8_t *nh)
+{
+	tp_fragtab *ft = tp_frag_table(p);
+	size_t n = tp_reported(c);
+	if (!ft || w->plen == 0 || w->len_bad || n == 0 || tp_avail(c) != n)
+		return FRAG_NOT_TAKEN;
+	tp_layer *l = tp_cur_layer(p);
+	size_t at = c->off;
+	tp_cursor v = *c;
+	const uint8_t *data = tp_bytes(&v, n);
+	if (!data || !l->addr.src || !l->addr.dst)
+		return FRAG_NOT_TAKEN;
+	tp_fragkey k;
+	memset(&k, 0, sizeof k);
+	k.family = 6;
+	k.vlan[0] = p->vlan_id[0];
+	k.vlan[1] = p->vlan_id[1];
+	k.id = fh->ident;
+	memcpy(k.src, l->addr.src, 16);
+	memcpy(k.dst, l->addr.dst, 16);
+	uint32_t off = (uint32_t)(fh->offlg >> 3) * 8;
+	bool more = (fh->offlg & 1) != 0;
+	tp_fragdone done;
+	unsigned r = tp_frag_add(ft, &k, off, more, fh->nxt, data, n,
+				 p->number, p->ts_sec, &done);
+	tp_frag_report(p, r, more, (uint64_t)off + n, at, frag_evs);
+	if (!(r & TP_FRAG_DONE))
+		return FRAG_HELD;
+
+	tp_add_uint(p, &fields[F_FRAGMENTS], at, 0, 0);
+	tp_push(p);
+	for (unsigned i = 0; i < done.nframes; i++)
+		tp_add_uint(p, &fields[F_FRAGMENT], at, 0, done.frames[i]);
+	tp_add_uint(p, &fields[F_FRAGMENT_COUNT], at, 0, done.nframes);
+	tp_add_uint(p, &fields[F_REASM_LEN], at, 0, done.len);
+	tp_add_bytes(p, &fields[F_REASM_DATA], at, 0, done.data, done.len);
+	tp_pop(p);
+
+	l->addr.fragment = 0;
+	l->len = (uint32_t)(at - l->off);
+	p->reasm = done.data;
+	p->reasm_len = done.len;
+	p->reasm_active = true;
+	*c = tp_cursor_make(done.data, done.len, done.len);
+	*nh = done.proto;
+	return FRAG_DONE;
 }
 
 /* RFC 4302 2.2: the length counts 4-octet words, minus 2. */
@@ -782,6 +914,7 @@ static void jumbo_clamp(tp_pkt *p, tp_cursor *c, struct walk *w, size_t hs)
 	size_t used = c->off - w->hdr_end;
 	if (w->jumbo_len < used ||
 	    !tp_clamp(c, (size_t)w->jumbo_len - used)) {
+		w->len_bad = true;
 		if (!p->in_error)
 			tp_add_event(p, &events[E_PLEN], hs);
 	}
@@ -847,8 +980,10 @@ static tp_next ipv6_dissect(tp_pkt *p, tp_cursor *c)
 				tp_add_event(p, &events[E_PLEN_ZERO], plen_at);
 			tp_clamp(c, 0);
 		}
-	} else if (!tp_clamp(c, w.plen) && !p->in_error) {
-		tp_add_event(p, &events[E_PLEN], plen_at);
+	} else if (!tp_clamp(c, w.plen)) {
+		w.len_bad = true;
+		if (!p->in_error)
+			tp_add_event(p, &events[E_PLEN], plen_at);
 	}
 
 	for (unsigned n = 0;; n++) {
@@ -881,10 +1016,23 @@ static tp_next ipv6_dissect(tp_pkt *p, tp_cursor *c)
 			if (!ext_generic(p, c, &nh, 2, &w))
 				return TP_STOP;
 			break;
-		case TP_IPPROTO_FRAGMENT:
-			if (!ext_fragment(p, c, &nh))
+		case TP_IPPROTO_FRAGMENT: {
+			struct fraghdr fh;
+			if (!ext_fragment(p, c, &fh))
 				return TP_STOP;
+			int r = FRAG_NOT_TAKEN;
+			if (fh.offlg & 0xfff9)
+				r = defragment(p, c, &w, &fh, &nh);
+			if (r == FRAG_HELD)
+				return TP_STOP; /* the payload becomes data */
+			if (r == FRAG_DONE)
+				break;
+			/* Only the first fragment holds the next header. */
+			if (fh.offlg >> 3)
+				return TP_STOP;
+			nh = fh.nxt;
 			break;
+		}
 		case TP_IPPROTO_AH:
 			if (!ext_ah(p, c, &nh))
 				return TP_STOP;
@@ -1058,6 +1206,14 @@ static bool put_jumbo(tp_sbuf *s, const tp_layer *l, const tp_field *plen,
 	return true;
 }
 
+/* Did this layer hand its fragment to the table (every outcome short of
+ * completion leaves one of the events from "held" to "capped")? */
+static bool defragmenting(const tp_pkt *p, unsigned li)
+{
+	return tp_frag_in_table(p, li, &events[E_FRAG_HELD],
+				&events[E_FRAG_CAPPED]);
+}
+
 static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
@@ -1103,6 +1259,9 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	const tp_field *f = &p->fields[l->first_field];
 	const tp_field *end = f + l->nfields;
+	/* The first fragment header is the one reassembly used, if any. */
+	bool done = tp_frag_completed(p, li);
+	bool held = !done && defragmenting(p, li);
 	for (const tp_field *x = f; x < end; x++) {
 		if (x->def == &fields[F_HOP_NXT] ||
 		    x->def == &fields[F_RT_NXT] ||
@@ -1140,8 +1299,9 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			tp_sb_putc(s, '|');
 			tp_sb_dec(s, rest);
 			tp_sb_putc(s, ')');
-			if (off->v.u)
+			if ((off->v.u && !done) || held)
 				return TP_SUM_STOP;
+			done = false;
 			tp_sb_putc(s, ' ');
 		} else { /* ESP */
 			const tp_field *spi = NULL, *seq = NULL;

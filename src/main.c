@@ -221,6 +221,8 @@ int main(int argc, char **argv)
 	}
 	if (!src) {
 		fprintf(stderr, "tapir: %s\n", err);
+		if (out)
+			tp_out_fields_free(out);
 		free(iface);
 		tp_options_free(&opt);
 		return EXIT_RUNTIME;
@@ -230,6 +232,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapir: bad filter expression \"%s\": %s\n",
 			opt.filter, err);
 		tp_source_close(src);
+		if (out)
+			tp_out_fields_free(out);
 		free(iface);
 		tp_options_free(&opt);
 		return EXIT_USAGE;

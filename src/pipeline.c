@@ -101,8 +101,12 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx)
 		}
 		tp_layer *l = begin_layer(p, d, c.off);
 		unsigned events_before = p->nevents;
+		const uint8_t *base = c.base;
 		nx = d->dissect(p, &c);
-		l->len = (uint32_t)(c.off > l->off ? c.off - l->off : 0);
+		/* A dissector that moved the cursor to a reassembled datagram
+		 * set its own header length. */
+		if (c.base == base)
+			l->len = (uint32_t)(c.off > l->off ? c.off - l->off : 0);
 		l->payload_len = (uint32_t)tp_reported(&c);
 		if (c.status != TP_OK) {
 			bool said = false;

@@ -9,11 +9,14 @@ tshark does).  Only packets of link types tapir dissects are counted.
 Prints the agreement per field and overall, and the captures with the most
 differing cells.  Exit 0 when tshark is not installed (nothing to compare).
 
-    tests/compare-tshark.py [--tapir src/tapir] [--fields a,b] [-v] PATH...
+    tests/compare-tshark.py [--tapir src/tapir] [--fields a,b] [--no-defrag]
+                            [-v] PATH...
 
-tshark runs with IPv4/IPv6 defragmentation off: tapir does not reassemble
-fragments yet, so both then dissect the first fragment's transport header
-where it is.
+Both reassemble IPv4/IPv6 fragments by default (tshark's ip.defragment and
+ipv6.defragment, tapir's fragment table), so the transport fields of a
+fragmented datagram are on the frame that completes it.  --no-defrag turns
+reassembly off in both (tshark's prefs, tapir's --no-defrag): both then
+dissect the first fragment's transport header where it is.
 """
 import argparse
 import collections
@@ -27,7 +30,8 @@ FIELDS = ["eth.src", "eth.dst", "vlan.id", "ip.src", "ip.dst", "ipv6.src",
           "udp.srcport", "udp.dstport", "tcp.flags", "icmp.type",
           "icmp.code", "icmpv6.type", "icmpv6.code"]
 LINKTYPES = {0, 1, 12, 14, 101, 108, 113, 228, 229, 276}
-TSHARK_OPTS = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
+NO_DEFRAG_TSHARK = ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
+NO_DEFRAG_TAPIR = ["--no-defrag"]
 # tshark protocol names that are not layers of their own in tapir
 PSEUDO = {"ethertype", "data", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr",
@@ -78,6 +82,8 @@ def main():
     ap.add_argument("--fields", default=",".join(FIELDS))
     ap.add_argument("-v", action="store_true", help="print every differing cell")
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--no-defrag", action="store_true",
+                    help="IP reassembly off in both tools")
     ap.add_argument("paths", nargs="+")
     a = ap.parse_args()
     if not shutil.which("tshark"):
@@ -85,6 +91,8 @@ def main():
         return 0
     fields = a.fields.split(",")
     eargs = [x for f in fields for x in ("-e", f)]
+    ts_opts = NO_DEFRAG_TSHARK if a.no_defrag else []
+    tp_opts = NO_DEFRAG_TAPIR if a.no_defrag else []
     known = tapir_protocols(a.tapir)
     scope_agree = scope_total = 0
     outside = collections.Counter()
@@ -93,9 +101,10 @@ def main():
     per_file = collections.Counter()
     nfiles = npk = 0
     for f in captures(a.paths):
-        ts = run(["tshark", "-n", "-r", f] + TSHARK_OPTS +
+        ts = run(["tshark", "-n", "-r", f] + ts_opts +
                  ["-T", "fields", "-e", "frame.protocols"] + eargs)
-        tp = run([a.tapir, "-r", f, "-T", "fields", "-e", "frame.encap_type"] + eargs)
+        tp = run([a.tapir, "-r", f] + tp_opts +
+                 ["-T", "fields", "-e", "frame.encap_type"] + eargs)
         if ts is None or tp is None:
             print(f"{f}: timed out", file=sys.stderr)
             continue

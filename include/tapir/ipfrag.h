@@ -78,6 +78,35 @@ unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
 		     bool more, uint8_t proto, const uint8_t *data, size_t n,
 		     uint64_t frame, int64_t now, tp_fragdone *out);
 
+/* For the IPv4 and IPv6 dissectors. */
+struct tp_pkt;
+struct tp_event_def;
+
+/* The fragment table this packet may use: none without a session that
+ * defragments, inside an ICMP error's quote, or once a datagram was
+ * reassembled in this packet (the table's output buffer holds one
+ * datagram and p->reasm points into it: with IP in IP fragmented at both
+ * levels, the inner fragments stay fragments). */
+tp_fragtab *tp_frag_table(const struct tp_pkt *p);
+
+/* What tp_frag_add did, as events of the calling layer: ev[] holds its
+ * overlap, overlap-conflict, too-long, multiple-tails, error, capped and
+ * held events, in that order.  TP_FRAG_BAD does not say which rule
+ * failed: a fragment past 65535 bytes or one that is not the last is too
+ * long; a refused last fragment disagrees with the held tail or data
+ * (Wireshark's "multiple tails"). */
+#define TP_FRAG_NEV 7
+void tp_frag_report(struct tp_pkt *p, unsigned r, bool more, uint64_t end,
+		    size_t at, const struct tp_event_def *const ev[TP_FRAG_NEV]);
+
+/* For the one-line summaries: did layer `li` complete a datagram (the
+ * next layer reads it)?  Did it hand its fragment to the table (one of
+ * its events lies in [first, last] of the caller's event array)? */
+bool tp_frag_completed(const struct tp_pkt *p, unsigned li);
+bool tp_frag_in_table(const struct tp_pkt *p, unsigned li,
+		      const struct tp_event_def *first,
+		      const struct tp_event_def *last);
+
 /* Bytes and datagrams held now, and the high-water mark of bytes. */
 void tp_fragtab_usage(const tp_fragtab *t, size_t *bytes, unsigned *dgrams,
 		      size_t *peak);

@@ -28,12 +28,15 @@ enum {
 	TP_STATS_ALL_TABLES = 0x1f,
 };
 
-#define TP_STATS_MAX_ENTRIES (1u << 20)
+#define TP_STATS_MAX_ENTRIES (1u << 17) /* rows per table, ~124 bytes each */
 
 typedef struct tp_stats tp_stats;
 
 /* Parse "conv", "conv,tcp", "endpoints,ipv4", "phs" (several --stats add
- * up).  Returns 0, or -1 for an unknown name. */
+ * up).  Returns 0, or -1 for an unknown name.  `tables` is opaque between
+ * parse and tp_stats_new (it records which tables each kind asked for,
+ * and whether they were named); the TP_STATS_* table bits alone, given
+ * straight to tp_stats_new, mean "these tables for every kind". */
 int tp_stats_parse(const char *arg, unsigned *kinds, unsigned *tables);
 
 tp_stats *tp_stats_new(unsigned kinds, unsigned tables, size_t max_entries);

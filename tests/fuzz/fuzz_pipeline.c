@@ -10,8 +10,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
+
+/* Inputs share one session (small caps, so eviction and expiry happen
+ * too), with a tap that wants every flow: flows, fragment reassembly and
+ * TCP reassembly are fuzzed across inputs, not one packet at a time. */
+static uint64_t sink_bytes;
+
+static bool tap_want(void *ctx, const tp_flow *f)
+{
+	(void)ctx;
+	(void)f;
+	return true;
+}
+
+static void tap_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		     const uint8_t *b, size_t n, const tp_pkt *p)
+{
+	(void)ctx, (void)f, (void)dir, (void)off, (void)p;
+	for (size_t i = 0; i < n; i++)
+		sink_bytes += b[i]; /* touch every byte delivered */
+}
+
+static const tp_stream_tap tap = {tap_want, tap_data, NULL, NULL, NULL};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,8 +45,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static tp_pkt *p;
 	static tp_output *out;
 	static FILE *devnull;
+	static tp_session *sess;
+	static int64_t clock;
 	if (!p) {
+		tp_flowcfg cfg = {.max_flows = 64,
+				  .idle_timeout = 5,
+				  .reasm_dir_cap = 4096,
+				  .reasm_mem_cap = 65536};
+		sess = tp_session_new(&cfg);
+		if (!sess)
+			abort();
+		sess->taps[sess->ntaps++] = &tap;
 		p = tp_pkt_new();
+		if (p)
+			p->sess = sess;
 		devnull = fopen("/dev/null", "w");
 		tp_outopts o = {.vflag = 1, .Xflag = 1, .eflag = true};
 		o.seqtab = tp_seqtab_new();
@@ -39,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 2, cut = data[1] % 32;
 	if (cut > n)
 		cut = n;
-	tp_pkthdr h = {0, 0, (uint32_t)(n - cut), (uint32_t)n, lt, 0};
+	clock += data[1] >> 5; /* time moves on now and then */
+	tp_pkthdr h = {clock, 0, (uint32_t)(n - cut), (uint32_t)n, lt, 0};
 	tp_dissect(p, 1, &h, data + 2);
 	out->packet(out, p);
 	return 0;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "tapir/flow.h"
+#include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/registry.h"
 
@@ -210,4 +212,49 @@ int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
 	}
 	free(tmp);
 	return flagged;
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+void th_sess_init(th_sess *d, bool defrag)
+{
+	tp_flowcfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.no_defrag = !defrag;
+	d->s = tp_session_new(&cfg);
+	assert_non_null(d->s);
+	assert_true(defrag ? d->s->frags != NULL : d->s->frags == NULL);
+	d->p = tp_pkt_new();
+	assert_non_null(d->p);
+	d->p->sess = d->s;
+}
+
+void th_sess_free(th_sess *d)
+{
+	tp_session_free(d->s);
+	tp_pkt_free(d->p);
+}
+
+tp_pkt *th_sess_feed(th_sess *d, uint64_t number, const uint8_t *b,
+		     size_t caplen, size_t len)
+{
+	static uint8_t *g;
+	static size_t gn;
+	if (g)
+		th_guarded_free(g, gn);
+	g = th_guarded(b, caplen);
+	gn = caplen;
+	tp_pkthdr h = {1795249660, (uint32_t)number * 1000, (uint32_t)caplen,
+		       (uint32_t)len, 1, 0};
+	tp_dissect(d->p, number, &h, g);
+	return d->p;
+}
+
+unsigned th_frag_dgrams(const th_sess *d)
+{
+	unsigned n;
+	size_t b;
+	tp_fragtab_usage(d->s->frags, &b, &n, NULL);
+	assert_true(n > 0 || b == 0);
+	return n;
 }

@@ -62,4 +62,19 @@ void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
 	    unsigned width);
 
+/* A session (flow table, and the fragment table when `defrag`) with its
+ * packet record, for tests across packets. */
+typedef struct th_sess {
+	struct tp_session *s;
+	tp_pkt *p;
+} th_sess;
+void th_sess_init(th_sess *d, bool defrag);
+void th_sess_free(th_sess *d);
+/* Dissect frame `number` (caplen of len bytes, Ethernet) from a guarded
+ * copy; the copy stays until the next call, as a capture buffer would. */
+tp_pkt *th_sess_feed(th_sess *d, uint64_t number, const uint8_t *b,
+		     size_t caplen, size_t len);
+/* Datagrams in the fragment table now. */
+unsigned th_frag_dgrams(const th_sess *d);
+
 #endif

@@ -1,8 +1,11 @@
-/* test_ipv4.c - IPv4 header, options, fragments, malformed lengths. */
+/* test_ipv4.c - IPv4 header, options, fragments and their reassembly,
+ * malformed lengths. */
 #include <string.h>
 
 #include "helpers.h"
+#include "tapir/flow.h"
 #include "tapir/inet.h"
+#include "tapir/ipfrag.h"
 #include "tapir/output.h"
 
 /* pcaps/icmp-ping.pcap frame 3: echo request 10.99.0.1 -> 10.99.0.2,
@@ -664,6 +667,392 @@ static void test_ipv4_eflag_summary(void **state)
 			    "ICMP echo request, id 21811, seq 1, length 64");
 }
 
+/* ---- reassembly (a session with a fragment table) ------------------- */
+
+/* pcaps/ipv4-frag.pcap frames 1-3: the echo request of `ping -s 3000`
+ * (10.99.0.1 -> 10.99.0.2, id 0xb4d5) in three fragments: payload offsets
+ * 0, 1480 and 2960, MF on the first two.  Each frame is its Ethernet and
+ * IPv4 headers, as captured, then its part of the 3008-byte ICMP message:
+ * the echo header, ping's 16-byte timestamp, then bytes 0x10, 0x11, ...
+ * (rebuilt by icmp_msg(); the result is the captured frames byte for
+ * byte, and the ICMP checksum over the whole message is good). */
+static const char v4frag_hdr[3][120] = {
+	"02 00 00 00 99 02 02 00 00 00 99 01 08 00 45 00"
+	"05 dc b4 d5 20 00 40 01 8b 83 0a 63 00 01 0a 63 00 02",
+	"02 00 00 00 99 02 02 00 00 00 99 01 08 00 45 00"
+	"05 dc b4 d5 20 b9 40 01 8a ca 0a 63 00 01 0a 63 00 02",
+	"02 00 00 00 99 02 02 00 00 00 99 01 08 00 45 00"
+	"00 44 b4 d5 01 72 40 01 af a9 0a 63 00 01 0a 63 00 02",
+};
+static const uint32_t v4frag_off[3] = {0, 1480, 2960};
+static const uint32_t v4frag_len[3] = {1480, 1480, 48};
+
+#define ICMP_MSG_LEN 3008
+
+static void icmp_msg(uint8_t *m)
+{
+	static const char head[] = "08 00 4c 2e 6d f6 00 01 fc 55 01 6b 00 00"
+				   "00 00 58 6b 08 00 00 00 00 00";
+	size_t n = th_hex(head, m, 24);
+	for (size_t i = n; i < ICMP_MSG_LEN; i++)
+		m[i] = (uint8_t)(i - 24 + 0x10);
+}
+
+/* Frame i (0..2) of the capture into b; returns its length. */
+static size_t v4frag_frame(int i, uint8_t *b, size_t cap)
+{
+	static uint8_t msg[ICMP_MSG_LEN];
+	icmp_msg(msg);
+	size_t n = th_hex(v4frag_hdr[i], b, cap);
+	assert_int_equal(n, IP + 20);
+	assert_true(n + v4frag_len[i] <= cap);
+	memcpy(b + n, msg + v4frag_off[i], v4frag_len[i]);
+	return n + v4frag_len[i];
+}
+
+/* A packet record and a session of its own, as main.c wires them (UDP
+ * and TCP track flows whenever there is a session). */
+
+/* A fragment that does not complete: its payload is data, and it
+ * prints as tcpdump prints a non-first fragment. */
+static void assert_v4_held(const tp_pkt *p, size_t datalen, unsigned proto)
+{
+	assert_false(th_has_layer(p, "icmp"));
+	assert_false(th_has_layer(p, "udp"));
+	assert_int_equal(th_uint(p, "data.len"), datalen);
+	assert_true(th_has_event(p, "ip.fragment.held"));
+	assert_int_equal(th_count(p, "ip.fragment"), 0);
+	assert_null(p->reasm);
+	assert_false(p->layers[th_layer(p, "data")].reassembled);
+	char want[64];
+	snprintf(want, sizeof want, "IP 10.99.0.1 > 10.99.0.2: ip-proto-%u",
+		 proto);
+	assert_string_equal(th_summary(p), want);
+}
+
+static void assert_v4_echo_done(const tp_pkt *p, const uint64_t frames[3])
+{
+	assert_non_null(p->reasm);
+	assert_int_equal(p->reasm_len, ICMP_MSG_LEN);
+	assert_true(p->reasm_active);
+	unsigned li = th_layer(p, "icmp");
+	assert_true(p->layers[li].reassembled);
+	assert_false(p->layers[th_layer(p, "ip")].reassembled);
+	assert_int_equal(th_uint(p, "icmp.type"), 8);
+	assert_int_equal(th_uint(p, "icmp.ident"), 28150);
+	assert_int_equal(th_uint(p, "icmp.seq"), 1);
+	/* verified over all 3008 bytes */
+	assert_int_equal(th_uint(p, "icmp.checksum.status"), TP_CKSUM_GOOD);
+	assert_int_equal(th_uint(p, "data.len"), ICMP_MSG_LEN - 16);
+	assert_int_equal(th_count(p, "ip.fragments"), 1);
+	assert_int_equal(th_field(p, "ip.fragments")->vlen, ICMP_MSG_LEN);
+	assert_int_equal(th_count(p, "ip.fragment"), 3);
+	for (int i = 0; i < 3; i++) {
+		const tp_field *f = nth(p, "ip.fragment", i);
+		assert_int_equal(f->def->type, TP_FT_FRAMENUM);
+		assert_int_equal(f->v.u, frames[i]);
+		assert_int_equal(f->level, 1);
+	}
+	assert_int_equal(th_uint(p, "ip.fragment.count"), 3);
+	assert_int_equal(th_uint(p, "ip.reassembled.length"), ICMP_MSG_LEN);
+	const tp_field *data = th_field(p, "ip.reassembled.data");
+	assert_non_null(data);
+	uint8_t msg[ICMP_MSG_LEN];
+	icmp_msg(msg);
+	assert_memory_equal(data->v.p, msg, ICMP_MSG_LEN);
+	assert_memory_equal(p->reasm, msg, ICMP_MSG_LEN);
+	assert_false(th_has_event(p, "ip.fragment.held"));
+	assert_false(th_has_kind(p, TP_EV_WARN));
+	assert_false(th_has_kind(p, TP_EV_MALFORMED));
+	/* the upper layers of the whole datagram, its whole length */
+	assert_string_equal(th_summary(p),
+			    "IP 10.99.0.1 > 10.99.0.2: ICMP echo request, id "
+			    "28150, seq 1, length 3008");
+}
+
+static void test_ipv4_defrag_in_order(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(0, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	/* even the first fragment's ICMP header waits (tshark with
+	 * ip.defragment on) */
+	assert_v4_held(p, 1480, 1);
+	assert_int_equal(th_uint(p, "ip.flags.mf"), 1);
+	assert_int_equal(th_frag_dgrams(&d), 1);
+	n = v4frag_frame(1, b, sizeof b);
+	assert_v4_held(th_sess_feed(&d, 2, b, n, n), 1480, 1);
+	n = v4frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 3, b, n, n);
+	static const uint64_t frames[3] = {1, 2, 3};
+	assert_v4_echo_done(p, frames);
+	/* the IP layer's own fields are the last fragment's */
+	assert_int_equal(th_uint(p, "ip.len"), 68);
+	assert_int_equal(th_uint(p, "ip.frag_offset"), 370);
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	th_sess_free(&d);
+}
+
+static void test_ipv4_defrag_reverse(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(2, b, sizeof b);
+	assert_v4_held(th_sess_feed(&d, 10, b, n, n), 48, 1);
+	n = v4frag_frame(1, b, sizeof b);
+	assert_v4_held(th_sess_feed(&d, 11, b, n, n), 1480, 1);
+	n = v4frag_frame(0, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 12, b, n, n);
+	/* frames in offset order */
+	static const uint64_t frames[3] = {12, 11, 10};
+	assert_v4_echo_done(p, frames);
+	th_sess_free(&d);
+}
+
+/* No fragment table (--no-defrag): fragments are dissected where they
+ * are, as without a session. */
+static void test_ipv4_defrag_off(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, false);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(0, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	assert_int_equal(th_uint(p, "icmp.type"), 8);
+	assert_int_equal(th_uint(p, "icmp.checksum.status"),
+			 TP_CKSUM_UNVERIFIED);
+	assert_null(p->reasm);
+	assert_string_equal(th_summary(p),
+			    "IP 10.99.0.1 > 10.99.0.2: ICMP echo request, id "
+			    "28150, seq 1, length 1480");
+	n = v4frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_false(th_has_layer(p, "icmp"));
+	assert_int_equal(p->nevents, 0);
+	assert_string_equal(th_summary(p),
+			    "IP 10.99.0.1 > 10.99.0.2: ip-proto-1");
+	th_sess_free(&d);
+}
+
+/* A fragment cut by the snap length is left alone, as tshark leaves
+ * it: the first one is dissected as far as it goes, and the datagram
+ * never completes. */
+static void test_ipv4_defrag_cut_fragment(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(0, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, 100, n);
+	assert_int_equal(th_uint(p, "icmp.type"), 8);
+	assert_false(th_has_event(p, "ip.fragment.held"));
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	n = v4frag_frame(1, b, sizeof b);
+	assert_v4_held(th_sess_feed(&d, 2, b, n, n), 1480, 1);
+	n = v4frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_v4_held(p, 48, 1);
+	assert_int_equal(th_frag_dgrams(&d), 1);
+	th_sess_free(&d);
+}
+
+/* Every cut of every fragment frame: no crash, the table untouched (a
+ * cut fragment is never added), and the whole frames still reassemble
+ * afterwards. */
+static void test_ipv4_defrag_every_truncation(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	uint64_t number = 1;
+	for (int i = 0; i < 3; i++) {
+		size_t n = v4frag_frame(i, b, sizeof b);
+		for (size_t cut = 0; cut < n; cut++) {
+			tp_pkt *p = th_sess_feed(&d, number++, b, cut, n);
+			assert_int_equal(th_frag_dgrams(&d), 0);
+			assert_null(p->reasm);
+			(void)th_summary(p);
+		}
+	}
+	uint64_t frames[3];
+	tp_pkt *p = NULL;
+	for (int i = 0; i < 3; i++) {
+		size_t n = v4frag_frame(i, b, sizeof b);
+		frames[i] = number;
+		p = th_sess_feed(&d, number++, b, n, n);
+	}
+	assert_v4_echo_done(p, frames);
+	th_sess_free(&d);
+}
+
+/* The same fragment twice, then one whose bytes differ: events on the
+ * frames where it happens, first data wins. */
+static void test_ipv4_defrag_overlap_events(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(1, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	assert_false(th_has_event(p, "ip.fragment.overlap"));
+	p = th_sess_feed(&d, 2, b, n, n);
+	assert_true(th_has_event(p, "ip.fragment.overlap"));
+	assert_false(th_has_event(p, "ip.fragment.overlap.conflict"));
+	assert_v4_held(p, 1480, 1);
+	b[IP + 20 + 5] ^= 0xff; /* one byte changed */
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_true(th_has_event(p, "ip.fragment.overlap"));
+	assert_true(th_has_event(p, "ip.fragment.overlap.conflict"));
+	assert_string_equal(th_summary(p),
+			    "IP 10.99.0.1 > 10.99.0.2: ip-proto-1");
+	n = v4frag_frame(0, b, sizeof b);
+	th_sess_feed(&d, 4, b, n, n);
+	n = v4frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 5, b, n, n);
+	/* the held (first) bytes won: the checksum is good */
+	assert_int_equal(th_uint(p, "icmp.checksum.status"), TP_CKSUM_GOOD);
+	assert_int_equal(th_count(p, "ip.fragment"), 5);
+	assert_int_equal(nth(p, "ip.fragment", 0)->v.u, 4);
+	assert_int_equal(nth(p, "ip.fragment", 1)->v.u, 1);
+	assert_int_equal(nth(p, "ip.fragment", 3)->v.u, 3);
+	th_sess_free(&d);
+}
+
+/* A second last fragment that disagrees: the datagram is discarded. */
+static void test_ipv4_defrag_multiple_tails(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v4frag_frame(2, b, sizeof b);
+	th_sess_feed(&d, 1, b, n, n);
+	/* the same tail 8 bytes further (offset 371) */
+	b[IP + 7] = 0x73;
+	tp_pkt *p = th_sess_feed(&d, 2, b, n, n);
+	assert_true(th_has_event(p, "ip.fragment.multipletails"));
+	assert_true(th_has_event(p, "ip.fragment.error"));
+	assert_false(th_has_event(p, "ip.fragment.held"));
+	assert_false(th_has_layer(p, "icmp"));
+	assert_string_equal(th_summary(p),
+			    "IP 10.99.0.1 > 10.99.0.2: ip-proto-1");
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	/* a fragment past 65535 bytes */
+	b[IP + 6] = 0x3f; /* MF, offset 0x1fff * 8 = 65528, 48 bytes */
+	b[IP + 7] = 0xff;
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_true(th_has_event(p, "ip.fragment.toolongfragment"));
+	assert_true(th_has_event(p, "ip.fragment.error"));
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	th_sess_free(&d);
+}
+
+/* pcaps/udp-nc.pcap frame 1 (UDP 40000 -> 5555, "tapir udp datagram 1\n",
+ * 29 bytes with the UDP header), cut by the test into two fragments:
+ * [0, 16) with MF and [16, 29), header checksums recomputed.  The UDP
+ * checksum is recomputed too: the capture holds the partial sum that
+ * checksum offload leaves (0x14f7 on all three datagrams). */
+static size_t udp_frag(int i, uint8_t *b, size_t cap)
+{
+	static const char frame[] =
+		"02 00 00 00 99 02 02 00 00 00 99 01 08 00 45 00"
+		"00 31 0d 0f 40 00 40 11 18 e5 0a 63 00 01 0a 63"
+		"00 02 9c 40 15 b3 00 1d 14 f7 74 61 70 69 72 20"
+		"75 64 70 20 64 61 74 61 67 72 61 6d 20 31 0a";
+	uint8_t whole[128];
+	size_t n = th_hex(frame, whole, sizeof whole);
+	assert_int_equal(n, IP + 20 + 29);
+	uint8_t *u = whole + IP + 20;
+	u[6] = u[7] = 0;
+	uint16_t uck = tp_cksum_fold(tp_cksum_add(
+		tp_cksum_pseudo(4, whole + IP + 12, whole + IP + 16, 17, 29), u,
+		29));
+	u[6] = (uint8_t)(uck >> 8);
+	u[7] = (uint8_t)uck;
+	size_t off = i ? 16 : 0, len = i ? 13 : 16;
+	assert_true(IP + 20 + len <= cap);
+	memcpy(b, whole, IP + 20);
+	memcpy(b + IP + 20, whole + IP + 20 + off, len);
+	uint16_t tlen = (uint16_t)(20 + len);
+	uint16_t fo = (uint16_t)((i ? 0 : 0x2000) | off / 8);
+	b[IP + 2] = (uint8_t)(tlen >> 8);
+	b[IP + 3] = (uint8_t)tlen;
+	b[IP + 6] = (uint8_t)(fo >> 8);
+	b[IP + 7] = (uint8_t)fo;
+	b[IP + 10] = b[IP + 11] = 0;
+	uint16_t ck = tp_cksum_fold(tp_cksum_add(0, b + IP, 20));
+	b[IP + 10] = (uint8_t)(ck >> 8);
+	b[IP + 11] = (uint8_t)ck;
+	return IP + 20 + len;
+}
+
+static void test_ipv4_defrag_udp(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[128];
+	/* the tail first */
+	size_t n = udp_frag(1, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	assert_int_equal(th_uint(p, "ip.checksum.status"), TP_CKSUM_GOOD);
+	assert_v4_held(p, 13, 17);
+	n = udp_frag(0, b, sizeof b);
+	p = th_sess_feed(&d, 2, b, n, n);
+	unsigned li = th_layer(p, "udp");
+	assert_true(p->layers[li].reassembled);
+	assert_int_equal(th_uint(p, "udp.srcport"), 40000);
+	assert_int_equal(th_uint(p, "udp.dstport"), 5555);
+	assert_int_equal(th_uint(p, "udp.length"), 29);
+	/* the pseudo-header checksum over the whole datagram */
+	assert_int_equal(th_uint(p, "udp.checksum.status"), TP_CKSUM_GOOD);
+	assert_int_equal(th_uint(p, "ip.reassembled.length"), 29);
+	assert_int_equal(nth(p, "ip.fragment", 0)->v.u, 2);
+	assert_int_equal(nth(p, "ip.fragment", 1)->v.u, 1);
+	const tp_field *data = th_field(p, "data.data");
+	assert_non_null(data);
+	assert_int_equal(data->vlen, 21);
+	assert_memory_equal(data->v.p, "tapir udp datagram 1\n", 21);
+	assert_string_equal(th_summary(p), "IP 10.99.0.1.40000 > "
+					   "10.99.0.2.5555: UDP, length 21");
+	th_sess_free(&d);
+}
+
+/* ICMP errors quote fragments: never added to the table. */
+static void test_ipv4_defrag_not_in_quotes(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t f[128];
+	size_t n = udp_frag(0, f, sizeof f);
+	/* pcaps/icmp-unreach.pcap style: port unreachable 10.99.0.2 ->
+	 * 10.99.0.1 quoting the first fragment's IP header + 8 bytes */
+	static const char head[] =
+		"02 00 00 00 99 01 02 00 00 00 99 02 08 00 45 c0"
+		"00 38 e1 4f 00 00 40 01 00 00 0a 63 00 02 0a 63"
+		"00 01 03 03 00 00 00 00 00 00";
+	uint8_t b[128];
+	size_t h = th_hex(head, b, sizeof b);
+	memcpy(b + h, f + IP, 28);
+	n = h + 28;
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	assert_true(th_has_layer(p, "icmp"));
+	assert_int_equal(th_count(p, "ip.src"), 2);
+	assert_false(th_has_event(p, "ip.fragment.held"));
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	th_sess_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +1079,15 @@ int main(void)
 		cmocka_unit_test(test_ipv4_in_ip),
 		cmocka_unit_test(test_ipv4_unknown_protocol),
 		cmocka_unit_test(test_ipv4_eflag_summary),
+		cmocka_unit_test(test_ipv4_defrag_in_order),
+		cmocka_unit_test(test_ipv4_defrag_reverse),
+		cmocka_unit_test(test_ipv4_defrag_off),
+		cmocka_unit_test(test_ipv4_defrag_cut_fragment),
+		cmocka_unit_test(test_ipv4_defrag_every_truncation),
+		cmocka_unit_test(test_ipv4_defrag_overlap_events),
+		cmocka_unit_test(test_ipv4_defrag_multiple_tails),
+		cmocka_unit_test(test_ipv4_defrag_udp),
+		cmocka_unit_test(test_ipv4_defrag_not_in_quotes),
 	};
 	return cmocka_run_group_tests_name("ipv4", tests, NULL, NULL);
 }

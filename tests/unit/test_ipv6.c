@@ -1,8 +1,11 @@
-/* test_ipv6.c - IPv6 header, extension headers, payload length, summary. */
+/* test_ipv6.c - IPv6 header, extension headers, payload length, summary,
+ * fragment reassembly. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
+#include "tapir/flow.h"
+#include "tapir/ipfrag.h"
 
 /* pcaps/ipv6-ext.pcap frame 1: hop-by-hop (router alert, PadN) then an
  * ICMPv6 echo request. */
@@ -792,6 +795,261 @@ static void test_ipv6_ah_bogus_length(void **state)
 	assert_null(th_field(p, "ah.spi"));
 }
 
+/* ---- reassembly (a session with a fragment table) ------------------- */
+
+/* pcaps/ipv6-frag.pcap frames 1-3: the echo request of `ping -6 -s 3000`
+ * (fd00:99::1 -> fd00:99::2, ident 0x2ce8e360) in three fragments:
+ * payload offsets 0, 1448 and 2896, M on the first two.  Each frame is
+ * its Ethernet, IPv6 and fragment headers, as captured, then its part of
+ * the 3008-byte ICMPv6 message: the echo header, ping's 16-byte
+ * timestamp, then bytes 0x10, 0x11, ... (rebuilt by icmp6_msg(); the
+ * result is the captured frames byte for byte, and the ICMPv6 checksum
+ * over the whole message is good). */
+static const char v6frag_hdr[3][200] = {
+	"02 00 00 00 99 02 02 00 00 00 99 01 86 dd 60 06"
+	"9f 2d 05 b0 2c 40 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 01 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 02 3a 00 00 01 2c e8 e3 60",
+	"02 00 00 00 99 02 02 00 00 00 99 01 86 dd 60 06"
+	"9f 2d 05 b0 2c 40 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 01 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 02 3a 00 05 a9 2c e8 e3 60",
+	"02 00 00 00 99 02 02 00 00 00 99 01 86 dd 60 06"
+	"9f 2d 00 78 2c 40 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 01 fd 00 00 99 00 00 00 00 00 00"
+	"00 00 00 00 00 02 3a 00 0b 50 2c e8 e3 60",
+};
+static const uint32_t v6frag_off[3] = {0, 1448, 2896};
+static const uint32_t v6frag_len[3] = {1448, 1448, 112};
+
+#define ICMP6_MSG_LEN 3008
+
+static void icmp6_msg(uint8_t *m)
+{
+	static const char head[] = "80 00 bd cf 6d ff 00 01 fd 55 01 6b 00 00"
+				   "00 00 64 8f 0a 00 00 00 00 00";
+	size_t n = th_hex(head, m, 24);
+	for (size_t i = n; i < ICMP6_MSG_LEN; i++)
+		m[i] = (uint8_t)(i - 24 + 0x10);
+}
+
+static size_t v6frag_frame(int i, uint8_t *b, size_t cap)
+{
+	static uint8_t msg[ICMP6_MSG_LEN];
+	icmp6_msg(msg);
+	size_t n = th_hex(v6frag_hdr[i], b, cap);
+	assert_int_equal(n, EXT + 8);
+	assert_true(n + v6frag_len[i] <= cap);
+	memcpy(b + n, msg + v6frag_off[i], v6frag_len[i]);
+	return n + v6frag_len[i];
+}
+
+/* pcaps/ipv6-ext.pcap frames 13 and 14 (1294 and 638 bytes): scapy's
+ * 1808-byte echo request (header, then 1800 'T') in two fragments; the
+ * constants above hold their heads, the rest is 'T'. */
+/* The occurrence `n` (0-based) of a field, or fail. */
+static const tp_field *nth(const tp_pkt *p, const char *abbrev, int n)
+{
+	for (unsigned i = 0; i < p->nfields; i++)
+		if (strcmp(p->fields[i].def->abbrev, abbrev) == 0 && n-- == 0)
+			return &p->fields[i];
+	fail_msg("no %s", abbrev);
+	return NULL;
+}
+
+static size_t ext_frag_frame(int i, uint8_t *b, size_t cap)
+{
+	size_t n = load(i ? frag_second : frag_first, b, cap);
+	size_t len = i ? 638 : 1294;
+	assert_true(len <= cap);
+	memset(b + n, 0x54, len - n);
+	return len;
+}
+
+/* A packet record and a session of its own, as main.c wires them. */
+
+static void assert_v6_held(const tp_pkt *p, size_t datalen, const char *sum)
+{
+	assert_false(th_has_layer(p, "icmpv6"));
+	assert_int_equal(th_uint(p, "data.len"), datalen);
+	assert_int_equal(p->layers[th_layer(p, "data")].off, EXT + 8);
+	assert_true(th_has_event(p, "ipv6.fragment.held"));
+	assert_int_equal(th_count(p, "ipv6.fragment"), 0);
+	assert_null(p->reasm);
+	assert_string_equal(th_summary(p), sum);
+}
+
+static void test_ipv6_defrag_in_order(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v6frag_frame(0, b, sizeof b);
+	/* the first fragment's ICMPv6 header waits too */
+	assert_v6_held(th_sess_feed(&d, 1, b, n, n), 1448,
+		       "IP6 fd00:99::1 > fd00:99::2: frag (0|1448)");
+	n = v6frag_frame(1, b, sizeof b);
+	assert_v6_held(th_sess_feed(&d, 2, b, n, n), 1448,
+		       "IP6 fd00:99::1 > fd00:99::2: frag (1448|1448)");
+	assert_int_equal(th_frag_dgrams(&d), 1);
+	n = v6frag_frame(2, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 3, b, n, n);
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	assert_int_equal(p->reasm_len, ICMP6_MSG_LEN);
+	unsigned li = th_layer(p, "icmpv6");
+	assert_true(p->layers[li].reassembled);
+	assert_int_equal(p->layers[li].off, 0);
+	assert_int_equal(th_uint(p, "icmpv6.type"), 128);
+	/* verified over all 3008 bytes and the pseudo-header */
+	assert_int_equal(th_uint(p, "icmpv6.checksum.status"), 1);
+	assert_int_equal(th_count(p, "ipv6.fragments"), 1);
+	assert_int_equal(th_field(p, "ipv6.fragments")->def->type, TP_FT_NONE);
+	assert_int_equal(th_count(p, "ipv6.fragment"), 3);
+	for (int i = 0; i < 3; i++) {
+		const tp_field *f = nth(p, "ipv6.fragment", i);
+		assert_int_equal(f->def->type, TP_FT_FRAMENUM);
+		assert_int_equal(f->v.u, (uint64_t)i + 1);
+	}
+	assert_int_equal(th_uint(p, "ipv6.fragment.count"), 3);
+	assert_int_equal(th_uint(p, "ipv6.reassembled.length"), ICMP6_MSG_LEN);
+	uint8_t msg[ICMP6_MSG_LEN];
+	icmp6_msg(msg);
+	assert_memory_equal(p->reasm, msg, ICMP6_MSG_LEN);
+	assert_memory_equal(th_field(p, "ipv6.reassembled.data")->v.p, msg,
+			    ICMP6_MSG_LEN);
+	assert_false(th_has_kind(p, TP_EV_WARN));
+	assert_false(th_has_kind(p, TP_EV_MALFORMED));
+	/* this frame's own fragment header, then the whole message */
+	assert_int_equal(th_uint(p, "ipv6.fraghdr.offset"), 362);
+	assert_string_equal(th_summary(p),
+			    "IP6 fd00:99::1 > fd00:99::2: frag (2896|112) "
+			    "ICMP6, echo request, id 28159, seq 1, length "
+			    "3008");
+	th_sess_free(&d);
+}
+
+/* pcaps/ipv6-ext.pcap frames 14 then 13: the first fragment completes. */
+static void test_ipv6_defrag_reverse(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1400];
+	size_t n = ext_frag_frame(1, b, sizeof b);
+	assert_v6_held(th_sess_feed(&d, 14, b, n, n), 576,
+		       "IP6 fd00:99::1 > fd00:99::2: frag (1232|576)");
+	n = ext_frag_frame(0, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 15, b, n, n);
+	assert_int_equal(th_uint(p, "icmpv6.type"), 128);
+	assert_int_equal(th_uint(p, "icmpv6.echo.sequence_number"), 7);
+	assert_int_equal(th_uint(p, "ipv6.reassembled.length"), 1808);
+	assert_int_equal(nth(p, "ipv6.fragment", 0)->v.u, 15);
+	assert_int_equal(nth(p, "ipv6.fragment", 1)->v.u, 14);
+	assert_string_equal(th_summary(p),
+			    "IP6 fd00:99::1 > fd00:99::2: frag (0|1232) ICMP6, "
+			    "echo request, id 31233, seq 7, length 1808");
+	th_sess_free(&d);
+}
+
+/* Atomic fragments (RFC 6946) are not reassembled; --no-defrag leaves
+ * fragments as they are. */
+static void test_ipv6_defrag_atomic_and_off(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = load(frag_atomic, b, sizeof b);
+	tp_pkt *p = th_sess_feed(&d, 1, b, n, n);
+	assert_int_equal(th_uint(p, "icmpv6.checksum.status"), 1);
+	assert_null(p->reasm);
+	assert_int_equal(p->nevents, 0);
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	th_sess_free(&d);
+
+	th_sess_init(&d, false);
+	assert_null(d.s->frags);
+	n = v6frag_frame(0, b, sizeof b);
+	p = th_sess_feed(&d, 1, b, n, n);
+	assert_int_equal(th_uint(p, "icmpv6.type"), 128);
+	assert_string_equal(th_summary(p),
+			    "IP6 fd00:99::1 > fd00:99::2: frag (0|1448) ICMP6, "
+			    "echo request, id 28159, seq 1, length 1448");
+	n = v6frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_null(p->reasm);
+	assert_int_equal(p->nevents, 0);
+	assert_string_equal(th_summary(p),
+			    "IP6 fd00:99::1 > fd00:99::2: frag (2896|112)");
+	th_sess_free(&d);
+}
+
+/* RFC 5722: an overlapping fragment discards the datagram; an exact
+ * duplicate does not (RFC 8200 4.5). */
+static void test_ipv6_defrag_overlap_discards(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	size_t n = v6frag_frame(0, b, sizeof b);
+	th_sess_feed(&d, 1, b, n, n);
+	tp_pkt *p = th_sess_feed(&d, 2, b, n, n);
+	assert_true(th_has_event(p, "ipv6.fragment.overlap"));
+	assert_false(th_has_event(p, "ipv6.fragment.error"));
+	assert_int_equal(th_frag_dgrams(&d), 1);
+	/* the second fragment 8 bytes early (offset 180 * 8 = 1440) */
+	n = v6frag_frame(1, b, sizeof b);
+	b[EXT + 2] = 0x05;
+	b[EXT + 3] = 0xa1;
+	p = th_sess_feed(&d, 3, b, n, n);
+	assert_true(th_has_event(p, "ipv6.fragment.overlap"));
+	assert_true(th_has_event(p, "ipv6.fragment.overlap.conflict"));
+	assert_true(th_has_event(p, "ipv6.fragment.error"));
+	assert_false(th_has_event(p, "ipv6.fragment.held"));
+	assert_string_equal(th_summary(p),
+			    "IP6 fd00:99::1 > fd00:99::2: frag (1440|1448)");
+	assert_int_equal(th_frag_dgrams(&d), 0);
+	/* the rest never completes */
+	n = v6frag_frame(1, b, sizeof b);
+	th_sess_feed(&d, 4, b, n, n);
+	n = v6frag_frame(2, b, sizeof b);
+	p = th_sess_feed(&d, 5, b, n, n);
+	assert_false(th_has_layer(p, "icmpv6"));
+	assert_int_equal(th_frag_dgrams(&d), 1);
+	th_sess_free(&d);
+}
+
+/* Every cut of every fragment frame: no crash, the table untouched,
+ * and the whole frames still reassemble afterwards. */
+static void test_ipv6_defrag_every_truncation(void **state)
+{
+	(void)state;
+	th_sess d;
+	th_sess_init(&d, true);
+	uint8_t b[1600];
+	uint64_t number = 1;
+	for (int i = 0; i < 3; i++) {
+		size_t n = v6frag_frame(i, b, sizeof b);
+		for (size_t cut = 0; cut < n; cut++) {
+			tp_pkt *p = th_sess_feed(&d, number++, b, cut, n);
+			assert_int_equal(th_frag_dgrams(&d), 0);
+			assert_null(p->reasm);
+			(void)th_summary(p);
+		}
+	}
+	tp_pkt *p = NULL;
+	for (int i = 0; i < 3; i++) {
+		size_t n = v6frag_frame(i, b, sizeof b);
+		p = th_sess_feed(&d, number++, b, n, n);
+	}
+	assert_int_equal(th_uint(p, "icmpv6.checksum.status"), 1);
+	assert_int_equal(th_uint(p, "ipv6.reassembled.length"), ICMP6_MSG_LEN);
+	assert_int_equal(nth(p, "ipv6.fragment", 2)->v.u, number - 1);
+	th_sess_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +1084,11 @@ int main(void)
 		cmocka_unit_test(test_ipv6_routing_bad_lengths),
 		cmocka_unit_test(test_ipv6_routing_unknown_type),
 		cmocka_unit_test(test_ipv6_ah_bogus_length),
+		cmocka_unit_test(test_ipv6_defrag_in_order),
+		cmocka_unit_test(test_ipv6_defrag_reverse),
+		cmocka_unit_test(test_ipv6_defrag_atomic_and_off),
+		cmocka_unit_test(test_ipv6_defrag_overlap_discards),
+		cmocka_unit_test(test_ipv6_defrag_every_truncation),
 	};
 	return cmocka_run_group_tests_name("ipv6", tests, NULL, NULL);
 }
