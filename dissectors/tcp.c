@@ -1221,15 +1221,27 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 		uint32_t upto = g.ack;
 		if (rev->fin && upto == rev->fin_seq + 1)
 			upto = rev->fin_seq;
-		tp_flow_sink(s, f, !dir, sbuf, &sk);
-		tp_reasm_ack(&rev->r, &s->mem, upto, &sk);
+		/* The receiver has bytes this capture lacks: a hole that will
+		 * not fill.  Give it up on the third such ACK, not the first:
+		 * a capture merged from two points can hold an ACK before the
+		 * data it acknowledges (tshark waits for that data too). */
+		if (rev->r.base_set &&
+		    tp_reasm_offset(&rev->r, upto) > (int64_t)rev->r.next) {
+			if (++rev->acks_ahead >= 3) {
+				tp_flow_sink(s, f, !dir, sbuf, &sk);
+				tp_reasm_ack(&rev->r, &s->mem, upto, &sk);
+				rev->acks_ahead = 0;
+			}
+		} else {
+			rev->acks_ahead = 0;
+		}
 	}
 	tp_cursor pl = *c;
 	pl.off = start + hlen;
 	size_t n = tp_avail(&pl);
 	if (n > g.seglen)
 		n = g.seglen;
-	if (n && !(g.flags & TH_RST)) {
+	if (n) { /* data on a RST too (RFC 9293 3.10.7.1), as tshark */
 		const uint8_t *b = tp_bytes(&pl, n);
 		tp_flow_sink(s, f, dir, sbuf, &sk);
 		uint32_t at = (g.flags & TH_SYN) ? g.seq + 1 : g.seq;

@@ -699,7 +699,7 @@ static void ex_end(void *ctx, const tp_flow *f)
 		}
 		*pp = x->hnext;
 		close_file(e, x);
-		if (x->made) {
+		if (x->made || x->gaps) { /* only gaps: a row, no file */
 			int from = x->dir == 0 ? f->client : !f->client;
 			char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 			put_ip(a, sizeof a, f, from);
@@ -711,7 +711,8 @@ static void ex_end(void *ctx, const tp_flow *f)
 				f->key.port[from], b, f->key.port[!from],
 				(unsigned long long)x->bytes,
 				(unsigned long long)x->gap_bytes, x->gaps,
-				(unsigned long long)f->first_frame, x->name);
+				(unsigned long long)f->first_frame,
+				x->made ? x->name : "-");
 			e->files++;
 		}
 		free(x);

@@ -35,9 +35,13 @@ TESTS += $(UNIT_TESTS)
 LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
-TESTS += tests/golden/run.sh tests/live/run.sh
+TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
+	tests/flood/run.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
-EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
+EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
+	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
+	tests/compare-follow.py pcaps/relay.py pcaps/make-messy.sh \
+	bench/gen-big.py bench/reasm-rss.sh
 
 # Fuzzing: ./configure --enable-fuzz CC=clang builds libFuzzer harnesses;
 # every build has the replay version, which runs saved inputs.

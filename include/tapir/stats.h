@@ -28,7 +28,7 @@ enum {
 	TP_STATS_ALL_TABLES = 0x1f,
 };
 
-#define TP_STATS_MAX_ENTRIES (1u << 17) /* rows per table, ~124 bytes each */
+#define TP_STATS_MAX_ENTRIES (1u << 16) /* rows per table, ~124 bytes each */
 
 typedef struct tp_stats tp_stats;
 

@@ -28,6 +28,7 @@ typedef struct tp_tcpdir {
 	bool base_set, next_set, ack_set, win_set;
 	bool fin, rst, syn;
 	uint32_t fin_seq;     /* sequence number of the FIN seen */
+	uint8_t acks_ahead;   /* ACKs in a row past the reassembler */
 	uint16_t lastflags;  /* analysis flags of the last segment */
 	uint64_t gap_bytes;  /* reassembly: announced gaps */
 } tp_tcpdir;

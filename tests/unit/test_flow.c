@@ -503,15 +503,50 @@ static void test_flow_tap_reorders_and_marks_gaps(void **state)
 		       .seq = 115, .ack = 501, .flags = ACK, .win = 1000,
 		       .data = "end", .ms = 12));
 	assert_int_equal(r.n[0], 11); /* held: 112..114 missing */
+	/* the receiver acknowledges past the hole: the first two ACKs may
+	 * still be followed by the data (a merged capture), the third gives
+	 * the hole up */
 	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
 		       .seq = 501, .ack = 118, .flags = ACK, .win = 1000,
 		       .data = "ok", .ms = 13));
 	assert_int_equal(r.n[1], 2);
 	assert_memory_equal(r.out[1], "ok", 2);
+	assert_int_equal(r.n[0], 11);
+	for (int i = 0; i < 2; i++)
+		feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			       .seq = 503, .ack = 118, .flags = ACK,
+			       .win = 1000, .ms = 14 + i));
 	assert_int_equal(r.n[0], 15);
 	assert_memory_equal(r.out[0], "hello world|end", 15);
 	tp_session_finish(s);
 	assert_int_equal(r.ends, 1);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+/* An ACK seen before the data it acknowledges (two capture points merged)
+ * does not make that data a gap when it follows. */
+static void test_flow_tap_ack_before_data(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	rec r = {.want_all = true};
+	tp_stream_tap t = rtap(&r);
+	s->taps[s->ntaps++] = &t;
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 106, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "world", .ms = 10));
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 111, .flags = ACK, .win = 1000,
+		       .ms = 11));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "hello", .ms = 12));
+	assert_int_equal(r.n[0], 10);
+	assert_memory_equal(r.out[0], "helloworld", 10);
+	assert_int_equal(r.gaps[0], 0);
 	tp_pkt_free(p);
 	tp_session_free(s);
 }
@@ -673,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_flow_analysis_dupack_fast_retransmission),
 		cmocka_unit_test(test_flow_analysis_window_and_keepalive),
 		cmocka_unit_test(test_flow_tap_reorders_and_marks_gaps),
+		cmocka_unit_test(test_flow_tap_ack_before_data),
 		cmocka_unit_test(test_flow_idle_expiry_flushes),
 		cmocka_unit_test(test_flow_udp_tap_offsets),
 		cmocka_unit_test(test_flow_follow_ascii),

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""gen.py - flood captures for tapir's memory caps: SYNs and never-completed fragments.
+
+    tests/flood/gen.py KIND OUT.pcap [--count N] [--pps R]
+
+KIND:
+  syn    N TCP SYNs (default 1 000 000), each from its own source
+         address and port (10.0.0.1.. with ports 1024..61023, cycling) to
+         one server 192.0.2.1:80; every SYN opens a new flow.
+  frag4  N IPv4 first fragments (default 100 000): UDP, offset 0, MF set,
+         64 bytes of payload, each with its own IP ID (and source address
+         every 65 536), never followed by the rest.
+  frag6  N IPv6 first fragments (default 100 000): Fragment header with
+         offset 0, M set, its own 32-bit identification, 64 bytes of UDP,
+         never completed.
+Packets are R per second of capture time (default 100 000), so the whole
+file lies within the idle and fragment timeouts: only the caps bound memory.
+Classic little-endian pcap, microseconds, Ethernet; IPv4 and TCP checksums
+are right, UDP checksums are 0 (the datagrams never complete).
+Written with struct (no scapy): a million SYNs take a few seconds.
+"""
+import argparse
+import struct
+import sys
+
+ETH_SRC = bytes.fromhex("020000000001")
+ETH_DST = bytes.fromhex("020000000002")
+SERVER4 = bytes([192, 0, 2, 1])
+SERVER6 = bytes.fromhex("20010db8000000000000000000000001")
+BASE_TS = 1700000000
+
+
+def fold(s):
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def wsum(b):
+    """Sum of the 16-bit big-endian words of b (even length)."""
+    return sum(struct.unpack("!%dH" % (len(b) // 2), b))
+
+
+def pcap_header():
+    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
+
+
+def rec(i, pps, frame):
+    t = i * 1000000 // pps
+    return struct.pack("<IIII", BASE_TS + t // 1000000, t % 1000000,
+                       len(frame), len(frame)) + frame
+
+
+def ip4_header(src, dst, proto, payload_len, ident, frag):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + payload_len, ident, frag,
+                    64, proto, 0, src, dst)
+    c = (~fold(wsum(h))) & 0xFFFF
+    return h[:10] + struct.pack("!H", c) + h[12:]
+
+
+def src4(i):
+    a = 0x0A000001 + i
+    return struct.pack("!I", a)
+
+
+def gen_syn(n, pps, out):
+    # TCP SYN: 20-byte header + MSS, SACK-perm, WS options (12 bytes)
+    opts = bytes([2, 4, 0x05, 0xB4, 4, 2, 1, 3, 3, 7, 1, 1])
+    tcplen = 20 + len(opts)
+    eth = ETH_DST + ETH_SRC + b"\x08\x00"
+    const = wsum(SERVER4) + 6 + tcplen + 80 + ((tcplen // 4) << 12 | 0x02) + 64240 + wsum(opts)
+    for i in range(n):
+        src = src4(i)
+        sport = 1024 + i % 60000
+        seq = (i * 2654435761) & 0xFFFFFFFF
+        c = (~fold(const + wsum(src) + sport + (seq >> 16) + (seq & 0xFFFF))) & 0xFFFF
+        tcp = struct.pack("!HHIIBBHHH", sport, 80, seq, 0, (tcplen // 4) << 4, 0x02,
+                          64240, c, 0) + opts
+        yield rec(i, pps, eth + ip4_header(src, SERVER4, 6, tcplen, i & 0xFFFF, 0) + tcp)
+
+
+def udp_payload(i):
+    data = struct.pack("!I", i) * 14  # 56 bytes: UDP header + 56 = 64
+    return data
+
+
+def gen_frag4(n, pps, out):
+    eth = ETH_DST + ETH_SRC + b"\x08\x00"
+    for i in range(n):
+        src = src4(i >> 16)
+        data = udp_payload(i)
+        # the UDP header of the whole datagram (claims 1000 bytes; the rest never comes)
+        udp = struct.pack("!HHHH", 40000, 9, 8 + 1000, 0)
+        frag = 0x2000  # MF, offset 0
+        yield rec(i, pps, eth + ip4_header(src, SERVER4, 17, len(udp) + len(data), i & 0xFFFF, frag)
+                  + udp + data)
+
+
+def gen_frag6(n, pps, out):
+    eth = ETH_DST + ETH_SRC + b"\x86\xdd"
+    src = bytes.fromhex("20010db8000000000000000000000002")
+    for i in range(n):
+        data = udp_payload(i)
+        udp = struct.pack("!HHHH", 40000, 9, 8 + 1000, 0)
+        fh = struct.pack("!BBHI", 17, 0, 0x0001, (i * 2654435761 + 1) & 0xFFFFFFFF)  # offset 0, M
+        pl = fh + udp + data
+        ip6 = struct.pack("!IHBB16s16s", 0x60000000, len(pl), 44, 64, src, SERVER6)
+        yield rec(i, pps, eth + ip6 + pl)
+
+
+KINDS = {"syn": (gen_syn, 1000000), "frag4": (gen_frag4, 100000), "frag6": (gen_frag6, 100000)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("kind", choices=sorted(KINDS))
+    ap.add_argument("out")
+    ap.add_argument("--count", type=int)
+    ap.add_argument("--pps", type=int, default=100000)
+    a = ap.parse_args()
+    fn, default = KINDS[a.kind]
+    n = a.count if a.count is not None else default
+    if n < 0 or a.pps <= 0:
+        ap.error("--count >= 0 and --pps > 0")
+    with open(a.out, "wb") as f:
+        f.write(pcap_header())
+        buf = []
+        for r in fn(n, a.pps, f):
+            buf.append(r)
+            if len(buf) >= 8192:
+                f.write(b"".join(buf))
+                buf.clear()
+        f.write(b"".join(buf))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+#!/bin/sh
+# run.sh - flood captures: tapir's peak memory stays under the caps and its
+# run time grows linearly.
+#
+# Generates with tests/flood/gen.py, in a temporary directory:
+#   syn    1 000 000 TCP SYNs, each a new flow      (and a 500 000 half)
+#   frag4    100 000 IPv4 first fragments, never completed (and 50 000)
+#   frag6    100 000 IPv6 first fragments, never completed (and 50 000)
+# then for each file runs, under /usr/bin/time -v,
+#   tapir -r F --stats conv,tcp >/dev/null
+#   tapir -r F >/dev/null
+# and prints peak RSS, wall and CPU time.  Fails when a peak RSS is above
+# FLOOD_RSS_MAX_MIB (default 64) or when CPU time (user+sys) of the full
+# file is more than FLOOD_RATIO_MAX (default 2.6) times that of the half
+# (checked only when the full run takes at least 0.3 s of CPU; shorter
+# runs are too noisy to judge).  Exit 77 (skip) when tapir, python3 or
+# /usr/bin/time is missing (Debian: apt-get install time).
+#
+#   tests/flood/run.sh [KIND...]          KIND: syn frag4 frag6 (default all)
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+tapir=${TAPIR:-$top_builddir/src/tapir}
+rss_max=${FLOOD_RSS_MAX_MIB:-64}
+ratio_max=${FLOOD_RATIO_MAX:-2.6}
+TIME=/usr/bin/time
+
+[ -x "$tapir" ] || { echo "SKIP: no tapir binary at $tapir"; exit 77; }
+# Sanitizer builds use several times the memory by design: nothing to judge.
+if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
+	echo "SKIP: sanitizer build (memory figures would mean nothing)"
+	exit 77
+fi
+[ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
+
+kinds=${*:-syn frag4 frag6}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-flood.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# measure FILE ARGS... -> sets RSS (KiB), WALL (s), CPU (s), RC
+measure() {
+	f=$1
+	shift
+	$TIME -v -o "$tmp/time" timeout 600 "$tapir" -r "$f" "$@" >/dev/null 2>"$tmp/err"
+	RC=$?
+	RSS=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
+	WALL=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tmp/time")
+	# the exit status of tapir, not of time
+	if grep -q 'Command exited with non-zero status' "$tmp/time"; then
+		RC=$(sed -n 's/.*Command exited with non-zero status //p' "$tmp/time")
+	fi
+}
+
+fail=0
+printf '%-6s %9s  %-16s %8s %7s %7s %8s %6s  %s\n' \
+	FILE PACKETS ARGS "RSS MiB" "WALL s" "CPU s" "HALF CPU" RATIO VERDICT
+for kind in $kinds; do
+	case $kind in
+	syn) n=1000000 ;;
+	frag4 | frag6) n=100000 ;;
+	*) echo "unknown kind $kind"; exit 2 ;;
+	esac
+	half=$((n / 2))
+	python3 "$top_srcdir/tests/flood/gen.py" "$kind" "$tmp/$kind.pcap" --count $n || exit 1
+	python3 "$top_srcdir/tests/flood/gen.py" "$kind" "$tmp/$kind-half.pcap" --count $half || exit 1
+	for args in "--stats conv,tcp" ""; do
+		# shellcheck disable=SC2086 # $args is a word list on purpose
+		measure "$tmp/$kind-half.pcap" $args
+		hcpu=$CPU hrss=$RSS hrc=$RC
+		# shellcheck disable=SC2086
+		measure "$tmp/$kind.pcap" $args
+		verdict=ok
+		if [ "$RC" != 0 ] || [ "$hrc" != 0 ]; then
+			verdict="FAIL (exit $RC/$hrc: $(head -c 200 "$tmp/err"))"
+		fi
+		rss_mib=$(awk -v k="$RSS" 'BEGIN { printf "%.1f", k / 1024 }')
+		ratio=$(awk -v a="$CPU" -v b="$hcpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+		if awk -v k="$RSS" -v h="$hrss" -v m="$rss_max" 'BEGIN { exit !(k > m * 1024 || h > m * 1024) }'; then
+			verdict="FAIL (peak RSS above $rss_max MiB)"
+		elif awk -v a="$CPU" -v r="$ratio" -v m="$ratio_max" 'BEGIN { exit !(a >= 0.3 && r != "-" && r + 0 > m) }'; then
+			verdict="FAIL (not linear: full/half CPU above $ratio_max)"
+		elif awk -v a="$CPU" 'BEGIN { exit !(a < 0.3) }'; then
+			verdict="ok (too short to judge linearity)"
+		fi
+		case $verdict in FAIL*) fail=$((fail + 1)) ;; esac
+		printf '%-6s %9d  %-16s %8s %7s %7s %8s %6s  %s\n' \
+			"$kind" "$n" "${args:-(print)}" "$rss_mib" "$WALL" "$CPU" "$hcpu" "$ratio" "$verdict"
+	done
+	rm -f "$tmp/$kind.pcap" "$tmp/$kind-half.pcap"
+done
+echo "flood: $fail failed (limits: peak RSS $rss_max MiB, full/half CPU $ratio_max)"
+[ $fail -eq 0 ]
