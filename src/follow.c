@@ -20,9 +20,9 @@
  * 10.99.0.1:37350 sent in tcp.stream 7 (IPv6 groups are dotted too: no
  * colons in file names).  Bytes are written at their stream offset, so a
  * gap is a hole (zeros when read); index.tsv lists every file with its
- * byte and gap counts.  At most EXPORT_FDS files are open at once (least
- * recently written closed first), so 100 000 flows never run out of file
- * descriptors.
+ * byte and gap counts.  At most the descriptor limit less a margin (16 to
+ * 4096) files are open at once, least recently written closed first, so
+ * 100 000 flows never run out of file descriptors.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -487,7 +488,10 @@ void tp_follow_free(tp_follow *fo) { free(fo); }
 
 /* ---- export ------------------------------------------------------------ */
 
-#define EXPORT_FDS 64
+/* Files kept open: what the descriptor limit leaves after a margin for
+ * the rest of the program, between 16 and 4096. */
+#define EXPORT_FDS_MIN 16
+#define EXPORT_FDS_MAX 4096
 #define EXPORT_BUCKETS 4096
 
 typedef struct expfile {
@@ -498,7 +502,6 @@ typedef struct expfile {
 	bool made;           /* created (later opens append) */
 	uint64_t bytes, gap_bytes, end;
 	uint32_t gaps;
-	char name[160];
 	struct expfile *hnext;          /* by flow */
 	struct expfile *oprev, *onext;  /* open files, most recent first */
 } expfile;
@@ -509,7 +512,7 @@ struct tp_export {
 	tp_stream_tap tap;
 	expfile *buckets[EXPORT_BUCKETS];
 	expfile *open_head, *open_tail;
-	unsigned nopen;
+	unsigned nopen, maxopen;
 	bool created;        /* the directory was made by this run */
 	int err;             /* first errno */
 	char errwhat[160];
@@ -529,6 +532,20 @@ static void put_addr_name(char *o, size_t n, const tp_flow *f, int side)
 			 a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
 			 a[9], a[10], a[11], a[12], a[13], a[14], a[15],
 			 f->key.port[side]);
+}
+
+/* The file's name, made when needed (not kept: 100 000 flows). */
+#define NAME_MAX_LEN 160
+static const char *file_name(const expfile *x, char *o)
+{
+	const tp_flow *f = x->flow;
+	int from = x->dir == 0 ? f->client : !f->client;
+	char a[64], b[64];
+	put_addr_name(a, sizeof a, f, from);
+	put_addr_name(b, sizeof b, f, !from);
+	snprintf(o, NAME_MAX_LEN, "%s-%06u-%s-%s",
+		 f->key.proto == 6 ? "tcp" : "udp", x->stream, a, b);
+	return o;
 }
 
 static size_t fhash(const tp_flow *f)
@@ -557,7 +574,8 @@ static void close_file(tp_export *e, expfile *x)
 	open_unlink(e, x);
 	if (close(x->fd) < 0 && !e->err) {
 		e->err = errno;
-		snprintf(e->errwhat, sizeof e->errwhat, "%s", x->name);
+		char nm[NAME_MAX_LEN];
+		snprintf(e->errwhat, sizeof e->errwhat, "%s", file_name(x, nm));
 	}
 	x->fd = -1;
 	e->nopen--;
@@ -584,12 +602,6 @@ static expfile *file_of(tp_export *e, const tp_flow *f, int dir)
 	x->stream = f->stream;
 	x->dir = dir;
 	x->fd = -1;
-	int from = dir == 0 ? f->client : !f->client;
-	char a[64], b[64];
-	put_addr_name(a, sizeof a, f, from);
-	put_addr_name(b, sizeof b, f, !from);
-	snprintf(x->name, sizeof x->name, "%s-%06u-%s-%s",
-		 f->key.proto == 6 ? "tcp" : "udp", f->stream, a, b);
 	x->hnext = e->buckets[h];
 	e->buckets[h] = x;
 	return x;
@@ -615,12 +627,13 @@ static int fd_of(tp_export *e, expfile *x)
 		}
 		return x->fd;
 	}
-	if (e->nopen >= EXPORT_FDS && e->open_tail)
+	if (e->nopen >= e->maxopen && e->open_tail)
 		close_file(e, e->open_tail);
 	int flags = O_WRONLY | O_CLOEXEC | (x->made ? 0 : O_CREAT | O_TRUNC);
-	x->fd = openat(e->dirfd, x->name, flags, 0644);
+	char nm[NAME_MAX_LEN];
+	x->fd = openat(e->dirfd, file_name(x, nm), flags, 0644);
 	if (x->fd < 0) {
-		note_err(e, x->name);
+		note_err(e, nm);
 		return -1;
 	}
 	x->made = true;
@@ -658,7 +671,8 @@ static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			note_err(e, x->name);
+			char nm[NAME_MAX_LEN];
+			note_err(e, file_name(x, nm));
 			return;
 		}
 		done += (size_t)w;
@@ -700,6 +714,7 @@ static void ex_end(void *ctx, const tp_flow *f)
 		*pp = x->hnext;
 		close_file(e, x);
 		if (x->made || x->gaps) { /* only gaps: a row, no file */
+			char nm[NAME_MAX_LEN];
 			int from = x->dir == 0 ? f->client : !f->client;
 			char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 			put_ip(a, sizeof a, f, from);
@@ -712,7 +727,7 @@ static void ex_end(void *ctx, const tp_flow *f)
 				(unsigned long long)x->bytes,
 				(unsigned long long)x->gap_bytes, x->gaps,
 				(unsigned long long)f->first_frame,
-				x->made ? x->name : "-");
+				x->made ? file_name(x, nm) : "-");
 			e->files++;
 		}
 		free(x);
@@ -732,6 +747,17 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	e->created = created;
+	struct rlimit rl;
+	rlim_t room = 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur > 64)
+		room = rl.rlim_cur - 48;
+	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		 rl.rlim_cur == RLIM_INFINITY)
+		room = EXPORT_FDS_MAX;
+	e->maxopen = room < EXPORT_FDS_MIN   ? EXPORT_FDS_MIN
+		     : room > EXPORT_FDS_MAX ? EXPORT_FDS_MAX
+					      : (unsigned)room;
 	e->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (e->dirfd < 0) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
