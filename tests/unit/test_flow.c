@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "tapir/flow.h"
@@ -642,6 +644,119 @@ static void test_flow_follow_ascii(void **state)
 	tp_session_free(s);
 }
 
+/* The hex layouts: offsets per node, tshark's line format, gap marks. */
+static void test_flow_follow_hex_and_gaps(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_follow_spec fs;
+	assert_int_equal(tp_follow_parse_z("follow,tcp,hex,0", &fs), 0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	tp_follow *fo = tp_follow_new(&fs, o);
+	s->taps[s->ntaps++] = tp_follow_tap(fo);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "0123456789abcdefXYZ", .ms = 10));
+	/* 5 bytes lost, then "end" */
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 125, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "end", .ms = 11));
+	tp_session_finish(s);
+	assert_int_equal(tp_follow_finish(fo), 0);
+	fclose(o);
+	const char *want =
+		"\n"
+		"===================================================================\n"
+		"Follow: tcp,hex\n"
+		"Filter: tcp.stream eq 0\n"
+		"Node 0: 10.0.0.1:4000\n"
+		"Node 1: 10.0.0.2:80\n"
+		"00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  "
+		"01234567 89abcdef\n"
+		"00000010  58 59 5a                                          XYZ\n"
+		"[5 bytes missing in capture file]\n"
+		"00000018  65 6e 64                                          end\n"
+		"===================================================================\n";
+	assert_string_equal(buf, want);
+	free(buf);
+	tp_follow_free(fo);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char b[4096];
+	*n = fread(b, 1, sizeof b - 1, f);
+	b[*n] = '\0';
+	fclose(f);
+	return b;
+}
+
+/* Export: one file per direction at stream offsets (a gap is a hole),
+ * and the index. */
+static void test_flow_export_files_and_index(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tapir-test-export.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char sub[64];
+	snprintf(sub, sizeof sub, "%s/out", dir);
+	char err[256];
+	tp_export *e = tp_export_new(sub, err, sizeof err);
+	assert_non_null(e);
+	assert_true(tp_export_created(e));
+	tp_session *s = session(0);
+	s->taps[s->ntaps++] = tp_export_tap(e);
+	tp_pkt *p = pkt(s);
+	handshake(p);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "GET", .ms = 10));
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 106, .ack = 501, .flags = ACK, .win = 1000,
+		       .data = "xy", .ms = 11));
+	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+		       .seq = 501, .ack = 108, .flags = ACK, .win = 1000,
+		       .data = "200", .ms = 12));
+	tp_session_finish(s);
+	assert_int_equal(tp_export_finish(e, err, sizeof err), 0);
+	char path[256];
+	size_t n;
+	snprintf(path, sizeof path,
+		 "%s/tcp-000000-010.000.000.001.04000-010.000.000.002.00080",
+		 sub);
+	char *c = slurp(path, &n);
+	assert_int_equal(n, 7); /* "GET", a 2-byte hole, "xy" */
+	assert_memory_equal(c, "GET\0\0xy", 7);
+	snprintf(path, sizeof path,
+		 "%s/tcp-000000-010.000.000.002.00080-010.000.000.001.04000",
+		 sub);
+	c = slurp(path, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(c, "200", 3);
+	snprintf(path, sizeof path, "%s/index.tsv", sub);
+	c = slurp(path, &n);
+	assert_non_null(strstr(c, "stream\tproto\tdirection\t"));
+	assert_non_null(strstr(
+		c, "0\ttcp\tclient\t10.0.0.1\t4000\t10.0.0.2\t80\t5\t2\t1\t1\t"
+		   "tcp-000000-010.000.000.001.04000-010.000.000.002.00080\n"));
+	assert_non_null(strstr(
+		c, "0\ttcp\tserver\t10.0.0.2\t80\t10.0.0.1\t4000\t3\t0\t0\t1\t"));
+	tp_export_free(e);
+	tp_pkt_free(p);
+	tp_session_free(s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_flow_follow_parse(void **state)
 {
 	(void)state;
@@ -712,6 +827,8 @@ int main(void)
 		cmocka_unit_test(test_flow_idle_expiry_flushes),
 		cmocka_unit_test(test_flow_udp_tap_offsets),
 		cmocka_unit_test(test_flow_follow_ascii),
+		cmocka_unit_test(test_flow_follow_hex_and_gaps),
+		cmocka_unit_test(test_flow_export_files_and_index),
 		cmocka_unit_test(test_flow_follow_parse),
 		cmocka_unit_test(test_flow_every_truncation_with_state),
 	};
