@@ -360,13 +360,16 @@ static const tp_field_def fields[F_COUNT] = {
 		       TP_BASE_NONE, NULL, 0},
 	[F_OPT_PADDING] = {"icmpv6.opt.padding", "Padding", TP_FT_NONE,
 			   TP_BASE_NONE, NULL, 0},
+	/* Wireshark registers these twice: FT_ETHER for a 6-byte address
+	 * (option length 1), FT_BYTES for others.  tapir has one of each:
+	 * an FT_ETHER of any other length prints as bytes. */
 	[F_OPT_LINKADDR] = {"icmpv6.opt.linkaddr", "Link-layer address",
-			    TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
+			    TP_FT_ETHER, TP_BASE_NONE, NULL, 0},
 	[F_OPT_SRC_LINKADDR] = {"icmpv6.opt.src_linkaddr",
-				"Source Link-layer address", TP_FT_BYTES,
+				"Source Link-layer address", TP_FT_ETHER,
 				TP_BASE_NONE, NULL, 0},
 	[F_OPT_TGT_LINKADDR] = {"icmpv6.opt.target_linkaddr",
-				"Target Link-layer address", TP_FT_BYTES,
+				"Target Link-layer address", TP_FT_ETHER,
 				TP_BASE_NONE, NULL, 0},
 	[F_OPT_PFX_LEN] = {"icmpv6.opt.prefix.length", "Prefix Length",
 			   TP_FT_UINT8, TP_BASE_DEC, NULL, 0},

@@ -303,6 +303,11 @@ static const tp_field_def fields[F_COUNT] = {
 			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 };
 
+/* IPv6 headers carry ip.version too (Wireshark adds it, hidden, so that
+ * "ip.version == 6" matches): ipv6.c adds this definition. */
+extern const tp_field_def *const tp_ip_version_field;
+const tp_field_def *const tp_ip_version_field = &fields[F_VERSION];
+
 enum {
 	E_VERSION,
 	E_HDR_LEN,

@@ -196,6 +196,8 @@ static const tp_valstr rt_type_vals[] = {
 	{0, NULL},
 };
 
+extern const tp_field_def *const tp_ip_version_field; /* ipv4.c */
+
 static const tp_field_def fields[F_COUNT] = {
 	[F_VERSION] = {"ipv6.version", "Version", TP_FT_UINT8, TP_BASE_DEC,
 		       NULL, 0},
@@ -250,8 +252,8 @@ static const tp_field_def fields[F_COUNT] = {
 		       NULL, 0},
 	[F_OPT_PAD1] = {"ipv6.opt.pad1", "Pad1", TP_FT_NONE, TP_BASE_NONE,
 			NULL, 0},
-	[F_OPT_PADN] = {"ipv6.opt.padn", "PadN", TP_FT_BYTES, TP_BASE_NONE,
-			NULL, 0},
+	[F_OPT_PADN] = {"ipv6.opt.padn", "PadN", TP_FT_BYTES,
+			TP_BASE_ALLOW_ZERO, NULL, 0},
 	[F_OPT_RTALERT] = {"ipv6.opt.router_alert", "Router Alert",
 			   TP_FT_UINT16, TP_BASE_DEC, rtalert_vals, 0},
 	[F_OPT_TEL] = {"ipv6.opt.tel", "Tunnel Encapsulation Limit",
@@ -264,8 +266,10 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_OPT_UNKNOWN] = {"ipv6.opt.unknown", "Unknown Option Payload",
 			   TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 
+	/* tshark labels it "Routing Header for IPv6 (<type>)": the value is
+	 * the routing type */
 	[F_RT] = {"ipv6.routing", "Routing Header for IPv6", TP_FT_PROTOCOL,
-		  TP_BASE_NONE, NULL, 0},
+		  TP_BASE_NONE, rt_type_vals, 0},
 	[F_RT_NXT] = {"ipv6.routing.nxt", "Next Header", TP_FT_UINT8,
 		      TP_BASE_DEC, tp_ipproto_vals, 0},
 	[F_RT_LEN] = {"ipv6.routing.len", "Length", TP_FT_UINT8, TP_BASE_DEC,
@@ -486,9 +490,8 @@ static void opt_value(tp_pkt *p, tp_cursor *o, uint8_t type, uint8_t olen,
 		      size_t len_at, bool hbh, struct walk *w)
 {
 	switch (type) {
-	case OPT_PADN:
-		if (olen)
-			tp_get_bytes(p, o, &fields[F_OPT_PADN], olen);
+	case OPT_PADN: /* shown even when empty ("<none>"), as Wireshark */
+		tp_get_bytes(p, o, &fields[F_OPT_PADN], olen);
 		break;
 	case OPT_RTALERT:
 		if (opt_fixed(p, o, olen, 2, len_at))
@@ -743,10 +746,18 @@ static bool ext_generic(tp_pkt *p, tp_cursor *c, uint8_t *nh, int which,
 		tp_add_event(p, &events[E_EXT_LEN], hs + 1);
 	}
 	tp_cursor h = tp_sub(c, hlen - 2);
-	if (which == 1)
+	if (which == 1) {
 		rt_body(p, &h, hl, hs + 2, w);
-	else
+		/* the routing header's value is its type (its label) */
+		for (tp_field *x = pf ? pf + 1 : NULL;
+		     x && x < p->fields + p->nfields; x++)
+			if (x->def == &fields[F_RT_TYPE]) {
+				pf->v.u = x->v.u;
+				break;
+			}
+	} else {
 		walk_options(p, &h, which == 0, w);
+	}
 	tp_pop(p);
 	if (h.status == TP_TRUNCATED) {
 		fail_from(c, &h);
@@ -931,6 +942,8 @@ static bool fixed_header(tp_pkt *p, tp_cursor *c, struct walk *w,
 		return false;
 	unsigned version = w0 >> 28;
 	tp_add_uint(p, &fields[F_VERSION], at, 1, version);
+	/* Wireshark adds IPv4's ip.version here too (hidden) */
+	tp_add_uint(p, tp_ip_version_field, at, 1, version);
 	if (version != 6) {
 		tp_add_event(p, &events[E_VERSION], at);
 		return false;

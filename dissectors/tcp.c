@@ -234,7 +234,8 @@ static const tp_valstr cksum_status_vals[] = {
 #define DEC TP_BASE_DEC
 #define HEX TP_BASE_HEX
 #define FLAG(a, n, m) {a, n, TP_FT_BOOLEAN, 12, NULL, m}
-#define PROTO(a, n) {a, n, TP_FT_PROTOCOL, TP_BASE_NONE, NULL, 0}
+/* BASE_HEX: tshark -T fields prints a TCP option's item as its bytes */
+#define PROTO(a, n) {a, n, TP_FT_PROTOCOL, TP_BASE_HEX, NULL, 0}
 
 static const tp_field_def fields[F_COUNT] = {
 	[F_SRCPORT] = {"tcp.srcport", "Source Port", U16, DEC, NULL, 0},
@@ -894,6 +895,10 @@ enum {
 	A_ZWP_ACK = 1u << 12,
 	A_DUPACK = 1u << 13,
 	A_REUSED = 1u << 14,
+	/* not a flag of the segment: kept in tp_tcpdir.lastflags across
+	 * segments, Wireshark's !valid_bif (no bytes in flight after a lost
+	 * segment until the other side ACKs) */
+	A_NOBIF = 1u << 15,
 };
 
 /* Sequence-space comparisons (RFC 9293 section 3.4: modulo 2^32). */
@@ -901,9 +906,17 @@ static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0;
 static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 
+/* Nanoseconds from (s0, n0) to (s1, n1); hostile timestamps far apart
+ * saturate at about +-272 years instead of overflowing. */
 static int64_t ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 {
-	return (s1 - s0) * 1000000000 + ((int64_t)n1 - (int64_t)n0);
+	const int64_t lim = (int64_t)1 << 33;
+	int64_t d;
+	if (__builtin_sub_overflow(s1, s0, &d) || d > lim)
+		d = s1 > s0 ? lim : -lim;
+	else if (d < -lim)
+		d = -lim;
+	return d * 1000000000 + ((int64_t)n1 - (int64_t)n0);
 }
 
 typedef struct seginfo {
@@ -1052,13 +1065,18 @@ static unsigned wscale_option(const tp_pkt *p, unsigned li)
 
 /* RFC 7323 section 2.2: scaling is on when both SYNs carry the option
  * (Wireshark's verify_tcp_window_scaling: -1 unknown, -2 not used). */
-static void note_wscale(tp_tcpstate *t, int dir, uint16_t fl, unsigned sh)
+static void note_wscale(tp_tcpstate *t, int dir, uint16_t fl, unsigned sh,
+			bool opts_cut)
 {
 	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
 	if (!(fl & TH_SYN))
 		return;
 	if (sh != 255)
 		fwd->wscale = (int8_t)(sh > 14 ? 14 : sh);
+	/* options cut short by the capture: Wireshark's option walk throws
+	 * before verify_tcp_window_scaling, the scaling stays unknown */
+	if (opts_cut)
+		return;
 	if (fwd->wscale == -1) {
 		fwd->wscale = -2;
 		rev->wscale = -2;
@@ -1067,18 +1085,18 @@ static void note_wscale(tp_tcpstate *t, int dir, uint16_t fl, unsigned sh)
 	}
 }
 
-static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
-		  size_t seg)
+static unsigned track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
+		  size_t seg, bool opts_cut)
 {
 	unsigned li = p->nlayers - 1;
 	const tp_netaddr *na = tp_nearest_addr(p, li);
 	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
-		return;
+		return 0;
 	tp_cursor h = *c;
 	h.off = start;
 	const uint8_t *hb = tp_bytes(&h, 20);
 	if (!hb)
-		return;
+		return 0;
 	seginfo g;
 	uint16_t sport = (uint16_t)(hb[0] << 8 | hb[1]);
 	uint16_t dport = (uint16_t)(hb[2] << 8 | hb[3]);
@@ -1096,7 +1114,7 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 	tp_flow *f = tp_flow_get(s, p, na->family, TP_IPPROTO_TCP, na->src,
 				 na->dst, sport, dport, syn_only, &dir);
 	if (!f)
-		return;
+		return 0;
 	p->flow = f;
 	/* A flow whose first packet is the SYN/ACK: its receiver is the
 	 * client. */
@@ -1118,8 +1136,9 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 	p->flow_dir = dir;
 	tp_add_uint(p, &fields[F_STREAM], start, 0, f->stream);
 	if (!t)
-		return;
+		return 0;
 	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
+	bool fwd_seen = fwd->base_set;
 
 	/* relative sequence numbers: the SYN is 0, else the first byte 1 */
 	if (!fwd->base_set) {
@@ -1130,7 +1149,15 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 		rev->base = g.ack - 1;
 		rev->base_set = true;
 	}
-	note_wscale(t, dir, g.flags, g.wshift);
+	note_wscale(t, dir, g.flags, g.wshift, opts_cut);
+	/* SACK edges are relative to the other side's base too, as
+	 * Wireshark's (tcp_relative_seq) */
+	for (unsigned i = p->layers[li].first_field;
+	     rev->base_set && i < p->nfields; i++) {
+		tp_field *x = &p->fields[i];
+		if (x->def == &fields[F_SACK_LE] || x->def == &fields[F_SACK_RE])
+			x->v.u = (uint32_t)(x->v.u - rev->base);
+	}
 	tp_add_uint(p, &fields[F_SEQ], start + 4, 4, g.seq - fwd->base);
 	uint32_t nxt =
 		g.seq + g.seglen + ((g.flags & (TH_SYN | TH_FIN)) ? 1 : 0);
@@ -1150,7 +1177,34 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 
 	uint32_t dupnum = 0;
 	uint64_t dupframe = 0;
+	/* Wireshark's "acks frame": the ACK ends one of the other side's
+	 * unacknowledged segments.  Approximated without its segment list:
+	 * the ACK moves past the last one this side sent (or, the first
+	 * time, past the other side's base) and not past what the other
+	 * side sent. */
+	uint32_t acked = rev->base; /* the most this side acknowledged */
+	if (fwd_seen && fwd->maxack_set && !seq_lt(fwd->maxack, rev->base) &&
+	    seq_le(fwd->maxack, rev->nextseq))
+		acked = fwd->maxack; /* not a SYN's meaningless ACK field */
+	bool acks_frame = rev->nextseq != 0 && seq_gt(g.ack, acked) &&
+			  seq_le(g.ack, rev->nextseq);
+	/* an ACK makes the other side's bytes in flight valid again */
+	if (g.flags & TH_ACK)
+		rev->lastflags &= (uint16_t)~A_NOBIF;
+	bool nobif = fwd->lastflags & A_NOBIF;
 	unsigned a = analyze(p, t, dir, &g, &dupnum, &dupframe) | extra;
+	/* ACK numbers can go backwards (reordering): keep the highest */
+	if ((g.flags & TH_ACK) &&
+	    (!fwd->maxack_set || seq_gt(g.ack, fwd->maxack))) {
+		fwd->maxack = g.ack;
+		fwd->maxack_set = true;
+	}
+	if (a & A_LOST)
+		nobif = true;
+	if (nobif)
+		fwd->lastflags |= A_NOBIF;
+	/* bytes in flight: every segment with data while they are valid */
+	bool in_flight = g.seglen != 0 && !nobif;
 
 	/* handshake RTT: the SYN, then the first pure ACK */
 	if (syn_only) {
@@ -1161,9 +1215,14 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 		   !t->rtt_set) {
 		t->rtt_ns =
 			ns_between(t->syn_sec, t->syn_nsec, p->ts_sec, p->ts_nsec);
-		t->rtt_set = true;
+		/* a zero RTT counts as none yet: the next ACK tries again */
+		t->rtt_set = t->rtt_ns != 0;
 	}
-	if (a || t->rtt_set) {
+	/* Wireshark shows the analysis tree (and the iRTT in it) when the
+	 * segment has flags, acknowledges a frame or has bytes in flight,
+	 * and only when its option walk did not run past the capture (it
+	 * throws before printing the analysis; the state is updated) */
+	if ((a || acks_frame || in_flight) && !opts_cut) {
 		tp_add_uint(p, &fields[F_ANALYSIS], start, 0, 0);
 		tp_push(p);
 		if (t->rtt_set)
@@ -1205,7 +1264,7 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 
 	/* the bytes, to the reassembler when a tap wants them */
 	if (!t->reassemble)
-		return;
+		return a;
 	uint8_t sbuf[TP_FLOW_SINKCTX];
 	tp_reasm_sink sk;
 	if (g.flags & TH_SYN) {
@@ -1250,6 +1309,7 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
 			tp_add_event(p, &events[E_OVERLAP_DIFF], start + hlen);
 	}
 	tp_flow_holding(s, f);
+	return a;
 }
 
 static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
@@ -1301,13 +1361,19 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_pop(p);
 		if (!tp_ok(&oc)) {
 			if (tracked)
-				track(p, c, start, hlen, seg);
+				track(p, c, start, hlen, seg,
+				      oc.status == TP_TRUNCATED);
 			tp_fail(c, oc.status);
 			return TP_STOP;
 		}
 	}
-	if (tracked)
-		track(p, c, start, hlen, seg);
+	unsigned a = tracked ? track(p, c, start, hlen, seg, false) : 0;
+	/* tshark hands the payload of a retransmitted or out-of-order
+	 * segment (not a fast retransmission) to no dissector */
+	if ((a & (A_RETRANS | A_OOO | A_SPURIOUS)) && !(a & A_FAST)) {
+		tp_clamp(c, 0);
+		return TP_STOP;
+	}
 	return (tp_next){TP_TAB_TCP_PORT, sport, dport};
 }
 

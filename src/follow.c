@@ -490,6 +490,12 @@ void tp_follow_free(tp_follow *fo) { free(fo); }
 
 /* Files kept open: what the descriptor limit leaves after a margin for
  * the rest of the program, between 16 and 4096. */
+/* Writes are gathered per file (contiguous bytes only) and written in
+ * one pwrite: a stream of small segments costs a few system calls, not
+ * one each.  At most EXPORT_BUF bytes a file, EXPORT_BUDGET in all (the
+ * oldest buffers are written out first). */
+#define EXPORT_BUF (32u * 1024)
+#define EXPORT_BUDGET (8u << 20)
 #define EXPORT_FDS_MIN 16
 #define EXPORT_FDS_MAX 4096
 #define EXPORT_BUCKETS 4096
@@ -502,8 +508,12 @@ typedef struct expfile {
 	bool made;           /* created (later opens append) */
 	uint64_t bytes, gap_bytes, end;
 	uint32_t gaps;
+	uint8_t *buf;        /* bytes not written yet, from stream offset boff */
+	uint32_t blen, bcap;
+	uint64_t boff;
 	struct expfile *hnext;          /* by flow */
 	struct expfile *oprev, *onext;  /* open files, most recent first */
+	struct expfile *bprev, *bnext;  /* files with a buffer, newest first */
 } expfile;
 
 struct tp_export {
@@ -513,6 +523,8 @@ struct tp_export {
 	expfile *buckets[EXPORT_BUCKETS];
 	expfile *open_head, *open_tail;
 	unsigned nopen, maxopen;
+	expfile *buf_head, *buf_tail;
+	size_t buffered;     /* capacity of all buffers */
 	bool created;        /* the directory was made by this run */
 	int err;             /* first errno */
 	char errwhat[160];
@@ -649,19 +661,9 @@ static bool ex_want(void *ctx, const tp_flow *f)
 	return true;
 }
 
-static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
-		    const uint8_t *b, size_t n, const struct tp_pkt *p)
+static void write_at(tp_export *e, expfile *x, const uint8_t *b, size_t n,
+		     uint64_t off)
 {
-	(void)p;
-	tp_export *e = ctx;
-	if (e->err || n == 0)
-		return;
-	expfile *x = file_of(e, f, dir);
-	if (!x) {
-		errno = ENOMEM;
-		note_err(e, "export");
-		return;
-	}
 	int fd = fd_of(e, x);
 	if (fd < 0)
 		return;
@@ -677,9 +679,93 @@ static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
 		}
 		done += (size_t)w;
 	}
+}
+
+static void buf_unlink(tp_export *e, expfile *x)
+{
+	if (x->bprev)
+		x->bprev->bnext = x->bnext;
+	else
+		e->buf_head = x->bnext;
+	if (x->bnext)
+		x->bnext->bprev = x->bprev;
+	else
+		e->buf_tail = x->bprev;
+	x->bprev = x->bnext = NULL;
+}
+
+/* Write a file's buffered bytes out and give the buffer back. */
+static void flush_buf(tp_export *e, expfile *x)
+{
+	if (!x->buf)
+		return;
+	if (x->blen && !e->err)
+		write_at(e, x, x->buf, x->blen, x->boff);
+	buf_unlink(e, x);
+	e->buffered -= x->bcap;
+	free(x->buf);
+	x->buf = NULL;
+	x->blen = x->bcap = 0;
+}
+
+/* Room for n more bytes in x's buffer (false: write directly). */
+static bool buf_room(tp_export *e, expfile *x, size_t n)
+{
+	if (x->blen + n <= x->bcap)
+		return true;
+	size_t want = x->bcap ? (size_t)x->bcap * 2 : 4096;
+	while (want < x->blen + n)
+		want *= 2;
+	if (want > EXPORT_BUF)
+		return false;
+	while (e->buffered + want - x->bcap > EXPORT_BUDGET && e->buf_tail &&
+	       e->buf_tail != x)
+		flush_buf(e, e->buf_tail);
+	uint8_t *nb = realloc(x->buf, want);
+	if (!nb)
+		return false;
+	if (!x->buf) {
+		x->bprev = NULL;
+		x->bnext = e->buf_head;
+		if (e->buf_head)
+			e->buf_head->bprev = x;
+		e->buf_head = x;
+		if (!e->buf_tail)
+			e->buf_tail = x;
+	}
+	e->buffered += want - x->bcap;
+	x->buf = nb;
+	x->bcap = (uint32_t)want;
+	return true;
+}
+
+static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		    const uint8_t *b, size_t n, const struct tp_pkt *p)
+{
+	(void)p;
+	tp_export *e = ctx;
+	if (e->err || n == 0)
+		return;
+	expfile *x = file_of(e, f, dir);
+	if (!x) {
+		errno = ENOMEM;
+		note_err(e, "export");
+		return;
+	}
 	x->bytes += n;
 	if (off + n > x->end)
 		x->end = off + n;
+	if (x->blen && off != x->boff + x->blen)
+		flush_buf(e, x); /* after a gap: not contiguous */
+	if (!buf_room(e, x, n)) {
+		flush_buf(e, x);
+		write_at(e, x, b, n, off);
+		return;
+	}
+	if (!x->blen)
+		x->boff = off;
+	memcpy(x->buf + x->blen, b, n);
+	x->blen += (uint32_t)n;
 }
 
 static void ex_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
@@ -712,6 +798,7 @@ static void ex_end(void *ctx, const tp_flow *f)
 			continue;
 		}
 		*pp = x->hnext;
+		flush_buf(e, x);
 		close_file(e, x);
 		if (x->made || x->gaps) { /* only gaps: a row, no file */
 			char nm[NAME_MAX_LEN];
@@ -788,6 +875,8 @@ bool tp_export_created(const tp_export *e) { return e->created; }
 
 int tp_export_finish(tp_export *e, char *err, size_t errlen)
 {
+	while (e->buf_head)
+		flush_buf(e, e->buf_head);
 	while (e->open_head)
 		close_file(e, e->open_head);
 	if (fclose(e->index) != 0 && !e->err)
@@ -811,6 +900,7 @@ void tp_export_free(tp_export *e)
 			expfile *n = x->hnext;
 			if (x->fd >= 0)
 				close(x->fd);
+			free(x->buf);
 			free(x);
 			x = n;
 		}

@@ -21,7 +21,8 @@ void tp_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: tapir [-AenNqStvxX#] [-c count] [-r file | -i interface]\n"
-		"             [-s snaplen] [-T text|fields [-e field]...] [-d rule]\n"
+		"             [-s snaplen] [-T text|fields [-e field]... [-E opt]...]\n"
+		"             [-d rule]\n"
 		"             [-F file] [-G fields|protocols] [-w file [--pcapng] [-U]\n"
 		"             [--print] [-C MB] [-G seconds] [-W count]] [-Z user]\n"
 		"             [--no-sandbox] [expression]\n"
@@ -47,6 +48,8 @@ void tp_usage(FILE *fp)
 		"  -l            line-buffered output\n"
 		"  -#            print the packet number first\n"
 		"  -T fields -e FIELD ...   selected fields, as tshark\n"
+		"  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a|N,\n"
+		"     aggregator=,|/s|C, quote=d|s|n, bom=y|n   (with -T fields)\n"
 		"  -d TABLE==VALUE,PROTO    decode as (e.g. udp.port==5555,data)\n"
 		"  -F FILE       read the capture filter expression from FILE\n"
 		"  -w FILE       write packets to FILE (- is standard output)\n"
@@ -235,6 +238,9 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	int tcount = 0, ch;
+	tp_fieldfmt fieldfmt;
+	bool has_E = false;
+	tp_fieldfmt_init(&fieldfmt);
 	tp_follow_fmt fmt_seen = TP_FOLLOW_ASCII;
 	tp_follow_dir dir_seen = TP_DIR_BOTH;
 	long long v;
@@ -279,7 +285,16 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 			}
 			break;
 		case 'E':
-			return usage_error("-E %s: not supported yet", optarg);
+			if (tp_fieldfmt_set(&fieldfmt, optarg))
+				return usage_error(
+					"-E %s: expected header=y|n, "
+					"separator=/t|/s|CHAR, "
+					"occurrence=f|l|a|N, "
+					"aggregator=,|/s|CHAR, quote=d|s|n or "
+					"bom=y|n",
+					optarg);
+			has_E = true;
+			break;
 		case 'F':
 			o->filter_file = optarg;
 			break;
@@ -512,6 +527,9 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 				   "");
 	if (o->mode != TP_MODE_FIELDS && o->nefields)
 		return usage_error("-e FIELD needs -T fields%s", "");
+	if (o->mode != TP_MODE_FIELDS && has_E)
+		return usage_error("-E goes with -T fields%s", "");
+	tp_fields_set_default(&fieldfmt);
 	if (!o->write_file && (o->rotate_bytes || o->rotate_secs || o->ring ||
 				o->pcapng || o->print || o->flush_each))
 		return usage_error("-C, -G, -W, -U, --pcapng and --print go "

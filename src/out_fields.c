@@ -1,55 +1,508 @@
-/* out_fields.c - selected fields, as `tshark -T fields -e F ...` prints
- * them: one line per packet, one tab-separated cell per -e, every
- * occurrence of a field in packet order joined with ','; an empty cell
- * when the packet has none. */
+/* out_fields.c - selected fields, as `tshark -T fields -e F ... -E ...`.
+ *
+ * Spec: Wireshark epan/print.c (write_fields_preamble,
+ * write_specified_fields, format_field_values, output_fields_set_option)
+ * and tshark(1) -E: one line per packet, one cell per -e joined with the
+ * separator, every occurrence of a field in packet order joined with the
+ * aggregator (or only the first, last or nth), a non-empty cell between
+ * quotes when asked, \b \f \n \r \t in values written as escapes, an empty
+ * cell when the packet has no such field.  As tshark, a field named by
+ * several -e fills the last of those columns only.  The header line
+ * (field names) and the UTF-8 BOM come before the first packet, or at the
+ * end when there was none, so nothing is printed when the capture cannot
+ * be read.
+ *
+ * Speed: the requested fields are looked up once.  Per packet the record
+ * is walked once; each field's definition is found in a small open-
+ * addressing table keyed by its address, and its index is chained to its
+ * slot (one per column).  Nothing is allocated per packet.
+ *
+ * Frame fields Wireshark computes from the packet header and the frame's
+ * history (frame.time, frame.time_relative, frame.time_delta,
+ * frame.time_delta_displayed, frame.protocols) are not in the record:
+ * they are made here, the first and previous timestamps kept per output;
+ * frame.time_epoch too (the record's nanosecond count overflows past the
+ * year 2262).
+ *
+ * A line is built in one buffer and written out whenever it passes half
+ * of it, between values, so no value (at most 2 x 256 KiB of hex) is
+ * ever cut.
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tapir/output.h"
 #include "tapir/registry.h"
 
+#define LINE_CAP (1u << 20) /* written out past half, between values */
+#define NO_SLOT	 UINT32_MAX /* an empty column */
+
+enum vkind {
+	V_RECORD = 0, /* fields of the record */
+	V_TIME,	      /* frame.time */
+	V_EPOCH,      /* frame.time_epoch */
+	V_TIME_REL,   /* frame.time_relative */
+	V_TIME_DELTA, /* frame.time_delta, frame.time_delta_displayed */
+	V_PROTOCOLS,  /* frame.protocols */
+};
+
+struct slot {
+	enum vkind kind;
+	int32_t head, tail; /* chain of field indices this packet, -1 none */
+	uint32_t count;
+};
+
 struct fields_state {
 	FILE *fp;
-	const tp_field_def **defs;
-	size_t n;
+	tp_fieldfmt fmt;
+	char **names;	    /* the -e names, for the header */
+	size_t n;	    /* columns */
+	uint32_t *col_slot; /* column -> slot */
+	struct slot *slots;
+	size_t nslots;
+	/* def address -> slot: open addressing, power-of-two size */
+	const tp_field_def **hkey;
+	uint32_t *hval;
+	size_t hmask;
+	int32_t *next; /* per field index: next in its slot's chain */
+	bool preamble_done;
+	bool have_first;
+	int64_t first_sec, prev_sec;
+	uint32_t first_nsec, prev_nsec;
 	char *buf;
-	size_t cap;
 };
+
+static tp_fieldfmt default_fmt = {false, false, '\t', ',', 0, 'a', 0};
+static bool default_set;
+
+void tp_fieldfmt_init(tp_fieldfmt *f)
+{
+	*f = (tp_fieldfmt){false, false, '\t', ',', 0, 'a', 0};
+}
+
+void tp_fields_set_default(const tp_fieldfmt *f)
+{
+	default_fmt = *f;
+	default_set = true;
+}
+
+/* print.c output_fields_set_option, plus occurrence=N. */
+int tp_fieldfmt_set(tp_fieldfmt *f, const char *option)
+{
+	const char *eq = strchr(option, '=');
+	if (!eq || eq == option || eq[1] == '\0')
+		return -1;
+	size_t nlen = (size_t)(eq - option);
+	const char *v = eq + 1;
+#define IS(name) (nlen == sizeof(name) - 1 && memcmp(option, name, nlen) == 0)
+	if (IS("header") || IS("bom")) {
+		if (*v != 'y' && *v != 'n')
+			return -1;
+		if (IS("header"))
+			f->header = *v == 'y';
+		else
+			f->bom = *v == 'y';
+		return 0;
+	}
+	if (IS("separator") || IS("aggregator")) {
+		char ch = *v;
+		if (ch == '/') {
+			/* "/t" tab (separator only), "/s" space, any other
+			 * "/x" a backslash: as tshark */
+			if (v[1] == 's')
+				ch = ' ';
+			else if (v[1] == 't' && IS("separator"))
+				ch = '\t';
+			else
+				ch = '\\';
+		}
+		if (IS("separator"))
+			f->separator = ch;
+		else
+			f->aggregator = ch;
+		return 0;
+	}
+	if (IS("occurrence")) {
+		if (*v == 'f' || *v == 'l' || *v == 'a') {
+			f->occurrence = *v;
+			return 0;
+		}
+		/* tapir's addition: the nth, 1-based; -1 the last */
+		char *end;
+		long k = strtol(v, &end, 10);
+		if (end == v || *end != '\0' || k == 0 || k > 1000000000L ||
+		    k < -1000000000L)
+			return -1;
+		f->occurrence = 'n';
+		f->nth = k;
+		return 0;
+	}
+	if (IS("quote")) {
+		if (*v == 'd')
+			f->quote = '"';
+		else if (*v == 's')
+			f->quote = '\'';
+		else if (*v == 'n')
+			f->quote = 0;
+		else
+			return -1;
+		return 0;
+	}
+#undef IS
+	return -1;
+}
+
+/* ---- def -> slot ---------------------------------------------------- */
+
+static size_t hash_def(const tp_field_def *d, size_t mask)
+{
+	uint64_t x = (uint64_t)(uintptr_t)d;
+	x ^= x >> 29;
+	x *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32) & mask;
+}
+
+static void map_put(struct fields_state *st, const tp_field_def *d,
+		    uint32_t slot)
+{
+	size_t i = hash_def(d, st->hmask);
+	while (st->hkey[i] && st->hkey[i] != d)
+		i = (i + 1) & st->hmask;
+	st->hkey[i] = d;
+	st->hval[i] = slot;
+}
+
+static inline int64_t map_get(const struct fields_state *st,
+			      const tp_field_def *d)
+{
+	size_t i = hash_def(d, st->hmask);
+	while (st->hkey[i]) {
+		if (st->hkey[i] == d)
+			return st->hval[i];
+		i = (i + 1) & st->hmask;
+	}
+	return -1;
+}
+
+static enum vkind virtual_kind(const char *name)
+{
+	if (strcmp(name, "frame.time") == 0)
+		return V_TIME;
+	if (strcmp(name, "frame.time_epoch") == 0)
+		return V_EPOCH;
+	if (strcmp(name, "frame.time_relative") == 0)
+		return V_TIME_REL;
+	if (strcmp(name, "frame.time_delta") == 0 ||
+	    strcmp(name, "frame.time_delta_displayed") == 0)
+		return V_TIME_DELTA;
+	if (strcmp(name, "frame.protocols") == 0)
+		return V_PROTOCOLS;
+	return V_RECORD;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static void flush_line(struct fields_state *st, tp_sbuf *s)
+{
+	if (s->len)
+		fwrite(s->buf, 1, s->len, st->fp);
+	tp_sb_init(s, st->buf, LINE_CAP);
+}
+
+/* print.c print_escaped_csv over text from `from` to the end of s. */
+static void escape_from(tp_sbuf *s, size_t from, char *tmp, size_t tmpcap)
+{
+	size_t n = 0;
+	for (size_t i = from; i < s->len; i++) {
+		char ch = s->buf[i];
+		if (ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' ||
+		    ch == '\t')
+			n++;
+	}
+	if (!n)
+		return;
+	/* rare: rewrite through tmp */
+	size_t len = s->len - from;
+	if (len > tmpcap)
+		len = tmpcap;
+	memcpy(tmp, s->buf + from, len);
+	s->len = from;
+	for (size_t i = 0; i < len; i++) {
+		char ch = tmp[i];
+		const char *e = ch == '\b'   ? "\\b"
+				: ch == '\f' ? "\\f"
+				: ch == '\n' ? "\\n"
+				: ch == '\r' ? "\\r"
+				: ch == '\t' ? "\\t"
+					     : NULL;
+		if (e)
+			tp_sb_put(s, e, 2);
+		else
+			tp_sb_putc(s, ch);
+	}
+}
+
+static char escape_tmp[LINE_CAP];
+
+/* Wireshark's frame.protocols: the layer names with "ethertype" after
+ * each layer that hands off by Ethernet type, the IPv6 extension headers
+ * and MPTCP as layers of their own. */
+static void put_protocols(tp_sbuf *s, const tp_pkt *p)
+{
+	bool first = true;
+	for (unsigned li = 1; li < p->nlayers; li++) {
+		const tp_layer *l = &p->layers[li];
+		const char *name = l->d->name;
+		/* Wireshark's "sll" dissects both versions; LINKTYPE_IPV4 and
+		 * _IPV6 go straight to ip/ipv6 with no "raw" layer */
+		if (strcmp(name, "sll2") == 0)
+			name = "sll";
+		else if (strcmp(name, "raw") == 0 &&
+			 (p->linktype == 228 || p->linktype == 229))
+			continue;
+		if (!first)
+			tp_sb_putc(s, ':');
+		/* LINKTYPE_IPV4 holding IPv6: Wireshark's ip dissector
+		 * passes it on to ipv6 */
+		if (first && p->linktype == 228 && strcmp(name, "ipv6") == 0)
+			tp_sb_puts(s, "ip:");
+		first = false;
+		tp_sb_puts(s, name);
+		bool ethertype = strcmp(name, "eth") == 0 ||
+				 strcmp(name, "vlan") == 0 ||
+				 strcmp(name, "ieee8021ad") == 0;
+		/* Linux cooked: the protocol is an Ethernet type except for
+		 * GRE devices (ARPHRD_IPGRE, 778), where it is GRE's */
+		if (strcmp(name, "sll") == 0) {
+			uint64_t ht = 0;
+			ethertype = !(tp_layer_uint(p, li, "sll.hatype", &ht) &&
+				      ht == 778);
+		}
+		if (ethertype && li + 1 < p->nlayers &&
+		    strcmp(p->layers[li + 1].d->name, "llc") != 0)
+			tp_sb_puts(s, ":ethertype");
+		/* protocol items inside this layer that Wireshark counts
+		 * as protocols of the frame */
+		for (unsigned i = l->first_field;
+		     i < (unsigned)l->first_field + l->nfields &&
+		     i < p->nfields;
+		     i++) {
+			const tp_field_def *d = p->fields[i].def;
+			if (d->type != TP_FT_PROTOCOL)
+				continue;
+			if (strcmp(d->abbrev, "tcp.options.mptcp") == 0)
+				tp_sb_puts(s, ":mptcp");
+			else if (strncmp(d->abbrev, "ipv6.", 5) == 0)
+				tp_sb_putc(s, ':'), tp_sb_puts(s, d->abbrev);
+		}
+	}
+}
+
+/* a - b as Wireshark's nstime_delta and display_signed_time print it:
+ * normalised (seconds and nanoseconds of one sign), the seconds with
+ * their sign, a '-' in front when only the nanoseconds are negative.
+ * Seconds wrap instead of overflowing (hostile timestamps). */
+static void put_delta(tp_sbuf *s, int64_t asec, uint32_t ansec, int64_t bsec,
+		      uint32_t bnsec)
+{
+	int64_t sec = (int64_t)((uint64_t)asec - (uint64_t)bsec);
+	int64_t ns =
+	    (int64_t)(ansec % 1000000000u) - (int64_t)(bnsec % 1000000000u);
+	if (sec > 0 && ns < 0) {
+		sec--;
+		ns += 1000000000;
+	} else if (sec < 0 && ns > 0) {
+		sec++;
+		ns -= 1000000000;
+	}
+	if (sec == 0 && ns < 0)
+		tp_sb_putc(s, '-');
+	tp_sb_sdec(s, sec);
+	tp_sb_putc(s, '.');
+	tp_sb_printf(s, "%09u", (unsigned)(ns < 0 ? -ns : ns));
+}
+
+static void put_virtual(struct fields_state *st, tp_sbuf *s, enum vkind k,
+			const tp_pkt *p)
+{
+	switch (k) {
+	case V_TIME:
+		tp_sb_abstime(s, p->ts_sec, p->ts_nsec);
+		break;
+	case V_EPOCH: /* display_signed_time: the seconds carry the sign */
+		tp_sb_sdec(s, p->ts_sec);
+		tp_sb_putc(s, '.');
+		tp_sb_printf(s, "%09u", (unsigned)(p->ts_nsec % 1000000000u));
+		break;
+	case V_TIME_REL:
+		put_delta(s, p->ts_sec, p->ts_nsec, st->first_sec,
+			  st->first_nsec);
+		break;
+	case V_TIME_DELTA:
+		put_delta(s, p->ts_sec, p->ts_nsec, st->prev_sec,
+			  st->prev_nsec);
+		break;
+	case V_PROTOCOLS:
+		put_protocols(s, p);
+		break;
+	case V_RECORD:
+		break;
+	}
+}
+
+static void preamble(struct fields_state *st)
+{
+	if (st->preamble_done)
+		return;
+	st->preamble_done = true;
+	if (st->fmt.bom)
+		fputs("\xef\xbb\xbf", st->fp);
+	if (!st->fmt.header)
+		return;
+	for (size_t k = 0; k < st->n; k++) {
+		if (k)
+			fputc(st->fmt.separator, st->fp);
+		fputs(st->names[k], st->fp);
+	}
+	fputc('\n', st->fp);
+}
+
+/* Which occurrence of `count` is shown: [lo, hi). */
+static void pick(const tp_fieldfmt *fmt, uint32_t count, uint32_t *lo,
+		 uint32_t *hi)
+{
+	*lo = 0;
+	*hi = count;
+	switch (fmt->occurrence) {
+	case 'f':
+		*hi = count ? 1 : 0;
+		break;
+	case 'l':
+		*lo = count ? count - 1 : 0;
+		break;
+	case 'n':
+		if (fmt->nth > 0 && (uint64_t)fmt->nth <= count) {
+			*lo = (uint32_t)fmt->nth - 1;
+			*hi = *lo + 1;
+		} else if (fmt->nth < 0 && (uint64_t)-fmt->nth <= count) {
+			*lo = count - (uint32_t)-fmt->nth;
+			*hi = *lo + 1;
+		} else {
+			*hi = 0;
+		}
+		break;
+	default:
+		break;
+	}
+}
 
 static void fields_packet(tp_output *out, const tp_pkt *p)
 {
 	struct fields_state *st = out->state;
+	preamble(st);
+	if (!st->have_first) {
+		st->have_first = true;
+		st->first_sec = st->prev_sec = p->ts_sec;
+		st->first_nsec = st->prev_nsec = p->ts_nsec;
+	}
+	for (size_t k = 0; k < st->nslots; k++) {
+		st->slots[k].head = st->slots[k].tail = -1;
+		st->slots[k].count = 0;
+	}
+	/* one walk over the record */
+	unsigned nf = p->nfields < TP_MAX_FIELDS ? p->nfields : TP_MAX_FIELDS;
+	for (unsigned i = 0; i < nf; i++) {
+		int64_t sl = map_get(st, p->fields[i].def);
+		if (sl < 0)
+			continue;
+		struct slot *x = &st->slots[sl];
+		st->next[i] = -1;
+		if (x->tail < 0)
+			x->head = (int32_t)i;
+		else
+			st->next[x->tail] = (int32_t)i;
+		x->tail = (int32_t)i;
+		x->count++;
+	}
 	tp_sbuf s;
-	tp_sb_init(&s, st->buf, st->cap);
+	tp_sb_init(&s, st->buf, LINE_CAP);
+	const tp_fieldfmt *fmt = &st->fmt;
 	for (size_t k = 0; k < st->n; k++) {
 		if (k)
-			tp_sb_putc(&s, '\t');
-		bool first = true;
-		for (unsigned i = 0; i < p->nfields; i++) {
-			const tp_field *f = &p->fields[i];
-			if (f->def != st->defs[k])
-				continue;
-			if (!first)
-				tp_sb_putc(&s, ',');
-			first = false;
-			if (f->def->type == TP_FT_NONE)
-				tp_sb_putc(&s, '1'); /* present: as tshark */
-			else
-				tp_format_value(&s, f);
+			tp_sb_putc(&s, fmt->separator);
+		if (st->col_slot[k] == NO_SLOT)
+			continue;
+		struct slot *x = &st->slots[st->col_slot[k]];
+		uint32_t count = x->kind == V_RECORD ? x->count : 1;
+		uint32_t lo, hi;
+		pick(fmt, count, &lo, &hi);
+		if (lo >= hi)
+			continue;
+		if (fmt->quote)
+			tp_sb_putc(&s, fmt->quote);
+		size_t from = s.len;
+		if (x->kind != V_RECORD) {
+			put_virtual(st, &s, x->kind, p);
+		} else {
+			int32_t i = x->head;
+			for (uint32_t j = 0; j < lo && i >= 0; j++)
+				i = st->next[i];
+			for (uint32_t j = lo; j < hi && i >= 0; j++) {
+				if (j > lo)
+					tp_sb_putc(&s, fmt->aggregator);
+				tp_format_field_text(&s, p, &p->fields[i]);
+				i = st->next[i];
+				if (s.len > LINE_CAP / 2) {
+					escape_from(&s, from, escape_tmp,
+						    sizeof escape_tmp);
+					flush_line(st, &s);
+					from = 0;
+				}
+			}
 		}
+		escape_from(&s, from, escape_tmp, sizeof escape_tmp);
+		if (fmt->quote)
+			tp_sb_putc(&s, fmt->quote);
+		if (s.len > LINE_CAP / 2)
+			flush_line(st, &s);
 	}
 	tp_sb_putc(&s, '\n');
-	fwrite(s.buf, 1, s.len, st->fp);
+	flush_line(st, &s);
+	st->prev_sec = p->ts_sec;
+	st->prev_nsec = p->ts_nsec;
 }
 
 static void fields_finish(tp_output *out)
 {
 	struct fields_state *st = out->state;
+	preamble(st);
 	fflush(st->fp);
 }
 
-tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
-			     char *err, size_t errlen)
+void tp_out_fields_free(tp_output *o)
+{
+	if (!o)
+		return;
+	struct fields_state *st = o->state;
+	if (st) {
+		if (st->names)
+			for (size_t i = 0; i < st->n; i++)
+				free(st->names[i]);
+		free(st->names);
+		free(st->col_slot);
+		free(st->slots);
+		free(st->hkey);
+		free(st->hval);
+		free(st->next);
+		free(st->buf);
+		free(st);
+	}
+	free(o);
+}
+
+tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
+				 const tp_fieldfmt *fmt, char *err,
+				 size_t errlen)
 {
 	tp_registry_init();
 	for (size_t i = 0; i < n; i++)
@@ -60,36 +513,77 @@ tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
 		}
 	tp_output *out = calloc(1, sizeof *out);
 	struct fields_state *st = calloc(1, sizeof *st);
-	const tp_field_def **defs = calloc(n ? n : 1, sizeof *defs);
-	char *buf = malloc(1 << 20);
-	if (!out || !st || !defs || !buf) {
+	if (!out || !st) {
 		free(out);
 		free(st);
-		free(defs);
-		free(buf);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++)
-		defs[i] = tp_registry_field(names[i]);
-	st->fp = fp;
-	st->defs = defs;
-	st->n = n;
-	st->buf = buf;
-	st->cap = 1 << 20;
+	out->state = st;
 	out->packet = fields_packet;
 	out->finish = fields_finish;
-	out->state = st;
+	st->fp = fp;
+	st->fmt = *fmt;
+	st->n = n;
+	/* every definition a name stands for (Wireshark registers some
+	 * names twice, with two types) */
+	size_t ndefs = 0;
+	for (size_t i = 0; i < tp_registry_count(); i++)
+		ndefs += tp_registry_get(i)->nfields;
+	size_t hsize = 16;
+	while (hsize < 2 * ndefs + 2)
+		hsize *= 2;
+	st->names = calloc(n ? n : 1, sizeof *st->names);
+	st->col_slot = calloc(n ? n : 1, sizeof *st->col_slot);
+	st->slots = calloc(n ? n : 1, sizeof *st->slots);
+	st->hkey = calloc(hsize, sizeof *st->hkey);
+	st->hval = calloc(hsize, sizeof *st->hval);
+	st->next = calloc(TP_MAX_FIELDS, sizeof *st->next);
+	st->buf = malloc(LINE_CAP);
+	st->hmask = hsize - 1;
+	bool oom = !st->names || !st->col_slot || !st->slots || !st->hkey ||
+		   !st->hval || !st->next || !st->buf;
+	for (size_t k = 0; k < n && !oom; k++) {
+		if (!(st->names[k] = strdup(names[k]))) {
+			oom = true;
+			break;
+		}
+		/* tshark fills only the last column of a name asked for
+		 * more than once (print.c keeps one index per name); the
+		 * others stay empty */
+		size_t j;
+		for (j = k + 1; j < n; j++)
+			if (strcmp(names[j], names[k]) == 0)
+				break;
+		if (j < n) {
+			st->col_slot[k] = NO_SLOT;
+			continue;
+		}
+		uint32_t sl = (uint32_t)st->nslots++;
+		st->col_slot[k] = sl;
+		st->slots[sl].kind = virtual_kind(names[k]);
+		for (size_t i = 0; i < tp_registry_count(); i++) {
+			const tp_dissector *d = tp_registry_get(i);
+			for (size_t f = 0; f < d->nfields; f++)
+				if (strcmp(d->fields[f].abbrev, names[k]) == 0)
+					map_put(st, &d->fields[f], sl);
+		}
+	}
+	if (oom) {
+		tp_out_fields_free(out);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	return out;
 }
 
-void tp_out_fields_free(tp_output *o)
+tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
+			     char *err, size_t errlen)
 {
-	if (!o)
-		return;
-	struct fields_state *st = o->state;
-	free(st->defs);
-	free(st->buf);
-	free(st);
-	free(o);
+	tp_fieldfmt f;
+	if (default_set)
+		f = default_fmt;
+	else
+		tp_fieldfmt_init(&f);
+	return tp_out_fields_new_fmt(fp, names, n, &f, err, errlen);
 }

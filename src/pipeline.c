@@ -15,19 +15,49 @@
 
 /* ---- frame: the pseudo-layer every packet starts with ---------------- */
 
-enum { FR_NUMBER, FR_TIME, FR_LEN, FR_CAPLEN, FR_LINKTYPE, FR_COUNT };
+/* The first five are in every record.  The others are Wireshark's frame
+ * fields that depend on the frame's history or on the whole dissection
+ * (the time since the first and the previous packet, the protocol list):
+ * -T fields computes them when asked (out_fields.c), so the record and
+ * the -v tree stay as they are. */
+enum {
+	FR_NUMBER,
+	FR_TIME,
+	FR_LEN,
+	FR_CAPLEN,
+	FR_LINKTYPE,
+	FR_ARRIVAL,
+	FR_RELATIVE,
+	FR_DELTA,
+	FR_DELTA_DISPLAYED,
+	FR_PROTOCOLS,
+	FR_COUNT
+};
 
 static const tp_field_def frame_fields[FR_COUNT] = {
 	[FR_NUMBER] = {"frame.number", "Frame Number", TP_FT_UINT32,
 		       TP_BASE_DEC, NULL, 0},
+	/* Wireshark: FT_RELATIVE_TIME, seconds since the epoch */
 	[FR_TIME] = {"frame.time_epoch", "Epoch Arrival Time",
-		     TP_FT_ABSOLUTE_TIME, TP_BASE_NONE, NULL, 0},
+		     TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
 	[FR_LEN] = {"frame.len", "Frame Length", TP_FT_UINT32, TP_BASE_DEC,
 		    NULL, 0},
 	[FR_CAPLEN] = {"frame.cap_len", "Capture Length", TP_FT_UINT32,
 		       TP_BASE_DEC, NULL, 0},
 	[FR_LINKTYPE] = {"frame.encap_type", "Link Type", TP_FT_UINT16,
 			 TP_BASE_DEC, NULL, 0},
+	[FR_ARRIVAL] = {"frame.time", "Arrival Time", TP_FT_ABSOLUTE_TIME,
+			TP_BASE_NONE, NULL, 0},
+	[FR_RELATIVE] = {"frame.time_relative",
+			 "Time since reference or first frame",
+			 TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
+	[FR_DELTA] = {"frame.time_delta", "Time delta from previous captured "
+		      "frame", TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
+	[FR_DELTA_DISPLAYED] = {"frame.time_delta_displayed",
+				"Time delta from previous displayed frame",
+				TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
+	[FR_PROTOCOLS] = {"frame.protocols", "Protocols in frame",
+			  TP_FT_STRING, TP_BASE_NONE, NULL, 0},
 };
 
 static tp_next frame_dissect(tp_pkt *p, tp_cursor *c)

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "tapir/output.h"
 
@@ -218,10 +219,11 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 	case TP_FT_UINT32:
 	case TP_FT_UINT64:
 	case TP_FT_FRAMENUM:
-		if (d->base == TP_BASE_HEX || d->base == TP_BASE_HEX_DEC) {
+		if ((d->base & TP_BASE_MASK) == TP_BASE_HEX ||
+		    (d->base & TP_BASE_MASK) == TP_BASE_HEX_DEC) {
 			tp_sb_put(s, "0x", 2);
 			tp_sb_hex(s, f->v.u, hex_width(d->type));
-		} else if (d->base == TP_BASE_OCT) {
+		} else if ((d->base & TP_BASE_MASK) == TP_BASE_OCT) {
 			tp_sb_printf(s, "0%llo", (unsigned long long)f->v.u);
 		} else {
 			tp_sb_dec(s, f->v.u);
@@ -231,8 +233,11 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 		tp_sb_sdec(s, f->v.i);
 		break;
 	case TP_FT_ETHER:
-		if (f->vlen >= 6)
+		/* a link-layer address of another length: its bytes */
+		if (f->vlen == 6)
 			tp_sb_mac(s, f->v.p);
+		else
+			tp_sb_hexbytes(s, f->v.p, f->vlen, 0);
 		break;
 	case TP_FT_IPv4:
 		if (f->vlen >= 4)
@@ -243,7 +248,11 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 			tp_sb_ipv6(s, f->v.p);
 		break;
 	case TP_FT_BYTES:
-		tp_sb_hexbytes(s, f->v.p, f->vlen, 0);
+		if (!f->vlen) /* as Wireshark */
+			tp_sb_puts(s, d->base & TP_BASE_ALLOW_ZERO ? "<none>"
+								    : "<MISSING>");
+		else
+			tp_sb_hexbytes(s, f->v.p, f->vlen, 0);
 		break;
 	case TP_FT_STRING:
 		tp_sb_escaped(s, f->v.p, f->vlen);
@@ -273,6 +282,195 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 	}
 }
 
+/* ---- -T fields: values as tshark prints them -------------------------
+ *
+ * Wireshark's epan/print.c get_node_field_value(): FT_NONE is "1",
+ * FT_PROTOCOL its tree label or abbreviation, bytes plain hex, everything
+ * else fvalue_to_string_repr(FTREPR_DISPLAY): integers in decimal, or for
+ * BASE_HEX/BASE_HEX_DEC "0x" and two digits per byte of the type (uint8
+ * 0x02, uint16 0x0012, uint24 0x000012, uint32 0x00000012), value
+ * strings never applied.  print.c then escapes \b \f \n \r \t (done by
+ * the caller, out_fields.c). */
+
+static const char *const mon_names[12] = {"Jan", "Feb", "Mar", "Apr",
+					  "May", "Jun", "Jul", "Aug",
+					  "Sep", "Oct", "Nov", "Dec"};
+
+static void put2(tp_sbuf *s, unsigned v)
+{
+	tp_sb_putc(s, (char)('0' + v / 10 % 10));
+	tp_sb_putc(s, (char)('0' + v % 10));
+}
+
+static void put_nsec(tp_sbuf *s, uint32_t ns)
+{
+	char t[9];
+	for (int i = 8; i >= 0; i--) {
+		t[i] = (char)('0' + ns % 10);
+		ns /= 10;
+	}
+	tp_sb_put(s, t, 9);
+}
+
+/* epan/to_str.c abs_time_to_str(ABSOLUTE_TIME_LOCAL, show_zone): the
+ * day of the month is space-padded ("%2d"); a time localtime() cannot
+ * represent is "Not representable". */
+void tp_sb_abstime(tp_sbuf *s, int64_t sec, uint32_t nsec)
+{
+	struct tm tm;
+	time_t t = (time_t)sec;
+	if ((int64_t)t != sec || !localtime_r(&t, &tm)) {
+		tp_sb_puts(s, "Not representable");
+		return;
+	}
+	tp_sb_puts(s, mon_names[tm.tm_mon % 12]);
+	tp_sb_putc(s, ' ');
+	if (tm.tm_mday < 10)
+		tp_sb_putc(s, ' ');
+	tp_sb_dec(s, (uint64_t)tm.tm_mday);
+	tp_sb_put(s, ", ", 2);
+	tp_sb_sdec(s, (int64_t)tm.tm_year + 1900);
+	tp_sb_putc(s, ' ');
+	put2(s, (unsigned)tm.tm_hour);
+	tp_sb_putc(s, ':');
+	put2(s, (unsigned)tm.tm_min);
+	tp_sb_putc(s, ':');
+	put2(s, (unsigned)tm.tm_sec);
+	tp_sb_putc(s, '.');
+	put_nsec(s, nsec % 1000000000u);
+	tp_sb_putc(s, ' ');
+	tp_sb_puts(s, tm.tm_zone ? tm.tm_zone : "");
+}
+
+/* epan/to_str.c rel_time_to_secs_str: seconds, nine decimals, one '-'
+ * when negative. */
+void tp_sb_reltime(tp_sbuf *s, int64_t ns)
+{
+	uint64_t v = (uint64_t)ns;
+	if (ns < 0) {
+		tp_sb_putc(s, '-');
+		v = (uint64_t)0 - v;
+	}
+	tp_sb_dec(s, v / 1000000000u);
+	tp_sb_putc(s, '.');
+	put_nsec(s, (uint32_t)(v % 1000000000u));
+}
+
+/* The bytes a field covers, from the frame or from the reassembled
+ * datagram its layer reads, cut to what was captured; NULL when there is
+ * no such buffer. */
+static const uint8_t *field_bytes(const tp_pkt *p, const tp_field *f,
+				  size_t *n)
+{
+	if (!p || f->layer >= p->nlayers)
+		return NULL;
+	const uint8_t *base = p->data;
+	size_t avail = p->caplen;
+	if (p->layers[f->layer].reassembled) {
+		base = p->reasm;
+		avail = p->reasm_len;
+	}
+	if (!base || f->off > avail)
+		return NULL;
+	*n = f->len < avail - f->off ? f->len : avail - f->off;
+	return base + f->off;
+}
+
+void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
+{
+	const tp_field_def *d = f->def;
+	switch (d->type) {
+	case TP_FT_NONE:
+		tp_sb_putc(s, '1');
+		return;
+	case TP_FT_PROTOCOL: {
+		/* Wireshark prints a protocol item's label when its dissector
+		 * appended text to it, else its abbreviation; the items of
+		 * TCP options come out as their bytes.  Tables say which:
+		 * BASE_HEX for the bytes, value strings for "Name (value)". */
+		size_t n;
+		const uint8_t *b;
+		if (d->base == TP_BASE_HEX) {
+			/* the captured part of the option, as tshark */
+			if ((b = field_bytes(p, f, &n)))
+				tp_sb_hexbytes(s, b, n, 0);
+		} else if (d->vals) {
+			const char *v = tp_valstr_find(d->vals, (uint32_t)f->v.u);
+			tp_sb_puts(s, d->name);
+			tp_sb_put(s, " (", 2);
+			if (v) {
+				tp_sb_puts(s, v);
+			} else {
+				tp_sb_puts(s, "Unknown type ");
+				tp_sb_dec(s, f->v.u);
+			}
+			tp_sb_putc(s, ')');
+		} else {
+			tp_sb_puts(s, d->abbrev);
+		}
+		return;
+	}
+	case TP_FT_BOOLEAN:
+		tp_sb_putc(s, f->v.u ? '1' : '0');
+		return;
+	case TP_FT_UINT8:
+	case TP_FT_UINT16:
+	case TP_FT_UINT24:
+	case TP_FT_UINT32:
+	case TP_FT_UINT64:
+		if (d->base & TP_BASE_OUI) {
+			tp_sb_dec(s, f->v.u);
+		} else if ((d->base & TP_BASE_MASK) == TP_BASE_HEX ||
+			   (d->base & TP_BASE_MASK) == TP_BASE_HEX_DEC) {
+			tp_sb_put(s, "0x", 2);
+			tp_sb_hex(s, f->v.u, hex_width(d->type));
+		} else if ((d->base & TP_BASE_MASK) == TP_BASE_OCT) {
+			tp_sb_printf(s, "%#llo", (unsigned long long)f->v.u);
+		} else {
+			tp_sb_dec(s, f->v.u);
+		}
+		return;
+	case TP_FT_FRAMENUM:
+		tp_sb_dec(s, f->v.u);
+		return;
+	case TP_FT_INT32:
+		tp_sb_sdec(s, f->v.i);
+		return;
+	case TP_FT_BYTES: {
+		const uint8_t *b = f->v.p;
+		size_t n = f->vlen;
+		/* a view capped at 64 KiB: the rest is in the packet */
+		size_t m;
+		const uint8_t *w;
+		if (n == 65535 && f->len > n && (w = field_bytes(p, f, &m)) &&
+		    w == b) {
+			n = m;
+		}
+		if (!n || !b) {
+			tp_sb_puts(s, d->base & TP_BASE_ALLOW_ZERO ? "<none>"
+								    : "<MISSING>");
+			return;
+		}
+		tp_sb_hexbytes(s, b, n, 0);
+		return;
+	}
+	case TP_FT_STRING:
+		/* as the string is: out_fields.c escapes what print.c does */
+		tp_sb_put(s, (const char *)f->v.p, f->vlen);
+		return;
+	case TP_FT_ABSOLUTE_TIME:
+		tp_sb_abstime(s, (int64_t)(f->v.u / 1000000000u),
+			      (uint32_t)(f->v.u % 1000000000u));
+		return;
+	case TP_FT_RELATIVE_TIME:
+		tp_sb_reltime(s, f->v.i);
+		return;
+	default:
+		tp_format_value(s, f);
+		return;
+	}
+}
+
 const char *tp_valstr_find(const tp_valstr *vs, uint32_t v)
 {
 	for (; vs && vs->str; vs++)
@@ -297,7 +495,9 @@ const char *tp_base_name(unsigned base, tp_ftype t)
 {
 	if (t == TP_FT_BOOLEAN)
 		return "";
-	switch (base) {
+	if (base & TP_BASE_OUI)
+		return "BASE_OUI";
+	switch (base & TP_BASE_MASK) {
 	case TP_BASE_DEC:
 		return "BASE_DEC";
 	case TP_BASE_HEX:

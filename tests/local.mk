@@ -25,7 +25,8 @@ UNIT_TESTS = \
 	tests/unit/test_flow \
 	tests/unit/test_reasm \
 	tests/unit/test_ipfrag \
-	tests/unit/test_stats
+	tests/unit/test_stats \
+	tests/unit/test_out_fields
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -40,7 +41,7 @@ TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
 	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
-	tests/compare-follow.py pcaps/relay.py pcaps/make-messy.sh \
+	tests/compare-follow.py tests/compare-tshark.py pcaps/relay.py pcaps/make-messy.sh \
 	bench/gen-big.py bench/reasm-rss.sh
 
 # Fuzzing: ./configure --enable-fuzz CC=clang builds libFuzzer harnesses;

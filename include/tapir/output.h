@@ -88,10 +88,53 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o);
 void tp_out_text_free(tp_output *o);
 
 /* Selected fields: -T fields -e ...  Returns NULL and sets err when a
- * field name is unknown. */
+ * field name is unknown.  Formats as the -E options parsed last said
+ * (tp_fields_set_default), else as tshark's defaults. */
 tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
 			     char *err, size_t errlen);
 void tp_out_fields_free(tp_output *o);
+
+/* A flag in a field's `base`: a byte field of no bytes is shown as
+ * "<none>" rather than "<MISSING>" (Wireshark's BASE_ALLOW_ZERO). */
+#define TP_BASE_ALLOW_ZERO 0x800u
+/* A flag in a field's `base`: an organization code, shown in hex but
+ * printed by -T fields in decimal, as tshark does (BASE_OUI). */
+#define TP_BASE_OUI 0x1000u
+#define TP_BASE_MASK 0xffu /* the tp_base part of `base` */
+
+/* tshark's -E options (print.c output_fields_set_option). */
+typedef struct tp_fieldfmt {
+	bool header;      /* header=y: the field names first */
+	bool bom;         /* bom=y: a UTF-8 byte order mark first */
+	char separator;   /* between cells ('\t') */
+	char aggregator;  /* between occurrences (',') */
+	char quote;       /* around non-empty cells: '"', '\'' or 0 */
+	char occurrence;  /* 'a' all, 'f' first, 'l' last, 'n' the nth */
+	long nth;         /* with 'n': 1-based; negative counts from the end */
+} tp_fieldfmt;
+
+void tp_fieldfmt_init(tp_fieldfmt *f); /* tshark's defaults */
+/* One -E NAME=VALUE.  tshark reads the first character of VALUE only
+ * ("header=yes", "separator=/s", "separator=;"); tapir also takes
+ * occurrence=N (1-based, negative from the last).  Returns 0, or -1 when
+ * the option is not one of these. */
+int tp_fieldfmt_set(tp_fieldfmt *f, const char *option);
+/* The format tp_out_fields_new uses (options.c sets it). */
+void tp_fields_set_default(const tp_fieldfmt *f);
+tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names,
+				 size_t n, const tp_fieldfmt *fmt, char *err,
+				 size_t errlen);
+
+/* A field's value as tshark -T fields prints it (get_node_field_value):
+ * numbers in their base (hex with 0x and the type's width), FT_NONE as 1,
+ * bytes as plain hex, absolute times as "Nov 21, 2026 08:27:29.428833000
+ * UTC" in local time, protocols as their abbreviation or (TCP options)
+ * their bytes.  `p` gives the bytes a field covers (may be NULL). */
+void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f);
+/* tshark's absolute time text: "Mon DD, YYYY HH:MM:SS.NNNNNNNNN ZONE". */
+void tp_sb_abstime(tp_sbuf *s, int64_t sec, uint32_t nsec);
+/* tshark's relative time text: "-S.NNNNNNNNN". */
+void tp_sb_reltime(tp_sbuf *s, int64_t ns);
 
 /* One-line summary of a packet (also used by the TUI list). */
 void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);

@@ -15,6 +15,7 @@ typedef struct tp_tcpdir {
 	uint32_t base;       /* sequence number shown as relative 0 */
 	uint32_t nextseq;    /* highest seq + len (+SYN/FIN) sent */
 	uint32_t lastack;    /* last ack sent */
+	uint32_t maxack;     /* highest ack sent (maxack_set) */
 	uint32_t win;        /* last window sent (raw) */
 	uint32_t maxseqtobeacked; /* highest contiguous seq to be acked */
 	int32_t dupacks;     /* duplicate acks in a row (-1: after an ACK
@@ -25,7 +26,7 @@ typedef struct tp_tcpdir {
 	int64_t last_sec;    /* time nextseq last advanced */
 	uint32_t last_nsec;
 	int8_t wscale;       /* -1 unknown, -2 not used, else the shift */
-	bool base_set, next_set, ack_set, win_set;
+	bool base_set, next_set, ack_set, win_set, maxack_set;
 	bool fin, rst, syn;
 	uint32_t fin_seq;     /* sequence number of the FIN seen */
 	uint8_t acks_ahead;   /* ACKs in a row past the reassembler */
