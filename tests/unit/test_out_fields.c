@@ -1,7 +1,9 @@
 /* test_out_fields.c - -T fields: values per field type as tshark prints
  * them, and every -E option, byte for byte.  Expected lines were printed
  * by tshark 4.0 over the same frames (pcaps/), TZ=UTC. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* open_memstream, timegm */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
