@@ -187,7 +187,7 @@ def both(f, a, fields):
     eargs = [x for name in rest for x in ("-e", name)]
     ts = run(["tshark", "-n", "-r", f] + ts_opts + ["-T", "fields"] + keys +
              eargs)
-    # tapir takes at most TP_MAX_E (256) -e fields in one run
+    # in chunks (tapir takes up to TP_MAX_E, 4096, -e fields a run)
     for k in range(0, max(len(rest), 1), CHUNK):
         eargs = [x for name in rest[k:k + CHUNK] for x in ("-e", name)]
         tp.append(run([a.tapir, "-r", f] + tp_opts + ["-T", "fields"] +

@@ -10,7 +10,7 @@
 #include "tapir/follow.h"
 #include "tapir/output.h"
 
-#define TP_MAX_E 256 /* -e fields */
+#define TP_MAX_E 4096 /* -e fields (tapir -G fields lists fewer) */
 #define TP_MAX_D 64  /* -d decode-as rules */
 
 typedef enum tp_mode {
