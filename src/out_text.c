@@ -388,8 +388,13 @@ static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 {
 	const tp_field_def *d = f->def;
 	(void)p;
-	for (unsigned i = 0; i <= f->level; i++)
-		tp_sb_put(s, "    ", 4);
+	static const char pad[] = "                                "
+				  "                                ";
+	for (size_t ind = 4 * ((size_t)f->level + 1); ind;) {
+		size_t k = ind < sizeof pad - 1 ? ind : sizeof pad - 1;
+		tp_sb_put(s, pad, k);
+		ind -= k;
+	}
 	tp_sb_puts(s, d->name);
 	if (d->type == TP_FT_NONE || d->type == TP_FT_PROTOCOL) {
 		tp_sb_put(s, "  [", 3); /* a label: no value */

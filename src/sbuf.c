@@ -18,26 +18,16 @@ void tp_sb_init(tp_sbuf *s, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void tp_sb_putc(tp_sbuf *s, char ch)
+void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
 {
-	if (s->len + 1 < s->cap)
-		s->buf[s->len++] = ch;
-	else
-		s->trunc = true;
-}
-
-void tp_sb_put(tp_sbuf *s, const char *str, size_t n)
-{
-	size_t room = s->cap ? s->cap - 1 - s->len : 0;
-	if (n > room) {
-		n = room;
-		s->trunc = true;
+	char d[10];
+	d[0] = '.';
+	for (int i = 9; i > 0; i--) {
+		d[i] = (char)('0' + ns % 10);
+		ns /= 10;
 	}
-	memcpy(s->buf + s->len, str, n);
-	s->len += n;
+	tp_sb_put(s, d, sizeof d);
 }
-
-void tp_sb_puts(tp_sbuf *s, const char *str) { tp_sb_put(s, str, strlen(str)); }
 
 void tp_sb_dec(tp_sbuf *s, uint64_t v)
 {
@@ -262,19 +252,16 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 		break;
 	case TP_FT_ABSOLUTE_TIME:
 		tp_sb_dec(s, f->v.u / 1000000000u);
-		tp_sb_putc(s, '.');
-		tp_sb_printf(s, "%09llu",
-			     (unsigned long long)(f->v.u % 1000000000u));
+		tp_sb_frac9(s, f->v.u % 1000000000u);
 		break;
 	case TP_FT_RELATIVE_TIME: {
-		int64_t v = f->v.i;
-		if (v < 0) {
+		uint64_t v = (uint64_t)f->v.i;
+		if (f->v.i < 0) {
 			tp_sb_putc(s, '-');
-			v = -v;
+			v = (uint64_t)0 - v; /* INT64_MIN too */
 		}
-		tp_sb_dec(s, (uint64_t)v / 1000000000u);
-		tp_sb_printf(s, ".%09llu",
-			     (unsigned long long)((uint64_t)v % 1000000000u));
+		tp_sb_dec(s, v / 1000000000u);
+		tp_sb_frac9(s, v % 1000000000u);
 		break;
 	}
 	case TP_FT_COUNT_:

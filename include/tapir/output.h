@@ -22,9 +22,43 @@ typedef struct tp_sbuf {
 } tp_sbuf;
 
 void tp_sb_init(tp_sbuf *s, char *buf, size_t cap);
-void tp_sb_putc(tp_sbuf *s, char ch);
-void tp_sb_put(tp_sbuf *s, const char *str, size_t n);
-void tp_sb_puts(tp_sbuf *s, const char *str);
+
+/* The three every formatter ends in, inline: hundreds of calls a packet
+ * in the -v tree. */
+static inline void tp_sb_putc(tp_sbuf *s, char ch)
+{
+	if (s->len + 1 < s->cap)
+		s->buf[s->len++] = ch;
+	else
+		s->trunc = true;
+}
+
+static inline void tp_sb_put(tp_sbuf *s, const char *str, size_t n)
+{
+	size_t room = s->cap ? s->cap - 1 - s->len : 0;
+	if (n > room) {
+		n = room;
+		s->trunc = true;
+	}
+	for (size_t i = 0; i < n; i++) /* short strings: no memcpy call */
+		s->buf[s->len + i] = str[i];
+	s->len += n;
+}
+
+static inline void tp_sb_puts(tp_sbuf *s, const char *str)
+{
+	size_t room = s->cap ? s->cap - 1 - s->len : 0, i = 0;
+	while (str[i] && i < room) {
+		s->buf[s->len + i] = str[i];
+		i++;
+	}
+	s->len += i;
+	if (str[i])
+		s->trunc = true;
+}
+
+/* ".nnnnnnnnn": nine digits of a fraction of a second (< 10^9). */
+void tp_sb_frac9(tp_sbuf *s, uint64_t ns);
 void tp_sb_dec(tp_sbuf *s, uint64_t v);
 void tp_sb_sdec(tp_sbuf *s, int64_t v);
 void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width); /* no 0x; 0-padded */
