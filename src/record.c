@@ -60,7 +60,7 @@ void tp_pkt_reset(tp_pkt *p)
 	p->flow_dir = 0;
 }
 
-static void note_full(tp_pkt *p)
+void tp_pkt_note_full(tp_pkt *p)
 {
 	if (p->full)
 		return;
@@ -71,36 +71,10 @@ static void note_full(tp_pkt *p)
 						     (uint8_t)(p->nlayers ? p->nlayers - 1 : 0), 0};
 }
 
-static tp_field *add(tp_pkt *p, const tp_field_def *f, size_t off, size_t len)
-{
-	if (p->nfields >= TP_MAX_FIELDS || !p->nlayers) {
-		note_full(p);
-		return NULL;
-	}
-	tp_field *x = &p->fields[p->nfields++];
-	x->def = f;
-	x->off = (uint32_t)off;
-	x->len = (uint32_t)len;
-	x->layer = (uint8_t)(p->nlayers - 1);
-	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
-	x->vlen = 0;
-	p->layers[p->nlayers - 1].nfields++;
-	return x;
-}
-
-tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f, size_t off, size_t len,
-		      uint64_t v)
-{
-	tp_field *x = add(p, f, off, len);
-	if (x)
-		x->v.u = v;
-	return x;
-}
-
 tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
 		       size_t len, const uint8_t *bytes, size_t blen)
 {
-	tp_field *x = add(p, f, off, len);
+	tp_field *x = tp_field_append(p, f, off, len);
 	if (x) {
 		x->v.p = bytes;
 		x->vlen = (uint16_t)(blen > 65535 ? 65535 : blen);
@@ -111,7 +85,7 @@ tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
 void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off)
 {
 	if (p->nevents >= TP_MAX_EVENTS - 1) {
-		note_full(p);
+		tp_pkt_note_full(p);
 		return;
 	}
 	p->events[p->nevents++] =
@@ -168,7 +142,7 @@ const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
 uint8_t *tp_arena_alloc(tp_pkt *p, size_t n)
 {
 	if (n > TP_ARENA_SIZE - p->arena_used) {
-		note_full(p);
+		tp_pkt_note_full(p);
 		return NULL;
 	}
 	uint8_t *r = p->arena + p->arena_used;

@@ -120,9 +120,37 @@ static inline tp_layer *tp_cur_layer(tp_pkt *p)
 	return p->nlayers ? &p->layers[p->nlayers - 1] : NULL;
 }
 
-/* Appending.  Each returns the field (or NULL when the record is full). */
-tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f, size_t off, size_t len,
-		      uint64_t v);
+/* Appending.  Each returns the field (or NULL when the record is full).
+ * Inline: a TCP packet appends about a hundred fields. */
+void tp_pkt_note_full(tp_pkt *p);
+
+static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
+					size_t off, size_t len)
+{
+	if (p->nfields >= TP_MAX_FIELDS || !p->nlayers) {
+		tp_pkt_note_full(p);
+		return NULL;
+	}
+	tp_field *x = &p->fields[p->nfields++];
+	x->def = f;
+	x->off = (uint32_t)off;
+	x->len = (uint32_t)len;
+	x->layer = (uint8_t)(p->nlayers - 1);
+	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	x->vlen = 0;
+	p->layers[p->nlayers - 1].nfields++;
+	return x;
+}
+
+static inline tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f,
+				    size_t off, size_t len, uint64_t v)
+{
+	tp_field *x = tp_field_append(p, f, off, len);
+	if (x)
+		x->v.u = v;
+	return x;
+}
+
 tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
 		       size_t len, const uint8_t *bytes, size_t blen);
 void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off);
