@@ -920,6 +920,7 @@ static int64_t ns_between(int64_t s0, uint32_t n0, int64_t s1, uint32_t n1)
 }
 
 typedef struct seginfo {
+	uint16_t sport, dport;
 	uint32_t seq, ack, win, seglen;
 	uint16_t flags;
 	unsigned wshift; /* window scale option in this segment, or 255 */
@@ -1085,29 +1086,17 @@ static void note_wscale(tp_tcpstate *t, int dir, uint16_t fl, unsigned sh,
 	}
 }
 
-static unsigned track(tp_pkt *p, const tp_cursor *c, size_t start, size_t hlen,
-		  size_t seg, bool opts_cut)
+/* `g` holds what tcp_dissect read from the header (through the cursor). */
+static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
+		      size_t hlen, bool opts_cut)
 {
 	unsigned li = p->nlayers - 1;
 	const tp_netaddr *na = tp_nearest_addr(p, li);
 	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
 		return 0;
-	tp_cursor h = *c;
-	h.off = start;
-	const uint8_t *hb = tp_bytes(&h, 20);
-	if (!hb)
-		return 0;
-	seginfo g;
-	uint16_t sport = (uint16_t)(hb[0] << 8 | hb[1]);
-	uint16_t dport = (uint16_t)(hb[2] << 8 | hb[3]);
-	g.seq = (uint32_t)hb[4] << 24 | (uint32_t)hb[5] << 16 |
-		(uint32_t)hb[6] << 8 | hb[7];
-	g.ack = (uint32_t)hb[8] << 24 | (uint32_t)hb[9] << 16 |
-		(uint32_t)hb[10] << 8 | hb[11];
-	g.flags = (uint16_t)((hb[12] << 8 | hb[13]) & 0x0fff);
-	g.win = (uint32_t)(hb[14] << 8 | hb[15]);
-	g.seglen = (uint32_t)(seg - hlen);
-	g.wshift = wscale_option(p, li);
+	uint16_t sport = g.sport, dport = g.dport;
+	/* only a SYN's window scale counts (RFC 7323 section 2.2) */
+	g.wshift = (g.flags & TH_SYN) ? wscale_option(p, li) : 255;
 	tp_session *s = p->sess;
 	bool syn_only = (g.flags & (TH_SYN | TH_ACK)) == TH_SYN;
 	int dir;
@@ -1320,20 +1309,22 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	size_t seg = tp_reported(c); /* what the IP layer says is here */
 	if (seg < 20)
 		tp_add_event(p, &events[E_SHORT], start);
-	uint16_t sport = tp_get_be16(p, c, &fields[F_SRCPORT]);
-	uint16_t dport = tp_get_be16(p, c, &fields[F_DSTPORT]);
+	seginfo g;
+	uint16_t sport = g.sport = tp_get_be16(p, c, &fields[F_SRCPORT]);
+	uint16_t dport = g.dport = tp_get_be16(p, c, &fields[F_DSTPORT]);
 	if (!tp_ok(c))
 		return TP_STOP;
 	tp_add_uint(p, &fields[F_PORT], start, 2, sport);
 	tp_add_uint(p, &fields[F_PORT], start + 2, 2, dport);
-	tp_get_be32(p, c, &fields[F_SEQ_RAW]);
-	tp_get_be32(p, c, &fields[F_ACK_RAW]);
+	g.seq = tp_get_be32(p, c, &fields[F_SEQ_RAW]);
+	g.ack = tp_get_be32(p, c, &fields[F_ACK_RAW]);
 	size_t hat = c->off;
 	uint16_t hf = tp_be16(c);
 	if (!tp_ok(c))
 		return TP_STOP;
 	add_flags(p, hat, hf);
-	tp_get_be16(p, c, &fields[F_WIN]);
+	g.flags = hf & 0x0fff;
+	g.win = tp_get_be16(p, c, &fields[F_WIN]);
 	size_t sum_at = c->off;
 	tp_get_be16(p, c, &fields[F_CKSUM]);
 	if (tp_ok(c))
@@ -1352,6 +1343,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	/* the payload length follows from the lengths, captured or not */
 	tp_add_uint(p, &fields[F_LEN], start + hlen, 0, seg - hlen);
+	g.seglen = (uint32_t)(seg - hlen);
 	bool tracked = p->sess && !fragmented(p, p->nlayers - 1);
 	if (hlen > 20) {
 		tp_cursor oc = tp_sub(c, hlen - 20);
@@ -1361,13 +1353,13 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_pop(p);
 		if (!tp_ok(&oc)) {
 			if (tracked)
-				track(p, c, start, hlen, seg,
+				track(p, c, g, start, hlen,
 				      oc.status == TP_TRUNCATED);
 			tp_fail(c, oc.status);
 			return TP_STOP;
 		}
 	}
-	unsigned a = tracked ? track(p, c, start, hlen, seg, false) : 0;
+	unsigned a = tracked ? track(p, c, g, start, hlen, false) : 0;
 	/* tshark hands the payload of a retransmitted or out-of-order
 	 * segment (not a fast retransmission) to no dissector */
 	if ((a & (A_RETRANS | A_OOO | A_SPURIOUS)) && !(a & A_FAST)) {
