@@ -186,6 +186,10 @@ static tp_rd pcap_next_rec(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 			frac = 999999u;
 		frac *= 1000u;
 	}
+	/* tcpdump and tshark keep such a record whole without a word; keep
+	 * it too, and count it for tp_source_warning */
+	if (s->snaplen && caplen > s->snaplen)
+		s->over_snaplen++;
 	if (!ensure_buf(s, caplen ? caplen : 1))
 		return damaged(s, at, "out of memory");
 	r = readn(s, s->buf, caplen);

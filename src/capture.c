@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "capture_int.h"
+#include "tapir/limits.h"
 
 /* Live packets are read in batches of at most BATCH_PACKETS, copied into
  * a buffer of BATCH_BYTES (or one snaplen, if larger). */
@@ -332,6 +333,24 @@ uint32_t tp_source_snaplen(const tp_source *s)
 }
 
 bool tp_source_is_live(const tp_source *s) { return s->pcap != NULL; }
+
+const char *tp_source_warning(const tp_source *s, char *buf, size_t n)
+{
+	if (s->pcap || (s->fmt != TP_FMT_PCAP && s->fmt != TP_FMT_PCAP_NSEC &&
+			s->fmt != TP_FMT_PCAP_KUZNETZOV))
+		return NULL;
+	if (s->snaplen == 0)
+		snprintf(buf, n, "the file header gives snaplen 0; read as %u",
+			 TP_MAX_SNAPLEN);
+	else if (s->over_snaplen)
+		snprintf(buf, n,
+			 "%llu records are longer than the file's snaplen of "
+			 "%u bytes (kept whole)",
+			 (unsigned long long)s->over_snaplen, s->snaplen);
+	else
+		return NULL;
+	return buf;
+}
 
 const char *tp_source_error(const tp_source *s) { return s->err; }
 uint64_t tp_source_offset(const tp_source *s) { return s->err_off; }

@@ -38,6 +38,7 @@ struct tp_source {
 	uint64_t off;     /* bytes of the (decompressed) file consumed */
 	int linktype;
 	uint32_t snaplen;
+	uint64_t over_snaplen; /* pcap records longer than the header's snaplen */
 	struct tp_iface *ifs;
 	size_t nifs, ifcap;
 	/* live */

@@ -485,6 +485,9 @@ int main(int argc, char **argv)
 	}
 	if (stats)
 		tp_stats_print(stats, stdout);
+	char wbuf[160];
+	if (src && tp_source_warning(src, wbuf, sizeof wbuf))
+		fprintf(stderr, "tapir: %s: %s\n", opt.read_file, wbuf);
 	if (sess && (sess->evicted || sess->mem.peak >= sess->mem.cap))
 		fprintf(stderr,
 			"tapir: flow caps reached: %llu flows evicted at "

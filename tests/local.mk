@@ -44,14 +44,4 @@ EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
 	tests/compare-follow.py tests/compare-tshark.py pcaps/relay.py pcaps/make-messy.sh \
 	bench/gen-big.py bench/reasm-rss.sh
 
-# Fuzzing: ./configure --enable-fuzz CC=clang builds libFuzzer harnesses;
-# every build has the replay version, which runs saved inputs.
-noinst_PROGRAMS = tests/fuzz/fuzz_pipeline_replay
-tests_fuzz_fuzz_pipeline_replay_SOURCES = tests/fuzz/fuzz_pipeline.c tests/fuzz/onefile.c
-tests_fuzz_fuzz_pipeline_replay_LDADD = $(TAPIR_LIBS)
-if ENABLE_FUZZ
-noinst_PROGRAMS += tests/fuzz/fuzz_pipeline
-tests_fuzz_fuzz_pipeline_SOURCES = tests/fuzz/fuzz_pipeline.c
-tests_fuzz_fuzz_pipeline_LDADD = $(TAPIR_LIBS)
-tests_fuzz_fuzz_pipeline_LDFLAGS = -fsanitize=fuzzer
-endif
+include tests/fuzz/local.mk

@@ -87,6 +87,9 @@ typedef struct tp_capstats {
 void tp_source_stats(const tp_source *s, tp_capstats *st);
 uint32_t tp_source_snaplen(const tp_source *s);
 bool tp_source_is_live(const tp_source *s);
+/* After reading a file: what was odd about it but not damage (snaplen 0
+ * in the header, records longer than the snaplen), or NULL. */
+const char *tp_source_warning(const tp_source *s, char *buf, size_t n);
 
 const char *tp_source_error(const tp_source *s); /* damage or I/O error */
 uint64_t tp_source_offset(const tp_source *s);    /* byte offset of damage */

@@ -14,4 +14,10 @@ void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,
 		    size_t caplen, size_t len);
 
+/* Dissect one packet starting with dissector `d` (its bytes are the
+ * whole of `data`): the per-dissector fuzz harnesses. */
+struct tp_dissector;
+void tp_dissect_as(tp_pkt *p, const struct tp_dissector *d,
+		   const tp_pkthdr *h, const uint8_t *data);
+
 #endif

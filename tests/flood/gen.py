@@ -13,6 +13,12 @@ KIND:
   frag6  N IPv6 first fragments (default 100 000): Fragment header with
          offset 0, M set, its own 32-bit identification, 64 bytes of UDP,
          never completed.
+  gap    one TCP connection, N data segments of 1000 bytes each way
+         around a hole of 1 GiB in the client's stream (default 1000):
+         the segment after the hole is 2^30 bytes ahead.
+  snaplen0    N small UDP packets in a file whose header says snaplen 0
+  caplen-over N packets of 1514 bytes in a file whose snaplen is 96
+  pcapng-huge pcapng: N packets, then a block claiming a 4 GiB length
 Packets are R per second of capture time (default 100 000), so the whole
 file lies within the idle and fragment timeouts: only the caps bound memory.
 Classic little-endian pcap, microseconds, Ethernet; IPv4 and TCP checksums
@@ -41,8 +47,8 @@ def wsum(b):
     return sum(struct.unpack("!%dH" % (len(b) // 2), b))
 
 
-def pcap_header():
-    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1)
+def pcap_header(snaplen=262144):
+    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, 1)
 
 
 def rec(i, pps, frame):
@@ -108,7 +114,81 @@ def gen_frag6(n, pps, out):
         yield rec(i, pps, eth + ip6 + pl)
 
 
-KINDS = {"syn": (gen_syn, 1000000), "frag4": (gen_frag4, 100000), "frag6": (gen_frag6, 100000)}
+CLIENT4 = bytes([10, 0, 0, 1])
+
+
+def tcp4(src, dst, sport, dport, seq, ack, flags, payload):
+    tl = 20 + len(payload)
+    t = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+    ps = wsum(src) + wsum(dst) + 6 + tl
+    c = (~fold(ps + wsum(t + (b"\0" if tl % 2 else b"")))) & 0xFFFF
+    t = t[:16] + struct.pack("!H", c) + t[18:]
+    return ETH_DST + ETH_SRC + b"\x08\x00" + ip4_header(src, dst, 6, tl, 0, 0x4000) + t
+
+
+def gen_gap(n, pps, out):
+    cs, ss = 1000, 5000000  # ISNs
+    c, s = cs + 1, ss + 1
+    pkts = [tcp4(CLIENT4, SERVER4, 40000, 80, cs, 0, 0x02, b""),
+            tcp4(SERVER4, CLIENT4, 80, 40000, ss, c, 0x12, b""),
+            tcp4(CLIENT4, SERVER4, 40000, 80, c, s, 0x10, b"")]
+    i = 0
+    for r in pkts:
+        yield rec(i, pps, r)
+        i += 1
+    body = bytes(range(256)) * 4
+    for half in range(2):
+        for k in range(n):
+            yield rec(i, pps, tcp4(CLIENT4, SERVER4, 40000, 80, c & 0xFFFFFFFF, s, 0x18, body[:1000]))
+            i += 1
+            c += 1000
+            yield rec(i, pps, tcp4(SERVER4, CLIENT4, 80, 40000, s, c & 0xFFFFFFFF, 0x18, body[:1000]))
+            i += 1
+            s += 1000
+        if half == 0:
+            c += 1 << 30  # the hole: 1 GiB never captured
+    yield rec(i, pps, tcp4(CLIENT4, SERVER4, 40000, 80, c & 0xFFFFFFFF, s, 0x11, b""))
+    yield rec(i + 1, pps, tcp4(SERVER4, CLIENT4, 80, 40000, s, (c + 1) & 0xFFFFFFFF, 0x11, b""))
+    yield rec(i + 2, pps, tcp4(CLIENT4, SERVER4, 40000, 80, (c + 1) & 0xFFFFFFFF, s + 1, 0x10, b""))
+
+
+def small_udp(i):
+    udp = struct.pack("!HHHH", 40000, 9, 8 + 4, 0) + struct.pack("!I", i)
+    return ETH_DST + ETH_SRC + b"\x08\x00" + ip4_header(CLIENT4, SERVER4, 17, len(udp), i & 0xFFFF, 0) + udp
+
+
+def gen_snaplen0(n, pps, out):
+    for i in range(n):
+        yield rec(i, pps, small_udp(i))
+
+
+def gen_caplen_over(n, pps, out):
+    for i in range(n):
+        yield rec(i, pps, tcp4(CLIENT4, SERVER4, 40000, 80, 1 + 1460 * i, 1, 0x18, bytes(1460)))
+
+
+def gen_pcapng_huge(n, pps, out):
+    def block(t, body):
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", t, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+    yield block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    yield block(1, struct.pack("<HHI", 1, 0, 262144))
+    for i in range(n):
+        f = small_udp(i)
+        t = (BASE_TS * 1000000 + i * 1000000 // pps)
+        yield block(6, struct.pack("<IIIII", 0, t >> 32, t & 0xFFFFFFFF, len(f), len(f)) + f)
+    # an Enhanced Packet Block claiming 4 GiB - 4, then a few bytes of it
+    yield struct.pack("<II", 6, 0xFFFFFFFC) + bytes(64)
+
+
+# kind -> (generator, default count, file header or None)
+KINDS = {"syn": (gen_syn, 1000000, pcap_header()),
+         "frag4": (gen_frag4, 100000, pcap_header()),
+         "frag6": (gen_frag6, 100000, pcap_header()),
+         "gap": (gen_gap, 1000, pcap_header()),
+         "snaplen0": (gen_snaplen0, 1000, pcap_header(0)),
+         "caplen-over": (gen_caplen_over, 1000, pcap_header(96)),
+         "pcapng-huge": (gen_pcapng_huge, 1000, None)}
 
 
 def main():
@@ -118,12 +198,13 @@ def main():
     ap.add_argument("--count", type=int)
     ap.add_argument("--pps", type=int, default=100000)
     a = ap.parse_args()
-    fn, default = KINDS[a.kind]
+    fn, default, header = KINDS[a.kind]
     n = a.count if a.count is not None else default
     if n < 0 or a.pps <= 0:
         ap.error("--count >= 0 and --pps > 0")
     with open(a.out, "wb") as f:
-        f.write(pcap_header())
+        if header:
+            f.write(header)
         buf = []
         for r in fn(n, a.pps, f):
             buf.append(r)

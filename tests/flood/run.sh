@@ -16,7 +16,18 @@
 # runs are too noisy to judge).  Exit 77 (skip) when tapir, python3 or
 # /usr/bin/time is missing (Debian: apt-get install time).
 #
-#   tests/flood/run.sh [KIND...]          KIND: syn frag4 frag6 (default all)
+# Then the hostile files (each generated small, run under the same
+# ceilings, checked for the exit status and for the stderr line that says
+# what was cut or odd):
+#   gap          a TCP stream with a 1 GiB hole: --follow raw, --export-streams
+#                (the file must be sparse: the hole is not written), print
+#   snaplen0     a pcap header with snaplen 0
+#   caplen-over  records longer than the header's snaplen
+#   pcapng-huge  a pcapng block claiming 4 GiB: the packets before it, then
+#                the damage line and exit status 3
+#
+#   tests/flood/run.sh [KIND...]   KIND: syn frag4 frag6 gap snaplen0
+#                                  caplen-over pcapng-huge (default all)
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 tapir=${TAPIR:-$top_builddir/src/tapir}
@@ -33,7 +44,7 @@ fi
 [ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
 
-kinds=${*:-syn frag4 frag6}
+kinds=${*:-syn frag4 frag6 gap snaplen0 caplen-over pcapng-huge}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-flood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -53,13 +64,67 @@ measure() {
 	fi
 }
 
+tapir_lines() { "$tapir" -r "$1" 2>/dev/null | wc -l; }
+
 fail=0
 printf '%-6s %9s  %-16s %8s %7s %7s %8s %6s  %s\n' \
 	FILE PACKETS ARGS "RSS MiB" "WALL s" "CPU s" "HALF CPU" RATIO VERDICT
+# hostile KIND COUNT WANT_EXIT STDERR_REGEX ARGS...: one run, its checks
+hostile() {
+	hk=$1 hn=$2 want=$3 re=$4
+	shift 4
+	[ -f "$tmp/$hk.pcap" ] ||
+		python3 "$top_srcdir/tests/flood/gen.py" "$hk" "$tmp/$hk.pcap" --count "$hn" || exit 1
+	measure "$tmp/$hk.pcap" "$@"
+	verdict=ok
+	if [ "$RC" != "$want" ]; then
+		verdict="FAIL (exit $RC, want $want: $(head -c 200 "$tmp/err"))"
+	elif [ -n "$re" ] && ! grep -qE "$re" "$tmp/err"; then
+		verdict="FAIL (stderr lacks /$re/: $(head -c 200 "$tmp/err"))"
+	elif [ "$RSS" -gt $((rss_max * 1024)) ]; then
+		verdict="FAIL (peak RSS above $rss_max MiB)"
+	elif awk -v w="$WALL" 'BEGIN { exit !(w > 30) }'; then
+		verdict="FAIL (over 30 s)"
+	fi
+	case $verdict in FAIL*) fail=$((fail + 1)) ;; esac
+	printf '%-11s %7d  %-28s %8s %7s %7s  %s\n' "$hk" "$hn" "${*:-(print)}" \
+		"$(awk -v k="$RSS" 'BEGIN { printf "%.1f", k / 1024 }')" "$WALL" "$CPU" "$verdict"
+}
+
 for kind in $kinds; do
 	case $kind in
 	syn) n=1000000 ;;
 	frag4 | frag6) n=100000 ;;
+	gap)
+		hostile gap 2000 0 '1073741824 bytes of the stream are missing' \
+			--follow tcp.stream==0 --follow-format raw
+		rm -rf "$tmp/exp"
+		hostile gap 2000 0 '' --export-streams "$tmp/exp"
+		# the client file: 2 x 2000 x 1000 bytes around a 1 GiB hole,
+		# written sparse (under 64 MiB on disk), the gap in index.tsv
+		f=$(ls "$tmp"/exp/tcp-000000-010.000.000.001.* 2>/dev/null)
+		size=$(stat -c %s "$f" 2>/dev/null) disk=$(du -k "$f" 2>/dev/null | cut -f1)
+		if [ "$size" != $((4000000 + 1073741824)) ] || [ "${disk:-99999999}" -gt 65536 ] ||
+			! grep -q "	1073741824	1	" "$tmp/exp/index.tsv"; then
+			echo "gap: FAIL (export: size ${size:-none}, ${disk:-?} KiB on disk, index: $(tail -1 "$tmp/exp/index.tsv" 2>/dev/null))"
+			fail=$((fail + 1))
+		fi
+		rm -rf "$tmp/exp"
+		hostile gap 2000 0 ''
+		continue ;;
+	snaplen0)
+		hostile snaplen0 1000 0 'snaplen 0'
+		continue ;;
+	caplen-over)
+		hostile caplen-over 1000 0 '1000 records are longer than the file.s snaplen'
+		continue ;;
+	pcapng-huge)
+		hostile pcapng-huge 1000 3 'damaged at packet 1001.*claims 4294967292 bytes'
+		if [ "$(tapir_lines "$tmp/pcapng-huge.pcap")" != 1000 ]; then
+			echo "pcapng-huge: FAIL (the 1000 packets before the damage are not all printed)"
+			fail=$((fail + 1))
+		fi
+		continue ;;
 	*) echo "unknown kind $kind"; exit 2 ;;
 	esac
 	half=$((n / 2))

@@ -1,5 +1,6 @@
-/* fuzz_pipeline.c - a raw frame through the whole pipeline and the text
- * output (-v tree and -X hex included).
+/* fuzz_pipeline.c - a raw frame through the whole pipeline and every
+ * output: the text output (-v tree and -X hex included), -T fields with
+ * every field tapir knows, and the --stats tables.
  *
  * Input: 2 bytes choosing the link type (index into a table of the ones
  * tapir dissects, so the fuzzer does not waste time on unknown ones),
@@ -13,6 +14,8 @@
 #include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
+#include "tapir/registry.h"
+#include "tapir/stats.h"
 
 /* Inputs share one session (small caps, so eviction and expiry happen
  * too), with a tap that wants every flow: flows, fragment reassembly and
@@ -43,7 +46,9 @@ static const int linktypes[] = {1, 113, 276, 0, 108, 101, 228, 229, 147};
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static tp_pkt *p;
-	static tp_output *out;
+	static tp_output *out, *fields;
+	static tp_stats *stats[3];
+	static unsigned long inputs;
 	static FILE *devnull;
 	static tp_session *sess;
 	static int64_t clock;
@@ -65,7 +70,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out = tp_out_text_new(devnull, &o);
 		if (!p || !devnull || !out)
 			abort();
+		/* -T fields -e <every field of every dissector> */
+		static const char *names[4096];
+		size_t n = 0;
+		tp_registry_init();
+		for (size_t i = 0; i < tp_registry_count(); i++) {
+			const tp_dissector *d = tp_registry_get(i);
+			for (size_t k = 0; k < d->nfields && n < 4096; k++)
+				names[n++] = d->fields[k].abbrev;
+		}
+		char err[256];
+		fields = tp_out_fields_new(devnull, names, n, err, sizeof err);
+		if (!fields) {
+			fprintf(stderr, "fuzz: %s\n", err);
+			abort();
+		}
 	}
+	/* the statistics tables, small caps; printed and started again
+	 * every 4096 inputs so memory stays bounded */
+	static const char *const kinds[3] = {"conv", "endpoints", "phs"};
+	if (inputs++ % 4096 == 0)
+		for (int i = 0; i < 3; i++) {
+			if (stats[i]) {
+				tp_stats_print(stats[i], devnull);
+				tp_stats_free(stats[i]);
+			}
+			unsigned k = 0, t = 0;
+			if (tp_stats_parse(kinds[i], &k, &t) != 0 ||
+			    !(stats[i] = tp_stats_new(k, t, 16)))
+				abort();
+		}
 	if (size < 2)
 		return 0;
 	int lt = linktypes[data[0] % (sizeof linktypes / sizeof linktypes[0])];
@@ -78,5 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tp_pkthdr h = {clock, 0, (uint32_t)(n - cut), (uint32_t)n, lt, 0};
 	tp_dissect(p, 1, &h, data + 2);
 	out->packet(out, p);
+	fields->packet(fields, p);
+	for (int i = 0; i < 3; i++)
+		tp_stats_packet(stats[i], p);
 	return 0;
 }

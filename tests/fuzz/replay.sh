@@ -1,0 +1,21 @@
+#!/bin/sh
+# replay.sh - every saved fuzz input (tests/fuzz/corpus/<harness>/) through
+# its harness's replay program; in a sanitizer build (./configure
+# --enable-asan --enable-ubsan) any report fails the test.
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+rc=0 total=0
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+for h in $(sed -n 's/^FUZZ_HARNESSES = //p' "$top_srcdir/tests/fuzz/local.mk"); do
+	prog="$top_builddir/tests/fuzz/${h}_replay"
+	dir="$top_srcdir/tests/fuzz/corpus/$h"
+	[ -d "$dir" ] || continue
+	n=$(find "$dir" -type f | wc -l)
+	if ! find "$dir" -type f -print0 | sort -z |
+		xargs -0 -n 500 "$prog" > /dev/null; then
+		echo "FAIL: $h: a saved input failed (run $prog on $dir/* to see which)"
+		rc=1
+	fi
+	total=$((total + n))
+done
+echo "replay: $total saved inputs"
+exit $rc
