@@ -771,8 +771,8 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 	uint8_t status = TP_CKSUM_UNVERIFIED;
 	tp_cursor t = *c;
 	t.off = start;
-	if (a && a->src && a->dst && seg >= 20 && tp_has(&t, seg) &&
-	    !fragmented(p, li)) {
+	if (!p->no_verify && a && a->src && a->dst && seg >= 20 &&
+	    tp_has(&t, seg) && !fragmented(p, li)) {
 		const uint8_t *v = tp_bytes(&t, seg);
 		uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
 					     TP_IPPROTO_TCP, (uint32_t)seg);
@@ -1891,14 +1891,27 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	const tp_layer *l = &p->layers[li];
 	if (l->embedded)
 		return TP_SUM_STOP; /* the ICMP error tells about it */
-	const tp_field *sp = tp_layer_find(p, li, &fields[F_SRCPORT]);
-	const tp_field *dp = tp_layer_find(p, li, &fields[F_DSTPORT]);
-	const tp_field *sq = tp_layer_find(p, li, &fields[F_SEQ_RAW]);
-	const tp_field *ak = tp_layer_find(p, li, &fields[F_ACK_RAW]);
-	const tp_field *hf = tp_layer_find(p, li, &fields[F_HDR_LEN]);
-	const tp_field *fl = tp_layer_find(p, li, &fields[F_FLAGS]);
-	const tp_field *wn = tp_layer_find(p, li, &fields[F_WIN]);
-	const tp_field *up = tp_layer_find(p, li, &fields[F_URP]);
+	/* one pass over the layer's fields for the eight the line needs;
+	 * they are recorded in header order, the urgent pointer last */
+	const tp_field *sp = NULL, *dp = NULL, *sq = NULL, *ak = NULL,
+		       *hf = NULL, *fl = NULL, *wn = NULL, *up = NULL;
+	for (unsigned i = 0; i < l->nfields && !up; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		uintptr_t at = (uintptr_t)f->def, base = (uintptr_t)fields;
+		if (at < base || at >= base + sizeof fields)
+			continue; /* another table's field */
+		switch ((at - base) / sizeof fields[0]) {
+		case F_SRCPORT: sp = sp ? sp : f; break;
+		case F_DSTPORT: dp = dp ? dp : f; break;
+		case F_SEQ_RAW: sq = sq ? sq : f; break;
+		case F_ACK_RAW: ak = ak ? ak : f; break;
+		case F_HDR_LEN: hf = hf ? hf : f; break;
+		case F_FLAGS: fl = fl ? fl : f; break;
+		case F_WIN: wn = wn ? wn : f; break;
+		case F_URP: up = f; break;
+		default: break;
+		}
+	}
 	const tp_netaddr *a = tp_nearest_addr(p, li);
 	bool have_addr = a && a->src && a->dst;
 	/* The IP payload length: what the layer below handed over. */

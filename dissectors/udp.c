@@ -141,7 +141,8 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 		} else {
 			status = CK_NOT_PRESENT;
 		}
-	} else if (a && a->src && a->dst && !fragmented(p, li)) {
+	} else if (!p->no_verify && a && a->src && a->dst &&
+		   !fragmented(p, li)) {
 		tp_cursor t = *c;
 		t.off = start;
 		const uint8_t *v = tp_has(&t, ulen) ? tp_bytes(&t, ulen) : NULL;

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "tapir/follow.h"
+#include "tapir/output.h"
 
 /* ---- parsing ----------------------------------------------------------- */
 
@@ -531,19 +532,41 @@ struct tp_export {
 	uint64_t files;
 };
 
-static void put_addr_name(char *o, size_t n, const tp_flow *f, int side)
+/* Zero-padded decimal of `w` digits (v < 10^w), by hand: the names of
+ * 10 000 files were a quarter of --export-streams' instructions with
+ * snprintf. */
+static char *put_pad(char *o, unsigned v, int w)
+{
+	for (int i = w - 1; i >= 0; i--, v /= 10)
+		o[i] = (char)('0' + v % 10);
+	return o + w;
+}
+
+static char *put_hex2(char *o, uint8_t v)
+{
+	static const char hx[] = "0123456789abcdef";
+	o[0] = hx[v >> 4];
+	o[1] = hx[v & 15];
+	return o + 2;
+}
+
+/* tcpflow's form: 010.000.000.001.40000, or 2001.0db8.(...).40000 */
+static char *put_addr_name(char *o, const tp_flow *f, int side)
 {
 	const uint8_t *a = f->key.addr[side];
-	if (f->key.family == 4)
-		snprintf(o, n, "%03u.%03u.%03u.%03u.%05u", a[0], a[1], a[2],
-			 a[3], f->key.port[side]);
-	else
-		snprintf(o, n,
-			 "%02x%02x.%02x%02x.%02x%02x.%02x%02x.%02x%02x.%02x%02x."
-			 "%02x%02x.%02x%02x.%05u",
-			 a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
-			 a[9], a[10], a[11], a[12], a[13], a[14], a[15],
-			 f->key.port[side]);
+	if (f->key.family == 4) {
+		for (int i = 0; i < 4; i++) {
+			o = put_pad(o, a[i], 3);
+			*o++ = '.';
+		}
+	} else {
+		for (int i = 0; i < 16; i += 2) {
+			o = put_hex2(o, a[i]);
+			o = put_hex2(o, a[i + 1]);
+			*o++ = '.';
+		}
+	}
+	return put_pad(o, f->key.port[side], 5);
 }
 
 /* The file's name, made when needed (not kept: 100 000 flows). */
@@ -552,11 +575,24 @@ static const char *file_name(const expfile *x, char *o)
 {
 	const tp_flow *f = x->flow;
 	int from = x->dir == 0 ? f->client : !f->client;
-	char a[64], b[64];
-	put_addr_name(a, sizeof a, f, from);
-	put_addr_name(b, sizeof b, f, !from);
-	snprintf(o, NAME_MAX_LEN, "%s-%06u-%s-%s",
-		 f->key.proto == 6 ? "tcp" : "udp", x->stream, a, b);
+	char *p = o;
+	memcpy(p, f->key.proto == 6 ? "tcp-" : "udp-", 4);
+	p += 4;
+	if (x->stream >= 1000000) { /* more than six digits: as printf did */
+		char d[12];
+		int n = 0;
+		for (unsigned v = x->stream; v; v /= 10)
+			d[n++] = (char)('0' + v % 10);
+		while (n)
+			*p++ = d[--n];
+	} else {
+		p = put_pad(p, x->stream, 6);
+	}
+	*p++ = '-';
+	p = put_addr_name(p, f, from);
+	*p++ = '-';
+	p = put_addr_name(p, f, !from);
+	*p = 0;
 	return o;
 }
 
@@ -780,10 +816,12 @@ static void ex_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
 	x->gaps++;
 }
 
-static void put_ip(char *o, size_t n, const tp_flow *f, int side)
+static void put_ip(tp_sbuf *sb, const tp_flow *f, int side)
 {
-	inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.addr[side], o,
-		  (socklen_t)n);
+	if (f->key.family == 4)
+		tp_sb_ipv4(sb, f->key.addr[side]);
+	else
+		tp_sb_ipv6(sb, f->key.addr[side]);
 }
 
 static void ex_end(void *ctx, const tp_flow *f)
@@ -801,20 +839,32 @@ static void ex_end(void *ctx, const tp_flow *f)
 		flush_buf(e, x);
 		close_file(e, x);
 		if (x->made || x->gaps) { /* only gaps: a row, no file */
-			char nm[NAME_MAX_LEN];
+			char nm[NAME_MAX_LEN], row[512];
 			int from = x->dir == 0 ? f->client : !f->client;
-			char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-			put_ip(a, sizeof a, f, from);
-			put_ip(b, sizeof b, f, !from);
-			fprintf(e->index,
-				"%u\t%s\t%s\t%s\t%u\t%s\t%u\t%llu\t%llu\t%u\t%llu\t%s\n",
-				x->stream, f->key.proto == 6 ? "tcp" : "udp",
-				x->dir == 0 ? "client" : "server", a,
-				f->key.port[from], b, f->key.port[!from],
-				(unsigned long long)x->bytes,
-				(unsigned long long)x->gap_bytes, x->gaps,
-				(unsigned long long)f->first_frame,
-				x->made ? file_name(x, nm) : "-");
+			tp_sbuf sb;
+			tp_sb_init(&sb, row, sizeof row);
+			tp_sb_dec(&sb, x->stream);
+			tp_sb_puts(&sb, f->key.proto == 6 ? "\ttcp\t" : "\tudp\t");
+			tp_sb_puts(&sb, x->dir == 0 ? "client\t" : "server\t");
+			put_ip(&sb, f, from);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, f->key.port[from]);
+			tp_sb_putc(&sb, '\t');
+			put_ip(&sb, f, !from);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, f->key.port[!from]);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, x->bytes);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, x->gap_bytes);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, x->gaps);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_dec(&sb, f->first_frame);
+			tp_sb_putc(&sb, '\t');
+			tp_sb_puts(&sb, x->made ? file_name(x, nm) : "-");
+			tp_sb_putc(&sb, '\n');
+			fwrite(row, 1, sb.len, e->index);
 			e->files++;
 		}
 		free(x);

@@ -314,6 +314,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	p->sess = sess;
+	/* only -v and -T fields show a checksum's status */
+	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
 

@@ -29,14 +29,33 @@ void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
 	tp_sb_put(s, d, sizeof d);
 }
 
+/* Two digits a step (half the divisions): ports, lengths and sequence
+ * numbers are most of what the one-line output prints. */
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 void tp_sb_dec(tp_sbuf *s, uint64_t v)
 {
+	if (v < 10) {
+		tp_sb_putc(s, (char)('0' + v));
+		return;
+	}
 	char t[20];
 	size_t i = sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		t[--i] = digits2[2 * r + 1];
+		t[--i] = digits2[2 * r];
+	}
+	if (v >= 10) {
+		t[--i] = digits2[2 * v + 1];
+		t[--i] = digits2[2 * v];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
 	tp_sb_put(s, t + i, sizeof t - i);
 }
 

