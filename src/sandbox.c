@@ -277,6 +277,13 @@ int tp_sandbox_enter(const tp_sandbox_opts *o, char *err, size_t errlen)
 		seccomp_release(ctx);
 		return -1;
 	}
+	/* every thread (the --export-streams writer started before this)
+	 * gets the filter, not only the caller */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) < 0) {
+		snprintf(err, errlen, "seccomp: cannot synchronise threads");
+		seccomp_release(ctx);
+		return -1;
+	}
 	/* libseccomp sets PR_SET_NO_NEW_PRIVS itself (SCMP_FLTATR_CTL_NNP
 	 * defaults to on), which an unprivileged process needs. */
 	int rc = seccomp_load(ctx);

@@ -757,6 +757,120 @@ static void test_flow_export_files_and_index(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The export's writer thread: 300 flows, each direction written in
+ * pieces larger and smaller than a file's buffer, with a hole, in an
+ * interleaved order; every file must hold exactly its bytes (its
+ * creation ran before its later writes), and more than the queue's cap
+ * passes through it. */
+static void test_flow_export_writer_order(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tapir-test-export.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char sub[64], err[256];
+	snprintf(sub, sizeof sub, "%s/out", dir);
+	tp_export *e = tp_export_new(sub, err, sizeof err);
+	assert_non_null(e);
+	const tp_stream_tap *t = tp_export_tap(e);
+	enum { NF = 300, BIG = 40000 };
+	static tp_flow fl[NF];
+	static uint8_t big[BIG];
+	for (size_t i = 0; i < NF; i++) {
+		memset(&fl[i], 0, sizeof fl[i]);
+		fl[i].key.family = 4;
+		fl[i].key.proto = 6;
+		fl[i].key.addr[0][0] = 10, fl[i].key.addr[0][3] = 1;
+		fl[i].key.addr[1][0] = 10, fl[i].key.addr[1][3] = 2;
+		fl[i].key.port[0] = (uint16_t)(1000 + i);
+		fl[i].key.port[1] = 80;
+		fl[i].stream = (uint32_t)i;
+		fl[i].first_frame = i + 1;
+	}
+	/* round 1: 100 small bytes; round 2: a 40000-byte piece (past the
+	 * buffer); round 3: 7 bytes after a hole of 5 */
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < NF; i++)
+			for (int d = 0; d < 2; d++) {
+				uint8_t v = (uint8_t)(i * 2 + (size_t)d);
+				if (round == 0) {
+					memset(big, v, 100);
+					t->data(t->ctx, &fl[i], d, 0, big, 100, NULL);
+				} else if (round == 1) {
+					memset(big, v ^ 0x55, BIG);
+					t->data(t->ctx, &fl[i], d, 100, big, BIG, NULL);
+				} else {
+					t->gap(t->ctx, &fl[i], d, 100 + BIG, 5);
+					memset(big, v ^ 0xaa, 7);
+					t->data(t->ctx, &fl[i], d, 100 + BIG + 5, big, 7, NULL);
+				}
+			}
+	for (size_t i = 0; i < NF; i++)
+		t->end(t->ctx, &fl[i]);
+	assert_int_equal(tp_export_finish(e, err, sizeof err), 0);
+	static uint8_t got[BIG + 200];
+	for (size_t i = 0; i < NF; i += 37)
+		for (int d = 0; d < 2; d++) {
+			char path[256];
+			snprintf(path, sizeof path,
+				 "%s/tcp-%06zu-010.000.000.%03d.%05zu-010.000.000.%03d.%05u",
+				 sub, i, d ? 2 : 1, d ? (size_t)80 : 1000 + i, d ? 1 : 2,
+				 d ? (unsigned)(1000 + i) : 80u);
+			FILE *f = fopen(path, "rb");
+			assert_non_null(f);
+			size_t n = fread(got, 1, sizeof got, f);
+			fclose(f);
+			assert_int_equal(n, 100 + BIG + 5 + 7);
+			uint8_t v = (uint8_t)(i * 2 + (size_t)d);
+			for (size_t k = 0; k < n; k++) {
+				uint8_t want = k < 100	       ? v
+					       : k < 100 + BIG     ? (uint8_t)(v ^ 0x55)
+					       : k < 100 + BIG + 5 ? 0
+								   : (uint8_t)(v ^ 0xaa);
+				if (got[k] != want)
+					fail_msg("%s byte %zu: %u, want %u", path, k,
+						 got[k], want);
+			}
+		}
+	tp_export_free(e);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A file that cannot be written (a directory has its name): the export
+ * says which and fails at the end; nothing crashes or hangs. */
+static void test_flow_export_write_error(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tapir-test-export.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char sub[64], err[256], path[256];
+	snprintf(sub, sizeof sub, "%s/out", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(path, sizeof path,
+		 "%s/tcp-000000-010.000.000.001.01000-010.000.000.002.00080", sub);
+	assert_int_equal(mkdir(path, 0755), 0);
+	tp_export *e = tp_export_new(sub, err, sizeof err);
+	assert_non_null(e);
+	const tp_stream_tap *t = tp_export_tap(e);
+	tp_flow f;
+	memset(&f, 0, sizeof f);
+	f.key.family = 4;
+	f.key.proto = 6;
+	f.key.addr[0][0] = 10, f.key.addr[0][3] = 1;
+	f.key.addr[1][0] = 10, f.key.addr[1][3] = 2;
+	f.key.port[0] = 1000;
+	f.key.port[1] = 80;
+	t->data(t->ctx, &f, 0, 0, (const uint8_t *)"hello", 5, NULL);
+	t->end(t->ctx, &f);
+	assert_int_equal(tp_export_finish(e, err, sizeof err), -1);
+	assert_non_null(strstr(err, "tcp-000000-010.000.000.001.01000"));
+	tp_export_free(e);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_flow_follow_parse(void **state)
 {
 	(void)state;
@@ -829,6 +943,8 @@ int main(void)
 		cmocka_unit_test(test_flow_follow_ascii),
 		cmocka_unit_test(test_flow_follow_hex_and_gaps),
 		cmocka_unit_test(test_flow_export_files_and_index),
+		cmocka_unit_test(test_flow_export_writer_order),
+		cmocka_unit_test(test_flow_export_write_error),
 		cmocka_unit_test(test_flow_follow_parse),
 		cmocka_unit_test(test_flow_every_truncation_with_state),
 	};
