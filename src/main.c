@@ -22,6 +22,7 @@
 #include "tapir/options.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
+#include "tapir/printer.h"
 #include "tapir/registry.h"
 #include "tapir/sandbox.h"
 #include "tapir/stats.h"
@@ -316,6 +317,14 @@ int main(int argc, char **argv)
 	p->sess = sess;
 	/* only -v and -T fields show a checksum's status */
 	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
+	/* Reading a file: the output on a second thread (printer.h).  Live
+	 * captures stay on one (the packets come at the network's pace). */
+	unsigned threads = opt.threads;
+	if (!threads)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+	tp_printer *pr = NULL;
+	if (threads >= 2 && printing && out && !tp_source_is_live(src))
+		pr = tp_printer_new(out, stdout, p);
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
 
@@ -428,6 +437,8 @@ int main(int argc, char **argv)
 		if (r == TP_RD_EOF)
 			break;
 		if (r == TP_RD_DAMAGED) {
+			if (pr)
+				tp_printer_drain(pr);
 			fflush(stdout);
 			fprintf(stderr,
 				"tapir: %s: damaged at packet %llu, byte offset "
@@ -443,6 +454,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (r == TP_RD_ERROR) {
+			if (pr)
+				tp_printer_drain(pr);
 			fflush(stdout);
 			fprintf(stderr, "tapir: %s\n", tp_source_error(src));
 			status = EXIT_RUNTIME;
@@ -464,7 +477,17 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		if (dissecting) {
+		if (dissecting && pr) {
+			uint8_t *copy;
+			tp_pkt *sp = tp_printer_slot(pr, h.caplen, &copy);
+			if (!sp)
+				break; /* the output failed */
+			memcpy(copy, data, h.caplen);
+			tp_dissect(sp, n, &h, copy);
+			if (stats)
+				tp_stats_packet(stats, sp);
+			tp_printer_push(pr);
+		} else if (dissecting) {
 			tp_dissect(p, n, &h, data);
 			if (stats)
 				tp_stats_packet(stats, p);
@@ -473,6 +496,10 @@ int main(int argc, char **argv)
 			if (ferror(stdout) && errno == EPIPE)
 				break;
 		}
+	}
+	if (pr) { /* every packet printed before anything else is */
+		tp_printer_free(pr);
+		pr = NULL;
 	}
 	/* the end of the capture ends every stream: held bytes and gaps go
 	 * to the taps, then the summaries print */

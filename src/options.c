@@ -75,6 +75,8 @@ void tp_usage(FILE *fp)
 		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
 		"                tshark's statistics forms\n"
 		"  --no-defrag   do not reassemble IP fragments\n"
+		"  --threads 1|2  reading a file: print on a second thread\n"
+		"                (default 2 when there are two CPUs)\n"
 		"  --no-reassembly  track flows, reassemble no TCP streams\n"
 		"  --max-flows N, --flow-timeout SECS, --reasm-dir-cap SIZE,\n"
 		"  --reasm-mem-cap SIZE   the caps on flow state (see tapir(1))\n"
@@ -167,6 +169,7 @@ enum {
 	OPT_EXPORT,
 	OPT_NO_DEFRAG,
 	OPT_NO_REASM,
+	OPT_THREADS,
 	OPT_MAX_FLOWS,
 	OPT_FLOW_TIMEOUT,
 	OPT_DIR_CAP,
@@ -230,6 +233,7 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"export-streams", required_argument, NULL, OPT_EXPORT},
 		{"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
 		{"no-reassembly", no_argument, NULL, OPT_NO_REASM},
+		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 		{"flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT},
 		{"reasm-dir-cap", required_argument, NULL, OPT_DIR_CAP},
@@ -479,6 +483,12 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 			break;
 		case OPT_NO_REASM:
 			o->flowcfg.no_reassembly = true;
+			break;
+		case OPT_THREADS:
+			if (!parse_num(optarg, 1, 2, &v))
+				return usage_error("--threads takes 1 or 2, not %s",
+						   optarg);
+			o->threads = (unsigned)v;
 			break;
 		case OPT_MAX_FLOWS:
 			if (!parse_num(optarg, 16, 1 << 26, &v))

@@ -24,7 +24,9 @@ tp_pkt *tp_pkt_new(void)
 	tp_pkt *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	p->fields = calloc(TP_MAX_FIELDS, sizeof *p->fields);
+	/* not zeroed: only fields[0..nfields) are ever read, and untouched
+	 * pages cost no memory (the printer thread keeps 256 records) */
+	p->fields = malloc(TP_MAX_FIELDS * sizeof *p->fields);
 	p->arena = malloc(TP_ARENA_SIZE);
 	if (!p->fields || !p->arena) {
 		tp_pkt_free(p);

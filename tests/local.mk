@@ -26,7 +26,8 @@ UNIT_TESTS = \
 	tests/unit/test_reasm \
 	tests/unit/test_ipfrag \
 	tests/unit/test_stats \
-	tests/unit/test_out_fields
+	tests/unit/test_out_fields \
+	tests/unit/test_printer
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a

@@ -54,6 +54,7 @@ typedef struct tp_options {
 	tp_follow_spec follow_spec;
 	const char *follow_out;  /* --follow-out FILE */
 	const char *export_dir;  /* --export-streams DIR */
+	unsigned threads;        /* --threads 1|2 (0: as many CPUs as 2) */
 	tp_outopts out;
 } tp_options;
 
