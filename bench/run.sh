@@ -120,8 +120,11 @@ job countbpf.B "$B" "pcap_loop count 'tcp port 443' (floor)" "" -- "$COUNT" "$B"
 job tcpdumpbpf.B "$B" "tcpdump -nn -r 'tcp port 443'" "" -- tcpdump -nn -r "$B" "tcp port 443"
 job tapirbpf.B "$B" "tapir -r 'tcp port 443'" "" -- "$TAPIR" -r "$B" "tcp port 443"
 job tapirconv.B "$B" "tapir --stats conv" "" -- "$TAPIR" -r "$B" --stats conv
-half=$(( ${NPKT[$B]} / 2 ))
-job tapirhalf.B "$B" "tapir -r -c $half (the first half)" "" -- "$TAPIR" -r "$B" -c "$half"
+# three quarters: past the point where the flow table reaches its cap
+# (65536 flows, at about 70% of big.pcap); before it, memory grows with
+# the flows, as it must
+half=$(( ${NPKT[$B]} * 3 / 4 ))
+job tapirhalf.B "$B" "tapir -r -c $half (the first three quarters)" "" -- "$TAPIR" -r "$B" -c "$half"
 job tshark.B "$B" "tshark -n -r" "" -- tshark -n -r "$B"
 if [ "$quick" = 0 ]; then
 	job count.S "$S" "pcap_loop count (floor)" "" -- "$COUNT" "$S"
@@ -291,7 +294,7 @@ done
 has tapir.B && has tshark.B &&
 	out "| tapir peak RSS on $(basename "$B") (-r, -v, BPF, --stats conv) | $(awk -v k=$maxr 'BEGIN { printf "%.1f", k / 1024 }') MiB (tshark -r: $(mib tshark.B) MiB) | < 64 MiB | $(awk -v k=$maxr 'BEGIN { print (k < 65536 ? "yes" : "NO") }') |"
 has tapir.B && has tapirhalf.B &&
-	out "| tapir -r peak RSS, first half of $(basename "$B") -> all of it | $(mib tapirhalf.B) -> $(mib tapir.B) MiB | flat (< 1.1x) | $(awk -v a="${RSS[tapirhalf.B]}" -v b="${RSS[tapir.B]}" 'BEGIN { print (b < 1.1 * a ? "yes" : "NO") }') |"
+	out "| tapir -r peak RSS, first three quarters of $(basename "$B") -> all of it (the flow table is full at ~70%) | $(mib tapirhalf.B) -> $(mib tapir.B) MiB | flat (< 1.1x) | $(awk -v a="${RSS[tapirhalf.B]}" -v b="${RSS[tapir.B]}" 'BEGIN { print (b < 1.1 * a ? "yes" : "NO") }') |"
 if has tapir.S && has tapir.B && has tcpdump.S && has tcpdump.B && [ "$B" != "$S" ]; then
 	out "| tapir -r peak RSS, $(basename "$S") -> $(basename "$B") ($(( ${NPKT[$B]} / ${NPKT[$S]} ))x the packets) | $(mib tapir.S) -> $(mib tapir.B) MiB | - | - |"
 	out "| tapir -r ns/packet, $(basename "$S") -> $(basename "$B") | $(nsp tapir.S "$S") -> $(nsp tapir.B "$B") | linear (big <= 1.15x slice) | $(awk -v a="$(nsp tapir.S "$S")" -v b="$(nsp tapir.B "$B")" 'BEGIN { print (b <= 1.15 * a ? "yes" : "NO") }') |"

@@ -166,6 +166,29 @@ static void progress(tp_source *src, tp_writer *w, bool final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
+/* --threads by default: 2 when two CPUs are free now, counting the tasks
+ * the kernel has runnable (/proc/loadavg, this one included).  With
+ * another busy program on a two-CPU machine, a pipeline of two threads
+ * time-sliced against it is slower than one thread. */
+static unsigned auto_threads(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu < 2)
+		return 1;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (!f)
+		return 2;
+	double l1, l5, l15;
+	long running = 1, total;
+	int got = fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15, &running,
+			 &total);
+	fclose(f);
+	if (got != 5)
+		return 2;
+	long others = running - 1;
+	return ncpu - others >= 2 ? 2 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	tp_options opt;
@@ -319,9 +342,7 @@ int main(int argc, char **argv)
 	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
 	/* Reading a file: the output on a second thread (printer.h).  Live
 	 * captures stay on one (the packets come at the network's pace). */
-	unsigned threads = opt.threads;
-	if (!threads)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+	unsigned threads = opt.threads ? opt.threads : auto_threads();
 	tp_printer *pr = NULL;
 	if (threads >= 2 && printing && out && !tp_source_is_live(src))
 		pr = tp_printer_new(out, stdout, p);

@@ -17,6 +17,9 @@
 #include "tapir/printer.h"
 
 #define PUBLISH 32
+/* About 4 ms of pause instructions: the partner is usually only behind
+ * by a few packets.  tapir uses the thread only when a CPU is free for
+ * it (main.c), so the spin does not steal time from the partner. */
 #define SPINS 200000
 
 typedef struct slot {

@@ -7,7 +7,8 @@
 # every input that adds coverage.  Crashes, leaks, timeouts (10 s) and
 # inputs over 512 MiB of memory are findings: saved in
 # tests/fuzz/findings/<h>/, and the run fails.  Each harness's run time
-# and executions are appended to tests/fuzz/LEDGER.tsv.  FUZZ_SECONDS=0
+# and executions are appended to tests/fuzz/LEDGER.tsv (seconds are CPU
+# seconds, from GNU time).  FUZZ_SECONDS=0
 # runs the saved inputs once and fuzzes nothing.
 set -u
 src=$1 build=$2
@@ -36,12 +37,15 @@ for h in "$@"; do
 	log="$build/tests/fuzz/$h.fuzzlog"
 	# FUZZ_SECONDS=0: only run the saved inputs (libFuzzer's 0 is "forever")
 	if [ "$secs" = 0 ]; then limit=-runs=0; else limit=-max_total_time=$secs; fi
+	# CPU seconds of the fuzzer (user + system), not wall time: a run
+	# paused for a benchmark (kill -STOP) does not count its pause
+	/usr/bin/time -f 'cpu %U %S' -o "$log.time" \
 	"$prog" "$limit" -timeout=10 -rss_limit_mb=512 \
 		-max_len=4096 -print_final_stats=1 $(dict "$h") \
 		-artifact_prefix="$finds/" "${dirs[@]}" > "$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	ran=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+	ran=$(awk '/^cpu / { printf "%d", $2 + $3 }' "$log.time" 2>/dev/null)
 	nfind=$(find "$finds" -type f | wc -l)
 	if [ $rc -ne 0 ] || [ "$nfind" -gt 0 ]; then
 		echo "FINDING: $h (exit $rc): $(grep -m1 -E 'ERROR|SUMMARY|timeout|out-of-memory' "$log")"
