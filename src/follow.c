@@ -497,7 +497,7 @@ void tp_follow_free(tp_follow *fo) { free(fo); }
  * one pwrite: a stream of small segments costs a few system calls, not
  * one each.  At most EXPORT_BUF bytes a file, EXPORT_BUDGET in all (the
  * oldest buffers are written out first). */
-#define EXPORT_BUF (32u * 1024)
+#define EXPORT_BUF (256u * 1024)
 #define EXPORT_BUDGET (8u << 20)
 #define EXPORT_FDS_MIN 16
 #define EXPORT_FDS_MAX 4096
