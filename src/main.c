@@ -510,8 +510,15 @@ int main(int argc, char **argv)
 		if (dissecting && pr) {
 			uint8_t *copy;
 			tp_pkt *sp = tp_printer_slot(pr, h.caplen, &copy);
-			if (!sp)
-				break; /* the output failed */
+			if (!sp) { /* the output failed, or no memory */
+				if (!tp_printer_failed(pr)) {
+					tp_printer_drain(pr);
+					fflush(stdout);
+					fprintf(stderr, "tapir: out of memory\n");
+					status = EXIT_RUNTIME;
+				}
+				break;
+			}
 			memcpy(copy, data, h.caplen);
 			tp_dissect(sp, n, &h, copy);
 			if (stats)

@@ -173,8 +173,10 @@ static void frame_layer(tp_pkt *p)
 	p->layers[0].payload_len = p->len;
 }
 
-void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
-		const uint8_t *data)
+/* The frame layer and the cursor over the captured bytes; dissection
+ * then starts at key `first`. */
+static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
+			 const uint8_t *data, tp_next first)
 {
 	tp_pkt_reset(p);
 	p->number = number;
@@ -192,7 +194,14 @@ void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 		p->len = h->caplen;
 	}
 	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
-	run(p, c, tp_next_key(TP_TAB_LINKTYPE, (uint32_t)h->linktype));
+	run(p, c, first);
+}
+
+void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
+		const uint8_t *data)
+{
+	dissect_from(p, number, h, data,
+		     tp_next_key(TP_TAB_LINKTYPE, (uint32_t)h->linktype));
 }
 
 void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,
@@ -203,17 +212,7 @@ void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,
 	for (size_t i = 0; i < tp_registry_count(); i++)
 		if (tp_registry_get(i) == d)
 			idx = (uint32_t)i;
-	tp_pkt_reset(p);
-	p->number = 1;
-	p->ts_sec = h->sec;
-	p->ts_nsec = h->nsec;
-	p->caplen = h->caplen;
-	p->len = h->len < h->caplen ? h->caplen : h->len;
-	p->linktype = h->linktype;
-	p->data = data;
-	frame_layer(p);
-	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
-	run(p, c, tp_next_key(TP_TAB_NAME, idx));
+	dissect_from(p, 1, h, data, tp_next_key(TP_TAB_NAME, idx));
 }
 
 void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,

@@ -49,10 +49,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-flood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # measure FILE ARGS... -> sets RSS (KiB), WALL (s), CPU (s), RC
+# (one thread: the printer thread's spinning depends on the machine's
+# load, not on the work, and would make the CPU ratio meaningless)
 measure() {
 	f=$1
 	shift
-	$TIME -v -o "$tmp/time" timeout 600 "$tapir" -r "$f" "$@" >/dev/null 2>"$tmp/err"
+	$TIME -v -o "$tmp/time" timeout 600 "$tapir" --threads 1 -r "$f" "$@" >/dev/null 2>"$tmp/err"
 	RC=$?
 	RSS=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
 	WALL=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time" |
