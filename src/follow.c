@@ -555,6 +555,7 @@ struct tp_export {
 	wjob *qhead, *qtail;
 	size_t qbytes;       /* bytes queued (capped: EXPORT_QUEUE) */
 	bool qdone;
+	bool wsleep, rsleep; /* the writer / the reader waits (under mu) */
 	_Atomic int werr;    /* the writer's first errno (werrwhat before) */
 	char werrwhat[160];
 };
@@ -786,26 +787,38 @@ static void job_run(tp_export *e, const wjob *j)
 	}
 }
 
+/* The writer takes the whole queue at once and runs it unlocked: one
+ * lock round per batch, not per job (a lock per job kept the two
+ * threads trading the mutex: 37 000 futex calls for 10 000 files).
+ * Each side signals only when the other is asleep. */
 static void *writer(void *arg)
 {
 	tp_export *e = arg;
 	pthread_mutex_lock(&e->mu);
 	for (;;) {
-		while (!e->qhead && !e->qdone)
+		while (!e->qhead && !e->qdone) {
+			e->wsleep = true;
 			pthread_cond_wait(&e->cv_work, &e->mu);
+			e->wsleep = false;
+		}
 		wjob *j = e->qhead;
 		if (!j)
 			break; /* done, and nothing left */
-		e->qhead = j->next;
-		if (!e->qhead)
-			e->qtail = NULL;
+		e->qhead = e->qtail = NULL;
 		pthread_mutex_unlock(&e->mu);
-		job_run(e, j);
+		size_t n = 0;
+		while (j) {
+			wjob *next = j->next;
+			job_run(e, j);
+			n += j->n;
+			free(j->buf);
+			free(j);
+			j = next;
+		}
 		pthread_mutex_lock(&e->mu);
-		e->qbytes -= j->n;
-		pthread_cond_signal(&e->cv_room);
-		free(j->buf);
-		free(j);
+		e->qbytes -= n;
+		if (e->rsleep)
+			pthread_cond_signal(&e->cv_room);
 	}
 	pthread_mutex_unlock(&e->mu);
 	return NULL;
@@ -830,15 +843,19 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, size_t n,
 	x->made = true;
 	file_name(x, j->name);
 	pthread_mutex_lock(&e->mu);
-	while (e->qbytes > EXPORT_QUEUE)
+	while (e->qbytes > EXPORT_QUEUE) {
+		e->rsleep = true;
 		pthread_cond_wait(&e->cv_room, &e->mu);
+		e->rsleep = false;
+	}
 	if (e->qtail)
 		e->qtail->next = j;
 	else
 		e->qhead = j;
 	e->qtail = j;
 	e->qbytes += n;
-	pthread_cond_signal(&e->cv_work);
+	if (e->wsleep)
+		pthread_cond_signal(&e->cv_work);
 	pthread_mutex_unlock(&e->mu);
 }
 
