@@ -498,7 +498,7 @@ void tp_follow_free(tp_follow *fo) { free(fo); }
  * one each.  At most EXPORT_BUF bytes a file, EXPORT_BUDGET in all (the
  * oldest buffers are written out first). */
 #define EXPORT_BUF (256u * 1024)
-#define EXPORT_BUDGET (8u << 20)
+#define EXPORT_BUDGET (1u << 20)
 #define EXPORT_FDS_MIN 16
 #define EXPORT_FDS_MAX 4096
 #define EXPORT_BUCKETS 4096
@@ -560,7 +560,7 @@ struct tp_export {
 	char werrwhat[160];
 };
 
-#define EXPORT_QUEUE (8u << 20)
+#define EXPORT_QUEUE (4u << 20)
 
 /* Zero-padded decimal of `w` digits (v < 10^w), by hand: the names of
  * 10 000 files were a quarter of --export-streams' instructions with
