@@ -588,6 +588,12 @@ int main(int argc, char **argv)
 	if (opt.mode == TP_MODE_FIELDS)
 		tp_out_fields_free(out);
 	else if (out) {
+		if (tp_seqtab_full(opt.out.seqtab))
+			fprintf(stderr,
+				"tapir: more than %u TCP connections: the "
+				"sequence numbers of later ones are printed "
+				"absolute\n",
+				TP_SEQTAB_MAX);
 		tp_seqtab_free(opt.out.seqtab);
 		tp_out_text_free(out);
 	}

@@ -30,86 +30,11 @@ struct text_state {
 	struct tm cache_tm;
 };
 
-/* ---- relative TCP sequence numbers (tcpdump's tcp_seq_hash) -------- */
-
-#define SEQTAB_SIZE 4096 /* power of two; entries before the table resets */
-
-struct seq_ent {
-	uint8_t used, addrlen;
-	uint8_t a[16], b[16]; /* a < b by memcmp, so the key is symmetric */
-	uint16_t pa, pb;
-	uint32_t seq_a, seq_b; /* initial sequence of the a->b / b->a side */
-};
-
-struct tp_seqtab {
-	struct seq_ent e[SEQTAB_SIZE];
-	unsigned n;
-};
-
-struct tp_seqtab *tp_seqtab_new(void) { return calloc(1, sizeof(struct tp_seqtab)); }
-void tp_seqtab_free(struct tp_seqtab *t) { free(t); }
-
 static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
 {
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ p[i]) * 16777619u;
 	return h;
-}
-
-bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
-		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
-		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack)
-{
-	if (!t || addrlen > 16)
-		return false;
-	int c = memcmp(src, dst, addrlen);
-	bool rev = c > 0 || (c == 0 && sport > dport);
-	const uint8_t *a = rev ? dst : src, *b = rev ? src : dst;
-	uint16_t pa = rev ? dport : sport, pb = rev ? sport : dport;
-	uint32_t h = fnv(a, addrlen, 2166136261u);
-	h = fnv(b, addrlen, h);
-	h = (h ^ pa) * 16777619u;
-	h = (h ^ pb) * 16777619u;
-	struct seq_ent *e = NULL;
-	for (unsigned i = 0; i < 8; i++) {
-		struct seq_ent *x = &t->e[(h + i) & (SEQTAB_SIZE - 1)];
-		if (!x->used || (x->addrlen == addrlen && x->pa == pa &&
-				 x->pb == pb && !memcmp(x->a, a, addrlen) &&
-				 !memcmp(x->b, b, addrlen))) {
-			e = x;
-			break;
-		}
-	}
-	if (!e || (!e->used && t->n >= SEQTAB_SIZE * 3 / 4)) {
-		memset(t, 0, sizeof *t); /* bounded: start again */
-		e = &t->e[h & (SEQTAB_SIZE - 1)];
-	}
-	if (!e->used || syn) {
-		if (!e->used)
-			t->n++;
-		e->used = 1;
-		e->addrlen = (uint8_t)addrlen;
-		memcpy(e->a, a, addrlen);
-		memcpy(e->b, b, addrlen);
-		e->pa = pa;
-		e->pb = pb;
-		if (rev) {
-			e->seq_b = *seq;
-			e->seq_a = *ack - 1;
-		} else {
-			e->seq_a = *seq;
-			e->seq_b = *ack - 1;
-		}
-		return false;
-	}
-	if (rev) {
-		*seq -= e->seq_b;
-		*ack -= e->seq_a;
-	} else {
-		*seq -= e->seq_a;
-		*ack -= e->seq_b;
-	}
-	return true;
 }
 
 /* ---- helpers for summarizers --------------------------------------- */

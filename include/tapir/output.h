@@ -101,13 +101,19 @@ typedef struct tp_outopts {
 	struct tp_seqtab *seqtab; /* relative TCP sequence numbers (mutable) */
 } tp_outopts;
 
-/* tcpdump's relative sequence numbers: the first packet with ACK set of a
- * connection (or any SYN) is printed absolute and remembered; later ones
- * are printed relative to it.  `addrlen` is 4 or 16.  Returns true when
- * *seq and *ack were made relative.  The table is bounded: when full it is
- * emptied and starts again. */
+/* tcpdump's relative sequence numbers (src/seqtab.c): the first packet
+ * with ACK set of a connection (or any SYN) is printed absolute and
+ * remembered; later ones are printed relative to it.  `addrlen` is 4 or
+ * 16.  Returns true when *seq and *ack were made relative.  Like
+ * tcpdump's, the table never forgets a connection; it holds at most
+ * TP_SEQTAB_MAX (or `max`) of them, and a connection first seen past
+ * that is printed absolute (tp_seqtab_full() says it happened). */
+#define TP_SEQTAB_MAX (1u << 20)
 struct tp_seqtab *tp_seqtab_new(void);
+struct tp_seqtab *tp_seqtab_new_capped(size_t max);
 void tp_seqtab_free(struct tp_seqtab *t);
+size_t tp_seqtab_count(const struct tp_seqtab *t);
+bool tp_seqtab_full(const struct tp_seqtab *t);
 bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
 		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
 		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack);

@@ -294,6 +294,79 @@ static void test_tcp_relative_seq(void **state)
 	tp_seqtab_free(t);
 }
 
+/* One connection's ACK-bearing packet through the table: 10.0.x.y port
+ * p <-> 10.1.0.1:80, client side.  Returns whether it was re-based. */
+static bool rel_one(struct tp_seqtab *t, unsigned conn, bool from_client,
+		    bool syn, uint32_t *seq, uint32_t *ack)
+{
+	uint8_t c[4] = {10, 0, (uint8_t)(conn >> 8), (uint8_t)conn};
+	uint8_t s[4] = {10, 1, 0, 1};
+	uint16_t cp = (uint16_t)(1024 + conn % 60000);
+	return from_client
+		       ? tp_seq_relative(t, c, s, 4, cp, 80, syn, seq, ack)
+		       : tp_seq_relative(t, s, c, 4, 80, cp, syn, seq, ack);
+}
+
+/* tcpdump never forgets a connection: the first one still prints
+ * relative after 50 000 others (the earlier table emptied itself at
+ * 3072 and re-based old connections at an arbitrary packet). */
+static void test_tcp_seqtab_remembers(void **state)
+{
+	(void)state;
+	struct tp_seqtab *t = tp_seqtab_new();
+	assert_non_null(t);
+	for (unsigned i = 0; i < 50000; i++) {
+		uint32_t seq = 1000u * i, ack = 5000u * i + 1; /* SYN-ACK */
+		assert_false(rel_one(t, i, false, true, &seq, &ack));
+	}
+	assert_int_equal(tp_seqtab_count(t), 50000);
+	for (unsigned i = 0; i < 50000; i += 997) {
+		uint32_t seq = 5000u * i + 1 + 716, ack = 1000u * i + 1 + 1942812;
+		assert_true(rel_one(t, i, true, false, &seq, &ack));
+		assert_int_equal(seq, 716 + 1);
+		assert_int_equal(ack, 1942812 + 1);
+		seq = 1000u * i + 1942813;
+		ack = 5000u * i + 716;
+		assert_true(rel_one(t, i, false, false, &seq, &ack));
+		assert_int_equal(seq, 1942813);
+		assert_int_equal(ack, 716);
+	}
+	assert_false(tp_seqtab_full(t));
+	tp_seqtab_free(t);
+}
+
+/* Past its cap the table prints new connections absolute (as -S) and
+ * keeps re-basing the ones it holds; a SYN re-bases a known one. */
+static void test_tcp_seqtab_cap(void **state)
+{
+	(void)state;
+	struct tp_seqtab *t = tp_seqtab_new_capped(2);
+	assert_non_null(t);
+	uint32_t seq = 100, ack = 201;
+	assert_false(rel_one(t, 1, false, true, &seq, &ack));
+	seq = 7000, ack = 8001;
+	assert_false(rel_one(t, 2, false, true, &seq, &ack));
+	seq = 300, ack = 401;
+	assert_false(rel_one(t, 3, false, true, &seq, &ack));
+	assert_true(tp_seqtab_full(t));
+	seq = 350, ack = 420; /* the third: not held, absolute */
+	assert_false(rel_one(t, 3, false, false, &seq, &ack));
+	assert_int_equal(seq, 350);
+	assert_int_equal(ack, 420);
+	seq = 150, ack = 250; /* the first: still relative */
+	assert_true(rel_one(t, 1, false, false, &seq, &ack));
+	assert_int_equal(seq, 50);
+	assert_int_equal(ack, 50);
+	seq = 9000, ack = 9501; /* a new SYN-ACK on the first: re-based */
+	assert_false(rel_one(t, 1, false, true, &seq, &ack));
+	seq = 9010, ack = 9510;
+	assert_true(rel_one(t, 1, false, false, &seq, &ack));
+	assert_int_equal(seq, 10);
+	assert_int_equal(ack, 10);
+	assert_int_equal(tp_seqtab_count(t), 2);
+	tp_seqtab_free(t);
+}
+
 static void test_tcp_psh_payload(void **state)
 {
 	(void)state;
@@ -692,6 +765,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_short_segment),
 		cmocka_unit_test(test_tcp_in_icmp_error),
 		cmocka_unit_test(test_tcp_embedded_summary),
+		cmocka_unit_test(test_tcp_seqtab_remembers),
+		cmocka_unit_test(test_tcp_seqtab_cap),
 	};
 	return cmocka_run_group_tests_name("tcp", tests, NULL, NULL);
 }
