@@ -170,6 +170,24 @@ static void progress(tp_source *src, tp_writer *w, bool final)
  * the kernel has runnable (/proc/loadavg, this one included).  With
  * another busy program on a two-CPU machine, a pipeline of two threads
  * time-sliced against it is slower than one thread. */
+/* "tapir -r x -e ip.src": tcpdump's -e took the field name for a BPF
+ * expression.  Say what was probably meant. */
+static void hint_field_filter(const tp_options *o)
+{
+	char word[128];
+	size_t n = strcspn(o->filter, " \t\n");
+	if (!o->out.eflag || o->mode == TP_MODE_FIELDS || n >= sizeof word)
+		return;
+	memcpy(word, o->filter, n);
+	word[n] = '\0';
+	if (tp_registry_field(word))
+		fprintf(stderr,
+			"tapir: %s is a field: -e FIELD needs -T fields (as "
+			"in tshark: tapir -T fields -e %s); without it -e "
+			"is tcpdump's link-level header\n",
+			word, word);
+}
+
 static unsigned auto_threads(void)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -264,6 +282,7 @@ int main(int argc, char **argv)
 	    tp_source_set_filter(src, opt.filter, err, sizeof err) < 0) {
 		fprintf(stderr, "tapir: bad filter expression \"%s\": %s\n",
 			opt.filter, err);
+		hint_field_filter(&opt);
 		tp_source_close(src);
 		if (out)
 			tp_out_fields_free(out);

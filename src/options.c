@@ -5,6 +5,9 @@
  * tapir reads -e as tshark does when -T fields is on the command line,
  * and as tcpdump does otherwise, so command lines of both carry over.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,14 @@ void tp_usage(FILE *fp)
 		"Exit status: 0 ok, 1 runtime error, 2 usage error, 3 damaged input.\n");
 }
 
+/* After a usage error: one line pointing at the help, not the 60 lines
+ * of it (as git and tshark 4 do). */
+void tp_usage_hint(FILE *fp)
+{
+	fputs("tapir: see 'tapir --help' for the options, "
+	      "'man tapir' for the details\n", fp);
+}
+
 static bool fields_mode(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -104,7 +115,7 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "tapir: ");
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n");
-	tp_usage(stderr);
+	tp_usage_hint(stderr);
 	return 2;
 }
 

@@ -477,7 +477,9 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 	}
 	tp_sbuf s;
 	tp_sb_init(&s, st->line, st->linecap);
-	if (o->numbers) {
+	if (o->numbers) { /* tcpdump's "%5u  " */
+		for (uint64_t w = 10000; w > 1 && p->number < w; w /= 10)
+			tp_sb_putc(&s, ' ');
 		tp_sb_dec(&s, p->number);
 		tp_sb_put(&s, "  ", 2);
 	}

@@ -63,5 +63,6 @@ typedef struct tp_options {
 int tp_options_parse(tp_options *o, int argc, char **argv);
 void tp_options_free(tp_options *o);
 void tp_usage(FILE *fp);
+void tp_usage_hint(FILE *fp); /* the one line after a usage error */
 
 #endif
