@@ -91,7 +91,11 @@ typedef struct tp_outopts {
 	bool nano;      /* --time-stamp-precision=nano */
 	bool eflag;     /* -e: link-level header */
 	bool qflag;     /* -q: quieter */
-	int vflag;      /* -v: detail tree */
+	int vflag;      /* -v -vv -vvv: tcpdump's verbose text (a count) */
+	bool Vflag;     /* -V (or -O): the detail tree */
+	/* -O PROTO[,PROTO...]: the tree of these layers only, the others
+	 * as one line each (NULL: every layer in full) */
+	const char *Oprotos;
 	int xflag;      /* -x (1) / -xx (2) hex */
 	int Xflag;      /* -X / -XX hex and ASCII */
 	int Aflag;      /* -A ASCII */
