@@ -127,6 +127,39 @@ int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from)
 	return tp_find_layer(p, name, from);
 }
 
+tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li)
+{
+	const tp_layer *l = &p->layers[li];
+	const uint8_t *base = l->reassembled ? p->reasm : p->data;
+	size_t n = l->reassembled ? p->reasm_len : p->caplen;
+	tp_cursor c = tp_cursor_make(base, n, n);
+	tp_skip(&c, l->off);
+	return c;
+}
+
+/* tcpdump's ipproto_values (4.99: the names -v prints after "proto"). */
+static const tp_valstr tcpdump_ipproto[] = {
+	{0, "Options"},	     {1, "ICMP"},      {2, "IGMP"},
+	{4, "IPIP"},	     {6, "TCP"},       {8, "EGP"},
+	{9, "IGRP"},	     {17, "UDP"},      {33, "DCCP"},
+	{41, "IPv6"},	     {43, "Routing"},  {44, "Fragment"},
+	{46, "RSVP"},	     {47, "GRE"},      {50, "ESP"},
+	{51, "AH"},	     {55, "Mobile IP"}, {58, "ICMPv6"},
+	{62, "Mobile IP (old)"}, {88, "EIGRP"}, {89, "OSPF"},
+	{103, "PIM"},	     {108, "Compressed IP"}, {112, "VRRP"},
+	{113, "PGM"},	     {132, "SCTP"},    {135, "Mobility"},
+	{143, "Ethernet"},   {0, NULL},
+};
+
+void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
+{
+	const char *n = tp_valstr_find(tcpdump_ipproto, proto);
+	tp_sb_puts(s, n ? n : "unknown");
+	tp_sb_put(s, " (", 2);
+	tp_sb_dec(s, proto);
+	tp_sb_putc(s, ')');
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tapir/cursor.h"
 #include "tapir/record.h"
 
 typedef struct tp_sbuf {
@@ -180,6 +181,12 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
 
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
+/* A cursor over layer `li` from its first byte to the end of what was
+ * captured (of the frame, or of the reassembled datagram it reads), for
+ * the few verbose texts that print bytes no field holds. */
+tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li);
+/* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
+void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
 /* A network layer's address: numeric, or its name when resolution is on. */
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);
