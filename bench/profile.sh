@@ -7,7 +7,7 @@
 # bench/make-realistic.sh) into a slice and runs under
 # valgrind --tool=callgrind:
 #   tapir -r SLICE                       (default one-line output)
-#   tapir -v -r SLICE                    (detail tree)
+#   tapir -V -r SLICE                    (detail tree)
 #   tapir -r SLICE --export-streams DIR  (reassembly to files)
 #   tcpdump -nn -r SLICE, tcpdump -nn -v -r SLICE, pcapcount SLICE  (for scale)
 # and prints instructions per packet for each, then for each tapir command
@@ -64,14 +64,14 @@ echo
 printf '| %-38s | %14s | %8s |\n' command "instructions" "per pkt"
 printf '|%s|%s|%s|\n' "----------------------------------------" "---------------:" "---------:"
 cg "tapir -r" "${T[@]}" -r "$slice"
-cg "tapir -v -r" "${T[@]}" -v -r "$slice"
+cg "tapir -V -r" "${T[@]}" -V -r "$slice"
 cg "tapir -r --export-streams" "${T[@]}" -r "$slice" --export-streams "$OUT/export"
 cg "tcpdump -nn -r" tcpdump -Z root -nn -r "$slice"
 cg "tcpdump -nn -v -r" tcpdump -Z root -nn -v -r "$slice"
 cg "pcapcount" "$OUT/pcapcount" "$slice"
 rm -rf "$OUT/export"
 
-for name in "tapir -r" "tapir -v -r" "tapir -r --export-streams"; do
+for name in "tapir -r" "tapir -V -r" "tapir -r --export-streams"; do
 	f="$OUT/cg.$(slug "$name")"
 	echo
 	echo "== $name: self cost (top 25) =="

@@ -115,7 +115,7 @@ job cat.B "$B" "cat > /dev/null" "" -- cat "$B"
 job tcpdump.B "$B" "tcpdump -nn -r" "" -- tcpdump -nn -r "$B"
 job tapir.B "$B" "tapir -r" "" -- "$TAPIR" -r "$B"
 job tcpdumpv.B "$B" "tcpdump -nn -v -r" "" -- tcpdump -nn -v -r "$B"
-job tapirv.B "$B" "tapir -v -r" "" -- "$TAPIR" -v -r "$B"
+job tapirv.B "$B" "tapir -V -r" "" -- "$TAPIR" -V -r "$B"
 job countbpf.B "$B" "pcap_loop count 'tcp port 443' (floor)" "" -- "$COUNT" "$B" "tcp port 443"
 job tcpdumpbpf.B "$B" "tcpdump -nn -r 'tcp port 443'" "" -- tcpdump -nn -r "$B" "tcp port 443"
 job tapirbpf.B "$B" "tapir -r 'tcp port 443'" "" -- "$TAPIR" -r "$B" "tcp port 443"
@@ -131,7 +131,7 @@ if [ "$quick" = 0 ]; then
 	job cat.S "$S" "cat > /dev/null" "" -- cat "$S"
 	job tcpdump.S "$S" "tcpdump -nn -r" "" -- tcpdump -nn -r "$S"
 	job tapir.S "$S" "tapir -r" "" -- "$TAPIR" -r "$S"
-	job tapirv.S "$S" "tapir -v -r" "" -- "$TAPIR" -v -r "$S"
+	job tapirv.S "$S" "tapir -V -r" "" -- "$TAPIR" -V -r "$S"
 fi
 job tsharkV.S "$S" "tshark -n -V -r" "" -- tshark -n -V -r "$S"
 job tapirfollow.S "$S" "tapir --follow $FOLLOW --follow-format hexraw" "" -- \
@@ -159,10 +159,10 @@ fi
 
 pair "default one-line: tapir -r vs tcpdump -nn -r" tapir.B tcpdump.B 0.3333
 pair "default one-line vs the counting floor (x floor)" tapir.B count.B 5
-pair "-v tree vs tcpdump -nn -v (no target)" tapirv.B tcpdumpv.B -
+pair "-V tree vs tcpdump -nn -v (no target)" tapirv.B tcpdumpv.B -
 pair "default one-line vs tshark -r (no target)" tapir.B tshark.B -
-pair "-v tree vs tshark -V (slice)" tapirv.S tsharkV.S 0.1
-has tapirv.S || pair "-v tree vs tshark -V (slice)" tapirv.B tsharkV.S 0.1
+pair "-V tree vs tshark -V (slice)" tapirv.S tsharkV.S 0.1
+has tapirv.S || pair "-V tree vs tshark -V (slice)" tapirv.B tsharkV.S 0.1
 has tapirjson.S && pair "-T json vs tshark -T json (slice)" tapirjson.S tsharkjson.S 0.02
 pair "--follow one stream vs tshark -z follow (slice)" tapirfollow.S tsharkfollow.S 0.1
 # tcpflow exports TCP only; tapir by default TCP and UDP (twice the files

@@ -926,6 +926,235 @@ static bool defragmenting(const tp_pkt *p, unsigned li)
 				&events[E_FRAG_CAPPED]);
 }
 
+/* ---- tcpdump's -v text ------------------------------------------------ */
+
+static uint64_t uval(const tp_pkt *p, unsigned li, unsigned f)
+{
+	const tp_field *x = tp_layer_find(p, li, &fields[f]);
+	return x ? x->v.u : 0;
+}
+
+/* tcpdump's complaints in the options: "<pre>N]" */
+static void put_bad(tp_sbuf *s, const char *pre, unsigned v)
+{
+	tp_sb_puts(s, pre);
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, ']');
+}
+
+/* A recorded route (RR, LSRR, SSRR) as tcpdump's ip_printroute: the
+ * addresses are read up to the end of what was captured, not of the
+ * option.  False when they run past it. */
+static bool put_route(tp_sbuf *s, tp_cursor o, unsigned len)
+{
+	if (len < 3) {
+		put_bad(s, " [bad length ", len);
+		return true;
+	}
+	if ((len + 1) & 3) {
+		put_bad(s, " [bad length ", len);
+	}
+	unsigned raw = (unsigned)tp_peek(&o, 2), ptr = raw - 1;
+	if (ptr < 3 || ((ptr + 1) & 3) || ptr > len + 1) {
+		put_bad(s, " [bad ptr ", raw);
+	}
+	tp_skip(&o, 3);
+	for (unsigned at = 3; at < len; at += 4) {
+		const uint8_t *a = tp_bytes(&o, 4);
+		if (!a)
+			return false;
+		tp_sb_putc(s, ' ');
+		tp_sb_ipv4(s, a);
+		if (ptr > at)
+			tp_sb_putc(s, ',');
+	}
+	return true;
+}
+
+/* The timestamp option as tcpdump's ip_printts. */
+static bool put_ts_option(tp_sbuf *s, tp_cursor o, unsigned len)
+{
+	if (len < 4) {
+		put_bad(s, "[bad length ", len);
+		return true;
+	}
+	tp_sb_puts(s, " TS{");
+	unsigned raw = (unsigned)tp_peek(&o, 2), fl = (unsigned)tp_peek(&o, 3);
+	unsigned hop = (fl & 0xf) != 0 ? 8 : 4, ptr = raw - 1, at = 0;
+	if ((len - 4) & (hop - 1)) {
+		put_bad(s, "[bad length ", len);
+	}
+	if (ptr < 4 || ((ptr - 4) & (hop - 1)) || ptr > len + 1) {
+		put_bad(s, "[bad ptr ", raw);
+	}
+	static const char *const kind[16] = {"TSONLY", "TS+ADDR", NULL,
+					     "PRESPEC"};
+	if (kind[fl & 0xf]) {
+		tp_sb_puts(s, kind[fl & 0xf]);
+		tp_skip(&o, 4);
+		for (at = 4; at < len; at += hop) {
+			tp_sb_puts(s, ptr == at ? " ^ " : " ");
+			const uint8_t *h = tp_bytes(&o, hop);
+			if (!h)
+				return false;
+			tp_sb_dec(s, (uint32_t)h[hop - 4] << 24 |
+					     (uint32_t)h[hop - 3] << 16 |
+					     (uint32_t)h[hop - 2] << 8 | h[hop - 1]);
+			tp_sb_putc(s, '@');
+			if (hop == 8)
+				tp_sb_ipv4(s, h);
+		}
+	} else {
+		put_bad(s, "[bad ts type ", fl & 0xf);
+	}
+	if (ptr == at)
+		tp_sb_puts(s, " ^ ");
+	if (fl >> 4) {
+		tp_sb_puts(s, " [");
+		tp_sb_dec(s, fl >> 4);
+		tp_sb_puts(s, " hops not recorded]} ");
+	} else {
+		tp_sb_putc(s, '}');
+	}
+	return true;
+}
+
+/* The options as tcpdump's ip_optprint; false when they were cut. */
+static bool put_options(tp_sbuf *s, tp_cursor o, unsigned left)
+{
+	static const tp_valstr names[] = {
+		{0, "EOL"},	{1, "NOP"}, {68, "timestamp"}, {130, "security"},
+		{7, "RR"},	{137, "SSRR"}, {131, "LSRR"}, {148, "RA"},
+		{82, "traceroute"}, {0, NULL},
+	};
+	for (const char *sep = ""; left > 0; sep = ",") {
+		int code = tp_peek(&o, 0);
+		if (code < 0)
+			return false;
+		tp_sb_puts(s, sep);
+		const char *n = tp_valstr_find(names, (uint32_t)code);
+		if (n) {
+			tp_sb_puts(s, n);
+		} else {
+			tp_sb_puts(s, "unknown ");
+			tp_sb_dec(s, (unsigned)code);
+		}
+		unsigned len = 1;
+		if (code > 1) {
+			int l = tp_peek(&o, 1);
+			if (l < 0)
+				return false;
+			len = (unsigned)l;
+			if (len < 2) {
+				put_bad(s, " [bad length ", len);
+				return true;
+			}
+		}
+		if (len > left) {
+			put_bad(s, " [bad length ", len);
+			return true;
+		}
+		if (!tp_has(&o, len))
+			return false;
+		bool ok = true;
+		switch (code) {
+		case 0:
+			return true;
+		case 68:
+			ok = put_ts_option(s, o, len);
+			break;
+		case 7:
+		case 131:
+		case 137:
+			ok = put_route(s, o, len);
+			break;
+		case 148:
+			if (len < 4) {
+				put_bad(s, " [bad length ", len);
+			} else if (tp_peek(&o, 2) || tp_peek(&o, 3)) {
+				tp_sb_puts(s, " value ");
+				tp_sb_dec(s, (unsigned)(tp_peek(&o, 2) << 8 |
+							tp_peek(&o, 3)));
+			}
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return false;
+		tp_skip(&o, len);
+		left -= len;
+	}
+	return true;
+}
+
+/* "(tos 0x0, ttl 64, id 1234, offset 0, flags [DF], proto TCP (6),
+ * length 60, options (...))" and the line break, as tcpdump -v.  False
+ * when the options were cut (tcpdump then stops at the addresses). */
+static bool put_verbose(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			unsigned hlen, unsigned len)
+{
+	unsigned tos = (unsigned)uval(p, li, F_DSFIELD);
+	tp_sb_puts(s, "(tos 0x");
+	tp_sb_hex(s, tos, 1);
+	static const char *const ecn[4] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
+	tp_sb_puts(s, ecn[tos & 3]);
+	unsigned ttl = (unsigned)uval(p, li, F_TTL);
+	if (ttl) {
+		tp_sb_puts(s, ", ttl ");
+		tp_sb_dec(s, ttl);
+	}
+	tp_sb_puts(s, ", id ");
+	tp_sb_dec(s, uval(p, li, F_ID));
+	tp_sb_puts(s, ", offset ");
+	tp_sb_dec(s, uval(p, li, F_FRAG) * 8);
+	tp_sb_puts(s, ", flags [");
+	unsigned fl = (unsigned)uval(p, li, F_FLAGS);
+	static const char *const fnames[3] = {"+", "DF", "rsvd"};
+	const char *sep = "";
+	for (unsigned b = 0; b < 3; b++)
+		if (fl & (1u << b)) {
+			tp_sb_puts(s, sep);
+			tp_sb_puts(s, fnames[b]);
+			sep = ", ";
+		}
+	tp_sb_puts(s, fl & 7 ? "], proto " : "none], proto ");
+	tp_sb_tcpdump_ipproto(s, (unsigned)uval(p, li, F_PROTO));
+	tp_sb_puts(s, ", length ");
+	tp_sb_dec(s, len);
+	/* the header's bytes, up to the datagram's end (tcpdump cuts its
+	 * snapshot there) */
+	tp_cursor c = tp_layer_cursor(p, li);
+	tp_clamp(&c, len);
+	bool cut = false;
+	if (hlen > 20) {
+		tp_cursor o = c;
+		tp_skip(&o, 20);
+		tp_sb_puts(s, ", options (");
+		if (!put_options(s, o, hlen - 20)) {
+			tp_sb_puts(s, " [truncated-option]");
+			cut = true;
+		}
+		tp_sb_putc(s, ')');
+	}
+	const uint8_t *h = tp_bytes(&c, hlen);
+	if (h) {
+		uint16_t sum = (uint16_t)(h[10] << 8 | h[11]);
+		uint32_t acc = tp_cksum_add(0, h, 10);
+		acc = tp_cksum_add(acc, h + 12, hlen - 12);
+		uint16_t calc = tp_cksum_fold(acc);
+		if (tp_cksum_fold(tp_cksum_add(acc, h + 10, 2)) != 0) {
+			tp_sb_puts(s, ", bad cksum ");
+			tp_sb_hex(s, sum, 1);
+			tp_sb_puts(s, " (->");
+			tp_sb_hex(s, calc, 1);
+			tp_sb_puts(s, ")!");
+		}
+	}
+	tp_sb_puts(s, ")\n    ");
+	return !cut;
+}
+
 static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			   const tp_outopts *o)
 {
@@ -962,6 +1191,14 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, "truncated-ip - ");
 		tp_sb_dec(s, len->v.u - (l->len + l->payload_len));
 		tp_sb_puts(s, " bytes missing! ");
+	}
+	if (o->vflag && hl && len &&
+	    !put_verbose(p, li, s, (unsigned)hl->v.u, (unsigned)len->v.u)) {
+		tp_sb_addr(s, &l->addr, true);
+		tp_sb_puts(s, " > ");
+		tp_sb_addr(s, &l->addr, false);
+		tp_sb_puts(s, ": ");
+		return TP_SUM_STOP; /* " [|ip]" follows */
 	}
 	const tp_field *fo = tp_layer_find(p, li, &fields[F_FRAG]);
 	const tp_field *proto = tp_layer_find(p, li, &fields[F_PROTO]);

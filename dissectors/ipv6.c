@@ -1227,6 +1227,34 @@ static bool defragmenting(const tp_pkt *p, unsigned li)
 				&events[E_FRAG_CAPPED]);
 }
 
+/* tcpdump -v: "(class 0x10, flowlabel 0x12345, hlim 64, next-header
+ * TCP (6) payload length: 40) " (class and flow label when not 0). */
+static void put_verbose(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			unsigned nxt, unsigned plen)
+{
+	const tp_field *tc = tp_layer_find(p, li, &fields[F_TCLASS]);
+	const tp_field *fl = tp_layer_find(p, li, &fields[F_FLOW]);
+	const tp_field *hl = tp_layer_find(p, li, &fields[F_HLIM]);
+	tp_sb_putc(s, '(');
+	if (tc && tc->v.u) {
+		tp_sb_puts(s, "class 0x");
+		tp_sb_hex(s, tc->v.u, 2);
+		tp_sb_puts(s, ", ");
+	}
+	if (fl && fl->v.u) {
+		tp_sb_puts(s, "flowlabel 0x");
+		tp_sb_hex(s, fl->v.u, 5);
+		tp_sb_puts(s, ", ");
+	}
+	tp_sb_puts(s, "hlim ");
+	tp_sb_dec(s, hl ? hl->v.u : 0);
+	tp_sb_puts(s, ", next-header ");
+	tp_sb_tcpdump_ipproto(s, nxt);
+	tp_sb_puts(s, " payload length: ");
+	tp_sb_dec(s, plen);
+	tp_sb_puts(s, ") ");
+}
+
 static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
@@ -1257,6 +1285,8 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, plen->v.u + 40 - have);
 		tp_sb_puts(s, " bytes missing!");
 	}
+	if (o->vflag)
+		put_verbose(p, li, s, (unsigned)nxt->v.u, (unsigned)plen->v.u);
 	/* TCP, UDP (and DCCP, SCTP) right after the header print the
 	 * addresses with their ports themselves. */
 	uint64_t nh = nxt->v.u;

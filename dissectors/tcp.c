@@ -1877,6 +1877,26 @@ static int put_options(tp_sbuf *s, const optview *v, unsigned hl,
 	return OPTS_OK;
 }
 
+/* -v: ", cksum 0x1234 (correct)" or "(incorrect -> 0x5678)", when the
+ * checksum was verified (the whole segment captured, not a fragment:
+ * where tcpdump verifies it too). */
+static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s)
+{
+	const tp_field *sum = tp_layer_find(p, li, &fields[F_CKSUM]);
+	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
+	if (!sum || !calc)
+		return;
+	tp_sb_puts(s, ", cksum 0x");
+	tp_sb_hex(s, sum->v.u, 4);
+	if (sum->v.u == calc->v.u) {
+		tp_sb_puts(s, " (correct)");
+	} else {
+		tp_sb_puts(s, " (incorrect -> 0x");
+		tp_sb_hex(s, calc->v.u, 4);
+		tp_sb_putc(s, ')');
+	}
+}
+
 /* The network layer says TCP directly (not through IPv6 extension
  * headers, whose printer then shows the addresses itself). */
 static bool direct(const tp_pkt *p, unsigned li)
@@ -1988,8 +2008,10 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_putc(s, ']');
 		return TP_SUM_STOP;
 	}
+	if (o->vflag)
+		put_cksum(p, li, s);
 	length -= hlen;
-	if (length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
+	if (o->vflag > 1 || length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
 		tp_sb_puts(s, ", seq ");
 		tp_sb_dec(s, seq);
 		if (length > 0) {

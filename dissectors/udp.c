@@ -237,6 +237,33 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 	tp_sb_puts(s, ": ");
 }
 
+/* tcpdump's checksum notice: over IPv6 from -v on, over IPv4 from -vv
+ * on ("[no cksum] " for a zero one there), when the checksum was
+ * verified (the whole datagram captured, not a fragment). */
+static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
+		      const tp_field *cf)
+{
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	if (!a || fragmented(p, li) || (a->family == 4 && vflag < 2))
+		return;
+	if (a->family == 4 && cf->v.u == 0) {
+		tp_sb_puts(s, "[no cksum] ");
+		return;
+	}
+	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
+	if (!calc)
+		return;
+	if (calc->v.u == cf->v.u) {
+		tp_sb_puts(s, "[udp sum ok] ");
+		return;
+	}
+	tp_sb_puts(s, "[bad udp cksum 0x");
+	tp_sb_hex(s, cf->v.u, 4);
+	tp_sb_puts(s, " -> 0x");
+	tp_sb_hex(s, calc->v.u, 4);
+	tp_sb_puts(s, "!] ");
+}
+
 static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
@@ -251,6 +278,8 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	put_endpoints(s, p, li, sp, dp);
 	if (!sp || !dp)
 		return TP_SUM_STOP;
+	if (o->vflag && length >= 8 && lf && lf->v.u >= 8 && cf)
+		put_cksum(p, li, s, o->vflag, cf);
 	/* An application layer above speaks for the payload (tcpdump: the
 	 * port's printer), except with -q. */
 	const tp_layer *up = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;

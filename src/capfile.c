@@ -178,12 +178,18 @@ static tp_rd pcap_next_rec(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 			       "record claims %u captured bytes, more than the "
 			       "limit of %u",
 			       caplen, TP_MAX_SNAPLEN);
+	h->bad_frac = frac;
+	h->bad_frac_unit = 0;
 	if (s->fmt == TP_FMT_PCAP_NSEC) {
-		if (frac >= 1000000000u)
+		if (frac >= 1000000000u) {
 			frac = 999999999u;
+			h->bad_frac_unit = 9;
+		}
 	} else {
-		if (frac >= 1000000u)
+		if (frac >= 1000000u) {
 			frac = 999999u;
+			h->bad_frac_unit = 6;
+		}
 		frac *= 1000u;
 	}
 	/* tcpdump and tshark keep such a record whole without a word; keep
@@ -337,6 +343,8 @@ static tp_rd ng_packet(tp_source *s, uint32_t type, uint64_t at,
 	h->len = len;
 	h->linktype = ifc->linktype;
 	h->ifindex = ifid;
+	h->bad_frac = 0;
+	h->bad_frac_unit = 0; /* computed: always in range */
 	*data = b + hdr;
 	return TP_RD_PACKET;
 }
@@ -443,20 +451,20 @@ tp_source *tp_source_open_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	tp_source *s = calloc(1, sizeof *s);
-	if (!s) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
+	return tp_source_open_fd(fd, path, err, errlen);
+}
+
+/* Start reading the capture file open on fd (taken over). */
+static int file_begin(tp_source *s, int fd, const char *path, char *err,
+		      size_t errlen)
+{
 	s->linktype = -1;
 	s->name = path;
 	s->gz = gzdopen(fd, "rb");
 	if (!s->gz) {
 		close(fd);
-		free(s);
 		snprintf(err, errlen, "%s: cannot read", path);
-		return NULL;
+		return -1;
 	}
 	gzbuffer(s->gz, 256 * 1024);
 	uint8_t m[4];
@@ -464,15 +472,13 @@ tp_source *tp_source_open_file(const char *path, char *err, size_t errlen)
 	s->gzip = !gzdirect(s->gz);
 	if (r < 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
-		tp_source_close(s);
-		return NULL;
+		return -1;
 	}
 	if (r < 4) {
 		snprintf(err, errlen, "%s: empty or too short to be a capture "
 				      "file (%ld bytes)",
 			 path, r);
-		tp_source_close(s);
-		return NULL;
+		return -1;
 	}
 	uint32_t le = (uint32_t)m[0] | (uint32_t)m[1] << 8 |
 		      (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
@@ -488,17 +494,50 @@ tp_source *tp_source_open_file(const char *path, char *err, size_t errlen)
 		if (pcap_header(s, le) < 0) {
 			snprintf(err, errlen,
 				 "%s: truncated pcap file header", path);
-			tp_source_close(s);
-			return NULL;
+			return -1;
 		}
 	} else {
 		snprintf(err, errlen,
 			 "%s: not a pcap or pcapng file (magic %02x%02x%02x%02x)",
 			 path, m[0], m[1], m[2], m[3]);
+		return -1;
+	}
+	return 0;
+}
+
+tp_source *tp_source_open_fd(int fd, const char *path, char *err,
+			     size_t errlen)
+{
+	tp_source *s = calloc(1, sizeof *s);
+	if (!s) {
+		close(fd);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (file_begin(s, fd, path, err, errlen) < 0) {
 		tp_source_close(s);
 		return NULL;
 	}
 	return s;
+}
+
+int tp_capfile_switch(tp_source *s, int fd, const char *path)
+{
+	tp_capfile_close(s);
+	s->buf = NULL;
+	s->bufcap = 0;
+	s->ifs = NULL;
+	s->nifs = s->ifcap = 0;
+	s->dead = s->pending_shb = s->big = false;
+	s->off = 0;
+	s->snaplen = 0;
+	char err[sizeof s->err];
+	if (file_begin(s, fd, path, err, sizeof err) == 0)
+		return 0;
+	snprintf(s->err, sizeof s->err, "%s", err);
+	s->dead = true;
+	s->fmt = TP_FMT_LIVE; /* no file header read: no warning about it */
+	return -1;
 }
 
 tp_rd tp_capfile_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)

@@ -5,9 +5,13 @@
  * handle of each link type a file shows (pcapng files may mix them), and
  * run with pcap_offline_filter.  Live handles filter in the kernel.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "capture_int.h"
 #include "tapir/limits.h"
@@ -197,6 +201,8 @@ static void batch_add(u_char *user, const struct pcap_pkthdr *ph,
 	b->h.len = ph->len;
 	b->h.linktype = s->linktype;
 	b->h.ifindex = 0;
+	b->h.bad_frac = 0;
+	b->h.bad_frac_unit = 0;
 	b->off = s->batch_used;
 	memcpy(s->batch + s->batch_used, d, cl);
 	s->batch_used += cl;
@@ -296,6 +302,121 @@ int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user)
 	}
 }
 
+/* ---- --file-list ---------------------------------------------------- */
+
+#define LIST_MAX_FILES 100000
+#define LIST_MAX_NAME 4096
+
+static void list_free(tp_source *s)
+{
+	for (size_t i = s->list_at; i < s->list_n; i++)
+		if (s->list_fds[i] >= 0)
+			close(s->list_fds[i]);
+	for (size_t i = 0; i < s->list_n; i++)
+		free(s->list_names[i]);
+	free(s->list_fds);
+	free(s->list_names);
+	s->list_fds = NULL;
+	s->list_names = NULL;
+	s->list_n = s->list_at = 0;
+}
+
+/* Reads the names and opens every file; 0, or -1 with err. */
+static int list_read(tp_source *s, const char *list, char *err,
+		     size_t errlen)
+{
+	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", list, strerror(errno));
+		return -1;
+	}
+	/* one descriptor a file: as many as the hard limit allows */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	char *line = NULL;
+	size_t cap = 0, alloc = 0;
+	ssize_t n;
+	int rc = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if (n > LIST_MAX_NAME || s->list_n == LIST_MAX_FILES) {
+			snprintf(err, errlen, "%s: %s", list,
+				 n > LIST_MAX_NAME ? "a name longer than 4096 "
+						     "bytes"
+						   : "more than 100000 files");
+			rc = -1;
+			break;
+		}
+		if (s->list_n == alloc) {
+			size_t na = alloc ? alloc * 2 : 16;
+			int *nf = realloc(s->list_fds, na * sizeof *nf);
+			if (nf)
+				s->list_fds = nf;
+			char **nn = nf ? realloc(s->list_names, na * sizeof *nn)
+				       : NULL;
+			if (!nn) {
+				snprintf(err, errlen, "%s: out of memory", list);
+				rc = -1;
+				break;
+			}
+			s->list_names = nn;
+			alloc = na;
+		}
+		char *name = strdup(line);
+		int fd = name ? open(name, O_RDONLY | O_CLOEXEC) : -1;
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", line,
+				 name ? strerror(errno) : "out of memory");
+			free(name);
+			rc = -1;
+			break;
+		}
+		s->list_fds[s->list_n] = fd;
+		s->list_names[s->list_n++] = name;
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: %s", list, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && s->list_n == 0) {
+		snprintf(err, errlen, "%s: names no capture file", list);
+		rc = -1;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+tp_source *tp_source_open_list(const char *list, char *err, size_t errlen)
+{
+	tp_source l = {0};
+	if (list_read(&l, list, err, errlen) < 0) {
+		list_free(&l);
+		return NULL;
+	}
+	l.list_at = 1; /* the first one is taken over below */
+	tp_source *s =
+		tp_source_open_fd(l.list_fds[0], l.list_names[0], err, errlen);
+	if (!s) {
+		list_free(&l);
+		return NULL;
+	}
+	s->list_fds = l.list_fds;
+	s->list_names = l.list_names;
+	s->list_n = l.list_n;
+	s->list_at = l.list_at;
+	return s;
+}
+
+const char *tp_source_name(const tp_source *s) { return s->name; }
+
 tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
 	for (;;) {
@@ -303,6 +424,13 @@ tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 			return TP_RD_EOF; /* Ctrl-C while reading a file */
 		tp_rd rc = s->pcap ? live_next(s, h, data)
 				   : tp_capfile_next(s, h, data);
+		if (rc == TP_RD_EOF && s->list_at < s->list_n) {
+			size_t i = s->list_at++;
+			if (tp_capfile_switch(s, s->list_fds[i],
+					      s->list_names[i]) < 0)
+				return TP_RD_ERROR;
+			continue;
+		}
 		if (rc != TP_RD_PACKET || !s->filter || s->pcap)
 			return rc;
 		char err[256];
@@ -372,6 +500,7 @@ void tp_source_close(tp_source *s)
 	if (s->pcap)
 		pcap_close(s->pcap);
 	tp_capfile_close(s);
+	list_free(s);
 	for (size_t i = 0; i < s->nfilters; i++)
 		if (s->filters[i].ok)
 			pcap_freecode(&s->filters[i].prog);

@@ -62,6 +62,10 @@ struct tp_source {
 	char *filter;
 	struct tp_filter *filters;
 	size_t nfilters;
+	/* --file-list: the files after this one, open before the sandbox */
+	int *list_fds;
+	char **list_names;
+	size_t list_n, list_at;
 	/* errors */
 	char err[512];
 	uint64_t err_off;
@@ -69,5 +73,8 @@ struct tp_source {
 
 tp_rd tp_capfile_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
 void tp_capfile_close(tp_source *s);
+/* Go on with the capture file open on fd (taken over): -1 with s->err
+ * when it is not one. */
+int tp_capfile_switch(tp_source *s, int fd, const char *path);
 
 #endif

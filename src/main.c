@@ -216,6 +216,29 @@ static unsigned auto_threads(void)
 	return ncpu - others >= 2 ? 2 : 1;
 }
 
+/* -O: a list of protocols, each one tapir knows. */
+static int check_O(const char *list)
+{
+	if (!list)
+		return 0;
+	const char *n = list;
+	do {
+		size_t k = strcspn(n, ",");
+		char name[64] = "";
+		if (k < sizeof name)
+			memcpy(name, n, k);
+		if (k == 0 || k >= sizeof name || !tp_registry_by_name(name)) {
+			fprintf(stderr,
+				"tapir: -O %s: \"%.*s\" is not a protocol "
+				"(tapir -G protocols lists them)\n",
+				list, (int)k, n);
+			return -1;
+		}
+		n += k;
+	} while (*n++ == ',');
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tp_options opt;
@@ -242,6 +265,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tapir: %s\n", err);
 			return EXIT_USAGE;
 		}
+	if (check_O(opt.out.Oprotos) < 0)
+		return EXIT_USAGE;
 
 	tp_output *out = NULL;
 	if (opt.mode == TP_MODE_FIELDS) {
@@ -257,7 +282,9 @@ int main(int argc, char **argv)
 	/* ---- the source ---- */
 	tp_source *src;
 	char *iface = NULL;
-	if (opt.read_file) {
+	if (opt.file_list) {
+		src = tp_source_open_list(opt.file_list, err, sizeof err);
+	} else if (opt.read_file) {
 		src = tp_source_open_file(opt.read_file, err, sizeof err);
 	} else {
 		iface = opt.iface ? strdup(opt.iface) : default_interface();
@@ -293,8 +320,9 @@ int main(int argc, char **argv)
 
 	/* ---- the -w file ---- */
 	tp_writer *wr = NULL;
+	int wr_linktype = tp_source_linktype(src); /* the first file's */
 	if (opt.write_file) {
-		int lt = tp_source_linktype(src);
+		int lt = wr_linktype;
 		tp_writer_opts wo = {opt.write_file, opt.pcapng, opt.flush_each,
 				     opt.out.nano, opt.rotate_bytes,
 				     opt.rotate_secs, opt.ring,
@@ -366,8 +394,9 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	p->sess = sess;
-	/* only -v and -T fields show a checksum's status */
-	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
+	/* only -v, -V and -T fields show a checksum's status */
+	p->no_verify = !opt.out.vflag && !opt.out.Vflag &&
+		       opt.mode != TP_MODE_FIELDS;
 	/* Reading a file: the output on a second thread (printer.h).  Live
 	 * captures stay on one (the packets come at the network's pace). */
 	unsigned threads = opt.threads ? opt.threads : auto_threads();
@@ -492,7 +521,8 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"tapir: %s: damaged at packet %llu, byte offset "
 				"%llu: %s\n",
-				!opt.read_file ? "input"
+				opt.file_list ? tp_source_name(src)
+				: !opt.read_file ? "input"
 				: strcmp(opt.read_file, "-") == 0
 					? "standard input"
 					: opt.read_file,
@@ -513,7 +543,7 @@ int main(int argc, char **argv)
 		n++;
 		if (wr) {
 			int wrc = 0;
-			if (h.linktype == tp_source_linktype(src))
+			if (h.linktype == wr_linktype)
 				wrc = tp_writer_write(wr, &h, data);
 			else
 				other_linktype++;
@@ -572,7 +602,7 @@ int main(int argc, char **argv)
 		tp_stats_print(stats, stdout);
 	char wbuf[160];
 	if (src && tp_source_warning(src, wbuf, sizeof wbuf))
-		fprintf(stderr, "tapir: %s: %s\n", opt.read_file, wbuf);
+		fprintf(stderr, "tapir: %s: %s\n", tp_source_name(src), wbuf);
 	if (sess && (sess->evicted || sess->mem.peak >= sess->mem.cap))
 		fprintf(stderr,
 			"tapir: flow caps reached: %llu flows evicted at "

@@ -23,7 +23,7 @@
 void tp_usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: tapir [-AenNqStvxX#] [-c count] [-r file | -i interface]\n"
+		"Usage: tapir [-AenNqStvVxX#] [-c count] [-r file | -i interface]\n"
 		"             [-s snaplen] [-T text|fields [-e field]... [-E opt]...]\n"
 		"             [-d rule]\n"
 		"             [-F file] [-G fields|protocols] [-w file [--pcapng] [-U]\n"
@@ -31,6 +31,8 @@ void tp_usage(FILE *fp)
 		"             [--no-sandbox] [expression]\n"
 		"\n"
 		"  -r FILE       read packets from FILE (pcap, pcapng, gzip; - is stdin)\n"
+		"  --file-list FILE   read the capture files FILE names, one a\n"
+		"                line, in turn (tcpdump's -V FILE; - is stdin)\n"
 		"  -i IFACE      capture live on IFACE\n"
 		"  -D            list the interfaces that can be captured on\n"
 		"  -c N          stop after N packets\n"
@@ -43,8 +45,10 @@ void tp_usage(FILE *fp)
 		"  -q            quieter one-line output\n"
 		"  -S            absolute TCP sequence numbers\n"
 		"  -t -tt -ttt -tttt -ttttt   timestamp formats, as tcpdump\n"
-		"  --time-stamp-precision=micro|nano\n"
-		"  -v            print the detail tree: every layer and field\n"
+		"  --time-stamp-precision=micro|nano, --nano (= nano)\n"
+		"  -v -vv -vvv   tcpdump's verbose text\n"
+		"  -V            print the detail tree: every layer and field\n"
+		"  -O PROTO,...  the detail tree of these protocols only\n"
 		"  -x -xx        hex dump (without / with the link header)\n"
 		"  -X -XX        hex and ASCII dump\n"
 		"  -A            ASCII dump\n"
@@ -185,6 +189,8 @@ enum {
 	OPT_FLOW_TIMEOUT,
 	OPT_DIR_CAP,
 	OPT_MEM_CAP,
+	OPT_NANO,
+	OPT_FILE_LIST,
 };
 
 /* -C: millions of bytes as tcpdump, with an optional k / m / g suffix
@@ -223,12 +229,15 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	bool fm = fields_mode(argc, argv);
 	/* -G is tcpdump's rotation when a number follows, tshark's field
 	 * listing otherwise (-G fields, -G protocols). */
-	const char *optstr = fm ? "AB:c:C:d:DE:F:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:e:z:"
-				: "AB:c:C:d:DeF:G:hi:lnNpqr:s:StT:UvW:w:xX#Z:z:";
+	const char *optstr =
+		fm ? "AB:c:C:d:DE:F:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Z:e:z:"
+		   : "AB:c:C:d:DeF:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Z:z:";
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"time-stamp-precision", required_argument, NULL, OPT_TSPREC},
+		{"nano", no_argument, NULL, OPT_NANO},
+		{"file-list", required_argument, NULL, OPT_FILE_LIST},
 		{"immediate-mode", no_argument, NULL, OPT_IMMEDIATE},
 		{"interface", required_argument, NULL, 'i'},
 		{"list-interfaces", no_argument, NULL, 'D'},
@@ -392,6 +401,14 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		case 'v':
 			o->out.vflag++;
 			break;
+		case 'V':
+			o->out.Vflag = true;
+			break;
+		case 'O':
+			/* tshark: -O implies -V */
+			o->out.Oprotos = optarg;
+			o->out.Vflag = true;
+			break;
 		case 'x':
 			o->out.xflag++;
 			break;
@@ -414,6 +431,12 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 					"--time-stamp-precision %s: use micro "
 					"or nano",
 					optarg);
+			break;
+		case OPT_NANO:
+			o->out.nano = true;
+			break;
+		case OPT_FILE_LIST:
+			o->file_list = optarg;
 			break;
 		case OPT_IMMEDIATE:
 			o->immediate = true;
@@ -543,6 +566,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	if (tcount > 5)
 		tcount = 5;
 	o->out.ts = ts[tcount];
+	if (o->file_list && (o->read_file || o->iface))
+		return usage_error("--file-list and -r or -i: pick one%s", "");
 	if (o->mode == TP_MODE_FIELDS && o->nefields == 0)
 		return usage_error("-T fields needs at least one -e FIELD%s",
 				   "");

@@ -1,5 +1,6 @@
-/* out_text.c - tcpdump-style text: one line per packet, the -v detail
- * tree, and -x / -X / -A hex and ASCII.
+/* out_text.c - tcpdump-style text: one line per packet (-v -vv -vvv
+ * ask each layer for tcpdump's verbose text), the -V detail tree (-O:
+ * of some protocols only), and -x / -X / -A hex and ASCII.
  *
  * The one-line summary asks each layer's summarize() in turn (see
  * dissector.h); the tree and the hex dump are generic over the record.
@@ -17,14 +18,21 @@
 #include "tapir/output.h"
 #include "tapir/registry.h"
 
+#define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
+
 struct text_state {
 	FILE *fp;
 	tp_outopts o;
 	bool have_prev;
+	/* -ttt / -ttttt: the previous and the first packet's time, the
+	 * fraction in the output's units (see ts_frac) */
 	int64_t prev_sec, first_sec;
-	uint32_t prev_nsec, first_nsec;
+	int64_t prev_frac, first_frac;
 	char *line;
 	size_t linecap;
+	/* -O: the protocols whose tree is shown (none: all of them) */
+	const tp_dissector *only[TP_MAX_ONLY];
+	unsigned nonly;
 	/* localtime() is slow: cache the broken-down minute */
 	int64_t cache_min;
 	struct tm cache_tm;
@@ -42,6 +50,39 @@ static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from)
 {
 	return tp_find_layer(p, name, from);
+}
+
+tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li)
+{
+	const tp_layer *l = &p->layers[li];
+	const uint8_t *base = l->reassembled ? p->reasm : p->data;
+	size_t n = l->reassembled ? p->reasm_len : p->caplen;
+	tp_cursor c = tp_cursor_make(base, n, n);
+	tp_skip(&c, l->off);
+	return c;
+}
+
+/* tcpdump's ipproto_values (4.99: the names -v prints after "proto"). */
+static const tp_valstr tcpdump_ipproto[] = {
+	{0, "Options"},	     {1, "ICMP"},      {2, "IGMP"},
+	{4, "IPIP"},	     {6, "TCP"},       {8, "EGP"},
+	{9, "IGRP"},	     {17, "UDP"},      {33, "DCCP"},
+	{41, "IPv6"},	     {43, "Routing"},  {44, "Fragment"},
+	{46, "RSVP"},	     {47, "GRE"},      {50, "ESP"},
+	{51, "AH"},	     {55, "Mobile IP"}, {58, "ICMPv6"},
+	{62, "Mobile IP (old)"}, {88, "EIGRP"}, {89, "OSPF"},
+	{103, "PIM"},	     {108, "Compressed IP"}, {112, "VRRP"},
+	{113, "PGM"},	     {132, "SCTP"},    {135, "Mobility"},
+	{143, "Ethernet"},   {0, NULL},
+};
+
+void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
+{
+	const char *n = tp_valstr_find(tcpdump_ipproto, proto);
+	tp_sb_puts(s, n ? n : "unknown");
+	tp_sb_put(s, " (", 2);
+	tp_sb_dec(s, proto);
+	tp_sb_putc(s, ')');
 }
 
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
@@ -148,16 +189,38 @@ static void put2(tp_sbuf *s, int v)
 	tp_sb_putc(s, (char)('0' + v % 10));
 }
 
+/* The fraction of a second as tcpdump gets it from libpcap, in the
+ * output's units (microseconds, or nanoseconds with --nano).  A pcap
+ * record's fraction out of range is kept as libpcap hands it over: a
+ * signed 32-bit number, multiplied by 1000 in 32 bits for a microsecond
+ * file read at nanosecond precision, divided by 1000 for the other way. */
+static int64_t ts_frac(const tp_pkt *p, bool nano)
+{
+	switch (p->ts_bad_frac_unit) {
+	case 6:
+		return nano ? (int32_t)(p->ts_bad_frac * 1000u)
+			    : (int32_t)p->ts_bad_frac;
+	case 9:
+		return nano ? (int32_t)p->ts_bad_frac
+			    : (int32_t)p->ts_bad_frac / 1000;
+	default:
+		return nano ? p->ts_nsec : p->ts_nsec / 1000;
+	}
+}
+
 /* ".uuuuuu" or ".nnnnnnnnn", zero-padded, by hand: it is on every line
- * (printf was 6% of the default output's instructions). */
-static void put_frac(tp_sbuf *s, uint32_t nsec, bool nano)
+ * (printf was 6% of the default output's instructions).  A fraction out
+ * of range is printed as an unsigned 32-bit number and marked as
+ * tcpdump 4.99.6 marks it ("(invalid us)", "(invalid ns)"). */
+static void put_frac(tp_sbuf *s, int64_t frac, bool nano)
 {
 	char d[10];
 	unsigned n = nano ? 9 : 6;
-	uint32_t v = nano ? nsec : nsec / 1000;
-	if (v >= (nano ? 1000000000u : 1000000u)) { /* a bad record: as is */
+	uint32_t v = (uint32_t)frac;
+	if (v >= (nano ? 1000000000u : 1000000u)) {
 		tp_sb_putc(s, '.');
 		tp_sb_dec(s, v);
+		tp_sb_puts(s, nano ? " (invalid ns)" : " (invalid us)");
 		return;
 	}
 	d[0] = '.';
@@ -181,51 +244,59 @@ static void put_hms(tp_sbuf *s, int64_t secs)
 	put2(s, (int)(secs % 60));
 }
 
-static void delta(int64_t s1, uint32_t n1, int64_t s0, uint32_t n0,
-		  int64_t *ds, uint32_t *dn, bool *neg)
+/* a - b as tcpdump's netdissect_timevalsub: seconds and fractions
+ * apart, one borrow when the fraction goes negative; the later time
+ * first, its sign apart. */
+static void delta(int64_t s1, int64_t f1, int64_t s0, int64_t f0, bool nano,
+		  int64_t *ds, int64_t *df, bool *neg)
 {
-	int64_t a = s1 * 1000000000 + n1, b = s0 * 1000000000 + n0;
-	int64_t d = a - b;
-	*neg = d < 0;
-	if (d < 0)
-		d = -d;
-	*ds = d / 1000000000;
-	*dn = (uint32_t)(d % 1000000000);
+	*neg = s1 < s0 || (s1 == s0 && f1 < f0);
+	if (*neg) {
+		int64_t ts = s1, tf = f1;
+		s1 = s0;
+		f1 = f0;
+		s0 = ts;
+		f0 = tf;
+	}
+	*ds = s1 - s0;
+	*df = f1 - f0;
+	if (*df < 0) {
+		(*ds)--;
+		*df += nano ? 1000000000 : 1000000;
+	}
 }
 
 static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 {
 	const tp_outopts *o = &st->o;
+	int64_t frac = ts_frac(p, o->nano);
 	if (!st->have_prev) {
 		st->have_prev = true;
 		st->first_sec = st->prev_sec = p->ts_sec;
-		st->first_nsec = st->prev_nsec = p->ts_nsec;
+		st->first_frac = st->prev_frac = frac;
 	}
 	switch (o->ts) {
 	case TP_TS_NONE:
 		return;
 	case TP_TS_EPOCH:
 		tp_sb_sdec(s, p->ts_sec);
-		put_frac(s, p->ts_nsec, o->nano);
+		put_frac(s, frac, o->nano);
 		break;
 	case TP_TS_DELTA:
 	case TP_TS_SINCE_FIRST: {
-		int64_t ds;
-		uint32_t dn;
+		int64_t ds, df;
 		bool neg;
 		/* At microsecond precision each time is cut to the
 		 * microsecond before subtracting, as tcpdump does. */
-		uint32_t unit = o->nano ? 1 : 1000;
-		uint32_t n1 = p->ts_nsec / unit * unit;
 		if (o->ts == TP_TS_DELTA)
-			delta(p->ts_sec, n1, st->prev_sec,
-			      st->prev_nsec / unit * unit, &ds, &dn, &neg);
+			delta(p->ts_sec, frac, st->prev_sec, st->prev_frac,
+			      o->nano, &ds, &df, &neg);
 		else
-			delta(p->ts_sec, n1, st->first_sec,
-			      st->first_nsec / unit * unit, &ds, &dn, &neg);
+			delta(p->ts_sec, frac, st->first_sec, st->first_frac,
+			      o->nano, &ds, &df, &neg);
 		tp_sb_putc(s, neg ? '-' : ' ');
 		put_hms(s, ds);
-		put_frac(s, dn, o->nano);
+		put_frac(s, df, o->nano);
 		break;
 	}
 	case TP_TS_DEFAULT:
@@ -255,13 +326,13 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 		put2(s, tm->tm_min);
 		tp_sb_putc(s, ':');
 		put2(s, sec);
-		put_frac(s, p->ts_nsec, o->nano);
+		put_frac(s, frac, o->nano);
 		break;
 	}
 	}
 	tp_sb_putc(s, ' ');
 	st->prev_sec = p->ts_sec;
-	st->prev_nsec = p->ts_nsec;
+	st->prev_frac = frac;
 }
 
 /* ---- the one-line summary ------------------------------------------ */
@@ -307,7 +378,7 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o)
 	put_events_inline(s, p);
 }
 
-/* ---- the detail tree (-v) ------------------------------------------ */
+/* ---- the detail tree (-V, -O) -------------------------------------- */
 
 static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 {
@@ -354,7 +425,20 @@ static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 	tp_sb_put(s, "]\n", 2);
 }
 
-static void put_tree(tp_sbuf *s, const tp_pkt *p)
+/* -O: whether a layer's tree is shown (tshark prints the others as
+ * their one top line). */
+static bool tree_shown(const struct text_state *st, const tp_dissector *d)
+{
+	if (!st->nonly)
+		return true;
+	for (unsigned i = 0; i < st->nonly; i++)
+		if (st->only[i] == d)
+			return true;
+	return false;
+}
+
+static void put_tree(const struct text_state *st, tp_sbuf *s,
+		     const tp_pkt *p)
 {
 	for (unsigned li = 0; li < p->nlayers; li++) {
 		const tp_layer *l = &p->layers[li];
@@ -378,6 +462,8 @@ static void put_tree(tp_sbuf *s, const tp_pkt *p)
 			tp_sb_dec(s, l->len);
 			tp_sb_puts(s, l->len == 1 ? " byte\n" : " bytes\n");
 		}
+		if (!tree_shown(st, l->d))
+			continue;
 		for (unsigned i = 0; i < l->nfields; i++) {
 			const tp_field *f = &p->fields[l->first_field + i];
 			if (li == 0 && (strcmp(f->def->abbrev, "frame.number") == 0))
@@ -467,7 +553,7 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 	 * with one fwrite.  Big enough for a -v tree of a full record and a
 	 * hex dump of a 256 KiB packet. */
 	size_t need = 65536 + (size_t)p->caplen * 8 +
-		      (o->vflag ? (size_t)p->nfields * 160 : 0);
+		      (o->Vflag ? (size_t)p->nfields * 160 : 0);
 	if (need > st->linecap) {
 		char *nl = realloc(st->line, need);
 		if (!nl)
@@ -486,8 +572,8 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 	put_ts(st, &s, p);
 	tp_summary_line(&s, p, o);
 	tp_sb_putc(&s, '\n');
-	if (o->vflag)
-		put_tree(&s, p);
+	if (o->Vflag)
+		put_tree(st, &s, p);
 	if (o->xflag || o->Xflag || o->Aflag) {
 		size_t from = (o->xflag > 1 || o->Xflag > 1 || o->Aflag > 1)
 				      ? 0
@@ -526,6 +612,18 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	st->fp = fp;
 	st->o = *o;
 	st->cache_min = INT64_MIN;
+	for (const char *n = o->Oprotos; n && *n && st->nonly < TP_MAX_ONLY;) {
+		size_t k = strcspn(n, ",");
+		char name[64];
+		if (k < sizeof name) {
+			memcpy(name, n, k);
+			name[k] = '\0';
+			const tp_dissector *d = tp_registry_by_name(name);
+			if (d)
+				st->only[st->nonly++] = d;
+		}
+		n += k + (n[k] == ',');
+	}
 	out->packet = text_packet;
 	out->finish = text_finish;
 	out->state = st;

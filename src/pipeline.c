@@ -182,6 +182,8 @@ static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 	p->number = number;
 	p->ts_sec = h->sec;
 	p->ts_nsec = h->nsec;
+	p->ts_bad_frac = h->bad_frac;
+	p->ts_bad_frac_unit = h->bad_frac_unit;
 	p->caplen = h->caplen;
 	p->len = h->len;
 	p->linktype = h->linktype;

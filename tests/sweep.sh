@@ -19,7 +19,7 @@ pass=0 fail=0
 log=$(mktemp)
 while IFS= read -r -d '' f; do
 	case "$f" in */SOURCE|*.md|*.txt) continue ;; esac
-	for args in "-v" ""; do
+	for args in "-V" "-vvv -e" ""; do
 		# shellcheck disable=SC2086
 		timeout "$limit" "$bin" -n $args -r "$f" > /dev/null 2> "$log"
 		rc=$?

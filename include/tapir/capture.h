@@ -25,6 +25,13 @@ typedef struct tp_pkthdr {
 	uint32_t len;
 	int linktype;      /* LINKTYPE_* of this packet's interface */
 	uint32_t ifindex;  /* pcapng interface id, else 0 */
+	/* A pcap record's fraction of a second out of range (1000000 us or
+	 * more, 10^9 ns or more): `nsec` holds the largest valid one and
+	 * these the record's own value, for the text output to print as
+	 * tcpdump does.  bad_frac_unit is 0 when the fraction is in range,
+	 * else 6 (the file counts microseconds) or 9 (nanoseconds). */
+	uint32_t bad_frac;
+	uint8_t bad_frac_unit;
 } tp_pkthdr;
 
 typedef enum tp_rd {
@@ -48,6 +55,21 @@ typedef struct tp_source tp_source;
 /* Open a capture file ("-" is standard input).  NULL on failure, with the
  * reason in err (cannot open, not a capture file). */
 tp_source *tp_source_open_file(const char *path, char *err, size_t errlen);
+/* The same on a descriptor already open for reading (taken over, closed
+ * with the source, also on failure); `name` names it in messages and
+ * must outlive the source. */
+tp_source *tp_source_open_fd(int fd, const char *name, char *err,
+			     size_t errlen);
+
+/* tcpdump's -V FILE (--file-list): the capture files LIST names, one a
+ * line ("-": standard input; empty lines skipped), read in turn as one
+ * source.  Every file is opened here, before the sandbox, so a missing
+ * one stops the program before any packet is read; each is then read
+ * as a capture file when its turn comes (a file that is not one is a
+ * TP_RD_ERROR then). */
+tp_source *tp_source_open_list(const char *list, char *err, size_t errlen);
+/* The file being read (its name as given). */
+const char *tp_source_name(const tp_source *s);
 
 /* Open a live interface through libpcap. */
 typedef struct tp_live_opts {

@@ -20,6 +20,7 @@ typedef enum tp_mode {
 
 typedef struct tp_options {
 	const char *read_file;   /* -r */
+	const char *file_list;   /* --file-list (tcpdump's -V FILE) */
 	const char *iface;       /* -i */
 	long long count;         /* -c, 0 = no limit */
 	int snaplen;             /* -s */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tapir/cursor.h"
 #include "tapir/record.h"
 
 typedef struct tp_sbuf {
@@ -91,7 +92,11 @@ typedef struct tp_outopts {
 	bool nano;      /* --time-stamp-precision=nano */
 	bool eflag;     /* -e: link-level header */
 	bool qflag;     /* -q: quieter */
-	int vflag;      /* -v: detail tree */
+	int vflag;      /* -v -vv -vvv: tcpdump's verbose text (a count) */
+	bool Vflag;     /* -V (or -O): the detail tree */
+	/* -O PROTO[,PROTO...]: the tree of these layers only, the others
+	 * as one line each (NULL: every layer in full) */
+	const char *Oprotos;
 	int xflag;      /* -x (1) / -xx (2) hex */
 	int Xflag;      /* -X / -XX hex and ASCII */
 	int Aflag;      /* -A ASCII */
@@ -182,6 +187,12 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
 
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
+/* A cursor over layer `li` from its first byte to the end of what was
+ * captured (of the frame, or of the reassembled datagram it reads), for
+ * the few verbose texts that print bytes no field holds. */
+tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li);
+/* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
+void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
 /* A network layer's address: numeric, or its name when resolution is on. */
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);

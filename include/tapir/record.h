@@ -73,6 +73,8 @@ typedef struct tp_pkt {
 	uint64_t number;     /* 1-based */
 	int64_t ts_sec;
 	uint32_t ts_nsec;
+	uint32_t ts_bad_frac;     /* tp_pkthdr's bad_frac and bad_frac_unit */
+	uint8_t ts_bad_frac_unit;
 	uint32_t caplen, len;
 	int linktype;
 	const uint8_t *data;

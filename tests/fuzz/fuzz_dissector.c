@@ -1,6 +1,6 @@
 /* fuzz_dissector.c - one dissector fed raw bytes as its payload, then the
- * -v tree, the hex dump and every field of that dissector through -T
- * fields.  Compiled once per registry key: -DFUZZ_DISSECTOR='"tcp"'
+ * -vvv text, the -V tree, the hex dump and every field of that dissector
+ * through -T fields.  Compiled once per registry key: -DFUZZ_DISSECTOR='"tcp"'
  * (tests/fuzz/local.mk lists them; tests/fuzz/check-harnesses.sh fails
  * when a dissector has no harness).
  *
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "fuzz: no dissector %s\n", FUZZ_DISSECTOR);
 			abort();
 		}
-		tp_outopts o = {.vflag = 1, .Xflag = 1, .eflag = true};
+		tp_outopts o = {.vflag = 3, .Vflag = true, .Xflag = 1, .eflag = true};
 		o.seqtab = tp_seqtab_new();
 		text = tp_out_text_new(devnull, &o);
 		/* every field of the dissector, plus frame.protocols */

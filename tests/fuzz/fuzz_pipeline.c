@@ -1,6 +1,6 @@
 /* fuzz_pipeline.c - a raw frame through the whole pipeline and every
- * output: the text output (-v tree and -X hex included), -T fields with
- * every field tapir knows, and the --stats tables.
+ * output: the text output (-vvv text, -V tree and -X hex included), -T
+ * fields with every field tapir knows, and the --stats tables.
  *
  * Input: 2 bytes choosing the link type (index into a table of the ones
  * tapir dissects, so the fuzzer does not waste time on unknown ones),
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p)
 			p->sess = sess;
 		devnull = fopen("/dev/null", "w");
-		tp_outopts o = {.vflag = 1, .Xflag = 1, .eflag = true};
+		tp_outopts o = {.vflag = 3, .Vflag = true, .Xflag = 1, .eflag = true};
 		o.seqtab = tp_seqtab_new();
 		out = tp_out_text_new(devnull, &o);
 		if (!p || !devnull || !out)

@@ -7,7 +7,8 @@
 #
 # TESTLIST lines: NAME CAPTURE ARGS...   ('#' starts a comment; ARGS
 # are shell words, so quote a filter expression; CAPTURE "stdin:FILE"
-# runs tapir -r - with FILE on standard input).  The
+# runs tapir -r - with FILE on standard input, CAPTURE "none" runs it
+# without -r: ARGS say where packets come from).  The
 # expected output is tests/golden/NAME.out: stdout and stderr of
 #   TZ=UTC tapir -r CAPTURE ARGS   run inside pcaps/,
 # plus a last line "[exit N]" when the exit status is not 0.  Any test
@@ -35,6 +36,7 @@ run_one() { # name capture args
 	(cd "$top/pcaps" || exit 0
 	 case "$cap" in
 	 stdin:*) TZ=UTC LC_ALL=C "$bin" -r - "$@" < "${cap#stdin:}" 2>&1 ;;
+	 none) TZ=UTC LC_ALL=C "$bin" "$@" 2>&1 ;;
 	 *) TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1 ;;
 	 esac
 	 rc=$?; [ $rc -ne 0 ] && echo "[exit $rc]"; exit 0)

@@ -151,7 +151,7 @@ bool th_has_kind(const tp_pkt *p, tp_ev_kind kind)
 	return tp_pkt_has_event(p, kind);
 }
 
-const char *th_summary(const tp_pkt *p)
+const char *th_summary_v(const tp_pkt *p, int vflag)
 {
 	static char buf[8192];
 	tp_sbuf s;
@@ -159,10 +159,13 @@ const char *th_summary(const tp_pkt *p)
 	memset(&o, 0, sizeof o);
 	o.ts = TP_TS_NONE;
 	o.Sflag = true;
+	o.vflag = vflag;
 	tp_sb_init(&s, buf, sizeof buf);
 	tp_summary_line(&s, p, &o);
 	return tp_sb_cstr(&s);
 }
+
+const char *th_summary(const tp_pkt *p) { return th_summary_v(p, 0); }
 
 void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 			 size_t meaningful)
@@ -183,6 +186,7 @@ void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 			fail_msg("cut at %zu of %zu: reported MALFORMED", cut,
 				 n);
 		(void)th_summary(p);
+		(void)th_summary_v(p, 3); /* -vvv reads more bytes */
 	}
 }
 
@@ -209,6 +213,7 @@ int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
 		    th_has_kind(p, TP_EV_TRUNCATED))
 			flagged++;
 		(void)th_summary(p);
+		(void)th_summary_v(p, 3);
 	}
 	free(tmp);
 	return flagged;

@@ -47,6 +47,8 @@ bool th_has_event(const tp_pkt *p, const char *abbrev);
 bool th_has_kind(const tp_pkt *p, tp_ev_kind kind);
 /* The one-line summary with default options (no timestamp). */
 const char *th_summary(const tp_pkt *p);
+/* The line with -v (1), -vv (2) or -vvv (3): tcpdump's verbose text. */
+const char *th_summary_v(const tp_pkt *p, int vflag);
 
 /* Cut the packet at every length 0..n-1 (caplen = cut, len = n): never a
  * crash; for cuts below `meaningful` a TRUNCATED event must be there

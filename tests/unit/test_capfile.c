@@ -390,6 +390,119 @@ static void test_capfile_not_a_capture(void **state)
 	unlink(path);
 }
 
+/* A fraction of a second out of range: the largest valid one in nsec,
+ * the record's own value beside it for the text output. */
+static void test_capfile_bad_fraction(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t magic, frac, nsec, unit;
+	} c[] = {
+		{0xa1b2c3d4u, 999999, 999999000, 0},
+		{0xa1b2c3d4u, 1000000, 999999000, 6},
+		{0xa1b2c3d4u, 0xffffffffu, 999999000, 6},
+		{0xa1b23c4du, 999999999, 999999999, 0},
+		{0xa1b23c4du, 1000000000, 999999999, 9},
+		{0xa1b23c4du, 0x80000000u, 999999999, 9},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct buf b;
+		make_pcap(&b, c[i].magic, false, 1, 1);
+		/* the record's fraction follows the 24-byte header and its
+		 * 4-byte seconds */
+		memcpy(b.d + 28, &c[i].frac, 4); /* little-endian host */
+		tp_pkthdr h;
+		assert_int_equal(read_all(write_file(b.d, b.n), &h, NULL, NULL),
+				 1);
+		assert_int_equal(h.nsec, c[i].nsec);
+		assert_int_equal(h.bad_frac_unit, c[i].unit);
+		if (c[i].unit)
+			assert_int_equal(h.bad_frac, c[i].frac);
+	}
+	unlink(path);
+}
+
+/* --file-list: the files of a list in turn, as one source. */
+static void test_capfile_file_list(void **state)
+{
+	(void)state;
+	char a[80], bname[80], list[80], err[256];
+	snprintf(a, sizeof a, "/tmp/tapir-list-a-%d.pcap", (int)getpid());
+	snprintf(bname, sizeof bname, "/tmp/tapir-list-b-%d.pcap", (int)getpid());
+	snprintf(list, sizeof list, "/tmp/tapir-list-%d.txt", (int)getpid());
+	struct buf b;
+	make_pcap(&b, 0xa1b2c3d4u, false, 2, 1);
+	FILE *f = fopen(a, "wb");
+	assert_non_null(f);
+	fwrite(b.d, 1, b.n, f);
+	fclose(f);
+	make_pcap(&b, 0xa1b23c4du, true, 3, 101); /* other order, link type */
+	f = fopen(bname, "wb");
+	assert_non_null(f);
+	fwrite(b.d, 1, b.n, f);
+	fclose(f);
+
+	/* a, an empty line, b with CR LF, a again */
+	f = fopen(list, "w");
+	fprintf(f, "%s\n\n%s\r\n%s", a, bname, a);
+	fclose(f);
+	tp_source *s = tp_source_open_list(list, err, sizeof err);
+	assert_non_null(s);
+	tp_pkthdr h;
+	const uint8_t *d;
+	int lt[8], n = 0;
+	tp_rd r;
+	while ((r = tp_source_next(s, &h, &d)) == TP_RD_PACKET && n < 8) {
+		lt[n++] = h.linktype;
+		assert_memory_equal(d, frame, 6);
+	}
+	assert_int_equal(r, TP_RD_EOF);
+	assert_int_equal(n, 7);
+	assert_int_equal(lt[1], 1);
+	assert_int_equal(lt[2], 101);
+	assert_int_equal(lt[4], 101);
+	assert_int_equal(lt[5], 1);
+	assert_string_equal(tp_source_name(s), a);
+	tp_source_close(s);
+
+	/* a file that is not a capture: an error when its turn comes */
+	f = fopen(list, "w");
+	fprintf(f, "%s\n%s\n", a, list);
+	fclose(f);
+	s = tp_source_open_list(list, err, sizeof err);
+	assert_non_null(s);
+	n = 0;
+	while ((r = tp_source_next(s, &h, &d)) == TP_RD_PACKET)
+		n++;
+	assert_int_equal(n, 2);
+	assert_int_equal(r, TP_RD_ERROR);
+	assert_non_null(strstr(tp_source_error(s), "not a pcap or pcapng"));
+	assert_int_equal(tp_source_next(s, &h, &d), TP_RD_DAMAGED);
+	tp_source_close(s);
+
+	/* a missing file, an empty list, a name too long: refused at once */
+	f = fopen(list, "w");
+	fprintf(f, "%s\n/nonexistent/x.pcap\n", a);
+	fclose(f);
+	assert_null(tp_source_open_list(list, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/x.pcap: No such file"));
+	f = fopen(list, "w");
+	fprintf(f, "\n\r\n");
+	fclose(f);
+	assert_null(tp_source_open_list(list, err, sizeof err));
+	assert_non_null(strstr(err, "names no capture file"));
+	f = fopen(list, "w");
+	for (int i = 0; i < 5000; i++)
+		fputc('x', f);
+	fclose(f);
+	assert_null(tp_source_open_list(list, err, sizeof err));
+	assert_non_null(strstr(err, "longer than 4096"));
+	assert_null(tp_source_open_list("/nonexistent/list", err, sizeof err));
+	unlink(a);
+	unlink(bname);
+	unlink(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +513,8 @@ int main(void)
 		cmocka_unit_test(test_capfile_every_truncation),
 		cmocka_unit_test(test_capfile_hostile_lengths),
 		cmocka_unit_test(test_capfile_not_a_capture),
+		cmocka_unit_test(test_capfile_bad_fraction),
+		cmocka_unit_test(test_capfile_file_list),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, NULL, NULL);
 }

@@ -667,6 +667,96 @@ static void test_ipv4_eflag_summary(void **state)
 			    "ICMP echo request, id 21811, seq 1, length 64");
 }
 
+/* -v: tcpdump's verbose text, each string as tcpdump -nn -t -v prints the
+ * same frame (checked with tcpdump 4.99.3). */
+static void test_ipv4_verbose(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *frame, *want;
+	} c[] = {
+		{ping_frame, "IP (tos 0x0, ttl 64, id 45269, offset 0, flags [DF], "
+			     "proto ICMP (1), length 84)\n    10.99.0.1 > "
+			     "10.99.0.2: ICMP echo request, id 21811, seq 1, "
+			     "length 64"},
+		{rr_reply, "IP (tos 0x0, ttl 64, id 57618, offset 0, flags "
+			   "[none], proto ICMP (1), length 82, options (RR "
+			   "10.99.0.2, 10.99.0.2, 0.0.0.0 0.0.0.0 0.0.0.0 "
+			   "0.0.0.0 0.0.0.0 0.0.0.0,EOL))\n    10.99.0.2 > "
+			   "10.99.0.1: ICMP echo reply, id 31234, seq 1, "
+			   "length 26"},
+		{ts_reply, "IP (tos 0x0, ttl 64, id 57628, offset 0, flags "
+			   "[none], proto ICMP (1), length 62, options "
+			   "(timestamp TS{TSONLY 30466496@ 30466496@ ^ 0@}))\n"
+			   "    10.99.0.2 > 10.99.0.1: ICMP echo reply, id "
+			   "31234, seq 2, length 26"},
+		{ts_addr_reply, "IP (tos 0x0, ttl 64, id 57630, offset 0, flags "
+				"[none], proto ICMP (1), length 66, options "
+				"(timestamp TS{TS+ADDR 30466732@10.99.0.2 "
+				"30466732@10.99.0.2 ^ }))\n    10.99.0.2 > "
+				"10.99.0.1: ICMP echo reply, id 31234, seq 3, "
+				"length 26"},
+		{ts_nop_request, "IP (tos 0x0, ttl 64, id 1, offset 0, flags "
+				 "[none], proto ICMP (1), length 70, options "
+				 "(timestamp TS{TS+ADDR ^ 0@0.0.0.0 0@0.0.0.0},"
+				 "NOP,NOP,NOP,EOL))\n    10.99.0.1 > 10.99.0.2: "
+				 "ICMP echo request, id 31234, seq 3, length 26"},
+		{last_frag, "IP (tos 0x0, ttl 64, id 46293, offset 2960, flags "
+			    "[none], proto ICMP (1), length 68)\n    10.99.0.1 "
+			    "> 10.99.0.2: ip-proto-1"},
+	};
+	uint8_t b[256];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t n = load(c[i].frame, b, sizeof b);
+		tp_pkt *p = th_dissect(1, b, n, n);
+		assert_string_equal(th_summary_v(p, 1), c[i].want);
+		assert_string_equal(th_summary_v(p, 3), c[i].want);
+	}
+	/* tos with ECN, ttl 0 (left out), the reserved flag, a bad header
+	 * checksum */
+	size_t n = load(ping_frame, b, sizeof b);
+	b[IP + 1] = 0x03;
+	b[IP + 6] = 0x80 | 0x40;
+	b[IP + 8] = 0;
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const char *s = th_summary_v(p, 1);
+	assert_non_null(strstr(s, "IP (tos 0x3,CE, id 45269, offset 0, flags "
+				  "[DF, rsvd], proto ICMP (1), length 84, "
+				  "bad cksum "));
+	assert_non_null(strstr(s, ")!)\n    10.99.0.1 > 10.99.0.2: ICMP"));
+}
+
+/* Hostile options: a length below 2, one past the header, a header cut
+ * in the options: the text says so and reads nothing outside the
+ * capture (th_dissect's buffer ends at a guard page).  The texts are
+ * tcpdump 4.99.3's for the same bytes. */
+static void test_ipv4_verbose_bad_options(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(rr_request, b, sizeof b);
+	b[IP + 21] = 1; /* RR length 1 */
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1),
+			       "options (RR [bad length 1]), bad cksum 51bf "
+			       "(->51e1)!)\n    10.99.0.1 > 10.99.0.2: ICMP"));
+	n = load(rr_request, b, sizeof b);
+	b[IP + 21] = 200; /* past the 40 option bytes */
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1),
+			       "options (RR [bad length 200]), bad cksum "
+			       "51bf (->511a)!)\n"));
+	n = load(ts_nop_request, b, sizeof b);
+	b[IP + 22] = 0; /* pointer 0 */
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 2), "TS{[bad ptr 0]TS+ADDR"));
+	n = load(rr_request, b, sizeof b);
+	for (size_t cut = IP + 20; cut < IP + 60; cut++) {
+		p = th_dissect(1, b, cut, n);
+		(void)th_summary_v(p, 3);
+	}
+}
+
 /* ---- reassembly (a session with a fragment table) ------------------- */
 
 /* pcaps/ipv4-frag.pcap frames 1-3: the echo request of `ping -s 3000`
@@ -1079,6 +1169,8 @@ int main(void)
 		cmocka_unit_test(test_ipv4_in_ip),
 		cmocka_unit_test(test_ipv4_unknown_protocol),
 		cmocka_unit_test(test_ipv4_eflag_summary),
+		cmocka_unit_test(test_ipv4_verbose),
+		cmocka_unit_test(test_ipv4_verbose_bad_options),
 		cmocka_unit_test(test_ipv4_defrag_in_order),
 		cmocka_unit_test(test_ipv4_defrag_reverse),
 		cmocka_unit_test(test_ipv4_defrag_off),

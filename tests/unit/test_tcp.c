@@ -748,6 +748,43 @@ static void test_tcp_embedded_summary(void **state)
 	assert_null(strstr(s, "37350"));
 }
 
+/* -v: the checksum after the flags, "(correct)" or "(incorrect -> ...)",
+ * over IPv4 and IPv6; -vv: the sequence number even when nothing needs
+ * it.  The strings are tcpdump 4.99.3's -nn -t -v for the same frames. */
+static void test_tcp_verbose(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(rst_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_summary_v(p, 1),
+			    "IP (tos 0x0, ttl 64, id 0, offset 0, flags [DF], "
+			    "proto TCP (6), length 40)\n    10.99.0.2.9999 > "
+			    "10.99.0.1.50680: Flags [R.], cksum 0xf87a "
+			    "(correct), seq 0, ack 2062301849, win 0, length 0");
+	n = load(syn6_frame, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(th_summary_v(p, 1),
+			    "IP6 (flowlabel 0xec7c4, hlim 64, next-header TCP "
+			    "(6) payload length: 40) fd00:99::1.43852 > "
+			    "fd00:99::2.8000: Flags [S], cksum 0xfb64 "
+			    "(incorrect -> 0x5414), seq 1056495659, win 64800, "
+			    "options [mss 1440,sackOK,TS val 2842980480 ecr 0,"
+			    "nop,wscale 10], length 0");
+	/* a pure ACK: seq only from -vv on */
+	n = load(rst_frame, b, sizeof b);
+	b[14 + 20 + 13] = 0x10; /* ACK alone */
+	p = th_dissect(1, b, n, n);
+	assert_null(strstr(th_summary_v(p, 1), ", seq "));
+	assert_non_null(strstr(th_summary_v(p, 2), "Flags [.], cksum 0x"
+						   "f87a (incorrect -> 0xf87e), "
+						   "seq 0, ack"));
+	/* not all of it captured: no checksum, as tcpdump */
+	n = load(rst_frame, b, sizeof b);
+	p = th_dissect(1, b, n - 1, n);
+	assert_null(strstr(th_summary_v(p, 3), "cksum"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -767,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_embedded_summary),
 		cmocka_unit_test(test_tcp_seqtab_remembers),
 		cmocka_unit_test(test_tcp_seqtab_cap),
+		cmocka_unit_test(test_tcp_verbose),
 	};
 	return cmocka_run_group_tests_name("tcp", tests, NULL, NULL);
 }

@@ -366,6 +366,38 @@ static void test_udp_embedded_summary(void **state)
 	assert_null(strstr(s, "40000"));
 }
 
+/* The checksum notice: over IPv4 only from -vv on; "[no cksum]" for a
+ * zero one.  The strings are tcpdump 4.99.3's -nn -t -vv. */
+static void test_udp_verbose(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(udp_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_summary_v(p, 1),
+			    "IP (tos 0x0, ttl 64, id 3343, offset 0, flags "
+			    "[DF], proto UDP (17), length 49)\n    10.99.0.1."
+			    "40000 > 10.99.0.2.5555: UDP, length 21");
+	assert_string_equal(th_summary_v(p, 2),
+			    "IP (tos 0x0, ttl 64, id 3343, offset 0, flags "
+			    "[DF], proto UDP (17), length 49)\n    10.99.0.1."
+			    "40000 > 10.99.0.2.5555: [bad udp cksum 0x14f7 -> "
+			    "0x30b4!] UDP, length 21");
+	n = load(udp_opts_frame, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 3), "10.99.0.1.40002 > "
+						   "10.99.0.2.9999: [udp sum "
+						   "ok] UDP, length 18"));
+	n = load(udp_frame, b, sizeof b);
+	b[UDP_OFF + 6] = b[UDP_OFF + 7] = 0;
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 2), ": [no cksum] UDP, length"));
+	/* cut short: nothing to verify, no notice */
+	n = load(udp_frame, b, sizeof b);
+	p = th_dissect(1, b, n - 1, n);
+	assert_null(strstr(th_summary_v(p, 2), "cksum"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_udp_ipv6),
 		cmocka_unit_test(test_udp_in_icmp_error),
 		cmocka_unit_test(test_udp_embedded_summary),
+		cmocka_unit_test(test_udp_verbose),
 	};
 	return cmocka_run_group_tests_name("udp", tests, NULL, NULL);
 }
