@@ -44,6 +44,7 @@ enum vkind {
 	V_TIME_REL,   /* frame.time_relative */
 	V_TIME_DELTA, /* frame.time_delta, frame.time_delta_displayed */
 	V_PROTOCOLS,  /* frame.protocols */
+	V_MALFORMED,  /* _ws.malformed */
 };
 
 struct slot {
@@ -197,6 +198,8 @@ static enum vkind virtual_kind(const char *name)
 		return V_TIME_DELTA;
 	if (strcmp(name, "frame.protocols") == 0)
 		return V_PROTOCOLS;
+	if (strcmp(name, "_ws.malformed") == 0)
+		return V_MALFORMED;
 	return V_RECORD;
 }
 
@@ -322,6 +325,14 @@ static void put_delta(tp_sbuf *s, int64_t asec, uint32_t ansec, int64_t bsec,
 	tp_sb_printf(s, "%09u", (unsigned)(ns < 0 ? -ns : ns));
 }
 
+static uint32_t malformed(const tp_pkt *p)
+{
+	for (unsigned i = 0; i < p->nevents; i++)
+		if (p->events[i].def->kind == TP_EV_MALFORMED)
+			return 1;
+	return 0;
+}
+
 static void put_virtual(struct fields_state *st, tp_sbuf *s, enum vkind k,
 			const tp_pkt *p)
 {
@@ -344,6 +355,9 @@ static void put_virtual(struct fields_state *st, tp_sbuf *s, enum vkind k,
 		break;
 	case V_PROTOCOLS:
 		put_protocols(s, p);
+		break;
+	case V_MALFORMED: /* tshark prints a protocol item's name */
+		tp_sb_puts(s, "_ws.malformed");
 		break;
 	case V_RECORD:
 		break;
@@ -433,7 +447,9 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 		if (st->col_slot[k] == NO_SLOT)
 			continue;
 		struct slot *x = &st->slots[st->col_slot[k]];
-		uint32_t count = x->kind == V_RECORD ? x->count : 1;
+		uint32_t count = x->kind == V_RECORD	  ? x->count
+				 : x->kind == V_MALFORMED ? malformed(p)
+							  : 1;
 		uint32_t lo, hi;
 		pick(fmt, count, &lo, &hi);
 		if (lo >= hi)

@@ -31,6 +31,7 @@ enum {
 	FR_DELTA,
 	FR_DELTA_DISPLAYED,
 	FR_PROTOCOLS,
+	FR_MALFORMED,
 	FR_COUNT
 };
 
@@ -58,6 +59,9 @@ static const tp_field_def frame_fields[FR_COUNT] = {
 				TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
 	[FR_PROTOCOLS] = {"frame.protocols", "Protocols in frame",
 			  TP_FT_STRING, TP_BASE_NONE, NULL, 0},
+	/* Wireshark's: present on a packet that breaks its protocol */
+	[FR_MALFORMED] = {"_ws.malformed", "Malformed Packet",
+			  TP_FT_PROTOCOL, TP_BASE_NONE, NULL, 0},
 };
 
 static tp_next frame_dissect(tp_pkt *p, tp_cursor *c)

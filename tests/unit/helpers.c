@@ -190,8 +190,8 @@ void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 	}
 }
 
-int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
-	    unsigned width)
+th_kinds th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
+		 unsigned width)
 {
 	assert_true(off + width <= n && width >= 1 && width <= 4);
 	uint64_t orig = 0;
@@ -202,21 +202,21 @@ int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
 			   max / 2, max - 1, max};
 	uint8_t *tmp = malloc(n);
 	assert_non_null(tmp);
-	int flagged = 0;
+	th_kinds r = {0, 0};
+	_Static_assert(sizeof vals / sizeof vals[0] == TH_BUMPS, "TH_BUMPS");
 	for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
 		memcpy(tmp, b, n);
 		uint64_t v = vals[k] & max;
 		for (unsigned i = 0; i < width; i++)
 			tmp[off + i] = (uint8_t)(v >> (8 * (width - 1 - i)));
 		tp_pkt *p = th_dissect(linktype, tmp, n, n);
-		if (th_has_kind(p, TP_EV_MALFORMED) ||
-		    th_has_kind(p, TP_EV_TRUNCATED))
-			flagged++;
+		r.malformed += th_has_kind(p, TP_EV_MALFORMED);
+		r.truncated += th_has_kind(p, TP_EV_TRUNCATED);
 		(void)th_summary(p);
 		(void)th_summary_v(p, 3);
 	}
 	free(tmp);
-	return flagged;
+	return r;
 }
 
 /* ---- sessions ----------------------------------------------------------- */

@@ -57,12 +57,24 @@ const char *th_summary_v(const tp_pkt *p, int vflag);
 void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 			 size_t meaningful);
 
-/* Set the big-endian field of `width` bytes at `off` to each of a set of
- * hostile values (0, 1, small, value+1, value-1, max): never a crash, and
- * each run must end in a record (any events allowed). Returns how many
- * variants produced a TRUNCATED or MALFORMED event. */
-int th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
-	    unsigned width);
+/* Set the big-endian field of `width` bytes at `off` to each of the
+ * TH_BUMPS hostile values (0, 1, 2, 3, 4, 7, 8, value+1, value-1,
+ * value+100, max/2, max-1, max): never a crash, and each run must end
+ * in a record.  Counts, separately, the variants whose record has a
+ * MALFORMED event and those with a TRUNCATED event. */
+#define TH_BUMPS 13
+typedef struct th_kinds {
+	int malformed, truncated;
+} th_kinds;
+th_kinds th_bump(int linktype, const uint8_t *b, size_t n, size_t off,
+		 unsigned width);
+/* th_bump, asserting exactly `malformed` and `truncated` variants. */
+#define th_expect_bump(lt, b, n, off, w, mal_, trunc_)                       \
+	do {                                                                 \
+		th_kinds k_ = th_bump(lt, b, n, off, w);                     \
+		assert_int_equal(k_.malformed, (mal_));                      \
+		assert_int_equal(k_.truncated, (trunc_));                    \
+	} while (0)
 
 /* A session (flow table, and the fragment table when `defrag`) with its
  * packet record, for tests across packets. */

@@ -129,11 +129,11 @@ static void test_arp_bumped_sizes(void **state)
 	(void)state;
 	uint8_t b[128];
 	size_t n = load(arp_reply, b, sizeof b);
-	assert_true(th_bump(1, b, n, HLN, 1) > 0);
-	assert_true(th_bump(1, b, n, PLN, 1) > 0);
-	assert_true(th_bump(1, b, n, OP, 2) == 0);
-	assert_true(th_bump(1, b, n, ETH, 2) == 0);
-	assert_true(th_bump(1, b, n, ETH + 2, 2) == 0);
+	th_expect_bump(1, b, n, HLN, 1, 7, 0);
+	th_expect_bump(1, b, n, PLN, 1, 7, 0);
+	th_expect_bump(1, b, n, OP, 2, 0, 0);
+	th_expect_bump(1, b, n, ETH, 2, 0, 0);
+	th_expect_bump(1, b, n, ETH + 2, 2, 0, 0);
 	/* hln 255: the addresses cannot be there */
 	b[HLN] = 255;
 	tp_pkt *p = th_dissect(1, b, n, n);
@@ -343,9 +343,9 @@ static void test_arp_atm(void **state)
 	assert_true(th_has_event(p, "arp.len.past_end"));
 	assert_null(th_field(p, "arp.src.atm_num_nsap"));
 	n = th_hex(atmarp_request, b, sizeof b);
-	assert_true(th_bump(1, b, n, ETH + 4, 1) > 0);
-	assert_true(th_bump(1, b, n, ETH + 8, 1) > 0);
-	assert_true(th_bump(1, b, n, ETH + 11, 1) > 0);
+	th_expect_bump(1, b, n, ETH + 4, 1, 5, 0);
+	th_expect_bump(1, b, n, ETH + 8, 1, 7, 0);
+	th_expect_bump(1, b, n, ETH + 11, 1, 7, 0);
 }
 
 int main(void)

@@ -446,7 +446,7 @@ static void test_icmp_rfc4884_extensions(void **state)
 					   "220");
 	th_every_truncation(1, b, n, n);
 	/* the object length */
-	assert_true(th_bump(1, b, n, QUOTE + 132, 2) >= 5);
+	th_expect_bump(1, b, n, QUOTE + 132, 2, 12, 0);
 }
 
 static void test_icmp_rfc4884_length_field(void **state)
@@ -483,7 +483,7 @@ static void test_icmp_rfc4884_length_field(void **state)
 	b[ICMP + 8 + 128 + 5] = 200;
 	p = th_dissect(1, b, n, n);
 	assert_true(th_has_event(p, "icmp.ext.length.invalid"));
-	assert_true(th_bump(1, b, n, ICMP + 5, 1) >= 1);
+	th_expect_bump(1, b, n, ICMP + 5, 1, 9, 0);
 }
 
 static void test_icmp_informational_types(void **state)
@@ -594,15 +594,15 @@ static void test_icmp_bumped_lengths(void **state)
 	uint8_t b[256];
 	size_t n = load(port_unreach, b, sizeof b);
 	/* the outer total length decides how much is ICMP */
-	assert_true(th_bump(1, b, n, IP + 2, 2) >= 9);
+	th_expect_bump(1, b, n, IP + 2, 2, 11, 0);
 	/* the quoted header: version/length and total length */
-	assert_true(th_bump(1, b, n, QUOTE, 1) >= 10);
-	assert_true(th_bump(1, b, n, QUOTE + 2, 2) >= 6);
+	th_expect_bump(1, b, n, QUOTE, 1, 13, 0);
+	th_expect_bump(1, b, n, QUOTE + 2, 2, 6, 0);
 	/* RFC 4884 length of the original datagram */
-	assert_true(th_bump(1, b, n, ICMP + 5, 1) >= 0);
+	th_expect_bump(1, b, n, ICMP + 5, 1, 7, 0);
 	n = load(param_problem, b, sizeof b);
-	assert_true(th_bump(1, b, n, QUOTE, 1) >= 10);
-	assert_true(th_bump(1, b, n, QUOTE + 21, 1) >= 5);
+	th_expect_bump(1, b, n, QUOTE, 1, 13, 0);
+	th_expect_bump(1, b, n, QUOTE + 21, 1, 9, 0);
 }
 
 int main(void)

@@ -636,23 +636,23 @@ static void test_icmp6_bumped_lengths(void **state)
 	(void)state;
 	uint8_t b[256];
 	size_t n = load(ns, b, sizeof b);
-	assert_true(th_bump(1, b, n, NS_OPT + 1, 1) > 0);
-	assert_true(th_bump(1, b, n, PLEN, 2) > 0);
+	th_expect_bump(1, b, n, NS_OPT + 1, 1, 12, 0);
+	th_expect_bump(1, b, n, PLEN, 2, 13, 0);
 	n = load(ra, b, sizeof b);
 	/* every option length of the advertisement */
 	static const size_t ra_opts[] = {16, 48, 88, 144, 152, 160, 168};
 	for (size_t i = 0; i < sizeof ra_opts / sizeof ra_opts[0]; i++) {
 		assert_int_equal(b[ICMP + ra_opts[i] + 1] != 0, 1);
-		assert_true(th_bump(1, b, n, ICMP + ra_opts[i] + 1, 1) > 0);
+		assert_true(th_bump(1, b, n, ICMP + ra_opts[i] + 1, 1).malformed > 0);
 	}
 	n = load(mld2_report, b, sizeof b);
-	assert_true(th_bump(1, b, n, MLD + 6, 2) > 0);     /* records */
-	assert_true(th_bump(1, b, n, MLD + 8 + 2, 2) > 0); /* sources */
-	assert_true(th_bump(1, b, n, MLD + 8 + 1, 1) > 0); /* aux length */
+	th_expect_bump(1, b, n, MLD + 6, 2, 9, 0);     /* records */
+	th_expect_bump(1, b, n, MLD + 8 + 2, 2, 12, 0); /* sources */
+	th_expect_bump(1, b, n, MLD + 8 + 1, 1, 12, 0); /* aux length */
 	n = load(mld2_query, b, sizeof b);
-	assert_true(th_bump(1, b, n, MLD + 26, 2) > 0); /* sources */
+	th_expect_bump(1, b, n, MLD + 26, 2, 12, 0); /* sources */
 	n = load(unreach, b, sizeof b);
-	assert_true(th_bump(1, b, n, PLEN, 2) > 0);
+	th_expect_bump(1, b, n, PLEN, 2, 11, 0);
 }
 
 int main(void)

@@ -495,28 +495,28 @@ static void test_ipv6_bumped_lengths(void **state)
 	(void)state;
 	uint8_t b[256];
 	size_t n = load(hbh_echo, b, sizeof b);
-	assert_true(th_bump(1, b, n, PLEN, 2) > 0);
-	assert_true(th_bump(1, b, n, EXT_LEN, 1) > 0);
-	assert_true(th_bump(1, b, n, EXT + 3, 1) > 0); /* router alert */
-	assert_true(th_bump(1, b, n, EXT + 7, 1) > 0); /* PadN */
+	th_expect_bump(1, b, n, PLEN, 2, 12, 0);
+	th_expect_bump(1, b, n, EXT_LEN, 1, 12, 0);
+	th_expect_bump(1, b, n, EXT + 3, 1, 12, 0); /* router alert */
+	th_expect_bump(1, b, n, EXT + 7, 1, 12, 0); /* PadN */
 	n = load(rt0_echo, b, sizeof b);
-	assert_true(th_bump(1, b, n, EXT_LEN, 1) > 0);
-	assert_true(th_bump(1, b, n, EXT + 3, 1) >= 0); /* segments left */
+	th_expect_bump(1, b, n, EXT_LEN, 1, 10, 0);
+	th_expect_bump(1, b, n, EXT + 3, 1, 0, 0); /* segments left */
 	n = load(srh_echo, b, sizeof b);
-	assert_true(th_bump(1, b, n, EXT + 4, 1) >= 0); /* last entry */
+	th_expect_bump(1, b, n, EXT + 4, 1, 10, 0); /* last entry */
 	n = load(frag_atomic, b, sizeof b);
-	assert_true(th_bump(1, b, n, EXT + 2, 2) >= 0); /* offset */
+	th_expect_bump(1, b, n, EXT + 2, 2, 0, 0); /* offset */
 	n = load(chain4, b, sizeof b);
 	for (size_t at = EXT_LEN; at < 118; at += 8) {
 		if (at == EXT_LEN + 24) /* inside the routing addresses */
 			at = EXT_LEN + 56;
-		assert_true(th_bump(1, b, n, at, 1) > 0);
+		assert_true(th_bump(1, b, n, at, 1).malformed > 0);
 	}
 	n = load(ah_ospf, b, sizeof b);
-	assert_true(th_bump(1, b, n, EXT_LEN, 1) > 0);
+	th_expect_bump(1, b, n, EXT_LEN, 1, 5, 0);
 	n = load(unreach, b, sizeof b);
-	assert_true(th_bump(1, b, n, PLEN, 2) > 0);
-	assert_true(th_bump(1, b, n, EXT + 8 + 4, 2) >= 0); /* quoted plen */
+	th_expect_bump(1, b, n, PLEN, 2, 11, 0);
+	th_expect_bump(1, b, n, EXT + 8 + 4, 2, 0, 0); /* quoted plen */
 }
 
 static void test_ipv6_bad_version(void **state)

@@ -12,6 +12,7 @@
 #include "helpers.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
+#include "tapir/registry.h"
 
 /* pcaps/tcp-options.pcap #1: a SYN with MSS, SACK permitted, timestamps,
  * NOP, window scale, TFO, an experimental option, user timeout. */
@@ -475,6 +476,24 @@ static void test_out_fields_frame_times(void **state)
 		 "-1.676451000\t90\t90\teth:ethertype:ip:tcp:mptcp\n");
 }
 
+/* _ws.malformed: Wireshark's name, printed as tshark prints a protocol
+ * item (its name) on a packet that breaks its protocol, empty on
+ * others.  The second frame's IPv4 header length is 16 (< 20). */
+static void test_out_fields_malformed(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"frame.number", "_ws.malformed"};
+	static char bad[sizeof syn_frame];
+	memcpy(bad, syn_frame, sizeof syn_frame);
+	assert_int_equal(bad[28], '4');
+	assert_int_equal(bad[29], '5');
+	bad[29] = '4';
+	struct frame fr[] = {{syn_frame, 1, 0}, {bad, 2, 0}, {syn_frame, 3, 0}};
+	const char *out = run_fields(fr, 3, names, TP_COUNT(names), NULL);
+	assert_string_equal(out, "1\t\n2\t_ws.malformed\n3\t\n");
+	assert_non_null(tp_registry_field("_ws.malformed"));
+}
+
 /* Timestamps far apart (a damaged pcapng): no overflow, the seconds
  * wrap as Wireshark's time_t arithmetic does. */
 static void test_out_fields_hostile_times(void **state)
@@ -585,6 +604,7 @@ int main(void)
 	    cmocka_unit_test(test_out_fields_header_without_packets),
 	    cmocka_unit_test(test_out_fields_repeated_name),
 	    cmocka_unit_test(test_out_fields_frame_times),
+	    cmocka_unit_test(test_out_fields_malformed),
 	    cmocka_unit_test(test_out_fields_hostile_times),
 	    cmocka_unit_test(test_out_fields_unknown_name),
 	    cmocka_unit_test(test_out_fields_escapes),

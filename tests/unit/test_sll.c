@@ -171,12 +171,12 @@ static void test_sll_bumped_fields(void **state)
 	uint8_t b[128];
 	size_t n = build(b, sizeof b, sll_arp_hdr, arp_msg);
 	/* the address length only picks the field: never an error */
-	assert_int_equal(th_bump(LT_SLL, b, n, 4, 2), 0);
-	assert_int_equal(th_bump(LT_SLL, b, n, 2, 2), 0);
+	th_expect_bump(LT_SLL, b, n, 4, 2, 0, 0);
+	th_expect_bump(LT_SLL, b, n, 2, 2, 0, 0);
 	n = build(b, sizeof b, sll2_arp_hdr, arp_msg);
-	assert_int_equal(th_bump(LT_SLL2, b, n, 11, 1), 0);
-	assert_int_equal(th_bump(LT_SLL2, b, n, 8, 2), 0);
-	assert_int_equal(th_bump(LT_SLL2, b, n, 4, 4), 0);
+	th_expect_bump(LT_SLL2, b, n, 11, 1, 0, 0);
+	th_expect_bump(LT_SLL2, b, n, 8, 2, 0, 0);
+	th_expect_bump(LT_SLL2, b, n, 4, 4, 0, 0);
 	/* halen above the 8-byte slot: 8 address bytes, nothing unused */
 	n = build(b, sizeof b, sll_arp_hdr, arp_msg);
 	b[5] = 20;

@@ -481,7 +481,7 @@ static void test_tcp_sack(void **state)
 	assert_null(th_field(p, "tcp.options.sack_le"));
 	assert_true(has_kind_in(p, "tcp", TP_EV_MALFORMED));
 	assert_non_null(strstr(th_summary(p), "sack invalid sack"));
-	assert_true(th_bump(1, b, n, T4 + 23, 1) > 0);
+	th_expect_bump(1, b, n, T4 + 23, 1, 11, 0);
 }
 
 static void test_tcp_ipv6(void **state)
@@ -570,8 +570,8 @@ static void test_tcp_hdr_len_bumped(void **state)
 	(void)state;
 	uint8_t b[128];
 	size_t n = load(syn_frame, b, sizeof b);
-	assert_true(th_bump(1, b, n, T4 + 12, 1) > 0);
-	assert_true(th_bump(1, b, n, T4 + 12, 2) > 0);
+	th_expect_bump(1, b, n, T4 + 12, 1, 11, 0);
+	th_expect_bump(1, b, n, T4 + 12, 2, 10, 0);
 
 	/* data offset 4: 16 bytes, less than the fixed header */
 	b[T4 + 12] = 0x40;
@@ -614,9 +614,9 @@ static void test_tcp_option_len_bumped(void **state)
 	uint8_t b[128];
 	size_t n = load(syn_frame, b, sizeof b);
 	/* MSS length, TS length, WS length */
-	assert_true(th_bump(1, b, n, T4 + 21, 1) > 0);
-	assert_true(th_bump(1, b, n, T4 + 27, 1) > 0);
-	assert_true(th_bump(1, b, n, T4 + 38, 1) > 0);
+	th_expect_bump(1, b, n, T4 + 21, 1, 12, 0);
+	th_expect_bump(1, b, n, T4 + 27, 1, 13, 0);
+	th_expect_bump(1, b, n, T4 + 38, 1, 12, 0);
 
 	/* length 0 and 1 cannot be */
 	for (uint8_t len = 0; len < 2; len++) {

@@ -170,13 +170,13 @@ static void test_vlan_bumped_fields(void **state)
 	(void)state;
 	uint8_t b[128];
 	size_t n = th_hex(vlan_arp, b, sizeof b);
-	assert_true(th_bump(1, b, n, 14, 2) == 0); /* any TCI is valid */
+	th_expect_bump(1, b, n, 14, 2, 0, 0); /* any TCI is valid */
 	/* small values are 802.3 lengths: LLC over 0 bytes is malformed */
-	assert_true(th_bump(1, b, n, 16, 2) > 0);
+	th_expect_bump(1, b, n, 16, 2, 4, 0);
 	n = th_hex(qinq_arp, b, sizeof b);
-	assert_true(th_bump(1, b, n, 14, 2) == 0);
-	assert_true(th_bump(1, b, n, 16, 2) > 0);
-	assert_true(th_bump(1, b, n, 20, 2) > 0);
+	th_expect_bump(1, b, n, 14, 2, 0, 0);
+	th_expect_bump(1, b, n, 16, 2, 4, 0);
+	th_expect_bump(1, b, n, 20, 2, 4, 0);
 }
 
 /* 802.3 length inside the tag: LLC follows, trailing bytes are cut off. */
