@@ -222,11 +222,7 @@ static const tp_valstr mptcp_subtype_vals[] = {
 };
 
 /* Wireshark's proto_checksum_vals */
-static const tp_valstr cksum_status_vals[] = {
-	{TP_CKSUM_BAD, "Bad"},		   {TP_CKSUM_GOOD, "Good"},
-	{TP_CKSUM_UNVERIFIED, "Unverified"}, {3, "Not present"},
-	{4, "Illegal"},			   {0, NULL},
-};
+#define cksum_status_vals tp_cksum_status_vals
 
 #define U8 TP_FT_UINT8
 #define U16 TP_FT_UINT16
@@ -780,7 +776,11 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 		s = tp_cksum_add(s, v + 18, seg - 18);
 		uint16_t calc = tp_cksum_fold(s);
 		uint16_t sum = (uint16_t)(v[16] << 8 | v[17]);
-		status = calc == sum ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
+		status = calc == sum ? TP_CKSUM_GOOD
+			 : tp_cksum_offloaded(a->family, a->src, a->dst,
+					      TP_IPPROTO_TCP, (uint32_t)seg, sum)
+			     ? TP_CKSUM_OFFLOADED
+			     : TP_CKSUM_BAD;
 		tp_add_uint(p, &fields[F_CKSUM_STATUS], sum_at, 0, status);
 		tp_add_uint(p, &fields[F_CKSUM_CALC], sum_at, 0, calc);
 		if (status == TP_CKSUM_BAD)

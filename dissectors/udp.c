@@ -26,12 +26,8 @@ enum {
 };
 
 /* Wireshark's proto_checksum_vals: our status goes beyond inet.h's three. */
-enum { CK_NOT_PRESENT = 3, CK_ILLEGAL = 4 };
-static const tp_valstr cksum_status_vals[] = {
-	{TP_CKSUM_BAD, "Bad"},		   {TP_CKSUM_GOOD, "Good"},
-	{TP_CKSUM_UNVERIFIED, "Unverified"}, {CK_NOT_PRESENT, "Not present"},
-	{CK_ILLEGAL, "Illegal"},	   {0, NULL},
-};
+enum { CK_NOT_PRESENT = TP_CKSUM_NOT_PRESENT, CK_ILLEGAL = TP_CKSUM_ILLEGAL };
+#define cksum_status_vals tp_cksum_status_vals
 
 static const tp_field_def fields[F_COUNT] = {
 	[F_SRCPORT] = {"udp.srcport", "Source Port", TP_FT_UINT16, TP_BASE_DEC,
@@ -155,7 +151,12 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 			if (calc == 0)
 				calc = 0xffff; /* RFC 768: 0 is sent as ~0 */
 			tp_add_uint(p, &fields[F_CKSUM_CALC], sum_at, 0, calc);
-			status = calc == sum ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
+			status = calc == sum ? TP_CKSUM_GOOD
+				 : tp_cksum_offloaded(a->family, a->src,
+						      a->dst, TP_IPPROTO_UDP,
+						      ulen, sum)
+				     ? TP_CKSUM_OFFLOADED
+				     : TP_CKSUM_BAD;
 			if (status == TP_CKSUM_BAD)
 				tp_add_event(p, &events[E_CKSUM_BAD], sum_at);
 		}

@@ -8,6 +8,9 @@ const tp_valstr tp_cksum_status_vals[] = {
 	{TP_CKSUM_BAD, "Bad"},
 	{TP_CKSUM_GOOD, "Good"},
 	{TP_CKSUM_UNVERIFIED, "Unverified"},
+	{TP_CKSUM_NOT_PRESENT, "Not present"},
+	{TP_CKSUM_ILLEGAL, "Illegal"},
+	{TP_CKSUM_OFFLOADED, "Offloaded (partial checksum: pseudo-header only)"},
 	{0, NULL},
 };
 
@@ -53,4 +56,15 @@ uint32_t tp_cksum_pseudo(unsigned family, const uint8_t *src,
 	uint8_t tail[8] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16),
 			   (uint8_t)(len >> 8), (uint8_t)len, 0, 0, 0, proto};
 	return tp_cksum_add(s, tail, 8);
+}
+
+int tp_cksum_offloaded(unsigned family, const uint8_t *src,
+		       const uint8_t *dst, uint8_t proto, uint32_t len,
+		       uint16_t field)
+{
+	uint16_t with_len =
+		(uint16_t)~tp_cksum_fold(tp_cksum_pseudo(family, src, dst, proto, len));
+	uint16_t no_len =
+		(uint16_t)~tp_cksum_fold(tp_cksum_pseudo(family, src, dst, proto, 0));
+	return field == with_len || field == no_len;
 }

@@ -26,7 +26,10 @@ manufacturer database; tapir does not take them.
 default in Wireshark, which then reports every *.checksum.status as 2,
 "unverified"); tapir always validates.  Without it the *.checksum.status
 and *.checksum_bad* fields are left out of --all-fields, since the
-difference is a preference, not a dissection.
+difference is a preference, not a dissection.  With it, a partial
+(offloaded) TCP/UDP checksum is status 5 "Offloaded" and no bad-checksum
+warning in tapir, status 0 "Bad" with the warning in tshark: those cells
+differ by design.
 
 Both run with TZ=UTC (frame.time is local time).  Both reassemble IPv4/IPv6
 fragments by default (tshark's ip.defragment and ipv6.defragment, tapir's

@@ -14,8 +14,26 @@ uint16_t tp_cksum_fold(uint32_t sum);
 uint32_t tp_cksum_pseudo(unsigned family, const uint8_t *src,
 			 const uint8_t *dst, uint8_t proto, uint32_t len);
 
-/* Values of the Wireshark-style *.checksum.status fields. */
-enum { TP_CKSUM_BAD = 0, TP_CKSUM_GOOD = 1, TP_CKSUM_UNVERIFIED = 2 };
+/* A TCP/UDP checksum field holding only the folded, uncomplemented sum
+ * of the pseudo-header (`pseudo`, from tp_cksum_pseudo with the segment
+ * length, or 0 for the length as TSO leaves it): the sending host left
+ * the checksum to the NIC (Linux CHECKSUM_PARTIAL), and the capture saw
+ * the packet before the NIC did.  Every locally sent packet of a
+ * loopback or veth capture looks like this. */
+int tp_cksum_offloaded(unsigned family, const uint8_t *src,
+		       const uint8_t *dst, uint8_t proto, uint32_t len,
+		       uint16_t field);
+
+/* Values of the Wireshark-style *.checksum.status fields; OFFLOADED is
+ * tapir's (Wireshark calls it Bad with validation on). */
+enum {
+	TP_CKSUM_BAD = 0,
+	TP_CKSUM_GOOD = 1,
+	TP_CKSUM_UNVERIFIED = 2,
+	TP_CKSUM_NOT_PRESENT = 3,
+	TP_CKSUM_ILLEGAL = 4,
+	TP_CKSUM_OFFLOADED = 5,
+};
 extern const struct tp_valstr tp_cksum_status_vals[];
 
 #endif

@@ -41,12 +41,27 @@ static void test_inet_pseudo_header(void **state)
 	assert_int_equal(tp_cksum_fold(p), (uint16_t)~0xfa3d);
 }
 
+/* A partial checksum is the uncomplemented pseudo-header sum, with the
+ * segment length (CHECKSUM_PARTIAL) or without it (TSO). */
+static void test_inet_offloaded(void **state)
+{
+	(void)state;
+	static const uint8_t s4[4] = {10, 0, 0, 1}, d4[4] = {10, 0, 0, 2};
+	/* 0a00 + 0001 + 0a00 + 0002 + 0006 + 0014 = 141d */
+	assert_true(tp_cksum_offloaded(4, s4, d4, 6, 20, 0x141d));
+	assert_true(tp_cksum_offloaded(4, s4, d4, 6, 20, 0x1409)); /* no len */
+	assert_false(tp_cksum_offloaded(4, s4, d4, 6, 20, 0x141c));
+	assert_false(tp_cksum_offloaded(4, s4, d4, 6, 20, (uint16_t)~0x141d));
+	assert_false(tp_cksum_offloaded(4, s4, d4, 17, 20, 0x141d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inet_ipv4_header),
 		cmocka_unit_test(test_inet_rfc1071_example),
 		cmocka_unit_test(test_inet_pseudo_header),
+		cmocka_unit_test(test_inet_offloaded),
 	};
 	return cmocka_run_group_tests_name("inet", tests, NULL, NULL);
 }

@@ -9,7 +9,8 @@
 extern const tp_dissector tp_diss_tcp;
 
 /* pcaps/tcp-curl-http.pcap frames 1-4: curl to 10.99.0.2:8000.  The
- * checksums were left to the NIC (veth offload), so they are Bad. */
+ * checksums were left to the NIC (veth offload): each holds the sum of
+ * its pseudo-header only, so they are Offloaded, not Bad. */
 static const char syn_frame[] = /* frame 1: SYN */
 	"02 00 00 00 99 02 02 00 00 00 99 01 08 00 45 00"
 	"00 3c 7f 14 40 00 40 06 a6 df 0a 63 00 01 0a 63"
@@ -180,8 +181,15 @@ static void test_tcp_syn_fields(void **state)
 	assert_int_equal(fl->def->mask, 0x0fff);
 	assert_int_equal(th_uint(p, "tcp.window_size_value"), 64240);
 	assert_int_equal(th_uint(p, "tcp.checksum"), 0x14f7);
+	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_OFFLOADED);
+	assert_false(th_has_event(p, "tcp.checksum_bad.expert"));
+	/* one off the partial sum: a real bad checksum stands out */
+	b[T4 + 17] ^= 0x01;
+	p = th_dissect(1, b, n, n);
 	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_BAD);
 	assert_true(th_has_event(p, "tcp.checksum_bad.expert"));
+	b[T4 + 17] ^= 0x01;
+	p = th_dissect(1, b, n, n);
 	assert_int_equal(th_uint(p, "tcp.urgent_pointer"), 0);
 	assert_int_equal(th_uint(p, "tcp.len"), 0);
 	/* options */
@@ -379,7 +387,7 @@ static void test_tcp_psh_payload(void **state)
 	assert_int_equal(p->layers[li].payload_len, 87);
 	/* no HTTP dissector yet: data */
 	assert_int_equal(th_uint(p, "data.len"), 87);
-	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_BAD);
+	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_OFFLOADED);
 	assert_string_equal(summary_with(p, NULL, true),
 			    "IP 10.99.0.1.37350 > 10.99.0.2.8000: tcp 87");
 	n = load(syn_frame, b, sizeof b);
@@ -493,7 +501,8 @@ static void test_tcp_ipv6(void **state)
 	assert_int_equal(th_layer(p, "tcp"), th_layer(p, "ipv6") + 1);
 	assert_int_equal(th_uint(p, "tcp.srcport"), 43852);
 	assert_int_equal(th_uint(p, "tcp.options.mss_val"), 1440);
-	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_BAD);
+	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_OFFLOADED);
+	assert_false(th_has_event(p, "tcp.checksum_bad.expert"));
 	assert_string_equal(th_summary(p),
 			    "IP6 fd00:99::1.43852 > fd00:99::2.8000: Flags [S], "
 			    "seq 1056495659, win 64800, options [mss 1440,"
