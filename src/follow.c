@@ -218,12 +218,13 @@ int tp_follow_parse_z(const char *arg, tp_follow_spec *s)
  * reassembler's (data and gap calls), held until a cut reaches them:
  * where tshark drops data (after a hole nobody acknowledged) or prints
  * its marker as if it were stream bytes, tapir keeps its own bytes and
- * gap lines.  Memory is capped: past FOLLOW_HOLD bytes held or
- * FOLLOW_SEGS waiting segments, everything held is printed and the rest
- * of the stream is printed as the reassembler delivers it. */
+ * gap lines.  Memory is capped: past FOLLOW_HOLD bytes or FOLLOW_ITEMS
+ * pieces held, or FOLLOW_SEGS waiting segments, everything held is
+ * printed and the rest of the stream as the reassembler delivers it. */
 #define FOLLOW_HOLD (4u << 20)
 #define FOLLOW_SEGS 8192
 #define FOLLOW_CUTS (1u << 20)
+#define FOLLOW_ITEMS 65536
 
 typedef struct fitem {     /* held bytes (or a gap) of one direction */
 	struct fitem *next;
@@ -267,6 +268,7 @@ struct tp_follow {
 	uint64_t pos[2];       /* offset printed up to */
 	bool started[2];
 	size_t held;           /* bytes in the fitems */
+	size_t nitems;         /* fitems (gaps count too) */
 	fcut *cut;             /* a ring */
 	size_t ncut, cut0, capcut;
 };
@@ -515,6 +517,7 @@ static void print_upto(tp_follow *fo, int dir, uint64_t end)
 			fo->head[dir] = it->next;
 			if (!it->next)
 				fo->tail[dir] = NULL;
+			fo->nitems--;
 			free(it->mem);
 			free(it);
 		}
@@ -622,6 +625,7 @@ static void hold(tp_follow *fo, int dir, uint64_t off, const uint8_t *b,
 	else
 		fo->head[dir] = it;
 	fo->tail[dir] = it;
+	fo->nitems++;
 }
 
 /* Bytes (b != NULL) or a gap of n from the reassembler: UDP and the
@@ -637,7 +641,7 @@ static void take(tp_follow *fo, const tp_flow *f, int dir, uint64_t off,
 		return;
 	if (f->key.proto == 6 && !fo->direct) {
 		hold(fo, dir, off, b, n);
-		if (fo->held > FOLLOW_HOLD)
+		if (fo->held > FOLLOW_HOLD || fo->nitems > FOLLOW_ITEMS)
 			drain(fo);
 	} else if (b) {
 		emit_chunk(fo, dir, b, (size_t)n);
