@@ -1297,6 +1297,10 @@ static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 		if (r & TP_RA_OVERLAP_DIFF)
 			tp_add_event(p, &events[E_OVERLAP_DIFF], start + hlen);
 	}
+	tp_tcpseg sg = {g.seq, g.ack, g.seglen, (uint32_t)n, g.flags,
+			{t->d[0].r.base_set, t->d[1].r.base_set},
+			{t->d[0].r.base, t->d[1].r.base}};
+	tp_flow_segment(s, f, dir, &sg);
 	tp_flow_holding(s, f);
 	return a;
 }

@@ -209,6 +209,14 @@ void tp_flow_gap(tp_session *s, const tp_flow *f, int dir, uint64_t off,
 			s->taps[i]->gap(s->taps[i]->ctx, f, dir, off, n);
 }
 
+void tp_flow_segment(tp_session *s, const tp_flow *f, int dir,
+		     const tp_tcpseg *g)
+{
+	for (unsigned i = 0; i < s->ntaps; i++)
+		if (s->taps[i]->segment)
+			s->taps[i]->segment(s->taps[i]->ctx, f, dir, g);
+}
+
 bool tp_flow_wanted(tp_session *s, const tp_flow *f)
 {
 	bool want = false;

@@ -201,6 +201,56 @@ int tp_follow_parse_z(const char *arg, tp_follow_spec *s)
 
 /* ---- follow ------------------------------------------------------------ */
 
+/* Where tshark cuts a TCP stream into chunks (Wireshark 4.0,
+ * epan/dissectors/packet-tcp.c, follow_tcp_tap_listener and
+ * check_follow_fragments): one chunk per segment that brings new bytes
+ * in order (only its new part); a segment ahead of the next expected
+ * byte waits in a list, in capture order, and goes out as a chunk of
+ * its own once the stream reaches it (the first waiting segment that
+ * starts at or before the next expected byte, the list scanned again
+ * after each).  An ACK from the other side past the lowest waiting
+ * segment gives up the hole in front of it.  The first packet of a
+ * direction, whatever it carries, sets its first expected byte.
+ *
+ * That rule is replayed here on the segments' numbers only (the `seg`
+ * list); it yields a list of cuts, in tshark's order, each "print
+ * direction d up to stream offset e".  The bytes printed are still the
+ * reassembler's (data and gap calls), held until a cut reaches them:
+ * where tshark drops data (after a hole nobody acknowledged) or prints
+ * its marker as if it were stream bytes, tapir keeps its own bytes and
+ * gap lines.  Memory is capped: past FOLLOW_HOLD bytes or FOLLOW_ITEMS
+ * pieces held, or FOLLOW_SEGS waiting segments, everything held is
+ * printed and the rest of the stream as the reassembler delivers it. */
+#define FOLLOW_HOLD (4u << 20)
+#define FOLLOW_SEGS 8192
+#define FOLLOW_CUTS (1u << 20)
+#define FOLLOW_ITEMS 65536
+
+typedef struct fitem {     /* held bytes (or a gap) of one direction */
+	struct fitem *next;
+	bool gap;
+	uint64_t off, n;       /* stream offset of the first unprinted byte */
+	uint8_t *mem, *b;      /* data: b within mem, n bytes */
+	size_t cap;
+} fitem;
+
+typedef struct fseg {
+	uint32_t seq, len;
+} fseg;
+
+typedef struct fsim {      /* tshark's follow state of one direction */
+	bool init, off_ok;
+	uint32_t exp;          /* next expected sequence number */
+	uint64_t exp_off;      /* its stream offset (once off_ok) */
+	fseg *seg;             /* waiting segments, in capture order */
+	size_t nseg, capseg;
+} fsim;
+
+typedef struct fcut {
+	uint64_t end;
+	uint8_t dir;
+} fcut;
+
 struct tp_follow {
 	tp_follow_spec spec;
 	FILE *out;
@@ -211,6 +261,16 @@ struct tp_follow {
 	tp_flow copy;          /* for the banner, once the flow is gone */
 	uint64_t hexoff[2];    /* per node */
 	uint64_t missing;
+	/* TCP chunking (above) */
+	bool direct;           /* no (more) cuts: print as delivered */
+	fsim sim[2];           /* by flow direction */
+	fitem *head[2], *tail[2];
+	uint64_t pos[2];       /* offset printed up to */
+	bool started[2];
+	size_t held;           /* bytes in the fitems */
+	size_t nitems;         /* fitems (gaps count too) */
+	fcut *cut;             /* a ring */
+	size_t ncut, cut0, capcut;
 };
 
 static void put_endpoint(FILE *o, const tp_flow *f, int side)
@@ -322,8 +382,10 @@ static void put_ascii(FILE *o, const uint8_t *b, size_t n)
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = b[i];
+		/* tshark: \r and \n as they are, every other byte outside
+		 * g_ascii_isprint() (TAB too) as '.' */
 		line[k++] = (ch >= 0x20 && ch < 0x7f) || ch == '\n' ||
-					    ch == '\r' || ch == '\t'
+					    ch == '\r'
 				    ? (char)ch
 				    : '.';
 		if (k == sizeof line) {
@@ -363,10 +425,12 @@ static void put_hex(FILE *o, const uint8_t *b, size_t n, uint64_t *off,
 		for (size_t j = 0; j < m; j++) {
 			uint8_t ch = b[i + j];
 			line[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
-			if (j == 7 && m > 8)
+			if (j == 7)
 				line[k++] = ' ';
 		}
-		while (line[k - 1] == ' ') /* tshark trims the line */
+		/* tshark drops one space at the end of the line: the one
+		 * after the 8th byte, or else a space byte's own */
+		if (line[k - 1] == ' ')
 			k--;
 		line[k++] = '\n';
 		fwrite(line, 1, k, o);
@@ -374,19 +438,13 @@ static void put_hex(FILE *o, const uint8_t *b, size_t n, uint64_t *off,
 	*off += n;
 }
 
-static void fo_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
-		    const uint8_t *b, size_t n, const struct tp_pkt *p)
+/* One chunk of flow direction `dir`, as tshark prints it. */
+static void emit_chunk(tp_follow *fo, int dir, const uint8_t *b, size_t n)
 {
-	(void)off;
-	(void)p;
-	tp_follow *fo = ctx;
-	if (!mine(fo, f))
-		return;
-	fo->copy = *f;
-	header(fo, f);
+	header(fo, &fo->copy);
 	if (!shown(fo, dir) || n == 0)
 		return;
-	int node = node_of(fo, f, dir);
+	int node = node_of(fo, &fo->copy, dir);
 	FILE *o = fo->out;
 	switch (fo->spec.fmt) {
 	case TP_FOLLOW_RAW:
@@ -421,32 +479,316 @@ static void fo_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
 	}
 }
 
-static void fo_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
-		   uint64_t n)
+static void emit_gap(tp_follow *fo, int dir, uint64_t n)
 {
-	(void)off;
-	tp_follow *fo = ctx;
-	if (!mine(fo, f))
-		return;
-	fo->copy = *f;
-	header(fo, f);
+	header(fo, &fo->copy);
 	if (!shown(fo, dir) || n == 0)
 		return;
 	fo->missing += n;
 	if (fo->spec.fmt == TP_FOLLOW_RAW)
 		return;
-	int node = node_of(fo, f, dir);
+	int node = node_of(fo, &fo->copy, dir);
 	if (fo->spec.fmt == TP_FOLLOW_HEX)
 		fo->hexoff[node] += n;
 	fprintf(fo->out, "%s[%llu bytes missing in capture file]\n",
 		node ? "\t" : "", (unsigned long long)n);
 }
 
+/* Print direction dir's held bytes up to stream offset `end`: each run
+ * of bytes one chunk, a gap its line (whole, even past `end`). */
+static void print_upto(tp_follow *fo, int dir, uint64_t end)
+{
+	while (fo->head[dir] && fo->pos[dir] < end) {
+		fitem *it = fo->head[dir];
+		uint64_t k = it->n;
+		if (it->gap) {
+			emit_gap(fo, dir, k);
+		} else {
+			if (k > end - fo->pos[dir])
+				k = end - fo->pos[dir];
+			emit_chunk(fo, dir, it->b, (size_t)k);
+			it->b += k;
+			fo->held -= (size_t)k;
+		}
+		it->off += k;
+		it->n -= k;
+		fo->pos[dir] = it->off;
+		if (it->n == 0) {
+			fo->head[dir] = it->next;
+			if (!it->next)
+				fo->tail[dir] = NULL;
+			fo->nitems--;
+			free(it->mem);
+			free(it);
+		}
+	}
+}
+
+/* Print every cut whose bytes have all come, in order; stop at the
+ * first that waits for the reassembler. */
+static void print_cuts(tp_follow *fo)
+{
+	while (fo->ncut) {
+		const fcut *c = &fo->cut[fo->cut0];
+		int d = c->dir;
+		uint64_t have = fo->tail[d] ? fo->tail[d]->off + fo->tail[d]->n
+					    : fo->pos[d];
+		if (have < c->end)
+			return;
+		print_upto(fo, d, c->end);
+		fo->cut0 = (fo->cut0 + 1) % fo->capcut;
+		fo->ncut--;
+	}
+}
+
+/* Print all that is held: the cuts as far as their bytes go, then the
+ * rest of each direction; from then on bytes are printed as they come
+ * (the end of the stream, or a cap reached). */
+static void drain(tp_follow *fo)
+{
+	while (fo->ncut) {
+		const fcut *c = &fo->cut[fo->cut0];
+		print_upto(fo, c->dir, c->end);
+		fo->cut0 = (fo->cut0 + 1) % fo->capcut;
+		fo->ncut--;
+	}
+	for (int d = 0; d < 2; d++)
+		print_upto(fo, d, UINT64_MAX);
+	for (int d = 0; d < 2; d++) {
+		free(fo->sim[d].seg);
+		fo->sim[d].seg = NULL;
+		fo->sim[d].nseg = fo->sim[d].capseg = 0;
+	}
+	free(fo->cut);
+	fo->cut = NULL;
+	fo->capcut = fo->cut0 = 0;
+	fo->direct = true;
+}
+
+/* Keep n bytes (or a gap of n) of direction dir at offset off. */
+static void hold(tp_follow *fo, int dir, uint64_t off, const uint8_t *b,
+		 uint64_t n)
+{
+	if (!fo->started[dir]) {
+		fo->started[dir] = true;
+		fo->pos[dir] = off;
+	}
+	fitem *t = fo->tail[dir];
+	if (b && t && !t->gap && t->off + t->n == off) {
+		size_t used = (size_t)(t->b - t->mem) + (size_t)t->n;
+		if (used + n > t->cap) { /* move to the front, then grow */
+			memmove(t->mem, t->b, (size_t)t->n);
+			t->b = t->mem;
+			used = (size_t)t->n;
+			size_t want = t->cap * 2;
+			while (want < used + n)
+				want *= 2;
+			uint8_t *nm = realloc(t->mem, want);
+			if (!nm) {
+				drain(fo);
+				emit_chunk(fo, dir, b, (size_t)n);
+				return;
+			}
+			t->mem = t->b = nm;
+			t->cap = want;
+		}
+		memcpy(t->mem + used, b, (size_t)n);
+		t->n += n;
+		fo->held += (size_t)n;
+		return;
+	}
+	fitem *it = calloc(1, sizeof *it);
+	size_t cap = b ? (n > 4096 ? (size_t)n : 4096) : 0;
+	if (it && b && !(it->mem = malloc(cap))) {
+		free(it);
+		it = NULL;
+	}
+	if (!it) { /* no memory: print what is held, then this */
+		drain(fo);
+		if (b)
+			emit_chunk(fo, dir, b, (size_t)n);
+		else
+			emit_gap(fo, dir, n);
+		return;
+	}
+	it->gap = !b;
+	it->off = off;
+	it->n = n;
+	if (b) {
+		memcpy(it->mem, b, (size_t)n);
+		it->b = it->mem;
+		it->cap = cap;
+		fo->held += (size_t)n;
+	}
+	if (t)
+		t->next = it;
+	else
+		fo->head[dir] = it;
+	fo->tail[dir] = it;
+	fo->nitems++;
+}
+
+/* Bytes (b != NULL) or a gap of n from the reassembler: UDP and the
+ * fallback print them at once, TCP holds them for tshark's cuts. */
+static void take(tp_follow *fo, const tp_flow *f, int dir, uint64_t off,
+		 const uint8_t *b, uint64_t n)
+{
+	if (!mine(fo, f))
+		return;
+	fo->copy = *f;
+	header(fo, f);
+	if (n == 0)
+		return;
+	if (f->key.proto == 6 && !fo->direct) {
+		hold(fo, dir, off, b, n);
+		if (fo->held > FOLLOW_HOLD || fo->nitems > FOLLOW_ITEMS)
+			drain(fo);
+	} else if (b) {
+		emit_chunk(fo, dir, b, (size_t)n);
+	} else {
+		emit_gap(fo, dir, n);
+	}
+}
+
+static void fo_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		    const uint8_t *b, size_t n, const struct tp_pkt *p)
+{
+	(void)p;
+	take(ctx, f, dir, off, b, n);
+}
+
+static void fo_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		   uint64_t n)
+{
+	take(ctx, f, dir, off, NULL, n);
+}
+
+/* ---- tshark's cuts, replayed ---- */
+
+static bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+
+/* tshark's next chunk of direction d: `n` bytes (or a hole of n), its
+ * expected sequence number moving by `adv`. */
+static void cut(tp_follow *fo, int d, const tp_tcpseg *g, uint64_t n,
+		uint32_t adv)
+{
+	fsim *S = &fo->sim[d];
+	if (!S->off_ok) {
+		int32_t rel = (int32_t)(S->exp - g->base[d]);
+		if (!g->base_set[d] || rel < 0) {
+			drain(fo); /* numbers the reassembler does not share */
+			return;
+		}
+		S->off_ok = true;
+		S->exp_off = (uint64_t)rel;
+	}
+	if (fo->ncut == fo->capcut) {
+		size_t nc = fo->capcut ? fo->capcut * 2 : 64;
+		fcut *c = nc <= FOLLOW_CUTS ? malloc(nc * sizeof *c) : NULL;
+		if (!c) {
+			drain(fo);
+			return;
+		}
+		for (size_t i = 0; i < fo->ncut; i++)
+			c[i] = fo->cut[(fo->cut0 + i) % fo->capcut];
+		free(fo->cut);
+		fo->cut = c;
+		fo->cut0 = 0;
+		fo->capcut = nc;
+	}
+	fo->cut[(fo->cut0 + fo->ncut++) % fo->capcut] =
+		(fcut){S->exp_off + n, (uint8_t)d};
+	S->exp += adv;
+	S->exp_off += adv;
+}
+
+/* check_follow_fragments: place one waiting segment of direction d, or
+ * give up the hole before them when `ack` (use_ack) passes the lowest.
+ * Returns whether something changed (tshark calls it again then). */
+static bool place_one(tp_follow *fo, int d, const tp_tcpseg *g, bool use_ack,
+		      uint32_t ack)
+{
+	fsim *S = &fo->sim[d];
+	if (!S->nseg)
+		return false;
+	uint32_t lowest = S->seg[0].seq;
+	for (size_t i = 0; i < S->nseg; i++) {
+		fseg x = S->seg[i];
+		if (seq_lt(x.seq, lowest))
+			lowest = x.seq;
+		if (seq_lt(x.seq, S->exp) || x.seq == S->exp) {
+			uint32_t skip = S->exp - x.seq; /* 0 when it fits */
+			memmove(S->seg + i, S->seg + i + 1,
+				(S->nseg - i - 1) * sizeof *S->seg);
+			S->nseg--;
+			if (seq_lt(S->exp, x.seq + x.len) && x.len > skip)
+				cut(fo, d, g, x.len - skip, x.len - skip);
+			return true;
+		}
+	}
+	if (use_ack && seq_lt(lowest, ack)) {
+		cut(fo, d, g, lowest - S->exp, lowest - S->exp);
+		return true;
+	}
+	return false;
+}
+
+static void fo_segment(void *ctx, const tp_flow *f, int dir,
+		       const tp_tcpseg *g)
+{
+	tp_follow *fo = ctx;
+	if (!mine(fo, f) || fo->direct)
+		return;
+	fo->copy = *f;
+	/* this segment's ACK may give up a hole of the other side first */
+	if (g->flags & 0x10)
+		while (!fo->direct && place_one(fo, !dir, g, true, g->ack))
+			;
+	fsim *S = &fo->sim[dir];
+	uint32_t seq = g->seq + ((g->flags & 0x02) ? 1 : 0);
+	if (!S->init) {
+		S->init = true;
+		S->exp = seq;
+	}
+	uint32_t len = g->seglen, n = g->caplen;
+	if (seq_lt(seq, S->exp) && seq_lt(S->exp, seq + len)) {
+		uint32_t skip = S->exp - seq; /* a retransmission with more */
+		n = n > skip ? n - skip : 0;
+		len -= skip;
+		seq = S->exp;
+	}
+	if (!fo->direct && n && !seq_lt(seq, S->exp)) {
+		if (seq == S->exp) {
+			cut(fo, dir, g, n, len);
+			while (!fo->direct && place_one(fo, dir, g, false, 0))
+				;
+		} else if (S->nseg < FOLLOW_SEGS) {
+			if (S->nseg == S->capseg) {
+				size_t nc = S->capseg ? S->capseg * 2 : 16;
+				fseg *ns = realloc(S->seg, nc * sizeof *ns);
+				if (!ns) {
+					drain(fo);
+					return;
+				}
+				S->seg = ns;
+				S->capseg = nc;
+			}
+			S->seg[S->nseg++] = (fseg){seq, n};
+		} else {
+			drain(fo);
+		}
+	}
+	if (!fo->direct)
+		print_cuts(fo);
+}
+
 static void fo_end(void *ctx, const tp_flow *f)
 {
 	tp_follow *fo = ctx;
-	if (mine(fo, f))
+	if (mine(fo, f)) {
+		drain(fo);
 		fo->ended = true;
+	}
 }
 
 tp_follow *tp_follow_new(const tp_follow_spec *s, FILE *out)
@@ -456,7 +798,12 @@ tp_follow *tp_follow_new(const tp_follow_spec *s, FILE *out)
 		return NULL;
 	fo->spec = *s;
 	fo->out = out;
-	fo->tap = (tp_stream_tap){fo_want, fo_data, fo_gap, fo_end, fo};
+	fo->tap = (tp_stream_tap){.want = fo_want,
+				  .data = fo_data,
+				  .gap = fo_gap,
+				  .end = fo_end,
+				  .ctx = fo,
+				  .segment = fo_segment};
 	return fo;
 }
 
@@ -475,6 +822,7 @@ int tp_follow_finish(tp_follow *fo)
 				fo->spec.proto == 6 ? "tcp" : "udp");
 		return -1;
 	}
+	drain(fo);
 	header(fo, &fo->copy);
 	if (fo->spec.fmt != TP_FOLLOW_RAW)
 		banner_line(fo->out);
@@ -487,7 +835,22 @@ int tp_follow_finish(tp_follow *fo)
 	return 0;
 }
 
-void tp_follow_free(tp_follow *fo) { free(fo); }
+void tp_follow_free(tp_follow *fo)
+{
+	if (!fo)
+		return;
+	for (int d = 0; d < 2; d++) {
+		free(fo->sim[d].seg);
+		while (fo->head[d]) {
+			fitem *n = fo->head[d]->next;
+			free(fo->head[d]->mem);
+			free(fo->head[d]);
+			fo->head[d] = n;
+		}
+	}
+	free(fo->cut);
+	free(fo);
+}
 
 /* ---- export ------------------------------------------------------------ */
 
@@ -531,7 +894,8 @@ typedef struct wjob {
 
 struct tp_export {
 	int dirfd;
-	FILE *index;
+	char dir[256];       /* as given, for messages */
+	FILE *index;         /* NULL until tp_export_open_index */
 	tp_stream_tap tap;
 	expfile *buckets[EXPORT_BUCKETS];
 	expfile *open_head, *open_tail;
@@ -1025,7 +1389,10 @@ static void ex_end(void *ctx, const tp_flow *f)
 			tp_sb_putc(&sb, '\t');
 			tp_sb_puts(&sb, x->made ? file_name(x, nm) : "-");
 			tp_sb_putc(&sb, '\n');
-			fwrite(row, 1, sb.len, e->index);
+			if (e->index || tp_export_open_index(e, nm, sizeof nm) == 0)
+				fwrite(row, 1, sb.len, e->index);
+			else
+				note_err(e, "index.tsv");
 			e->files++;
 		}
 		free(x);
@@ -1062,20 +1429,7 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 		free(e);
 		return NULL;
 	}
-	int ifd = openat(e->dirfd, "index.tsv",
-			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	e->index = ifd >= 0 ? fdopen(ifd, "w") : NULL;
-	if (!e->index) {
-		snprintf(err, errlen, "%s/index.tsv: %s", dir, strerror(errno));
-		if (ifd >= 0)
-			close(ifd);
-		close(e->dirfd);
-		free(e);
-		return NULL;
-	}
-	fputs("stream\tproto\tdirection\tsrc\tsport\tdst\tdport\tbytes\t"
-	      "gap_bytes\tgaps\tfirst_frame\tfile\n",
-	      e->index);
+	snprintf(e->dir, sizeof e->dir, "%s", dir);
 	e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
 	/* the writer starts now, before the sandbox (which forbids clone;
 	 * its filter is synchronised to every thread) */
@@ -1089,6 +1443,28 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 	return e;
 }
 
+/* index.tsv is made here, after root is dropped (main.c), as the stream
+ * files are: the whole tree belongs to one user. */
+int tp_export_open_index(tp_export *e, char *err, size_t errlen)
+{
+	if (e->index)
+		return 0;
+	int ifd = openat(e->dirfd, "index.tsv",
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	e->index = ifd >= 0 ? fdopen(ifd, "w") : NULL;
+	if (!e->index) {
+		snprintf(err, errlen, "%s/index.tsv: %s", e->dir,
+			 strerror(errno));
+		if (ifd >= 0)
+			close(ifd);
+		return -1;
+	}
+	fputs("stream\tproto\tdirection\tsrc\tsport\tdst\tdport\tbytes\t"
+	      "gap_bytes\tgaps\tfirst_frame\tfile\n",
+	      e->index);
+	return 0;
+}
+
 const tp_stream_tap *tp_export_tap(tp_export *e) { return &e->tap; }
 int tp_export_dirfd(const tp_export *e) { return e->dirfd; }
 bool tp_export_created(const tp_export *e) { return e->created; }
@@ -1100,7 +1476,10 @@ int tp_export_finish(tp_export *e, char *err, size_t errlen)
 	while (e->open_head)
 		close_file(e, e->open_head);
 	writer_stop(e);
-	if (fclose(e->index) != 0 && !e->err)
+	char ierr[300];
+	if (!e->index && tp_export_open_index(e, ierr, sizeof ierr) < 0)
+		note_err(e, "index.tsv");
+	if (e->index && fclose(e->index) != 0 && !e->err)
 		note_err(e, "index.tsv");
 	e->index = NULL;
 	if (e->err) {

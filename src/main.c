@@ -420,7 +420,7 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	/* The same for a directory --export-streams made: the files in it
-	 * are created after the drop. */
+	 * (index.tsv too) are created after the drop. */
 	if (exp && geteuid() == 0 && tp_export_created(exp) &&
 	    tp_capture_user_ids(opt.user, &cuid, &cgid) == 0 &&
 	    fchown(tp_export_dirfd(exp), cuid, cgid) < 0) {
@@ -430,6 +430,11 @@ int main(int argc, char **argv)
 	}
 	if (tp_drop_privileges(opt.user, err, sizeof err) < 0) {
 		fprintf(stderr, "tapir: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	/* index.tsv as the capture user, like the stream files */
+	if (exp && tp_export_open_index(exp, err, sizeof err) < 0) {
+		fprintf(stderr, "tapir: --export-streams: %s\n", err);
 		return EXIT_RUNTIME;
 	}
 	/* -N needs sockets and files for its lookups: no sandbox then. */

@@ -42,7 +42,23 @@ silently dropped).  So a direction is skipped when
   - tshark's bytes are fewer than that contiguous range (tshark dropped
     data it had).
 Exit status: 0 all compared directions equal, 1 some differ, 77 tshark or
-tapir missing.  Also usable as a helper:
+tapir missing.
+
+--text compares the text itself, byte for byte, for every TCP and UDP
+stream of each capture (default: pcaps/ only) and each of tshark's formats:
+
+    tshark -q -r FILE -z follow,P,F,N
+    tapir  -r FILE -z follow,P,F,N
+    tapir  -r FILE --follow P.stream==N --follow-format F'   (F' = hexraw for raw)
+
+for P in tcp, udp and F in ascii, hex, raw: the banner, tshark's node
+order, every chunk where tshark cuts it (reordered segments included) and
+each line of the hex dump.  Known differences, where tshark is wrong and
+tapir keeps the right thing, are listed in TEXT_KNOWN (capture, stream,
+reason): they are reported as "known", never as equal, and a known entry
+that no longer differs is reported too (so the list stays true).  tests/
+follow-tshark.sh runs --text and the raw mode on pcaps/ under make check.
+Also usable as a helper:
 
     tests/compare-follow.py --dump-tshark FILE N client|server|0|1 > bytes
 
@@ -232,6 +248,138 @@ def tshark_follow(path, sids, batch, timeout):
             return res, err
         res.update(parse_follow(out.decode("ascii", "replace")))
     return res, None
+
+
+# --text: streams of pcaps/ where tshark's text is wrong and tapir's is
+# kept: {(capture file name, "tcp"|"udp", stream): reason}.
+TEXT_KNOWN = {
+    ("snaplen64-truncated.pcap", "tcp", 0):
+        "every frame is cut inside its TCP options by the 64-byte snapshot "
+        "length: tshark's TCP dissector throws before its follow tap, so it "
+        "prints no endpoints ('Node 0: :0') and no data; tapir names both "
+        "and reports the 87 and 259 bytes the capture lacks",
+}
+TEXT_FORMATS = ("ascii", "hex", "raw")
+BLOCK = re.compile(rb"\n={67}\nFollow: (tcp|udp),(ascii|hex|raw)\nFilter: \1\.stream eq (\d+)\n")
+
+
+def text_streams(path, timeout):
+    """{"tcp": [ids], "udp": [ids]} from tshark's per-packet stream fields."""
+    out, err = run(["tshark", "-n", "-r", path, "-T", "fields", "-E", "occurrence=a",
+                    "-E", "aggregator=,", "-e", "tcp.stream", "-e", "udp.stream"], timeout)
+    res = {"tcp": set(), "udp": set()}
+    if out is None:
+        return None, err
+    for line in out.decode("ascii", "replace").splitlines():
+        c = line.split("\t")
+        for proto, cell in zip(("tcp", "udp"), c):
+            for v in cell.split(","):
+                if v.strip().isdigit():
+                    res[proto].add(int(v))
+    return {k: sorted(v) for k, v in res.items()}, err
+
+
+def split_blocks(text):
+    """tshark's output of several -z follow -> {(proto, fmt, N): bytes}."""
+    res = {}
+    ms = list(BLOCK.finditer(text))
+    for i, m in enumerate(ms):
+        end = ms[i + 1].start() if i + 1 < len(ms) else len(text)
+        key = (m.group(1).decode(), m.group(2).decode(), int(m.group(3)))
+        res[key] = text[m.start():end]
+    return res
+
+
+def compare_text(path, a):
+    """Every stream and format of one capture: (counters, differences,
+    known differences, log lines)."""
+    cnt, diffs, known, log = collections.Counter(), [], [], []
+    streams, err = text_streams(path, a.timeout)
+    if streams is None:
+        log.append("%s: tshark: %s" % (path, err))
+        cnt["errors"] += 1
+        return cnt, diffs, known, log
+    keys = [(p, f, n) for p in ("tcp", "udp") for n in streams[p] for f in TEXT_FORMATS]
+    if not keys:
+        return cnt, diffs, known, log
+    cnt["files"] += 1
+    cnt["streams"] += len(streams["tcp"]) + len(streams["udp"])
+    theirs = {}
+    for i in range(0, len(keys), a.batch):
+        cmd = ["tshark", "-n", "-r", path, "-q"]
+        for p, f, n in keys[i:i + a.batch]:
+            cmd += ["-z", "follow,%s,%s,%d" % (p, f, n)]
+        out, err = run(cmd, a.timeout)
+        if out is None:
+            log.append("%s: tshark follow: %s" % (path, err))
+            cnt["errors"] += 1
+            return cnt, diffs, known, log
+        theirs.update(split_blocks(out))
+    name = os.path.basename(path)
+    for p, f, n in keys:
+        want = theirs.get((p, f, n))
+        why = TEXT_KNOWN.get((name, p, n))
+        runs = [["-z", "follow,%s,%s,%d" % (p, f, n)],
+                ["--follow", "%s.stream==%d" % (p, n), "--follow-format",
+                 "hexraw" if f == "raw" else f]]
+        for args in runs:
+            what = "%s %s" % (path, " ".join(args))
+            cnt["compared"] += 1
+            got, e = run([a.tapir, "-r", path] + args, a.timeout, TAPIR_OK)
+            if want is None or e:
+                diffs.append("%s: %s" % (what, e or "tshark printed nothing"))
+                cnt["differ"] += 1
+                continue
+            same = got == want
+            if why:
+                known.append((why, "%s: %s" % (what, "differs" if not same else
+                                               "EQUAL NOW: drop it from TEXT_KNOWN")))
+                cnt["known"] += 1
+                if same:
+                    cnt["differ"] += 1
+                    diffs.append("%s: listed in TEXT_KNOWN but equal" % what)
+                continue
+            if same:
+                cnt["equal"] += 1
+                if a.verbose:
+                    log.append("equal %s: %d bytes" % (what, len(got)))
+                continue
+            gl, wl = got.split(b"\n"), want.split(b"\n")
+            k = next((i for i in range(min(len(gl), len(wl))) if gl[i] != wl[i]),
+                     min(len(gl), len(wl)))
+            diffs.append("%s: line %d differs (tapir %d lines, tshark %d)\n    tapir:  %r\n    tshark: %r"
+                         % (what, k + 1, len(gl), len(wl), gl[k][:100] if k < len(gl) else b"",
+                            wl[k][:100] if k < len(wl) else b""))
+            cnt["differ"] += 1
+    return cnt, diffs, known, log
+
+
+def main_text(a, files):
+    cnt, diffs, known = collections.Counter(), [], []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
+        for c, d, k, log in ex.map(lambda p: compare_text(p, a), files):
+            cnt.update(c)
+            diffs.extend(d)
+            known.extend(k)
+            for line in log:
+                print(line)
+    print("compare-follow --text: %d files with streams, %d streams (tcp and udp), "
+          "formats %s, tapir %s" % (cnt["files"], cnt["streams"], ",".join(TEXT_FORMATS), a.tapir))
+    print("  outputs compared:    %d (-z follow and --follow for each stream and format)"
+          % cnt["compared"])
+    print("  byte-identical:      %d" % cnt["equal"])
+    print("  known differences:   %d" % cnt["known"])
+    for why in sorted(set(w for w, _ in known)):
+        print("    why: " + why)
+        for w, line in known:
+            if w == why:
+                print("      " + line)
+    print("  differing:           %d" % cnt["differ"])
+    for line in diffs:
+        print("  " + line)
+    if cnt["errors"]:
+        print("  errors:              %d" % cnt["errors"])
+    return 1 if diffs or cnt["errors"] else 0
 
 
 def first_diff(a, b):
@@ -435,6 +583,8 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=1, help="captures in parallel")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--dump-tshark", nargs=3, metavar=("FILE", "N", "DIR"))
+    ap.add_argument("--text", action="store_true",
+                    help="compare the follow text of every format (default files: pcaps/)")
     a = ap.parse_args()
 
     if not shutil.which("tshark"):
@@ -447,6 +597,9 @@ def main():
         print("compare-follow.py: no tapir binary at %s (--tapir PATH)" % a.tapir)
         return 77
 
+    if a.text:
+        return main_text(a, find_files(((a.files or []) + a.paths) or
+                                       [os.path.join(TOP, "pcaps", "*.pcap*")]))
     files = find_files(((a.files or []) + a.paths) or default_paths())
     budget = Budget(a.limit)
     cnt, skips, diffs = collections.Counter(), collections.Counter(), []

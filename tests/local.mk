@@ -37,14 +37,23 @@ TESTS += $(UNIT_TESTS)
 LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
-TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
-	tests/flood/run.sh tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh
+# One test script a line, so that branches adding tests do not clash.
+TESTS += tests/golden/run.sh
+TESTS += tests/live/run.sh
+TESTS += tests/messy/run.sh
+TESTS += tests/flood/run.sh
+TESTS += tests/tcpdump-lines.sh
+TESTS += tests/compare-tcpdump-v.sh
+TESTS += tests/follow-tshark.sh
+TESTS += tests/export-owner.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
-EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
-	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
-	tests/compare-follow.py tests/compare-tshark.py \
-	tests/compare-tcpdump.py tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
-	pcaps/ts-invalid.py pcaps/relay.py pcaps/make-messy.sh \
-	bench/gen-big.py bench/reasm-rss.sh
+EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
+EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
+EXTRA_DIST += tests/compare-follow.py tests/compare-tshark.py
+EXTRA_DIST += tests/compare-tcpdump.py tests/tcpdump-lines.sh
+EXTRA_DIST += tests/compare-tcpdump-v.sh pcaps/ts-invalid.py
+EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh
+EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
+EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 
 include tests/fuzz/local.mk

@@ -60,6 +60,20 @@ typedef struct tp_flow {
 	uint64_t hash;
 } tp_flow;
 
+/* One TCP segment of a wanted flow, as on the wire, for a tap that
+ * needs segment boundaries (follow cuts its chunks where tshark's follow
+ * does).  seq and ack are raw; `base` is each direction's stream offset
+ * 0 in the reassembler (tp_reasm.base), when set.  Indexed by `dir`
+ * (0 client->server) like everything else. */
+typedef struct tp_tcpseg {
+	uint32_t seq, ack;
+	uint32_t seglen;  /* payload length the IP header gives */
+	uint32_t caplen;  /* payload bytes in the capture (<= seglen) */
+	uint16_t flags;   /* TCP flags: 0x02 SYN, 0x10 ACK */
+	bool base_set[2];
+	uint32_t base[2];
+} tp_tcpseg;
+
 /* Consumers of reassembled streams (follow, export).  Called for every
  * flow direction; `dir` 0 is client->server. */
 typedef struct tp_stream_tap {
@@ -71,6 +85,11 @@ typedef struct tp_stream_tap {
 		    uint64_t n);
 	void (*end)(void *ctx, const tp_flow *f);
 	void *ctx;
+	/* Optional: every TCP segment of a wanted flow, after its bytes
+	 * went to the reassembler (and so after the data and gap calls
+	 * they caused). */
+	void (*segment)(void *ctx, const tp_flow *f, int dir,
+			const tp_tcpseg *g);
 } tp_stream_tap;
 
 typedef struct tp_flowcfg {
@@ -119,6 +138,9 @@ void tp_flow_deliver(tp_session *s, const tp_flow *f, int dir, uint64_t off,
 		     const uint8_t *b, size_t n, const struct tp_pkt *p);
 void tp_flow_gap(tp_session *s, const tp_flow *f, int dir, uint64_t off,
 		 uint64_t n);
+/* Hand a TCP segment's numbers to the taps that take them. */
+void tp_flow_segment(tp_session *s, const tp_flow *f, int dir,
+		     const tp_tcpseg *g);
 /* Does any tap want this flow's bytes? */
 bool tp_flow_wanted(tp_session *s, const tp_flow *f);
 /* A reassembler sink that feeds the taps; ctxbuf must hold

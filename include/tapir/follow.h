@@ -53,6 +53,10 @@ void tp_follow_free(tp_follow *f);
  * stream) becomes DIR/<name>, gaps left as holes, plus DIR/index.tsv. */
 typedef struct tp_export tp_export;
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen);
+/* Create DIR/index.tsv: called after the privilege drop, so that it
+ * belongs to the capture user like the stream files (made by then at
+ * the latest by the first row or by tp_export_finish). */
+int tp_export_open_index(tp_export *e, char *err, size_t errlen);
 const tp_stream_tap *tp_export_tap(tp_export *e);
 int tp_export_dirfd(const tp_export *e); /* for the sandbox */
 /* Did this run make the directory (main hands it to the capture user)? */

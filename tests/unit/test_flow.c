@@ -601,13 +601,17 @@ static void test_flow_udp_tap_offsets(void **state)
 	tp_session_free(s);
 }
 
-/* The follow tap prints tshark's banner and chunks. */
-static void test_flow_follow_ascii(void **state)
+/* A follow run over the segments `sg` (after the handshake), with the
+ * session's settings `cfg` (NULL: the defaults): the output, malloc'd. */
+static char *follow_run_cfg(const tp_flowcfg *cfg, const char *z,
+			    const seg *sg, size_t n)
 {
-	(void)state;
-	tp_session *s = session(0);
+	tp_flowcfg def = {0};
+	tp_session *s = tp_session_new(cfg ? cfg : &def);
+	assert_non_null(s);
+	g_num = 0;
 	tp_follow_spec fs;
-	assert_int_equal(tp_follow_parse("tcp.stream==0", &fs), 0);
+	assert_int_equal(tp_follow_parse_z(z, &fs), 0);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
@@ -615,77 +619,174 @@ static void test_flow_follow_ascii(void **state)
 	s->taps[s->ntaps++] = tp_follow_tap(fo);
 	tp_pkt *p = pkt(s);
 	handshake(p);
-	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
-		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
-		       .data = "GET\x01\n", .ms = 10));
-	feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
-		       .seq = 501, .ack = 106, .flags = ACK, .win = 1000,
-		       .data = "OK", .ms = 11));
+	for (size_t i = 0; i < n; i++)
+		feed_seg(p, &sg[i]);
 	tp_session_finish(s);
 	assert_int_equal(tp_follow_finish(fo), 0);
 	fclose(o);
-	const char *want =
-		"\n"
-		"===================================================================\n"
-		"Follow: tcp,ascii\n"
-		"Filter: tcp.stream eq 0\n"
-		"Node 0: 10.0.0.1:4000\n"
-		"Node 1: 10.0.0.2:80\n"
-		"5\n"
-		"GET.\n"
-		"\n"
-		"\t2\n"
-		"OK\n"
-		"===================================================================\n";
-	assert_string_equal(buf, want);
-	free(buf);
 	tp_follow_free(fo);
 	tp_pkt_free(p);
 	tp_session_free(s);
+	return buf;
+}
+
+static char *follow_run(const char *z, const seg *sg, size_t n)
+{
+	return follow_run_cfg(NULL, z, sg, n);
+}
+
+/* follow_run's output must be `want` exactly. */
+static void follow_expect(const char *z, const seg *sg, size_t n,
+			  const char *want)
+{
+	char *out = follow_run(z, sg, n);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+#define FOLLOW_HEAD(fmt)                                                   \
+	"\n===================================================================\n" \
+	"Follow: tcp," fmt "\nFilter: tcp.stream eq 0\n"                   \
+	"Node 0: 10.0.0.1:4000\nNode 1: 10.0.0.2:80\n"
+#define FOLLOW_TAIL "===================================================================\n"
+#define C2S(s, d, t) \
+	S(.src = 1, .dst = 2, .sport = 4000, .dport = 80, .seq = (s), \
+	  .ack = 501, .flags = ACK, .win = 1000, .data = (d), .ms = (t))
+#define S2C(s, a, d, t) \
+	S(.src = 2, .dst = 1, .sport = 80, .dport = 4000, .seq = (s), \
+	  .ack = (a), .flags = ACK, .win = 1000, .data = (d), .ms = (t))
+
+/* The follow tap prints tshark's banner and chunks. */
+static void test_flow_follow_ascii(void **state)
+{
+	(void)state;
+	seg sg[] = {C2S(101, "GET\x01\n", 10), S2C(501, 106, "OK", 11)};
+	follow_expect("follow,tcp,ascii,0", sg, 2,
+		      FOLLOW_HEAD("ascii") "5\nGET.\n\n"
+						      "\t2\nOK\n" FOLLOW_TAIL);
 }
 
 /* The hex layouts: offsets per node, tshark's line format, gap marks. */
 static void test_flow_follow_hex_and_gaps(void **state)
 {
 	(void)state;
-	tp_session *s = session(0);
-	tp_follow_spec fs;
-	assert_int_equal(tp_follow_parse_z("follow,tcp,hex,0", &fs), 0);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *o = open_memstream(&buf, &len);
-	tp_follow *fo = tp_follow_new(&fs, o);
-	s->taps[s->ntaps++] = tp_follow_tap(fo);
-	tp_pkt *p = pkt(s);
-	handshake(p);
-	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
-		       .seq = 101, .ack = 501, .flags = ACK, .win = 1000,
-		       .data = "0123456789abcdefXYZ", .ms = 10));
 	/* 5 bytes lost, then "end" */
-	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
-		       .seq = 125, .ack = 501, .flags = ACK, .win = 1000,
-		       .data = "end", .ms = 11));
-	tp_session_finish(s);
-	assert_int_equal(tp_follow_finish(fo), 0);
-	fclose(o);
-	const char *want =
-		"\n"
-		"===================================================================\n"
-		"Follow: tcp,hex\n"
-		"Filter: tcp.stream eq 0\n"
-		"Node 0: 10.0.0.1:4000\n"
-		"Node 1: 10.0.0.2:80\n"
+	seg sg[] = {C2S(101, "0123456789abcdefXYZ", 10), C2S(125, "end", 11)};
+	follow_expect("follow,tcp,hex,0", sg, 2,
+		      FOLLOW_HEAD("hex")
 		"00000000  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  "
 		"01234567 89abcdef\n"
 		"00000010  58 59 5a                                          XYZ\n"
 		"[5 bytes missing in capture file]\n"
 		"00000018  65 6e 64                                          end\n"
-		"===================================================================\n";
-	assert_string_equal(buf, want);
-	free(buf);
-	tp_follow_free(fo);
-	tp_pkt_free(p);
-	tp_session_free(s);
+		FOLLOW_TAIL);
+}
+
+/* tshark's chunks of a reordered stream: [10,20) and [5,15) wait, [0,5)
+ * comes; tshark prints [0,5), then the waiting segment that starts at 5
+ * whole ([5,15)), then what is new of the other ([15,20)): 5, 10, 5,
+ * where a reassembler's pieces would be 5, 5, 10. */
+static void test_flow_follow_reorder_chunks(void **state)
+{
+	(void)state;
+	const char *d = "abcdeFGHIJklmnoPQRST";
+	char a[32], b[32], c[32];
+	snprintf(a, sizeof a, "%.10s", d + 10);
+	snprintf(b, sizeof b, "%.10s", d + 5);
+	snprintf(c, sizeof c, "%.5s", d);
+	seg sg[] = {C2S(111, a, 10), C2S(106, b, 11), C2S(101, c, 12),
+		    S2C(501, 121, "ok", 13)};
+	follow_expect("follow,tcp,raw,0", sg, 4,
+		      FOLLOW_HEAD("raw")
+			    "6162636465\n"
+			    "464748494a6b6c6d6e6f\n"
+			    "5051525354\n"
+			    "\t6f6b\n" FOLLOW_TAIL);
+}
+
+/* ascii: TAB is '.' as in tshark (only \r and \n pass); hex: one space
+ * dropped at the end of a line, so a line ending in a space byte keeps
+ * the one after the 8th byte. */
+static void test_flow_follow_tab_and_space(void **state)
+{
+	(void)state;
+	seg sg[] = {C2S(101, "a\tb\r\n", 10), S2C(501, 106, "done ok ", 11)};
+	follow_expect("follow,tcp,ascii,0", sg, 2,
+		      FOLLOW_HEAD("ascii") "5\na.b\r\n\n"
+						      "\t8\ndone ok \n" FOLLOW_TAIL);
+	follow_expect("follow,tcp,hex,0", sg, 2,
+		      FOLLOW_HEAD("hex")
+		"00000000  61 09 62 0d 0a                                    a.b..\n"
+		"\t00000000  64 6f 6e 65 20 6f 6b 20                           done ok \n"
+		FOLLOW_TAIL);
+}
+
+/* tshark's order is kept while the reassembler waits: the client's first
+ * 5 bytes are lost and one ACK passes them (tshark gives the hole up at
+ * once, tapir's reassembler only at the third ACK or the end), then the
+ * server talks: the client's gap and bytes still come first. */
+static void test_flow_follow_order_waits(void **state)
+{
+	(void)state;
+	seg sg[] = {C2S(106, "fghij", 10), S2C(501, 111, "ok", 11)};
+	follow_expect("follow,tcp,raw,0", sg, 2,
+		      FOLLOW_HEAD("raw")
+			    "[5 bytes missing in capture file]\n"
+			    "666768696a\n"
+			    "\t6f6b\n" FOLLOW_TAIL);
+}
+
+/* Hostile: the same out-of-order segment 9000 times (tshark keeps every
+ * copy waiting; the reassembler one): past the 8192 segments follow keeps
+ * waiting it prints what it holds and goes on with the reassembler's
+ * pieces, losing nothing. */
+static void test_flow_follow_many_waiting(void **state)
+{
+	(void)state;
+	enum { N = 9000 };
+	seg *sg = calloc(N + 2, sizeof *sg);
+	assert_non_null(sg);
+	for (int i = 0; i < N; i++)
+		sg[i] = C2S(102, "b", 10 + i);
+	sg[N] = C2S(101, "a", 10 + N);
+	sg[N + 1] = C2S(103, "cd", 11 + N);
+	follow_expect("follow,tcp,raw,0", sg, N + 2,
+		      FOLLOW_HEAD("raw") "61\n62\n6364\n" FOLLOW_TAIL);
+	free(sg);
+}
+
+/* Hostile: a cut waits (the client's hole, acknowledged once, which the
+ * reassembler gives up only at the end) while the server's bytes come as
+ * 40 000 one-byte holes, each acknowledged by the client and given up by
+ * the reassembler (a 1-byte cap): 80 000 pieces held would pass follow's
+ * 65 536; it prints what it holds and goes on, and no byte is lost. */
+static void test_flow_follow_many_pieces(void **state)
+{
+	(void)state;
+	enum { N = 40000 };
+	tp_flowcfg cfg = {0};
+	cfg.reasm_dir_cap = 1;
+	seg *sg = calloc(2 * N + 2, sizeof *sg);
+	assert_non_null(sg);
+	sg[0] = C2S(106, "f", 10);                   /* 101..105 lost */
+	sg[1] = S2C(501, 107, NULL, 11);             /* one ACK past it */
+	for (uint32_t i = 0; i < N; i++) {           /* 1 byte of every 2 */
+		sg[2 + 2 * i] = S2C(502 + 2 * i, 101, "x", 12);
+		sg[3 + 2 * i] = C2S(107, NULL, 12);
+		sg[3 + 2 * i].ack = 504 + 2 * i;
+	}
+	char *out = follow_run_cfg(&cfg, "follow,tcp,raw,0", sg, 2 * N + 2);
+	size_t xs = 0;
+	for (const char *q = out; (q = strstr(q, "\t78\n")); q++)
+		xs++;
+	assert_int_equal(xs, N);
+	/* past the cap the server's bytes went out before the client's
+	 * (which tshark's order puts first, and which were held) */
+	const char *f = strstr(out, "\n66\n");
+	assert_non_null(f);
+	assert_true(strstr(out, "\t78\n") < f);
+	free(out);
+	free(sg);
 }
 
 static char *slurp(const char *path, size_t *n)
@@ -946,6 +1047,11 @@ int main(void)
 		cmocka_unit_test(test_flow_export_writer_order),
 		cmocka_unit_test(test_flow_export_write_error),
 		cmocka_unit_test(test_flow_follow_parse),
+		cmocka_unit_test(test_flow_follow_reorder_chunks),
+		cmocka_unit_test(test_flow_follow_tab_and_space),
+		cmocka_unit_test(test_flow_follow_order_waits),
+		cmocka_unit_test(test_flow_follow_many_waiting),
+		cmocka_unit_test(test_flow_follow_many_pieces),
 		cmocka_unit_test(test_flow_every_truncation_with_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
