@@ -166,38 +166,6 @@ static void progress(tp_source *src, tp_writer *w, bool final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
-/* --threads by default: 2 when two CPUs are free now, counting the tasks
- * the kernel has runnable (/proc/loadavg, this one included).  With
- * another busy program on a two-CPU machine, a pipeline of two threads
- * time-sliced against it is slower than one thread. */
-static unsigned auto_threads(void)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu < 2)
-		return 1;
-	/* the fewest runnable tasks over a few samples 0.2 ms apart: a
-	 * kernel worker that runs for an instant does not count, a busy
-	 * program does */
-	long others = -1;
-	for (int i = 0; i < 5 && others != 0; i++) {
-		if (i)
-			nanosleep(&(struct timespec){0, 200000}, NULL);
-		FILE *f = fopen("/proc/loadavg", "r");
-		if (!f)
-			return 2;
-		double l1, l5, l15;
-		long running = 1, total;
-		int got = fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
-				 &running, &total);
-		fclose(f);
-		if (got != 5)
-			return 2;
-		if (others < 0 || running - 1 < others)
-			others = running - 1;
-	}
-	return ncpu - others >= 2 ? 2 : 1;
-}
-
 int main(int argc, char **argv)
 {
 	tp_options opt;
@@ -349,11 +317,12 @@ int main(int argc, char **argv)
 	p->sess = sess;
 	/* only -v and -T fields show a checksum's status */
 	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
-	/* Reading a file: the output on a second thread (printer.h).  Live
+	/* Reading a file with --threads 2: the output on a second thread
+	 * (printer.h).  Not by default: on a 2-CPU machine it costs more
+	 * CPU than it saves time (doc/ARCHITECTURE.md, Threads).  Live
 	 * captures stay on one (the packets come at the network's pace). */
-	unsigned threads = opt.threads ? opt.threads : auto_threads();
 	tp_printer *pr = NULL;
-	if (threads >= 2 && printing && out && !tp_source_is_live(src))
+	if (opt.threads >= 2 && printing && out && !tp_source_is_live(src))
 		pr = tp_printer_new(out, stdout, p);
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);

@@ -76,7 +76,7 @@ void tp_usage(FILE *fp)
 		"                tshark's statistics forms\n"
 		"  --no-defrag   do not reassemble IP fragments\n"
 		"  --threads 1|2  reading a file: print on a second thread\n"
-		"                (default 2 when two CPUs are free)\n"
+		"                (default 1)\n"
 		"  --no-reassembly  track flows, reassemble no TCP streams\n"
 		"  --max-flows N, --flow-timeout SECS, --reasm-dir-cap SIZE,\n"
 		"  --reasm-mem-cap SIZE   the caps on flow state (see tapir(1))\n"

@@ -38,9 +38,10 @@ LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
 TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
-	tests/flood/run.sh
+	tests/flood/run.sh tests/threads/run.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
+	tests/threads/run.sh \
 	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
 	tests/compare-follow.py tests/compare-tshark.py pcaps/relay.py pcaps/make-messy.sh \
 	bench/gen-big.py bench/reasm-rss.sh
