@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/printer.h"
+#include "tapir/readahead.h"
 #include "tapir/registry.h"
 #include "tapir/sandbox.h"
 #include "tapir/stats.h"
@@ -166,6 +168,31 @@ static void progress(tp_source *src, tp_writer *w, bool final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
+/* Other runnable tasks now: the fewest over a few samples of
+ * /proc/loadavg 0.2 ms apart (a kernel worker that runs for an instant
+ * does not count, a busy program does); -1 when it cannot be read. */
+static long other_runnable(void)
+{
+	long others = -1;
+	for (int i = 0; i < 5 && others != 0; i++) {
+		if (i)
+			nanosleep(&(struct timespec){0, 200000}, NULL);
+		FILE *f = fopen("/proc/loadavg", "r");
+		if (!f)
+			return -1;
+		double l1, l5, l15;
+		long running = 1, total;
+		int got = fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
+				 &running, &total);
+		fclose(f);
+		if (got != 5)
+			return -1;
+		if (others < 0 || running - 1 < others)
+			others = running - 1; /* this one is running */
+	}
+	return others;
+}
+
 int main(int argc, char **argv)
 {
 	tp_options opt;
@@ -208,6 +235,10 @@ int main(int argc, char **argv)
 	tp_source *src;
 	char *iface = NULL;
 	if (opt.read_file) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		tp_source_read_thread(tp_ra_default(
+			opt.threads, ncpu,
+			opt.threads || ncpu < 2 ? -1 : other_runnable()));
 		src = tp_source_open_file(opt.read_file, err, sizeof err);
 	} else {
 		iface = opt.iface ? strdup(opt.iface) : default_interface();
@@ -317,15 +348,19 @@ int main(int argc, char **argv)
 	p->sess = sess;
 	/* only -v and -T fields show a checksum's status */
 	p->no_verify = !opt.out.vflag && opt.mode != TP_MODE_FIELDS;
-	/* Reading a file with --threads 2: the output on a second thread
+	/* Reading a file with --threads 3: the output on a thread of its own
 	 * (printer.h).  Not by default: on a 2-CPU machine it costs more
 	 * CPU than it saves time (doc/ARCHITECTURE.md, Threads).  Live
 	 * captures stay on one (the packets come at the network's pace). */
 	tp_printer *pr = NULL;
-	if (opt.threads >= 2 && printing && out && !tp_source_is_live(src))
+	if (opt.threads >= 3 && printing && out && !tp_source_is_live(src))
 		pr = tp_printer_new(out, stdout, p);
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
+	/* One thread at a time writes stdout (the printer, when there is
+	 * one, is drained before this one writes): no lock per fwrite and
+	 * ferror, which glibc takes as soon as a second thread exists. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 
 	/* ---- privileges and the sandbox ---- */
 	tzset(); /* localtime() reads /etc/localtime: before the sandbox */

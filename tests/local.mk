@@ -27,7 +27,8 @@ UNIT_TESTS = \
 	tests/unit/test_ipfrag \
 	tests/unit/test_stats \
 	tests/unit/test_out_fields \
-	tests/unit/test_printer
+	tests/unit/test_printer \
+	tests/unit/test_readahead
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a

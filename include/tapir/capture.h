@@ -48,6 +48,9 @@ typedef struct tp_source tp_source;
 /* Open a capture file ("-" is standard input).  NULL on failure, with the
  * reason in err (cannot open, not a capture file). */
 tp_source *tp_source_open_file(const char *path, char *err, size_t errlen);
+/* Files opened from now on that are plain (not gzip) regular files are
+ * read ahead on a thread of their own (readahead.h); off by default. */
+void tp_source_read_thread(bool on);
 
 /* Open a live interface through libpcap. */
 typedef struct tp_live_opts {

@@ -1,4 +1,4 @@
-/* printer.h - the output on a second thread (--threads 2).
+/* printer.h - the output on a thread of its own (--threads 3).
  *
  * Reading a file, the main thread reads and dissects (flows, reassembly,
  * the taps, --stats) into the records of a ring of slots; the printer
