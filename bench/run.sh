@@ -116,6 +116,10 @@ job tcpdump.B "$B" "tcpdump -nn -r" "" -- tcpdump -nn -r "$B"
 job tapir.B "$B" "tapir -r" "" -- "$TAPIR" -r "$B"
 job tcpdumpv.B "$B" "tcpdump -nn -v -r" "" -- tcpdump -nn -v -r "$B"
 job tapirv.B "$B" "tapir -V -r" "" -- "$TAPIR" -V -r "$B"
+# the default (a read-ahead thread) against one thread and against the
+# printer thread as well (issue 14)
+job tapirt1.B "$B" "tapir -r --threads 1" "" -- "$TAPIR" -r "$B" --threads 1
+job tapirt3.B "$B" "tapir -r --threads 3" "" -- "$TAPIR" -r "$B" --threads 3
 job countbpf.B "$B" "pcap_loop count 'tcp port 443' (floor)" "" -- "$COUNT" "$B" "tcp port 443"
 job tcpdumpbpf.B "$B" "tcpdump -nn -r 'tcp port 443'" "" -- tcpdump -nn -r "$B" "tcp port 443"
 job tapirbpf.B "$B" "tapir -r 'tcp port 443'" "" -- "$TAPIR" -r "$B" "tcp port 443"
@@ -133,6 +137,8 @@ if [ "$quick" = 0 ]; then
 	job tapir.S "$S" "tapir -r" "" -- "$TAPIR" -r "$S"
 	job tapirv.S "$S" "tapir -V -r" "" -- "$TAPIR" -V -r "$S"
 fi
+job tapirvt1.S "$S" "tapir -v -r --threads 1" "" -- "$TAPIR" -v -r "$S" --threads 1
+job tapirvt3.S "$S" "tapir -v -r --threads 3" "" -- "$TAPIR" -v -r "$S" --threads 3
 job tsharkV.S "$S" "tshark -n -V -r" "" -- tshark -n -V -r "$S"
 job tapirfollow.S "$S" "tapir --follow $FOLLOW --follow-format hexraw" "" -- \
 	"$TAPIR" -r "$S" --follow "$FOLLOW" --follow-format hexraw
@@ -172,6 +178,12 @@ pair "--export-streams (TCP and UDP) vs tcpflow (TCP only; no target)" tapirexpo
 pair "BPF 'tcp port 443': tapir vs tcpdump" tapirbpf.B tcpdumpbpf.B 1
 pair "-T fields vs tshark -T fields (slice; no target)" tapirfields.S tsharkfields.S -
 pair "--stats conv,tcp vs tshark -z conv,tcp (slice; no target)" tapirconv.S tsharkconv.S -
+# the default against one thread: never slower (CPU s: first table)
+pair "default one-line vs --threads 1 (no target)" tapir.B tapirt1.B -
+pair "--threads 3 (printer thread) vs --threads 1, one-line (no target)" tapirt3.B tapirt1.B -
+pair "-v tree, default vs --threads 1 (slice; no target)" tapirv.S tapirvt1.S -
+has tapirv.S || pair "-v tree, default vs --threads 1 (slice; no target)" tapirv.B tapirvt1.S -
+pair "-v tree, --threads 3 vs --threads 1 (slice; no target)" tapirvt3.S tapirvt1.S -
 
 
 # ------------------------------------------------------------- verify --

@@ -29,6 +29,8 @@ struct tp_source {
 	tp_filefmt fmt;
 	/* file */
 	gzFile gz;
+	struct tp_readahead *ra; /* a plain file: read without zlib */
+	int fd;                  /* ra's file */
 	bool gzip;
 	bool big;         /* the file's byte order is big-endian */
 	bool dead;        /* damage seen: no more packets */

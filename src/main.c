@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/printer.h"
+#include "tapir/readahead.h"
 #include "tapir/registry.h"
 #include "tapir/sandbox.h"
 #include "tapir/stats.h"
@@ -166,10 +168,6 @@ static void progress(tp_source *src, tp_writer *w, bool final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
-/* --threads by default: 2 when two CPUs are free now, counting the tasks
- * the kernel has runnable (/proc/loadavg, this one included).  With
- * another busy program on a two-CPU machine, a pipeline of two threads
- * time-sliced against it is slower than one thread. */
 /* "tapir -r x -e ip.src": tcpdump's -e took the field name for a BPF
  * expression.  Say what was probably meant. */
 static void hint_field_filter(const tp_options *o)
@@ -188,32 +186,29 @@ static void hint_field_filter(const tp_options *o)
 			word, word);
 }
 
-static unsigned auto_threads(void)
+/* Other runnable tasks now: the fewest over a few samples of
+ * /proc/loadavg 0.2 ms apart (a kernel worker that runs for an instant
+ * does not count, a busy program does); -1 when it cannot be read. */
+static long other_runnable(void)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu < 2)
-		return 1;
-	/* the fewest runnable tasks over a few samples 0.2 ms apart: a
-	 * kernel worker that runs for an instant does not count, a busy
-	 * program does */
 	long others = -1;
 	for (int i = 0; i < 5 && others != 0; i++) {
 		if (i)
 			nanosleep(&(struct timespec){0, 200000}, NULL);
 		FILE *f = fopen("/proc/loadavg", "r");
 		if (!f)
-			return 2;
+			return -1;
 		double l1, l5, l15;
 		long running = 1, total;
 		int got = fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
 				 &running, &total);
 		fclose(f);
 		if (got != 5)
-			return 2;
+			return -1;
 		if (others < 0 || running - 1 < others)
-			others = running - 1;
+			others = running - 1; /* this one is running */
 	}
-	return ncpu - others >= 2 ? 2 : 1;
+	return others;
 }
 
 /* -O: a list of protocols, each one tapir knows. */
@@ -282,6 +277,12 @@ int main(int argc, char **argv)
 	/* ---- the source ---- */
 	tp_source *src;
 	char *iface = NULL;
+	if (opt.file_list || opt.read_file) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		tp_source_read_thread(tp_ra_default(
+			opt.threads, ncpu,
+			opt.threads || ncpu < 2 ? -1 : other_runnable()));
+	}
 	if (opt.file_list) {
 		src = tp_source_open_list(opt.file_list, err, sizeof err);
 	} else if (opt.read_file) {
@@ -397,14 +398,19 @@ int main(int argc, char **argv)
 	/* only -v, -V and -T fields show a checksum's status */
 	p->no_verify = !opt.out.vflag && !opt.out.Vflag &&
 		       opt.mode != TP_MODE_FIELDS;
-	/* Reading a file: the output on a second thread (printer.h).  Live
+	/* Reading a file with --threads 3: the output on a thread of its own
+	 * (printer.h).  Not by default: on a 2-CPU machine it costs more
+	 * CPU than it saves time (doc/ARCHITECTURE.md, Threads).  Live
 	 * captures stay on one (the packets come at the network's pace). */
-	unsigned threads = opt.threads ? opt.threads : auto_threads();
 	tp_printer *pr = NULL;
-	if (threads >= 2 && printing && out && !tp_source_is_live(src))
+	if (opt.threads >= 3 && printing && out && !tp_source_is_live(src))
 		pr = tp_printer_new(out, stdout, p);
 	static char obuf[1 << 18];
 	setvbuf(stdout, obuf, opt.out.lflag ? _IOLBF : _IOFBF, sizeof obuf);
+	/* One thread at a time writes stdout (the printer, when there is
+	 * one, is drained before this one writes): no lock per fwrite and
+	 * ferror, which glibc takes as soon as a second thread exists. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 
 	/* ---- privileges and the sandbox ---- */
 	tzset(); /* localtime() reads /etc/localtime: before the sandbox */

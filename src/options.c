@@ -82,8 +82,9 @@ void tp_usage(FILE *fp)
 		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
 		"                tshark's statistics forms\n"
 		"  --no-defrag   do not reassemble IP fragments\n"
-		"  --threads 1|2  reading a file: print on a second thread\n"
-		"                (default 2 when two CPUs are free)\n"
+		"  --threads 1|2|3  reading a file: 2 reads it ahead on a second\n"
+		"                thread (the default when two CPUs are free),\n"
+		"                3 also prints on a third\n"
 		"  --no-reassembly  track flows, reassemble no TCP streams\n"
 		"  --max-flows N, --flow-timeout SECS, --reasm-dir-cap SIZE,\n"
 		"  --reasm-mem-cap SIZE   the caps on flow state (see tapir(1))\n"
@@ -519,8 +520,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 			o->flowcfg.no_reassembly = true;
 			break;
 		case OPT_THREADS:
-			if (!parse_num(optarg, 1, 2, &v))
-				return usage_error("--threads takes 1 or 2, not %s",
+			if (!parse_num(optarg, 1, 3, &v))
+				return usage_error("--threads takes 1, 2 or 3, not %s",
 						   optarg);
 			o->threads = (unsigned)v;
 			break;

@@ -1,15 +1,23 @@
 /* printer.c - the output on a second thread (printer.h).
  *
- * A single-producer single-consumer ring: the reader publishes `filled`,
- * the printer publishes `printed`, each in steps of PUBLISH records (one
- * shared cache line per step, not per packet) and always before it
- * waits.  A side with nothing to do spins briefly, then sleeps on a
- * condition variable after saying so in a flag; the other side wakes it
- * when it sees the flag.  The flags and counters are sequentially
- * consistent, so a wake-up cannot be lost between the check and the wait.
+ * A single-producer single-consumer ring.  The reader publishes `filled`
+ * and the printer `printed`, each every PUBLISH records; each side keeps
+ * its own position and the last value it saw of the other's on a cache
+ * line of its own, so a packet costs no shared cache-line traffic beyond
+ * its record.  A side with nothing to do sleeps at once on a condition
+ * variable (no spinning: a spin burned the other core on a 2-CPU
+ * machine, issue 14), after storing in `*_wake_at` the count of the
+ * other side's that wakes it; the other side looks at that word when it
+ * publishes and signals only once the count is reached.  The printer
+ * sleeps until half the ring is filled, the reader until half of it is
+ * free: one wake-up per TP_PRINTER_SLOTS / 2 records at most, whichever
+ * side is the faster.  Counters and wake words are sequentially
+ * consistent and the sleeper checks again under the mutex, so a wake-up
+ * cannot be lost between the check and the wait.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +25,8 @@
 #include "tapir/printer.h"
 
 #define PUBLISH 32
-/* About 4 ms of pause instructions: the partner is usually only behind
- * by a few packets.  tapir uses the thread only when a CPU is free for
- * it (main.c), so the spin does not steal time from the partner. */
-#define SPINS 200000
+#define BATCH (TP_PRINTER_SLOTS / 2) /* records per wake-up, at least */
+#define LINE 64
 
 typedef struct slot {
 	tp_pkt *p;
@@ -29,90 +35,118 @@ typedef struct slot {
 } slot;
 
 struct tp_printer {
+	/* set up once */
 	tp_output *out;
 	FILE *fp;
 	slot slots[TP_PRINTER_SLOTS];
 	pthread_t thr;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;          /* both sides sleep on it */
-	_Atomic size_t filled;      /* records pushed (published) */
-	_Atomic size_t printed;     /* records printed (published) */
-	_Atomic int reader_waits, printer_waits, done, failed;
-	size_t fill_local;          /* reader: pushed, not all published */
-	size_t taken;               /* reader: slots handed out */
+	/* written by the reader, every PUBLISH records */
+	alignas(LINE) _Atomic size_t filled;
+	/* written by the printer, every PUBLISH records */
+	alignas(LINE) _Atomic size_t printed;
+	/* written by a side as it goes to sleep: the other side's count
+	 * that wakes it (0: awake); `urgent`: print all now (drain, end) */
+	alignas(LINE) _Atomic size_t printer_wake_at, reader_wake_at;
+	_Atomic int urgent, failed;
+	_Atomic unsigned long sleeps; /* both sides, for the tests */
+	/* the reader's own */
+	alignas(LINE) size_t taken;  /* slots handed out */
+	size_t fill_local;           /* pushed, not all published */
+	size_t printed_seen;         /* `printed` when last loaded */
+	/* the printer's own */
+	alignas(LINE) size_t pos;    /* records printed */
+	size_t filled_seen;          /* `filled` when last loaded */
 };
 
-static void wake(tp_printer *pr, _Atomic int *flag)
+static void nudge(tp_printer *pr)
 {
-	if (atomic_load(flag)) {
-		pthread_mutex_lock(&pr->mu);
-		pthread_cond_broadcast(&pr->cv);
-		pthread_mutex_unlock(&pr->mu);
-	}
-}
-
-/* Sleep until ready(pr) holds; `flag` says this side sleeps. */
-static void wait_until(tp_printer *pr, _Atomic int *flag,
-		       bool (*ready)(tp_printer *))
-{
-	for (int i = 0; i < SPINS; i++) {
-		if (ready(pr))
-			return;
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
-	}
 	pthread_mutex_lock(&pr->mu);
-	atomic_store(flag, 1);
-	while (!ready(pr))
-		pthread_cond_wait(&pr->cv, &pr->mu);
-	atomic_store(flag, 0);
+	pthread_cond_broadcast(&pr->cv);
 	pthread_mutex_unlock(&pr->mu);
 }
 
-static bool have_work(tp_printer *pr)
+/* Wake the other side if it sleeps waiting for `count` to reach the
+ * value in `*wake_at`. */
+static void wake(tp_printer *pr, _Atomic size_t *wake_at, size_t count)
 {
-	return atomic_load(&pr->filled) != atomic_load(&pr->printed) ||
-	       atomic_load(&pr->done);
+	size_t w = atomic_load(wake_at);
+	if (w && count >= w)
+		nudge(pr);
+}
+
+/* Sleep until ready(pr) holds, with `*wake_at` = `at` meanwhile. */
+static void sleep_until(tp_printer *pr, _Atomic size_t *wake_at, size_t at,
+			bool (*ready)(tp_printer *))
+{
+	pthread_mutex_lock(&pr->mu);
+	atomic_store(wake_at, at);
+	if (!ready(pr)) {
+		atomic_fetch_add_explicit(&pr->sleeps, 1, memory_order_relaxed);
+		do
+			pthread_cond_wait(&pr->cv, &pr->mu);
+		while (!ready(pr));
+	}
+	atomic_store(wake_at, 0);
+	pthread_mutex_unlock(&pr->mu);
+}
+
+/* The printer: half the ring to print; on a drain whatever there is;
+ * at the end, everything. */
+static bool printer_ready(tp_printer *pr)
+{
+	size_t ahead = atomic_load(&pr->filled) - pr->pos;
+	int urgent = atomic_load(&pr->urgent);
+	return ahead >= BATCH || (urgent && ahead) || urgent == 2;
+}
+
+/* publish the printer's position; wake a reader waiting for it */
+static void publish_printed(tp_printer *pr)
+{
+	atomic_store(&pr->printed, pr->pos);
+	wake(pr, &pr->reader_wake_at, pr->pos);
 }
 
 static void *printer_main(void *arg)
 {
 	tp_printer *pr = arg;
-	size_t printed = 0;
 	for (;;) {
-		size_t filled = atomic_load(&pr->filled);
-		if (printed == filled) {
-			atomic_store(&pr->printed, printed);
-			wake(pr, &pr->reader_waits);
-			if (atomic_load(&pr->done) &&
-			    atomic_load(&pr->filled) == printed)
+		if (pr->pos == pr->filled_seen) {
+			pr->filled_seen = atomic_load(&pr->filled);
+			if (pr->pos != pr->filled_seen)
+				continue;
+			publish_printed(pr);
+			/* the reader publishes its last records before it
+			 * says it is the end */
+			int urgent = atomic_load(&pr->urgent);
+			if (urgent == 2 && atomic_load(&pr->filled) == pr->pos)
 				break;
-			wait_until(pr, &pr->printer_waits, have_work);
+			sleep_until(pr, &pr->printer_wake_at,
+				    pr->pos + (urgent ? 1 : BATCH), printer_ready);
 			continue;
 		}
-		while (printed != filled) {
-			slot *s = &pr->slots[printed % TP_PRINTER_SLOTS];
-			if (!atomic_load(&pr->failed)) {
-				pr->out->packet(pr->out, s->p);
-				if (ferror(pr->fp) && errno == EPIPE)
-					atomic_store(&pr->failed, 1);
-			}
-			printed++;
-			if (printed % PUBLISH == 0) {
-				atomic_store(&pr->printed, printed);
-				wake(pr, &pr->reader_waits);
-			}
+		slot *s = &pr->slots[pr->pos % TP_PRINTER_SLOTS];
+		if (!atomic_load_explicit(&pr->failed, memory_order_relaxed)) {
+			pr->out->packet(pr->out, s->p);
+			if (ferror(pr->fp) && errno == EPIPE)
+				atomic_store(&pr->failed, 1);
 		}
+		pr->pos++;
+		if (pr->pos % PUBLISH == 0)
+			publish_printed(pr);
 	}
 	return NULL;
 }
 
 tp_printer *tp_printer_new(tp_output *out, FILE *fp, const tp_pkt *proto)
 {
-	tp_printer *pr = calloc(1, sizeof *pr);
+	/* aligned, so that each side's counters have lines of their own */
+	size_t size = (sizeof(tp_printer) + LINE - 1) / LINE * LINE;
+	tp_printer *pr = aligned_alloc(LINE, size);
 	if (!pr)
 		return NULL;
+	memset(pr, 0, size);
 	pr->out = out;
 	pr->fp = fp;
 	for (size_t i = 0; i < TP_PRINTER_SLOTS; i++) {
@@ -124,10 +158,11 @@ tp_printer *tp_printer_new(tp_output *out, FILE *fp, const tp_pkt *proto)
 	}
 	atomic_init(&pr->filled, 0);
 	atomic_init(&pr->printed, 0);
-	atomic_init(&pr->reader_waits, 0);
-	atomic_init(&pr->printer_waits, 0);
-	atomic_init(&pr->done, 0);
+	atomic_init(&pr->printer_wake_at, 0);
+	atomic_init(&pr->reader_wake_at, 0);
+	atomic_init(&pr->urgent, 0);
 	atomic_init(&pr->failed, 0);
+	atomic_init(&pr->sleeps, 0);
 	if (pthread_mutex_init(&pr->mu, NULL) != 0)
 		goto fail;
 	if (pthread_cond_init(&pr->cv, NULL) != 0) {
@@ -147,25 +182,31 @@ fail:
 	return NULL;
 }
 
-static bool slot_free(tp_printer *pr)
+/* half the ring free, or no output left to wait for */
+static bool reader_ready(tp_printer *pr)
 {
-	return pr->taken - atomic_load(&pr->printed) < TP_PRINTER_SLOTS ||
+	return pr->taken - atomic_load(&pr->printed) <= BATCH ||
 	       atomic_load(&pr->failed);
 }
 
 static void publish(tp_printer *pr)
 {
 	atomic_store(&pr->filled, pr->fill_local);
-	wake(pr, &pr->printer_waits);
+	wake(pr, &pr->printer_wake_at, pr->fill_local);
 }
 
 tp_pkt *tp_printer_slot(tp_printer *pr, size_t caplen, uint8_t **buf)
 {
-	if (pr->taken - atomic_load(&pr->printed) >= TP_PRINTER_SLOTS) {
-		publish(pr); /* the printer may be waiting for these */
-		wait_until(pr, &pr->reader_waits, slot_free);
+	if (pr->taken - pr->printed_seen >= TP_PRINTER_SLOTS) {
+		pr->printed_seen = atomic_load(&pr->printed);
+		if (pr->taken - pr->printed_seen >= TP_PRINTER_SLOTS) {
+			publish(pr); /* the printer may be waiting for these */
+			sleep_until(pr, &pr->reader_wake_at,
+				    pr->taken - BATCH, reader_ready);
+			pr->printed_seen = atomic_load(&pr->printed);
+		}
 	}
-	if (atomic_load(&pr->failed))
+	if (atomic_load_explicit(&pr->failed, memory_order_relaxed))
 		return NULL;
 	slot *s = &pr->slots[pr->taken % TP_PRINTER_SLOTS];
 	if (s->cap < caplen || !s->buf) {
@@ -236,7 +277,16 @@ static bool all_printed(tp_printer *pr)
 void tp_printer_drain(tp_printer *pr)
 {
 	publish(pr);
-	wait_until(pr, &pr->reader_waits, all_printed);
+	atomic_store(&pr->urgent, 1);
+	nudge(pr);
+	sleep_until(pr, &pr->reader_wake_at, pr->fill_local, all_printed);
+	atomic_store(&pr->urgent, 0);
+	pr->printed_seen = atomic_load(&pr->printed);
+}
+
+unsigned long tp_printer_sleeps(tp_printer *pr)
+{
+	return atomic_load(&pr->sleeps);
 }
 
 void tp_printer_free(tp_printer *pr)
@@ -244,11 +294,8 @@ void tp_printer_free(tp_printer *pr)
 	if (!pr)
 		return;
 	publish(pr);
-	atomic_store(&pr->done, 1);
-	wake(pr, &pr->printer_waits);
-	pthread_mutex_lock(&pr->mu);
-	pthread_cond_broadcast(&pr->cv);
-	pthread_mutex_unlock(&pr->mu);
+	atomic_store(&pr->urgent, 2);
+	nudge(pr);
 	pthread_join(pr->thr, NULL);
 	pthread_cond_destroy(&pr->cv);
 	pthread_mutex_destroy(&pr->mu);

@@ -27,7 +27,8 @@ UNIT_TESTS = \
 	tests/unit/test_ipfrag \
 	tests/unit/test_stats \
 	tests/unit/test_out_fields \
-	tests/unit/test_printer
+	tests/unit/test_printer \
+	tests/unit/test_readahead
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -46,6 +47,7 @@ TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
 TESTS += tests/export-owner.sh
+TESTS += tests/threads/run.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
 EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
@@ -54,6 +56,7 @@ EXTRA_DIST += tests/compare-tcpdump.py tests/tcpdump-lines.sh
 EXTRA_DIST += tests/compare-tcpdump-v.sh pcaps/ts-invalid.py
 EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh
 EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
+EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 
 include tests/fuzz/local.mk

@@ -71,6 +71,10 @@ tp_source *tp_source_open_list(const char *list, char *err, size_t errlen);
 /* The file being read (its name as given). */
 const char *tp_source_name(const tp_source *s);
 
+/* Files opened from now on that are plain (not gzip) regular files are
+ * read ahead on a thread of their own (readahead.h); off by default. */
+void tp_source_read_thread(bool on);
+
 /* Open a live interface through libpcap. */
 typedef struct tp_live_opts {
 	int snaplen;

@@ -55,7 +55,7 @@ typedef struct tp_options {
 	tp_follow_spec follow_spec;
 	const char *follow_out;  /* --follow-out FILE */
 	const char *export_dir;  /* --export-streams DIR */
-	unsigned threads;        /* --threads 1|2 (0: as many CPUs as 2) */
+	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;
 

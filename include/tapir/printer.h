@@ -1,13 +1,12 @@
-/* printer.h - the output on a second thread.
+/* printer.h - the output on a thread of its own (--threads 3).
  *
  * Reading a file, the main thread reads and dissects (flows, reassembly,
  * the taps, --stats) into the records of a ring of slots; the printer
- * thread formats them with the chosen output, in packet order.  On the
- * one-line output the two halves cost about the same, so a second core
- * nearly halves the time.  A slot owns a copy of its packet's bytes and
- * of a reassembled datagram, so nothing it points to changes under the
- * printer; the printer touches no session state.  tapir -j 1 keeps
- * everything on one thread.
+ * thread formats them with the chosen output, in packet order.  A slot
+ * owns a copy of its packet's bytes and of a reassembled datagram, so
+ * nothing it points to changes under the printer; the printer touches
+ * no session state.  Off by default: on two CPUs the records crossing
+ * between them cost about what the thread saves (doc/ARCHITECTURE.md).
  */
 #ifndef TAPIR_PRINTER_H
 #define TAPIR_PRINTER_H
@@ -36,6 +35,8 @@ bool tp_printer_failed(tp_printer *pr);
 /* Wait until every pushed record is printed (before an error line on
  * stderr, or the end of the run). */
 void tp_printer_drain(tp_printer *pr);
+/* How many times either side went to sleep waiting for the other. */
+unsigned long tp_printer_sleeps(tp_printer *pr);
 /* Drain, stop the thread, free everything. */
 void tp_printer_free(tp_printer *pr);
 
