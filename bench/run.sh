@@ -116,6 +116,7 @@ job tcpdump.B "$B" "tcpdump -nn -r" "" -- tcpdump -nn -r "$B"
 job tapir.B "$B" "tapir -r" "" -- "$TAPIR" -r "$B"
 job tcpdumpv.B "$B" "tcpdump -nn -v -r" "" -- tcpdump -nn -v -r "$B"
 job tapirv.B "$B" "tapir -V -r" "" -- "$TAPIR" -V -r "$B"
+job tapirtv.B "$B" "tapir -v -r (tcpdump's verbose text)" "" -- "$TAPIR" -v -r "$B"
 # the default (a read-ahead thread) against one thread and against the
 # printer thread as well (issue 14)
 job tapirt1.B "$B" "tapir -r --threads 1" "" -- "$TAPIR" -r "$B" --threads 1
@@ -137,8 +138,8 @@ if [ "$quick" = 0 ]; then
 	job tapir.S "$S" "tapir -r" "" -- "$TAPIR" -r "$S"
 	job tapirv.S "$S" "tapir -V -r" "" -- "$TAPIR" -V -r "$S"
 fi
-job tapirvt1.S "$S" "tapir -v -r --threads 1" "" -- "$TAPIR" -v -r "$S" --threads 1
-job tapirvt3.S "$S" "tapir -v -r --threads 3" "" -- "$TAPIR" -v -r "$S" --threads 3
+job tapirvt1.S "$S" "tapir -V -r --threads 1" "" -- "$TAPIR" -V -r "$S" --threads 1
+job tapirvt3.S "$S" "tapir -V -r --threads 3" "" -- "$TAPIR" -V -r "$S" --threads 3
 job tsharkV.S "$S" "tshark -n -V -r" "" -- tshark -n -V -r "$S"
 job tapirfollow.S "$S" "tapir --follow $FOLLOW --follow-format hexraw" "" -- \
 	"$TAPIR" -r "$S" --follow "$FOLLOW" --follow-format hexraw
@@ -165,6 +166,7 @@ fi
 
 pair "default one-line: tapir -r vs tcpdump -nn -r" tapir.B tcpdump.B 0.3333
 pair "default one-line vs the counting floor (x floor)" tapir.B count.B 5
+pair "-v verbose line vs tcpdump -nn -v (no target)" tapirtv.B tcpdumpv.B -
 pair "-V tree vs tcpdump -nn -v (no target)" tapirv.B tcpdumpv.B -
 pair "default one-line vs tshark -r (no target)" tapir.B tshark.B -
 pair "-V tree vs tshark -V (slice)" tapirv.S tsharkV.S 0.1
@@ -181,9 +183,9 @@ pair "--stats conv,tcp vs tshark -z conv,tcp (slice; no target)" tapirconv.S tsh
 # the default against one thread: never slower (CPU s: first table)
 pair "default one-line vs --threads 1 (no target)" tapir.B tapirt1.B -
 pair "--threads 3 (printer thread) vs --threads 1, one-line (no target)" tapirt3.B tapirt1.B -
-pair "-v tree, default vs --threads 1 (slice; no target)" tapirv.S tapirvt1.S -
-has tapirv.S || pair "-v tree, default vs --threads 1 (slice; no target)" tapirv.B tapirvt1.S -
-pair "-v tree, --threads 3 vs --threads 1 (slice; no target)" tapirvt3.S tapirvt1.S -
+pair "-V tree, default vs --threads 1 (slice; no target)" tapirv.S tapirvt1.S -
+has tapirv.S || pair "-V tree, default vs --threads 1 (slice; no target)" tapirv.B tapirvt1.S -
+pair "-V tree, --threads 3 vs --threads 1 (slice; no target)" tapirvt3.S tapirvt1.S -
 
 
 # ------------------------------------------------------------- verify --
