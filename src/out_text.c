@@ -16,6 +16,7 @@
 
 #include "tapir/dissector.h"
 #include "tapir/output.h"
+#include "tapir/pipeline.h"
 #include "tapir/registry.h"
 
 #define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
@@ -36,6 +37,8 @@ struct text_state {
 	/* localtime() is slow: cache the broken-down minute */
 	int64_t cache_min;
 	struct tm cache_tm;
+	/* the line of a fragment is printed from this record (line_record) */
+	tp_pkt *scratch;
 };
 
 static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
@@ -545,6 +548,46 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
+/* Did the record take part in defragmentation: a fragment (MF or an
+ * offset) outside an ICMP quote, or the one that completed a datagram? */
+static bool took_part_in_defrag(const tp_pkt *p)
+{
+	if (p->reasm)
+		return true;
+	for (unsigned i = 1; i < p->nlayers; i++)
+		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
+			return true;
+	return false;
+}
+
+/* The record the one-line (and -v) text is printed from.  tcpdump does
+ * not reassemble: it prints the upper-layer header of a first fragment
+ * from that fragment's bytes alone and "ip-proto-N" / "frag (off|len)"
+ * on the others.  So a record that took part in defragmentation is
+ * printed from a second dissection of the same frame into a private
+ * record without a session: every dissector is then stateless (no flow,
+ * no TCP tracking, no fragment table), as with --no-defrag, and nothing
+ * shared is written.  The tree, the hex dump and every other output
+ * keep the real (reassembled) record.  See doc/ARCHITECTURE.md. */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
+{
+	if (!scratch || !took_part_in_defrag(p))
+		return p;
+	tp_pkthdr h;
+	memset(&h, 0, sizeof h);
+	h.sec = p->ts_sec;
+	h.nsec = p->ts_nsec;
+	h.caplen = p->caplen;
+	h.len = p->len;
+	h.linktype = p->linktype;
+	h.bad_frac = p->ts_bad_frac;
+	h.bad_frac_unit = p->ts_bad_frac_unit;
+	scratch->sess = NULL;
+	scratch->no_verify = p->no_verify;
+	tp_dissect(scratch, p->number, &h, p->data);
+	return scratch;
+}
+
 static void text_packet(tp_output *out, const tp_pkt *p)
 {
 	struct text_state *st = out->state;
@@ -570,7 +613,7 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 		tp_sb_put(&s, "  ", 2);
 	}
 	put_ts(st, &s, p);
-	tp_summary_line(&s, p, o);
+	tp_summary_line(&s, tp_line_record(p, st->scratch), o);
 	tp_sb_putc(&s, '\n');
 	if (o->Vflag)
 		put_tree(st, &s, p);
@@ -612,6 +655,12 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	st->fp = fp;
 	st->o = *o;
 	st->cache_min = INT64_MIN;
+	st->scratch = tp_pkt_new();
+	if (!st->scratch) {
+		free(out);
+		free(st);
+		return NULL;
+	}
 	for (const char *n = o->Oprotos; n && *n && st->nonly < TP_MAX_ONLY;) {
 		size_t k = strcspn(n, ",");
 		char name[64];
@@ -635,6 +684,7 @@ void tp_out_text_free(tp_output *o)
 	if (!o)
 		return;
 	struct text_state *st = o->state;
+	tp_pkt_free(st->scratch);
 	free(st->line);
 	free(st);
 	free(o);

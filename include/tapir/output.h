@@ -184,6 +184,10 @@ void tp_sb_reltime(tp_sbuf *s, int64_t ns);
 
 /* One-line summary of a packet (also used by the TUI list). */
 void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
+/* The record the line is printed from: `p` itself, or, when `p` took part
+ * in IP defragmentation, the same frame dissected again without a session
+ * into `scratch` (tcpdump does not reassemble; see out_text.c). */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch);
 
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
