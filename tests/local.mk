@@ -44,7 +44,7 @@ EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
 	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
 	tests/compare-follow.py tests/compare-tshark.py \
 	tests/compare-tcpdump.py tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
-	pcaps/ts-invalid.py pcaps/relay.py pcaps/make-messy.sh \
+	pcaps/ts-invalid.py pcaps/icmp-crafted.py pcaps/relay.py pcaps/make-messy.sh \
 	bench/gen-big.py bench/reasm-rss.sh
 
 include tests/fuzz/local.mk
