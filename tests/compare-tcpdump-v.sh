@@ -5,6 +5,8 @@
 #   tests/compare-tcpdump-v.sh            every capture, a table of counts
 #   tests/compare-tcpdump-v.sh -d FILE    the differing lines of one capture
 #   PCAPS=DIR tests/compare-tcpdump-v.sh  the captures of DIR instead
+#   LIST=FILE PCAPS=DIR ...               only the captures FILE names,
+#       with FILE's allowances instead of ALLOW (tests/corpus-v.sh)
 #
 # Run by `make check` when tcpdump and python3 are installed (exit 77,
 # skipped, when not).  Both programs read the same file with TZ=UTC:
@@ -22,11 +24,15 @@
 #  R2 application text after UDP: where tapir prints "UDP, length N"
 #     after the ports (and tcpdump's checksum notice, if any), tcpdump's
 #     port printer (DNS ...) prints its own text instead: the line is
-#     compared up to and including the ports and the checksum notice.
+#     compared up to and including the ports and the checksum notice, and
+#     the printer's further lines (starting with a TAB) are dropped.
 #  R3 timestamps: a fraction of a second out of range is marked
 #     "(invalid us)" / "(invalid ns)" by tapir as by tcpdump 4.99.6;
 #     the installed 4.99.3 prints the same number without the marker, so
 #     the marker is removed from tapir's line.
+#  R4 tapir's own markers: " [malformed PROTO: why]" is tapir's addition
+#     after tcpdump's text (tcpdump has none); it is removed from tapir's
+#     line.
 #
 # ALLOW below lists the captures that still differ, each with why and the
 # most differing lines allowed at each level: a capture that differs more,
@@ -45,7 +51,8 @@ if [ "${1:-}" = "-d" ]; then
 	one=$2
 fi
 
-TAPIR=$bin PCAPS=${PCAPS:-$top/pcaps} TMP=$tmp ONE=$one python3 - <<'EOF'
+TAPIR=$bin PCAPS=${PCAPS:-$top/pcaps} TMP=$tmp ONE=$one LIST=${LIST:-} \
+	python3 - <<'EOF'
 import difflib, gzip, os, re, subprocess, sys
 
 # capture: (why, {level: most differing lines allowed})
@@ -72,8 +79,15 @@ ALLOW = {
 }
 LEVELS = [["-v"], ["-vv"], ["-vvv"], ["-e", "-v"]]
 
-tapir, pcaps, tmp, one = (os.environ[k] for k in ("TAPIR", "PCAPS", "TMP",
-                                                 "ONE"))
+tapir, pcaps, tmp, one, lst = (os.environ[k] for k in (
+    "TAPIR", "PCAPS", "TMP", "ONE", "LIST"))
+if lst:
+    # "capture  N  why": at most N differing lines at each level
+    ALLOW, LEVELS = {}, [["-v"], ["-vv"], ["-vvv"]]
+    for line in open(lst):
+        if line.strip() and not line.startswith("#"):
+            name, n, why = (line.rstrip("\n").split(None, 2) + [""])[:3]
+            ALLOW[name] = (why, int(n))
 env = dict(os.environ, TZ="UTC", LC_ALL="C")
 
 
@@ -86,11 +100,12 @@ def run(cmd):
 ENDS_LEN = re.compile(r", length \d+$")
 UDP_TAIL = re.compile(r"(UDP, (bad )?length \d+( > \d+)?)$")
 INVALID = re.compile(r" \(invalid [un]s\)")
+MALFORMED = re.compile(r" \[malformed [^]]*\]")
 
 
 def normalize(td, tp):
     """Rules R1-R3 (see the top of this file)."""
-    tp = [INVALID.sub("", x) for x in tp]
+    tp = [MALFORMED.sub("", INVALID.sub("", x)) for x in tp]
     tpset = set(tp)
     out, cut, drop_tabs = [], 0, False
     for x in td:
@@ -115,6 +130,7 @@ def normalize(td, tp):
                 out.append(y)
                 cut += 1
                 done = True
+                drop_tabs = True  # the port printer's further lines
                 break
         if not done:
             out.append(x)
@@ -125,6 +141,9 @@ total = {}
 failed = False
 files = sorted(f for f in os.listdir(pcaps)
                if re.search(r"\.(pcap|pcapng)(\.gz)?$", f))
+if lst:
+    files = [f for f in sorted(ALLOW) if os.path.exists(
+        os.path.join(pcaps, f))]
 if one:
     files = [os.path.basename(one)]
 print("%-26s %-6s %7s %7s %6s %6s" % ("capture", "level", "lines", "same",
@@ -142,7 +161,7 @@ for f in files:
         tp = run([tapir, "-n"] + lv + ["-r", path])
         tp_by_prefix = {}
         for y in tp:
-            y = INVALID.sub("", y)
+            y = MALFORMED.sub("", INVALID.sub("", y))
             tp_by_prefix.setdefault(y.split(": ")[0], []).append(y)
         a, b, cut = normalize(td, tp)
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)

@@ -38,12 +38,14 @@ LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
 TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
-	tests/flood/run.sh tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh
+	tests/flood/run.sh tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
+	tests/corpus-v.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
 	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
 	tests/compare-follow.py tests/compare-tshark.py \
 	tests/compare-tcpdump.py tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
+	tests/corpus-v.sh tests/golden/CORPUS-V \
 	pcaps/ts-invalid.py pcaps/icmp-crafted.py pcaps/relay.py pcaps/make-messy.sh \
 	bench/gen-big.py bench/reasm-rss.sh
 
