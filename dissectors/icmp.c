@@ -254,7 +254,8 @@ enum { E_CKSUM, E_NO_QUOTE, E_EXT_LEN, E_COUNT };
 
 static const tp_event_def events[E_COUNT] = {
 	[E_CKSUM] = {"icmp.checksum_bad", TP_EV_WARN, "Bad checksum"},
-	[E_NO_QUOTE] = {"icmp.quote_missing", TP_EV_MALFORMED,
+	/* a note: tshark says nothing, tcpdump prints its " [|icmp]" */
+	[E_NO_QUOTE] = {"icmp.quote_missing", TP_EV_NOTE,
 			"ICMP error message without the quoted datagram"},
 	[E_EXT_LEN] = {"icmp.ext.length.invalid", TP_EV_MALFORMED,
 		       "ICMP extension object length is invalid"},
@@ -817,12 +818,13 @@ static bool put_redirect(tp_sbuf *s, const tp_pkt *p, unsigned li,
 	return true;
 }
 
-static void put_router_advert(tp_sbuf *s, const tp_pkt *p, unsigned li)
+/* False when an entry is cut (tcpdump then prints none of it). */
+static bool put_router_advert(tp_sbuf *s, const tp_pkt *p, unsigned li)
 {
 	tp_sb_puts(s, "router advertisement");
 	const tp_field *lt = fld(p, li, F_LIFETIME);
 	if (!lt)
-		return;
+		return false;
 	tp_sb_puts(s, " lifetime ");
 	put_lifetime(s, (unsigned)lt->v.u);
 	tp_sb_putc(s, ' ');
@@ -833,10 +835,11 @@ static void put_router_advert(tp_sbuf *s, const tp_pkt *p, unsigned li)
 		tp_sb_puts(s, " [size ");
 		tp_sb_dec(s, size);
 		tp_sb_putc(s, ']');
-		return;
+		return true;
 	}
 	const tp_layer *l = &p->layers[li];
 	const tp_field *addr = NULL;
+	uint64_t entries = 0;
 	for (unsigned i = 0; i < l->nfields; i++) {
 		const tp_field *f = &p->fields[l->first_field + i];
 		if (f->def == &fields[F_ROUTER]) {
@@ -848,8 +851,10 @@ static void put_router_advert(tp_sbuf *s, const tp_pkt *p, unsigned li)
 			tp_sb_dec(s, (uint32_t)f->v.i);
 			tp_sb_putc(s, '}');
 			addr = NULL;
+			entries++;
 		}
 	}
+	return entries == fval(p, li, F_NUM_ADDRS);
 }
 
 /* The ICMP message length: the IP payload length the header claims, as
@@ -868,17 +873,185 @@ static uint64_t msg_length(const tp_pkt *p, unsigned li)
 	return (uint64_t)p->layers[li].len + p->layers[li].payload_len;
 }
 
+/* tcpdump's in_cksum_shouldbe: the checksum the field should hold, from
+ * the one it holds and the sum computed over the message with it. */
+static uint16_t cksum_shouldbe(uint16_t sum, uint16_t computed)
+{
+	uint32_t v = (uint32_t)sum + computed;
+	v = (v & 0xffff) + (v >> 16);
+	v = (v & 0xffff) + (v >> 16);
+	return (uint16_t)v;
+}
+
+/* -v: " (wrong icmp cksum 1234 (->5678)!)" when the whole message was
+ * captured (in a quote: up to the quote's end) and is no fragment. */
+static void put_wrong_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			    uint64_t plen)
+{
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	const tp_field *ck = fld(p, li, F_CKSUM);
+	if ((a && a->fragment) || !ck || p->layers[li].reassembled)
+		return;
+	tp_cursor c = tp_datagram_cursor(p, li);
+	const uint8_t *m = tp_has(&c, plen) ? tp_bytes(&c, plen) : NULL;
+	if (!m)
+		return;
+	uint16_t computed = tp_cksum_fold(tp_cksum_add(0, m, plen));
+	if (computed == 0)
+		return;
+	tp_sb_puts(s, " (wrong icmp cksum ");
+	tp_sb_hex(s, ck->v.u, 1);
+	tp_sb_puts(s, " (->");
+	tp_sb_hex(s, cksum_shouldbe((uint16_t)ck->v.u, computed), 1);
+	tp_sb_puts(s, ")!)");
+}
+
+/* -v: the quoted datagram on its own line, as tcpdump's ip_print over
+ * the quote.  False when that text ended in a truncation marker (tcpdump
+ * then stops printing the packet). */
+static bool put_quoted(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		       const tp_outopts *o)
+{
+	tp_sb_puts(s, "\n\t");
+	if (li + 1 >= p->nlayers || !p->layers[li + 1].embedded ||
+	    !layer_is(p, li + 1, "ip")) {
+		/* nothing quoted, or an error quoted in an error (tapir
+		 * dissects one level): tcpdump reads the quoted length */
+		if (li + 1 >= p->nlayers || !p->layers[li + 1].embedded)
+			tp_sb_puts(s, " [|icmp]");
+		return false;
+	}
+	size_t from = s->len;
+	for (unsigned i = li + 1; i < p->nlayers && p->layers[i].embedded;
+	     i++) {
+		const tp_dissector *d = p->layers[i].d;
+		if (!d->summarize ||
+		    d->summarize(p, i, s, o) == TP_SUM_STOP)
+			break;
+	}
+	for (size_t i = from; i + 3 <= s->len; i++)
+		if (memcmp(s->buf + i, " [|", 3) == 0)
+			return false;
+	return true;
+}
+
+/* tcpdump's print_unknown_data: hex, 16 bytes a line, after `indent`. */
+static void put_unknown(tp_sbuf *s, tp_cursor *c, size_t n)
+{
+	for (size_t off = 0; off < n; off += 16) {
+		size_t k = n - off < 16 ? n - off : 16;
+		const uint8_t *b = tp_bytes(c, k);
+		if (!b)
+			return;
+		tp_sb_puts(s, "\n\t    0x");
+		tp_sb_hex(s, off, 4);
+		tp_sb_puts(s, ": ");
+		for (size_t i = 0; i < k; i += 2) {
+			tp_sb_putc(s, ' ');
+			tp_sb_hexbytes(s, b + i, i + 1 < k ? 2 : 1, 0);
+		}
+	}
+}
+
+/* -v: RFC 4884 extensions as tcpdump 4.99 prints them (it looks for them
+ * at 128 bytes into the quote, whatever the length field says, in
+ * messages longer than 136 bytes). */
+#define EXT_AT 136 /* ICMP_EXTD_MINLEN: 8 + 128 */
+static void put_extensions(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			   uint64_t plen)
+{
+	tp_cursor c = tp_datagram_cursor(p, li);
+	size_t hlen = (size_t)plen - EXT_AT;
+	int l4884 = tp_peek(&c, 5);
+	if (!tp_skip(&c, EXT_AT) || !tp_has(&c, 4) || l4884 < 0) {
+		tp_sb_puts(s, " [|icmp]");
+		return;
+	}
+	if (l4884 == 0 && tp_has(&c, hlen)) {
+		tp_cursor v = c;
+		if (tp_cksum_fold(tp_cksum_add(0, tp_bytes(&v, hlen), hlen)))
+			return; /* no extension there */
+	}
+	unsigned ver = (unsigned)tp_peek(&c, 0) >> 4;
+	tp_sb_puts(s, "\n\tICMP Multi-Part extension v");
+	tp_sb_dec(s, ver);
+	if (ver != 2) {
+		tp_sb_puts(s, " packet not supported");
+		return;
+	}
+	if (tp_has(&c, hlen)) {
+		tp_cursor v = c;
+		bool bad = tp_cksum_fold(
+			tp_cksum_add(0, tp_bytes(&v, hlen), hlen)) != 0;
+		tp_sb_puts(s, ", checksum 0x");
+		tp_sb_hex(s, (unsigned)(tp_peek(&c, 2) << 8 | tp_peek(&c, 3)),
+			  4);
+		tp_sb_puts(s, bad ? " (incorrect), length " : " (correct), length ");
+		tp_sb_dec(s, hlen);
+	}
+	tp_skip(&c, 4);
+	hlen -= 4;
+	static const tp_valstr classes[] = {{1, "MPLS Stack Entry"},
+					    {2, "Extended Payload"},
+					    {0, NULL}};
+	for (unsigned n = 0; hlen > 4 && n < ICMP_MAX_EXT_OBJECTS; n++) {
+		uint16_t olen = tp_be16(&c);
+		uint8_t cls = tp_u8(&c), ctype = tp_u8(&c);
+		if (!tp_ok(&c)) {
+			tp_sb_puts(s, " [|icmp]");
+			return;
+		}
+		const char *name = tp_valstr_find(classes, cls);
+		tp_sb_puts(s, "\n\t  ");
+		tp_sb_puts(s, name ? name : "unknown");
+		tp_sb_puts(s, " Object (");
+		tp_sb_dec(s, cls);
+		tp_sb_puts(s, "), Class-Type: ");
+		tp_sb_dec(s, ctype);
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, olen);
+		hlen -= 4;
+		if (cls == 0 || olen < 4)
+			return;
+		olen -= 4;
+		tp_cursor b = c;
+		if (cls == 1 && ctype == 1) {
+			uint32_t e = tp_be32(&b);
+			if (!tp_ok(&b)) {
+				tp_sb_puts(s, " [|icmp]");
+				return;
+			}
+			tp_sb_puts(s, "\n\t    label ");
+			tp_sb_dec(s, e >> 12);
+			tp_sb_puts(s, ", tc ");
+			tp_sb_dec(s, e >> 9 & 7);
+			if (e >> 8 & 1)
+				tp_sb_puts(s, ", [S]");
+			tp_sb_puts(s, ", ttl ");
+			tp_sb_dec(s, e & 0xff);
+		} else {
+			put_unknown(s, &b, olen);
+		}
+		if (hlen < olen)
+			break;
+		hlen -= olen;
+		if (!tp_skip(&c, olen))
+			break;
+	}
+}
+
 static tp_sum icmp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
-	(void)o;
 	const tp_field *tf = fld(p, li, F_TYPE), *cf = fld(p, li, F_CODE);
+	size_t start = s->len;
 	tp_sb_puts(s, "ICMP");
-	if (!tf || !cf)
-		return TP_SUM_STOP; /* the events say why */
+	if (!tf || !cf) {
+		s->len = start; /* tcpdump: only " [|icmp]", from the event */
+		return TP_SUM_STOP;
+	}
 	unsigned type = (unsigned)tf->v.u, code = (unsigned)cf->v.u;
 	const tp_field *id = fld(p, li, F_IDENT), *seq = fld(p, li, F_SEQ);
-	size_t mark = s->len;
 	tp_sb_putc(s, ' ');
 	bool ok = true;
 	switch (type) {
@@ -900,9 +1073,11 @@ static tp_sum icmp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		ok = put_redirect(s, p, li, code);
 		break;
 	case T_RTRADVERT:
-		put_router_advert(s, p, li);
+		ok = put_router_advert(s, p, li);
 		break;
 	case T_TIMXCEED:
+		if (!(ok = get_quote(p, li).dst != NULL))
+			break; /* tcpdump checks the quoted destination */
 		if (code == 0) {
 			tp_sb_puts(s, "time exceeded in-transit");
 		} else if (code == 1) {
@@ -972,12 +1147,23 @@ static tp_sum icmp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		break;
 	}
 	if (!ok) {
-		/* tcpdump stops at the missing bytes: the events say it. */
-		s->len = mark;
+		/* tcpdump stops at the missing bytes, before "ICMP": its
+		 * marker only (the event's, when this layer has one) */
+		s->len = start;
+		tp_sb_puts(s, " [|icmp]");
 		return TP_SUM_STOP;
 	}
+	uint64_t plen = msg_length(p, li);
 	tp_sb_puts(s, ", length ");
-	tp_sb_dec(s, msg_length(p, li));
+	tp_sb_dec(s, plen);
+	if (!o->vflag)
+		return TP_SUM_STOP;
+	put_wrong_cksum(p, li, s, plen);
+	if (is_error(type) && !put_quoted(p, li, s, o))
+		return TP_SUM_STOP;
+	if (plen > EXT_AT && (type == T_UNREACH || type == T_TIMXCEED ||
+			      type == T_PARAMPROB))
+		put_extensions(p, li, s, plen);
 	return TP_SUM_STOP;
 }
 

@@ -1631,7 +1631,10 @@ static void put_tfo(tp_sbuf *s, const optview *v, size_t at, unsigned n)
 	}
 }
 
-enum { OPTS_OK, OPTS_BAD, OPTS_TRUNC };
+/* OPTS_TRUNC: cut where tcpdump's LENCHECK jumps to its own "trunc:"
+ * label (" [|tcp]", then ">" after the first option); OPTS_CUT: where
+ * its GET macros give up (the kind or length byte): " [|tcp]" only. */
+enum { OPTS_OK, OPTS_BAD, OPTS_TRUNC, OPTS_CUT };
 
 typedef struct optctx {
 	unsigned flags;     /* the low 8 flag bits */
@@ -1842,12 +1845,12 @@ static int put_options(tp_sbuf *s, const optview *v, unsigned hl,
 			tp_sb_putc(s, ch);
 		*sep = ch;
 		if (!ov_has(v, cp, 1))
-			return OPTS_TRUNC;
+			return OPTS_CUT;
 		unsigned opt = v->b[cp++];
 		unsigned len = 1;
 		if (opt != OPT_EOL && opt != OPT_NOP) {
 			if (!ov_has(v, cp, 1))
-				return OPTS_TRUNC;
+				return OPTS_CUT;
 			len = v->b[cp++];
 			if (len < 2 || len > hl)
 				return OPTS_BAD;
@@ -1884,19 +1887,26 @@ static int put_options(tp_sbuf *s, const optview *v, unsigned hl,
 /* -v: ", cksum 0x1234 (correct)" or "(incorrect -> 0x5678)", when the
  * checksum was verified (the whole segment captured, not a fragment:
  * where tcpdump verifies it too). */
-static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s)
+static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		      uint32_t length)
 {
 	const tp_field *sum = tp_layer_find(p, li, &fields[F_CKSUM]);
 	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
-	if (!sum || !calc)
+	uint16_t c;
+	if (calc)
+		c = (uint16_t)calc->v.u;
+	else if (!p->layers[li].embedded ||
+		 !tp_l4_cksum(p, li, TP_IPPROTO_TCP, length, 16, &c))
+		return; /* a quoted segment: computed here if all there */
+	if (!sum)
 		return;
 	tp_sb_puts(s, ", cksum 0x");
 	tp_sb_hex(s, sum->v.u, 4);
-	if (sum->v.u == calc->v.u) {
+	if (sum->v.u == c) {
 		tp_sb_puts(s, " (correct)");
 	} else {
 		tp_sb_puts(s, " (incorrect -> 0x");
-		tp_sb_hex(s, calc->v.u, 4);
+		tp_sb_hex(s, c, 4);
 		tp_sb_putc(s, ')');
 	}
 }
@@ -1913,8 +1923,6 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
-	if (l->embedded)
-		return TP_SUM_STOP; /* the ICMP error tells about it */
 	/* one pass over the layer's fields for the eight the line needs;
 	 * they are recorded in header order, the urgent pointer last */
 	const tp_field *sp = NULL, *dp = NULL, *sq = NULL, *ak = NULL,
@@ -1938,8 +1946,9 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	const tp_netaddr *a = tp_nearest_addr(p, li);
 	bool have_addr = a && a->src && a->dst;
-	/* The IP payload length: what the layer below handed over. */
-	uint32_t length = li ? p->layers[li - 1].payload_len : 0;
+	/* The IP payload length: what the layer below handed over (in an
+	 * ICMP error's quote: what the quoted header says). */
+	uint32_t length = tp_ip_payload_length(p, li);
 
 	if (!sp || !dp) {
 		if (have_addr) {
@@ -1963,8 +1972,12 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	tp_sb_dec(s, dp->v.u);
 	tp_sb_puts(s, ": ");
-	if (!sq || !ak || !hf || !fl || !wn || !up)
-		return TP_SUM_STOP; /* header cut: " [|tcp]" follows */
+	if (!sq || !ak || !hf || !fl || !wn || !up) {
+		/* header cut: " [|tcp]" follows (a quote has no event) */
+		if (l->embedded)
+			tp_sb_puts(s, " [|tcp]");
+		return TP_SUM_STOP;
+	}
 
 	uint32_t hlen = (uint32_t)hf->v.u;
 	if (hlen < 20) {
@@ -2013,7 +2026,7 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		return TP_SUM_STOP;
 	}
 	if (o->vflag)
-		put_cksum(p, li, s);
+		put_cksum(p, li, s, length);
 	length -= hlen;
 	if (o->vflag > 1 || length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
 		tp_sb_puts(s, ", seq ");
@@ -2048,7 +2061,14 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 				tp_sb_putc(s, ']');
 			return TP_SUM_STOP;
 		}
-		if (r == OPTS_TRUNC)
+		if (r == OPTS_TRUNC) {
+			/* tcpdump's "trunc:" in tcp_print: the marker, and
+			 * ">" once an option was printed (the events do not
+			 * repeat the marker) */
+			tp_sb_puts(s, sep ? " [|tcp]>" : " [|tcp]");
+			return TP_SUM_STOP;
+		}
+		if (r == OPTS_CUT)
 			return TP_SUM_STOP; /* " [|tcp]" follows */
 		tp_sb_putc(s, ']');
 	}

@@ -242,7 +242,7 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
  * on ("[no cksum] " for a zero one there), when the checksum was
  * verified (the whole datagram captured, not a fragment). */
 static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
-		      const tp_field *cf)
+		      const tp_field *cf, uint32_t length)
 {
 	const tp_netaddr *a = tp_nearest_addr(p, li);
 	if (!a || fragmented(p, li) || (a->family == 4 && vflag < 2))
@@ -252,35 +252,50 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
 		return;
 	}
 	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
-	if (!calc)
-		return;
-	if (calc->v.u == cf->v.u) {
+	uint16_t c;
+	if (calc) {
+		c = (uint16_t)calc->v.u;
+	} else {
+		/* a quoted datagram: computed here when all of it is there */
+		const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
+		if (!p->layers[li].embedded || !lf || lf->v.u < 8 ||
+		    lf->v.u > 8u + length ||
+		    !tp_l4_cksum(p, li, TP_IPPROTO_UDP, (size_t)lf->v.u, 6, &c))
+			return;
+		if (c == 0)
+			c = 0xffff;
+	}
+	if (c == cf->v.u) {
 		tp_sb_puts(s, "[udp sum ok] ");
 		return;
 	}
 	tp_sb_puts(s, "[bad udp cksum 0x");
 	tp_sb_hex(s, cf->v.u, 4);
 	tp_sb_puts(s, " -> 0x");
-	tp_sb_hex(s, calc->v.u, 4);
+	tp_sb_hex(s, c, 4);
 	tp_sb_puts(s, "!] ");
 }
 
 static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
-	if (p->layers[li].embedded)
-		return TP_SUM_STOP; /* the ICMP error tells about it */
 	const tp_field *sp = tp_layer_find(p, li, &fields[F_SRCPORT]);
 	const tp_field *dp = tp_layer_find(p, li, &fields[F_DSTPORT]);
 	const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CKSUM]);
-	/* The IP payload length: what the layer below handed over. */
-	uint32_t length = li ? p->layers[li - 1].payload_len : 0;
+	/* The IP payload length: what the layer below handed over (in an
+	 * ICMP error's quote: what the quoted header says). */
+	uint32_t length = tp_ip_payload_length(p, li);
+	bool quoted = p->layers[li].embedded;
 	put_endpoints(s, p, li, sp, dp);
 	if (!sp || !dp)
 		return TP_SUM_STOP;
+	if (quoted && (!lf || !cf)) {
+		tp_sb_puts(s, " [|udp]"); /* a quote has no event */
+		return TP_SUM_STOP;
+	}
 	if (o->vflag && length >= 8 && lf && lf->v.u >= 8 && cf)
-		put_cksum(p, li, s, o->vflag, cf);
+		put_cksum(p, li, s, o->vflag, cf, length - 8);
 	/* An application layer above speaks for the payload (tcpdump: the
 	 * port's printer), except with -q. */
 	const tp_layer *up = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;

@@ -15,7 +15,9 @@
 #include <time.h>
 
 #include "tapir/dissector.h"
+#include "tapir/inet.h"
 #include "tapir/output.h"
+#include "tapir/pipeline.h"
 #include "tapir/registry.h"
 
 #define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
@@ -36,6 +38,8 @@ struct text_state {
 	/* localtime() is slow: cache the broken-down minute */
 	int64_t cache_min;
 	struct tm cache_tm;
+	/* the line of a fragment is printed from this record (line_record) */
+	tp_pkt *scratch;
 };
 
 static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
@@ -60,6 +64,52 @@ tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li)
 	tp_cursor c = tp_cursor_make(base, n, n);
 	tp_skip(&c, l->off);
 	return c;
+}
+
+tp_cursor tp_datagram_cursor(const tp_pkt *p, unsigned li)
+{
+	tp_cursor c = tp_layer_cursor(p, li);
+	for (unsigned j = li + 1; j-- > 0;) {
+		const tp_layer *n = &p->layers[j];
+		if (!n->addr.family || n->reassembled != p->layers[li].reassembled)
+			continue;
+		size_t end = (size_t)n->off + n->len + n->payload_len;
+		tp_clamp(&c, end > p->layers[li].off ? end - p->layers[li].off
+						     : 0);
+		break;
+	}
+	return c;
+}
+
+uint32_t tp_ip_payload_length(const tp_pkt *p, unsigned li)
+{
+	if (!li)
+		return 0;
+	const tp_layer *below = &p->layers[li - 1];
+	uint64_t len, hl;
+	if (p->layers[li].embedded && strcmp(below->d->name, "ip") == 0 &&
+	    tp_layer_uint(p, li - 1, "ip.len", &len) &&
+	    tp_layer_uint(p, li - 1, "ip.hdr_len", &hl) && len >= hl)
+		return (uint32_t)(len - hl);
+	return below->payload_len;
+}
+
+bool tp_l4_cksum(const tp_pkt *p, unsigned li, unsigned proto, size_t len,
+		 size_t sum_off, uint16_t *calc)
+{
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	if (!a || !a->src || !a->dst || a->fragment || len < sum_off + 2)
+		return false;
+	tp_cursor c = tp_datagram_cursor(p, li);
+	const uint8_t *b = tp_has(&c, len) ? tp_bytes(&c, len) : NULL;
+	if (!b)
+		return false;
+	uint32_t acc = tp_cksum_pseudo(a->family, a->src, a->dst, proto,
+				       (uint32_t)len);
+	acc = tp_cksum_add(acc, b, sum_off);
+	acc = tp_cksum_add(acc, b + sum_off + 2, len - sum_off - 2);
+	*calc = tp_cksum_fold(acc);
+	return true;
 }
 
 /* tcpdump's ipproto_values (4.99: the names -v prints after "proto"). */
@@ -337,14 +387,34 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 
 /* ---- the one-line summary ------------------------------------------ */
 
-static void put_events_inline(tp_sbuf *s, const tp_pkt *p)
+/* Is " [|name]" already in the line from `from` on? */
+static bool has_marker(const tp_sbuf *s, size_t from, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = from; i + n + 4 <= s->len; i++)
+		if (memcmp(s->buf + i, " [|", 3) == 0 &&
+		    memcmp(s->buf + i + 3, name, n) == 0 &&
+		    s->buf[i + 3 + n] == ']')
+			return true;
+	return false;
+}
+
+/* The events' markers after the text: " [|proto]" (tcpdump's, once: a
+ * summarizer that printed it itself, with text after it as tcpdump's
+ * TCP options do, is not repeated) and tapir's " [malformed ...]".  The
+ * layers of an ICMP error's quote print their own (with -v). */
+static void put_events_inline(tp_sbuf *s, const tp_pkt *p, size_t from)
 {
 	for (unsigned i = 0; i < p->nevents; i++) {
 		const tp_event *e = &p->events[i];
 		const char *lname = e->layer < p->nlayers
 					    ? p->layers[e->layer].d->name
 					    : "?";
+		if (e->layer < p->nlayers && p->layers[e->layer].embedded)
+			continue;
 		if (e->def->kind == TP_EV_TRUNCATED) {
+			if (has_marker(s, from, lname))
+				continue;
 			tp_sb_put(s, " [|", 3);
 			tp_sb_puts(s, lname);
 			tp_sb_putc(s, ']');
@@ -375,7 +445,7 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o)
 		tp_sb_puts(s, ", length ");
 		tp_sb_dec(s, p->len);
 	}
-	put_events_inline(s, p);
+	put_events_inline(s, p, start);
 }
 
 /* ---- the detail tree (-V, -O) -------------------------------------- */
@@ -545,6 +615,46 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
+/* Did the record take part in defragmentation: a fragment (MF or an
+ * offset) outside an ICMP quote, or the one that completed a datagram? */
+static bool took_part_in_defrag(const tp_pkt *p)
+{
+	if (p->reasm)
+		return true;
+	for (unsigned i = 1; i < p->nlayers; i++)
+		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
+			return true;
+	return false;
+}
+
+/* The record the one-line (and -v) text is printed from.  tcpdump does
+ * not reassemble: it prints the upper-layer header of a first fragment
+ * from that fragment's bytes alone and "ip-proto-N" / "frag (off|len)"
+ * on the others.  So a record that took part in defragmentation is
+ * printed from a second dissection of the same frame into a private
+ * record without a session: every dissector is then stateless (no flow,
+ * no TCP tracking, no fragment table), as with --no-defrag, and nothing
+ * shared is written.  The tree, the hex dump and every other output
+ * keep the real (reassembled) record.  See doc/ARCHITECTURE.md. */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
+{
+	if (!scratch || !took_part_in_defrag(p))
+		return p;
+	tp_pkthdr h;
+	memset(&h, 0, sizeof h);
+	h.sec = p->ts_sec;
+	h.nsec = p->ts_nsec;
+	h.caplen = p->caplen;
+	h.len = p->len;
+	h.linktype = p->linktype;
+	h.bad_frac = p->ts_bad_frac;
+	h.bad_frac_unit = p->ts_bad_frac_unit;
+	scratch->sess = NULL;
+	scratch->no_verify = p->no_verify;
+	tp_dissect(scratch, p->number, &h, p->data);
+	return scratch;
+}
+
 static void text_packet(tp_output *out, const tp_pkt *p)
 {
 	struct text_state *st = out->state;
@@ -570,7 +680,7 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 		tp_sb_put(&s, "  ", 2);
 	}
 	put_ts(st, &s, p);
-	tp_summary_line(&s, p, o);
+	tp_summary_line(&s, tp_line_record(p, st->scratch), o);
 	tp_sb_putc(&s, '\n');
 	if (o->Vflag)
 		put_tree(st, &s, p);
@@ -612,6 +722,12 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	st->fp = fp;
 	st->o = *o;
 	st->cache_min = INT64_MIN;
+	st->scratch = tp_pkt_new();
+	if (!st->scratch) {
+		free(out);
+		free(st);
+		return NULL;
+	}
 	for (const char *n = o->Oprotos; n && *n && st->nonly < TP_MAX_ONLY;) {
 		size_t k = strcspn(n, ",");
 		char name[64];
@@ -635,6 +751,7 @@ void tp_out_text_free(tp_output *o)
 	if (!o)
 		return;
 	struct text_state *st = o->state;
+	tp_pkt_free(st->scratch);
 	free(st->line);
 	free(st);
 	free(o);

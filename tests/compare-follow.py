@@ -259,6 +259,15 @@ TEXT_KNOWN = {
         "prints no endpoints ('Node 0: :0') and no data; tapir names both "
         "and reports the 87 and 259 bytes the capture lacks",
 }
+# icmp-errors.pcap: every TCP/UDP stream is made only of datagrams quoted
+# in ICMP errors (crafted: nothing was sent on them).  Both number them
+# (udp.stream/tcp.stream) and neither follows quoted bytes; tshark's follow
+# tap never runs for a quote, so it prints 'Node 0: :0', tapir names the
+# endpoints of the stream it numbered.
+for _proto, _n in (("tcp", 0), ("udp", 0), ("udp", 1), ("udp", 2)):
+    TEXT_KNOWN[("icmp-errors.pcap", _proto, _n)] = (
+        "a stream of ICMP-quoted datagrams only: no data either way; "
+        "tshark prints 'Node 0: :0', tapir the stream's endpoints")
 TEXT_FORMATS = ("ascii", "hex", "raw")
 BLOCK = re.compile(rb"\n={67}\nFollow: (tcp|udp),(ascii|hex|raw)\nFilter: \1\.stream eq (\d+)\n")
 

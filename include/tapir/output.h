@@ -184,6 +184,10 @@ void tp_sb_reltime(tp_sbuf *s, int64_t ns);
 
 /* One-line summary of a packet (also used by the TUI list). */
 void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
+/* The record the line is printed from: `p` itself, or, when `p` took part
+ * in IP defragmentation, the same frame dissected again without a session
+ * into `scratch` (tcpdump does not reassemble; see out_text.c). */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch);
 
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
@@ -191,6 +195,22 @@ int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
  * captured (of the frame, or of the reassembled datagram it reads), for
  * the few verbose texts that print bytes no field holds. */
 tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li);
+/* The same, up to the end of the datagram of the nearest network layer
+ * (at or below `li`): what tcpdump reads of a layer, inside an ICMP
+ * error's quote too (its snapend there is the quote's end or the quoted
+ * datagram's length, whichever comes first). */
+tp_cursor tp_datagram_cursor(const tp_pkt *p, unsigned li);
+/* The length of the payload the network layer below `li` hands to it, as
+ * tcpdump takes it: inside an ICMP error's quote the quoted IPv4 header's
+ * total length less its header, else what that layer handed over. */
+uint32_t tp_ip_payload_length(const tp_pkt *p, unsigned li);
+/* A TCP/UDP checksum computed at print time (quoted segments are not
+ * verified when dissected): the value the field should hold, over `len`
+ * bytes of layer `li` and the pseudo-header, the field at `sum_off`
+ * counted as zero.  False when not all of it is there or the datagram is
+ * a fragment. */
+bool tp_l4_cksum(const tp_pkt *p, unsigned li, unsigned proto, size_t len,
+		 size_t sum_off, uint16_t *calc);
 /* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);

@@ -278,11 +278,15 @@ static void test_icmp_no_quote(void **state)
 	fix_sums(b, n);
 	tp_pkt *p = th_dissect(1, b, n, n);
 	assert_true(th_has_event(p, "icmp.quote_missing"));
+	assert_false(th_has_kind(p, TP_EV_MALFORMED)); /* tshark: none */
 	assert_int_equal(th_count(p, "ip.src"), 1);
+	/* tcpdump 4.99.3: the quoted destination is missing */
 	assert_string_equal(th_summary(p),
-			    "IP 10.99.0.2 > 10.99.0.1: ICMP [malformed icmp: "
-			    "ICMP error message without the quoted "
-			    "datagram]");
+			    "IP 10.99.0.2 > 10.99.0.1:  [|icmp]");
+	assert_string_equal(th_summary_v(p, 3),
+			    "IP (tos 0xc0, ttl 64, id 55520, offset 0, flags "
+			    "[none], proto ICMP (1), length 28)\n    "
+			    "10.99.0.2 > 10.99.0.1:  [|icmp]");
 }
 
 static void test_icmp_unreachable_codes(void **state)
@@ -577,15 +581,72 @@ static void test_icmp_truncated_summary(void **state)
 	assert_false(th_has_kind(p, TP_EV_MALFORMED));
 	assert_int_equal(th_uint(p, "icmp.checksum.status"),
 			 TP_CKSUM_UNVERIFIED);
+	/* tcpdump 4.99.3 cannot read the quoted destination: */
 	assert_string_equal(th_summary(p),
-			    "IP 10.99.0.2 > 10.99.0.1: ICMP [|ip]");
+			    "IP 10.99.0.2 > 10.99.0.1:  [|icmp]");
 	/* cut inside the echo header */
 	n = load(echo_request, b, sizeof b);
 	p = th_dissect(1, b, ICMP + 6, n);
 	assert_int_equal(th_uint(p, "icmp.type"), 8);
 	assert_null(th_field(p, "icmp.seq"));
 	assert_string_equal(th_summary(p),
-			    "IP 10.99.0.1 > 10.99.0.2: ICMP [|icmp]");
+			    "IP 10.99.0.1 > 10.99.0.2:  [|icmp]"); /* tcpdump */
+}
+
+/* tcpdump 4.99.3 -nn -t -v and -vv on pcaps/icmp-unreach.pcap frame 2:
+ * the quoted datagram on its own line after "\n\t". */
+#define UNREACH_V                                                            \
+	"IP (tos 0xc0, ttl 64, id 55520, offset 0, flags [none], proto "     \
+	"ICMP (1), length 81)\n    10.99.0.2 > 10.99.0.1: ICMP 10.99.0.2 "    \
+	"udp port 9999 unreachable, length 61\n\tIP (tos 0x0, ttl 64, id "   \
+	"32382, offset 0, flags [DF], proto UDP (17), length 53)\n    "      \
+	"10.99.0.1.38795 > 10.99.0.2.9999: "
+static void test_icmp_verbose_quote(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(port_unreach, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_summary_v(p, 1), UNREACH_V "UDP, length 25");
+	/* the quoted UDP checksum from -vv on (the sender's offloaded one) */
+	assert_string_equal(th_summary_v(p, 2),
+			    UNREACH_V "[bad udp cksum 0x14fb -> 0x354a!] UDP, "
+				      "length 25");
+	/* a wrong ICMP checksum: tcpdump's text after the length */
+	b[ICMP + 3] ^= 0x10;
+	p = th_dissect(1, b, n, n);
+	const char *v = th_summary_v(p, 1);
+	assert_non_null(strstr(v, "unreachable, length 61 (wrong icmp cksum "
+				  "3257 (->3247)!)\n\tIP (tos 0x0"));
+	/* not at all without -v */
+	assert_null(strstr(th_summary(p), "wrong"));
+}
+
+/* Every cut of the quote at -vvv: tcpdump 4.99.3's markers, as its
+ * printer meets the missing bytes (checked on captures cut by editcap):
+ * the quoted destination and port for the ICMP text, then the whole UDP
+ * header for the quoted line. */
+static void test_icmp_verbose_every_cut(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(port_unreach, b, sizeof b);
+	for (size_t cut = ICMP; cut <= n; cut++) {
+		tp_pkt *p = th_dissect(1, b, cut, n);
+		const char *v = th_summary_v(p, 3);
+		size_t k = strlen(v);
+		const char *end = cut < QUOTE + 24 ? ":  [|icmp]"
+				  : cut < QUOTE + 28 ? ":  [|udp]"
+						     : "UDP, length 25";
+		assert_true(k >= strlen(end));
+		assert_string_equal(v + k - strlen(end), end);
+		/* the ICMP text only when the port could be read */
+		assert_true((strstr(v, "unreachable") != NULL) ==
+			    (cut >= QUOTE + 24));
+		/* the checksums only over all of it */
+		assert_true((strstr(v, "udp cksum") != NULL) == (cut == n));
+		assert_null(strstr(v, "wrong icmp"));
+	}
 }
 
 static void test_icmp_bumped_lengths(void **state)
@@ -603,6 +664,37 @@ static void test_icmp_bumped_lengths(void **state)
 	n = load(param_problem, b, sizeof b);
 	th_expect_bump(1, b, n, QUOTE, 1, 13, 0);
 	th_expect_bump(1, b, n, QUOTE + 21, 1, 9, 0);
+}
+
+/* Bumped lengths in the quote at -vvv (th_bump prints every variant):
+ * the quoted UDP length past the quoted datagram is tcpdump's "bad
+ * length"; the quoted total length decides the quoted UDP's length. */
+static void test_icmp_verbose_bumped(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(port_unreach, b, sizeof b);
+	put16(b + QUOTE + 24, 4000);
+	fix_sums(b, n);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const char *v = th_summary_v(p, 3);
+	assert_non_null(strstr(v, "\n    10.99.0.1.38795 > 10.99.0.2.9999: "
+				  "UDP, bad length 3992 > 25"));
+	assert_null(strstr(v, "cksum"));
+	n = load(port_unreach, b, sizeof b);
+	put16(b + QUOTE + 2, 41); /* 21 bytes of UDP */
+	put16(b + QUOTE + 10, 0);
+	put16(b + QUOTE + 10, tp_cksum_fold(tp_cksum_add(0, b + QUOTE, 20)));
+	fix_sums(b, n);
+	p = th_dissect(1, b, n, n);
+	v = th_summary_v(p, 1);
+	assert_non_null(strstr(v, "proto UDP (17), length 41)\n    10.99.0.1."
+				  "38795 > 10.99.0.2.9999: UDP, bad length 25 "
+				  "> 13"));
+	th_expect_bump(1, b, n, QUOTE + 2, 2, 6, 0);
+	/* a quoted UDP length is never flagged (tshark leaves quotes be) */
+	th_expect_bump(1, b, n, QUOTE + 24, 2, 0, 0);
+	th_expect_bump(1, b, n, QUOTE, 1, 13, 0);
 }
 
 int main(void)
@@ -626,6 +718,9 @@ int main(void)
 		cmocka_unit_test(test_icmp_truncations),
 		cmocka_unit_test(test_icmp_truncated_summary),
 		cmocka_unit_test(test_icmp_bumped_lengths),
+		cmocka_unit_test(test_icmp_verbose_quote),
+		cmocka_unit_test(test_icmp_verbose_every_cut),
+		cmocka_unit_test(test_icmp_verbose_bumped),
 	};
 	return cmocka_run_group_tests_name("icmp", tests, NULL, NULL);
 }
