@@ -15,9 +15,11 @@
  *  3. First data wins.  When a segment overlaps bytes already delivered or
  *     held, the earlier bytes are kept; if the overlapping bytes differ,
  *     the result has TP_RA_OVERLAP_DIFF set (the caller raises an event).
- *  4. Bounded memory.  Only out-of-order bytes are held (delivered bytes
- *     are not kept).  A direction holds at most cfg->dir_cap bytes and all
- *     directions together at most mem->cap; when a segment would pass
+ *  4. Bounded memory, in bytes.  Only out-of-order bytes are held
+ *     (delivered bytes are not kept), coalesced into ranges however small
+ *     the segments.  A direction holds at most cfg->dir_cap bytes (and
+ *     four times that in memory, headers included) and all directions
+ *     together at most mem->cap of memory; when a segment would pass
  *     either cap, tp_reasm gives up on the hole in front of the held data:
  *     it announces it as a gap and delivers what it held, then takes the
  *     new segment if it fits, or drops it (TP_RA_DROPPED; it becomes part of
@@ -70,14 +72,14 @@ typedef struct tp_reasm_sink {
 	void *ctx;
 } tp_reasm_sink;
 
-struct tp_reasm_seg; /* private to reasm.c */
+struct tp_rangeset; /* rangeset.h */
 
 typedef struct tp_reasm {
 	uint32_t base;      /* sequence number of stream offset 0 */
 	bool base_set;
 	uint64_t next;      /* offset of the next byte to deliver */
 	uint64_t high;      /* one past the highest offset seen */
-	struct tp_reasm_seg *held; /* out-of-order, sorted, disjoint */
+	struct tp_rangeset *held; /* out-of-order bytes (NULL: none) */
 	size_t held_bytes;
 	size_t dir_cap;     /* 0 = TP_REASM_DIR_CAP */
 	uint64_t gap_bytes; /* total announced as gaps */
