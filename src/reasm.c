@@ -70,6 +70,12 @@
  *    lost data, which the rule above cannot tell from one lost byte).
  *  - An ACK before the data it acknowledges (a capture reordering) gaps
  *    those bytes; when they come they are late: TP_RA_DUP.
+ *  - tp_reasm_end: the FIN's sequence number f proves that the sender
+ *    wrote every byte before it, so the holes before f are gaps, with no
+ *    FIN-slot guess (f itself is no data): a lost last segment is
+ *    reported even when it was one byte long.  The same bounds as an
+ *    ACK: f at or before r->next, or more than a largest window beyond
+ *    r->high, does nothing.
  *  - Sink callbacks must not call back into the same tp_reasm.
  *  - tp_pdubuf: see the comment above tp_pdubuf_feed.
  */
@@ -362,19 +368,11 @@ unsigned tp_reasm_add(tp_reasm *r, tp_reasm_mem *m, uint32_t seq,
 	return f;
 }
 
-unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
-		      const tp_reasm_sink *s)
+/* Give up every hole before offset `ua` (> r->next): gaps, and the held
+ * data between them delivered. */
+static unsigned give_up_to(tp_reasm *r, tp_reasm_mem *m, uint64_t ua,
+			  const tp_reasm_sink *s)
 {
-	if (!r->base_set)
-		return 0;
-	int64_t a = unwrap(r, ack);
-	if (a <= 0 || (uint64_t)a <= r->next)
-		return 0;
-	uint64_t ua = (uint64_t)a;
-	if (ua > r->high + RA_WINDOW_MAX)
-		return 0;
-	if (ua == r->high + 1) /* the FIN's slot */
-		ua = r->high;
 	unsigned f = 0;
 	while (r->next < ua) {
 		tp_range *h = held_first(r);
@@ -385,6 +383,37 @@ unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
 	if (r->next > r->high)
 		r->high = r->next;
 	return f;
+}
+
+/* The offset of `seq` when it lies past r->next and within the largest
+ * window of r->high; 0 otherwise. */
+static uint64_t ahead(const tp_reasm *r, uint32_t seq)
+{
+	if (!r->base_set)
+		return 0;
+	int64_t a = unwrap(r, seq);
+	if (a <= 0 || (uint64_t)a <= r->next ||
+	    (uint64_t)a > r->high + RA_WINDOW_MAX)
+		return 0;
+	return (uint64_t)a;
+}
+
+unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
+		      const tp_reasm_sink *s)
+{
+	uint64_t ua = ahead(r, ack);
+	if (!ua)
+		return 0;
+	if (ua == r->high + 1) /* the FIN's slot */
+		ua = r->high;
+	return ua > r->next ? give_up_to(r, m, ua, s) : 0;
+}
+
+unsigned tp_reasm_end(tp_reasm *r, tp_reasm_mem *m, uint32_t fin,
+		      const tp_reasm_sink *s)
+{
+	uint64_t ua = ahead(r, fin);
+	return ua ? give_up_to(r, m, ua, s) : 0;
 }
 
 void tp_reasm_flush(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s)

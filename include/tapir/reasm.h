@@ -40,6 +40,11 @@
  *    bytes after it are delivered.
  *  - FIN or RST, flow expiry, end of the capture: tp_reasm_flush, which
  *    announces every remaining hole as a gap and delivers everything held.
+ *  - The end of a connection (src/flow.c, before the flush): the bytes
+ *    its end proves were sent.  With a FIN seen, tp_reasm_end(r, m, f,
+ *    sink) at the FIN's sequence number f: the missing bytes before it
+ *    (a lost last segment) are a gap.  Without one, tp_reasm_ack at the
+ *    peer's highest ACK (the FIN-slot rule applies).
  *  - tp_reasm_free when the flow goes.
  *
  * Stream dissectors above (DNS over TCP, HTTP, TLS, ...) read through a
@@ -103,6 +108,10 @@ void tp_reasm_set_base(tp_reasm *r, uint32_t seq);
 unsigned tp_reasm_add(tp_reasm *r, tp_reasm_mem *m, uint32_t seq,
 		      const uint8_t *data, size_t n, const tp_reasm_sink *s);
 unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
+		      const tp_reasm_sink *s);
+/* The sender's FIN is at sequence number `fin`: every byte before it was
+ * sent; holes before it are gaps (the held bytes delivered). */
+unsigned tp_reasm_end(tp_reasm *r, tp_reasm_mem *m, uint32_t fin,
 		      const tp_reasm_sink *s);
 void tp_reasm_flush(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s);
 void tp_reasm_free(tp_reasm *r, tp_reasm_mem *m);

@@ -10,7 +10,10 @@
 # runs tapir -r - with FILE on standard input).  The
 # expected output is tests/golden/NAME.out: stdout and stderr of
 #   TZ=UTC tapir -r CAPTURE ARGS   run inside pcaps/,
-# plus a last line "[exit N]" when the exit status is not 0.  Any test
+# plus a last line "[exit N]" when the exit status is not 0.  The word
+# EXPORTDIR in ARGS stands for a fresh directory (--export-streams
+# EXPORTDIR): after the output come its index.tsv and, for each stream
+# file, its size and SHA-256.  Any test
 # whose name does not end in -malformed must also show no malformed
 # packet.  Prints "N passed, N failed" and exits non-zero on a failure.
 set -u
@@ -31,13 +34,24 @@ fi
 
 run_one() { # name capture args
 	cap=$2
-	eval "set -- $3"
+	exp=$outdir/export.$1
+	rm -rf "$exp"
+	eval "set -- $(printf '%s' "$3" | sed "s|EXPORTDIR|$exp|g")"
 	(cd "$top/pcaps" || exit 0
 	 case "$cap" in
 	 stdin:*) TZ=UTC LC_ALL=C "$bin" -r - "$@" < "${cap#stdin:}" 2>&1 ;;
 	 *) TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1 ;;
 	 esac
 	 rc=$?; [ $rc -ne 0 ] && echo "[exit $rc]"; exit 0)
+	if [ -d "$exp" ]; then
+		echo "[index.tsv]"
+		cat "$exp/index.tsv"
+		for f in "$exp"/*; do
+			case $f in */index.tsv) continue ;; esac
+			echo "[${f##*/}] $(wc -c <"$f") bytes, sha256 $(sha256sum <"$f" | cut -d' ' -f1)"
+		done
+		rm -rf "$exp"
+	fi
 }
 
 pass=0 fail=0

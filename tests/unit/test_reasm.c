@@ -447,6 +447,47 @@ static void test_reasm_ack_fin_and_absurd(void **state)
 	rec_free(&rc);
 }
 
+/* tp_reasm_end: the FIN's sequence number proves the bytes before it,
+ * even one lost byte, which an ACK one past the data cannot (it may be
+ * the ACK of the FIN).  Held bytes before it are delivered between the
+ * gaps; a FIN at or before the next byte, or absurdly far, does
+ * nothing. */
+static void test_reasm_end_fin(void **state)
+{
+	(void)state;
+	tp_reasm r;
+	tp_reasm_mem m = {0};
+	struct rec rc;
+	tp_reasm_sink k = rec_sink(&rc);
+	tp_reasm_init(&r, 0);
+	/* no base yet: nothing to prove */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 50, &k), 0);
+	tp_reasm_set_base(&r, ISN);
+	add_s(&r, &m, ISN, "abc", &k);
+	/* one byte lost before the FIN: the ACK of "FIN + 1" looks like
+	 * the ACK of a FIN right after "abc": no gap from it */
+	assert_int_equal(tp_reasm_ack(&r, &m, ISN + 4, &k), 0);
+	assert_string_equal(rc.gaps, "");
+	/* the FIN at 4 proves byte 3 */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 4, &k), TP_RA_GAP);
+	assert_string_equal(rc.gaps, "3+1 ");
+	/* again, or a FIN seen earlier: nothing */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 4, &k), 0);
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 2, &k), 0);
+	/* held bytes before the FIN: gaps around them, bytes delivered */
+	add_s(&r, &m, ISN + 6, "gh", &k);
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 10, &k), TP_RA_GAP);
+	assert_string_equal(rc.gaps, "3+1 4+2 8+2 ");
+	rec_is(&rc, "abcgh");
+	assert_int_equal(r.next, 10);
+	/* a FIN more than the largest window (2^30) ahead is absurd */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 11 + (1u << 30), &k), 0);
+	assert_int_equal(r.next, 10);
+	assert_null(r.held);
+	assert_int_equal(m.used, 0);
+	rec_free(&rc);
+}
+
 /* ---- where the stream starts -------------------------------------------- */
 
 static void test_reasm_midstream(void **state)
@@ -1603,6 +1644,7 @@ int main(void)
 		cmocka_unit_test(test_reasm_ack_gap),
 		cmocka_unit_test(test_reasm_flush_gap),
 		cmocka_unit_test(test_reasm_ack_fin_and_absurd),
+		cmocka_unit_test(test_reasm_end_fin),
 		cmocka_unit_test(test_reasm_midstream),
 		cmocka_unit_test(test_reasm_syn_then_data),
 		cmocka_unit_test(test_reasm_fast_open),
