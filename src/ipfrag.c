@@ -262,6 +262,9 @@ static struct dgram *create(tp_fragtab *t, const tp_fragkey *k, uint32_t h,
 	t->newest = d;
 	t->ndgrams++;
 	tp_rs_init(&d->data, k->family != 6);
+	/* a datagram may grow without slack when memory is short: it is at
+	 * most 64 KiB, and only a fragment with new bytes regrows it */
+	d->data.exact_max = FRAG_MAX_END;
 	account(t, d, sizeof *d);
 	return d;
 }

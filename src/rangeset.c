@@ -17,6 +17,7 @@ void tp_rs_init(tp_rangeset *rs, bool join)
 {
 	memset(rs, 0, sizeof *rs);
 	rs->join = join;
+	rs->exact_max = TP_RS_EXACT_MAX;
 }
 
 static void free_tree(tp_range *g)
@@ -32,24 +33,33 @@ static void free_tree(tp_range *g)
 
 void tp_rs_clear(tp_rangeset *rs)
 {
+	size_t x = rs->exact_max;
 	free_tree(rs->root);
 	tp_rs_init(rs, rs->join);
+	rs->exact_max = x;
 }
 
 tp_range *tp_rs_first(const tp_rangeset *rs)
 {
-	tp_range *g = rs->root;
-	while (g && g->left)
-		g = g->left;
-	return g;
+	return rs->first;
 }
 
 tp_range *tp_rs_last(const tp_rangeset *rs)
 {
-	tp_range *g = rs->root;
-	while (g && g->right)
-		g = g->right;
-	return g;
+	return rs->last;
+}
+
+static tp_range *prev_of(const tp_range *g)
+{
+	if (g->left) {
+		g = g->left;
+		while (g->right)
+			g = g->right;
+		return (tp_range *)g;
+	}
+	while (g->up && g->up->left == g)
+		g = g->up;
+	return g->up;
 }
 
 tp_range *tp_rs_next(const tp_range *g)
@@ -158,6 +168,10 @@ static void avl_insert(tp_rangeset *rs, tp_range *g)
 {
 	tp_range *p = NULL, *c = rs->root;
 	bool left = false;
+	if (rs->last && g->off > rs->last->off) {
+		p = rs->last; /* after the last one: its right is free */
+		c = NULL;
+	}
 	while (c) {
 		p = c;
 		left = g->off < c->off;
@@ -173,6 +187,10 @@ static void avl_insert(tp_rangeset *rs, tp_range *g)
 	else
 		p->right = g;
 	retrace(rs, p);
+	if (!rs->first || g->off < rs->first->off)
+		rs->first = g;
+	if (!rs->last || g->off > rs->last->off)
+		rs->last = g;
 }
 
 static void avl_remove(tp_rangeset *rs, tp_range *z)
@@ -203,6 +221,10 @@ static void avl_remove(tp_rangeset *rs, tp_range *z)
 
 void tp_rs_remove(tp_rangeset *rs, tp_range *g)
 {
+	if (g == rs->first)
+		rs->first = tp_rs_next(g);
+	if (g == rs->last)
+		rs->last = prev_of(g);
 	avl_remove(rs, g);
 	rs->n--;
 	rs->bytes -= g->len;
@@ -229,7 +251,12 @@ static plan make_plan(const tp_rangeset *rs, uint64_t off, size_t n,
 	plan p = {NULL, 0, NULL, off, off + n, 0, 0, 0, 0};
 	uint64_t end = off + n;
 	tp_range *g;
-	if (rs->join)
+	const tp_range *last = rs->last;
+	if (!last || off > tp_range_end(last))
+		g = NULL; /* after the last one (the common case) */
+	else if (off == tp_range_end(last))
+		g = rs->join ? rs->last : NULL;
+	else if (rs->join)
 		g = off ? tp_rs_find(rs, off - 1) : tp_rs_first(rs);
 	else
 		g = tp_rs_find(rs, off);
@@ -256,7 +283,7 @@ static plan make_plan(const tp_rangeset *rs, uint64_t off, size_t n,
 	if (before <= b->head && after <= b->cap - b->head - b->len)
 		return p;
 	size_t len = (size_t)(p.end - p.start);
-	p.newcap = roomy ? 2 * len : len;
+	p.newcap = len + (roomy ? len : len > rs->exact_max ? len / 2 : 0);
 	p.newhead = (p.newcap - len) / 2;
 	if (p.newcap > b->cap)
 		p.take = p.newcap - b->cap;

@@ -16,11 +16,17 @@
  *    (the smaller is copied into the larger).  Proof: a buffer regrows
  *    to twice the new length with half the slack at each end, so the
  *    next regrow needs growth of at least half the length at one end,
- *    and each byte added pays for three bytes copied.
+ *    and each byte added pays for three bytes copied.  When memory is
+ *    short the slack is half the length (a quarter at each end: five
+ *    bytes copied per byte added), and only a range of at most exact_max
+ *    bytes (default 4 KiB) may regrow without slack (that much copied
+ *    per piece at most): never a copy of a large range for every tiny
+ *    piece.
  *  - `mem` counts exactly what is allocated: each range's header and
  *    buffer capacity.  A buffer's capacity is at most twice the length
  *    of its range (a new range's buffer is exact), so mem <= 2 * bytes +
- *    n * sizeof(tp_range).
+ *    n * sizeof(tp_range).  Bytes are only ever added to a range (it
+ *    leaves whole), so this holds for its whole life.
  */
 #ifndef TAPIR_RANGESET_H
 #define TAPIR_RANGESET_H
@@ -41,11 +47,17 @@ typedef struct tp_range {
 
 typedef struct tp_rangeset {
 	tp_range *root;
+	tp_range *first, *last; /* kept: O(1) */
 	size_t n;     /* ranges */
 	size_t bytes; /* bytes held */
 	size_t mem;   /* headers and buffers allocated */
 	bool join;    /* coalesce ranges that touch */
+	size_t exact_max; /* longest range that may regrow without slack */
 } tp_rangeset;
+
+/* The default exact_max: copying a range again for every piece added
+ * costs at most this much per piece. */
+#define TP_RS_EXACT_MAX 4096u
 
 static inline const uint8_t *tp_range_data(const tp_range *g)
 {
@@ -68,8 +80,8 @@ tp_range *tp_rs_next(const tp_range *g);
 tp_range *tp_rs_find(const tp_rangeset *rs, uint64_t pos);
 
 /* How many more bytes of memory tp_rs_put(off, n) would allocate: with
- * `roomy`, what it takes when slack is granted, else the least it needs
- * (0 when it frees more than it takes). */
+ * `roomy`, what it takes when full slack is granted, else the least it
+ * needs (0 when it frees more than it takes). */
 size_t tp_rs_cost(const tp_rangeset *rs, uint64_t off, size_t n, bool roomy);
 
 /* Add b[0..n) at `off`, keeping held bytes where they overlap (with

@@ -539,16 +539,32 @@ static void test_ipfrag_per_dgram_cap(void **state)
 	assert_int_equal(dgrams(t), 0);
 	assert_int_equal(used(t), 0);
 	/* the largest datagram in the smallest fragments completes: 8191
-	 * fragments of 8 bytes and a 7-byte tail, last first */
-	for (uint32_t j = 8192; j-- > 0;)
-		assert_int_equal(add(t, &k, j * 8, j == 8191 ? 7 : 8, j < 8191,
-				     100 + j, &d),
-				 j ? TP_FRAG_HELD : TP_FRAG_DONE);
-	assert_done(&d, 65535);
-	assert_int_equal(d.nframes, 8192);
-	for (uint32_t j = 0; j < 8192; j++)
-		assert_int_equal(d.frames[j], 100 + j);
-	assert_int_equal(used(t), 0);
+	 * fragments of 8 bytes and a 7-byte tail, last first, each sent
+	 * twice; IPv6 too, whose fragments keep a header each */
+	for (int fam = 4; fam <= 6; fam += 2) {
+		tp_fragkey kk = fam == 4 ? key4(14) : key6(14);
+		for (uint32_t j = 8192; j-- > 0;) {
+			uint32_t len = j == 8191 ? 7 : 8;
+			if (j)
+				assert_int_equal(add(t, &kk, j * 8, len,
+						     j < 8191, 100 + j, &d),
+						 TP_FRAG_HELD);
+			assert_int_equal(add(t, &kk, j * 8, len, j < 8191,
+					     100 + j, &d),
+					 j ? TP_FRAG_HELD | TP_FRAG_DUP |
+						     TP_FRAG_OVERLAP
+					   : TP_FRAG_DONE);
+			assert_true(used(t) <= TP_FRAG_DGRAM_MEM);
+		}
+		assert_done(&d, 65535);
+		assert_int_equal(d.nframes, 2 * 8191 + 1);
+		assert_int_equal(d.frames[0], 100);
+		for (uint32_t j = 1; j < 8192; j++) {
+			assert_int_equal(d.frames[2 * j - 1], 100 + j);
+			assert_int_equal(d.frames[2 * j], 100 + j);
+		}
+		assert_int_equal(used(t), 0);
+	}
 	tp_fragtab_free(t);
 }
 
