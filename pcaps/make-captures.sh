@@ -512,8 +512,6 @@ EOF
 derive_misc() {
     log "icmp-ping-be.pcap (big-endian rewrite with pcap-byteswap.py)"
     "$PY" "$OUT/pcap-byteswap.py" "$OUT/icmp-ping.pcap" "$OUT/icmp-ping-be.pcap"
-    log "tcp-tail-gap.pcap (tcp-curl-http.pcap without frame 8 (pcap-drop.py))"
-    "$PY" "$OUT/pcap-drop.py" "$OUT/tcp-curl-http.pcap" "$OUT/tcp-tail-gap.pcap" 8
     log "icmp-ping.pcap.gz, tcp-curl-http.pcapng.gz (gzip -n)"
     gzip -n -9 -c "$OUT/icmp-ping.pcap" >"$OUT/icmp-ping.pcap.gz"
     editcap -F pcapng "$OUT/tcp-curl-http.pcap" "$WORK/tcp-curl-http.pcapng"

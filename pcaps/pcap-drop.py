@@ -6,9 +6,9 @@
 N: the frame numbers to leave out (1 = the first frame).  The file header
 and every other record are copied byte for byte (either byte order, us or
 ns magic).  Made for captures that lack a segment the peers still
-acknowledge, e.g. tcp-tail-gap.pcap:
+acknowledge, e.g. the golden tests' tcp-tail-gap.pcap:
 
-    pcaps/pcap-drop.py pcaps/tcp-curl-http.pcap pcaps/tcp-tail-gap.pcap 8
+    pcaps/pcap-drop.py pcaps/tcp-curl-http.pcap tests/golden/tcp-tail-gap.pcap 8
 """
 import struct
 import sys
