@@ -761,7 +761,9 @@ static tp_next defragment(tp_pkt *p, tp_cursor *c, tp_fragtab *ft,
 
 	tp_add_bytes(p, &fields[F_FRAGMENTS], at, 0, done.data, done.len);
 	tp_push(p);
-	for (unsigned i = 0; i < done.nframes; i++)
+	/* the first TP_FRAG_LIST_MAX frames (a packet record holds
+	 * TP_MAX_FIELDS fields); the count counts them all */
+	for (unsigned i = 0; i < done.nframes && i < TP_FRAG_LIST_MAX; i++)
 		tp_add_uint(p, &fields[F_FRAGMENT], at, 0, done.frames[i]);
 	tp_add_uint(p, &fields[F_FRAGMENT_COUNT], at, 0, done.nframes);
 	tp_add_uint(p, &fields[F_REASM_LEN], at, 0, done.len);

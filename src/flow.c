@@ -258,8 +258,31 @@ static void flush_tcp(tp_session *s, tp_flow *f)
 	hold_unlink(s->flows, f);
 }
 
+/* The connection is over: the bytes its end proves were sent and the
+ * capture lacks (a lost last segment) are gaps like any other.  A FIN's
+ * sequence number proves every byte before it; without a FIN, the peer's
+ * highest ACK does (one past the last byte seen is taken as the ACK of
+ * an unseen FIN, not as a lost byte).  Not done by the idle or memory
+ * flush: the connection may go on. */
+static void prove_tails(tp_session *s, tp_flow *f)
+{
+	if (!f->tcp || !f->tcp->reassemble)
+		return;
+	for (int d = 0; d < 2; d++) {
+		tp_tcpdir *me = &f->tcp->d[d];
+		const tp_tcpdir *peer = &f->tcp->d[!d];
+		sinkctx c = {s, f, d};
+		tp_reasm_sink sk = {sink_data, sink_gap, &c};
+		if (me->fin)
+			tp_reasm_end(&me->r, &s->mem, me->fin_seq, &sk);
+		else if (peer->maxack_set)
+			tp_reasm_ack(&me->r, &s->mem, peer->maxack, &sk);
+	}
+}
+
 static void end_flow(tp_session *s, tp_flow *f)
 {
+	prove_tails(s, f);
 	flush_tcp(s, f);
 	if (f->tcp && f->tcp->reassemble)
 		for (unsigned i = 0; i < s->ntaps; i++)

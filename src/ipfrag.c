@@ -1,38 +1,46 @@
 /* ipfrag.c - IPv4 and IPv6 fragment reassembly (contract: ipfrag.h).
  *
  * RFC 791 section 3.2 (reassembly: key, fragment offset in 8-octet units,
- * MF), RFC 815 (holes: here a sorted list of extents), RFC 8200 section 4.5
- * (IPv6 fragment header; exact duplicates may be dropped instead of being
- * taken as overlaps), RFC 5722 section 4 (overlapping IPv6 fragments: the
- * datagram is discarded silently), RFC 6946 (atomic fragments are the
- * caller's business: they never reach this table).
+ * MF), RFC 815 (holes: here the gaps between held ranges), RFC 8200
+ * section 4.5 (IPv6 fragment header; exact duplicates may be dropped
+ * instead of being taken as overlaps), RFC 5722 section 4 (overlapping
+ * IPv6 fragments: the datagram is discarded silently), RFC 6946 (atomic
+ * fragments are the caller's business: they never reach this table).
  *
  * Layout.  A fixed bucket array (a power of two, at least max_dgrams) of
  * chains of datagrams in progress; every datagram is also on one age list,
- * in order of creation, for the timeout and the caps.  A datagram holds its
- * fragments in a list sorted by offset (arrival order among equal offsets).
- * Each fragment keeps its own bytes, except one every byte of which was
- * already held (a duplicate): that keeps only its frame number.  When a
- * fragment that shares bytes with held ones is stored, the shared bytes of
- * its copy are overwritten with the held ones (first data wins), so held
- * extents always agree where they meet and the datagram is built by copying
- * them all, in any order.
+ * in order of creation, for the timeout and the caps.  A datagram holds
+ * its bytes in a tp_rangeset (rangeset.h): IPv4 fragments that touch or
+ * overlap are coalesced into one range (first data wins: only bytes not
+ * held yet are written), so 8,000 eight-byte fragments cost one range,
+ * not 8,000 records with headers, and each fragment is placed in
+ * O(log n).  IPv6 keeps each fragment as its own range: RFC 5722 needs
+ * the extents (an overlap that is not an exact duplicate of one held
+ * fragment discards the datagram).  Every fragment, duplicates included,
+ * also leaves a 16-byte record (frame number, offset, arrival), in an
+ * array that doubles, for the list of frames handed out on completion
+ * (sorted by offset, then arrival, once).
  *
  * Memory.  `used` is exactly the bytes allocated for datagrams in
- * progress: each datagram record, and each fragment record with its bytes.
- * Fixed overhead outside the cap: the bucket array and the output buffers
- * (64 KiB of payload and TP_FRAG_MAX_PER_DGRAM frame numbers, allocated
- * once by tp_fragtab_new).
+ * progress: each datagram record, its ranges (headers and buffers) and
+ * its fragment records.  A datagram may hold at most TP_FRAG_DGRAM_MEM of
+ * it (a flood of duplicates of one fragment is discarded there, not
+ * after 256 fragments as once).  Fixed overhead outside the cap: the
+ * bucket array, the output buffer (64 KiB of payload, allocated once by
+ * tp_fragtab_new) and the frame list of the largest datagram completed
+ * (24 bytes a fragment, at most TP_FRAG_DGRAM_MEM / 16 fragments).
  *
  * Time.  The age list is in arrival order; expiry looks at its head only,
  * so with capture timestamps that go backwards a datagram may live a little
- * longer than the timeout (never past the caps).
+ * longer than the timeout (never past the caps).  Completion is known in
+ * O(1): the datagram is whole when the bytes held equal its total.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tapir/flow.h"
 #include "tapir/ipfrag.h"
+#include "tapir/rangeset.h"
 #include "tapir/record.h"
 
 /* The largest payload offset + length any fragment may reach. */
@@ -41,12 +49,12 @@
 #define MIN_BUCKETS 16u
 #define MAX_BUCKETS (1u << 20)
 
-struct frag {
-	struct frag *next;  /* by offset */
+/* One fragment seen: where, and in which frame (for the list of frames
+ * handed out with the datagram). */
+struct fragrec {
 	uint64_t frame;
-	uint32_t off, len;
-	bool has_data;      /* false: a duplicate, its bytes held elsewhere */
-	uint8_t data[];
+	uint32_t off;
+	uint32_t seq; /* arrival order */
 };
 
 struct dgram {
@@ -55,8 +63,9 @@ struct dgram {
 	struct dgram *hnext;       /* bucket chain */
 	struct dgram **hpprev;     /* the pointer that points at this one */
 	struct dgram *older, *newer; /* age list */
-	struct frag *frags;
-	unsigned nfrags;
+	tp_rangeset data;          /* the bytes held */
+	struct fragrec *recs;      /* in arrival order */
+	unsigned nrecs, caprecs;
 	uint32_t total;            /* payload length, when has_total */
 	uint32_t maxend;           /* largest offset + length held */
 	bool has_total;
@@ -74,7 +83,9 @@ struct tp_fragtab {
 	size_t used, peak, mem_cap;
 	unsigned timeout;
 	uint8_t *out;              /* FRAG_MAX_END bytes */
-	uint64_t frames[TP_FRAG_MAX_PER_DGRAM];
+	struct fragrec *sorted;    /* the last datagram's fragments */
+	uint64_t *frames;          /* ... their frame numbers */
+	unsigned nframes_cap;
 };
 
 /* ---- keys ------------------------------------------------------------ */
@@ -147,13 +158,10 @@ tp_fragtab *tp_fragtab_new(size_t mem_cap, unsigned max_dgrams,
 
 static void free_frags(struct dgram *d)
 {
-	struct frag *f = d->frags;
-	while (f) {
-		struct frag *n = f->next;
-		free(f);
-		f = n;
-	}
-	d->frags = NULL;
+	tp_rs_clear(&d->data);
+	free(d->recs);
+	d->recs = NULL;
+	d->nrecs = d->caprecs = 0;
 }
 
 /* Unlink and free one datagram. */
@@ -184,6 +192,8 @@ void tp_fragtab_free(tp_fragtab *t)
 		drop(t, t->oldest);
 	free(t->buckets);
 	free(t->out);
+	free(t->sorted);
+	free(t->frames);
 	free(t);
 }
 
@@ -251,6 +261,10 @@ static struct dgram *create(tp_fragtab *t, const tp_fragkey *k, uint32_t h,
 		t->oldest = d;
 	t->newest = d;
 	t->ndgrams++;
+	tp_rs_init(&d->data, k->family != 6);
+	/* a datagram may grow without slack when memory is short: it is at
+	 * most 64 KiB, and only a fragment with new bytes regrows it */
+	d->data.exact_max = FRAG_MAX_END;
 	account(t, d, sizeof *d);
 	return d;
 }
@@ -262,7 +276,8 @@ struct meet {
 	bool overlap; /* some bytes already held */
 	bool diff;    /* ... and some of them differ */
 	bool covered; /* every byte already held */
-	bool exact;   /* one held fragment with the same extent and bytes */
+	bool exact;   /* one held range with the same extent and bytes (for
+		       * IPv6, whose ranges are its fragments) */
 };
 
 static struct meet meet(const struct dgram *d, uint32_t off, uint32_t end,
@@ -270,23 +285,18 @@ static struct meet meet(const struct dgram *d, uint32_t off, uint32_t end,
 {
 	struct meet m = {false, false, false, false};
 	uint32_t cov = off; /* bytes [off, cov) are known to be held */
-	for (const struct frag *f = d->frags; f; f = f->next) {
-		if (!f->has_data)
-			continue;
-		uint32_t fe = f->off + f->len;
-		if (f->off >= end)
-			break; /* sorted: nothing further meets it */
-		if (fe <= off)
-			continue;
-		uint32_t lo = f->off > off ? f->off : off;
-		uint32_t hi = fe < end ? fe : end;
+	for (const tp_range *g = tp_rs_find(&d->data, off); g && g->off < end;
+	     g = tp_rs_next(g)) {
+		uint32_t go = (uint32_t)g->off, ge = (uint32_t)tp_range_end(g);
+		uint32_t lo = go > off ? go : off;
+		uint32_t hi = ge < end ? ge : end;
 		m.overlap = true;
-		if (memcmp(data + (lo - off), f->data + (lo - f->off),
+		if (memcmp(data + (lo - off), tp_range_data(g) + (lo - go),
 			   hi - lo) != 0)
 			m.diff = true;
-		else if (f->off == off && fe == end)
+		else if (go == off && ge == end)
 			m.exact = true;
-		if (f->off <= cov && hi > cov)
+		if (go <= cov && hi > cov)
 			cov = hi;
 	}
 	m.covered = cov >= end;
@@ -295,36 +305,52 @@ static struct meet meet(const struct dgram *d, uint32_t off, uint32_t end,
 	return m;
 }
 
-/* All of [0, total) held? */
+/* All of [0, total) held?  (Nothing is held past total.) */
 static bool complete(const struct dgram *d)
 {
-	if (!d->has_total)
-		return false;
-	uint32_t cov = 0;
-	for (const struct frag *f = d->frags; f; f = f->next) {
-		if (!f->has_data)
-			continue;
-		if (f->off > cov)
-			return false;
-		if (f->off + f->len > cov)
-			cov = f->off + f->len;
-	}
-	return cov >= d->total;
+	return d->has_total && d->data.bytes == d->total;
 }
 
-static void build(tp_fragtab *t, const struct dgram *d, tp_fragdone *out)
+static int rec_cmp(const void *a, const void *b)
 {
-	unsigned n = 0;
-	for (const struct frag *f = d->frags; f; f = f->next) {
-		if (f->has_data && f->len)
-			memcpy(t->out + f->off, f->data, f->len);
-		t->frames[n++] = f->frame;
+	const struct fragrec *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The payload into t->out and the frame numbers, in offset order (then
+ * arrival), into t->frames.  False when the frame list cannot be
+ * allocated. */
+static bool build(tp_fragtab *t, const struct dgram *d, tp_fragdone *out)
+{
+	unsigned n = d->nrecs;
+	if (n > t->nframes_cap) {
+		struct fragrec *s = malloc(n * sizeof *s);
+		uint64_t *f = malloc(n * sizeof *f);
+		if (!s || !f) {
+			free(s);
+			free(f);
+			return false;
+		}
+		free(t->sorted);
+		free(t->frames);
+		t->sorted = s;
+		t->frames = f;
+		t->nframes_cap = n;
 	}
+	for (const tp_range *g = tp_rs_first(&d->data); g; g = tp_rs_next(g))
+		memcpy(t->out + g->off, tp_range_data(g), g->len);
+	memcpy(t->sorted, d->recs, n * sizeof *t->sorted);
+	qsort(t->sorted, n, sizeof *t->sorted, rec_cmp);
+	for (unsigned i = 0; i < n; i++)
+		t->frames[i] = t->sorted[i].frame;
 	out->data = t->out;
 	out->len = d->total;
 	out->proto = d->proto;
 	out->frames = t->frames;
 	out->nframes = n;
+	return true;
 }
 
 /* Make room for `cost` more bytes (and one more datagram when `d` is
@@ -381,10 +407,6 @@ unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
 		}
 		return fl | TP_FRAG_BAD;
 	}
-	if (d && d->nfrags >= TP_FRAG_MAX_PER_DGRAM) {
-		drop(t, d);
-		return TP_FRAG_DISCARDED | TP_FRAG_CAPPED;
-	}
 
 	struct meet m = {false, false, false, false};
 	if (d && n)
@@ -402,9 +424,26 @@ unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
 			fl |= TP_FRAG_DUP;
 	}
 
-	bool keep = !m.covered || n == 0;
-	size_t fcost = sizeof(struct frag) + (keep ? n : 0);
-	size_t cost = fcost + (d ? 0 : sizeof(struct dgram));
+	/* What it costs: the new bytes (held ranges join: exact size when
+	 * memory is short, slack otherwise), and the record, whose array
+	 * doubles. */
+	bool keep = !m.covered && n > 0;
+	size_t rcost = 0;
+	unsigned ncap = 0;
+	if (!d || d->nrecs == d->caprecs) {
+		ncap = d && d->caprecs ? 2 * d->caprecs : 1;
+		rcost = (ncap - (d ? d->caprecs : 0)) * sizeof(struct fragrec);
+	}
+	size_t dcost = 0;
+	if (keep)
+		dcost = d ? tp_rs_cost(&d->data, off, n, false)
+			  : sizeof(tp_range) + n;
+	size_t cost = dcost + rcost + (d ? 0 : sizeof(struct dgram));
+	if (d && d->mem + cost > TP_FRAG_DGRAM_MEM) {
+		/* the per-datagram bound (hostile: a flood of duplicates) */
+		drop(t, d);
+		return fl | TP_FRAG_DISCARDED | TP_FRAG_CAPPED;
+	}
 	if (!make_room(t, d, cost, &fl)) {
 		if (d)
 			drop(t, d);
@@ -415,39 +454,37 @@ unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
 		if (!d)
 			return fl | TP_FRAG_DISCARDED;
 	}
-	struct frag *nf = malloc(sizeof *nf + (keep ? n : 0));
-	if (!nf) {
-		drop(t, d);
-		return fl | TP_FRAG_DISCARDED;
+	if (ncap) {
+		struct fragrec *nr = realloc(d->recs, ncap * sizeof *nr);
+		if (!nr) {
+			drop(t, d);
+			return fl | TP_FRAG_DISCARDED;
+		}
+		d->recs = nr;
+		account(t, d, (ncap - d->caprecs) * sizeof *nr);
+		d->caprecs = ncap;
 	}
-	nf->frame = frame;
-	nf->off = off;
-	nf->len = (uint32_t)n;
-	nf->has_data = keep;
-	if (keep && n) {
-		memcpy(nf->data, data, n);
-		if (m.overlap) {
-			/* First data wins: take the held bytes. */
-			for (const struct frag *f = d->frags; f; f = f->next) {
-				uint32_t fe = f->off + f->len;
-				if (f->off >= end)
-					break;
-				if (!f->has_data || fe <= off)
-					continue;
-				uint32_t lo = f->off > off ? f->off : off;
-				uint32_t hi = fe < end ? fe : end;
-				memcpy(nf->data + (lo - off),
-				       f->data + (lo - f->off), hi - lo);
-			}
+	if (keep) {
+		size_t before = d->data.mem;
+		size_t room = t->mem_cap - t->used;
+		size_t droom = TP_FRAG_DGRAM_MEM - d->mem;
+		if (droom < room)
+			room = droom;
+		/* first data wins: only the bytes not held go in (IPv6
+		 * keeps nothing that overlaps: its piece is disjoint) */
+		if (!tp_rs_put(&d->data, off, data, n, room)) {
+			drop(t, d);
+			return fl | TP_FRAG_DISCARDED;
+		}
+		if (d->data.mem > before)
+			account(t, d, d->data.mem - before);
+		else {
+			d->mem -= before - d->data.mem;
+			t->used -= before - d->data.mem;
 		}
 	}
-	struct frag **pp = &d->frags;
-	while (*pp && (*pp)->off <= off)
-		pp = &(*pp)->next;
-	nf->next = *pp;
-	*pp = nf;
-	d->nfrags++;
-	account(t, d, fcost);
+	d->recs[d->nrecs] = (struct fragrec){frame, off, d->nrecs};
+	d->nrecs++;
 	if (end > d->maxend)
 		d->maxend = end;
 	if (!more) {
@@ -461,10 +498,9 @@ unsigned tp_frag_add(tp_fragtab *t, const tp_fragkey *k, uint32_t off,
 
 	if (!complete(d))
 		return fl | TP_FRAG_HELD;
-	if (out)
-		build(t, d, out);
+	bool ok = !out || build(t, d, out);
 	drop(t, d);
-	return fl | TP_FRAG_DONE;
+	return fl | (ok ? TP_FRAG_DONE : TP_FRAG_DISCARDED);
 }
 
 /* ---- for the dissectors ------------------------------------------------ */

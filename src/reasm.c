@@ -30,20 +30,27 @@
  *    the last delivered bytes would catch more, at 2 KiB per direction
  *    for every flow; not done.)  A keep-alive carrying one garbage byte
  *    at next - 1 is therefore a plain TP_RA_DUP.
- *  - Held segments: r->held is NULL when nothing is held, else a sentinel
- *    heading a circular doubly linked list of the held segments in offset
- *    order (disjoint, each with its bytes inline) and an AVL tree over the
- *    same segments, so finding the place of a segment is O(log n) in the
- *    worst case (O(1) after the last one, the common case).  A new segment
- *    is cut into the pieces not already held; nothing is merged or copied
- *    again.  Only the first segment is ever removed (delivered).
- *  - Caps: r->held_bytes counts held payload bytes and is kept <=
- *    dir_cap; at most RA_SEG_CAP (4096) segments per direction (so a
- *    flood of 1-byte segments costs bounded time and memory); m->used
- *    counts what is really allocated: each held segment's bytes plus
- *    its header (sizeof(struct tp_reasm_seg)), the sentinel while
- *    something is held, and each tp_pdubuf's buffer capacity.  m->peak
- *    is the high-water mark of m->used.
+ *  - Held bytes: r->held is NULL when nothing is held, else a tp_rangeset
+ *    (rangeset.h) of disjoint ranges, coalesced: a segment touching or
+ *    overlapping held ranges joins them into one (first data wins: only
+ *    its bytes not held yet are written), so a stream sent as one-byte
+ *    segments in any order costs its bytes plus a header per hole, not
+ *    a header per segment.  Finding the place of a segment is O(log n)
+ *    (O(log n) also after the last one, the common case, where the tree
+ *    is walked to its right end).  A new segment is cut into the pieces
+ *    not already held, each put into the set.  Only the first range is
+ *    ever removed (delivered, whole).
+ *  - Caps, all in bytes: r->held_bytes counts held payload bytes and is
+ *    kept <= dir_cap; the memory of the direction's set (range headers
+ *    and buffers, a buffer at most twice its bytes) is kept <= 4 *
+ *    dir_cap, and at least RA_DIR_MEM_MIN, which only distinct tiny
+ *    pieces with holes between them can reach (a hostile flood: with the
+ *    default caps some 57,000 of them, where 4096 segments of any size
+ *    were once the limit); m->used counts what is really allocated: the
+ *    set's memory, the set itself while something is held, and each
+ *    tp_pdubuf's buffer capacity.  m->peak is the high-water mark of
+ *    m->used.  Slack in a buffer is taken only where the caps leave room
+ *    for it.
  *  - When a piece does not fit, the hole in front of the held data is
  *    given up one hole at a time (a gap, then the held run after it is
  *    delivered, freeing memory) while that helps: while held data lies
@@ -63,33 +70,27 @@
  *    lost data, which the rule above cannot tell from one lost byte).
  *  - An ACK before the data it acknowledges (a capture reordering) gaps
  *    those bytes; when they come they are late: TP_RA_DUP.
+ *  - tp_reasm_end: the FIN's sequence number f proves that the sender
+ *    wrote every byte before it, so the holes before f are gaps, with no
+ *    FIN-slot guess (f itself is no data): a lost last segment is
+ *    reported even when it was one byte long.  The same bounds as an
+ *    ACK: f at or before r->next, or more than a largest window beyond
+ *    r->high, does nothing.
  *  - Sink callbacks must not call back into the same tp_reasm.
  *  - tp_pdubuf: see the comment above tp_pdubuf_feed.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "tapir/rangeset.h"
 #include "tapir/reasm.h"
 
-#define RA_SEG_CAP    4096u	   /* held segments per direction */
 #define RA_SEG_MAX    0x7fffffffu  /* longest segment taken */
 #define RA_WINDOW_MAX (1ull << 30) /* RFC 7323 2.3: the largest window */
 #define RA_HALF	      0x80000000u
-
-struct tp_reasm_seg {
-	/* in offset order, circular through the sentinel */
-	struct tp_reasm_seg *next, *prev;
-	/* the AVL tree over the same segments; the sentinel's left is the
-	 * root */
-	struct tp_reasm_seg *left, *right, *up;
-	uint64_t off;
-	size_t len;
-	uint32_t count; /* in the sentinel: segments held */
-	int height;	/* in the tree: 1 for a leaf */
-	uint8_t data[];
-};
-
-#define SEG_END(g) ((g)->off + (uint64_t)(g)->len)
+/* Memory a direction may hold (headers and buffers): four times its byte
+ * cap, and at least RA_DIR_MEM_MIN. */
+#define RA_DIR_MEM_MIN (64u << 10)
 
 static size_t mem_cap(const tp_reasm_mem *m)
 {
@@ -113,6 +114,13 @@ static bool mem_fits(const tp_reasm_mem *m, size_t n)
 {
 	size_t cap = mem_cap(m);
 	return n <= cap && m->used <= cap - n;
+}
+
+/* How much more m can take. */
+static size_t mem_room(const tp_reasm_mem *m)
+{
+	size_t cap = mem_cap(m);
+	return m->used < cap ? cap - m->used : 0;
 }
 
 void tp_reasm_init(tp_reasm *r, size_t dir_cap)
@@ -149,174 +157,43 @@ int64_t tp_reasm_offset(const tp_reasm *r, uint32_t seq)
 	return unwrap(r, seq);
 }
 
-/* ---- the held segments ------------------------------------------------ */
+/* ---- the held ranges ---------------------------------------------------- */
 
-static uint32_t held_count(const tp_reasm *r)
+static tp_range *held_first(const tp_reasm *r)
 {
-	return r->held ? r->held->count : 0;
+	return r->held ? tp_rs_first(r->held) : NULL;
 }
 
-static struct tp_reasm_seg *held_first(const tp_reasm *r)
+/* The first held range ending after `pos`, or NULL. */
+static tp_range *held_find(const tp_reasm *r, uint64_t pos)
 {
-	return r->held ? r->held->next : NULL;
+	if (!r->held)
+		return NULL;
+	const tp_range *last = tp_rs_last(r->held);
+	if (!last || tp_range_end(last) <= pos)
+		return NULL; /* after the last one: the common case */
+	return tp_rs_find(r->held, pos);
 }
 
-static struct tp_reasm_seg *held_next(const tp_reasm *r,
-				      const struct tp_reasm_seg *g)
+/* Charge m with the change of the held set's memory since `before`. */
+static void held_account(tp_reasm *r, tp_reasm_mem *m, size_t before)
 {
-	return g->next == r->held ? NULL : g->next;
-}
-
-static int height(const struct tp_reasm_seg *g)
-{
-	return g ? g->height : 0;
-}
-
-static void fix_height(struct tp_reasm_seg *g)
-{
-	int a = height(g->left), b = height(g->right);
-	g->height = 1 + (a > b ? a : b);
-}
-
-/* Put `g` where `old` hangs from `parent` (NULL: the root). */
-static void replace_child(struct tp_reasm_seg *sent,
-			  struct tp_reasm_seg *parent,
-			  const struct tp_reasm_seg *old,
-			  struct tp_reasm_seg *g)
-{
-	if (!parent)
-		sent->left = g;
-	else if (parent->left == old)
-		parent->left = g;
+	size_t now = r->held ? r->held->mem : 0;
+	if (now > before)
+		mem_take(m, now - before);
 	else
-		parent->right = g;
-	if (g)
-		g->up = parent;
+		mem_give(m, before - now);
+	r->held_bytes = r->held ? r->held->bytes : 0;
 }
 
-static struct tp_reasm_seg *rotate_left(struct tp_reasm_seg *sent,
-					struct tp_reasm_seg *x)
+/* Drop the (empty) set. */
+static void held_release(tp_reasm *r, tp_reasm_mem *m)
 {
-	struct tp_reasm_seg *y = x->right;
-	replace_child(sent, x->up, x, y);
-	x->right = y->left;
-	if (y->left)
-		y->left->up = x;
-	y->left = x;
-	x->up = y;
-	fix_height(x);
-	fix_height(y);
-	return y;
-}
-
-static struct tp_reasm_seg *rotate_right(struct tp_reasm_seg *sent,
-					 struct tp_reasm_seg *x)
-{
-	struct tp_reasm_seg *y = x->left;
-	replace_child(sent, x->up, x, y);
-	x->left = y->right;
-	if (y->right)
-		y->right->up = x;
-	y->right = x;
-	x->up = y;
-	fix_height(x);
-	fix_height(y);
-	return y;
-}
-
-/* Restore the AVL balance from g up to the root (iterative). */
-static void retrace(struct tp_reasm_seg *sent, struct tp_reasm_seg *g)
-{
-	while (g) {
-		int b = height(g->left) - height(g->right);
-		if (b > 1) {
-			if (height(g->left->left) < height(g->left->right))
-				rotate_left(sent, g->left);
-			g = rotate_right(sent, g);
-		} else if (b < -1) {
-			if (height(g->right->right) < height(g->right->left))
-				rotate_right(sent, g->right);
-			g = rotate_left(sent, g);
-		} else {
-			fix_height(g);
-		}
-		g = g->up;
-	}
-}
-
-/* Link g (disjoint from every held segment) before `at` (NULL: last). */
-static void seg_link(tp_reasm *r, struct tp_reasm_seg *g,
-		     struct tp_reasm_seg *at)
-{
-	struct tp_reasm_seg *sent = r->held;
-	struct tp_reasm_seg *n = at ? at : sent;
-	g->next = n;
-	g->prev = n->prev;
-	n->prev->next = g;
-	n->prev = g;
-	sent->count++;
-
-	struct tp_reasm_seg *p = NULL, *c = sent->left;
-	bool left = false;
-	while (c) {
-		p = c;
-		left = g->off < c->off;
-		c = left ? c->left : c->right;
-	}
-	g->left = g->right = NULL;
-	g->height = 1;
-	g->up = p;
-	if (!p)
-		sent->left = g;
-	else if (left)
-		p->left = g;
-	else
-		p->right = g;
-	retrace(sent, p);
-}
-
-/* Unlink the first segment (the only one ever removed alone); the
- * sentinel goes with the last one. */
-static struct tp_reasm_seg *seg_pop(tp_reasm *r, tp_reasm_mem *m)
-{
-	struct tp_reasm_seg *sent = r->held;
-	struct tp_reasm_seg *g = sent->next;
-	g->prev->next = g->next;
-	g->next->prev = g->prev;
-	/* the smallest has no left child */
-	struct tp_reasm_seg *p = g->up;
-	replace_child(sent, p, g, g->right);
-	retrace(sent, p);
-	if (--sent->count == 0) {
-		free(sent);
-		mem_give(m, sizeof *sent);
+	if (r->held && r->held->n == 0) {
+		free(r->held);
+		mem_give(m, sizeof *r->held);
 		r->held = NULL;
 	}
-	return g;
-}
-
-static void seg_free(tp_reasm *r, tp_reasm_mem *m, struct tp_reasm_seg *g)
-{
-	r->held_bytes -= g->len;
-	mem_give(m, sizeof *g + g->len);
-	free(g);
-}
-
-/* The first held segment ending after `pos`, or NULL. */
-static struct tp_reasm_seg *seg_find(const tp_reasm *r, uint64_t pos)
-{
-	if (!r->held || SEG_END(r->held->prev) <= pos)
-		return NULL; /* after the last one (or nothing held) */
-	struct tp_reasm_seg *c = r->held->left, *best = NULL;
-	while (c) { /* ends increase in offset order */
-		if (SEG_END(c) > pos) {
-			best = c;
-			c = c->left;
-		} else {
-			c = c->right;
-		}
-	}
-	return best;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -339,44 +216,60 @@ static void emit_gap(tp_reasm *r, const tp_reasm_sink *s, uint64_t end)
 	r->next = end;
 }
 
-/* Deliver held segments while the first one is contiguous. */
+/* Deliver held ranges while the first one is contiguous. */
 static void deliver_ready(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s)
 {
-	struct tp_reasm_seg *g;
+	tp_range *g;
 	while ((g = held_first(r)) && g->off == r->next) {
-		seg_pop(r, m);
-		emit_data(r, s, g->data, g->len);
-		seg_free(r, m, g);
+		emit_data(r, s, tp_range_data(g), g->len);
+		size_t before = r->held->mem;
+		tp_rs_remove(r->held, g);
+		held_account(r, m, before);
+		held_release(r, m);
 	}
 }
 
 /* ---- adding ----------------------------------------------------------- */
 
-static bool piece_fits(const tp_reasm *r, const tp_reasm_mem *m, size_t n)
+/* Can the piece [pos, pos + n) be held?  *room: the memory it may take
+ * (slack included when it fits). */
+static bool piece_fits(const tp_reasm *r, const tp_reasm_mem *m, uint64_t pos,
+		       size_t n, size_t *room)
 {
 	size_t dcap = r->dir_cap ? r->dir_cap : TP_REASM_DIR_CAP;
 	if (n > dcap || r->held_bytes > dcap - n)
 		return false;
-	if (held_count(r) >= RA_SEG_CAP)
+	size_t dmem = dcap < SIZE_MAX / 4 ? 4 * dcap : SIZE_MAX;
+	if (dmem < RA_DIR_MEM_MIN)
+		dmem = RA_DIR_MEM_MIN;
+	size_t set = sizeof(tp_rangeset), have = set, need;
+	if (r->held) {
+		have += r->held->mem;
+		need = tp_rs_cost(r->held, pos, n, false);
+	} else {
+		need = set + sizeof(tp_range) + n;
+	}
+	size_t g = mem_room(m), d = have < dmem ? dmem - have : 0;
+	if (need > g || need > d)
 		return false;
-	size_t hdr = sizeof(struct tp_reasm_seg) * (r->held ? 1 : 2);
-	return mem_fits(m, hdr + n);
+	*room = (g < d ? g : d) - (r->held ? 0 : set);
+	return true;
 }
 
 /* New bytes p[0..n) at offset pos (> r->next or == r->next), none of them
- * held; `at` is the first held segment after them (or NULL).  Held
- * segments before pos lie wholly before it. */
+ * held.  Held ranges before pos lie wholly before it. */
 static unsigned place(tp_reasm *r, tp_reasm_mem *m, uint64_t pos,
-		      const uint8_t *p, size_t n, struct tp_reasm_seg *at,
-		      const tp_reasm_sink *s)
+		      const uint8_t *p, size_t n, const tp_reasm_sink *s)
 {
 	unsigned f = 0;
+	size_t room = 0;
 	deliver_ready(r, m, s);
 	if (pos != r->next) {
 		/* give up holes in front of held data before pos while the
 		 * piece does not fit */
-		while (!piece_fits(r, m, n) && r->held && r->next < pos) {
-			struct tp_reasm_seg *h = held_first(r);
+		while (!piece_fits(r, m, pos, n, &room) && r->held &&
+		       r->next < pos) {
+			tp_range *h = held_first(r);
 			f |= TP_RA_GAP;
 			if (h->off >= pos) { /* the piece is in this hole */
 				emit_gap(r, s, pos);
@@ -390,27 +283,22 @@ static unsigned place(tp_reasm *r, tp_reasm_mem *m, uint64_t pos,
 		emit_data(r, s, p, n);
 		return f | TP_RA_NEW;
 	}
-	if (!piece_fits(r, m, n))
-		return f | TP_RA_DROPPED;
-	struct tp_reasm_seg *g = malloc(sizeof *g + n);
-	if (!g)
+	if (!piece_fits(r, m, pos, n, &room))
 		return f | TP_RA_DROPPED;
 	if (!r->held) {
-		struct tp_reasm_seg *sent = calloc(1, sizeof *sent);
-		if (!sent) {
-			free(g);
+		r->held = malloc(sizeof *r->held);
+		if (!r->held)
 			return f | TP_RA_DROPPED;
-		}
-		sent->next = sent->prev = sent;
-		mem_take(m, sizeof *sent);
-		r->held = sent;
+		tp_rs_init(r->held, true);
+		mem_take(m, sizeof *r->held);
 	}
-	g->off = pos;
-	g->len = n;
-	memcpy(g->data, p, n);
-	seg_link(r, g, at);
-	r->held_bytes += n;
-	mem_take(m, sizeof *g + n);
+	size_t before = r->held->mem;
+	bool ok = tp_rs_put(r->held, pos, p, n, room);
+	held_account(r, m, before);
+	if (!ok) {
+		held_release(r, m);
+		return f | TP_RA_DROPPED;
+	}
 	return f | TP_RA_NEW | TP_RA_HELD;
 }
 
@@ -452,24 +340,27 @@ unsigned tp_reasm_add(tp_reasm *r, tp_reasm_mem *m, uint32_t seq,
 		start = r->next;
 	}
 
-	struct tp_reasm_seg *at = seg_find(r, start);
+	tp_range *at = held_find(r, start);
 	uint64_t pos = start;
 	while (pos < end) {
 		if (at && at->off <= pos) {
 			/* held bytes win; compare */
-			uint64_t e = SEG_END(at) < end ? SEG_END(at) : end;
-			const uint8_t *mine = at->data + (pos - at->off);
+			uint64_t e = tp_range_end(at) < end ? tp_range_end(at)
+							     : end;
+			const uint8_t *mine = tp_range_data(at) + (pos - at->off);
 			if (memcmp(mine, data + (pos - start), e - pos) != 0)
 				f |= TP_RA_OVERLAP_DIFF;
 			f |= TP_RA_OVERLAP;
 			pos = e;
-			at = held_next(r, at);
+			at = pos < end ? tp_rs_next(at) : NULL;
 			continue;
 		}
 		uint64_t e = at && at->off < end ? at->off : end;
 		f |= place(r, m, pos, data + (pos - start), (size_t)(e - pos),
-			   at, s);
+			   s);
 		pos = e;
+		/* the piece may have joined the range after it */
+		at = pos < end ? held_find(r, pos) : NULL;
 	}
 	deliver_ready(r, m, s);
 	if (!(f & (TP_RA_NEW | TP_RA_DROPPED)))
@@ -477,22 +368,14 @@ unsigned tp_reasm_add(tp_reasm *r, tp_reasm_mem *m, uint32_t seq,
 	return f;
 }
 
-unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
-		      const tp_reasm_sink *s)
+/* Give up every hole before offset `ua` (> r->next): gaps, and the held
+ * data between them delivered. */
+static unsigned give_up_to(tp_reasm *r, tp_reasm_mem *m, uint64_t ua,
+			  const tp_reasm_sink *s)
 {
-	if (!r->base_set)
-		return 0;
-	int64_t a = unwrap(r, ack);
-	if (a <= 0 || (uint64_t)a <= r->next)
-		return 0;
-	uint64_t ua = (uint64_t)a;
-	if (ua > r->high + RA_WINDOW_MAX)
-		return 0;
-	if (ua == r->high + 1) /* the FIN's slot */
-		ua = r->high;
 	unsigned f = 0;
 	while (r->next < ua) {
-		struct tp_reasm_seg *h = held_first(r);
+		tp_range *h = held_first(r);
 		emit_gap(r, s, h && h->off < ua ? h->off : ua);
 		f |= TP_RA_GAP;
 		deliver_ready(r, m, s);
@@ -502,9 +385,40 @@ unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
 	return f;
 }
 
+/* The offset of `seq` when it lies past r->next and within the largest
+ * window of r->high; 0 otherwise. */
+static uint64_t ahead(const tp_reasm *r, uint32_t seq)
+{
+	if (!r->base_set)
+		return 0;
+	int64_t a = unwrap(r, seq);
+	if (a <= 0 || (uint64_t)a <= r->next ||
+	    (uint64_t)a > r->high + RA_WINDOW_MAX)
+		return 0;
+	return (uint64_t)a;
+}
+
+unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
+		      const tp_reasm_sink *s)
+{
+	uint64_t ua = ahead(r, ack);
+	if (!ua)
+		return 0;
+	if (ua == r->high + 1) /* the FIN's slot */
+		ua = r->high;
+	return ua > r->next ? give_up_to(r, m, ua, s) : 0;
+}
+
+unsigned tp_reasm_end(tp_reasm *r, tp_reasm_mem *m, uint32_t fin,
+		      const tp_reasm_sink *s)
+{
+	uint64_t ua = ahead(r, fin);
+	return ua ? give_up_to(r, m, ua, s) : 0;
+}
+
 void tp_reasm_flush(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s)
 {
-	struct tp_reasm_seg *h;
+	tp_range *h;
 	while ((h = held_first(r))) {
 		if (h->off > r->next)
 			emit_gap(r, s, h->off);
@@ -514,8 +428,11 @@ void tp_reasm_flush(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s)
 
 void tp_reasm_free(tp_reasm *r, tp_reasm_mem *m)
 {
-	while (r->held)
-		seg_free(r, m, seg_pop(r, m));
+	if (r->held) {
+		mem_give(m, r->held->mem);
+		tp_rs_clear(r->held);
+		held_release(r, m);
+	}
 	r->held_bytes = 0;
 }
 

@@ -15,9 +15,15 @@
  *  - A datagram not completed within `timeout` seconds of capture time of
  *    its first fragment is dropped (RFC 791 suggests 15 s, Linux uses 30,
  *    the default here is 60 as the largest sane value).
- *  - Caps: at most `max_dgrams` datagrams in progress and `mem_cap` bytes
- *    held; when a new fragment would pass either, the oldest datagram in
- *    progress is dropped first (never grows past a cap).
+ *  - Caps, in bytes: at most `max_dgrams` datagrams in progress and
+ *    `mem_cap` bytes held; when a new fragment would pass either, the
+ *    oldest datagram in progress is dropped first (never grows past a
+ *    cap).  One datagram holds at most TP_FRAG_DGRAM_MEM bytes (its
+ *    bytes, range headers and a 16-byte record per fragment seen):
+ *    past it (a flood of duplicates) it is discarded (TP_FRAG_DISCARDED
+ *    | TP_FRAG_CAPPED).  There is no limit on the number of fragments
+ *    within those bytes: a 65,535-byte datagram in 8,191 eight-byte
+ *    fragments, in any order, is reassembled.
  *
  * The reassembled payload (everything after the IP header and, for IPv6,
  * the fragment header) stays valid until the next call on the table.
@@ -32,7 +38,8 @@
 #define TP_FRAG_MEM_CAP (8u << 20)
 #define TP_FRAG_MAX_DGRAMS 4096
 #define TP_FRAG_TIMEOUT 60
-#define TP_FRAG_MAX_PER_DGRAM 256 /* fragments remembered per datagram */
+#define TP_FRAG_DGRAM_MEM (1u << 20) /* bytes one datagram may hold */
+#define TP_FRAG_LIST_MAX 1024 /* ip.fragment frame numbers listed */
 
 typedef struct tp_fragtab tp_fragtab;
 

@@ -15,9 +15,11 @@
  *  3. First data wins.  When a segment overlaps bytes already delivered or
  *     held, the earlier bytes are kept; if the overlapping bytes differ,
  *     the result has TP_RA_OVERLAP_DIFF set (the caller raises an event).
- *  4. Bounded memory.  Only out-of-order bytes are held (delivered bytes
- *     are not kept).  A direction holds at most cfg->dir_cap bytes and all
- *     directions together at most mem->cap; when a segment would pass
+ *  4. Bounded memory, in bytes.  Only out-of-order bytes are held
+ *     (delivered bytes are not kept), coalesced into ranges however small
+ *     the segments.  A direction holds at most cfg->dir_cap bytes (and
+ *     four times that in memory, headers included) and all directions
+ *     together at most mem->cap of memory; when a segment would pass
  *     either cap, tp_reasm gives up on the hole in front of the held data:
  *     it announces it as a gap and delivers what it held, then takes the
  *     new segment if it fits, or drops it (TP_RA_DROPPED; it becomes part of
@@ -38,6 +40,11 @@
  *    bytes after it are delivered.
  *  - FIN or RST, flow expiry, end of the capture: tp_reasm_flush, which
  *    announces every remaining hole as a gap and delivers everything held.
+ *  - The end of a connection (src/flow.c, before the flush): the bytes
+ *    its end proves were sent.  With a FIN seen, tp_reasm_end(r, m, f,
+ *    sink) at the FIN's sequence number f: the missing bytes before it
+ *    (a lost last segment) are a gap.  Without one, tp_reasm_ack at the
+ *    peer's highest ACK (the FIN-slot rule applies).
  *  - tp_reasm_free when the flow goes.
  *
  * Stream dissectors above (DNS over TCP, HTTP, TLS, ...) read through a
@@ -70,14 +77,14 @@ typedef struct tp_reasm_sink {
 	void *ctx;
 } tp_reasm_sink;
 
-struct tp_reasm_seg; /* private to reasm.c */
+struct tp_rangeset; /* rangeset.h */
 
 typedef struct tp_reasm {
 	uint32_t base;      /* sequence number of stream offset 0 */
 	bool base_set;
 	uint64_t next;      /* offset of the next byte to deliver */
 	uint64_t high;      /* one past the highest offset seen */
-	struct tp_reasm_seg *held; /* out-of-order, sorted, disjoint */
+	struct tp_rangeset *held; /* out-of-order bytes (NULL: none) */
 	size_t held_bytes;
 	size_t dir_cap;     /* 0 = TP_REASM_DIR_CAP */
 	uint64_t gap_bytes; /* total announced as gaps */
@@ -101,6 +108,10 @@ void tp_reasm_set_base(tp_reasm *r, uint32_t seq);
 unsigned tp_reasm_add(tp_reasm *r, tp_reasm_mem *m, uint32_t seq,
 		      const uint8_t *data, size_t n, const tp_reasm_sink *s);
 unsigned tp_reasm_ack(tp_reasm *r, tp_reasm_mem *m, uint32_t ack,
+		      const tp_reasm_sink *s);
+/* The sender's FIN is at sequence number `fin`: every byte before it was
+ * sent; holes before it are gaps (the held bytes delivered). */
+unsigned tp_reasm_end(tp_reasm *r, tp_reasm_mem *m, uint32_t fin,
 		      const tp_reasm_sink *s);
 void tp_reasm_flush(tp_reasm *r, tp_reasm_mem *m, const tp_reasm_sink *s);
 void tp_reasm_free(tp_reasm *r, tp_reasm_mem *m);

@@ -16,6 +16,15 @@ KIND:
   gap    one TCP connection, N data segments of 1000 bytes each way
          around a hole of 1 GiB in the client's stream (default 1000):
          the segment after the hole is 2^30 bytes ahead.
+  tiny-tcp    one TCP connection whose client sends N bytes (default
+              200 000) as one-byte segments, last byte first; then the
+              server's ACK of all of it and the FIN handshake
+  tiny-frag4  one UDP datagram of 8*N bytes (UDP header included; default
+              N = 8000: 64 000 bytes) in N IPv4 fragments of 8 bytes, in a
+              random order (fixed seed), every 20th followed by a copy
+  tiny-frag6  one UDP datagram of 8*N bytes (default N = 4000: 32 000
+              bytes) in N IPv6 fragments of 8 bytes, last first
+  tiny-data   the N bytes tiny-tcp's client sends (no pcap header)
   snaplen0    N small UDP packets in a file whose header says snaplen 0
   caplen-over N packets of 1514 bytes in a file whose snaplen is 96
   pcapng-huge pcapng: N packets, then a block claiming a 4 GiB length
@@ -152,6 +161,79 @@ def gen_gap(n, pps, out):
     yield rec(i + 2, pps, tcp4(CLIENT4, SERVER4, 40000, 80, (c + 1) & 0xFFFFFFFF, s + 1, 0x10, b""))
 
 
+def tiny_bytes(n):
+    """The payload of the tiny-* captures: every byte says where it is."""
+    return bytes(((i * 131) + (i >> 9)) & 0xFF for i in range(n))
+
+
+def gen_tiny_tcp(n, pps, out):
+    cs, ss = 7000, 9000000
+    c, s = cs + 1, ss + 1
+    data = tiny_bytes(n)
+    i = 0
+    for r in (tcp4(CLIENT4, SERVER4, 40001, 80, cs, 0, 0x02, b""),
+              tcp4(SERVER4, CLIENT4, 80, 40001, ss, c, 0x12, b""),
+              tcp4(CLIENT4, SERVER4, 40001, 80, c, s, 0x10, b"")):
+        yield rec(i, pps, r)
+        i += 1
+    for k in range(n - 1, -1, -1):
+        yield rec(i, pps, tcp4(CLIENT4, SERVER4, 40001, 80, (c + k) & 0xFFFFFFFF, s, 0x18,
+                               data[k:k + 1]))
+        i += 1
+    e = (c + n) & 0xFFFFFFFF
+    for r in (tcp4(SERVER4, CLIENT4, 80, 40001, s, e, 0x10, b""),
+              tcp4(CLIENT4, SERVER4, 40001, 80, e, s, 0x11, b""),
+              tcp4(SERVER4, CLIENT4, 80, 40001, s, (e + 1) & 0xFFFFFFFF, 0x11, b""),
+              tcp4(CLIENT4, SERVER4, 40001, 80, (e + 1) & 0xFFFFFFFF, s + 1, 0x10, b"")):
+        yield rec(i, pps, r)
+        i += 1
+
+
+def gen_tiny_data(n, pps, out):
+    yield tiny_bytes(n)
+
+
+def tiny_udp(n8, src, dst, v6):
+    """A UDP datagram of n8 bytes in all, its checksum right."""
+    body = tiny_bytes(n8 - 8)
+    u = struct.pack("!HHHH", 40002, 9, n8, 0) + body
+    if v6:
+        ps = wsum(src) + wsum(dst) + (n8 >> 16) + (n8 & 0xFFFF) + 17
+    else:
+        ps = wsum(src) + wsum(dst) + 17 + n8
+    c = (~fold(ps + wsum(u + (b"\0" if n8 % 2 else b"")))) & 0xFFFF
+    return u[:6] + struct.pack("!H", c or 0xFFFF) + u[8:]
+
+
+def gen_tiny_frag4(n, pps, out):
+    import random
+    eth = ETH_DST + ETH_SRC + b"\x08\x00"
+    u = tiny_udp(8 * n, CLIENT4, SERVER4, False)
+    order = list(range(n))
+    random.Random(4).shuffle(order)
+    i = 0
+    for j, k in enumerate(order):
+        frag = (0x2000 if k < n - 1 else 0) | k
+        pkt = rec(i, pps, eth + ip4_header(CLIENT4, SERVER4, 17, 8, 0x5151, frag)
+                  + u[8 * k:8 * k + 8])
+        for _ in range(2 if j % 20 == 0 and j < n - 1 else 1):
+            yield pkt
+            i += 1
+
+
+def gen_tiny_frag6(n, pps, out):
+    eth = ETH_DST + ETH_SRC + b"\x86\xdd"
+    src = bytes.fromhex("20010db8000000000000000000000002")
+    u = tiny_udp(8 * n, src, SERVER6, True)
+    i = 0
+    for k in range(n - 1, -1, -1):
+        fh = struct.pack("!BBHI", 17, 0, (k << 3) | (1 if k < n - 1 else 0), 0x61616161)
+        pl = fh + u[8 * k:8 * k + 8]
+        ip6 = struct.pack("!IHBB16s16s", 0x60000000, len(pl), 44, 64, src, SERVER6)
+        yield rec(i, pps, eth + ip6 + pl)
+        i += 1
+
+
 def small_udp(i):
     udp = struct.pack("!HHHH", 40000, 9, 8 + 4, 0) + struct.pack("!I", i)
     return ETH_DST + ETH_SRC + b"\x08\x00" + ip4_header(CLIENT4, SERVER4, 17, len(udp), i & 0xFFFF, 0) + udp
@@ -186,6 +268,10 @@ KINDS = {"syn": (gen_syn, 1000000, pcap_header()),
          "frag4": (gen_frag4, 100000, pcap_header()),
          "frag6": (gen_frag6, 100000, pcap_header()),
          "gap": (gen_gap, 1000, pcap_header()),
+         "tiny-tcp": (gen_tiny_tcp, 200000, pcap_header()),
+         "tiny-data": (gen_tiny_data, 200000, None),
+         "tiny-frag4": (gen_tiny_frag4, 8000, pcap_header()),
+         "tiny-frag6": (gen_tiny_frag6, 4000, pcap_header()),
          "snaplen0": (gen_snaplen0, 1000, pcap_header(0)),
          "caplen-over": (gen_caplen_over, 1000, pcap_header(96)),
          "pcapng-huge": (gen_pcapng_huge, 1000, None)}

@@ -26,8 +26,20 @@
 #   pcapng-huge  a pcapng block claiming 4 GiB: the packets before it, then
 #                the damage line and exit status 3
 #
+# Then data in tiny pieces (issue 14: reassembly caps are in bytes, not
+# pieces), each at full and half size, under the same ceilings and the
+# same linearity check, its output checked:
+#   tiny-tcp     200 000 bytes as one-byte TCP segments, last first:
+#                --follow raw gives every byte, nothing missing
+#   tiny-frag4   a 64 000-byte UDP datagram in 8 000 IPv4 fragments,
+#                random order, 400 sent twice: -T fields shows it
+#                reassembled (ip.reassembled.length, udp.length, checksum)
+#   tiny-frag6   a 32 000-byte UDP datagram in 4 000 IPv6 fragments, last
+#                first: likewise
+#
 #   tests/flood/run.sh [KIND...]   KIND: syn frag4 frag6 gap snaplen0
-#                                  caplen-over pcapng-huge (default all)
+#                                  caplen-over pcapng-huge tiny-tcp
+#                                  tiny-frag4 tiny-frag6 (default all)
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 tapir=${TAPIR:-$top_builddir/src/tapir}
@@ -44,7 +56,7 @@ fi
 [ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
 
-kinds=${*:-syn frag4 frag6 gap snaplen0 caplen-over pcapng-huge}
+kinds=${*:-syn frag4 frag6 gap snaplen0 caplen-over pcapng-huge tiny-tcp tiny-frag4 tiny-frag6}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-flood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -67,6 +79,28 @@ measure() {
 }
 
 tapir_lines() { "$tapir" -r "$1" 2>/dev/null | wc -l; }
+
+# tiny_check KIND N FILE: the data in tiny pieces came out whole
+tiny_check() {
+	case $1 in
+	tiny-tcp)
+		python3 "$top_srcdir/tests/flood/gen.py" tiny-data "$tmp/want" --count "$2" || exit 1
+		"$tapir" -r "$3" --follow tcp.stream==0 --follow-format raw >"$tmp/got" 2>"$tmp/err"
+		if ! cmp -s "$tmp/got" "$tmp/want" || grep -q missing "$tmp/err"; then
+			echo "$1 $2: FAIL (the stream is not whole: $(wc -c <"$tmp/got") of $2 bytes; $(head -c 200 "$tmp/err"))"
+			fail=$((fail + 1))
+		fi ;;
+	tiny-frag*)
+		got=$("$tapir" -r "$3" -T fields -e ip.reassembled.length -e ipv6.reassembled.length \
+			-e udp.length -e udp.checksum.status 2>&1 | awk -F'\t' '$3 != ""')
+		len=$((8 * $2))
+		case $1 in tiny-frag4) want="$len		$len	1" ;; *) want="	$len	$len	1" ;; esac
+		if [ "$got" != "$want" ]; then
+			echo "$1 $2: FAIL (not reassembled: '$got', want '$want')"
+			fail=$((fail + 1))
+		fi ;;
+	esac
+}
 
 fail=0
 printf '%-6s %9s  %-16s %8s %7s %7s %8s %6s  %s\n' \
@@ -127,12 +161,27 @@ for kind in $kinds; do
 			fail=$((fail + 1))
 		fi
 		continue ;;
+	tiny-tcp) n=200000 ;;
+	tiny-frag4) n=8000 ;;
+	tiny-frag6) n=4000 ;;
 	*) echo "unknown kind $kind"; exit 2 ;;
 	esac
 	half=$((n / 2))
 	python3 "$top_srcdir/tests/flood/gen.py" "$kind" "$tmp/$kind.pcap" --count $n || exit 1
 	python3 "$top_srcdir/tests/flood/gen.py" "$kind" "$tmp/$kind-half.pcap" --count $half || exit 1
-	for args in "--stats conv,tcp" ""; do
+	# the argument lists to measure, '@' between words, '-' for none
+	case $kind in
+	tiny-tcp) argsets="--follow@tcp.stream==0@--follow-format@raw" ;;
+	tiny-frag*) argsets="-T@fields@-e@udp.length" ;;
+	*) argsets="--stats@conv,tcp -" ;;
+	esac
+	case $kind in tiny-*)
+		tiny_check "$kind" "$half" "$tmp/$kind-half.pcap"
+		tiny_check "$kind" "$n" "$tmp/$kind.pcap" ;;
+	esac
+	for argw in $argsets; do
+		args=$(echo "$argw" | tr @ ' ')
+		[ "$args" = - ] && args=
 		# shellcheck disable=SC2086 # $args is a word list on purpose
 		measure "$tmp/$kind-half.pcap" $args
 		hcpu=$CPU hrss=$RSS hrc=$RC

@@ -11,10 +11,14 @@
 # without -r: ARGS say where packets come from).  The
 # expected output is tests/golden/NAME.out: stdout and stderr of
 #   TZ=UTC tapir -r CAPTURE ARGS   run inside pcaps/,
-# plus a last line "[exit N]" when the exit status is not 0.  Any test
-# whose name does not end in -malformed must also have no malformed
-# packet, whatever it prints: the same capture with the test's filter,
-# -c, -d and reassembly options, asked for -T fields -e _ws.malformed.  Prints "N passed, N failed" and exits non-zero on a failure.
+# plus a last line "[exit N]" when the exit status is not 0.  The word
+# EXPORTDIR in ARGS stands for a fresh directory (--export-streams
+# EXPORTDIR): after the output come its index.tsv and, for each stream
+# file, its size and SHA-256.  Any test whose name does not end in
+# -malformed must also have no malformed packet, whatever it prints: the
+# same capture with the test's filter, -c, -d and reassembly options,
+# asked for -T fields -e _ws.malformed.  Prints "N passed, N failed" and
+# exits non-zero on a failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "${top_srcdir:-$here/../..}" && pwd)
@@ -33,7 +37,9 @@ fi
 
 run_one() { # name capture args
 	cap=$2
-	eval "set -- $3"
+	exp=$outdir/export.$1
+	rm -rf "$exp"
+	eval "set -- $(printf '%s' "$3" | sed "s|EXPORTDIR|$exp|g")"
 	(cd "$top/pcaps" || exit 0
 	 case "$cap" in
 	 stdin:*) TZ=UTC LC_ALL=C "$bin" -r - "$@" < "${cap#stdin:}" 2>&1 ;;
@@ -41,6 +47,15 @@ run_one() { # name capture args
 	 *) TZ=UTC LC_ALL=C "$bin" -r "$cap" "$@" 2>&1 ;;
 	 esac
 	 rc=$?; [ $rc -ne 0 ] && echo "[exit $rc]"; exit 0)
+	if [ -d "$exp" ]; then
+		echo "[index.tsv]"
+		cat "$exp/index.tsv"
+		for f in "$exp"/*; do
+			case $f in */index.tsv) continue ;; esac
+			echo "[${f##*/}] $(wc -c <"$f") bytes, sha256 $(sha256sum <"$f" | cut -d' ' -f1)"
+		done
+		rm -rf "$exp"
+	fi
 }
 
 # The packet-selecting and dissecting arguments of a test (the filter,

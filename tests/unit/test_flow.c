@@ -553,6 +553,101 @@ static void test_flow_tap_ack_before_data(void **state)
 	tp_session_free(s);
 }
 
+/* The last data segment is missing from the capture: the FIN's sequence
+ * number and the peer's ACK prove it was sent; it is a gap when the
+ * connection ends, like a hole in the middle.  Not a gap: an ACK that
+ * covers only the FIN's slot, a keep-alive, ACKs of data sent before the
+ * capture began. */
+static void tail_case(const seg *segs, size_t n, bool shake, const char *want0,
+		      const char *want1, uint64_t gaps1)
+{
+	tp_session *s = session(0);
+	rec r = {.want_all = true};
+	tp_stream_tap t = rtap(&r);
+	s->taps[s->ntaps++] = &t;
+	tp_pkt *p = pkt(s);
+	if (shake)
+		handshake(p);
+	for (size_t i = 0; i < n; i++)
+		feed_seg(p, &segs[i]);
+	tp_session_finish(s);
+	assert_int_equal(r.ends, 1);
+	assert_int_equal(r.n[0], strlen(want0));
+	assert_memory_equal(r.out[0], want0, r.n[0]);
+	assert_int_equal(r.n[1], strlen(want1));
+	assert_memory_equal(r.out[1], want1, r.n[1]);
+	assert_int_equal(r.gaps[1] + (strchr(want1, '|') ? 1 : 0), gaps1);
+	assert_int_equal(r.gaps[0], 0);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
+#define C2S(...) S(.src = 1, .dst = 2, .sport = 4000, .dport = 80, __VA_ARGS__)
+#define S2C(...) S(.src = 2, .dst = 1, .sport = 80, .dport = 4000, __VA_ARGS__)
+
+static void test_flow_tail_gap(void **state)
+{
+	(void)state;
+	/* the issue's case: "defg" lost; the client's ACK and the server's
+	 * FIN (at 508) both cover it */
+	const seg lost[] = {
+		C2S(.seq = 101, .ack = 501, .flags = ACK, .data = "GET", .ms = 3),
+		S2C(.seq = 501, .ack = 104, .flags = ACK, .data = "abc", .ms = 4),
+		C2S(.seq = 104, .ack = 504, .flags = ACK, .ms = 5),
+		C2S(.seq = 104, .ack = 508, .flags = ACK, .ms = 6),
+		S2C(.seq = 508, .ack = 104, .flags = FIN | ACK, .ms = 7),
+		C2S(.seq = 104, .ack = 509, .flags = FIN | ACK, .ms = 8),
+		S2C(.seq = 509, .ack = 105, .flags = ACK, .ms = 9),
+	};
+	tail_case(lost, 7, true, "GET", "abc|", 4);
+	/* the FIN alone proves it (the client's ACKs not captured) */
+	const seg fin_only[] = {lost[0], lost[1], lost[4]};
+	tail_case(fin_only, 3, true, "GET", "abc|", 4);
+	/* one lost byte before the FIN is still a gap */
+	const seg one[] = {
+		lost[0], lost[1],
+		S2C(.seq = 505, .ack = 104, .flags = FIN | ACK, .ms = 7),
+		C2S(.seq = 104, .ack = 506, .flags = FIN | ACK, .ms = 8),
+	};
+	tail_case(one, 4, true, "GET", "abc|", 1);
+	/* no FIN (the connection is cut): the client's ACK proves it */
+	const seg ack_only[] = {lost[0], lost[1], lost[3],
+				C2S(.seq = 104, .ack = 508, .flags = RST | ACK,
+				    .ms = 8)};
+	tail_case(ack_only, 4, true, "GET", "abc|", 4);
+	/* nothing lost: the FIN right after "abc", its ACK at FIN + 1 */
+	const seg none[] = {
+		lost[0], lost[1],
+		S2C(.seq = 504, .ack = 104, .flags = FIN | ACK, .ms = 7),
+		C2S(.seq = 104, .ack = 505, .flags = FIN | ACK, .ms = 8),
+		S2C(.seq = 505, .ack = 105, .flags = ACK, .ms = 9),
+	};
+	tail_case(none, 5, true, "GET", "abc", 0);
+	/* ... and with the server's FIN not captured, only its ACK */
+	const seg unseen_fin[] = {lost[0], lost[1], none[3]};
+	tail_case(unseen_fin, 3, true, "GET", "abc", 0);
+	/* keep-alives: one byte at next - 1, acknowledged at next */
+	const seg keep[] = {
+		lost[0], lost[1],
+		S2C(.seq = 503, .ack = 104, .flags = ACK, .data = "c", .ms = 60),
+		C2S(.seq = 104, .ack = 504, .flags = ACK, .ms = 61),
+		S2C(.seq = 503, .ack = 104, .flags = ACK, .ms = 120),
+		C2S(.seq = 104, .ack = 504, .flags = ACK, .ms = 121),
+	};
+	tail_case(keep, 6, true, "GET", "abc", 0);
+	/* started mid-stream: the client acknowledges server data sent
+	 * before the capture, before and after the first server bytes */
+	const seg mid[] = {
+		C2S(.seq = 101, .ack = 400, .flags = ACK, .data = "GET", .ms = 3),
+		S2C(.seq = 450, .ack = 104, .flags = ACK, .data = "abc", .ms = 4),
+		C2S(.seq = 104, .ack = 430, .flags = ACK, .ms = 5),
+		C2S(.seq = 104, .ack = 453, .flags = ACK, .ms = 6),
+		S2C(.seq = 453, .ack = 104, .flags = FIN | ACK, .ms = 7),
+		C2S(.seq = 104, .ack = 454, .flags = FIN | ACK, .ms = 8),
+	};
+	tail_case(mid, 6, false, "GET", "abc", 0);
+}
+
 /* Held bytes of a flow idle past the timeout are given up (gap, then the
  * bytes) when other traffic moves the clock on; memory comes back. */
 static void test_flow_idle_expiry_flushes(void **state)
@@ -649,6 +744,8 @@ static void follow_expect(const char *z, const seg *sg, size_t n,
 	"Follow: tcp," fmt "\nFilter: tcp.stream eq 0\n"                   \
 	"Node 0: 10.0.0.1:4000\nNode 1: 10.0.0.2:80\n"
 #define FOLLOW_TAIL "===================================================================\n"
+#undef C2S
+#undef S2C
 #define C2S(s, d, t) \
 	S(.src = 1, .dst = 2, .sport = 4000, .dport = 80, .seq = (s), \
 	  .ack = 501, .flags = ACK, .win = 1000, .data = (d), .ms = (t))
@@ -1038,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_flow_analysis_dupack_fast_retransmission),
 		cmocka_unit_test(test_flow_analysis_window_and_keepalive),
 		cmocka_unit_test(test_flow_tap_reorders_and_marks_gaps),
+		cmocka_unit_test(test_flow_tail_gap),
 		cmocka_unit_test(test_flow_tap_ack_before_data),
 		cmocka_unit_test(test_flow_idle_expiry_flushes),
 		cmocka_unit_test(test_flow_udp_tap_offsets),

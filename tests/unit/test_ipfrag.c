@@ -507,31 +507,182 @@ static void test_ipfrag_mem_cap_keeps_current(void **state)
 	tp_fragtab_free(t);
 }
 
+/* Each fragment seen costs a 16-byte record. */
+#define REC 16u
+
+/* The per-datagram bound is in bytes: a flood of duplicates of one
+ * fragment is discarded when its records pass TP_FRAG_DGRAM_MEM (tens of
+ * thousands of them, not 256), and its memory goes with it. */
 static void test_ipfrag_per_dgram_cap(void **state)
 {
 	(void)state;
 	tp_fragtab *t = tp_fragtab_new(0, 0, 0);
 	tp_fragkey k = key4(13);
 	tp_fragdone d;
-	for (uint32_t i = 0; i < TP_FRAG_MAX_PER_DGRAM; i++)
-		assert_int_equal(add(t, &k, i * 8, 8, true, i, &d),
-				 TP_FRAG_HELD);
-	/* fragment 257 (even the tail) discards the datagram */
-	assert_int_equal(add(t, &k, TP_FRAG_MAX_PER_DGRAM * 8, 8, false, 999,
-			     &d),
-			 TP_FRAG_DISCARDED | TP_FRAG_CAPPED);
+	assert_int_equal(add(t, &k, 8, 8, true, 0, &d), TP_FRAG_HELD);
+	unsigned i = 1, r;
+	size_t most = 0;
+	while ((r = add(t, &k, 8, 8, true, i, &d)) ==
+	       (TP_FRAG_HELD | TP_FRAG_DUP | TP_FRAG_OVERLAP)) {
+		assert_true(used(t) <= TP_FRAG_DGRAM_MEM);
+		if (used(t) > most)
+			most = used(t);
+		i++;
+	}
+	assert_int_equal(r, TP_FRAG_DISCARDED | TP_FRAG_CAPPED |
+				    TP_FRAG_DUP | TP_FRAG_OVERLAP);
+	/* the record array doubles: it stopped at the last doubling that
+	 * fit, at least a quarter of the bound */
+	assert_true(i >= TP_FRAG_DGRAM_MEM / REC / 4);
+	assert_true(i <= TP_FRAG_DGRAM_MEM / REC);
+	assert_true(most <= TP_FRAG_DGRAM_MEM);
 	assert_int_equal(dgrams(t), 0);
 	assert_int_equal(used(t), 0);
-	/* 256 fragments exactly complete */
-	for (uint32_t i = 0; i < TP_FRAG_MAX_PER_DGRAM - 1; i++)
-		assert_int_equal(add(t, &k, i * 8, 8, true, i, &d),
-				 TP_FRAG_HELD);
-	assert_int_equal(add(t, &k, (TP_FRAG_MAX_PER_DGRAM - 1) * 8, 8, false,
-			     999, &d),
-			 TP_FRAG_DONE);
-	assert_done(&d, TP_FRAG_MAX_PER_DGRAM * 8);
-	assert_int_equal(d.nframes, TP_FRAG_MAX_PER_DGRAM);
-	assert_int_equal(d.frames[TP_FRAG_MAX_PER_DGRAM - 1], 999);
+	/* the largest datagram in the smallest fragments completes: 8191
+	 * fragments of 8 bytes and a 7-byte tail, last first, each sent
+	 * twice; IPv6 too, whose fragments keep a header each */
+	for (int fam = 4; fam <= 6; fam += 2) {
+		tp_fragkey kk = fam == 4 ? key4(14) : key6(14);
+		for (uint32_t j = 8192; j-- > 0;) {
+			uint32_t len = j == 8191 ? 7 : 8;
+			if (j)
+				assert_int_equal(add(t, &kk, j * 8, len,
+						     j < 8191, 100 + j, &d),
+						 TP_FRAG_HELD);
+			assert_int_equal(add(t, &kk, j * 8, len, j < 8191,
+					     100 + j, &d),
+					 j ? TP_FRAG_HELD | TP_FRAG_DUP |
+						     TP_FRAG_OVERLAP
+					   : TP_FRAG_DONE);
+			assert_true(used(t) <= TP_FRAG_DGRAM_MEM);
+		}
+		assert_done(&d, 65535);
+		assert_int_equal(d.nframes, 2 * 8191 + 1);
+		assert_int_equal(d.frames[0], 100);
+		for (uint32_t j = 1; j < 8192; j++) {
+			assert_int_equal(d.frames[2 * j - 1], 100 + j);
+			assert_int_equal(d.frames[2 * j], 100 + j);
+		}
+		assert_int_equal(used(t), 0);
+	}
+	tp_fragtab_free(t);
+}
+
+/* Shuffle a[0..n) (xorshift, fixed seed). */
+static void shuffle(uint32_t *a, size_t n, uint64_t x)
+{
+	for (size_t i = n - 1; i > 0; i--) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t j = (size_t)(x % (i + 1));
+		uint32_t v = a[i];
+		a[i] = a[j];
+		a[j] = v;
+	}
+}
+
+/* The issue's IPv4 datagram: 64,000 bytes of UDP payload in 8,000
+ * fragments of 8 bytes, in random order, with 400 of them sent twice
+ * (right after a random earlier one).  It was never reassembled (256
+ * fragments at most); now it is, whole and byte for byte, every frame
+ * listed in offset order, in time and memory linear in its size. */
+static void test_ipfrag_8000_fragments_v4(void **state)
+{
+	(void)state;
+	tp_fragtab *t = tp_fragtab_new(0, 0, 0);
+	tp_fragkey k = key4(4242);
+	tp_fragdone d;
+	enum { N = 8000, DUPS = 400 };
+	uint32_t ord[N], dup_of[N];
+	for (uint32_t i = 0; i < N; i++)
+		ord[i] = i;
+	shuffle(ord, N, 7);
+	/* fragment ord[i] for i % 20 == 0 is followed by a copy */
+	memset(dup_of, 0, sizeof dup_of);
+	unsigned sent = 0, dups = 0;
+	uint64_t frame = 1, frame_of[N][2];
+	clock_t t0 = clock();
+	size_t most = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t j = ord[i];
+		bool last = j == N - 1;
+		unsigned copies = (i % 20 == 0) ? 2 : 1;
+		for (unsigned c = 0; c < copies; c++) {
+			unsigned r = add(t, &k, j * 8, 8, !last, frame, &d);
+			frame_of[j][c] = frame++;
+			sent++;
+			if (c)
+				dups++;
+			if (i == N - 1) {
+				assert_int_equal(r, TP_FRAG_DONE);
+			} else if (c) {
+				assert_int_equal(r, TP_FRAG_HELD |
+							    TP_FRAG_DUP |
+							    TP_FRAG_OVERLAP);
+			} else {
+				assert_int_equal(r, TP_FRAG_HELD);
+			}
+			if (used(t) > most)
+				most = used(t);
+		}
+		dup_of[j] = copies;
+	}
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_int_equal(dups, DUPS);
+	assert_done(&d, N * 8);
+	assert_int_equal(d.nframes, N + DUPS);
+	/* offset order, then arrival */
+	unsigned at = 0;
+	for (uint32_t j = 0; j < N; j++)
+		for (unsigned c = 0; c < dup_of[j]; c++)
+			assert_int_equal(d.frames[at++], frame_of[j][c]);
+	/* linear: a few bytes per byte and a record per fragment */
+	assert_true(most <= 4 * N * 8 + (N + DUPS) * 2 * REC + 4096);
+	assert_true(secs < 1.0);
+	assert_int_equal(used(t), 0);
+	assert_int_equal(dgrams(t), 0);
+	print_message("v4: %u fragments in %.3f s, peak %zu bytes\n", sent,
+		      secs, most);
+	tp_fragtab_free(t);
+}
+
+/* The issue's IPv6 datagram: 32,000 bytes in 4,000 fragments of 8
+ * bytes, last first. */
+static void test_ipfrag_4000_fragments_v6(void **state)
+{
+	(void)state;
+	tp_fragtab *t = tp_fragtab_new(0, 0, 0);
+	tp_fragkey k = key6(0x6000);
+	tp_fragdone d;
+	enum { N = 4000 };
+	clock_t t0 = clock();
+	size_t most = 0;
+	for (uint32_t j = N; j-- > 0;) {
+		unsigned r = add(t, &k, j * 8, 8, j != N - 1, 10 + j, &d);
+		assert_int_equal(r, j ? TP_FRAG_HELD : TP_FRAG_DONE);
+		if (used(t) > most)
+			most = used(t);
+	}
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	assert_done(&d, N * 8);
+	assert_int_equal(d.nframes, N);
+	for (uint32_t j = 0; j < N; j++)
+		assert_int_equal(d.frames[j], 10 + j);
+	/* IPv6 keeps each fragment's extent: a header per fragment */
+	assert_true(most <= N * (8 + 2 * REC + 128) + 4096);
+	assert_true(secs < 1.0);
+	assert_int_equal(used(t), 0);
+	/* and an exact duplicate among them is still taken, an overlap that
+	 * is not one still discards it (RFC 5722) */
+	for (uint32_t j = N; j-- > 1;)
+		add(t, &k, j * 8, 8, j != N - 1, j, &d);
+	assert_int_equal(add(t, &k, 800, 8, true, 1, &d),
+			 TP_FRAG_HELD | TP_FRAG_DUP | TP_FRAG_OVERLAP);
+	assert_int_equal(add(t, &k, 804, 8, true, 1, &d),
+			 TP_FRAG_OVERLAP | TP_FRAG_DISCARDED);
+	assert_int_equal(dgrams(t), 0);
+	assert_int_equal(used(t), 0);
+	print_message("v6: %u fragments in %.3f s, peak %zu bytes\n", N, secs,
+		      most);
 	tp_fragtab_free(t);
 }
 
@@ -666,7 +817,7 @@ static void test_ipfrag_flood_never_completed(void **state)
 		discarded += (r & TP_FRAG_DISCARDED) != 0;
 		assert_true(used(t) <= cap);
 	}
-	assert_true(discarded >= 100000 / (TP_FRAG_MAX_PER_DGRAM + 1));
+	assert_true(discarded >= 100000 / (TP_FRAG_DGRAM_MEM / REC + 1));
 	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	assert_true(secs < 10.0);
 	size_t peak;
@@ -694,6 +845,8 @@ int main(void)
 		cmocka_unit_test(test_ipfrag_mem_cap),
 		cmocka_unit_test(test_ipfrag_mem_cap_keeps_current),
 		cmocka_unit_test(test_ipfrag_per_dgram_cap),
+		cmocka_unit_test(test_ipfrag_8000_fragments_v4),
+		cmocka_unit_test(test_ipfrag_4000_fragments_v6),
 		cmocka_unit_test(test_ipfrag_key_fields),
 		cmocka_unit_test(test_ipfrag_proto_of_first),
 		cmocka_unit_test(test_ipfrag_hostile_args),

@@ -15,9 +15,9 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "tapir/rangeset.h"
 #include "tapir/reasm.h"
 
-#define SEG_CAP 4096 /* reasm.c's RA_SEG_CAP: held segments per direction */
 
 /* ---- the recording sink ------------------------------------------------ */
 
@@ -447,6 +447,47 @@ static void test_reasm_ack_fin_and_absurd(void **state)
 	rec_free(&rc);
 }
 
+/* tp_reasm_end: the FIN's sequence number proves the bytes before it,
+ * even one lost byte, which an ACK one past the data cannot (it may be
+ * the ACK of the FIN).  Held bytes before it are delivered between the
+ * gaps; a FIN at or before the next byte, or absurdly far, does
+ * nothing. */
+static void test_reasm_end_fin(void **state)
+{
+	(void)state;
+	tp_reasm r;
+	tp_reasm_mem m = {0};
+	struct rec rc;
+	tp_reasm_sink k = rec_sink(&rc);
+	tp_reasm_init(&r, 0);
+	/* no base yet: nothing to prove */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 50, &k), 0);
+	tp_reasm_set_base(&r, ISN);
+	add_s(&r, &m, ISN, "abc", &k);
+	/* one byte lost before the FIN: the ACK of "FIN + 1" looks like
+	 * the ACK of a FIN right after "abc": no gap from it */
+	assert_int_equal(tp_reasm_ack(&r, &m, ISN + 4, &k), 0);
+	assert_string_equal(rc.gaps, "");
+	/* the FIN at 4 proves byte 3 */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 4, &k), TP_RA_GAP);
+	assert_string_equal(rc.gaps, "3+1 ");
+	/* again, or a FIN seen earlier: nothing */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 4, &k), 0);
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 2, &k), 0);
+	/* held bytes before the FIN: gaps around them, bytes delivered */
+	add_s(&r, &m, ISN + 6, "gh", &k);
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 10, &k), TP_RA_GAP);
+	assert_string_equal(rc.gaps, "3+1 4+2 8+2 ");
+	rec_is(&rc, "abcgh");
+	assert_int_equal(r.next, 10);
+	/* a FIN more than the largest window (2^30) ahead is absurd */
+	assert_int_equal(tp_reasm_end(&r, &m, ISN + 11 + (1u << 30), &k), 0);
+	assert_int_equal(r.next, 10);
+	assert_null(r.held);
+	assert_int_equal(m.used, 0);
+	rec_free(&rc);
+}
+
 /* ---- where the stream starts -------------------------------------------- */
 
 static void test_reasm_midstream(void **state)
@@ -833,10 +874,40 @@ static void test_reasm_global_cap(void **state)
 static double now_s(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* work, not load */
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Counts delivered and gap bytes (promise 1 checked). */
+struct tally {
+	uint64_t end, data, gap;
+};
+
+static void tally_data(void *ctx, uint64_t off, const uint8_t *b, size_t n)
+{
+	struct tally *t = ctx;
+	(void)b;
+	assert_true(off == t->end && n > 0);
+	t->end += n;
+	t->data += n;
+}
+
+static void tally_gap(void *ctx, uint64_t off, uint64_t n)
+{
+	struct tally *t = ctx;
+	assert_true(off == t->end && n > 0);
+	t->end += n;
+	t->gap += n;
+}
+
+/* Memory a direction may hold with the default cap (reasm.c: four times
+ * the byte cap), in range headers and buffers. */
+#define DIR_MEM (4u * TP_REASM_DIR_CAP)
+
+/* A flood of distinct 1-byte segments, none touching another: each is a
+ * range of its own.  They are held until the direction's memory bound
+ * (headers and bytes, far more than the 4096 segments once allowed);
+ * then each new one gives the first hole up, and memory stays flat. */
 static void test_reasm_segment_cap(void **state)
 {
 	(void)state;
@@ -846,19 +917,47 @@ static void test_reasm_segment_cap(void **state)
 	tp_reasm_sink k = rec_sink(&rc);
 	tp_reasm_init(&r, 0);
 	tp_reasm_set_base(&r, 0);
-	/* 1-byte segments at 2, 4, 6, ...: SEG_CAP of them are held */
-	for (unsigned i = 1; i <= SEG_CAP; i++)
+	/* 1-byte segments at 2, 4, 6, ...: as many as fit in DIR_MEM */
+	size_t fit = (DIR_MEM - sizeof(tp_rangeset)) / (sizeof(tp_range) + 1);
+	assert_true(fit > 10 * 4096);
+	for (unsigned i = 1; i <= fit; i++)
 		assert_int_equal(add_s(&r, &m, 2 * i, "x", &k),
 				 TP_RA_NEW | TP_RA_HELD);
-	assert_int_equal(r.held_bytes, SEG_CAP);
+	assert_int_equal(r.held_bytes, fit);
 	size_t used = m.used;
+	assert_int_equal(used, sizeof(tp_rangeset) +
+				       fit * (sizeof(tp_range) + 1));
+	assert_true(used <= DIR_MEM);
 	/* one more: the first hole is given up to make room */
-	assert_int_equal(add_s(&r, &m, 2 * SEG_CAP + 2, "x", &k),
+	assert_int_equal(add_s(&r, &m, 2 * (uint32_t)fit + 2, "x", &k),
 			 TP_RA_GAP | TP_RA_NEW | TP_RA_HELD);
 	assert_string_equal(rc.gaps, "0+2 ");
 	rec_is(&rc, "x");
-	assert_int_equal(r.held_bytes, SEG_CAP);
+	assert_int_equal(r.held_bytes, fit);
 	assert_int_equal(m.used, used);
+	/* with a small global cap the same flood is refused past it: the
+	 * refused bytes are dropped, reported, and become gaps */
+	tp_reasm r2;
+	tp_reasm_mem m2 = {.cap = 10000};
+	struct tally rc2 = {0};
+	tp_reasm_sink k2 = {tally_data, tally_gap, &rc2};
+	tp_reasm_init(&r2, 0);
+	tp_reasm_set_base(&r2, 0);
+	unsigned dropped = 0, gaps = 0;
+	for (unsigned i = 1; i <= 1000; i++) {
+		unsigned f = add_s(&r2, &m2, 2 * i, "y", &k2);
+		dropped += (f & TP_RA_DROPPED) != 0;
+		gaps += (f & TP_RA_GAP) != 0;
+		assert_true(m2.used <= m2.cap);
+	}
+	assert_true(gaps > 800); /* each later one gives a hole up */
+	assert_int_equal(dropped, 0);
+	assert_true(m2.peak <= m2.cap);
+	tp_reasm_flush(&r2, &m2, &k2);
+	assert_int_equal(rc2.data, 1000);
+	assert_int_equal(rc2.gap, 1001);
+	assert_int_equal(rc2.end, 2001);
+	assert_int_equal(m2.used, 0);
 	tp_reasm_free(&r, &m);
 	assert_int_equal(m.used, 0);
 	rec_free(&rc);
@@ -894,14 +993,233 @@ static void test_reasm_segment_flood(void **state)
 			peak = m.used;
 	}
 	double dt = now_s() - t0;
-	assert_true(r.held_bytes <= SEG_CAP); /* 1-byte segments */
-	assert_true(peak <= SEG_CAP * 128u);
+	assert_true(peak <= DIR_MEM);
 	assert_true(dt < 2.0);
 	print_message("flood: 402048 segments in %.3f s, peak %zu bytes\n", dt,
 		      peak);
 	tp_reasm_flush(&r, &m, &k);
 	assert_null(r.held);
 	assert_int_equal(m.used, 0);
+}
+
+/* ---- tiny pieces: coalesced, nothing lost -------------------------------- */
+
+/* Feed the N-byte message msg as pieces of `piece` bytes at ord[i] *
+ * step (each listed `rep` times in a row), with the default caps:
+ * everything is delivered in order, no gap, and held memory stays within
+ * twice the bytes plus one header per range.  Returns the most ranges
+ * held at once. */
+static size_t feed_pieces(const uint8_t *msg, size_t n, size_t piece,
+			  size_t step, const uint32_t *ord, size_t nord,
+			  unsigned rep, const char *what)
+{
+	tp_reasm r;
+	tp_reasm_mem m = {0};
+	struct rec rc;
+	tp_reasm_sink k = rec_sink(&rc);
+	rc.ref = msg;
+	rc.reflen = n;
+	tp_reasm_init(&r, 0);
+	tp_reasm_set_base(&r, 5000);
+	size_t most_ranges = 0;
+	double t0 = now_s();
+	for (size_t i = 0; i < nord; i++) {
+		size_t off = (size_t)ord[i] * step;
+		size_t len = off + piece <= n ? piece : n - off;
+		for (unsigned j = 0; j < rep; j++) {
+			unsigned f = tp_reasm_add(&r, &m, 5000 + (uint32_t)off,
+						  msg + off, len, &k);
+			assert_int_equal(f & (TP_RA_DROPPED | TP_RA_GAP |
+					      TP_RA_OVERLAP_DIFF),
+					 0);
+		}
+		if (r.held && r.held->n > most_ranges)
+			most_ranges = r.held->n;
+		/* buffers at most twice the bytes, plus the headers */
+		assert_true(m.used <= 2 * r.held_bytes +
+					      (r.held ? r.held->n : 0) *
+						      sizeof(tp_range) +
+					      sizeof(tp_rangeset));
+	}
+	double dt = now_s() - t0;
+	assert_int_equal(rc.ngap, 0);
+	assert_string_equal(rc.gaps, "");
+	assert_int_equal(rc.n, n);
+	assert_memory_equal(rc.bytes, msg, n);
+	assert_int_equal(r.next, n);
+	assert_null(r.held);
+	assert_int_equal(m.used, 0);
+	assert_true(dt < 2.0);
+	print_message("%s: %zu bytes in %zu pieces: %.3f s, peak %zu bytes, "
+		      "at most %zu ranges\n",
+		      what, n, nord * rep, dt, m.peak, most_ranges);
+	rec_free(&rc);
+	return most_ranges;
+}
+
+static uint8_t *make_msg(size_t n)
+{
+	uint8_t *msg = malloc(n);
+	assert_non_null(msg);
+	for (size_t i = 0; i < n; i++)
+		msg[i] = (uint8_t)(i * 131 + (i >> 9));
+	return msg;
+}
+
+/* a[0..n) = 0..n-1 shuffled (xorshift, seed x). */
+static void shuffled(uint32_t *a, size_t n, uint64_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i] = (uint32_t)i;
+	for (size_t i = n - 1; i > 0; i--) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t j = (size_t)(x % (i + 1));
+		uint32_t t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	}
+}
+
+/* Tiny pieces in hostile orders, none of them lossy.  First the issue's
+ * stream: 200,000 bytes as 1-byte segments, last first; it was held as
+ * 4096 segments and lost 195,903 bytes, now one range grows at its front
+ * and all of it is delivered, no gap.  Then random orders, alternating
+ * around the middle (the range grows at both ends in turn), bit-reversed
+ * (ranges of equal size joined at every level), every piece three times,
+ * and overlapping 3-byte pieces sliding by one byte. */
+static void test_reasm_tiny_pieces(void **state)
+{
+	(void)state;
+	const size_t n = 200000;
+	uint8_t *msg = make_msg(n);
+	uint32_t *ord = malloc(n * sizeof *ord);
+	assert_non_null(ord);
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (uint32_t)(n - 1 - i);
+	assert_int_equal(feed_pieces(msg, n, 1, 1, ord, n, 1, "reverse"), 1);
+	/* random order of 16-byte pieces */
+	size_t np = n / 16;
+	shuffled(ord, np, 99);
+	feed_pieces(msg, n, 16, 16, ord, np, 1, "random 16");
+	/* random order of 1-byte pieces (up to N/4 ranges at once) */
+	shuffled(ord, 20000, 7);
+	feed_pieces(msg, 20000, 1, 1, ord, 20000, 1, "random 1");
+	/* alternating: n/2, n/2 - 1, n/2 + 1, ..., 1, n - 1, then 0 */
+	size_t k = 0, mid = n / 2;
+	ord[k++] = (uint32_t)mid;
+	for (size_t d = 1; d < mid; d++) {
+		ord[k++] = (uint32_t)(mid - d);
+		ord[k++] = (uint32_t)(mid + d);
+	}
+	ord[k++] = 0;
+	assert_int_equal(k, n);
+	assert_int_equal(
+		feed_pieces(msg, n, 1, 1, ord, n, 1, "alternating"), 1);
+	/* bit-reversed order of 2^14 8-byte pieces, piece 0 last (half of
+	 * them apart at first: 1-byte pieces would need a header each) */
+	const size_t nb = 1u << 14;
+	k = 0;
+	for (uint32_t i = 1; i < nb; i++) {
+		uint32_t v = 0;
+		for (unsigned b = 0; b < 14; b++)
+			v |= ((i >> b) & 1u) << (13 - b);
+		ord[k++] = v;
+	}
+	ord[k++] = 0;
+	assert_int_equal(feed_pieces(msg, nb * 8, 8, 8, ord, nb, 1,
+				     "bit-reversed"),
+			 nb / 2 - 1);
+	/* reverse again, each piece three times */
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (uint32_t)(n - 1 - i);
+	assert_int_equal(feed_pieces(msg, n, 1, 1, ord, n, 3, "reverse x3"),
+			 1);
+	/* overlapping: 3-byte pieces at every offset, last first */
+	for (size_t i = 0; i < n - 2; i++)
+		ord[i] = (uint32_t)(n - 3 - i);
+	assert_int_equal(feed_pieces(msg, n, 3, 1, ord, n - 2, 1,
+				     "overlapping"),
+			 1);
+	free(ord);
+	free(msg);
+}
+
+/* Memory short: a held range growing one byte at a time near the global
+ * cap never regrows without slack once past 4 KiB (that would copy the
+ * whole range for every byte: quadratic); when the slack does not fit,
+ * the hole in front is given up instead.  Linear time, cap kept. */
+static void test_reasm_tight_memory_linear(void **state)
+{
+	(void)state;
+	const size_t n = 1200000;
+	uint8_t *msg = make_msg(n + 1);
+	tp_reasm r;
+	tp_reasm_mem m = {.cap = 1500000};
+	struct rec rc;
+	tp_reasm_sink k = rec_sink(&rc);
+	rc.ref = msg;
+	rc.reflen = n + 1;
+	rc.mem = &m;
+	tp_reasm_init(&r, 0);
+	tp_reasm_set_base(&r, 0);
+	double t0 = now_s();
+	/* byte 0 never comes: bytes 1.. are held behind it */
+	for (size_t i = 1; i <= n; i++) {
+		unsigned f = tp_reasm_add(&r, &m, (uint32_t)i, msg + i, 1, &k);
+		assert_int_equal(f & TP_RA_DROPPED, 0);
+		assert_true(m.used <= m.cap);
+	}
+	tp_reasm_flush(&r, &m, &k);
+	double dt = now_s() - t0;
+	assert_string_equal(rc.gaps, "0+1 ");
+	assert_int_equal(rc.n, n);
+	assert_true(m.peak <= m.cap);
+	assert_true(m.peak > m.cap / 2);
+	assert_int_equal(m.used, 0);
+	assert_true(dt < 1.0);
+	print_message("tight: %zu one-byte pieces in %.3f s, peak %zu\n", n,
+		      dt, m.peak);
+	rec_free(&rc);
+	free(msg);
+}
+
+/* First data wins inside a coalesced range too: a later copy that
+ * differs is reported and the held bytes kept, wherever it lands. */
+static void test_reasm_coalesced_overlap(void **state)
+{
+	(void)state;
+	tp_reasm r;
+	tp_reasm_mem m = {0};
+	struct rec rc;
+	tp_reasm_sink k = rec_sink(&rc);
+	tp_reasm_init(&r, 0);
+	tp_reasm_set_base(&r, 0);
+	/* "bcdefgh" held as one range built from 1-byte pieces */
+	const char *s = "abcdefgh";
+	for (int i = 7; i >= 1; i--)
+		assert_int_equal(tp_reasm_add(&r, &m, (uint32_t)i,
+					      (const uint8_t *)s + i, 1, &k),
+				 TP_RA_NEW | TP_RA_HELD);
+	assert_int_equal(r.held->n, 1);
+	/* across the joins: same bytes: a duplicate */
+	assert_int_equal(add_s(&r, &m, 2, "cdef", &k),
+			 TP_RA_DUP | TP_RA_OVERLAP);
+	/* differing, and with new bytes after: reported, held ones kept */
+	assert_int_equal(add_s(&r, &m, 5, "XYZij", &k),
+			 TP_RA_NEW | TP_RA_HELD | TP_RA_OVERLAP |
+				 TP_RA_OVERLAP_DIFF);
+	assert_int_equal(r.held->n, 1);
+	assert_int_equal(r.held_bytes, 9);
+	/* a piece joining two ranges: [12,14) held, then [10,12) */
+	add_s(&r, &m, 12, "mn", &k);
+	assert_int_equal(r.held->n, 2);
+	assert_int_equal(add_s(&r, &m, 10, "kl", &k), TP_RA_NEW | TP_RA_HELD);
+	assert_int_equal(r.held->n, 1);
+	assert_int_equal(add_s(&r, &m, 0, "a", &k), TP_RA_NEW);
+	rec_is(&rc, "abcdefghijklmn");
+	assert_int_equal(m.used, 0);
+	assert_null(r.held);
+	rec_free(&rc);
 }
 
 /* Random segments (overlapping, duplicated, reordered, some lost) of a
@@ -1365,6 +1683,7 @@ int main(void)
 		cmocka_unit_test(test_reasm_ack_gap),
 		cmocka_unit_test(test_reasm_flush_gap),
 		cmocka_unit_test(test_reasm_ack_fin_and_absurd),
+		cmocka_unit_test(test_reasm_end_fin),
 		cmocka_unit_test(test_reasm_midstream),
 		cmocka_unit_test(test_reasm_syn_then_data),
 		cmocka_unit_test(test_reasm_fast_open),
@@ -1377,6 +1696,9 @@ int main(void)
 		cmocka_unit_test(test_reasm_dir_cap_every_step),
 		cmocka_unit_test(test_reasm_global_cap),
 		cmocka_unit_test(test_reasm_segment_cap),
+		cmocka_unit_test(test_reasm_tiny_pieces),
+		cmocka_unit_test(test_reasm_tight_memory_linear),
+		cmocka_unit_test(test_reasm_coalesced_overlap),
 		cmocka_unit_test(test_reasm_segment_flood),
 		cmocka_unit_test(test_reasm_random),
 		cmocka_unit_test(test_reasm_hostile),
