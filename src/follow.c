@@ -1332,13 +1332,28 @@ static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
 static void ex_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
 		   uint64_t n)
 {
-	(void)off;
 	tp_export *e = ctx;
 	expfile *x = file_of(e, f, dir);
 	if (!x)
 		return;
 	x->gap_bytes += n;
 	x->gaps++;
+	/* The file is as long as the stream: a hole where bytes are
+	 * missing, the last one included (a trailing gap would otherwise
+	 * leave the file short).  One zero byte at the gap's end: bytes
+	 * after it overwrite nothing, they come later in the file. */
+	if (!x->bytes || !n || failed(e))
+		return;
+	if (off + n > x->end)
+		x->end = off + n;
+	flush_buf(e, x);
+	uint8_t *z = e->threaded ? calloc(1, 1) : NULL;
+	if (z) {
+		enqueue(e, x, z, 1, off + n - 1);
+	} else {
+		static const uint8_t zero;
+		write_at(e, x, &zero, 1, off + n - 1);
+	}
 }
 
 static void put_ip(tp_sbuf *sb, const tp_flow *f, int side)

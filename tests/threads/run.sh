@@ -21,13 +21,20 @@ trap 'rm -rf "$outdir"' EXIT
 
 run_one() { # threads capture args
 	n=$1 cap=$2
-	eval "set -- $3"
+	# EXPORTDIR: a fresh directory, outside the source tree (as in
+	# tests/golden/run.sh); its index is part of the output compared
+	exp=$outdir/export
+	rm -rf "$exp"
+	eval "set -- $(printf '%s' "$3" | sed "s|EXPORTDIR|$exp|g")"
 	(cd "$top/pcaps" || exit 0
 	 case "$cap" in
 	 stdin:*) TZ=UTC LC_ALL=C "$bin" --threads "$n" -r - "$@" < "${cap#stdin:}" 2>&1 ;;
+	 none) TZ=UTC LC_ALL=C "$bin" --threads "$n" "$@" 2>&1 ;;
 	 *) TZ=UTC LC_ALL=C "$bin" --threads "$n" -r "$cap" "$@" 2>&1 ;;
 	 esac
-	 echo "[exit $?]"; exit 0)
+	 echo "[exit $?]"
+	 [ -f "$exp/index.tsv" ] && cat "$exp/index.tsv"
+	 exit 0)
 }
 
 same=0 differ=0
