@@ -16,6 +16,7 @@
 
 #include "tapir/dissector.h"
 #include "tapir/output.h"
+#include "tapir/pipeline.h"
 #include "tapir/registry.h"
 
 #define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
@@ -36,6 +37,9 @@ struct text_state {
 	/* localtime() is slow: cache the broken-down minute */
 	int64_t cache_min;
 	struct tm cache_tm;
+	/* The line of an IP fragment: the frame dissected again without
+	 * a session (see line_record), allocated on first use */
+	tp_pkt *frag_view;
 };
 
 static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
@@ -545,6 +549,44 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
+/* Did the record's IP layer take part in defragmentation: did it
+ * complete a datagram, or is one of its (not quoted) network layers a
+ * fragment? */
+static bool defrag_view(const tp_pkt *p)
+{
+	if (p->reasm)
+		return true;
+	for (unsigned i = 1; i < p->nlayers; i++)
+		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
+			return true;
+	return false;
+}
+
+/* The record the line is made of.  tcpdump prints a fragment on its
+ * own: the upper-layer header on the first fragment, from its bytes
+ * alone, and only the fragment on the others; the record of a session
+ * that defragments holds the first fragment's payload as data and the
+ * datagram on the completing one, as tshark shows them (-V, -T fields,
+ * the stats and follow read that).  For such a packet the line is made
+ * of the same frame dissected again with no session: every dissector
+ * is then stateless (no flow, no TCP analysis, no fragment table), so
+ * it is the --no-defrag view, nothing shared is touched (this runs on
+ * the printer thread), and no stateful dissector runs twice. */
+static const tp_pkt *line_record(struct text_state *st, const tp_pkt *p)
+{
+	if (!defrag_view(p))
+		return p;
+	if (!st->frag_view && !(st->frag_view = tp_pkt_new()))
+		return p;
+	tp_pkt *q = st->frag_view;
+	q->sess = NULL;
+	q->no_verify = p->no_verify;
+	tp_pkthdr h = {p->ts_sec, p->ts_nsec, p->caplen, p->len,
+		       p->linktype, 0, p->ts_bad_frac, p->ts_bad_frac_unit};
+	tp_dissect(q, p->number, &h, p->data);
+	return q;
+}
+
 static void text_packet(tp_output *out, const tp_pkt *p)
 {
 	struct text_state *st = out->state;
@@ -570,7 +612,7 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 		tp_sb_put(&s, "  ", 2);
 	}
 	put_ts(st, &s, p);
-	tp_summary_line(&s, p, o);
+	tp_summary_line(&s, line_record(st, p), o);
 	tp_sb_putc(&s, '\n');
 	if (o->Vflag)
 		put_tree(st, &s, p);
@@ -635,6 +677,7 @@ void tp_out_text_free(tp_output *o)
 	if (!o)
 		return;
 	struct text_state *st = o->state;
+	tp_pkt_free(st->frag_view);
 	free(st->line);
 	free(st);
 	free(o);
