@@ -1271,6 +1271,13 @@ static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
 	}
 }
 
+/* Where tcpdump's read fails: " [|icmp6]", the end of its text. */
+static tp_sum trunc_mark(tp_sbuf *s)
+{
+	tp_sb_puts(s, " [|icmp6]");
+	return TP_SUM_STOP;
+}
+
 /* print-icmp6.c mld6_print: run on without a separator, as tcpdump. */
 static void put_mld1(tp_sbuf *s, const tp_pkt *p, unsigned li)
 {
@@ -1284,10 +1291,577 @@ static void put_mld1(tp_sbuf *s, const tp_pkt *p, unsigned li)
 	put_field_addr(s, a);
 }
 
+/* ---- tcpdump -v: checksum, ND options, MLDv2 details ---------------- */
+
+/* The message's captured bytes, read by index with a bounds check (a
+ * view the cursor handed out): tcpdump's -v text prints bytes no field
+ * holds (option dumps, tcpdump's own reading of odd lengths). */
+struct msg {
+	const uint8_t *b;
+	size_t cap; /* captured bytes of the message */
+	size_t len; /* its length (what the IPv6 layer reported) */
+};
+
+static bool msg_view(const tp_pkt *p, unsigned li, struct msg *m)
+{
+	const tp_layer *l = &p->layers[li];
+	tp_cursor c = tp_layer_cursor(p, li);
+	m->len = (size_t)l->len + l->payload_len;
+	tp_clamp(&c, m->len);
+	m->cap = tp_avail(&c);
+	m->b = tp_bytes(&c, m->cap);
+	return m->b != NULL;
+}
+
+static bool m8(const struct msg *m, size_t at, unsigned *v)
+{
+	if (at >= m->cap)
+		return false;
+	*v = m->b[at];
+	return true;
+}
+
+static bool m16(const struct msg *m, size_t at, unsigned *v)
+{
+	if (at + 2 > m->cap || at + 2 < at)
+		return false;
+	*v = (unsigned)m->b[at] << 8 | m->b[at + 1];
+	return true;
+}
+
+static bool m32(const struct msg *m, size_t at, uint32_t *v)
+{
+	if (at + 4 > m->cap || at + 4 < at)
+		return false;
+	*v = (uint32_t)m->b[at] << 24 | (uint32_t)m->b[at + 1] << 16 |
+	     (uint32_t)m->b[at + 2] << 8 | m->b[at + 3];
+	return true;
+}
+
+static const uint8_t *m_addr(const struct msg *m, size_t at)
+{
+	return at + 16 <= m->cap && at + 16 > at ? m->b + at : NULL;
+}
+
+/* The destination of tcpdump's pseudo-header (print-ip6.c
+ * ip6_finddst): the last address of a type 0 or 2 routing header, the
+ * first segment of a type 4 one, else the header's destination; only
+ * the first routing header counts. */
+static const uint8_t *tcpdump_dst(const tp_pkt *p, unsigned nl)
+{
+	const tp_layer *l = &p->layers[nl];
+	const uint8_t *dst = l->addr.dst;
+	int type = -1;
+	for (unsigned i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		const char *ab = f->def->abbrev;
+		if (!strcmp(ab, "ipv6.routing.type")) {
+			if (type >= 0)
+				break;
+			type = (int)f->v.u;
+		} else if (f->vlen >= 16 &&
+			   (((type == 0 || type == 2) &&
+			     (!strcmp(ab, "ipv6.routing.src.addr") ||
+			      !strcmp(ab, "ipv6.routing.mipv6.home_address"))) ||
+			    (type == 4 && !strcmp(ab, "ipv6.routing.srh.addr")))) {
+			dst = f->v.p;
+			if (type == 4)
+				break;
+		}
+	}
+	return dst;
+}
+
+/* "[icmp6 sum ok] " or "[bad icmp6 cksum 0x1234 -> 0xbd69!] ": over
+ * IPv6, not after a fragment header, the whole message captured. */
+static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		      const struct msg *m)
+{
+	int nl = net_layer(p, li);
+	if (nl < 0 || p->layers[nl].addr.family != 6 || m->cap < m->len ||
+	    m->len < 4 || tp_tcpdump_fragmented(p, li))
+		return;
+	const tp_netaddr *a = &p->layers[nl].addr;
+	uint32_t sum = tp_cksum_pseudo(6, a->src, tcpdump_dst(p, (unsigned)nl),
+				       TP_IPPROTO_ICMPV6, (uint32_t)m->len);
+	uint16_t r = tp_cksum_fold(tp_cksum_add(sum, m->b, m->len));
+	if (r == 0) {
+		tp_sb_puts(s, "[icmp6 sum ok] ");
+		return;
+	}
+	/* in_cksum_shouldbe: the sum the field should have held */
+	uint32_t ck = (uint32_t)m->b[2] << 8 | m->b[3];
+	uint32_t want = ck + r;
+	want = (want & 0xffff) + (want >> 16);
+	want = (want & 0xffff) + (want >> 16);
+	tp_sb_puts(s, "[bad icmp6 cksum 0x");
+	tp_sb_hex(s, ck, 4);
+	tp_sb_puts(s, " -> 0x");
+	tp_sb_hex(s, want, 4);
+	tp_sb_puts(s, "!] ");
+}
+
+/* print_unknown_data: the captured ones of n bytes from `at`. */
+static void put_hex(tp_sbuf *s, const struct msg *m, const char *ident,
+		    size_t at, size_t n)
+{
+	if (at >= m->cap)
+		return;
+	if (n > m->cap - at)
+		n = m->cap - at;
+	tp_sb_tcpdump_hex(s, ident, m->b + at, n);
+}
+
+static const tp_valstr nd_opt_names[] = {
+	{1, "source link-address"}, {2, "destination link-address"},
+	{3, "prefix info"},	    {4, "redirected header"},
+	{5, "mtu"},		    {7, "advertisement interval"},
+	{8, "homeagent information"}, {24, "route info"},
+	{25, "rdnss"},		    {31, "dnssl"},
+	{0, NULL},
+};
+
+static void put_lifetime(tp_sbuf *s, uint32_t v)
+{
+	if (v == 0xffffffffu) {
+		tp_sb_puts(s, "infinity");
+		return;
+	}
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, 's');
+}
+
+static const char *const rtpref[4] = {"medium", "high", "rsv", "low"};
+
+/* tcpdump's bittok2str: the names of the bits set, ", " between, or
+ * "none". */
+static void put_bits(tp_sbuf *s, const tp_valstr *v, uint32_t bits)
+{
+	bool any = false;
+	for (; v->str; v++) {
+		if (!(bits & v->value))
+			continue;
+		if (any)
+			tp_sb_puts(s, ", ");
+		tp_sb_puts(s, v->str);
+		any = true;
+	}
+	if (!any)
+		tp_sb_puts(s, "none");
+}
+
+static const tp_valstr pi_flags[] = {
+	{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}, {0, NULL}};
+static const tp_valstr ra_flags[] = {
+	{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"},
+	{0, NULL}};
+static const tp_valstr na_flags_vals[] = {
+	{0x80000000u, "router"}, {0x40000000u, "solicited"},
+	{0x20000000u, "override"}, {0, NULL}};
+
+/* DNSSL names (fqdn_print over uncompressed labels): "a.b. c.d.".
+ * False when tcpdump stops. */
+static bool put_dnssl(tp_sbuf *s, const struct msg *m, size_t at,
+		      size_t end)
+{
+	unsigned ll;
+	while (at < end && m8(m, at, &ll) && ll != 0) {
+		tp_sb_putc(s, ' ');
+		while (m8(m, at, &ll) && ll != 0) {
+			if (ll > 63 || at + 1 + ll > m->cap)
+				return false;
+			tp_sb_put(s, (const char *)m->b + at + 1, ll);
+			tp_sb_putc(s, '.');
+			at += 1 + ll;
+		}
+		if (at >= m->cap)
+			return false;
+		at++;
+	}
+	return true;
+}
+
+/* " lifetime 5s" of RDNSS and DNSSL. */
+static bool put_opt_lifetime(tp_sbuf *s, const struct msg *m, size_t at)
+{
+	uint32_t v;
+	if (!m32(m, at + 4, &v))
+		return false;
+	tp_sb_puts(s, " lifetime ");
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, 's');
+	return true;
+}
+
+/* One option's value after "...: ".  False: tcpdump stops ([|icmp6]). */
+static bool put_opt_value(tp_sbuf *s, const struct msg *m, size_t at,
+			  size_t opts, unsigned type, unsigned ol)
+{
+	size_t olen = (size_t)ol * 8;
+	unsigned u8v, a16, b16;
+	uint32_t v, w;
+	const uint8_t *ad;
+	switch (type) {
+	case 1:
+	case 2:
+		tp_sb_hexbytes(s, m->b + at + 2, olen - 2, ':');
+		return true;
+	case 3:
+		if (!(ad = m_addr(m, at + 16)) || !m8(m, at + 2, &u8v) ||
+		    !m8(m, at + 3, &a16) || !m32(m, at + 4, &v) ||
+		    !m32(m, at + 8, &w))
+			return false;
+		tp_sb_ipv6(s, ad);
+		tp_sb_putc(s, '/');
+		tp_sb_dec(s, u8v);
+		if (ol != 4)
+			tp_sb_puts(s, "badlen");
+		tp_sb_puts(s, ", Flags [");
+		put_bits(s, pi_flags, a16);
+		tp_sb_puts(s, "], valid time ");
+		put_lifetime(s, v);
+		tp_sb_puts(s, ", pref. time ");
+		put_lifetime(s, w);
+		return true;
+	case 4: /* tcpdump dumps from the first option (sic) */
+		put_hex(s, m, "\n\t    ", opts, olen);
+		return true;
+	case 5:
+		if (!m32(m, at + 4, &v))
+			return false;
+		tp_sb_putc(s, ' ');
+		tp_sb_dec(s, v);
+		if (ol != 1)
+			tp_sb_puts(s, "bad option length");
+		return true;
+	case 7:
+		if (!m32(m, at + 4, &v))
+			return false;
+		tp_sb_putc(s, ' ');
+		tp_sb_dec(s, v);
+		tp_sb_puts(s, "ms");
+		return true;
+	case 8:
+		if (!m16(m, at + 4, &a16) || !m16(m, at + 6, &b16))
+			return false;
+		tp_sb_puts(s, " preference ");
+		tp_sb_dec(s, a16);
+		tp_sb_puts(s, ", lifetime ");
+		tp_sb_dec(s, b16);
+		return true;
+	case 24: {
+		uint8_t pfx[16] = {0};
+		if (!m32(m, at + 4, &v) || !m8(m, at + 2, &u8v) ||
+		    !m8(m, at + 3, &a16))
+			return false;
+		if (ol > 3)
+			return false;
+		if (ol > 1) {
+			size_t n = ol == 2 ? 8 : 16;
+			if (at + 8 + n > m->cap)
+				return false;
+			memcpy(pfx, m->b + at + 8, n);
+		}
+		tp_sb_putc(s, ' ');
+		tp_sb_ipv6(s, pfx);
+		tp_sb_putc(s, '/');
+		tp_sb_dec(s, u8v);
+		tp_sb_puts(s, ", pref=");
+		tp_sb_puts(s, rtpref[(a16 >> 3) & 3]);
+		tp_sb_puts(s, ", lifetime=");
+		put_lifetime(s, v);
+		return true;
+	}
+	case 25:
+		if (!put_opt_lifetime(s, m, at))
+			return false;
+		tp_sb_putc(s, ',');
+		for (unsigned i = 0; i < (ol - 1) / 2; i++) {
+			if (!(ad = m_addr(m, at + 8 + 16 * (size_t)i)))
+				return false;
+			tp_sb_puts(s, " addr: ");
+			tp_sb_ipv6(s, ad);
+		}
+		return true;
+	case 31:
+		if (!put_opt_lifetime(s, m, at))
+			return false;
+		tp_sb_puts(s, ", domain(s):");
+		return put_dnssl(s, m, at + 8, at + olen);
+	default:
+		return true;
+	}
+}
+
+/* print-icmp6.c icmp6_opt_print: the options from `at` to the end, one
+ * "\n\t  NAME option (T), length L (N): VALUE" each, with -vv their
+ * bytes in hex.  False when tcpdump stops with "[|icmp6]". */
+static bool put_nd_opts(tp_sbuf *s, const struct msg *m, size_t at,
+			int vflag)
+{
+	size_t opts = at;
+	long resid = (long)m->len - (long)at;
+	while (at < m->cap) {
+		unsigned type, ol;
+		if (!m8(m, at, &type) || !m8(m, at + 1, &ol))
+			return false;
+		if (resid <= 0)
+			return true;
+		if (ol == 0 || at + (size_t)ol * 8 > m->cap)
+			return false;
+		const char *n = tp_valstr_find(nd_opt_names, type);
+		tp_sb_puts(s, "\n\t  ");
+		tp_sb_puts(s, n ? n : "unknown");
+		tp_sb_puts(s, " option (");
+		tp_sb_dec(s, type);
+		tp_sb_puts(s, "), length ");
+		tp_sb_dec(s, (uint64_t)ol * 8);
+		tp_sb_puts(s, " (");
+		tp_sb_dec(s, ol);
+		tp_sb_puts(s, "): ");
+		if (!n && vflag <= 1) {
+			put_hex(s, m, "\n\t  ", at + 2, (size_t)ol * 8 - 2);
+			return true;
+		}
+		if (!put_opt_value(s, m, at, opts, type, ol))
+			return false;
+		if (vflag > 1)
+			put_hex(s, m, "\n\t    ", at + 2, (size_t)ol * 8 - 2);
+		at += (size_t)ol * 8;
+		resid -= (long)ol * 8;
+	}
+	return true;
+}
+
+/* The "max resp delay" and QQI codes of MLDv2 (RFC 3810 5.1.1/5.1.9),
+ * as tcpdump decodes them. */
+static unsigned mld_code(unsigned v, unsigned mant_bits, unsigned limit)
+{
+	if (v < limit)
+		return v;
+	unsigned mmask = (1u << mant_bits) - 1;
+	unsigned exp = (v >> mant_bits) & 7;
+	return ((v & mmask) | (1u << mant_bits)) << (exp + 3);
+}
+
+/* " [invalid len N]": an MLDv2 message too short (tcpdump goes on). */
+static bool invalid_len(tp_sbuf *s, const struct msg *m)
+{
+	tp_sb_puts(s, " [invalid len ");
+	tp_sb_dec(s, m->len);
+	tp_sb_putc(s, ']');
+	return true;
+}
+
+/* mldv2_query_print after " v2".  False: [|icmp6]. */
+static bool put_mld2_query(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned mrc, fl, qqi, nsrc;
+	const uint8_t *ga;
+	if (m->len < 28)
+		return invalid_len(s, m);
+	if (!m16(m, 4, &mrc))
+		return false;
+	if (vflag) {
+		tp_sb_puts(s, " [max resp delay=");
+		tp_sb_dec(s, mld_code(mrc, 12, 32768));
+		tp_sb_putc(s, ']');
+	}
+	if (!(ga = m_addr(m, 8)))
+		return false;
+	tp_sb_puts(s, " [gaddr ");
+	tp_sb_ipv6(s, ga);
+	if (vflag) {
+		if (!m8(m, 24, &fl) || !m8(m, 25, &qqi))
+			return false;
+		if (fl & 0x08)
+			tp_sb_puts(s, " sflag");
+		if (fl & 0x07) {
+			tp_sb_puts(s, " robustness=");
+			tp_sb_dec(s, fl & 7);
+		}
+		tp_sb_puts(s, " qqi=");
+		tp_sb_dec(s, mld_code(qqi, 4, 128));
+	}
+	if (!m16(m, 26, &nsrc))
+		return false;
+	if (nsrc > 0) {
+		if (m->len < 28 + (size_t)nsrc * 16) {
+			tp_sb_puts(s, " [invalid number of sources]");
+		} else if (vflag > 1) {
+			tp_sb_puts(s, " {");
+			for (unsigned i = 0; i < nsrc; i++) {
+				if (!(ga = m_addr(m, 28 + 16 * (size_t)i)))
+					return false;
+				tp_sb_putc(s, ' ');
+				tp_sb_ipv6(s, ga);
+			}
+			tp_sb_puts(s, " }");
+		} else {
+			tp_sb_puts(s, ", ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_puts(s, " source(s)");
+		}
+	}
+	tp_sb_putc(s, ']');
+	return true;
+}
+
+static const tp_valstr mldv2_rec[] = {
+	{1, "is_in"}, {2, "is_ex"}, {3, "to_in"},
+	{4, "to_ex"}, {5, "allow"}, {6, "block"}, {0, NULL}};
+
+/* mldv2_report_print.  False: [|icmp6]. */
+static bool put_mld2_report(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned ngroups, type, nsrc;
+	const uint8_t *a;
+	if (m->len < 8)
+		return invalid_len(s, m);
+	if (!m16(m, 6, &ngroups))
+		return false;
+	tp_sb_puts(s, ", ");
+	tp_sb_dec(s, ngroups);
+	tp_sb_puts(s, " group record(s)");
+	if (!vflag)
+		return true;
+	size_t g = 8;
+	for (unsigned i = 0; i < ngroups; i++) {
+		if (m->len < g + 20) {
+			tp_sb_puts(s, " [invalid number of groups]");
+			return true;
+		}
+		if (!(a = m_addr(m, g + 4)))
+			return false;
+		tp_sb_puts(s, " [gaddr ");
+		tp_sb_ipv6(s, a);
+		if (!m8(m, g, &type) || !m16(m, g + 2, &nsrc))
+			return false;
+		const char *n = tp_valstr_find(mldv2_rec, type);
+		tp_sb_putc(s, ' ');
+		if (n) {
+			tp_sb_puts(s, n);
+		} else {
+			tp_sb_puts(s, " [v2-report-#");
+			tp_sb_dec(s, type);
+			tp_sb_putc(s, ']');
+		}
+		if (m->len < g + 20 + (size_t)nsrc * 16) {
+			tp_sb_puts(s, " [invalid number of sources ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_putc(s, ']');
+			return true;
+		}
+		if (vflag == 1) {
+			tp_sb_puts(s, ", ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_puts(s, " source(s)");
+		} else {
+			tp_sb_puts(s, " {");
+			for (unsigned j = 0; j < nsrc; j++) {
+				if (!(a = m_addr(m, g + 20 + 16 * (size_t)j)))
+					return false;
+				tp_sb_putc(s, ' ');
+				tp_sb_ipv6(s, a);
+			}
+			tp_sb_puts(s, " }");
+		}
+		g += 20 + (size_t)nsrc * 16;
+		tp_sb_putc(s, ']');
+	}
+	return true;
+}
+
+/* -v's text after the type of a router advertisement (before its
+ * options).  False: [|icmp6]. */
+static bool put_ra(tp_sbuf *s, const struct msg *m)
+{
+	unsigned hl, fl, life;
+	uint32_t reach, retrans;
+	if (!m8(m, 4, &hl) || !m8(m, 5, &fl) || !m16(m, 6, &life) ||
+	    !m32(m, 8, &reach) || !m32(m, 12, &retrans))
+		return false;
+	tp_sb_puts(s, "\n\thop limit ");
+	tp_sb_dec(s, hl);
+	tp_sb_puts(s, ", Flags [");
+	put_bits(s, ra_flags, fl);
+	tp_sb_puts(s, "], pref ");
+	tp_sb_puts(s, rtpref[(fl >> 3) & 3]);
+	tp_sb_puts(s, ", router lifetime ");
+	tp_sb_dec(s, life);
+	tp_sb_puts(s, "s, reachable time ");
+	tp_sb_dec(s, reach);
+	tp_sb_puts(s, "ms, retrans timer ");
+	tp_sb_dec(s, retrans);
+	tp_sb_puts(s, "ms");
+	return true;
+}
+
+/* ", id 0x1234" (home agent discovery, mobile prefix). */
+static bool put_id(tp_sbuf *s, const struct msg *m)
+{
+	unsigned id;
+	if (!m16(m, 4, &id))
+		return false;
+	tp_sb_puts(s, ", id 0x");
+	tp_sb_hex(s, id, 4);
+	return true;
+}
+
+/* The -v text after the fixed part tcpdump prints for every verbosity:
+ * neighbor discovery options, the router advertisement's line, the
+ * mobility messages.  False: [|icmp6]. */
+static bool put_verbose(tp_sbuf *s, const struct msg *m, uint64_t type,
+			int vflag)
+{
+	unsigned w;
+	switch (type) {
+	case T_RS:
+		return put_nd_opts(s, m, 8, vflag);
+	case T_RA:
+		return put_ra(s, m) && put_nd_opts(s, m, 16, vflag);
+	case T_NS:
+		return put_nd_opts(s, m, 24, vflag);
+	case T_NA: {
+		uint32_t fl;
+		if (!m32(m, 4, &fl))
+			return false;
+		tp_sb_puts(s, ", Flags [");
+		put_bits(s, na_flags_vals, fl);
+		tp_sb_putc(s, ']');
+		return put_nd_opts(s, m, 24, vflag);
+	}
+	case T_REDIRECT:
+		return put_nd_opts(s, m, 40, vflag);
+	case 145: /* home agent address discovery reply */
+		if (!put_id(s, m))
+			return false;
+		for (size_t at = 8; at < m->len; at += 16) {
+			const uint8_t *a = m_addr(m, at);
+			if (!a)
+				return false;
+			tp_sb_puts(s, ", ");
+			tp_sb_ipv6(s, a);
+		}
+		return true;
+	case 147: /* mobile prefix advertisement */
+		if (!put_id(s, m) || !m8(m, 6, &w))
+			return false;
+		if (w & 0xc0)
+			tp_sb_putc(s, ' ');
+		if (w & 0x80)
+			tp_sb_putc(s, 'M');
+		if (w & 0x40)
+			tp_sb_putc(s, 'O');
+		return put_nd_opts(s, m, 8, vflag);
+	default:
+		return true;
+	}
+}
+
 static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			       const tp_outopts *o)
 {
-	(void)o;
 	const tp_layer *l = &p->layers[li];
 	uint64_t len = (uint64_t)l->len + l->payload_len;
 	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
@@ -1296,6 +1870,11 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, len ? "ICMP6" : "ICMP6, length 0 (invalid)");
 		return TP_SUM_STOP;
 	}
+	struct msg m;
+	if (!msg_view(p, li, &m))
+		m.cap = 0;
+	if (o->vflag && cf)
+		put_cksum(p, li, s, &m);
 	uint64_t type = tf->v.u, code = cf ? cf->v.u : 0;
 	tp_sb_puts(s, "ICMP6, ");
 	const char *name = tp_valstr_find(tcpdump_type_vals, (uint32_t)type);
@@ -1306,10 +1885,28 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, type);
 		tp_sb_puts(s, "), length ");
 		tp_sb_dec(s, len);
+		if (o->vflag <= 1)
+			put_hex(s, &m, "\n\t", 0, m.len);
 		return TP_SUM_STOP;
 	}
 	if (!cf)
 		return TP_SUM_STOP;
+	if (type >= 148 && type != T_RPL) {
+		/* named, but no case of tcpdump's switch: its default */
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+		if (o->vflag <= 1)
+			put_hex(s, &m, "\n\t", 0, m.len);
+		return TP_SUM_STOP;
+	}
+	/* tcpdump -v prints the length of these early (and not at the end) */
+	bool nd = type == T_RS || type == T_RA || type == T_NA ||
+		  type == T_NS || type == T_REDIRECT || type == 145 ||
+		  type == 147;
+	if (o->vflag && nd) {
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+	}
 	switch (type) {
 	case T_UNREACH:
 	case T_TOOBIG:
@@ -1326,6 +1923,8 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		int r = put_error(s, p, ql, type, code, word);
 		if (r == PE_TRUNC)
 			tp_sb_puts(s, " [|icmp6]");
+		if (r == PE_END && o->vflag <= 1) /* unknown unreach code */
+			put_hex(s, &m, "\n\t", 0, m.len);
 		if (r != PE_LENGTH)
 			return TP_SUM_STOP;
 		break;
@@ -1335,7 +1934,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		const tp_field *id = tp_layer_find(p, li, &fields[F_ECHO_ID]);
 		const tp_field *sq = tp_layer_find(p, li, &fields[F_ECHO_SEQ]);
 		if (!id || !sq)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", id ");
 		tp_sb_dec(s, id->v.u);
 		tp_sb_puts(s, ", seq ");
@@ -1346,26 +1945,9 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		if (len == 24) {
 			put_mld1(s, p, li);
 		} else if (len >= 28) {
-			const tp_field *ga =
-				tp_layer_find(p, li, &fields[F_MLD_MADDR]);
-			const tp_field *ns =
-				tp_layer_find(p, li, &fields[F_MLD_NSRC]);
 			tp_sb_puts(s, " v2");
-			if (!ga || !ns)
-				return TP_SUM_STOP;
-			tp_sb_puts(s, " [gaddr ");
-			put_field_addr(s, ga);
-			if (ns->v.u) {
-				if (len < 28 + ns->v.u * 16) {
-					tp_sb_puts(s, " [invalid number of "
-						      "sources]");
-				} else {
-					tp_sb_puts(s, ", ");
-					tp_sb_dec(s, ns->v.u);
-					tp_sb_puts(s, " source(s)");
-				}
-			}
-			tp_sb_putc(s, ']');
+			if (!put_mld2_query(s, &m, o->vflag))
+				return trunc_mark(s);
 		} else {
 			tp_sb_puts(s, " unknown-version (len ");
 			tp_sb_dec(s, len);
@@ -1376,25 +1958,19 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	case T_MLD_DONE:
 		put_mld1(s, p, li);
 		break;
-	case T_MLD2_REPORT: {
-		const tp_field *nr = tp_layer_find(p, li, &fields[F_MLDR_NREC]);
-		if (len < 8) {
-			tp_sb_puts(s, " [invalid len ");
-			tp_sb_dec(s, len);
-			tp_sb_putc(s, ']');
-		} else if (nr) {
-			tp_sb_puts(s, ", ");
-			tp_sb_dec(s, nr->v.u);
-			tp_sb_puts(s, " group record(s)");
-		} else {
-			return TP_SUM_STOP;
-		}
+	case T_MLD2_REPORT:
+		if (!put_mld2_report(s, &m, o->vflag))
+			return trunc_mark(s);
 		break;
-	}
+	case 144: /* home agent address discovery request */
+	case 146: /* mobile prefix solicitation */
+		if (!put_id(s, &m))
+			return trunc_mark(s);
+		break;
 	case T_NS: {
 		const tp_field *t = tp_layer_find(p, li, &fields[F_NS_TARGET]);
 		if (!t)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", who has ");
 		put_field_addr(s, t);
 		break;
@@ -1402,7 +1978,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	case T_NA: {
 		const tp_field *t = tp_layer_find(p, li, &fields[F_NA_TARGET]);
 		if (!t)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", tgt is ");
 		put_field_addr(s, t);
 		break;
@@ -1411,7 +1987,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		const tp_field *t = tp_layer_find(p, li, &fields[F_RD_TARGET]);
 		const tp_field *d = tp_layer_find(p, li, &fields[F_RD_DST]);
 		if (!t || !d)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", ");
 		put_field_addr(s, d);
 		tp_sb_puts(s, " to ");
@@ -1436,8 +2012,12 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	default:
 		break;
 	}
-	tp_sb_puts(s, ", length ");
-	tp_sb_dec(s, len);
+	if (o->vflag && !put_verbose(s, &m, type, o->vflag))
+		return trunc_mark(s);
+	if (!o->vflag) {
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+	}
 	return TP_SUM_STOP;
 }
 

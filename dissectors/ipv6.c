@@ -1080,7 +1080,8 @@ static uint64_t bytes_value(const tp_field *f)
 /* print-rt6.c (tcpdump 4.99): "RT6 (len=2, type=0 [Deprecated],
  * segleft=0, [0]a) ".  Returns false when tcpdump stops there (unknown
  * type, odd length, header cut short). */
-static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
+static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
+		    int vflag)
 {
 	const tp_field *len = NULL, *type = NULL, *segleft = NULL;
 	const tp_field *rsv = NULL, *last = NULL, *flags = NULL, *tag = NULL;
@@ -1122,7 +1123,7 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
 	if (type->v.u == 0 || type->v.u == 2) {
 		if (!rsv)
 			return false;
-		if (bytes_value(rsv)) {
+		if (bytes_value(rsv) || vflag) {
 			tp_sb_puts(s, ", rsv=0x");
 			tp_sb_hex(s, bytes_value(rsv), 1);
 		}
@@ -1137,7 +1138,7 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
 		tp_sb_dec(s, last->v.u);
 		if (!flags || !tag)
 			return false;
-		if (flags->v.u) {
+		if (flags->v.u || vflag) {
 			tp_sb_puts(s, ", flags=0x");
 			tp_sb_hex(s, flags->v.u, 1);
 		}
@@ -1255,6 +1256,213 @@ static void put_verbose(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	tp_sb_puts(s, ") ");
 }
 
+/* ---- tcpdump -v: the options of HBH and DSTOPT (print-ip6opts.c) ---- */
+
+/* Byte `i` of the option area, or -1 (not captured: tcpdump stops). */
+static int ob(const tp_cursor *o, int i)
+{
+	return i < 0 ? -1 : tp_peek(o, (size_t)i);
+}
+
+/* A big-endian number of n bytes at i, false when not all captured. */
+static bool obe(const tp_cursor *o, int i, int n, uint32_t *v)
+{
+	*v = 0;
+	for (int k = 0; k < n; k++) {
+		int b = ob(o, i + k);
+		if (b < 0)
+			return false;
+		*v = *v << 8 | (uint32_t)b;
+	}
+	return true;
+}
+
+/* The length of the option at `at + i` of an area of `len` bytes, its
+ * type in *t; -1 when it is cut or runs past the area. */
+static int opt_len_at(const tp_cursor *o, int at, int i, int len, int *t)
+{
+	int optlen, l = ob(o, at + i + 1);
+	*t = ob(o, at + i);
+	if (*t < 0)
+		return -1;
+	if (*t == OPT_PAD1)
+		optlen = 1;
+	else if (i + 1 < len && l >= 0)
+		optlen = l + 2;
+	else
+		return -1;
+	return i + optlen > len ? -1 : optlen;
+}
+
+/* ip6_sopt_print: a home address option's sub-options. */
+static bool put_subopts(tp_sbuf *s, const tp_cursor *o, int at, int len)
+{
+	int optlen, t;
+	for (int i = 0; i < len; i += optlen) {
+		if ((optlen = opt_len_at(o, at, i, len, &t)) < 0)
+			return false;
+		int l = ob(o, at + i + 1);
+		if (t == OPT_PAD1) {
+			tp_sb_puts(s, ", pad1");
+		} else if (t == OPT_PADN) {
+			tp_sb_puts(s, ", padn");
+		} else {
+			tp_sb_puts(s, ", sopt_type 0x");
+			tp_sb_hex(s, (uint64_t)t, 2);
+			tp_sb_puts(s, ": len=");
+			tp_sb_dec(s, (uint64_t)l);
+		}
+	}
+	return true;
+}
+
+/* "(name: trunc)" / "(name: invalid len N)": false, tcpdump stops. */
+static bool bad_opt(tp_sbuf *s, const char *name, int len)
+{
+	tp_sb_putc(s, '(');
+	tp_sb_puts(s, name);
+	if (len < 0) {
+		tp_sb_puts(s, ": trunc)");
+	} else {
+		tp_sb_puts(s, ": invalid len ");
+		tp_sb_dec(s, (uint64_t)len);
+		tp_sb_putc(s, ')');
+	}
+	return false;
+}
+
+/* The n-byte value of an option of fixed length at i, `left` bytes
+ * from the end of the area: false (and tcpdump's text) when cut or of
+ * another length. */
+static bool fixed_opt(tp_sbuf *s, const char *name, const tp_cursor *o,
+		      int i, int left, int ol, int n, uint32_t *v)
+{
+	if (left < n + 2)
+		return bad_opt(s, name, -1);
+	if (ol != n)
+		return bad_opt(s, name, ol);
+	return obe(o, i + 2, n, v);
+}
+
+/* The jumbo payload option's text; *seen: one was seen before. */
+static void put_jumbo_opt(tp_sbuf *s, uint32_t v, bool hbh, uint64_t plen,
+			  bool *seen)
+{
+	tp_sb_puts(s, "(jumbo: ");
+	tp_sb_dec(s, v);
+	if (*seen)
+		tp_sb_puts(s, " - already seen");
+	else if (!hbh)
+		tp_sb_puts(s, " - not a hop-by-hop option");
+	else if (plen != 0)
+		tp_sb_puts(s, " - payload len != 0");
+	else if (v < 65536)
+		tp_sb_puts(s, " - < 65536");
+	tp_sb_puts(s, ") ");
+	*seen = true;
+}
+
+/* ip6_opt_process with -v: "(pad1)(padn)(rtalert: 0x0000) " ... and a
+ * space; without -v (`quiet`) only what makes tcpdump stop.  `x` is the
+ * header's marker field.  False when tcpdump stops (its " [|hbhopt]" /
+ * " [|dstopt]" follows). */
+static bool put_opts(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		     const tp_field *x, bool hbh, uint64_t plen, bool quiet)
+{
+	char scratch[1];
+	tp_sbuf q;
+	tp_sbuf *all = s;
+	if (quiet) {
+		tp_sb_init(&q, scratch, sizeof scratch);
+		s = &q; /* what does not stop tcpdump goes nowhere */
+	}
+	const tp_layer *l = &p->layers[li];
+	tp_cursor o = tp_layer_cursor(p, li);
+	if (x->off < l->off || !tp_skip(&o, x->off - l->off + 2) ||
+	    x->len < 2)
+		return false;
+	int len = (int)x->len - 2, optlen, t;
+	bool seen = false;
+	for (int i = 0; i < len; i += optlen) {
+		if ((optlen = opt_len_at(&o, 0, i, len, &t)) < 0)
+			return false;
+		int ol = ob(&o, i + 1);
+		uint32_t v;
+		switch (t) {
+		case OPT_PAD1:
+			tp_sb_puts(s, "(pad1)");
+			break;
+		case OPT_PADN:
+			tp_sb_puts(s, "(padn)");
+			break;
+		case OPT_RTALERT:
+			if (!fixed_opt(all, "rtalert", &o, i, len - i, ol, 2,
+				       &v))
+				return false;
+			tp_sb_puts(s, "(rtalert: 0x");
+			tp_sb_hex(s, v, 4);
+			tp_sb_puts(s, ") ");
+			break;
+		case OPT_JUMBO:
+			if (!fixed_opt(all, "jumbo", &o, i, len - i, ol, 4, &v))
+				return false;
+			put_jumbo_opt(s, v, hbh, plen, &seen);
+			break;
+		case OPT_HOMEADDR: {
+			if (len - i < 18)
+				return bad_opt(all, "homeaddr", -1);
+			if (ol < 16)
+				return bad_opt(all, "homeaddr", ol);
+			tp_cursor a = o;
+			const uint8_t *ad =
+				tp_skip(&a, (size_t)i + 2) ? tp_bytes(&a, 16)
+							   : NULL;
+			if (!ad)
+				return false;
+			tp_sb_puts(s, "(homeaddr: ");
+			tp_sb_ipv6(s, ad);
+			if (ol > 16 && !put_subopts(s, &o, i + 18, optlen - 18))
+				return false;
+			tp_sb_putc(s, ')');
+			break;
+		}
+		default:
+			if (len - i < 2) {
+				tp_sb_puts(all, "(type ");
+				tp_sb_dec(all, (uint64_t)t);
+				tp_sb_puts(all, ": trunc)");
+				return false;
+			}
+			tp_sb_puts(s, "(opt_type 0x");
+			tp_sb_hex(s, (uint64_t)t, 2);
+			tp_sb_puts(s, ": len=");
+			tp_sb_dec(s, (uint64_t)ol);
+			tp_sb_putc(s, ')');
+			break;
+		}
+	}
+	tp_sb_putc(s, ' ');
+	return true;
+}
+
+/* Is the whole extension header whose marker is `x` captured? */
+static bool ext_captured(const tp_pkt *p, unsigned li, const tp_field *x)
+{
+	tp_cursor c = tp_layer_cursor(p, li);
+	return x->off >= p->layers[li].off &&
+	       tp_skip(&c, x->off - p->layers[li].off) && x->len >= 2 &&
+	       tp_has(&c, x->len);
+}
+
+/* tcpdump's " [|hbhopt]": the end of the line. */
+static tp_sum ext_cut(tp_sbuf *s, const char *proto)
+{
+	tp_sb_puts(s, " [|");
+	tp_sb_puts(s, proto);
+	tp_sb_putc(s, ']');
+	return TP_SUM_STOP;
+}
+
 static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
@@ -1318,26 +1526,43 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		while (hend < end && !is_marker(hend))
 			hend++;
 		if (x->def == &fields[F_HOP]) {
+			if (!ext_captured(p, li, x))
+				return ext_cut(s, "hbhopt");
 			tp_sb_puts(s, "HBH ");
+			if (!put_opts(p, li, s, x, true, plen->v.u, !o->vflag))
+				return ext_cut(s, "hbhopt");
 			if (!put_jumbo(s, l, plen, x, hend))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_DOPT]) {
+			if (!ext_captured(p, li, x))
+				return ext_cut(s, "dstopt");
 			tp_sb_puts(s, "DSTOPT ");
+			if (o->vflag &&
+			    !put_opts(p, li, s, x, false, plen->v.u, false))
+				return ext_cut(s, "dstopt");
 		} else if (x->def == &fields[F_RT]) {
-			if (!put_rt6(s, x, hend))
+			if (!put_rt6(s, x, hend, o->vflag))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_AH_NXT]) {
 			put_ah(s, x, hend);
 		} else if (x->def == &fields[F_FRAG]) {
-			const tp_field *off = NULL;
+			const tp_field *off = NULL, *id = NULL;
 			for (const tp_field *y = x; y < hend; y++)
 				if (y->def == &fields[F_FRAG_OFFSET])
 					off = y;
-			if (!off)
+				else if (y->def == &fields[F_FRAG_IDENT])
+					id = y;
+			if (!off || (o->vflag && !id))
 				return TP_SUM_NEXT;
-			/* print-frag6.c: (offset|bytes after the header) */
+			/* print-frag6.c: (offset|bytes after the header),
+			 * with -v (id:offset|bytes) */
 			uint64_t rest = 40 + plen->v.u - (x->off - l->off) - 8;
 			tp_sb_puts(s, "frag (");
+			if (o->vflag) {
+				tp_sb_puts(s, "0x");
+				tp_sb_hex(s, id->v.u, 8);
+				tp_sb_putc(s, ':');
+			}
 			tp_sb_dec(s, off->v.u * 8);
 			tp_sb_putc(s, '|');
 			tp_sb_dec(s, rest);

@@ -237,22 +237,49 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 	tp_sb_puts(s, ": ");
 }
 
+/* The sum a zero checksum over IPv6 should have been (RFC 8200 8.1:
+ * zero is not allowed there, and not verified), tcpdump's way: over
+ * the datagram as captured, when it all is. */
+static bool zero_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
+		     uint64_t ulen, uint64_t *calc)
+{
+	const tp_layer *l = &p->layers[li];
+	uint64_t n = (uint64_t)l->len + l->payload_len;
+	if (ulen < n)
+		n = ulen;
+	tp_cursor c = tp_layer_cursor(p, li);
+	const uint8_t *v = tp_bytes(&c, (size_t)n);
+	if (!v || !a->src || !a->dst)
+		return false;
+	uint32_t sum = tp_cksum_pseudo(6, a->src, a->dst, TP_IPPROTO_UDP,
+				       (uint32_t)n);
+	*calc = tp_cksum_fold(tp_cksum_add(sum, v, (size_t)n));
+	return true;
+}
+
 /* tcpdump's checksum notice: over IPv6 from -v on, over IPv4 from -vv
  * on ("[no cksum] " for a zero one there), when the checksum was
- * verified (the whole datagram captured, not a fragment). */
+ * verified (the whole datagram captured, not after a fragment header;
+ * a zero one over IPv6 is bad). */
 static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
-		      const tp_field *cf)
+		      const tp_field *cf, const tp_field *lf)
 {
 	const tp_netaddr *a = tp_nearest_addr(p, li);
-	if (!a || fragmented(p, li) || (a->family == 4 && vflag < 2))
+	if (!a || tp_tcpdump_fragmented(p, li) ||
+	    (a->family == 4 && vflag < 2))
 		return;
 	if (a->family == 4 && cf->v.u == 0) {
 		tp_sb_puts(s, "[no cksum] ");
 		return;
 	}
-	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
-	if (!calc)
+	const tp_field *cfield = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
+	uint64_t want;
+	if (cfield)
+		want = cfield->v.u;
+	else if (a->family != 6 || cf->v.u != 0 ||
+		 !zero_sum(p, li, a, lf->v.u, &want))
 		return;
+	const tp_field c = {.v.u = want}, *calc = &c;
 	if (calc->v.u == cf->v.u) {
 		tp_sb_puts(s, "[udp sum ok] ");
 		return;
@@ -279,7 +306,7 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	if (!sp || !dp)
 		return TP_SUM_STOP;
 	if (o->vflag && length >= 8 && lf && lf->v.u >= 8 && cf)
-		put_cksum(p, li, s, o->vflag, cf);
+		put_cksum(p, li, s, o->vflag, cf, lf);
 	/* An application layer above speaks for the payload (tcpdump: the
 	 * port's printer), except with -q. */
 	const tp_layer *up = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;

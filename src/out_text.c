@@ -89,6 +89,35 @@ void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
 	tp_sb_putc(s, ')');
 }
 
+void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i += 2) {
+		if (i % 16 == 0) {
+			tp_sb_puts(s, ident);
+			tp_sb_puts(s, "0x");
+			tp_sb_hex(s, i, 4);
+			tp_sb_put(s, ": ", 2);
+		}
+		tp_sb_putc(s, ' ');
+		tp_sb_hexbytes(s, p + i, n - i >= 2 ? 2 : 1, 0);
+	}
+}
+
+bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li)
+{
+	for (unsigned i = li; i-- > 0;) {
+		const tp_layer *l = &p->layers[i];
+		if (!l->addr.family)
+			continue;
+		if (l->addr.fragment)
+			return true;
+		return l->addr.family == 6 &&
+		       tp_layer_find_abbrev(p, i, "ipv6.fraghdr") != NULL;
+	}
+	return false;
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

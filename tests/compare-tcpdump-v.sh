@@ -54,18 +54,10 @@ ALLOW = {
     # shown on the last fragment, where tcpdump shows them on the first
     # (the default one-line output differs the same way)
     "ipv4-frag.pcap": ("reassembled datagram on the last fragment", 8),
-    "ipv6-frag.pcap": ("reassembled datagram on the last fragment; "
-                       "-v's frag (ID:off|len) not yet", 12),
-    # IPv6 extension headers with -v (HBH/DSTOPT option lists, the
-    # fragment id) are step 3 of the -v work (not done yet), plus the
-    # reassembly difference above
-    "ipv6-ext.pcap": ("IPv6 extension headers' -v text; reassembly", 16),
-    # ICMP and ICMPv6 -v text (the quoted packet of an error on its own
-    # line, ICMPv6's checksum, ND options) are step 3 (not done yet)
+    # ICMP -v text (the quoted packet of an error on its own line) is
+    # step 3 (not done yet)
     "icmp-unreach.pcap": ("ICMP error's quoted packet (-v)", 2),
     "ipv4-options.pcap": ("ICMP error's quoted packet (-v)", 4),
-    "icmp6-ping.pcap": ("ICMPv6 -v: checksum, ND options", 12),
-    "icmp6-unreach.pcap": ("ICMPv6 -v: checksum, quoted packet", 1),
     # differences the default one-line output has too (not -v's)
     "sll2-any.pcap": ("interface names of a Linux cooked v2 capture", 4),
     "snaplen64-truncated.pcap": ("TCP options cut by the snap length", 13),
