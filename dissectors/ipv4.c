@@ -918,14 +918,6 @@ static bool is_named(const tp_pkt *p, unsigned li, const char *name)
 	return li < p->nlayers && strcmp(p->layers[li].d->name, name) == 0;
 }
 
-/* Did this layer hand its fragment to the table (every outcome short of
- * completion leaves one of the events from "held" to "capped")? */
-static bool defragmenting(const tp_pkt *p, unsigned li)
-{
-	return tp_frag_in_table(p, li, &events[E_FRAG_HELD],
-				&events[E_FRAG_CAPPED]);
-}
-
 /* ---- tcpdump's -v text ------------------------------------------------ */
 
 static uint64_t uval(const tp_pkt *p, unsigned li, unsigned f)
@@ -1202,10 +1194,10 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	const tp_field *fo = tp_layer_find(p, li, &fields[F_FRAG]);
 	const tp_field *proto = tp_layer_find(p, li, &fields[F_PROTO]);
-	bool done = tp_frag_completed(p, li);
-	if (!done && ((fo && fo->v.u) || defragmenting(p, li))) {
-		/* Not the first fragment, or one held for reassembly: no
-		 * header of the next layer. */
+	/* The line of a fragment is printed from a record dissected
+	 * without reassembly (tp_line_record), as tcpdump prints it. */
+	if (fo && fo->v.u) {
+		/* Not the first fragment: no header of the next layer. */
 		tp_sb_addr(s, &l->addr, true);
 		tp_sb_puts(s, " > ");
 		tp_sb_addr(s, &l->addr, false);
@@ -1228,7 +1220,7 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, proto ? proto->v.u : 0);
 		tp_sb_putc(s, ' ');
 		uint64_t plen = l->payload_len;
-		if (!done && len && hl && len->v.u >= hl->v.u)
+		if (len && hl && len->v.u >= hl->v.u)
 			plen = len->v.u - hl->v.u;
 		tp_sb_dec(s, plen);
 		return TP_SUM_STOP;

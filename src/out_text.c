@@ -37,9 +37,8 @@ struct text_state {
 	/* localtime() is slow: cache the broken-down minute */
 	int64_t cache_min;
 	struct tm cache_tm;
-	/* The line of an IP fragment: the frame dissected again without
-	 * a session (see line_record), allocated on first use */
-	tp_pkt *frag_view;
+	/* the line of a fragment is printed from this record (line_record) */
+	tp_pkt *scratch;
 };
 
 static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
@@ -578,10 +577,9 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
-/* Did the record's IP layer take part in defragmentation: did it
- * complete a datagram, or is one of its (not quoted) network layers a
- * fragment? */
-static bool defrag_view(const tp_pkt *p)
+/* Did the record take part in defragmentation: a fragment (MF or an
+ * offset) outside an ICMP quote, or the one that completed a datagram? */
+static bool took_part_in_defrag(const tp_pkt *p)
 {
 	if (p->reasm)
 		return true;
@@ -591,29 +589,32 @@ static bool defrag_view(const tp_pkt *p)
 	return false;
 }
 
-/* The record the line is made of.  tcpdump prints a fragment on its
- * own: the upper-layer header on the first fragment, from its bytes
- * alone, and only the fragment on the others; the record of a session
- * that defragments holds the first fragment's payload as data and the
- * datagram on the completing one, as tshark shows them (-V, -T fields,
- * the stats and follow read that).  For such a packet the line is made
- * of the same frame dissected again with no session: every dissector
- * is then stateless (no flow, no TCP analysis, no fragment table), so
- * it is the --no-defrag view, nothing shared is touched (this runs on
- * the printer thread), and no stateful dissector runs twice. */
-static const tp_pkt *line_record(struct text_state *st, const tp_pkt *p)
+/* The record the one-line (and -v) text is printed from.  tcpdump does
+ * not reassemble: it prints the upper-layer header of a first fragment
+ * from that fragment's bytes alone and "ip-proto-N" / "frag (off|len)"
+ * on the others.  So a record that took part in defragmentation is
+ * printed from a second dissection of the same frame into a private
+ * record without a session: every dissector is then stateless (no flow,
+ * no TCP tracking, no fragment table), as with --no-defrag, and nothing
+ * shared is written.  The tree, the hex dump and every other output
+ * keep the real (reassembled) record.  See doc/ARCHITECTURE.md. */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 {
-	if (!defrag_view(p))
+	if (!scratch || !took_part_in_defrag(p))
 		return p;
-	if (!st->frag_view && !(st->frag_view = tp_pkt_new()))
-		return p;
-	tp_pkt *q = st->frag_view;
-	q->sess = NULL;
-	q->no_verify = p->no_verify;
-	tp_pkthdr h = {p->ts_sec, p->ts_nsec, p->caplen, p->len,
-		       p->linktype, 0, p->ts_bad_frac, p->ts_bad_frac_unit};
-	tp_dissect(q, p->number, &h, p->data);
-	return q;
+	tp_pkthdr h;
+	memset(&h, 0, sizeof h);
+	h.sec = p->ts_sec;
+	h.nsec = p->ts_nsec;
+	h.caplen = p->caplen;
+	h.len = p->len;
+	h.linktype = p->linktype;
+	h.bad_frac = p->ts_bad_frac;
+	h.bad_frac_unit = p->ts_bad_frac_unit;
+	scratch->sess = NULL;
+	scratch->no_verify = p->no_verify;
+	tp_dissect(scratch, p->number, &h, p->data);
+	return scratch;
 }
 
 static void text_packet(tp_output *out, const tp_pkt *p)
@@ -641,7 +642,7 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 		tp_sb_put(&s, "  ", 2);
 	}
 	put_ts(st, &s, p);
-	tp_summary_line(&s, line_record(st, p), o);
+	tp_summary_line(&s, tp_line_record(p, st->scratch), o);
 	tp_sb_putc(&s, '\n');
 	if (o->Vflag)
 		put_tree(st, &s, p);
@@ -683,6 +684,12 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	st->fp = fp;
 	st->o = *o;
 	st->cache_min = INT64_MIN;
+	st->scratch = tp_pkt_new();
+	if (!st->scratch) {
+		free(out);
+		free(st);
+		return NULL;
+	}
 	for (const char *n = o->Oprotos; n && *n && st->nonly < TP_MAX_ONLY;) {
 		size_t k = strcspn(n, ",");
 		char name[64];
@@ -706,7 +713,7 @@ void tp_out_text_free(tp_output *o)
 	if (!o)
 		return;
 	struct text_state *st = o->state;
-	tp_pkt_free(st->frag_view);
+	tp_pkt_free(st->scratch);
 	free(st->line);
 	free(st);
 	free(o);

@@ -50,10 +50,6 @@ import difflib, gzip, os, re, subprocess, sys
 
 # capture: (why, {level: most differing lines allowed})
 ALLOW = {
-    # tapir reassembles IP fragments: the datagram's first layers are
-    # shown on the last fragment, where tcpdump shows them on the first
-    # (the default one-line output differs the same way)
-    "ipv4-frag.pcap": ("reassembled datagram on the last fragment", 8),
     # ICMP -v text (the quoted packet of an error on its own line) is
     # step 3 (not done yet)
     "icmp-unreach.pcap": ("ICMP error's quoted packet (-v)", 2),

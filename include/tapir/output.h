@@ -184,6 +184,10 @@ void tp_sb_reltime(tp_sbuf *s, int64_t ns);
 
 /* One-line summary of a packet (also used by the TUI list). */
 void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
+/* The record the line is printed from: `p` itself, or, when `p` took part
+ * in IP defragmentation, the same frame dissected again without a session
+ * into `scratch` (tcpdump does not reassemble; see out_text.c). */
+const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch);
 
 /* Helpers summarizers share. */
 int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
@@ -191,15 +195,6 @@ int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
  * captured (of the frame, or of the reassembled datagram it reads), for
  * the few verbose texts that print bytes no field holds. */
 tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li);
-/* tcpdump's hex_print: IDENT "0x0000: " and " xxxx" per two bytes,
- * eight to a line, over the n bytes at p. */
-void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
-		       size_t n);
-/* tcpdump's `fragmented` for the transport above layer `li`: the IPv6
- * header chain below it has a fragment header (an atomic fragment
- * too), or the IPv4 header says MF or an offset.  tcpdump checks no
- * checksum then. */
-bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li);
 /* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
@@ -213,5 +208,15 @@ void tp_resolve_names(bool on);
 typedef bool (*tp_name_lookup_fn)(unsigned family, const uint8_t *addr,
 				  char *name, size_t len);
 void tp_resolve_backend(tp_name_lookup_fn fn);
+
+/* tcpdump's hex_print: IDENT "0x0000: " and " xxxx" per two bytes,
+ * eight to a line, over the n bytes at p. */
+void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
+		       size_t n);
+/* tcpdump's `fragmented` for the transport above layer `li`: the IPv6
+ * header chain below it has a fragment header (an atomic fragment
+ * too), or the IPv4 header says MF or an offset.  tcpdump checks no
+ * checksum then. */
+bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li);
 
 #endif

@@ -151,9 +151,16 @@ bool th_has_kind(const tp_pkt *p, tp_ev_kind kind)
 	return tp_pkt_has_event(p, kind);
 }
 
+/* The line as the text output prints it: from the record itself, or
+ * (a fragment) from the frame dissected again without reassembly. */
 const char *th_summary_v(const tp_pkt *p, int vflag)
 {
 	static char buf[8192];
+	static tp_pkt *scratch;
+	if (!scratch)
+		scratch = tp_pkt_new();
+	assert_non_null(scratch);
+	p = tp_line_record(p, scratch);
 	tp_sbuf s;
 	tp_outopts o;
 	memset(&o, 0, sizeof o);
