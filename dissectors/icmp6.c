@@ -529,37 +529,6 @@ static int net_layer(const tp_pkt *p, unsigned li)
 	return -1;
 }
 
-/* The final destination: with a routing header whose segments are not
- * all visited, the last address of its list. */
-static const uint8_t *final_dst(const tp_pkt *p, unsigned nl)
-{
-	const tp_netaddr *a = &p->layers[nl].addr;
-	uint64_t segleft = 0;
-	if (!tp_layer_uint(p, nl, "ipv6.routing.segleft", &segleft) ||
-	    segleft == 0)
-		return a->dst;
-	const tp_layer *l = &p->layers[nl];
-	const uint8_t *last = NULL;
-	bool srh_first = false;
-	for (unsigned i = 0; i < l->nfields; i++) {
-		const tp_field *f = &p->fields[l->first_field + i];
-		const char *ab = f->def->abbrev;
-		if (f->vlen < 16)
-			continue;
-		if (!strcmp(ab, "ipv6.routing.src.addr") ||
-		    !strcmp(ab, "ipv6.routing.mipv6.home_address") ||
-		    !strcmp(ab, "ipv6.routing.rpl.full_address")) {
-			last = f->v.p;
-		} else if (!strcmp(ab, "ipv6.routing.srh.addr") &&
-			   !srh_first) {
-			/* RFC 8754 2: segment list [0] is the last one */
-			last = f->v.p;
-			srh_first = true;
-		}
-	}
-	return last ? last : a->dst;
-}
-
 static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 			     size_t len)
 {
@@ -578,7 +547,7 @@ static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 		p, (unsigned)nl, "ipv6.opt.mipv6.home_address");
 	if (home && home->vlen >= 16)
 		src = home->v.p;
-	uint32_t sum = tp_cksum_pseudo(6, src, final_dst(p, (unsigned)nl),
+	uint32_t sum = tp_cksum_pseudo(6, src, tp_final_dst(p, (unsigned)nl),
 				       TP_IPPROTO_ICMPV6, (uint32_t)len);
 	sum = tp_cksum_add(sum, msg, len);
 	return tp_cksum_fold(sum) == 0 ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
@@ -1372,6 +1341,20 @@ static const uint8_t *tcpdump_dst(const tp_pkt *p, unsigned nl)
 	return dst;
 }
 
+/* Does the IPv6 header (or its jumbo option) claim more than the frame
+ * holds?  tcpdump's length is the claimed one then, never all captured. */
+static bool ip6_cut(const tp_pkt *p, int nl)
+{
+	const tp_layer *l = &p->layers[nl];
+	uint64_t have = (uint64_t)l->len + l->payload_len, plen;
+	if (!tp_layer_uint(p, (unsigned)nl, "ipv6.plen", &plen))
+		return false;
+	if (plen == 0 &&
+	    !tp_layer_uint(p, (unsigned)nl, "ipv6.opt.jumbo", &plen))
+		return false;
+	return plen + 40 > have;
+}
+
 /* "[icmp6 sum ok] " or "[bad icmp6 cksum 0x1234 -> 0xbd69!] ": over
  * IPv6, not after a fragment header, the whole message captured. */
 static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
@@ -1379,7 +1362,7 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
 {
 	int nl = net_layer(p, li);
 	if (nl < 0 || p->layers[nl].addr.family != 6 || m->cap < m->len ||
-	    m->len < 4 || tp_tcpdump_fragmented(p, li))
+	    m->len < 4 || tp_tcpdump_fragmented(p, li) || ip6_cut(p, nl))
 		return;
 	const tp_netaddr *a = &p->layers[nl].addr;
 	uint32_t sum = tp_cksum_pseudo(6, a->src, tcpdump_dst(p, (unsigned)nl),

@@ -1077,6 +1077,13 @@ static uint64_t bytes_value(const tp_field *f)
 	return v;
 }
 
+/* A routing header cut short: tcpdump's " [|rt6]" ends the line. */
+static bool rt6_cut(tp_sbuf *s)
+{
+	tp_sb_puts(s, " [|rt6]");
+	return false;
+}
+
 /* print-rt6.c (tcpdump 4.99): "RT6 (len=2, type=0 [Deprecated],
  * segleft=0, [0]a) ".  Returns false when tcpdump stops there (unknown
  * type, odd length, header cut short). */
@@ -1105,24 +1112,24 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 	}
 	tp_sb_puts(s, "RT6");
 	if (!len)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, " (len=");
 	tp_sb_dec(s, len->v.u);
 	if (!type)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, ", type=");
 	tp_sb_dec(s, type->v.u);
 	if (type->v.u == 0)
 		tp_sb_puts(s, " [Deprecated]");
 	if (!segleft)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, ", segleft=");
 	tp_sb_dec(s, segleft->v.u);
 	const tp_field_def *addr;
 	uint64_t want = len->v.u / 2;
 	if (type->v.u == 0 || type->v.u == 2) {
 		if (!rsv)
-			return false;
+			return rt6_cut(s);
 		if (bytes_value(rsv) || vflag) {
 			tp_sb_puts(s, ", rsv=0x");
 			tp_sb_hex(s, bytes_value(rsv), 1);
@@ -1133,11 +1140,11 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 			want = 1;
 	} else if (type->v.u == 4) {
 		if (!last)
-			return false;
+			return rt6_cut(s);
 		tp_sb_puts(s, ", last-entry=");
 		tp_sb_dec(s, last->v.u);
 		if (!flags || !tag)
-			return false;
+			return rt6_cut(s);
 		if (flags->v.u || vflag) {
 			tp_sb_puts(s, ", flags=0x");
 			tp_sb_hex(s, flags->v.u, 1);
@@ -1167,7 +1174,7 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 		tp_sb_ipv6(s, x->v.p);
 	}
 	if (i < want)
-		return false; /* cut short: the event says so */
+		return rt6_cut(s);
 	tp_sb_puts(s, ") ");
 	return true;
 }
@@ -1541,6 +1548,9 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    !put_opts(p, li, s, x, false, plen->v.u, false))
 				return ext_cut(s, "dstopt");
 		} else if (x->def == &fields[F_RT]) {
+			tp_cursor c = tp_layer_cursor(p, li);
+			if (!tp_skip(&c, x->off - l->off) || !tp_has(&c, 1))
+				return ext_cut(s, "ip6"); /* ip6_print's check */
 			if (!put_rt6(s, x, hend, o->vflag))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_AH_NXT]) {
@@ -1552,8 +1562,8 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 					off = y;
 				else if (y->def == &fields[F_FRAG_IDENT])
 					id = y;
-			if (!off || (o->vflag && !id))
-				return TP_SUM_NEXT;
+			if (!off || !id) /* cut: print-frag6.c says so */
+				return ext_cut(s, "frag6");
 			/* print-frag6.c: (offset|bytes after the header),
 			 * with -v (id:offset|bytes) */
 			uint64_t rest = 40 + plen->v.u - (x->off - l->off) - 8;

@@ -774,7 +774,8 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 	if (!p->no_verify && a && a->src && a->dst && seg >= 20 &&
 	    tp_has(&t, seg) && !fragmented(p, li)) {
 		const uint8_t *v = tp_bytes(&t, seg);
-		uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
+		uint32_t s = tp_cksum_pseudo(a->family, a->src,
+					     tp_pseudo_dst(p, li),
 					     TP_IPPROTO_TCP, (uint32_t)seg);
 		s = tp_cksum_add(s, v, 16);
 		s = tp_cksum_add(s, v + 18, seg - 18);

@@ -147,8 +147,9 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 		t.off = start;
 		const uint8_t *v = tp_has(&t, ulen) ? tp_bytes(&t, ulen) : NULL;
 		if (v) {
-			uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
-						     TP_IPPROTO_UDP, ulen);
+			uint32_t s = tp_cksum_pseudo(
+				a->family, a->src, tp_pseudo_dst(p, li),
+				TP_IPPROTO_UDP, ulen);
 			s = tp_cksum_add(s, v, 6);
 			s = tp_cksum_add(s, v + 8, ulen - 8);
 			uint16_t calc = tp_cksum_fold(s);
@@ -251,8 +252,8 @@ static bool zero_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
 	const uint8_t *v = tp_bytes(&c, (size_t)n);
 	if (!v || !a->src || !a->dst)
 		return false;
-	uint32_t sum = tp_cksum_pseudo(6, a->src, a->dst, TP_IPPROTO_UDP,
-				       (uint32_t)n);
+	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_pseudo_dst(p, li),
+				       TP_IPPROTO_UDP, (uint32_t)n);
 	*calc = tp_cksum_fold(tp_cksum_add(sum, v, (size_t)n));
 	return true;
 }

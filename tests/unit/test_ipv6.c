@@ -1129,6 +1129,26 @@ static void test_ipv6_verbose_hostile(void **state)
 		assert_memory_equal(th_after_addrs(th_summary_v(p, 2)),
 				    " [|hbhopt]", 10);
 	}
+	/* a fragment header cut: tcpdump's [|frag6] and nothing of it */
+	n = load(frag_atomic, b, sizeof b);
+	for (size_t cut = EXT; cut < EXT + 8; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_memory_equal(th_after_addrs(th_summary_v(p, 1)),
+				    " [|frag6]", 9);
+	}
+	/* a routing header cut: its text as far as it goes, then [|rt6] */
+	n = load(rt0_echo, b, sizeof b);
+	p = th_dissect(1, b, EXT + 4, n);
+	assert_memory_equal(th_after_addrs(th_summary(p)),
+			    "RT6 (len=4, type=0 [Deprecated], segleft=0 [|rt6]",
+			    49);
+	for (size_t cut = EXT + 1; cut < EXT + 24; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_non_null(strstr(th_summary_v(p, 2), " [|rt6]"));
+	}
+	/* none of it: ip6_print's own check */
+	p = th_dissect(1, b, EXT, n);
+	assert_memory_equal(th_after_addrs(th_summary(p)), " [|ip6]", 7);
 	const char *pk[] = {hbh_echo, dstopt_udp, chain4, frag_atomic};
 	for (size_t i = 0; i < sizeof pk / sizeof pk[0]; i++) {
 		n = load(pk[i], b, sizeof b);
@@ -1161,10 +1181,38 @@ static void test_ipv6_verbose_udp_zero(void **state)
 	assert_null(strstr(th_summary_v(p, 1), "cksum"));
 }
 
+/* ../shared/corpus/tcpdump/ipv6-routing-header.pcap frame 3: UDP behind
+ * a type 0 routing header with a segment left: its checksum is over the
+ * final destination (RFC 8200 8.1), as tshark and tcpdump verify it. */
+static const char rt0_udp[] =
+	"00 13 c4 c7 84 f0 00 12 3f ae 22 f7 86 dd 60 00"
+	"00 00 00 20 2b 04 22 00 00 00 00 00 02 44 02 12"
+	"3f ff fe ae 22 f7 22 00 00 00 00 00 02 40 00 02"
+	"00 00 00 00 00 04 11 02 00 01 00 00 00 00 22 00"
+	"00 00 00 00 02 10 00 02 00 00 00 00 00 04 16 0d"
+	"16 0a 00 08 27 b6";
+
+static void test_ipv6_udp_final_dst(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(rt0_udp, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_int_equal(th_uint(p, "udp.checksum.status"), 1);
+	assert_int_equal(th_uint(p, "udp.checksum_calculated"), 0x27b6);
+	assert_non_null(strstr(th_summary_v(p, 1), "5645 > 5642: [udp sum ok] "
+						   "UDP, length 0"));
+	/* every segment visited: the header's destination is final */
+	b[EXT + 3] = 0;
+	p = th_dissect(1, b, n, n);
+	assert_int_equal(th_uint(p, "udp.checksum.status"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv6_verbose_ext),
+		cmocka_unit_test(test_ipv6_udp_final_dst),
 		cmocka_unit_test(test_ipv6_verbose_hostile),
 		cmocka_unit_test(test_ipv6_verbose_udp_zero),
 		cmocka_unit_test(test_ipv6_fixed_header),
