@@ -1791,6 +1791,486 @@ static bool put_id(tp_sbuf *s, const struct msg *m)
 	return true;
 }
 
+/* ---- router renumbering (RFC 2894), as icmp6_rrenum_print ----------- */
+
+static void put_rr_time(tp_sbuf *s, const char *name, uint32_t v)
+{
+	tp_sb_puts(s, name);
+	if (v == 0xffffffffu) {
+		tp_sb_puts(s, "infty,");
+		return;
+	}
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, ',');
+}
+
+/* One use-prefix part at `at`.  False: [|icmp6]. */
+static bool put_rr_use(tp_sbuf *s, const struct msg *m, size_t at, int vflag)
+{
+	unsigned use, keep, mask, raf;
+	uint32_t vl, pl, fl;
+	const uint8_t *pfx = m_addr(m, at + 16);
+	if (!pfx || !m8(m, at, &use) || !m8(m, at + 1, &keep) ||
+	    !m8(m, at + 2, &mask) || !m8(m, at + 3, &raf) ||
+	    !m32(m, at + 4, &vl) || !m32(m, at + 8, &pl) ||
+	    !m32(m, at + 12, &fl))
+		return false;
+	tp_sb_puts(s, vflag > 1 ? "\n\tuse(" : " use(");
+	if (fl) {
+		if (fl & 0x80000000u)
+			tp_sb_putc(s, 'V');
+		if (fl & 0x40000000u)
+			tp_sb_putc(s, 'P');
+		tp_sb_putc(s, ',');
+	}
+	if (vflag) {
+		tp_sb_puts(s, "mask=0x");
+		tp_sb_hex(s, mask, 1);
+		tp_sb_puts(s, ",raflags=0x");
+		tp_sb_hex(s, raf, 1);
+		tp_sb_putc(s, ',');
+		put_rr_time(s, "vltime=", vl);
+		put_rr_time(s, "pltime=", pl);
+	}
+	tp_sb_ipv6(s, pfx);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, use);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, keep);
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* After "router renumbering".  False: [|icmp6]. */
+static bool put_rrenum(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	static const char *const ops[4] = {NULL, "add", "change",
+					   "setglobal"};
+	unsigned code, seg, fl, delay;
+	uint32_t seq, rsv;
+	if (!m8(m, 1, &code) || !m32(m, 4, &seq) || !m8(m, 8, &seg) ||
+	    !m8(m, 9, &fl) || !m16(m, 10, &delay) || !m32(m, 12, &rsv))
+		return false;
+	if (code == 0 || code == 1 || code == 255) {
+		tp_sb_puts(s, code == 0   ? ", command"
+			      : code == 1 ? ", result"
+					  : ", sequence number reset");
+	} else {
+		tp_sb_puts(s, ", code-#");
+		tp_sb_dec(s, code);
+	}
+	tp_sb_puts(s, ", seq=");
+	tp_sb_dec(s, seq);
+	if (vflag) {
+		static const char bits[] = "TRASP";
+		tp_sb_putc(s, '[');
+		if (fl) {
+			for (unsigned i = 0; i < 5; i++)
+				if (fl & (0x80u >> i))
+					tp_sb_putc(s, bits[i]);
+			tp_sb_putc(s, ',');
+		}
+		tp_sb_puts(s, "seg=");
+		tp_sb_dec(s, seg);
+		tp_sb_puts(s, ",maxdelay=");
+		tp_sb_dec(s, delay);
+		if (rsv) {
+			tp_sb_puts(s, "rsvd=0x");
+			tp_sb_hex(s, rsv, 1);
+		}
+		tp_sb_putc(s, ']');
+	}
+	if (code != 0)
+		return true;
+	unsigned op, mlen, ord, mlenp, minl, maxl;
+	const uint8_t *pfx = m_addr(m, 24);
+	if (!pfx || !m8(m, 16, &op) || !m8(m, 17, &mlen) ||
+	    !m8(m, 18, &ord) || !m8(m, 19, &mlenp) || !m8(m, 20, &minl) ||
+	    !m8(m, 21, &maxl))
+		return false;
+	tp_sb_puts(s, vflag > 1 ? "\n\tmatch(" : " match(");
+	if (op >= 1 && op <= 3) {
+		tp_sb_puts(s, ops[op]);
+	} else {
+		tp_sb_putc(s, '#');
+		tp_sb_dec(s, op);
+	}
+	if (vflag) {
+		tp_sb_puts(s, ",ord=");
+		tp_sb_dec(s, ord);
+		tp_sb_puts(s, ",min=");
+		tp_sb_dec(s, minl);
+		tp_sb_puts(s, ",max=");
+		tp_sb_dec(s, maxl);
+	}
+	tp_sb_putc(s, ',');
+	tp_sb_ipv6(s, pfx);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, mlenp);
+	tp_sb_putc(s, ')');
+	if (mlen < 3 || (mlen - 3) % 4)
+		return false;
+	for (size_t k = 0; k < (mlen - 3) / 4; k++)
+		if (!put_rr_use(s, m, 40 + 32 * k, vflag))
+			return false;
+	return true;
+}
+
+/* ---- node information (RFC 4620), as print-icmp6.c's ----------------- */
+
+/* tcpdump's fn_print_char: "M-" for the high bit, "^" and the letter
+ * for a control character. */
+static void put_safe(tp_sbuf *s, unsigned c)
+{
+	if (c & 0x80) {
+		tp_sb_puts(s, "M-");
+		c &= 0x7f;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		tp_sb_putc(s, '^');
+		c ^= 0x40;
+	}
+	tp_sb_putc(s, (char)c);
+}
+
+/* A name of the query subject or the reply: a Pascal string of the 03
+ * draft when its first byte counts the rest, else DNS labels
+ * (dnsname_print: no compression). */
+static void put_ni_name(tp_sbuf *s, const struct msg *m, size_t cp,
+			int vflag)
+{
+	size_t ep = m->cap;
+	if (cp < ep && m->b[cp] == ep - cp - 1) {
+		if (vflag)
+			tp_sb_puts(s, ", 03 draft");
+		tp_sb_puts(s, ", \"");
+		for (cp++; cp < ep; cp++)
+			put_safe(s, m->b[cp]);
+		tp_sb_putc(s, '"');
+		return;
+	}
+	tp_sb_puts(s, ", \"");
+	while (cp < ep) {
+		size_t i = m->b[cp++];
+		if (i) {
+			if (i > ep - cp) {
+				tp_sb_puts(s, "???");
+				break;
+			}
+			for (; i-- && cp < ep; cp++)
+				put_safe(s, m->b[cp]);
+			if (cp + 1 < ep && m->b[cp])
+				tp_sb_putc(s, '.');
+		} else {
+			if (cp == ep)
+				tp_sb_putc(s, '.');
+			else if (!(cp + 1 == ep && m->b[cp] == 0))
+				tp_sb_puts(s, "???");
+			break;
+		}
+	}
+	tp_sb_putc(s, '"');
+}
+
+/* The node addresses flags: " [aGSLCA]" (T in a reply). */
+static void put_ni_flags(tp_sbuf *s, unsigned fl, bool reply)
+{
+	static const struct {
+		unsigned bit;
+		char c;
+	} f[] = {{0x40, 'a'}, {0x20, 'G'}, {0x10, 'S'}, {0x08, 'L'},
+		 {0x04, 'C'}, {0x02, 'A'}, {0x01, 'T'}};
+	tp_sb_puts(s, " [");
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if ((fl & f[i].bit) && (reply || f[i].c != 'T'))
+			tp_sb_putc(s, f[i].c);
+	tp_sb_putc(s, ']');
+}
+
+static void put_ni_qtype(tp_sbuf *s, unsigned qtype, unsigned fl)
+{
+	switch (qtype) {
+	case 0:
+		tp_sb_puts(s, "noop");
+		break;
+	case 1:
+		tp_sb_puts(s, "supported qtypes");
+		if (fl)
+			tp_sb_puts(s, fl & 1 ? " [C]" : " []");
+		break;
+	case 2:
+		tp_sb_puts(s, "DNS name");
+		break;
+	case 3:
+		tp_sb_puts(s, "node addresses");
+		if (fl)
+			put_ni_flags(s, fl, false);
+		break;
+	default:
+		tp_sb_puts(s, "unknown");
+		break;
+	}
+}
+
+/* A query after "who-are-you request".  False: [|icmp6]. */
+static bool put_ni_query(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned code, qtype, fl;
+	const uint8_t *a;
+	if (m->cap == 12) { /* KAME's who-are-you */
+		tp_sb_puts(s, " who-are-you request");
+		return true;
+	}
+	tp_sb_puts(s, " node information query");
+	if (m->cap < 16 || !m8(m, 1, &code) || !m16(m, 4, &qtype) ||
+	    !m16(m, 6, &fl)) {
+		tp_sb_puts(s, " [|icmp6]"); /* and tcpdump goes on */
+		return true;
+	}
+	tp_sb_puts(s, " (");
+	put_ni_qtype(s, qtype, fl);
+	if (qtype <= 1) {
+		if (m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid len");
+	} else if (m->cap == 16) {
+		tp_sb_puts(s, ", 03 draft");
+	} else if (code == 0 || code == 2) {
+		size_t al = code == 0 ? 16 : 4;
+		if (m->cap < 16 + al) {
+		} else if (m->cap != 16 + al) {
+			if (vflag)
+				tp_sb_puts(s, ", invalid subject len");
+		} else {
+			a = m->b + 16;
+			tp_sb_puts(s, ", subject=");
+			if (code == 0)
+				tp_sb_ipv6(s, a);
+			else
+				tp_sb_ipv4(s, a);
+		}
+	} else if (code == 1) {
+		tp_sb_puts(s, ", subject=DNS name");
+		put_ni_name(s, m, 16, vflag);
+	} else {
+		tp_sb_puts(s, ", unknown subject");
+	}
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* A reply after "who-are-you reply".  False: [|icmp6]. */
+static bool put_ni_reply(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned code, qtype, fl;
+	bool comma = false;
+	if (m->len > m->cap || m->cap < 16 || !m8(m, 1, &code) ||
+	    !m16(m, 4, &qtype) || !m16(m, 6, &fl)) {
+		tp_sb_puts(s, " [|icmp6]"); /* and tcpdump goes on */
+		return true;
+	}
+	tp_sb_puts(s, " node information reply (");
+	if (code == 0 && vflag) {
+		tp_sb_puts(s, "success");
+		comma = true;
+	} else if (code == 1 || code == 2) {
+		tp_sb_puts(s, code == 1 ? "refused" : "unknown");
+		comma = true;
+		if (m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid length");
+	}
+	if (code != 0) {
+		tp_sb_putc(s, ')');
+		return true;
+	}
+	if (comma)
+		tp_sb_puts(s, ", ");
+	if (qtype == 3) {
+		tp_sb_puts(s, "node addresses");
+		for (size_t i = 16; i + 20 <= m->cap; i += 20) {
+			uint32_t ttl; /* RFC 4620 6.3: TTL, then the address */
+			if (!m32(m, i, &ttl))
+				return false;
+			tp_sb_putc(s, ' ');
+			tp_sb_ipv6(s, m->b + i + 4);
+			tp_sb_putc(s, '(');
+			tp_sb_dec(s, ttl);
+			tp_sb_putc(s, ')');
+		}
+		if (fl)
+			put_ni_flags(s, fl, true);
+	} else if (qtype == 2) {
+		uint32_t ttl;
+		tp_sb_puts(s, "DNS name");
+		if (m->cap < 21) {
+			tp_sb_puts(s, " [|icmp6]");
+			return true;
+		}
+		put_ni_name(s, m, 20, vflag);
+		if ((fl & 1) && m32(m, 16, &ttl)) {
+			tp_sb_puts(s, " [TTL=");
+			tp_sb_dec(s, ttl);
+			tp_sb_putc(s, ']');
+		}
+	} else {
+		put_ni_qtype(s, qtype, fl);
+		if (qtype == 0 && m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid length");
+	}
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* ---- RPL (RFC 6550) with -v, as print-icmp6.c's rpl_print ------------ */
+
+static const tp_valstr rpl_opt_names[] = {
+	{1, "padN"},	    {2, "metrics"},	{3, "routinginfo"},
+	{4, "config"},	    {5, "rpltarget"},	{6, "transitinfo"},
+	{8, "destprefix"}, {9, "rpltargetdesc"}, {0, NULL},
+};
+
+static const char *const rpl_mop[4] = {"nonstoring", "storing",
+				       "nonstoring-multicast",
+				       "storing-multicast"};
+
+/* rpl_printopts: the options from `at`, `len` bytes (-vv; -vvv their
+ * bytes).  False: [|icmp6], where tcpdump stops reading. */
+static bool put_rpl_opts(tp_sbuf *s, const struct msg *m, size_t at,
+			 size_t len, int vflag)
+{
+	while (len != 0) {
+		unsigned type, ol;
+		if (!m8(m, at, &type))
+			return false;
+		size_t optlen = 1;
+		if (type == 0) {
+			tp_sb_puts(s, " opt:pad1");
+		} else {
+			if (len < 2 || !m8(m, at + 1, &ol)) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			optlen = (size_t)ol + 2;
+			const char *n = tp_valstr_find(rpl_opt_names, type);
+			tp_sb_puts(s, " opt:");
+			if (n) {
+				tp_sb_puts(s, n);
+			} else {
+				tp_sb_puts(s, "subopt:");
+				tp_sb_dec(s, type);
+			}
+			tp_sb_puts(s, " len:");
+			tp_sb_dec(s, optlen);
+			tp_sb_putc(s, ' ');
+			if (at + optlen > m->cap || len < optlen) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			if (vflag > 2)
+				tp_sb_tcpdump_hex(s, " ", m->b + at + 2,
+						  optlen - 2);
+		}
+		at += optlen;
+		len -= optlen;
+	}
+	return true;
+}
+
+/* After "(CLR)NAME" of a DIO, DAO or DAO-ACK.  False: [|icmp6]. */
+static bool put_rpl(tp_sbuf *s, const struct msg *m, unsigned code,
+		    int vflag)
+{
+	size_t len = m->len >= 4 ? m->len - 4 : 0;
+	unsigned inst, b1, b2, b3;
+	const uint8_t *dagid = NULL;
+	if (code & 0x80)
+		return true;
+	switch (code) {
+	case 1: { /* DIO */
+		unsigned rank, mop;
+		if (!(dagid = m_addr(m, 12)) || !m8(m, 4, &inst) ||
+		    !m16(m, 6, &rank) || !m8(m, 8, &mop) || !m8(m, 9, &b1))
+			return false;
+		tp_sb_puts(s, " [dagid:");
+		tp_sb_ipv6(s, dagid);
+		tp_sb_puts(s, ",seq:");
+		tp_sb_dec(s, b1);
+		tp_sb_puts(s, ",instance:");
+		tp_sb_dec(s, inst);
+		tp_sb_puts(s, ",rank:");
+		tp_sb_dec(s, rank);
+		tp_sb_putc(s, ',');
+		if (mop & 0x80)
+			tp_sb_puts(s, "grounded,");
+		tp_sb_puts(s, "mop:");
+		if (((mop >> 3) & 7) < 4) {
+			tp_sb_puts(s, rpl_mop[(mop >> 3) & 7]);
+		} else {
+			tp_sb_puts(s, "mop");
+			tp_sb_dec(s, (mop >> 3) & 7);
+		}
+		tp_sb_puts(s, ",prf:");
+		tp_sb_dec(s, mop & 7);
+		tp_sb_putc(s, ']');
+		if (vflag > 1 && len >= 24)
+			return put_rpl_opts(s, m, 28, len - 24, vflag);
+		return true;
+	}
+	case 2:   /* DAO */
+	case 3: { /* DAO-ACK */
+		bool ack = code == 3;
+		if (!m8(m, 4, &inst) || !m8(m, 5, &b1) || !m8(m, 6, &b2) ||
+		    !m8(m, 7, &b3))
+			return ack ? (tp_sb_puts(s, " [|icmp6]"), true) : false;
+		if (len < 4) {
+			tp_sb_puts(s, ack ? " [|dao-length too short]"
+					  : " [|length too short]");
+			return true;
+		}
+		size_t at = 8;
+		len -= 4;
+		if (b1 & (ack ? 0x80 : 0x40)) {
+			if (!(dagid = m_addr(m, at))) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			if (len < 16) {
+				tp_sb_puts(s, ack ? " [|dao-length too short]"
+						  : " [|length too short]");
+				return true;
+			}
+			at += 16;
+			len -= 16;
+		}
+		tp_sb_puts(s, " [dagid:");
+		if (dagid)
+			tp_sb_ipv6(s, dagid);
+		else
+			tp_sb_puts(s, "<elided>");
+		tp_sb_puts(s, ",seq:");
+		tp_sb_dec(s, ack ? b2 : b3);
+		tp_sb_puts(s, ",instance:");
+		tp_sb_dec(s, inst);
+		if (ack) {
+			tp_sb_puts(s, ",status:");
+			tp_sb_dec(s, b3);
+		} else {
+			if (b1 & 0x80)
+				tp_sb_puts(s, ",acK");
+			if (b1 & 0x40)
+				tp_sb_puts(s, ",Dagid");
+			tp_sb_putc(s, ',');
+			tp_sb_hex(s, b1, 2);
+		}
+		tp_sb_putc(s, ']');
+		if (vflag > 1)
+			return put_rpl_opts(s, m, at, len, vflag);
+		return true;
+	}
+	default:
+		return true;
+	}
+}
+
 /* The -v text after the fixed part tcpdump prints for every verbosity:
  * neighbor discovery options, the router advertisement's line, the
  * mobility messages.  False: [|icmp6]. */
@@ -1799,6 +2279,8 @@ static bool put_verbose(tp_sbuf *s, const struct msg *m, uint64_t type,
 {
 	unsigned w;
 	switch (type) {
+	case T_RPL:
+		return m8(m, 1, &w) && put_rpl(s, m, w, vflag);
 	case T_RS:
 		return put_nd_opts(s, m, 8, vflag);
 	case T_RA:
@@ -1828,8 +2310,9 @@ static bool put_verbose(tp_sbuf *s, const struct msg *m, uint64_t type,
 		}
 		return true;
 	case 147: /* mobile prefix advertisement */
-		if (!put_id(s, m) || !m8(m, 6, &w))
+		if (!put_id(s, m) || !m16(m, 6, &w))
 			return false;
+		w >>= 8; /* tcpdump reads 16 bits, tests the first byte */
 		if (w & 0xc0)
 			tp_sb_putc(s, ' ');
 		if (w & 0x80)
@@ -1849,9 +2332,10 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	uint64_t len = (uint64_t)l->len + l->payload_len;
 	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CODE]);
-	if (!tf) {
-		tp_sb_puts(s, len ? "ICMP6" : "ICMP6, length 0 (invalid)");
-		return TP_SUM_STOP;
+	if (!tf) { /* not a byte of it captured: tcpdump's first read */
+		if (!len)
+			tp_sb_puts(s, "ICMP6, length 0 (invalid)");
+		return len ? trunc_mark(s) : TP_SUM_STOP;
 	}
 	struct msg m;
 	if (!msg_view(p, li, &m))
@@ -1866,14 +2350,16 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	} else {
 		tp_sb_puts(s, "unknown icmp6 type (");
 		tp_sb_dec(s, type);
+		if (!cf)
+			return tp_sb_putc(s, ')'), trunc_mark(s);
 		tp_sb_puts(s, "), length ");
 		tp_sb_dec(s, len);
 		if (o->vflag <= 1)
 			put_hex(s, &m, "\n\t", 0, m.len);
 		return TP_SUM_STOP;
 	}
-	if (!cf)
-		return TP_SUM_STOP;
+	if (type >= 148 && type != T_RPL && !cf)
+		return trunc_mark(s);
 	if (type >= 148 && type != T_RPL) {
 		/* named, but no case of tcpdump's switch: its default */
 		tp_sb_puts(s, ", length ");
@@ -1890,6 +2376,8 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, ", length ");
 		tp_sb_dec(s, len);
 	}
+	if (!cf)
+		return trunc_mark(s);
 	switch (type) {
 	case T_UNREACH:
 	case T_TOOBIG:
@@ -1977,6 +2465,18 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		put_field_addr(s, t);
 		break;
 	}
+	case 138: /* cut: tcpdump marks it and goes on */
+		if (!put_rrenum(s, &m, o->vflag))
+			tp_sb_puts(s, " [|icmp6]");
+		break;
+	case 139: /* node information query (who-are-you request) */
+		if (!put_ni_query(s, &m, o->vflag))
+			return trunc_mark(s);
+		break;
+	case 140:
+		if (!put_ni_reply(s, &m, o->vflag))
+			return trunc_mark(s);
+		break;
 	case T_RPL:
 		if (code & 0x80) {
 			tp_sb_puts(s, ", (SEC) [worktodo]");

@@ -1475,6 +1475,9 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 {
 	const tp_layer *l = &p->layers[li];
 	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	tp_cursor hc = tp_layer_cursor(p, li);
+	if (!l->embedded && !tp_has(&hc, 40))
+		return ext_cut(s, "ip6"); /* ip6_print: not even "IP6" */
 	if (!o->eflag)
 		tp_sb_puts(s, "IP6");
 	if (!ver)
@@ -1610,6 +1613,13 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		    (p->events[i].def->kind == TP_EV_TRUNCATED ||
 		     p->events[i].def->kind == TP_EV_MALFORMED))
 			damaged = true;
+	if (!next && !damaged && (nh == TP_IPPROTO_TCP || nh == TP_IPPROTO_UDP)) {
+		/* nothing of it in the payload (a payload length of 0):
+		 * tcp_print/udp_print say so right after the ':' */
+		if (s->len && s->buf[s->len - 1] == ' ')
+			s->len--;
+		return ext_cut(s, nh == TP_IPPROTO_TCP ? "tcp" : "udp");
+	}
 	if (((next && next == &tp_diss_data) || (!next && !damaged)) &&
 	    !is_ext(nh)) {
 		/* A protocol tapir does not dissect (yet). */

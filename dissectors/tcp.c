@@ -1945,6 +1945,8 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			tp_sb_addr(s, a, false);
 			tp_sb_putc(s, ':');
 		}
+		if (length == 0) /* nothing to read: no event says it */
+			tp_sb_puts(s, " [|tcp]");
 		return TP_SUM_STOP;
 	}
 	bool addrs = have_addr && direct(p, li);

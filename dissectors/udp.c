@@ -304,8 +304,11 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	/* The IP payload length: what the layer below handed over. */
 	uint32_t length = li ? p->layers[li - 1].payload_len : 0;
 	put_endpoints(s, p, li, sp, dp);
-	if (!sp || !dp)
+	if (!sp || !dp) {
+		if (length == 0) /* nothing to read: no event says it */
+			tp_sb_puts(s, " [|udp]");
 		return TP_SUM_STOP;
+	}
 	if (o->vflag && length >= 8 && lf && lf->v.u >= 8 && cf)
 		put_cksum(p, li, s, o->vflag, cf, lf);
 	/* An application layer above speaks for the payload (tcpdump: the

@@ -38,13 +38,15 @@ LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)
 endif
 
 TESTS += tests/golden/run.sh tests/live/run.sh tests/messy/run.sh \
-	tests/flood/run.sh tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh
+	tests/flood/run.sh tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
+	tests/icmp6-crafted.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh \
 	tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh \
 	tests/compare-follow.py tests/compare-tshark.py \
 	tests/compare-tcpdump.py tests/tcpdump-lines.sh tests/compare-tcpdump-v.sh \
 	pcaps/ts-invalid.py pcaps/relay.py pcaps/make-messy.sh \
-	bench/gen-big.py bench/reasm-rss.sh
+	bench/gen-big.py bench/reasm-rss.sh tests/icmp6-crafted.sh \
+	tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 
 include tests/fuzz/local.mk
