@@ -2218,9 +2218,17 @@ static bool put_rpl(tp_sbuf *s, const struct msg *m, unsigned code,
 	case 2:   /* DAO */
 	case 3: { /* DAO-ACK */
 		bool ack = code == 3;
+		if (!ack && m->cap < 24) { /* its check of the whole struct */
+			tp_sb_puts(s, " [|icmp6]");
+			return true;
+		}
 		if (!m8(m, 4, &inst) || !m8(m, 5, &b1) || !m8(m, 6, &b2) ||
-		    !m8(m, 7, &b3))
-			return ack ? (tp_sb_puts(s, " [|icmp6]"), true) : false;
+		    !m8(m, 7, &b3)) {
+			if (!ack)
+				return false; /* a read: tcpdump stops */
+			tp_sb_puts(s, " [|icmp6]"); /* its check: goes on */
+			return true;
+		}
 		if (len < 4) {
 			tp_sb_puts(s, ack ? " [|dao-length too short]"
 					  : " [|length too short]");
@@ -2350,8 +2358,10 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	} else {
 		tp_sb_puts(s, "unknown icmp6 type (");
 		tp_sb_dec(s, type);
-		if (!cf)
-			return tp_sb_putc(s, ')'), trunc_mark(s);
+		if (!cf) {
+			tp_sb_putc(s, ')');
+			return trunc_mark(s);
+		}
 		tp_sb_puts(s, "), length ");
 		tp_sb_dec(s, len);
 		if (o->vflag <= 1)

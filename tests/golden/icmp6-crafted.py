@@ -189,9 +189,35 @@ def part_cuts(pk):
             pk.append((m, c))
 
 
+def part_rpl(pk):
+    # RPL DIO, DAO, DAO-ACK: flags, options, cuts
+    def rpl(code,body,cut=None):
+        m=eth(ip6(A,B,58,icmp6(A,B,155,code,body)))
+        pk.append((m,None if cut is None else 54+cut))
+    dio=struct.pack('!BBHBBBB',1,2,256,0x88|0x02,7,0,0)+B+bytes([0,2,4,1,0,5,3,0,0xaa])
+    rpl(1,dio)
+    rpl(1,struct.pack('!BBHBBBB',1,2,256,0x38,7,0,0)+B)
+    rpl(1,dio,cut=20)
+    dao=struct.pack('!BBBB',42,0xc0,0,9)+A+bytes([5,3,1,2,3,0,0])
+    rpl(2,dao)
+    rpl(2,struct.pack('!BBBB',42,0x80,0,9)+bytes([1,0]))
+    rpl(2,struct.pack('!BBBB',42,0x40,0,9)+A[:8])
+    rpl(2,struct.pack('!BBBB',42,0x40,0,9)+A,cut=12)
+    rpl(2,bytes([42,0]))
+    rpl(3,struct.pack('!BBBB',43,0x80,11,0)+B+bytes([0,0]))
+    rpl(3,struct.pack('!BBBB',43,0,11,1))
+    rpl(3,struct.pack('!BBBB',43,0x80,11,0)+B[:4])
+    rpl(3,bytes([43]))
+    rpl(0,bytes(4))
+    rpl(0x85,bytes(4))
+    rpl(9,bytes(4))
+    for c in range(4,40): rpl(2,dao,cut=c)
+
+
 def main():
     pk = []
-    for f in (part_t1, part_t2, part_t3, part_t4, part_t5, part_cuts):
+    for f in (part_t1, part_t2, part_t3, part_t4, part_t5, part_cuts,
+              part_rpl):
         f(pk)
     here = os.path.dirname(os.path.abspath(__file__))
     pcap(os.path.join(here, "icmp6-crafted.pcap"), pk)
