@@ -1312,35 +1312,6 @@ static const uint8_t *m_addr(const struct msg *m, size_t at)
 	return at + 16 <= m->cap && at + 16 > at ? m->b + at : NULL;
 }
 
-/* The destination of tcpdump's pseudo-header (print-ip6.c
- * ip6_finddst): the last address of a type 0 or 2 routing header, the
- * first segment of a type 4 one, else the header's destination; only
- * the first routing header counts. */
-static const uint8_t *tcpdump_dst(const tp_pkt *p, unsigned nl)
-{
-	const tp_layer *l = &p->layers[nl];
-	const uint8_t *dst = l->addr.dst;
-	int type = -1;
-	for (unsigned i = 0; i < l->nfields; i++) {
-		const tp_field *f = &p->fields[l->first_field + i];
-		const char *ab = f->def->abbrev;
-		if (!strcmp(ab, "ipv6.routing.type")) {
-			if (type >= 0)
-				break;
-			type = (int)f->v.u;
-		} else if (f->vlen >= 16 &&
-			   (((type == 0 || type == 2) &&
-			     (!strcmp(ab, "ipv6.routing.src.addr") ||
-			      !strcmp(ab, "ipv6.routing.mipv6.home_address"))) ||
-			    (type == 4 && !strcmp(ab, "ipv6.routing.srh.addr")))) {
-			dst = f->v.p;
-			if (type == 4)
-				break;
-		}
-	}
-	return dst;
-}
-
 /* Does the IPv6 header (or its jumbo option) claim more than the frame
  * holds?  tcpdump's length is the claimed one then, never all captured. */
 static bool ip6_cut(const tp_pkt *p, int nl)
@@ -1365,7 +1336,7 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	    m->len < 4 || tp_tcpdump_fragmented(p, li) || ip6_cut(p, nl))
 		return;
 	const tp_netaddr *a = &p->layers[nl].addr;
-	uint32_t sum = tp_cksum_pseudo(6, a->src, tcpdump_dst(p, (unsigned)nl),
+	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_tcpdump_pseudo_dst(p, li),
 				       TP_IPPROTO_ICMPV6, (uint32_t)m->len);
 	uint16_t r = tp_cksum_fold(tp_cksum_add(sum, m->b, m->len));
 	if (r == 0) {

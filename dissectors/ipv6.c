@@ -1087,8 +1087,8 @@ static bool rt6_cut(tp_sbuf *s)
 /* print-rt6.c (tcpdump 4.99): "RT6 (len=2, type=0 [Deprecated],
  * segleft=0, [0]a) ".  Returns false when tcpdump stops there (unknown
  * type, odd length, header cut short). */
-static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
-		    int vflag)
+static bool put_rt6(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		    const tp_field *f, const tp_field *end, int vflag)
 {
 	const tp_field *len = NULL, *type = NULL, *segleft = NULL;
 	const tp_field *rsv = NULL, *last = NULL, *flags = NULL, *tag = NULL;
@@ -1125,7 +1125,6 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 		return rt6_cut(s);
 	tp_sb_puts(s, ", segleft=");
 	tp_sb_dec(s, segleft->v.u);
-	const tp_field_def *addr;
 	uint64_t want = len->v.u / 2;
 	if (type->v.u == 0 || type->v.u == 2) {
 		if (!rsv)
@@ -1134,24 +1133,21 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 			tp_sb_puts(s, ", rsv=0x");
 			tp_sb_hex(s, bytes_value(rsv), 1);
 		}
-		addr = type->v.u == 0 ? &fields[F_RT_SRC_ADDR]
-				      : &fields[F_RT_MIP_HOME];
-		if (type->v.u == 2 && want > 1)
-			want = 1;
 	} else if (type->v.u == 4) {
 		if (!last)
 			return rt6_cut(s);
 		tp_sb_puts(s, ", last-entry=");
 		tp_sb_dec(s, last->v.u);
-		if (!flags || !tag)
+		if (!flags)
 			return rt6_cut(s);
-		if (flags->v.u || vflag) {
+		if (flags && (flags->v.u || vflag)) {
 			tp_sb_puts(s, ", flags=0x");
 			tp_sb_hex(s, flags->v.u, 1);
 		}
+		if (!tag)
+			return rt6_cut(s);
 		tp_sb_puts(s, ", tag=");
 		tp_sb_hex(s, bytes_value(tag), 1);
-		addr = &fields[F_RT_SRH_ADDR];
 		if (want > last->v.u + 1)
 			want = last->v.u + 1;
 	} else {
@@ -1164,27 +1160,34 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end,
 		tp_sb_puts(s, ") (invalid)");
 		return false;
 	}
-	unsigned i = 0;
-	for (const tp_field *x = f; x < end; x++) {
-		if (x->def != addr || x->vlen < 16)
-			continue;
-		tp_sb_puts(s, ", [");
-		tp_sb_dec(s, i++);
-		tp_sb_putc(s, ']');
-		tp_sb_ipv6(s, x->v.p);
-	}
-	if (i < want)
+	/* the addresses (every one the length holds, as tcpdump reads
+	 * them: a type 2 header longer than one address too) */
+	tp_cursor c = tp_layer_cursor(p, li);
+	if (!tp_skip(&c, f->off - p->layers[li].off + 8))
 		return rt6_cut(s);
+	for (unsigned i = 0; i < want; i++) {
+		const uint8_t *a = tp_bytes(&c, 16);
+		if (!a)
+			return rt6_cut(s);
+		tp_sb_puts(s, ", [");
+		tp_sb_dec(s, i);
+		tp_sb_putc(s, ']');
+		tp_sb_ipv6(s, a);
+	}
 	tp_sb_puts(s, ") ");
 	return true;
 }
 
-/* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): " */
-static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end)
+/* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): ", with -v
+ * "AH(length=4(24-bytes),spi=..." */
+static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end,
+		   int vflag)
 {
-	const tp_field *spi = NULL, *seq = NULL, *icv = NULL;
+	const tp_field *spi = NULL, *seq = NULL, *icv = NULL, *len = NULL;
 	for (const tp_field *x = f; x < end; x++) {
-		if (x->def == &fields[F_AH_SPI])
+		if (x->def == &fields[F_AH_LEN])
+			len = x;
+		else if (x->def == &fields[F_AH_SPI])
 			spi = x;
 		else if (x->def == &fields[F_AH_SEQ])
 			seq = x;
@@ -1193,7 +1196,15 @@ static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end)
 	}
 	if (!spi || !seq)
 		return;
-	tp_sb_puts(s, "AH(spi=0x");
+	tp_sb_puts(s, "AH(");
+	if (vflag && len) {
+		tp_sb_puts(s, "length=");
+		tp_sb_dec(s, len->v.u);
+		tp_sb_putc(s, '(');
+		tp_sb_dec(s, (len->v.u + 2) * 4);
+		tp_sb_puts(s, "-bytes),");
+	}
+	tp_sb_puts(s, "spi=0x");
 	tp_sb_hex(s, spi->v.u, 8);
 	tp_sb_puts(s, ",seq=0x");
 	tp_sb_hex(s, seq->v.u, 1);
@@ -1554,10 +1565,10 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			tp_cursor c = tp_layer_cursor(p, li);
 			if (!tp_skip(&c, x->off - l->off) || !tp_has(&c, 1))
 				return ext_cut(s, "ip6"); /* ip6_print's check */
-			if (!put_rt6(s, x, hend, o->vflag))
+			if (!put_rt6(p, li, s, x, hend, o->vflag))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_AH_NXT]) {
-			put_ah(s, x, hend);
+			put_ah(s, x, hend, o->vflag);
 		} else if (x->def == &fields[F_FRAG]) {
 			const tp_field *off = NULL, *id = NULL;
 			for (const tp_field *y = x; y < hend; y++)
@@ -1584,6 +1595,10 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 				return TP_SUM_STOP;
 			done = false;
 			tp_sb_putc(s, ' ');
+			/* ip6_print stops where nothing follows the header */
+			tp_cursor fc = tp_layer_cursor(p, li);
+			if (!tp_skip(&fc, x->off - l->off + 8) || !tp_has(&fc, 1))
+				return TP_SUM_STOP;
 		} else { /* ESP */
 			const tp_field *spi = NULL, *seq = NULL;
 			for (const tp_field *y = x; y < hend; y++) {

@@ -238,11 +238,13 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 	tp_sb_puts(s, ": ");
 }
 
-/* The sum a zero checksum over IPv6 should have been (RFC 8200 8.1:
- * zero is not allowed there, and not verified), tcpdump's way: over
- * the datagram as captured, when it all is. */
-static bool zero_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
-		     uint64_t ulen, uint64_t *calc)
+/* tcpdump's own verdict over IPv6 (print-udp.c, udp6_cksum): its
+ * pseudo-header destination is not Wireshark's behind a routing header
+ * without segments left, and a zero checksum is bad there (RFC 8200
+ * 8.1 forbids it).  The sum over the datagram as captured, when it all
+ * is: 0 when it verifies, else what the field should have held. */
+static bool tcpdump_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
+			uint64_t ulen, uint16_t ck, uint64_t *want)
 {
 	const tp_layer *l = &p->layers[li];
 	uint64_t n = (uint64_t)l->len + l->payload_len;
@@ -250,11 +252,19 @@ static bool zero_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
 		n = ulen;
 	tp_cursor c = tp_layer_cursor(p, li);
 	const uint8_t *v = tp_bytes(&c, (size_t)n);
-	if (!v || !a->src || !a->dst)
+	const uint8_t *dst = tp_tcpdump_pseudo_dst(p, li);
+	if (!v || !a->src || !dst)
 		return false;
-	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_pseudo_dst(p, li),
-				       TP_IPPROTO_UDP, (uint32_t)n);
-	*calc = tp_cksum_fold(tp_cksum_add(sum, v, (size_t)n));
+	uint32_t sum = tp_cksum_pseudo(6, a->src, dst, TP_IPPROTO_UDP,
+				       (uint32_t)n);
+	uint32_t r = tp_cksum_fold(tp_cksum_add(sum, v, (size_t)n));
+	if (r == 0) {
+		*want = ck;
+		return true;
+	}
+	r += ck; /* in_cksum_shouldbe */
+	r = (r & 0xffff) + (r >> 16);
+	*want = (r & 0xffff) + (r >> 16);
 	return true;
 }
 
@@ -275,11 +285,15 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
 	}
 	const tp_field *cfield = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
 	uint64_t want;
-	if (cfield)
+	if (a->family == 6 && (cf->v.u == 0 || tp_tcpdump_pseudo_dst(p, li) !=
+						       a->dst)) {
+		if (!tcpdump_sum(p, li, a, lf->v.u, (uint16_t)cf->v.u, &want))
+			return;
+	} else if (cfield) {
 		want = cfield->v.u;
-	else if (a->family != 6 || cf->v.u != 0 ||
-		 !zero_sum(p, li, a, lf->v.u, &want))
+	} else {
 		return;
+	}
 	const tp_field c = {.v.u = want}, *calc = &c;
 	if (calc->v.u == cf->v.u) {
 		tp_sb_puts(s, "[udp sum ok] ");

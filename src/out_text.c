@@ -117,6 +117,35 @@ bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li)
 	return false;
 }
 
+const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li)
+{
+	unsigned nl = li;
+	while (nl-- > 0 && !p->layers[nl].addr.family)
+		;
+	if (nl >= li)
+		return NULL;
+	const tp_layer *l = &p->layers[nl];
+	const tp_field *rt = tp_layer_find_abbrev(p, nl, "ipv6.routing");
+	uint64_t type, len;
+	if (l->addr.family != 6 || !rt ||
+	    !tp_layer_uint(p, nl, "ipv6.routing.type", &type) ||
+	    !tp_layer_uint(p, nl, "ipv6.routing.len", &len) || rt->off < l->off)
+		return l->addr.dst;
+	size_t at = 8; /* the first address */
+	if (type == 0 || type == 2) {
+		if (len % 2 || len == 0)
+			return l->addr.dst;
+		at += 16 * (size_t)(len / 2 - 1);
+	} else if (type != 4) {
+		return l->addr.dst;
+	}
+	tp_cursor c = tp_layer_cursor(p, nl);
+	const uint8_t *a = tp_skip(&c, rt->off - l->off + at)
+				   ? tp_bytes(&c, 16)
+				   : NULL;
+	return a ? a : l->addr.dst;
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

@@ -218,5 +218,10 @@ void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
  * too), or the IPv4 header says MF or an offset.  tcpdump checks no
  * checksum then. */
 bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li);
+/* The destination of tcpdump's pseudo-header for the transport above
+ * layer `li` (print-ip6.c ip6_finddst): over IPv6 with a routing header,
+ * the last address of a type 0 or 2 one, the first segment of a type 4
+ * one, whatever the segments left; else the header's destination. */
+const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li);
 
 #endif

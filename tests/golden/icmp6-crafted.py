@@ -214,10 +214,39 @@ def part_rpl(pk):
     for c in range(4,40): rpl(2,dao,cut=c)
 
 
+def part_rt(pk):
+    # routing headers (types 0, 2, 3, 4, unknown; cuts), fragments, ESP, AH
+    echo=icmp6(A,B,128,0,bytes([0,1,0,2]),False)
+    def rt(typ,segleft,hl,rest,cut=None,nh=58,payload=echo):
+        h=bytes([nh,hl,typ,segleft])+rest
+        pk.append((eth(ip6(A,B,43,h+payload)),None if cut is None else 54+cut))
+    rt(0,1,2,bytes([0,0,0,5])+B)
+    rt(0,0,4,bytes(4)+A+B)
+    rt(0,0,3,bytes(4)+A+B[:8])
+    rt(2,1,2,bytes(4)+B)
+    rt(2,0,4,bytes(4)+A+B)
+    rt(4,1,4,bytes([1,0x80,0x12,0x34])+A+B)
+    rt(4,0,4,bytes([3,0,0,0])+A+B)
+    rt(4,0,2,bytes([0,0,0,0])+A)
+    rt(3,1,2,bytes([0x44,0,0,0])+B)
+    rt(9,0,0,bytes(4))
+    rt(0,0,2,bytes(4)+A,nh=17,payload=struct.pack('!HHHH',1,2,8,0))
+    for c in range(0,30): rt(4,1,4,bytes([1,0,0,0])+A+B,cut=c)
+    # fragments with -v: non-first, first of udp, atomic with next header none
+    fr=lambda off,m,nh: struct.pack('!BBHI',nh,0,(off<<3)|m,0xdeadbeef)
+    pk.append((eth(ip6(A,B,44,fr(0,1,17)+struct.pack('!HHHH',1,2,100,0)+bytes(8))),None))
+    pk.append((eth(ip6(A,B,44,fr(5,0,17)+bytes(16))),None))
+    pk.append((eth(ip6(A,B,44,fr(0,0,59))),None))
+    pk.append((eth(ip6(A,B,44,fr(0,1,6)+bytes(20))),None))
+    pk.append((eth(ip6(A,B,59,b'')),None))
+    pk.append((eth(ip6(A,B,50,struct.pack('!II',0x100,7)+bytes(8))),None))
+    pk.append((eth(ip6(A,B,51,bytes([58,4,0,0])+struct.pack('!II',0x100,7)+bytes(12)+echo)),None))
+
+
 def main():
     pk = []
     for f in (part_t1, part_t2, part_t3, part_t4, part_t5, part_cuts,
-              part_rpl):
+              part_rpl, part_rt):
         f(pk)
     here = os.path.dirname(os.path.abspath(__file__))
     pcap(os.path.join(here, "icmp6-crafted.pcap"), pk)
