@@ -1313,8 +1313,9 @@ static const uint8_t *m_addr(const struct msg *m, size_t at)
 }
 
 /* Does the IPv6 header (or its jumbo option) claim more than the frame
- * holds?  tcpdump's length is the claimed one then, never all captured. */
-static bool ip6_cut(const tp_pkt *p, int nl)
+ * holds?  tcpdump's length is the claimed one then (*claimed: the IPv6
+ * payload it says), never all captured. */
+static bool ip6_cut(const tp_pkt *p, int nl, uint64_t *claimed)
 {
 	const tp_layer *l = &p->layers[nl];
 	uint64_t have = (uint64_t)l->len + l->payload_len, plen;
@@ -1323,7 +1324,21 @@ static bool ip6_cut(const tp_pkt *p, int nl)
 	if (plen == 0 &&
 	    !tp_layer_uint(p, (unsigned)nl, "ipv6.opt.jumbo", &plen))
 		return false;
+	*claimed = plen;
 	return plen + 40 > have;
+}
+
+/* The message length tcpdump prints: what the IPv6 layer claims after
+ * its extension headers, even past the frame. */
+static uint64_t tcpdump_len(const tp_pkt *p, unsigned li, uint64_t len)
+{
+	int nl = net_layer(p, li);
+	uint64_t claimed, hdrs;
+	if (nl < 0 || p->layers[nl].addr.family != 6 || p->layers[li].embedded ||
+	    !ip6_cut(p, nl, &claimed))
+		return len;
+	hdrs = p->layers[li].off - p->layers[nl].off;
+	return claimed + 40 > hdrs ? claimed + 40 - hdrs : len;
 }
 
 /* "[icmp6 sum ok] " or "[bad icmp6 cksum 0x1234 -> 0xbd69!] ": over
@@ -1333,7 +1348,8 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
 {
 	int nl = net_layer(p, li);
 	if (nl < 0 || p->layers[nl].addr.family != 6 || m->cap < m->len ||
-	    m->len < 4 || tp_tcpdump_fragmented(p, li) || ip6_cut(p, nl))
+	    m->len < 4 || tp_tcpdump_fragmented(p, li) ||
+	    tcpdump_len(p, li, m->len) != m->len)
 		return;
 	const tp_netaddr *a = &p->layers[nl].addr;
 	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_tcpdump_pseudo_dst(p, li),
@@ -2308,7 +2324,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			       const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
-	uint64_t len = (uint64_t)l->len + l->payload_len;
+	uint64_t len = tcpdump_len(p, li, (uint64_t)l->len + l->payload_len);
 	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CODE]);
 	if (!tf) { /* not a byte of it captured: tcpdump's first read */

@@ -1576,7 +1576,7 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 					off = y;
 				else if (y->def == &fields[F_FRAG_IDENT])
 					id = y;
-			if (!off || !id) /* cut: print-frag6.c says so */
+			if (!off || (o->vflag && !id)) /* cut: print-frag6.c */
 				return ext_cut(s, "frag6");
 			/* print-frag6.c: (offset|bytes after the header),
 			 * with -v (id:offset|bytes) */
@@ -1638,10 +1638,18 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	if (((next && next == &tp_diss_data) || (!next && !damaged)) &&
 	    !is_ext(nh)) {
 		/* A protocol tapir does not dissect (yet). */
-		tp_sb_puts(s, "ip-proto-");
+		/* tcpdump's length is what the header claims (a jumbo
+		 * option's too), even past the frame */
+		uint64_t claimed = plen->v.u, rest = l->payload_len;
+		const tp_field *j = tp_layer_find(p, li, &fields[F_OPT_JUMBO]);
+		if (claimed == 0 && j)
+			claimed = j->v.u;
+		if (!l->embedded && claimed + 40 > have && claimed + 40 > l->len)
+			rest = claimed + 40 - l->len;
+		tp_sb_puts(s, " ip-proto-"); /* ip_demux_print's space */
 		tp_sb_dec(s, nh);
 		tp_sb_putc(s, ' ');
-		tp_sb_dec(s, l->payload_len);
+		tp_sb_dec(s, rest);
 		return TP_SUM_STOP;
 	}
 	return TP_SUM_NEXT;

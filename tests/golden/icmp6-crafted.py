@@ -243,10 +243,29 @@ def part_rt(pk):
     pk.append((eth(ip6(A,B,51,bytes([58,4,0,0])+struct.pack('!II',0x100,7)+bytes(12)+echo)),None))
 
 
+def part_misc(pk):
+    # unknown next headers, a payload length past the frame, a fragment
+    # header cut after its offset
+    pk.append((eth(ip6(A, B, 12, bytes(20))), None))
+    pk.append((eth(ip6(A, B, 0, bytes([12, 0, 1, 4, 0, 0, 0, 0]) +
+                       bytes(20))), None))
+    pk.append((eth(ip6(A, B, 60, bytes([12, 0, 1, 4, 0, 0, 0, 0]) +
+                       bytes(20))), None))
+    pk.append((eth(ip6(A, B, 51, bytes([12, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+                                        0x13]) + bytes(48))), None))
+    echo = icmp6(A, B, 128, 0, bytes([0, 1, 0, 2]) + b'payload')
+    pk.append((eth(ip6(A, B, 58, echo, plen=64)), None))
+    pk.append((eth(ip6(A, B, 0, bytes([58, 0, 5, 2, 0, 0, 1, 0]) + echo,
+                       plen=100)), None))
+    fr = struct.pack('!BBHI', 17, 0, 1, 0x11223344) + bytes(16)
+    pk.append((eth(ip6(A, B, 44, fr)), 54 + 4))
+    pk.append((eth(ip6(A, B, 44, fr)), 54 + 6))
+
+
 def main():
     pk = []
     for f in (part_t1, part_t2, part_t3, part_t4, part_t5, part_cuts,
-              part_rpl, part_rt):
+              part_rpl, part_rt, part_misc):
         f(pk)
     here = os.path.dirname(os.path.abspath(__file__))
     pcap(os.path.join(here, "icmp6-crafted.pcap"), pk)

@@ -409,7 +409,8 @@ static void test_ipv6_ah(void **state)
 	assert_int_equal(th_uint(p, "data.len"), 36);
 	assert_string_equal(th_summary(p),
 			    "IP6 fe80::1 > ff02::5: AH(spi=0x00000100,seq=0x13,"
-			    "icv=0x21d3a95c5ffd4d184622b9f8): ip-proto-89 36");
+			    "icv=0x21d3a95c5ffd4d184622b9f8):  ip-proto-89 36");
+	/* (tcpdump's ip_demux_print puts a space before "ip-proto") */
 }
 
 static void test_ipv6_esp(void **state)
@@ -547,12 +548,14 @@ static void test_ipv6_plen_past_frame(void **state)
 	b[PLEN + 1] = 64; /* 30 are there */
 	tp_pkt *p = th_dissect(1, b, n, n);
 	assert_true(th_has_event(p, "ipv6.plen_exceeds_framing"));
-	/* what is there is still dissected */
+	/* what is there is still dissected; tcpdump's length is the one
+	 * the header claims (64 - 8), its -v has no checksum text */
 	assert_int_equal(th_uint(p, "icmpv6.echo.sequence_number"), 1);
+	assert_null(strstr(th_summary_v(p, 1), "sum"));
 	assert_string_equal(th_summary(p),
 			    "IP6 truncated-ip6 - 34 bytes missing!fd00:99::1 "
 			    "> fd00:99::2: HBH ICMP6, echo request, id 31233, "
-			    "seq 1, length 22 [malformed ipv6: IPv6 payload "
+			    "seq 1, length 56 [malformed ipv6: IPv6 payload "
 			    "length is larger than the frame]");
 }
 
