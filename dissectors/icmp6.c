@@ -1164,12 +1164,19 @@ enum { PE_LENGTH, PE_TRUNC, PE_END };
 
 /* Errors name the invoking packet; `ql` is its IPv6 layer, or 0. */
 static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
-		      uint64_t type, uint64_t code, const tp_field *word)
+		      uint64_t type, uint64_t code, const tp_field *word,
+		      const tp_field *bdst, const tp_field *bsrc)
 {
 	const tp_field *odst =
 		ql ? tp_layer_find_abbrev(p, ql, "ipv6.dst") : NULL;
 	const tp_field *osrc =
 		ql ? tp_layer_find_abbrev(p, ql, "ipv6.src") : NULL;
+	/* tcpdump reads the quoted addresses whatever the quoted version
+	 * says: the bytes, when the quote has no such field */
+	if (!odst)
+		odst = bdst;
+	if (!osrc)
+		osrc = bsrc;
 	const char *n;
 	switch (type) {
 	case T_UNREACH:
@@ -1312,35 +1319,6 @@ static const uint8_t *m_addr(const struct msg *m, size_t at)
 	return at + 16 <= m->cap && at + 16 > at ? m->b + at : NULL;
 }
 
-/* Does the IPv6 header (or its jumbo option) claim more than the frame
- * holds?  tcpdump's length is the claimed one then (*claimed: the IPv6
- * payload it says), never all captured. */
-static bool ip6_cut(const tp_pkt *p, int nl, uint64_t *claimed)
-{
-	const tp_layer *l = &p->layers[nl];
-	uint64_t have = (uint64_t)l->len + l->payload_len, plen;
-	if (!tp_layer_uint(p, (unsigned)nl, "ipv6.plen", &plen))
-		return false;
-	if (plen == 0 &&
-	    !tp_layer_uint(p, (unsigned)nl, "ipv6.opt.jumbo", &plen))
-		return false;
-	*claimed = plen;
-	return plen + 40 > have;
-}
-
-/* The message length tcpdump prints: what the IPv6 layer claims after
- * its extension headers, even past the frame. */
-static uint64_t tcpdump_len(const tp_pkt *p, unsigned li, uint64_t len)
-{
-	int nl = net_layer(p, li);
-	uint64_t claimed, hdrs;
-	if (nl < 0 || p->layers[nl].addr.family != 6 || p->layers[li].embedded ||
-	    !ip6_cut(p, nl, &claimed))
-		return len;
-	hdrs = p->layers[li].off - p->layers[nl].off;
-	return claimed + 40 > hdrs ? claimed + 40 - hdrs : len;
-}
-
 /* "[icmp6 sum ok] " or "[bad icmp6 cksum 0x1234 -> 0xbd69!] ": over
  * IPv6, not after a fragment header, the whole message captured. */
 static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
@@ -1348,9 +1326,8 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
 {
 	int nl = net_layer(p, li);
 	if (nl < 0 || p->layers[nl].addr.family != 6 || m->cap < m->len ||
-	    m->len < 4 || tp_tcpdump_fragmented(p, li) ||
-	    tcpdump_len(p, li, m->len) != m->len)
-		return;
+	    m->len < 4 || tp_tcpdump_fragmented(p, li))
+		return; /* m->len is tcpdump's: past the frame, never all there */
 	const tp_netaddr *a = &p->layers[nl].addr;
 	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_tcpdump_pseudo_dst(p, li),
 				       TP_IPPROTO_ICMPV6, (uint32_t)m->len);
@@ -1803,7 +1780,7 @@ static bool put_rr_use(tp_sbuf *s, const struct msg *m, size_t at, int vflag)
 	    !m32(m, at + 12, &fl))
 		return false;
 	tp_sb_puts(s, vflag > 1 ? "\n\tuse(" : " use(");
-	if (fl) {
+	if (fl >> 24) { /* tcpdump tests the first byte */
 		if (fl & 0x80000000u)
 			tp_sb_putc(s, 'V');
 		if (fl & 0x40000000u)
@@ -2324,7 +2301,8 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			       const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
-	uint64_t len = tcpdump_len(p, li, (uint64_t)l->len + l->payload_len);
+	uint64_t len =
+		tp_tcpdump_ip6_length(p, li, (uint64_t)l->len + l->payload_len);
 	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CODE]);
 	if (!tf) { /* not a byte of it captured: tcpdump's first read */
@@ -2335,6 +2313,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	struct msg m;
 	if (!msg_view(p, li, &m))
 		m.cap = 0;
+	m.len = (size_t)len; /* tcpdump's (a header's claim past the frame) */
 	if (o->vflag && cf)
 		put_cksum(p, li, s, &m);
 	uint64_t type = tf->v.u, code = cf ? cf->v.u : 0;
@@ -2388,7 +2367,13 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			type == T_TOOBIG
 				? tp_layer_find(p, li, &fields[F_MTU])
 				: tp_layer_find(p, li, &fields[F_POINTER]);
-		int r = put_error(s, p, ql, type, code, word);
+		tp_field qd = {0}, qs = {0}; /* the quoted addresses */
+		if ((qd.v.p = m_addr(&m, 32)) != NULL)
+			qd.vlen = 16;
+		if ((qs.v.p = m_addr(&m, 16)) != NULL)
+			qs.vlen = 16;
+		int r = put_error(s, p, ql, type, code, word,
+				  qd.vlen ? &qd : NULL, qs.vlen ? &qs : NULL);
 		if (r == PE_TRUNC)
 			tp_sb_puts(s, " [|icmp6]");
 		if (r == PE_END && o->vflag <= 1) /* unknown unreach code */

@@ -1077,6 +1077,26 @@ static uint64_t bytes_value(const tp_field *f)
 	return v;
 }
 
+/* Is the whole extension header whose marker is `x` captured? */
+static bool ext_captured(const tp_pkt *p, unsigned li, const tp_field *x)
+{
+	const tp_layer *l = &p->layers[li];
+	tp_cursor c = tp_layer_cursor(p, li);
+	/* within what was captured and within the payload length */
+	return x->off >= l->off && x->len >= 2 &&
+	       x->off + x->len <= (uint64_t)l->off + l->len + l->payload_len &&
+	       tp_skip(&c, x->off - l->off) && tp_has(&c, x->len);
+}
+
+/* tcpdump's " [|hbhopt]": the end of the line. */
+static tp_sum ext_cut(tp_sbuf *s, const char *proto)
+{
+	tp_sb_puts(s, " [|");
+	tp_sb_puts(s, proto);
+	tp_sb_putc(s, ']');
+	return TP_SUM_STOP;
+}
+
 /* A routing header cut short: tcpdump's " [|rt6]" ends the line. */
 static bool rt6_cut(tp_sbuf *s)
 {
@@ -1174,19 +1194,31 @@ static bool put_rt6(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_putc(s, ']');
 		tp_sb_ipv6(s, a);
 	}
+	if (!ext_captured(p, li, f))
+		return rt6_cut(s); /* the rest of the header is not there */
 	tp_sb_puts(s, ") ");
 	return true;
 }
 
 /* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): ", with -v
  * "AH(length=4(24-bytes),spi=..." */
-static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end,
+/* An AH header cut: tcpdump's " [|ah]" ends the line. */
+static bool ah_cut(tp_sbuf *s)
+{
+	ext_cut(s, "ah");
+	return false;
+}
+
+static bool put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end,
 		   int vflag)
 {
 	const tp_field *spi = NULL, *seq = NULL, *icv = NULL, *len = NULL;
+	const tp_field *rsv = NULL;
 	for (const tp_field *x = f; x < end; x++) {
 		if (x->def == &fields[F_AH_LEN])
 			len = x;
+		else if (x->def == &fields[F_AH_RSV])
+			rsv = x;
 		else if (x->def == &fields[F_AH_SPI])
 			spi = x;
 		else if (x->def == &fields[F_AH_SEQ])
@@ -1194,24 +1226,42 @@ static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end,
 		else if (x->def == &fields[F_AH_ICV])
 			icv = x;
 	}
-	if (!spi || !seq)
-		return;
+	if (!len)
+		return ah_cut(s);
 	tp_sb_puts(s, "AH(");
-	if (vflag && len) {
+	if (vflag) {
 		tp_sb_puts(s, "length=");
 		tp_sb_dec(s, len->v.u);
 		tp_sb_putc(s, '(');
 		tp_sb_dec(s, (len->v.u + 2) * 4);
 		tp_sb_puts(s, "-bytes),");
 	}
+	if (!rsv)
+		return ah_cut(s);
+	if (bytes_value(rsv)) {
+		tp_sb_puts(s, "reserved=0x");
+		tp_sb_hex(s, bytes_value(rsv), 1);
+		tp_sb_puts(s, "[MustBeZero],");
+	}
+	if (!spi)
+		return ah_cut(s);
 	tp_sb_puts(s, "spi=0x");
 	tp_sb_hex(s, spi->v.u, 8);
-	tp_sb_puts(s, ",seq=0x");
+	tp_sb_putc(s, ',');
+	if (!seq)
+		return ah_cut(s);
+	tp_sb_puts(s, "seq=0x");
 	tp_sb_hex(s, seq->v.u, 1);
-	tp_sb_puts(s, ",icv=0x");
+	tp_sb_putc(s, ',');
+	if (!icv && (len->v.u + 2) * 4 > 12) {
+		tp_sb_puts(s, "[truncated]):");
+		return false;
+	}
+	tp_sb_puts(s, "icv=0x");
 	if (icv)
 		tp_sb_hexbytes(s, icv->v.p, icv->vlen, 0);
 	tp_sb_puts(s, "): ");
+	return true;
 }
 
 /* After "HBH " of a packet whose payload length is 0 (print-ip6.c). */
@@ -1463,24 +1513,6 @@ static bool put_opts(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	return true;
 }
 
-/* Is the whole extension header whose marker is `x` captured? */
-static bool ext_captured(const tp_pkt *p, unsigned li, const tp_field *x)
-{
-	tp_cursor c = tp_layer_cursor(p, li);
-	return x->off >= p->layers[li].off &&
-	       tp_skip(&c, x->off - p->layers[li].off) && x->len >= 2 &&
-	       tp_has(&c, x->len);
-}
-
-/* tcpdump's " [|hbhopt]": the end of the line. */
-static tp_sum ext_cut(tp_sbuf *s, const char *proto)
-{
-	tp_sb_puts(s, " [|");
-	tp_sb_puts(s, proto);
-	tp_sb_putc(s, ']');
-	return TP_SUM_STOP;
-}
-
 static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
@@ -1533,6 +1565,10 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	const tp_field *end = f + l->nfields;
 	/* The first fragment header is the one reassembly used, if any. */
 	bool done = tp_frag_completed(p, li);
+	ptrdiff_t first_hop = -1; /* tcpdump allows one hop-by-hop header */
+	for (const tp_field *x = f; x < end && first_hop < 0; x++)
+		if (x->def == &fields[F_HOP])
+			first_hop = x - f;
 	bool held = !done && defragmenting(p, li);
 	for (const tp_field *x = f; x < end; x++) {
 		if (x->def == &fields[F_HOP_NXT] ||
@@ -1547,6 +1583,17 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		while (hend < end && !is_marker(hend))
 			hend++;
 		if (x->def == &fields[F_HOP]) {
+			if (x != f + first_hop) {
+				tp_sb_puts(s, "[The Hop-by-Hop Options header "
+					      "was already found] (invalid)");
+				return TP_SUM_STOP;
+			}
+			if (x->off != l->off + 40) {
+				tp_sb_puts(s, "[The Hop-by-Hop Options header "
+					      "don't follow the IPv6 header] "
+					      "(invalid)");
+				return TP_SUM_STOP;
+			}
 			if (!ext_captured(p, li, x))
 				return ext_cut(s, "hbhopt");
 			tp_sb_puts(s, "HBH ");
@@ -1568,7 +1615,8 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			if (!put_rt6(p, li, s, x, hend, o->vflag))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_AH_NXT]) {
-			put_ah(s, x, hend, o->vflag);
+			if (!put_ah(s, x, hend, o->vflag))
+				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_FRAG]) {
 			const tp_field *off = NULL, *id = NULL;
 			for (const tp_field *y = x; y < hend; y++)
@@ -1607,14 +1655,26 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 				else if (y->def == &fields[F_ESP_SEQ])
 					seq = y;
 			}
-			if (!spi || !seq)
-				return TP_SUM_NEXT;
+			tp_cursor ec = tp_layer_cursor(p, li);
+			if (!spi || !seq || !tp_skip(&ec, x->off - l->off + 8) ||
+			    !tp_has(&ec, 1)) /* esp_print: nothing after it */
+				return ext_cut(s, "esp");
+			/* the length the header claims, past the frame too */
+			uint64_t claimed = plen->v.u;
+			const tp_field *j =
+				tp_layer_find(p, li, &fields[F_OPT_JUMBO]);
+			if (claimed == 0 && j)
+				claimed = j->v.u;
+			uint64_t rest = l->off + have - x->off;
+			if (!l->embedded && claimed + 40 > have &&
+			    claimed + 40 > x->off - l->off)
+				rest = claimed + 40 - (x->off - l->off);
 			tp_sb_puts(s, "ESP(spi=0x");
 			tp_sb_hex(s, spi->v.u, 8);
 			tp_sb_puts(s, ",seq=0x");
 			tp_sb_hex(s, seq->v.u, 1);
 			tp_sb_puts(s, "), length ");
-			tp_sb_dec(s, l->off + have - x->off);
+			tp_sb_dec(s, rest);
 			return TP_SUM_STOP;
 		}
 	}
@@ -1622,12 +1682,23 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, "no next header");
 		return TP_SUM_STOP;
 	}
+	/* damaged: cut or broken before its payload (a payload length past
+	 * the frame is not: tcpdump prints what follows all the same) */
 	bool damaged = false;
 	for (unsigned i = 0; i < p->nevents; i++)
 		if (p->events[i].layer == li &&
+		    p->events[i].def != &events[E_PLEN] &&
 		    (p->events[i].def->kind == TP_EV_TRUNCATED ||
 		     p->events[i].def->kind == TP_EV_MALFORMED))
 			damaged = true;
+	if (!next && (nh == TP_IPPROTO_AH || nh == TP_IPPROTO_ESP))
+		return ext_cut(s, nh == TP_IPPROTO_AH ? "ah" : "esp");
+	if (nh == TP_IPPROTO_ICMP || nh == 2) {
+		/* ip_demux_print: ICMP and IGMP need IPv4 */
+		tp_sb_puts(s, nh == 2 ? "[IGMP requires IPv4] (invalid)"
+				      : "[ICMP requires IPv4] (invalid)");
+		return TP_SUM_STOP;
+	}
 	if (!next && !damaged && (nh == TP_IPPROTO_TCP || nh == TP_IPPROTO_UDP)) {
 		/* nothing of it in the payload (a payload length of 0):
 		 * tcp_print/udp_print say so right after the ':' */
@@ -1646,9 +1717,13 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			claimed = j->v.u;
 		if (!l->embedded && claimed + 40 > have && claimed + 40 > l->len)
 			rest = claimed + 40 - l->len;
-		tp_sb_puts(s, " ip-proto-"); /* ip_demux_print's space */
-		tp_sb_dec(s, nh);
-		tp_sb_putc(s, ' ');
+		if (nh == 77) { /* IPPROTO_ND: ip_demux_print's own case */
+			tp_sb_puts(s, " nd ");
+		} else {
+			tp_sb_puts(s, " ip-proto-"); /* with its space */
+			tp_sb_dec(s, nh);
+			tp_sb_putc(s, ' ');
+		}
 		tp_sb_dec(s, rest);
 		return TP_SUM_STOP;
 	}

@@ -315,11 +315,16 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	const tp_field *dp = tp_layer_find(p, li, &fields[F_DSTPORT]);
 	const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CKSUM]);
-	/* The IP payload length: what the layer below handed over. */
-	uint32_t length = li ? p->layers[li - 1].payload_len : 0;
+	/* The IP payload length: what the layer below handed over (over
+	 * IPv6 what its header claims, as tcpdump). */
+	uint32_t length = (uint32_t)tp_tcpdump_ip6_length(
+		p, li, li ? p->layers[li - 1].payload_len : 0);
 	put_endpoints(s, p, li, sp, dp);
+	/* a header cut where no TRUNCATED event will say it (nothing to
+	 * read, or the IP header claims more than the frame) */
+	bool mark = !tp_pkt_has_event(p, TP_EV_TRUNCATED);
 	if (!sp || !dp) {
-		if (length == 0) /* nothing to read: no event says it */
+		if (mark)
 			tp_sb_puts(s, " [|udp]");
 		return TP_SUM_STOP;
 	}
@@ -335,8 +340,11 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, length);
 		return TP_SUM_STOP;
 	}
-	if (!lf)
-		return TP_SUM_STOP; /* cut short: " [|udp]" follows */
+	if (!lf) { /* cut short: " [|udp]" (the event's, or here) */
+		if (mark)
+			tp_sb_puts(s, " [|udp]");
+		return TP_SUM_STOP;
+	}
 	uint32_t ulen = (uint32_t)lf->v.u;
 	if (ulen == 0 && length > 65535)
 		ulen = length;
@@ -345,8 +353,11 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, ulen);
 		return TP_SUM_STOP;
 	}
-	if (!cf)
-		return TP_SUM_STOP; /* header cut: " [|udp]" follows */
+	if (!cf) {
+		if (mark)
+			tp_sb_puts(s, " [|udp]");
+		return TP_SUM_STOP;
+	}
 	ulen -= 8;
 	length -= 8;
 	if (ulen > length && !fragmented(p, li)) {

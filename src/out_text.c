@@ -146,6 +146,26 @@ const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li)
 	return a ? a : l->addr.dst;
 }
 
+uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have)
+{
+	unsigned nl = li;
+	while (nl-- > 0 && !p->layers[nl].addr.family)
+		;
+	if (nl >= li || p->layers[nl].addr.family != 6 ||
+	    p->layers[li].embedded)
+		return have;
+	const tp_layer *l = &p->layers[nl];
+	uint64_t plen;
+	if (!tp_layer_uint(p, nl, "ipv6.plen", &plen))
+		return have;
+	if (plen == 0 && !tp_layer_uint(p, nl, "ipv6.opt.jumbo", &plen))
+		return have;
+	uint64_t hdrs = p->layers[li].off - l->off;
+	if (plen + 40 <= (uint64_t)l->len + l->payload_len || plen + 40 < hdrs)
+		return have;
+	return plen + 40 - hdrs;
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

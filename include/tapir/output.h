@@ -223,5 +223,10 @@ bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li);
  * the last address of a type 0 or 2 one, the first segment of a type 4
  * one, whatever the segments left; else the header's destination. */
 const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li);
+/* The length tcpdump hands to layer `li` over IPv6: `have` (what the
+ * frame holds), or when the IPv6 header (or its jumbo option) claims
+ * more than the frame, the claimed payload after the headers before
+ * `li`. */
+uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have);
 
 #endif

@@ -262,10 +262,41 @@ def part_misc(pk):
     pk.append((eth(ip6(A, B, 44, fr)), 54 + 6))
 
 
+def part_found(pk):
+    # cases a random mutation of this file found different from tcpdump
+    echo = icmp6(A, B, 128, 0, bytes([0, 1, 0, 2]), False)
+    pad = bytes([1, 4, 0, 0, 0, 0])
+    pk.append((eth(ip6(A, B, 0, bytes([0, 0]) + pad + bytes([58, 0]) +
+                       pad + echo)), None))                # HBH twice
+    pk.append((eth(ip6(A, B, 60, bytes([0, 0]) + pad + bytes([58, 0]) +
+                       pad + echo)), None))                # HBH not first
+    ah = bytes([58, 4, 0, 0x94]) + struct.pack('!II', 0x100, 7) + bytes(12)
+    pk.append((eth(ip6(A, B, 51, ah + echo)), None))       # AH reserved
+    pk.append((eth(ip6(A, B, 51, ah + echo)), 54 + 10))    # AH cut
+    pk.append((eth(ip6(A, B, 51, b'', plen=40)), None))    # AH missing
+    pk.append((eth(ip6(A, B, 50, struct.pack('!II', 5, 6), plen=30)),
+               None))                                      # ESP alone
+    pk.append((eth(ip6(A, B, 50, b'', plen=30)), None))    # ESP missing
+    udp = struct.pack('!HHHH', 1000, 2000, 13, 0) + b'hello'
+    pk.append((eth(ip6(A, B, 17, udp[:4], plen=13)), None))  # UDP cut
+    pk.append((eth(ip6(A, B, 17, udp[:2], plen=13)), None))
+    srh = bytes([58, 20, 4, 0, 3, 0, 0, 0]) + A + B
+    pk.append((eth(ip6(A, B, 43, srh)), None))             # SRH past end
+    use = struct.pack('!BBBBIII', 48, 16, 0, 0, 1, 2, 0x00000100) + A
+    rr = struct.pack('!IBBHI', 7, 0, 0, 0, 0) + \
+        struct.pack('!BBBBBBH', 9, 7, 0, 48, 0, 0, 0) + B + use
+    pk.append((eth(ip6(A, B, 58, icmp6(A, B, 138, 0, rr))), None))
+    quote = bytearray(ip6(A, B, 17, bytes(8)))
+    quote[0] = 0x90                                        # not version 6
+    pk.append((eth(ip6(A, B, 58, icmp6(A, B, 3, 0, bytes(4) +
+                                       bytes(quote)))), None))
+
+
 def main():
     pk = []
     for f in (part_t1, part_t2, part_t3, part_t4, part_t5, part_cuts,
-              part_rpl, part_rt, part_misc):
+              part_rpl, part_rt, part_misc,
+              part_found):
         f(pk)
     here = os.path.dirname(os.path.abspath(__file__))
     pcap(os.path.join(here, "icmp6-crafted.pcap"), pk)
