@@ -529,37 +529,6 @@ static int net_layer(const tp_pkt *p, unsigned li)
 	return -1;
 }
 
-/* The final destination: with a routing header whose segments are not
- * all visited, the last address of its list. */
-static const uint8_t *final_dst(const tp_pkt *p, unsigned nl)
-{
-	const tp_netaddr *a = &p->layers[nl].addr;
-	uint64_t segleft = 0;
-	if (!tp_layer_uint(p, nl, "ipv6.routing.segleft", &segleft) ||
-	    segleft == 0)
-		return a->dst;
-	const tp_layer *l = &p->layers[nl];
-	const uint8_t *last = NULL;
-	bool srh_first = false;
-	for (unsigned i = 0; i < l->nfields; i++) {
-		const tp_field *f = &p->fields[l->first_field + i];
-		const char *ab = f->def->abbrev;
-		if (f->vlen < 16)
-			continue;
-		if (!strcmp(ab, "ipv6.routing.src.addr") ||
-		    !strcmp(ab, "ipv6.routing.mipv6.home_address") ||
-		    !strcmp(ab, "ipv6.routing.rpl.full_address")) {
-			last = f->v.p;
-		} else if (!strcmp(ab, "ipv6.routing.srh.addr") &&
-			   !srh_first) {
-			/* RFC 8754 2: segment list [0] is the last one */
-			last = f->v.p;
-			srh_first = true;
-		}
-	}
-	return last ? last : a->dst;
-}
-
 static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 			     size_t len)
 {
@@ -578,7 +547,7 @@ static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 		p, (unsigned)nl, "ipv6.opt.mipv6.home_address");
 	if (home && home->vlen >= 16)
 		src = home->v.p;
-	uint32_t sum = tp_cksum_pseudo(6, src, final_dst(p, (unsigned)nl),
+	uint32_t sum = tp_cksum_pseudo(6, src, tp_final_dst(p, (unsigned)nl),
 				       TP_IPPROTO_ICMPV6, (uint32_t)len);
 	sum = tp_cksum_add(sum, msg, len);
 	return tp_cksum_fold(sum) == 0 ? TP_CKSUM_GOOD : TP_CKSUM_BAD;
@@ -1195,12 +1164,19 @@ enum { PE_LENGTH, PE_TRUNC, PE_END };
 
 /* Errors name the invoking packet; `ql` is its IPv6 layer, or 0. */
 static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
-		      uint64_t type, uint64_t code, const tp_field *word)
+		      uint64_t type, uint64_t code, const tp_field *word,
+		      const tp_field *bdst, const tp_field *bsrc)
 {
 	const tp_field *odst =
 		ql ? tp_layer_find_abbrev(p, ql, "ipv6.dst") : NULL;
 	const tp_field *osrc =
 		ql ? tp_layer_find_abbrev(p, ql, "ipv6.src") : NULL;
+	/* tcpdump reads the quoted addresses whatever the quoted version
+	 * says: the bytes, when the quote has no such field */
+	if (!odst)
+		odst = bdst;
+	if (!osrc)
+		osrc = bsrc;
 	const char *n;
 	switch (type) {
 	case T_UNREACH:
@@ -1271,6 +1247,13 @@ static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
 	}
 }
 
+/* Where tcpdump's read fails: " [|icmp6]", the end of its text. */
+static tp_sum trunc_mark(tp_sbuf *s)
+{
+	tp_sb_puts(s, " [|icmp6]");
+	return TP_SUM_STOP;
+}
+
 /* print-icmp6.c mld6_print: run on without a separator, as tcpdump. */
 static void put_mld1(tp_sbuf *s, const tp_pkt *p, unsigned li)
 {
@@ -1284,18 +1267,1055 @@ static void put_mld1(tp_sbuf *s, const tp_pkt *p, unsigned li)
 	put_field_addr(s, a);
 }
 
+/* ---- tcpdump -v: checksum, ND options, MLDv2 details ---------------- */
+
+/* The message's captured bytes, read by index with a bounds check (a
+ * view the cursor handed out): tcpdump's -v text prints bytes no field
+ * holds (option dumps, tcpdump's own reading of odd lengths). */
+struct msg {
+	const uint8_t *b;
+	size_t cap; /* captured bytes of the message */
+	size_t len; /* its length (what the IPv6 layer reported) */
+};
+
+static bool msg_view(const tp_pkt *p, unsigned li, struct msg *m)
+{
+	const tp_layer *l = &p->layers[li];
+	tp_cursor c = tp_layer_cursor(p, li);
+	m->len = (size_t)l->len + l->payload_len;
+	tp_clamp(&c, m->len);
+	m->cap = tp_avail(&c);
+	m->b = tp_bytes(&c, m->cap);
+	return m->b != NULL;
+}
+
+static bool m8(const struct msg *m, size_t at, unsigned *v)
+{
+	if (at >= m->cap)
+		return false;
+	*v = m->b[at];
+	return true;
+}
+
+static bool m16(const struct msg *m, size_t at, unsigned *v)
+{
+	if (at + 2 > m->cap || at + 2 < at)
+		return false;
+	*v = (unsigned)m->b[at] << 8 | m->b[at + 1];
+	return true;
+}
+
+static bool m32(const struct msg *m, size_t at, uint32_t *v)
+{
+	if (at + 4 > m->cap || at + 4 < at)
+		return false;
+	*v = (uint32_t)m->b[at] << 24 | (uint32_t)m->b[at + 1] << 16 |
+	     (uint32_t)m->b[at + 2] << 8 | m->b[at + 3];
+	return true;
+}
+
+static const uint8_t *m_addr(const struct msg *m, size_t at)
+{
+	return at + 16 <= m->cap && at + 16 > at ? m->b + at : NULL;
+}
+
+/* "[icmp6 sum ok] " or "[bad icmp6 cksum 0x1234 -> 0xbd69!] ": over
+ * IPv6, not after a fragment header, the whole message captured. */
+static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		      const struct msg *m)
+{
+	int nl = net_layer(p, li);
+	if (nl < 0 || p->layers[nl].addr.family != 6 || m->cap < m->len ||
+	    m->len < 4 || tp_tcpdump_fragmented(p, li))
+		return; /* m->len is tcpdump's: past the frame, never all there */
+	const tp_netaddr *a = &p->layers[nl].addr;
+	uint32_t sum = tp_cksum_pseudo(6, a->src, tp_tcpdump_pseudo_dst(p, li),
+				       TP_IPPROTO_ICMPV6, (uint32_t)m->len);
+	uint16_t r = tp_cksum_fold(tp_cksum_add(sum, m->b, m->len));
+	if (r == 0) {
+		tp_sb_puts(s, "[icmp6 sum ok] ");
+		return;
+	}
+	/* in_cksum_shouldbe: the sum the field should have held */
+	uint32_t ck = (uint32_t)m->b[2] << 8 | m->b[3];
+	uint32_t want = ck + r;
+	want = (want & 0xffff) + (want >> 16);
+	want = (want & 0xffff) + (want >> 16);
+	tp_sb_puts(s, "[bad icmp6 cksum 0x");
+	tp_sb_hex(s, ck, 4);
+	tp_sb_puts(s, " -> 0x");
+	tp_sb_hex(s, want, 4);
+	tp_sb_puts(s, "!] ");
+}
+
+/* print_unknown_data: the captured ones of n bytes from `at`. */
+static void put_hex(tp_sbuf *s, const struct msg *m, const char *ident,
+		    size_t at, size_t n)
+{
+	if (at >= m->cap)
+		return;
+	if (n > m->cap - at)
+		n = m->cap - at;
+	tp_sb_tcpdump_hex(s, ident, m->b + at, n);
+}
+
+static const tp_valstr nd_opt_names[] = {
+	{1, "source link-address"}, {2, "destination link-address"},
+	{3, "prefix info"},	    {4, "redirected header"},
+	{5, "mtu"},		    {7, "advertisement interval"},
+	{8, "homeagent information"}, {24, "route info"},
+	{25, "rdnss"},		    {31, "dnssl"},
+	{0, NULL},
+};
+
+static void put_lifetime(tp_sbuf *s, uint32_t v)
+{
+	if (v == 0xffffffffu) {
+		tp_sb_puts(s, "infinity");
+		return;
+	}
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, 's');
+}
+
+static const char *const rtpref[4] = {"medium", "high", "rsv", "low"};
+
+/* tcpdump's bittok2str: the names of the bits set, ", " between, or
+ * "none". */
+static void put_bits(tp_sbuf *s, const tp_valstr *v, uint32_t bits)
+{
+	bool any = false;
+	for (; v->str; v++) {
+		if (!(bits & v->value))
+			continue;
+		if (any)
+			tp_sb_puts(s, ", ");
+		tp_sb_puts(s, v->str);
+		any = true;
+	}
+	if (!any)
+		tp_sb_puts(s, "none");
+}
+
+static const tp_valstr pi_flags[] = {
+	{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}, {0, NULL}};
+static const tp_valstr ra_flags[] = {
+	{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"},
+	{0, NULL}};
+static const tp_valstr na_flags_vals[] = {
+	{0x80000000u, "router"}, {0x40000000u, "solicited"},
+	{0x20000000u, "override"}, {0, NULL}};
+
+/* DNSSL names (fqdn_print over uncompressed labels): "a.b. c.d.".
+ * False when tcpdump stops. */
+static bool put_dnssl(tp_sbuf *s, const struct msg *m, size_t at,
+		      size_t end)
+{
+	unsigned ll;
+	while (at < end && m8(m, at, &ll) && ll != 0) {
+		tp_sb_putc(s, ' ');
+		while (m8(m, at, &ll) && ll != 0) {
+			if (ll > 63 || at + 1 + ll > m->cap)
+				return false;
+			tp_sb_put(s, (const char *)m->b + at + 1, ll);
+			tp_sb_putc(s, '.');
+			at += 1 + ll;
+		}
+		if (at >= m->cap)
+			return false;
+		at++;
+	}
+	return true;
+}
+
+/* " lifetime 5s" of RDNSS and DNSSL. */
+static bool put_opt_lifetime(tp_sbuf *s, const struct msg *m, size_t at)
+{
+	uint32_t v;
+	if (!m32(m, at + 4, &v))
+		return false;
+	tp_sb_puts(s, " lifetime ");
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, 's');
+	return true;
+}
+
+/* One option's value after "...: ".  False: tcpdump stops ([|icmp6]). */
+static bool put_opt_value(tp_sbuf *s, const struct msg *m, size_t at,
+			  size_t opts, unsigned type, unsigned ol)
+{
+	size_t olen = (size_t)ol * 8;
+	unsigned u8v, a16, b16;
+	uint32_t v, w;
+	const uint8_t *ad;
+	switch (type) {
+	case 1:
+	case 2:
+		tp_sb_hexbytes(s, m->b + at + 2, olen - 2, ':');
+		return true;
+	case 3:
+		if (!(ad = m_addr(m, at + 16)) || !m8(m, at + 2, &u8v) ||
+		    !m8(m, at + 3, &a16) || !m32(m, at + 4, &v) ||
+		    !m32(m, at + 8, &w))
+			return false;
+		tp_sb_ipv6(s, ad);
+		tp_sb_putc(s, '/');
+		tp_sb_dec(s, u8v);
+		if (ol != 4)
+			tp_sb_puts(s, "badlen");
+		tp_sb_puts(s, ", Flags [");
+		put_bits(s, pi_flags, a16);
+		tp_sb_puts(s, "], valid time ");
+		put_lifetime(s, v);
+		tp_sb_puts(s, ", pref. time ");
+		put_lifetime(s, w);
+		return true;
+	case 4: /* tcpdump dumps from the first option (sic) */
+		put_hex(s, m, "\n\t    ", opts, olen);
+		return true;
+	case 5:
+		if (!m32(m, at + 4, &v))
+			return false;
+		tp_sb_putc(s, ' ');
+		tp_sb_dec(s, v);
+		if (ol != 1)
+			tp_sb_puts(s, "bad option length");
+		return true;
+	case 7:
+		if (!m32(m, at + 4, &v))
+			return false;
+		tp_sb_putc(s, ' ');
+		tp_sb_dec(s, v);
+		tp_sb_puts(s, "ms");
+		return true;
+	case 8:
+		if (!m16(m, at + 4, &a16) || !m16(m, at + 6, &b16))
+			return false;
+		tp_sb_puts(s, " preference ");
+		tp_sb_dec(s, a16);
+		tp_sb_puts(s, ", lifetime ");
+		tp_sb_dec(s, b16);
+		return true;
+	case 24: {
+		uint8_t pfx[16] = {0};
+		if (!m32(m, at + 4, &v) || !m8(m, at + 2, &u8v) ||
+		    !m8(m, at + 3, &a16))
+			return false;
+		if (ol > 3)
+			return false;
+		if (ol > 1) {
+			size_t n = ol == 2 ? 8 : 16;
+			if (at + 8 + n > m->cap)
+				return false;
+			memcpy(pfx, m->b + at + 8, n);
+		}
+		tp_sb_putc(s, ' ');
+		tp_sb_ipv6(s, pfx);
+		tp_sb_putc(s, '/');
+		tp_sb_dec(s, u8v);
+		tp_sb_puts(s, ", pref=");
+		tp_sb_puts(s, rtpref[(a16 >> 3) & 3]);
+		tp_sb_puts(s, ", lifetime=");
+		put_lifetime(s, v);
+		return true;
+	}
+	case 25:
+		if (!put_opt_lifetime(s, m, at))
+			return false;
+		tp_sb_putc(s, ',');
+		for (unsigned i = 0; i < (ol - 1) / 2; i++) {
+			if (!(ad = m_addr(m, at + 8 + 16 * (size_t)i)))
+				return false;
+			tp_sb_puts(s, " addr: ");
+			tp_sb_ipv6(s, ad);
+		}
+		return true;
+	case 31:
+		if (!put_opt_lifetime(s, m, at))
+			return false;
+		tp_sb_puts(s, ", domain(s):");
+		return put_dnssl(s, m, at + 8, at + olen);
+	default:
+		return true;
+	}
+}
+
+/* print-icmp6.c icmp6_opt_print: the options from `at` to the end, one
+ * "\n\t  NAME option (T), length L (N): VALUE" each, with -vv their
+ * bytes in hex.  False when tcpdump stops with "[|icmp6]". */
+static bool put_nd_opts(tp_sbuf *s, const struct msg *m, size_t at,
+			int vflag)
+{
+	size_t opts = at;
+	long resid = (long)m->len - (long)at;
+	while (at < m->cap) {
+		unsigned type, ol;
+		if (!m8(m, at, &type) || !m8(m, at + 1, &ol))
+			return false;
+		if (resid <= 0)
+			return true;
+		if (ol == 0 || at + (size_t)ol * 8 > m->cap)
+			return false;
+		const char *n = tp_valstr_find(nd_opt_names, type);
+		tp_sb_puts(s, "\n\t  ");
+		tp_sb_puts(s, n ? n : "unknown");
+		tp_sb_puts(s, " option (");
+		tp_sb_dec(s, type);
+		tp_sb_puts(s, "), length ");
+		tp_sb_dec(s, (uint64_t)ol * 8);
+		tp_sb_puts(s, " (");
+		tp_sb_dec(s, ol);
+		tp_sb_puts(s, "): ");
+		if (!n && vflag <= 1) {
+			put_hex(s, m, "\n\t  ", at + 2, (size_t)ol * 8 - 2);
+			return true;
+		}
+		if (!put_opt_value(s, m, at, opts, type, ol))
+			return false;
+		if (vflag > 1)
+			put_hex(s, m, "\n\t    ", at + 2, (size_t)ol * 8 - 2);
+		at += (size_t)ol * 8;
+		resid -= (long)ol * 8;
+	}
+	return true;
+}
+
+/* The "max resp delay" and QQI codes of MLDv2 (RFC 3810 5.1.1/5.1.9),
+ * as tcpdump decodes them. */
+static unsigned mld_code(unsigned v, unsigned mant_bits, unsigned limit)
+{
+	if (v < limit)
+		return v;
+	unsigned mmask = (1u << mant_bits) - 1;
+	unsigned exp = (v >> mant_bits) & 7;
+	return ((v & mmask) | (1u << mant_bits)) << (exp + 3);
+}
+
+/* " [invalid len N]": an MLDv2 message too short (tcpdump goes on). */
+static bool invalid_len(tp_sbuf *s, const struct msg *m)
+{
+	tp_sb_puts(s, " [invalid len ");
+	tp_sb_dec(s, m->len);
+	tp_sb_putc(s, ']');
+	return true;
+}
+
+/* mldv2_query_print after " v2".  False: [|icmp6]. */
+static bool put_mld2_query(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned mrc, fl, qqi, nsrc;
+	const uint8_t *ga;
+	if (m->len < 28)
+		return invalid_len(s, m);
+	if (!m16(m, 4, &mrc))
+		return false;
+	if (vflag) {
+		tp_sb_puts(s, " [max resp delay=");
+		tp_sb_dec(s, mld_code(mrc, 12, 32768));
+		tp_sb_putc(s, ']');
+	}
+	if (!(ga = m_addr(m, 8)))
+		return false;
+	tp_sb_puts(s, " [gaddr ");
+	tp_sb_ipv6(s, ga);
+	if (vflag) {
+		if (!m8(m, 24, &fl) || !m8(m, 25, &qqi))
+			return false;
+		if (fl & 0x08)
+			tp_sb_puts(s, " sflag");
+		if (fl & 0x07) {
+			tp_sb_puts(s, " robustness=");
+			tp_sb_dec(s, fl & 7);
+		}
+		tp_sb_puts(s, " qqi=");
+		tp_sb_dec(s, mld_code(qqi, 4, 128));
+	}
+	if (!m16(m, 26, &nsrc))
+		return false;
+	if (nsrc > 0) {
+		if (m->len < 28 + (size_t)nsrc * 16) {
+			tp_sb_puts(s, " [invalid number of sources]");
+		} else if (vflag > 1) {
+			tp_sb_puts(s, " {");
+			for (unsigned i = 0; i < nsrc; i++) {
+				if (!(ga = m_addr(m, 28 + 16 * (size_t)i)))
+					return false;
+				tp_sb_putc(s, ' ');
+				tp_sb_ipv6(s, ga);
+			}
+			tp_sb_puts(s, " }");
+		} else {
+			tp_sb_puts(s, ", ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_puts(s, " source(s)");
+		}
+	}
+	tp_sb_putc(s, ']');
+	return true;
+}
+
+static const tp_valstr mldv2_rec[] = {
+	{1, "is_in"}, {2, "is_ex"}, {3, "to_in"},
+	{4, "to_ex"}, {5, "allow"}, {6, "block"}, {0, NULL}};
+
+/* mldv2_report_print.  False: [|icmp6]. */
+static bool put_mld2_report(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned ngroups, type, nsrc;
+	const uint8_t *a;
+	if (m->len < 8)
+		return invalid_len(s, m);
+	if (!m16(m, 6, &ngroups))
+		return false;
+	tp_sb_puts(s, ", ");
+	tp_sb_dec(s, ngroups);
+	tp_sb_puts(s, " group record(s)");
+	if (!vflag)
+		return true;
+	size_t g = 8;
+	for (unsigned i = 0; i < ngroups; i++) {
+		if (m->len < g + 20) {
+			tp_sb_puts(s, " [invalid number of groups]");
+			return true;
+		}
+		if (!(a = m_addr(m, g + 4)))
+			return false;
+		tp_sb_puts(s, " [gaddr ");
+		tp_sb_ipv6(s, a);
+		if (!m8(m, g, &type) || !m16(m, g + 2, &nsrc))
+			return false;
+		const char *n = tp_valstr_find(mldv2_rec, type);
+		tp_sb_putc(s, ' ');
+		if (n) {
+			tp_sb_puts(s, n);
+		} else {
+			tp_sb_puts(s, " [v2-report-#");
+			tp_sb_dec(s, type);
+			tp_sb_putc(s, ']');
+		}
+		if (m->len < g + 20 + (size_t)nsrc * 16) {
+			tp_sb_puts(s, " [invalid number of sources ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_putc(s, ']');
+			return true;
+		}
+		if (vflag == 1) {
+			tp_sb_puts(s, ", ");
+			tp_sb_dec(s, nsrc);
+			tp_sb_puts(s, " source(s)");
+		} else {
+			tp_sb_puts(s, " {");
+			for (unsigned j = 0; j < nsrc; j++) {
+				if (!(a = m_addr(m, g + 20 + 16 * (size_t)j)))
+					return false;
+				tp_sb_putc(s, ' ');
+				tp_sb_ipv6(s, a);
+			}
+			tp_sb_puts(s, " }");
+		}
+		g += 20 + (size_t)nsrc * 16;
+		tp_sb_putc(s, ']');
+	}
+	return true;
+}
+
+/* -v's text after the type of a router advertisement (before its
+ * options).  False: [|icmp6]. */
+static bool put_ra(tp_sbuf *s, const struct msg *m)
+{
+	unsigned hl, fl, life;
+	uint32_t reach, retrans;
+	if (!m8(m, 4, &hl) || !m8(m, 5, &fl) || !m16(m, 6, &life) ||
+	    !m32(m, 8, &reach) || !m32(m, 12, &retrans))
+		return false;
+	tp_sb_puts(s, "\n\thop limit ");
+	tp_sb_dec(s, hl);
+	tp_sb_puts(s, ", Flags [");
+	put_bits(s, ra_flags, fl);
+	tp_sb_puts(s, "], pref ");
+	tp_sb_puts(s, rtpref[(fl >> 3) & 3]);
+	tp_sb_puts(s, ", router lifetime ");
+	tp_sb_dec(s, life);
+	tp_sb_puts(s, "s, reachable time ");
+	tp_sb_dec(s, reach);
+	tp_sb_puts(s, "ms, retrans timer ");
+	tp_sb_dec(s, retrans);
+	tp_sb_puts(s, "ms");
+	return true;
+}
+
+/* ", id 0x1234" (home agent discovery, mobile prefix). */
+static bool put_id(tp_sbuf *s, const struct msg *m)
+{
+	unsigned id;
+	if (!m16(m, 4, &id))
+		return false;
+	tp_sb_puts(s, ", id 0x");
+	tp_sb_hex(s, id, 4);
+	return true;
+}
+
+/* ---- router renumbering (RFC 2894), as icmp6_rrenum_print ----------- */
+
+static void put_rr_time(tp_sbuf *s, const char *name, uint32_t v)
+{
+	tp_sb_puts(s, name);
+	if (v == 0xffffffffu) {
+		tp_sb_puts(s, "infty,");
+		return;
+	}
+	tp_sb_dec(s, v);
+	tp_sb_putc(s, ',');
+}
+
+/* One use-prefix part at `at`.  False: [|icmp6]. */
+static bool put_rr_use(tp_sbuf *s, const struct msg *m, size_t at, int vflag)
+{
+	unsigned use, keep, mask, raf;
+	uint32_t vl, pl, fl;
+	const uint8_t *pfx = m_addr(m, at + 16);
+	if (!pfx || !m8(m, at, &use) || !m8(m, at + 1, &keep) ||
+	    !m8(m, at + 2, &mask) || !m8(m, at + 3, &raf) ||
+	    !m32(m, at + 4, &vl) || !m32(m, at + 8, &pl) ||
+	    !m32(m, at + 12, &fl))
+		return false;
+	tp_sb_puts(s, vflag > 1 ? "\n\tuse(" : " use(");
+	if (fl >> 24) { /* tcpdump tests the first byte */
+		if (fl & 0x80000000u)
+			tp_sb_putc(s, 'V');
+		if (fl & 0x40000000u)
+			tp_sb_putc(s, 'P');
+		tp_sb_putc(s, ',');
+	}
+	if (vflag) {
+		tp_sb_puts(s, "mask=0x");
+		tp_sb_hex(s, mask, 1);
+		tp_sb_puts(s, ",raflags=0x");
+		tp_sb_hex(s, raf, 1);
+		tp_sb_putc(s, ',');
+		put_rr_time(s, "vltime=", vl);
+		put_rr_time(s, "pltime=", pl);
+	}
+	tp_sb_ipv6(s, pfx);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, use);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, keep);
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* After "router renumbering".  False: [|icmp6]. */
+static bool put_rrenum(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	static const char *const ops[4] = {NULL, "add", "change",
+					   "setglobal"};
+	unsigned code, seg, fl, delay;
+	uint32_t seq, rsv;
+	if (!m8(m, 1, &code) || !m32(m, 4, &seq) || !m8(m, 8, &seg) ||
+	    !m8(m, 9, &fl) || !m16(m, 10, &delay) || !m32(m, 12, &rsv))
+		return false;
+	if (code == 0 || code == 1 || code == 255) {
+		tp_sb_puts(s, code == 0   ? ", command"
+			      : code == 1 ? ", result"
+					  : ", sequence number reset");
+	} else {
+		tp_sb_puts(s, ", code-#");
+		tp_sb_dec(s, code);
+	}
+	tp_sb_puts(s, ", seq=");
+	tp_sb_dec(s, seq);
+	if (vflag) {
+		static const char bits[] = "TRASP";
+		tp_sb_putc(s, '[');
+		if (fl) {
+			for (unsigned i = 0; i < 5; i++)
+				if (fl & (0x80u >> i))
+					tp_sb_putc(s, bits[i]);
+			tp_sb_putc(s, ',');
+		}
+		tp_sb_puts(s, "seg=");
+		tp_sb_dec(s, seg);
+		tp_sb_puts(s, ",maxdelay=");
+		tp_sb_dec(s, delay);
+		if (rsv) {
+			tp_sb_puts(s, "rsvd=0x");
+			tp_sb_hex(s, rsv, 1);
+		}
+		tp_sb_putc(s, ']');
+	}
+	if (code != 0)
+		return true;
+	unsigned op, mlen, ord, mlenp, minl, maxl;
+	const uint8_t *pfx = m_addr(m, 24);
+	if (!pfx || !m8(m, 16, &op) || !m8(m, 17, &mlen) ||
+	    !m8(m, 18, &ord) || !m8(m, 19, &mlenp) || !m8(m, 20, &minl) ||
+	    !m8(m, 21, &maxl))
+		return false;
+	tp_sb_puts(s, vflag > 1 ? "\n\tmatch(" : " match(");
+	if (op >= 1 && op <= 3) {
+		tp_sb_puts(s, ops[op]);
+	} else {
+		tp_sb_putc(s, '#');
+		tp_sb_dec(s, op);
+	}
+	if (vflag) {
+		tp_sb_puts(s, ",ord=");
+		tp_sb_dec(s, ord);
+		tp_sb_puts(s, ",min=");
+		tp_sb_dec(s, minl);
+		tp_sb_puts(s, ",max=");
+		tp_sb_dec(s, maxl);
+	}
+	tp_sb_putc(s, ',');
+	tp_sb_ipv6(s, pfx);
+	tp_sb_putc(s, '/');
+	tp_sb_dec(s, mlenp);
+	tp_sb_putc(s, ')');
+	if (mlen < 3 || (mlen - 3) % 4)
+		return false;
+	for (size_t k = 0; k < (mlen - 3) / 4; k++)
+		if (!put_rr_use(s, m, 40 + 32 * k, vflag))
+			return false;
+	return true;
+}
+
+/* ---- node information (RFC 4620), as print-icmp6.c's ----------------- */
+
+/* tcpdump's fn_print_char: "M-" for the high bit, "^" and the letter
+ * for a control character. */
+static void put_safe(tp_sbuf *s, unsigned c)
+{
+	if (c & 0x80) {
+		tp_sb_puts(s, "M-");
+		c &= 0x7f;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		tp_sb_putc(s, '^');
+		c ^= 0x40;
+	}
+	tp_sb_putc(s, (char)c);
+}
+
+/* A name of the query subject or the reply: a Pascal string of the 03
+ * draft when its first byte counts the rest, else DNS labels
+ * (dnsname_print: no compression). */
+static void put_ni_name(tp_sbuf *s, const struct msg *m, size_t cp,
+			int vflag)
+{
+	size_t ep = m->cap;
+	if (cp < ep && m->b[cp] == ep - cp - 1) {
+		if (vflag)
+			tp_sb_puts(s, ", 03 draft");
+		tp_sb_puts(s, ", \"");
+		for (cp++; cp < ep; cp++)
+			put_safe(s, m->b[cp]);
+		tp_sb_putc(s, '"');
+		return;
+	}
+	tp_sb_puts(s, ", \"");
+	while (cp < ep) {
+		size_t i = m->b[cp++];
+		if (i) {
+			if (i > ep - cp) {
+				tp_sb_puts(s, "???");
+				break;
+			}
+			for (; i-- && cp < ep; cp++)
+				put_safe(s, m->b[cp]);
+			if (cp + 1 < ep && m->b[cp])
+				tp_sb_putc(s, '.');
+		} else {
+			if (cp == ep)
+				tp_sb_putc(s, '.');
+			else if (!(cp + 1 == ep && m->b[cp] == 0))
+				tp_sb_puts(s, "???");
+			break;
+		}
+	}
+	tp_sb_putc(s, '"');
+}
+
+/* The node addresses flags: " [aGSLCA]" (T in a reply). */
+static void put_ni_flags(tp_sbuf *s, unsigned fl, bool reply)
+{
+	static const struct {
+		unsigned bit;
+		char c;
+	} f[] = {{0x40, 'a'}, {0x20, 'G'}, {0x10, 'S'}, {0x08, 'L'},
+		 {0x04, 'C'}, {0x02, 'A'}, {0x01, 'T'}};
+	tp_sb_puts(s, " [");
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if ((fl & f[i].bit) && (reply || f[i].c != 'T'))
+			tp_sb_putc(s, f[i].c);
+	tp_sb_putc(s, ']');
+}
+
+static void put_ni_qtype(tp_sbuf *s, unsigned qtype, unsigned fl)
+{
+	switch (qtype) {
+	case 0:
+		tp_sb_puts(s, "noop");
+		break;
+	case 1:
+		tp_sb_puts(s, "supported qtypes");
+		if (fl)
+			tp_sb_puts(s, fl & 1 ? " [C]" : " []");
+		break;
+	case 2:
+		tp_sb_puts(s, "DNS name");
+		break;
+	case 3:
+		tp_sb_puts(s, "node addresses");
+		if (fl)
+			put_ni_flags(s, fl, false);
+		break;
+	default:
+		tp_sb_puts(s, "unknown");
+		break;
+	}
+}
+
+/* A query after "who-are-you request".  False: [|icmp6]. */
+static bool put_ni_query(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned code, qtype, fl;
+	const uint8_t *a;
+	if (m->cap == 12) { /* KAME's who-are-you */
+		tp_sb_puts(s, " who-are-you request");
+		return true;
+	}
+	tp_sb_puts(s, " node information query");
+	if (m->cap < 16 || !m8(m, 1, &code) || !m16(m, 4, &qtype) ||
+	    !m16(m, 6, &fl)) {
+		tp_sb_puts(s, " [|icmp6]"); /* and tcpdump goes on */
+		return true;
+	}
+	tp_sb_puts(s, " (");
+	put_ni_qtype(s, qtype, fl);
+	if (qtype <= 1) {
+		if (m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid len");
+	} else if (m->cap == 16) {
+		tp_sb_puts(s, ", 03 draft");
+	} else if (code == 0 || code == 2) {
+		size_t al = code == 0 ? 16 : 4;
+		if (m->cap < 16 + al) {
+		} else if (m->cap != 16 + al) {
+			if (vflag)
+				tp_sb_puts(s, ", invalid subject len");
+		} else {
+			a = m->b + 16;
+			tp_sb_puts(s, ", subject=");
+			if (code == 0)
+				tp_sb_ipv6(s, a);
+			else
+				tp_sb_ipv4(s, a);
+		}
+	} else if (code == 1) {
+		tp_sb_puts(s, ", subject=DNS name");
+		put_ni_name(s, m, 16, vflag);
+	} else {
+		tp_sb_puts(s, ", unknown subject");
+	}
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* A reply after "who-are-you reply".  False: [|icmp6]. */
+static bool put_ni_reply(tp_sbuf *s, const struct msg *m, int vflag)
+{
+	unsigned code, qtype, fl;
+	bool comma = false;
+	if (m->len > m->cap || m->cap < 16 || !m8(m, 1, &code) ||
+	    !m16(m, 4, &qtype) || !m16(m, 6, &fl)) {
+		tp_sb_puts(s, " [|icmp6]"); /* and tcpdump goes on */
+		return true;
+	}
+	tp_sb_puts(s, " node information reply (");
+	if (code == 0 && vflag) {
+		tp_sb_puts(s, "success");
+		comma = true;
+	} else if (code == 1 || code == 2) {
+		tp_sb_puts(s, code == 1 ? "refused" : "unknown");
+		comma = true;
+		if (m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid length");
+	}
+	if (code != 0) {
+		tp_sb_putc(s, ')');
+		return true;
+	}
+	if (comma)
+		tp_sb_puts(s, ", ");
+	if (qtype == 3) {
+		tp_sb_puts(s, "node addresses");
+		for (size_t i = 16; i + 20 <= m->cap; i += 20) {
+			uint32_t ttl; /* RFC 4620 6.3: TTL, then the address */
+			if (!m32(m, i, &ttl))
+				return false;
+			tp_sb_putc(s, ' ');
+			tp_sb_ipv6(s, m->b + i + 4);
+			tp_sb_putc(s, '(');
+			tp_sb_dec(s, ttl);
+			tp_sb_putc(s, ')');
+		}
+		if (fl)
+			put_ni_flags(s, fl, true);
+	} else if (qtype == 2) {
+		uint32_t ttl;
+		tp_sb_puts(s, "DNS name");
+		if (m->cap < 21) {
+			tp_sb_puts(s, " [|icmp6]");
+			return true;
+		}
+		put_ni_name(s, m, 20, vflag);
+		if ((fl & 1) && m32(m, 16, &ttl)) {
+			tp_sb_puts(s, " [TTL=");
+			tp_sb_dec(s, ttl);
+			tp_sb_putc(s, ']');
+		}
+	} else {
+		put_ni_qtype(s, qtype, fl);
+		if (qtype == 0 && m->cap != 16 && vflag)
+			tp_sb_puts(s, ", invalid length");
+	}
+	tp_sb_putc(s, ')');
+	return true;
+}
+
+/* ---- RPL (RFC 6550) with -v, as print-icmp6.c's rpl_print ------------ */
+
+static const tp_valstr rpl_opt_names[] = {
+	{1, "padN"},	    {2, "metrics"},	{3, "routinginfo"},
+	{4, "config"},	    {5, "rpltarget"},	{6, "transitinfo"},
+	{8, "destprefix"}, {9, "rpltargetdesc"}, {0, NULL},
+};
+
+static const char *const rpl_mop[4] = {"nonstoring", "storing",
+				       "nonstoring-multicast",
+				       "storing-multicast"};
+
+/* rpl_printopts: the options from `at`, `len` bytes (-vv; -vvv their
+ * bytes).  False: [|icmp6], where tcpdump stops reading. */
+static bool put_rpl_opts(tp_sbuf *s, const struct msg *m, size_t at,
+			 size_t len, int vflag)
+{
+	while (len != 0) {
+		unsigned type, ol;
+		if (!m8(m, at, &type))
+			return false;
+		size_t optlen = 1;
+		if (type == 0) {
+			tp_sb_puts(s, " opt:pad1");
+		} else {
+			if (len < 2 || !m8(m, at + 1, &ol)) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			optlen = (size_t)ol + 2;
+			const char *n = tp_valstr_find(rpl_opt_names, type);
+			tp_sb_puts(s, " opt:");
+			if (n) {
+				tp_sb_puts(s, n);
+			} else {
+				tp_sb_puts(s, "subopt:");
+				tp_sb_dec(s, type);
+			}
+			tp_sb_puts(s, " len:");
+			tp_sb_dec(s, optlen);
+			tp_sb_putc(s, ' ');
+			if (at + optlen > m->cap || len < optlen) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			if (vflag > 2)
+				tp_sb_tcpdump_hex(s, " ", m->b + at + 2,
+						  optlen - 2);
+		}
+		at += optlen;
+		len -= optlen;
+	}
+	return true;
+}
+
+/* After "(CLR)NAME" of a DIO, DAO or DAO-ACK.  False: [|icmp6]. */
+static bool put_rpl(tp_sbuf *s, const struct msg *m, unsigned code,
+		    int vflag)
+{
+	size_t len = m->len >= 4 ? m->len - 4 : 0;
+	unsigned inst, b1, b2, b3;
+	const uint8_t *dagid = NULL;
+	if (code & 0x80)
+		return true;
+	switch (code) {
+	case 1: { /* DIO */
+		unsigned rank, mop;
+		if (!(dagid = m_addr(m, 12)) || !m8(m, 4, &inst) ||
+		    !m16(m, 6, &rank) || !m8(m, 8, &mop) || !m8(m, 9, &b1))
+			return false;
+		tp_sb_puts(s, " [dagid:");
+		tp_sb_ipv6(s, dagid);
+		tp_sb_puts(s, ",seq:");
+		tp_sb_dec(s, b1);
+		tp_sb_puts(s, ",instance:");
+		tp_sb_dec(s, inst);
+		tp_sb_puts(s, ",rank:");
+		tp_sb_dec(s, rank);
+		tp_sb_putc(s, ',');
+		if (mop & 0x80)
+			tp_sb_puts(s, "grounded,");
+		tp_sb_puts(s, "mop:");
+		if (((mop >> 3) & 7) < 4) {
+			tp_sb_puts(s, rpl_mop[(mop >> 3) & 7]);
+		} else {
+			tp_sb_puts(s, "mop");
+			tp_sb_dec(s, (mop >> 3) & 7);
+		}
+		tp_sb_puts(s, ",prf:");
+		tp_sb_dec(s, mop & 7);
+		tp_sb_putc(s, ']');
+		if (vflag > 1 && len >= 24)
+			return put_rpl_opts(s, m, 28, len - 24, vflag);
+		return true;
+	}
+	case 2:   /* DAO */
+	case 3: { /* DAO-ACK */
+		bool ack = code == 3;
+		if (!ack && m->cap < 24) { /* its check of the whole struct */
+			tp_sb_puts(s, " [|icmp6]");
+			return true;
+		}
+		if (!m8(m, 4, &inst) || !m8(m, 5, &b1) || !m8(m, 6, &b2) ||
+		    !m8(m, 7, &b3)) {
+			if (!ack)
+				return false; /* a read: tcpdump stops */
+			tp_sb_puts(s, " [|icmp6]"); /* its check: goes on */
+			return true;
+		}
+		if (len < 4) {
+			tp_sb_puts(s, ack ? " [|dao-length too short]"
+					  : " [|length too short]");
+			return true;
+		}
+		size_t at = 8;
+		len -= 4;
+		if (b1 & (ack ? 0x80 : 0x40)) {
+			if (!(dagid = m_addr(m, at))) {
+				tp_sb_puts(s, " [|icmp6]");
+				return true;
+			}
+			if (len < 16) {
+				tp_sb_puts(s, ack ? " [|dao-length too short]"
+						  : " [|length too short]");
+				return true;
+			}
+			at += 16;
+			len -= 16;
+		}
+		tp_sb_puts(s, " [dagid:");
+		if (dagid)
+			tp_sb_ipv6(s, dagid);
+		else
+			tp_sb_puts(s, "<elided>");
+		tp_sb_puts(s, ",seq:");
+		tp_sb_dec(s, ack ? b2 : b3);
+		tp_sb_puts(s, ",instance:");
+		tp_sb_dec(s, inst);
+		if (ack) {
+			tp_sb_puts(s, ",status:");
+			tp_sb_dec(s, b3);
+		} else {
+			if (b1 & 0x80)
+				tp_sb_puts(s, ",acK");
+			if (b1 & 0x40)
+				tp_sb_puts(s, ",Dagid");
+			tp_sb_putc(s, ',');
+			tp_sb_hex(s, b1, 2);
+		}
+		tp_sb_putc(s, ']');
+		if (vflag > 1)
+			return put_rpl_opts(s, m, at, len, vflag);
+		return true;
+	}
+	default:
+		return true;
+	}
+}
+
+/* The -v text after the fixed part tcpdump prints for every verbosity:
+ * neighbor discovery options, the router advertisement's line, the
+ * mobility messages.  False: [|icmp6]. */
+static bool put_verbose(tp_sbuf *s, const struct msg *m, uint64_t type,
+			int vflag)
+{
+	unsigned w;
+	switch (type) {
+	case T_RPL:
+		return m8(m, 1, &w) && put_rpl(s, m, w, vflag);
+	case T_RS:
+		return put_nd_opts(s, m, 8, vflag);
+	case T_RA:
+		return put_ra(s, m) && put_nd_opts(s, m, 16, vflag);
+	case T_NS:
+		return put_nd_opts(s, m, 24, vflag);
+	case T_NA: {
+		uint32_t fl;
+		if (!m32(m, 4, &fl))
+			return false;
+		tp_sb_puts(s, ", Flags [");
+		put_bits(s, na_flags_vals, fl);
+		tp_sb_putc(s, ']');
+		return put_nd_opts(s, m, 24, vflag);
+	}
+	case T_REDIRECT:
+		return put_nd_opts(s, m, 40, vflag);
+	case 145: /* home agent address discovery reply */
+		if (!put_id(s, m))
+			return false;
+		for (size_t at = 8; at < m->len; at += 16) {
+			const uint8_t *a = m_addr(m, at);
+			if (!a)
+				return false;
+			tp_sb_puts(s, ", ");
+			tp_sb_ipv6(s, a);
+		}
+		return true;
+	case 147: /* mobile prefix advertisement */
+		if (!put_id(s, m) || !m16(m, 6, &w))
+			return false;
+		w >>= 8; /* tcpdump reads 16 bits, tests the first byte */
+		if (w & 0xc0)
+			tp_sb_putc(s, ' ');
+		if (w & 0x80)
+			tp_sb_putc(s, 'M');
+		if (w & 0x40)
+			tp_sb_putc(s, 'O');
+		return put_nd_opts(s, m, 8, vflag);
+	default:
+		return true;
+	}
+}
+
 static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			       const tp_outopts *o)
 {
-	(void)o;
 	const tp_layer *l = &p->layers[li];
-	uint64_t len = (uint64_t)l->len + l->payload_len;
+	uint64_t len =
+		tp_tcpdump_ip6_length(p, li, (uint64_t)l->len + l->payload_len);
 	const tp_field *tf = tp_layer_find(p, li, &fields[F_TYPE]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CODE]);
-	if (!tf) {
-		tp_sb_puts(s, len ? "ICMP6" : "ICMP6, length 0 (invalid)");
-		return TP_SUM_STOP;
+	if (!tf) { /* not a byte of it captured: tcpdump's first read */
+		if (!len)
+			tp_sb_puts(s, "ICMP6, length 0 (invalid)");
+		return len ? trunc_mark(s) : TP_SUM_STOP;
 	}
+	struct msg m;
+	if (!msg_view(p, li, &m))
+		m.cap = 0;
+	m.len = (size_t)len; /* tcpdump's (a header's claim past the frame) */
+	if (o->vflag && cf)
+		put_cksum(p, li, s, &m);
 	uint64_t type = tf->v.u, code = cf ? cf->v.u : 0;
 	tp_sb_puts(s, "ICMP6, ");
 	const char *name = tp_valstr_find(tcpdump_type_vals, (uint32_t)type);
@@ -1304,12 +2324,36 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	} else {
 		tp_sb_puts(s, "unknown icmp6 type (");
 		tp_sb_dec(s, type);
+		if (!cf) {
+			tp_sb_putc(s, ')');
+			return trunc_mark(s);
+		}
 		tp_sb_puts(s, "), length ");
 		tp_sb_dec(s, len);
+		if (o->vflag <= 1)
+			put_hex(s, &m, "\n\t", 0, m.len);
 		return TP_SUM_STOP;
 	}
-	if (!cf)
+	if (type >= 148 && type != T_RPL && !cf)
+		return trunc_mark(s);
+	if (type >= 148 && type != T_RPL) {
+		/* named, but no case of tcpdump's switch: its default */
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+		if (o->vflag <= 1)
+			put_hex(s, &m, "\n\t", 0, m.len);
 		return TP_SUM_STOP;
+	}
+	/* tcpdump -v prints the length of these early (and not at the end) */
+	bool nd = type == T_RS || type == T_RA || type == T_NA ||
+		  type == T_NS || type == T_REDIRECT || type == 145 ||
+		  type == 147;
+	if (o->vflag && nd) {
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+	}
+	if (!cf)
+		return trunc_mark(s);
 	switch (type) {
 	case T_UNREACH:
 	case T_TOOBIG:
@@ -1323,9 +2367,17 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			type == T_TOOBIG
 				? tp_layer_find(p, li, &fields[F_MTU])
 				: tp_layer_find(p, li, &fields[F_POINTER]);
-		int r = put_error(s, p, ql, type, code, word);
+		tp_field qd = {0}, qs = {0}; /* the quoted addresses */
+		if ((qd.v.p = m_addr(&m, 32)) != NULL)
+			qd.vlen = 16;
+		if ((qs.v.p = m_addr(&m, 16)) != NULL)
+			qs.vlen = 16;
+		int r = put_error(s, p, ql, type, code, word,
+				  qd.vlen ? &qd : NULL, qs.vlen ? &qs : NULL);
 		if (r == PE_TRUNC)
 			tp_sb_puts(s, " [|icmp6]");
+		if (r == PE_END && o->vflag <= 1) /* unknown unreach code */
+			put_hex(s, &m, "\n\t", 0, m.len);
 		if (r != PE_LENGTH)
 			return TP_SUM_STOP;
 		break;
@@ -1335,7 +2387,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		const tp_field *id = tp_layer_find(p, li, &fields[F_ECHO_ID]);
 		const tp_field *sq = tp_layer_find(p, li, &fields[F_ECHO_SEQ]);
 		if (!id || !sq)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", id ");
 		tp_sb_dec(s, id->v.u);
 		tp_sb_puts(s, ", seq ");
@@ -1346,26 +2398,9 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		if (len == 24) {
 			put_mld1(s, p, li);
 		} else if (len >= 28) {
-			const tp_field *ga =
-				tp_layer_find(p, li, &fields[F_MLD_MADDR]);
-			const tp_field *ns =
-				tp_layer_find(p, li, &fields[F_MLD_NSRC]);
 			tp_sb_puts(s, " v2");
-			if (!ga || !ns)
-				return TP_SUM_STOP;
-			tp_sb_puts(s, " [gaddr ");
-			put_field_addr(s, ga);
-			if (ns->v.u) {
-				if (len < 28 + ns->v.u * 16) {
-					tp_sb_puts(s, " [invalid number of "
-						      "sources]");
-				} else {
-					tp_sb_puts(s, ", ");
-					tp_sb_dec(s, ns->v.u);
-					tp_sb_puts(s, " source(s)");
-				}
-			}
-			tp_sb_putc(s, ']');
+			if (!put_mld2_query(s, &m, o->vflag))
+				return trunc_mark(s);
 		} else {
 			tp_sb_puts(s, " unknown-version (len ");
 			tp_sb_dec(s, len);
@@ -1376,25 +2411,19 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	case T_MLD_DONE:
 		put_mld1(s, p, li);
 		break;
-	case T_MLD2_REPORT: {
-		const tp_field *nr = tp_layer_find(p, li, &fields[F_MLDR_NREC]);
-		if (len < 8) {
-			tp_sb_puts(s, " [invalid len ");
-			tp_sb_dec(s, len);
-			tp_sb_putc(s, ']');
-		} else if (nr) {
-			tp_sb_puts(s, ", ");
-			tp_sb_dec(s, nr->v.u);
-			tp_sb_puts(s, " group record(s)");
-		} else {
-			return TP_SUM_STOP;
-		}
+	case T_MLD2_REPORT:
+		if (!put_mld2_report(s, &m, o->vflag))
+			return trunc_mark(s);
 		break;
-	}
+	case 144: /* home agent address discovery request */
+	case 146: /* mobile prefix solicitation */
+		if (!put_id(s, &m))
+			return trunc_mark(s);
+		break;
 	case T_NS: {
 		const tp_field *t = tp_layer_find(p, li, &fields[F_NS_TARGET]);
 		if (!t)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", who has ");
 		put_field_addr(s, t);
 		break;
@@ -1402,7 +2431,7 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	case T_NA: {
 		const tp_field *t = tp_layer_find(p, li, &fields[F_NA_TARGET]);
 		if (!t)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", tgt is ");
 		put_field_addr(s, t);
 		break;
@@ -1411,13 +2440,25 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		const tp_field *t = tp_layer_find(p, li, &fields[F_RD_TARGET]);
 		const tp_field *d = tp_layer_find(p, li, &fields[F_RD_DST]);
 		if (!t || !d)
-			return TP_SUM_STOP;
+			return trunc_mark(s);
 		tp_sb_puts(s, ", ");
 		put_field_addr(s, d);
 		tp_sb_puts(s, " to ");
 		put_field_addr(s, t);
 		break;
 	}
+	case 138: /* cut: tcpdump marks it and goes on */
+		if (!put_rrenum(s, &m, o->vflag))
+			tp_sb_puts(s, " [|icmp6]");
+		break;
+	case 139: /* node information query (who-are-you request) */
+		if (!put_ni_query(s, &m, o->vflag))
+			return trunc_mark(s);
+		break;
+	case 140:
+		if (!put_ni_reply(s, &m, o->vflag))
+			return trunc_mark(s);
+		break;
 	case T_RPL:
 		if (code & 0x80) {
 			tp_sb_puts(s, ", (SEC) [worktodo]");
@@ -1436,8 +2477,12 @@ static tp_sum icmpv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	default:
 		break;
 	}
-	tp_sb_puts(s, ", length ");
-	tp_sb_dec(s, len);
+	if (o->vflag && !put_verbose(s, &m, type, o->vflag))
+		return trunc_mark(s);
+	if (!o->vflag) {
+		tp_sb_puts(s, ", length ");
+		tp_sb_dec(s, len);
+	}
 	return TP_SUM_STOP;
 }
 

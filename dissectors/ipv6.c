@@ -1079,10 +1079,38 @@ static uint64_t bytes_value(const tp_field *f)
 	return v;
 }
 
+/* Is the whole extension header whose marker is `x` captured? */
+static bool ext_captured(const tp_pkt *p, unsigned li, const tp_field *x)
+{
+	const tp_layer *l = &p->layers[li];
+	tp_cursor c = tp_layer_cursor(p, li);
+	/* within what was captured and within the payload length */
+	return x->off >= l->off && x->len >= 2 &&
+	       x->off + x->len <= (uint64_t)l->off + l->len + l->payload_len &&
+	       tp_skip(&c, x->off - l->off) && tp_has(&c, x->len);
+}
+
+/* tcpdump's " [|hbhopt]": the end of the line. */
+static tp_sum ext_cut(tp_sbuf *s, const char *proto)
+{
+	tp_sb_puts(s, " [|");
+	tp_sb_puts(s, proto);
+	tp_sb_putc(s, ']');
+	return TP_SUM_STOP;
+}
+
+/* A routing header cut short: tcpdump's " [|rt6]" ends the line. */
+static bool rt6_cut(tp_sbuf *s)
+{
+	tp_sb_puts(s, " [|rt6]");
+	return false;
+}
+
 /* print-rt6.c (tcpdump 4.99): "RT6 (len=2, type=0 [Deprecated],
  * segleft=0, [0]a) ".  Returns false when tcpdump stops there (unknown
  * type, odd length, header cut short). */
-static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
+static bool put_rt6(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		    const tp_field *f, const tp_field *end, int vflag)
 {
 	const tp_field *len = NULL, *type = NULL, *segleft = NULL;
 	const tp_field *rsv = NULL, *last = NULL, *flags = NULL, *tag = NULL;
@@ -1106,46 +1134,42 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
 	}
 	tp_sb_puts(s, "RT6");
 	if (!len)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, " (len=");
 	tp_sb_dec(s, len->v.u);
 	if (!type)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, ", type=");
 	tp_sb_dec(s, type->v.u);
 	if (type->v.u == 0)
 		tp_sb_puts(s, " [Deprecated]");
 	if (!segleft)
-		return false;
+		return rt6_cut(s);
 	tp_sb_puts(s, ", segleft=");
 	tp_sb_dec(s, segleft->v.u);
-	const tp_field_def *addr;
 	uint64_t want = len->v.u / 2;
 	if (type->v.u == 0 || type->v.u == 2) {
 		if (!rsv)
-			return false;
-		if (bytes_value(rsv)) {
+			return rt6_cut(s);
+		if (bytes_value(rsv) || vflag) {
 			tp_sb_puts(s, ", rsv=0x");
 			tp_sb_hex(s, bytes_value(rsv), 1);
 		}
-		addr = type->v.u == 0 ? &fields[F_RT_SRC_ADDR]
-				      : &fields[F_RT_MIP_HOME];
-		if (type->v.u == 2 && want > 1)
-			want = 1;
 	} else if (type->v.u == 4) {
 		if (!last)
-			return false;
+			return rt6_cut(s);
 		tp_sb_puts(s, ", last-entry=");
 		tp_sb_dec(s, last->v.u);
-		if (!flags || !tag)
-			return false;
-		if (flags->v.u) {
+		if (!flags)
+			return rt6_cut(s);
+		if (flags && (flags->v.u || vflag)) {
 			tp_sb_puts(s, ", flags=0x");
 			tp_sb_hex(s, flags->v.u, 1);
 		}
+		if (!tag)
+			return rt6_cut(s);
 		tp_sb_puts(s, ", tag=");
 		tp_sb_hex(s, bytes_value(tag), 1);
-		addr = &fields[F_RT_SRH_ADDR];
 		if (want > last->v.u + 1)
 			want = last->v.u + 1;
 	} else {
@@ -1158,43 +1182,88 @@ static bool put_rt6(tp_sbuf *s, const tp_field *f, const tp_field *end)
 		tp_sb_puts(s, ") (invalid)");
 		return false;
 	}
-	unsigned i = 0;
-	for (const tp_field *x = f; x < end; x++) {
-		if (x->def != addr || x->vlen < 16)
-			continue;
+	/* the addresses (every one the length holds, as tcpdump reads
+	 * them: a type 2 header longer than one address too) */
+	tp_cursor c = tp_layer_cursor(p, li);
+	if (!tp_skip(&c, f->off - p->layers[li].off + 8))
+		return rt6_cut(s);
+	for (unsigned i = 0; i < want; i++) {
+		const uint8_t *a = tp_bytes(&c, 16);
+		if (!a)
+			return rt6_cut(s);
 		tp_sb_puts(s, ", [");
-		tp_sb_dec(s, i++);
+		tp_sb_dec(s, i);
 		tp_sb_putc(s, ']');
-		tp_sb_ipv6(s, x->v.p);
+		tp_sb_ipv6(s, a);
 	}
-	if (i < want)
-		return false; /* cut short: the event says so */
+	if (!ext_captured(p, li, f))
+		return rt6_cut(s); /* the rest of the header is not there */
 	tp_sb_puts(s, ") ");
 	return true;
 }
 
-/* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): " */
-static void put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end)
+/* print-ah.c: "AH(spi=0x00000100,seq=0x13,icv=0x...): ", with -v
+ * "AH(length=4(24-bytes),spi=..." */
+/* An AH header cut: tcpdump's " [|ah]" ends the line. */
+static bool ah_cut(tp_sbuf *s)
 {
-	const tp_field *spi = NULL, *seq = NULL, *icv = NULL;
+	ext_cut(s, "ah");
+	return false;
+}
+
+static bool put_ah(tp_sbuf *s, const tp_field *f, const tp_field *end,
+		   int vflag)
+{
+	const tp_field *spi = NULL, *seq = NULL, *icv = NULL, *len = NULL;
+	const tp_field *rsv = NULL;
 	for (const tp_field *x = f; x < end; x++) {
-		if (x->def == &fields[F_AH_SPI])
+		if (x->def == &fields[F_AH_LEN])
+			len = x;
+		else if (x->def == &fields[F_AH_RSV])
+			rsv = x;
+		else if (x->def == &fields[F_AH_SPI])
 			spi = x;
 		else if (x->def == &fields[F_AH_SEQ])
 			seq = x;
 		else if (x->def == &fields[F_AH_ICV])
 			icv = x;
 	}
-	if (!spi || !seq)
-		return;
-	tp_sb_puts(s, "AH(spi=0x");
+	if (!len)
+		return ah_cut(s);
+	tp_sb_puts(s, "AH(");
+	if (vflag) {
+		tp_sb_puts(s, "length=");
+		tp_sb_dec(s, len->v.u);
+		tp_sb_putc(s, '(');
+		tp_sb_dec(s, (len->v.u + 2) * 4);
+		tp_sb_puts(s, "-bytes),");
+	}
+	if (!rsv)
+		return ah_cut(s);
+	if (bytes_value(rsv)) {
+		tp_sb_puts(s, "reserved=0x");
+		tp_sb_hex(s, bytes_value(rsv), 1);
+		tp_sb_puts(s, "[MustBeZero],");
+	}
+	if (!spi)
+		return ah_cut(s);
+	tp_sb_puts(s, "spi=0x");
 	tp_sb_hex(s, spi->v.u, 8);
-	tp_sb_puts(s, ",seq=0x");
+	tp_sb_putc(s, ',');
+	if (!seq)
+		return ah_cut(s);
+	tp_sb_puts(s, "seq=0x");
 	tp_sb_hex(s, seq->v.u, 1);
-	tp_sb_puts(s, ",icv=0x");
+	tp_sb_putc(s, ',');
+	if (!icv && (len->v.u + 2) * 4 > 12) {
+		tp_sb_puts(s, "[truncated]):");
+		return false;
+	}
+	tp_sb_puts(s, "icv=0x");
 	if (icv)
 		tp_sb_hexbytes(s, icv->v.p, icv->vlen, 0);
 	tp_sb_puts(s, "): ");
+	return true;
 }
 
 /* After "HBH " of a packet whose payload length is 0 (print-ip6.c). */
@@ -1257,11 +1326,203 @@ static void put_verbose(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	tp_sb_puts(s, ") ");
 }
 
+/* ---- tcpdump -v: the options of HBH and DSTOPT (print-ip6opts.c) ---- */
+
+/* Byte `i` of the option area, or -1 (not captured: tcpdump stops). */
+static int ob(const tp_cursor *o, int i)
+{
+	return i < 0 ? -1 : tp_peek(o, (size_t)i);
+}
+
+/* A big-endian number of n bytes at i, false when not all captured. */
+static bool obe(const tp_cursor *o, int i, int n, uint32_t *v)
+{
+	*v = 0;
+	for (int k = 0; k < n; k++) {
+		int b = ob(o, i + k);
+		if (b < 0)
+			return false;
+		*v = *v << 8 | (uint32_t)b;
+	}
+	return true;
+}
+
+/* The length of the option at `at + i` of an area of `len` bytes, its
+ * type in *t; -1 when it is cut or runs past the area. */
+static int opt_len_at(const tp_cursor *o, int at, int i, int len, int *t)
+{
+	int optlen, l = ob(o, at + i + 1);
+	*t = ob(o, at + i);
+	if (*t < 0)
+		return -1;
+	if (*t == OPT_PAD1)
+		optlen = 1;
+	else if (i + 1 < len && l >= 0)
+		optlen = l + 2;
+	else
+		return -1;
+	return i + optlen > len ? -1 : optlen;
+}
+
+/* ip6_sopt_print: a home address option's sub-options. */
+static bool put_subopts(tp_sbuf *s, const tp_cursor *o, int at, int len)
+{
+	int optlen, t;
+	for (int i = 0; i < len; i += optlen) {
+		if ((optlen = opt_len_at(o, at, i, len, &t)) < 0)
+			return false;
+		int l = ob(o, at + i + 1);
+		if (t == OPT_PAD1) {
+			tp_sb_puts(s, ", pad1");
+		} else if (t == OPT_PADN) {
+			tp_sb_puts(s, ", padn");
+		} else {
+			tp_sb_puts(s, ", sopt_type 0x");
+			tp_sb_hex(s, (uint64_t)t, 2);
+			tp_sb_puts(s, ": len=");
+			tp_sb_dec(s, (uint64_t)l);
+		}
+	}
+	return true;
+}
+
+/* "(name: trunc)" / "(name: invalid len N)": false, tcpdump stops. */
+static bool bad_opt(tp_sbuf *s, const char *name, int len)
+{
+	tp_sb_putc(s, '(');
+	tp_sb_puts(s, name);
+	if (len < 0) {
+		tp_sb_puts(s, ": trunc)");
+	} else {
+		tp_sb_puts(s, ": invalid len ");
+		tp_sb_dec(s, (uint64_t)len);
+		tp_sb_putc(s, ')');
+	}
+	return false;
+}
+
+/* The n-byte value of an option of fixed length at i, `left` bytes
+ * from the end of the area: false (and tcpdump's text) when cut or of
+ * another length. */
+static bool fixed_opt(tp_sbuf *s, const char *name, const tp_cursor *o,
+		      int i, int left, int ol, int n, uint32_t *v)
+{
+	if (left < n + 2)
+		return bad_opt(s, name, -1);
+	if (ol != n)
+		return bad_opt(s, name, ol);
+	return obe(o, i + 2, n, v);
+}
+
+/* The jumbo payload option's text; *seen: one was seen before. */
+static void put_jumbo_opt(tp_sbuf *s, uint32_t v, bool hbh, uint64_t plen,
+			  bool *seen)
+{
+	tp_sb_puts(s, "(jumbo: ");
+	tp_sb_dec(s, v);
+	if (*seen)
+		tp_sb_puts(s, " - already seen");
+	else if (!hbh)
+		tp_sb_puts(s, " - not a hop-by-hop option");
+	else if (plen != 0)
+		tp_sb_puts(s, " - payload len != 0");
+	else if (v < 65536)
+		tp_sb_puts(s, " - < 65536");
+	tp_sb_puts(s, ") ");
+	*seen = true;
+}
+
+/* ip6_opt_process with -v: "(pad1)(padn)(rtalert: 0x0000) " ... and a
+ * space; without -v (`quiet`) only what makes tcpdump stop.  `x` is the
+ * header's marker field.  False when tcpdump stops (its " [|hbhopt]" /
+ * " [|dstopt]" follows). */
+static bool put_opts(const tp_pkt *p, unsigned li, tp_sbuf *s,
+		     const tp_field *x, bool hbh, uint64_t plen, bool quiet)
+{
+	char scratch[1];
+	tp_sbuf q;
+	tp_sbuf *all = s;
+	if (quiet) {
+		tp_sb_init(&q, scratch, sizeof scratch);
+		s = &q; /* what does not stop tcpdump goes nowhere */
+	}
+	const tp_layer *l = &p->layers[li];
+	tp_cursor o = tp_layer_cursor(p, li);
+	if (x->off < l->off || !tp_skip(&o, x->off - l->off + 2) ||
+	    x->len < 2)
+		return false;
+	int len = (int)x->len - 2, optlen, t;
+	bool seen = false;
+	for (int i = 0; i < len; i += optlen) {
+		if ((optlen = opt_len_at(&o, 0, i, len, &t)) < 0)
+			return false;
+		int ol = ob(&o, i + 1);
+		uint32_t v;
+		switch (t) {
+		case OPT_PAD1:
+			tp_sb_puts(s, "(pad1)");
+			break;
+		case OPT_PADN:
+			tp_sb_puts(s, "(padn)");
+			break;
+		case OPT_RTALERT:
+			if (!fixed_opt(all, "rtalert", &o, i, len - i, ol, 2,
+				       &v))
+				return false;
+			tp_sb_puts(s, "(rtalert: 0x");
+			tp_sb_hex(s, v, 4);
+			tp_sb_puts(s, ") ");
+			break;
+		case OPT_JUMBO:
+			if (!fixed_opt(all, "jumbo", &o, i, len - i, ol, 4, &v))
+				return false;
+			put_jumbo_opt(s, v, hbh, plen, &seen);
+			break;
+		case OPT_HOMEADDR: {
+			if (len - i < 18)
+				return bad_opt(all, "homeaddr", -1);
+			if (ol < 16)
+				return bad_opt(all, "homeaddr", ol);
+			tp_cursor a = o;
+			const uint8_t *ad =
+				tp_skip(&a, (size_t)i + 2) ? tp_bytes(&a, 16)
+							   : NULL;
+			if (!ad)
+				return false;
+			tp_sb_puts(s, "(homeaddr: ");
+			tp_sb_ipv6(s, ad);
+			if (ol > 16 && !put_subopts(s, &o, i + 18, optlen - 18))
+				return false;
+			tp_sb_putc(s, ')');
+			break;
+		}
+		default:
+			if (len - i < 2) {
+				tp_sb_puts(all, "(type ");
+				tp_sb_dec(all, (uint64_t)t);
+				tp_sb_puts(all, ": trunc)");
+				return false;
+			}
+			tp_sb_puts(s, "(opt_type 0x");
+			tp_sb_hex(s, (uint64_t)t, 2);
+			tp_sb_puts(s, ": len=");
+			tp_sb_dec(s, (uint64_t)ol);
+			tp_sb_putc(s, ')');
+			break;
+		}
+	}
+	tp_sb_putc(s, ' ');
+	return true;
+}
+
 static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
 	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	tp_cursor hc = tp_layer_cursor(p, li);
+	if (!l->embedded && !tp_has(&hc, 40))
+		return ext_cut(s, "ip6"); /* ip6_print: not even "IP6" */
 	if (!o->eflag)
 		tp_sb_puts(s, "IP6");
 	if (!ver)
@@ -1306,6 +1567,10 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	const tp_field *end = f + l->nfields;
 	/* The first fragment header is the one reassembly used, if any. */
 	bool done = tp_frag_completed(p, li);
+	ptrdiff_t first_hop = -1; /* tcpdump allows one hop-by-hop header */
+	for (const tp_field *x = f; x < end && first_hop < 0; x++)
+		if (x->def == &fields[F_HOP])
+			first_hop = x - f;
 	bool held = !done && defragmenting(p, li);
 	for (const tp_field *x = f; x < end; x++) {
 		if (x->def == &fields[F_HOP_NXT] ||
@@ -1320,26 +1585,58 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		while (hend < end && !is_marker(hend))
 			hend++;
 		if (x->def == &fields[F_HOP]) {
+			if (x != f + first_hop) {
+				tp_sb_puts(s, "[The Hop-by-Hop Options header "
+					      "was already found] (invalid)");
+				return TP_SUM_STOP;
+			}
+			if (x->off != l->off + 40) {
+				tp_sb_puts(s, "[The Hop-by-Hop Options header "
+					      "don't follow the IPv6 header] "
+					      "(invalid)");
+				return TP_SUM_STOP;
+			}
+			if (!ext_captured(p, li, x))
+				return ext_cut(s, "hbhopt");
 			tp_sb_puts(s, "HBH ");
+			if (!put_opts(p, li, s, x, true, plen->v.u, !o->vflag))
+				return ext_cut(s, "hbhopt");
 			if (!put_jumbo(s, l, plen, x, hend))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_DOPT]) {
+			if (!ext_captured(p, li, x))
+				return ext_cut(s, "dstopt");
 			tp_sb_puts(s, "DSTOPT ");
+			if (o->vflag &&
+			    !put_opts(p, li, s, x, false, plen->v.u, false))
+				return ext_cut(s, "dstopt");
 		} else if (x->def == &fields[F_RT]) {
-			if (!put_rt6(s, x, hend))
+			tp_cursor c = tp_layer_cursor(p, li);
+			if (!tp_skip(&c, x->off - l->off) || !tp_has(&c, 1))
+				return ext_cut(s, "ip6"); /* ip6_print's check */
+			if (!put_rt6(p, li, s, x, hend, o->vflag))
 				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_AH_NXT]) {
-			put_ah(s, x, hend);
+			if (!put_ah(s, x, hend, o->vflag))
+				return TP_SUM_STOP;
 		} else if (x->def == &fields[F_FRAG]) {
-			const tp_field *off = NULL;
+			const tp_field *off = NULL, *id = NULL;
 			for (const tp_field *y = x; y < hend; y++)
 				if (y->def == &fields[F_FRAG_OFFSET])
 					off = y;
-			if (!off)
-				return TP_SUM_NEXT;
-			/* print-frag6.c: (offset|bytes after the header) */
+				else if (y->def == &fields[F_FRAG_IDENT])
+					id = y;
+			if (!off || (o->vflag && !id)) /* cut: print-frag6.c */
+				return ext_cut(s, "frag6");
+			/* print-frag6.c: (offset|bytes after the header),
+			 * with -v (id:offset|bytes) */
 			uint64_t rest = 40 + plen->v.u - (x->off - l->off) - 8;
 			tp_sb_puts(s, "frag (");
+			if (o->vflag) {
+				tp_sb_puts(s, "0x");
+				tp_sb_hex(s, id->v.u, 8);
+				tp_sb_putc(s, ':');
+			}
 			tp_sb_dec(s, off->v.u * 8);
 			tp_sb_putc(s, '|');
 			tp_sb_dec(s, rest);
@@ -1348,6 +1645,10 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 				return TP_SUM_STOP;
 			done = false;
 			tp_sb_putc(s, ' ');
+			/* ip6_print stops where nothing follows the header */
+			tp_cursor fc = tp_layer_cursor(p, li);
+			if (!tp_skip(&fc, x->off - l->off + 8) || !tp_has(&fc, 1))
+				return TP_SUM_STOP;
 		} else { /* ESP */
 			const tp_field *spi = NULL, *seq = NULL;
 			for (const tp_field *y = x; y < hend; y++) {
@@ -1356,14 +1657,26 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 				else if (y->def == &fields[F_ESP_SEQ])
 					seq = y;
 			}
-			if (!spi || !seq)
-				return TP_SUM_NEXT;
+			tp_cursor ec = tp_layer_cursor(p, li);
+			if (!spi || !seq || !tp_skip(&ec, x->off - l->off + 8) ||
+			    !tp_has(&ec, 1)) /* esp_print: nothing after it */
+				return ext_cut(s, "esp");
+			/* the length the header claims, past the frame too */
+			uint64_t claimed = plen->v.u;
+			const tp_field *j =
+				tp_layer_find(p, li, &fields[F_OPT_JUMBO]);
+			if (claimed == 0 && j)
+				claimed = j->v.u;
+			uint64_t rest = l->off + have - x->off;
+			if (!l->embedded && claimed + 40 > have &&
+			    claimed + 40 > x->off - l->off)
+				rest = claimed + 40 - (x->off - l->off);
 			tp_sb_puts(s, "ESP(spi=0x");
 			tp_sb_hex(s, spi->v.u, 8);
 			tp_sb_puts(s, ",seq=0x");
 			tp_sb_hex(s, seq->v.u, 1);
 			tp_sb_puts(s, "), length ");
-			tp_sb_dec(s, l->off + have - x->off);
+			tp_sb_dec(s, rest);
 			return TP_SUM_STOP;
 		}
 	}
@@ -1371,19 +1684,49 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, "no next header");
 		return TP_SUM_STOP;
 	}
+	/* damaged: cut or broken before its payload (a payload length past
+	 * the frame is not: tcpdump prints what follows all the same) */
 	bool damaged = false;
 	for (unsigned i = 0; i < p->nevents; i++)
 		if (p->events[i].layer == li &&
+		    p->events[i].def != &events[E_PLEN] &&
 		    (p->events[i].def->kind == TP_EV_TRUNCATED ||
 		     p->events[i].def->kind == TP_EV_MALFORMED))
 			damaged = true;
+	if (!next && (nh == TP_IPPROTO_AH || nh == TP_IPPROTO_ESP))
+		return ext_cut(s, nh == TP_IPPROTO_AH ? "ah" : "esp");
+	if (nh == TP_IPPROTO_ICMP || nh == 2) {
+		/* ip_demux_print: ICMP and IGMP need IPv4 */
+		tp_sb_puts(s, nh == 2 ? "[IGMP requires IPv4] (invalid)"
+				      : "[ICMP requires IPv4] (invalid)");
+		return TP_SUM_STOP;
+	}
+	if (!next && !damaged && (nh == TP_IPPROTO_TCP || nh == TP_IPPROTO_UDP)) {
+		/* nothing of it in the payload (a payload length of 0):
+		 * tcp_print/udp_print say so right after the ':' */
+		if (s->len && s->buf[s->len - 1] == ' ')
+			s->len--;
+		return ext_cut(s, nh == TP_IPPROTO_TCP ? "tcp" : "udp");
+	}
 	if (((next && next == &tp_diss_data) || (!next && !damaged)) &&
 	    !is_ext(nh)) {
 		/* A protocol tapir does not dissect (yet). */
-		tp_sb_puts(s, "ip-proto-");
-		tp_sb_dec(s, nh);
-		tp_sb_putc(s, ' ');
-		tp_sb_dec(s, l->payload_len);
+		/* tcpdump's length is what the header claims (a jumbo
+		 * option's too), even past the frame */
+		uint64_t claimed = plen->v.u, rest = l->payload_len;
+		const tp_field *j = tp_layer_find(p, li, &fields[F_OPT_JUMBO]);
+		if (claimed == 0 && j)
+			claimed = j->v.u;
+		if (!l->embedded && claimed + 40 > have && claimed + 40 > l->len)
+			rest = claimed + 40 - l->len;
+		if (nh == 77) { /* IPPROTO_ND: ip_demux_print's own case */
+			tp_sb_puts(s, " nd ");
+		} else {
+			tp_sb_puts(s, " ip-proto-"); /* with its space */
+			tp_sb_dec(s, nh);
+			tp_sb_putc(s, ' ');
+		}
+		tp_sb_dec(s, rest);
 		return TP_SUM_STOP;
 	}
 	return TP_SUM_NEXT;

@@ -37,14 +37,21 @@ static tp_next raw_dissect(tp_pkt *p, tp_cursor *c)
 	return TP_STOP; /* whatever it is, it is data */
 }
 
-/* tcpdump (print-raw.c) says "ip: " with -e and nothing otherwise. */
+/* tcpdump (print-raw.c) says "ip: " with -e and nothing otherwise; its
+ * ipN_print goes by the version nibble whatever the link type, and
+ * says "unknown ip N" for neither 4 nor 6. */
 static tp_sum raw_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
-	(void)p;
-	(void)li;
 	if (o->eflag)
 		tp_sb_puts(s, "ip: ");
+	tp_cursor c = tp_layer_cursor(p, li);
+	int b = tp_peek(&c, 0);
+	if (b >= 0 && b >> 4 != 4 && b >> 4 != 6) {
+		tp_sb_puts(s, "unknown ip ");
+		tp_sb_dec(s, (unsigned)b >> 4);
+		return TP_SUM_STOP;
+	}
 	return TP_SUM_NEXT;
 }
 

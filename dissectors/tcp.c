@@ -770,7 +770,8 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 	if (!p->no_verify && a && a->src && a->dst && seg >= 20 &&
 	    tp_has(&t, seg) && !fragmented(p, li)) {
 		const uint8_t *v = tp_bytes(&t, seg);
-		uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
+		uint32_t s = tp_cksum_pseudo(a->family, a->src,
+					     tp_pseudo_dst(p, li),
 					     TP_IPPROTO_TCP, (uint32_t)seg);
 		s = tp_cksum_add(s, v, 16);
 		s = tp_cksum_add(s, v + 18, seg - 18);
@@ -1957,6 +1958,8 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			tp_sb_addr(s, a, false);
 			tp_sb_putc(s, ':');
 		}
+		if (length == 0) /* nothing to read: no event says it */
+			tp_sb_puts(s, " [|tcp]");
 		return TP_SUM_STOP;
 	}
 	bool addrs = have_addr && direct(p, li);

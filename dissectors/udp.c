@@ -143,8 +143,9 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 		t.off = start;
 		const uint8_t *v = tp_has(&t, ulen) ? tp_bytes(&t, ulen) : NULL;
 		if (v) {
-			uint32_t s = tp_cksum_pseudo(a->family, a->src, a->dst,
-						     TP_IPPROTO_UDP, ulen);
+			uint32_t s = tp_cksum_pseudo(
+				a->family, a->src, tp_pseudo_dst(p, li),
+				TP_IPPROTO_UDP, ulen);
 			s = tp_cksum_add(s, v, 6);
 			s = tp_cksum_add(s, v + 8, ulen - 8);
 			uint16_t calc = tp_cksum_fold(s);
@@ -238,41 +239,76 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 	tp_sb_puts(s, ": ");
 }
 
+/* tcpdump's own verdict over IPv6 (print-udp.c, udp6_cksum): its
+ * pseudo-header destination is not Wireshark's behind a routing header
+ * without segments left, and a zero checksum is bad there (RFC 8200
+ * 8.1 forbids it).  The sum over the datagram as captured, when it all
+ * is: 0 when it verifies, else what the field should have held. */
+static bool tcpdump_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
+			uint64_t ulen, uint16_t ck, uint64_t *want)
+{
+	const tp_layer *l = &p->layers[li];
+	uint64_t n = (uint64_t)l->len + l->payload_len;
+	if (ulen < n)
+		n = ulen;
+	tp_cursor c = tp_layer_cursor(p, li);
+	const uint8_t *v = tp_bytes(&c, (size_t)n);
+	const uint8_t *dst = tp_tcpdump_pseudo_dst(p, li);
+	if (!v || !a->src || !dst)
+		return false;
+	uint32_t sum = tp_cksum_pseudo(6, a->src, dst, TP_IPPROTO_UDP,
+				       (uint32_t)n);
+	uint32_t r = tp_cksum_fold(tp_cksum_add(sum, v, (size_t)n));
+	if (r == 0) {
+		*want = ck;
+		return true;
+	}
+	r += ck; /* in_cksum_shouldbe */
+	r = (r & 0xffff) + (r >> 16);
+	*want = (r & 0xffff) + (r >> 16);
+	return true;
+}
+
 /* tcpdump's checksum notice: over IPv6 from -v on, over IPv4 from -vv
  * on ("[no cksum] " for a zero one there), when the checksum was
- * verified (the whole datagram captured, not a fragment). */
+ * verified (the whole datagram captured, not after a fragment header;
+ * a zero one over IPv6 is bad). */
 static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
-		      const tp_field *cf, uint32_t length)
+		      const tp_field *cf, const tp_field *lf, uint32_t length)
 {
 	const tp_netaddr *a = tp_nearest_addr(p, li);
-	if (!a || fragmented(p, li) || (a->family == 4 && vflag < 2))
+	if (!a || tp_tcpdump_fragmented(p, li) ||
+	    (a->family == 4 && vflag < 2))
 		return;
 	if (a->family == 4 && cf->v.u == 0) {
 		tp_sb_puts(s, "[no cksum] ");
 		return;
 	}
-	const tp_field *calc = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
-	uint16_t c;
-	if (calc) {
-		c = (uint16_t)calc->v.u;
+	const tp_field *cfield = tp_layer_find(p, li, &fields[F_CKSUM_CALC]);
+	uint64_t want;
+	if (a->family == 6 && lf &&
+	    (cf->v.u == 0 || tp_tcpdump_pseudo_dst(p, li) != a->dst)) {
+		if (!tcpdump_sum(p, li, a, lf->v.u, (uint16_t)cf->v.u, &want))
+			return;
+	} else if (cfield) {
+		want = cfield->v.u;
 	} else {
 		/* a quoted datagram: computed here when all of it is there */
-		const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
+		uint16_t c;
 		if (!p->layers[li].embedded || !lf || lf->v.u < 8 ||
 		    lf->v.u > 8u + length ||
 		    !tp_l4_cksum(p, li, TP_IPPROTO_UDP, (size_t)lf->v.u, 6, &c))
 			return;
-		if (c == 0)
-			c = 0xffff;
+		want = c ? c : 0xffff;
 	}
-	if (c == cf->v.u) {
+	if (want == cf->v.u) {
 		tp_sb_puts(s, "[udp sum ok] ");
 		return;
 	}
 	tp_sb_puts(s, "[bad udp cksum 0x");
 	tp_sb_hex(s, cf->v.u, 4);
 	tp_sb_puts(s, " -> 0x");
-	tp_sb_hex(s, c, 4);
+	tp_sb_hex(s, want, 4);
 	tp_sb_puts(s, "!] ");
 }
 
@@ -284,18 +320,26 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	const tp_field *lf = tp_layer_find(p, li, &fields[F_LENGTH]);
 	const tp_field *cf = tp_layer_find(p, li, &fields[F_CKSUM]);
 	/* The IP payload length: what the layer below handed over (in an
-	 * ICMP error's quote: what the quoted header says). */
-	uint32_t length = tp_ip_payload_length(p, li);
+	 * ICMP error's quote: what the quoted header says; over IPv6 what
+	 * its header claims, as tcpdump). */
+	uint32_t length = (uint32_t)tp_tcpdump_ip6_length(
+		p, li, tp_ip_payload_length(p, li));
 	bool quoted = p->layers[li].embedded;
 	put_endpoints(s, p, li, sp, dp);
-	if (!sp || !dp)
+	/* a header cut where no TRUNCATED event will say it (nothing to
+	 * read, or the IP header claims more than the frame) */
+	bool mark = !tp_pkt_has_event(p, TP_EV_TRUNCATED);
+	if (!sp || !dp) {
+		if (mark && !quoted)
+			tp_sb_puts(s, " [|udp]");
 		return TP_SUM_STOP;
+	}
 	if (quoted && (!lf || !cf)) {
 		tp_sb_puts(s, " [|udp]"); /* a quote has no event */
 		return TP_SUM_STOP;
 	}
 	if (o->vflag && length >= 8 && lf && lf->v.u >= 8 && cf)
-		put_cksum(p, li, s, o->vflag, cf, length - 8);
+		put_cksum(p, li, s, o->vflag, cf, lf, length - 8);
 	/* An application layer above speaks for the payload (tcpdump: the
 	 * port's printer), except with -q. */
 	const tp_layer *up = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;
@@ -306,8 +350,11 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, length);
 		return TP_SUM_STOP;
 	}
-	if (!lf)
-		return TP_SUM_STOP; /* cut short: " [|udp]" follows */
+	if (!lf) { /* cut short: " [|udp]" (the event's, or here) */
+		if (mark)
+			tp_sb_puts(s, " [|udp]");
+		return TP_SUM_STOP;
+	}
 	uint32_t ulen = (uint32_t)lf->v.u;
 	if (ulen == 0 && length > 65535)
 		ulen = length;
@@ -316,8 +363,11 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, ulen);
 		return TP_SUM_STOP;
 	}
-	if (!cf)
-		return TP_SUM_STOP; /* header cut: " [|udp]" follows */
+	if (!cf) {
+		if (mark)
+			tp_sb_puts(s, " [|udp]");
+		return TP_SUM_STOP;
+	}
 	ulen -= 8;
 	length -= 8;
 	if (ulen > length && !fragmented(p, li)) {

@@ -1,8 +1,10 @@
 /* inet.c - Internet checksum, RFC 1071. */
 #include <stddef.h>
+#include <string.h>
 
 #include "tapir/field.h"
 #include "tapir/inet.h"
+#include "tapir/record.h"
 
 const tp_valstr tp_cksum_status_vals[] = {
 	{TP_CKSUM_BAD, "Bad"},
@@ -67,4 +69,47 @@ int tp_cksum_offloaded(unsigned family, const uint8_t *src,
 	uint16_t no_len =
 		(uint16_t)~tp_cksum_fold(tp_cksum_pseudo(family, src, dst, proto, 0));
 	return field == with_len || field == no_len;
+}
+
+/* RFC 8200 8.1: the pseudo-header of an upper layer uses the final
+ * destination. */
+/* The final destination: with a routing header whose segments are not
+ * all visited, the last address of its list. */
+const uint8_t *tp_final_dst(const tp_pkt *p, unsigned nl)
+{
+	const tp_netaddr *a = &p->layers[nl].addr;
+	uint64_t segleft = 0;
+	if (!tp_layer_uint(p, nl, "ipv6.routing.segleft", &segleft) ||
+	    segleft == 0)
+		return a->dst;
+	const tp_layer *l = &p->layers[nl];
+	const uint8_t *last = NULL;
+	bool srh_first = false;
+	for (unsigned i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		const char *ab = f->def->abbrev;
+		if (f->vlen < 16)
+			continue;
+		if (!strcmp(ab, "ipv6.routing.src.addr") ||
+		    !strcmp(ab, "ipv6.routing.mipv6.home_address") ||
+		    !strcmp(ab, "ipv6.routing.rpl.full_address")) {
+			last = f->v.p;
+		} else if (!strcmp(ab, "ipv6.routing.srh.addr") &&
+			   !srh_first) {
+			/* RFC 8754 2: segment list [0] is the last one */
+			last = f->v.p;
+			srh_first = true;
+		}
+	}
+	return last ? last : a->dst;
+}
+
+const uint8_t *tp_pseudo_dst(const tp_pkt *p, unsigned li)
+{
+	for (unsigned i = li; i-- > 0;)
+		if (p->layers[i].addr.family)
+			return p->layers[i].addr.family == 6
+				       ? tp_final_dst(p, i)
+				       : p->layers[i].addr.dst;
+	return NULL;
 }

@@ -135,6 +135,84 @@ void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
 	tp_sb_putc(s, ')');
 }
 
+void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i += 2) {
+		if (i % 16 == 0) {
+			tp_sb_puts(s, ident);
+			tp_sb_puts(s, "0x");
+			tp_sb_hex(s, i, 4);
+			tp_sb_put(s, ": ", 2);
+		}
+		tp_sb_putc(s, ' ');
+		tp_sb_hexbytes(s, p + i, n - i >= 2 ? 2 : 1, 0);
+	}
+}
+
+bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li)
+{
+	for (unsigned i = li; i-- > 0;) {
+		const tp_layer *l = &p->layers[i];
+		if (!l->addr.family)
+			continue;
+		if (l->addr.fragment)
+			return true;
+		return l->addr.family == 6 &&
+		       tp_layer_find_abbrev(p, i, "ipv6.fraghdr") != NULL;
+	}
+	return false;
+}
+
+const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li)
+{
+	unsigned nl = li;
+	while (nl-- > 0 && !p->layers[nl].addr.family)
+		;
+	if (nl >= li)
+		return NULL;
+	const tp_layer *l = &p->layers[nl];
+	const tp_field *rt = tp_layer_find_abbrev(p, nl, "ipv6.routing");
+	uint64_t type, len;
+	if (l->addr.family != 6 || !rt ||
+	    !tp_layer_uint(p, nl, "ipv6.routing.type", &type) ||
+	    !tp_layer_uint(p, nl, "ipv6.routing.len", &len) || rt->off < l->off)
+		return l->addr.dst;
+	size_t at = 8; /* the first address */
+	if (type == 0 || type == 2) {
+		if (len % 2 || len == 0)
+			return l->addr.dst;
+		at += 16 * (size_t)(len / 2 - 1);
+	} else if (type != 4) {
+		return l->addr.dst;
+	}
+	tp_cursor c = tp_layer_cursor(p, nl);
+	const uint8_t *a = tp_skip(&c, rt->off - l->off + at)
+				   ? tp_bytes(&c, 16)
+				   : NULL;
+	return a ? a : l->addr.dst;
+}
+
+uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have)
+{
+	unsigned nl = li;
+	while (nl-- > 0 && !p->layers[nl].addr.family)
+		;
+	if (nl >= li || p->layers[nl].addr.family != 6 ||
+	    p->layers[li].embedded)
+		return have;
+	const tp_layer *l = &p->layers[nl];
+	uint64_t plen;
+	if (!tp_layer_uint(p, nl, "ipv6.plen", &plen))
+		return have;
+	if (plen == 0 && !tp_layer_uint(p, nl, "ipv6.opt.jumbo", &plen))
+		return have;
+	uint64_t hdrs = p->layers[li].off - l->off;
+	if (plen + 40 <= (uint64_t)l->len + l->payload_len || plen + 40 < hdrs)
+		return have;
+	return plen + 40 - hdrs;
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

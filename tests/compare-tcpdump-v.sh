@@ -57,19 +57,9 @@ import difflib, gzip, os, re, subprocess, sys
 
 # capture: (why, {level: most differing lines allowed})
 ALLOW = {
-    "ipv6-frag.pcap": ("reassembled datagram on the last fragment; "
-                       "-v's frag (ID:off|len) not yet", 12),
-    # IPv6 extension headers with -v (HBH/DSTOPT option lists, the
-    # fragment id) are step 3 of the -v work (not done yet), plus the
-    # reassembly difference above
-    "ipv6-ext.pcap": ("IPv6 extension headers' -v text; reassembly", 16),
-    # ICMP and ICMPv6 -v text (the quoted packet of an error on its own
-    # line, ICMPv6's checksum, ND options) are step 3 (not done yet)
     # packet 25 is an ICMP error quoting an ICMP error: tapir dissects
     # one level of quote (tshark too), tcpdump prints the inner quote
     "icmp-errors.pcap": ("an error quoted in an error (one level)", 3),
-    "icmp6-ping.pcap": ("ICMPv6 -v: checksum, ND options", 12),
-    "icmp6-unreach.pcap": ("ICMPv6 -v: checksum, quoted packet", 1),
     # differences the default one-line output has too (not -v's)
     "sll2-any.pcap": ("interface names of a Linux cooked v2 capture", 4),
     # libpcap 1.10 (under tcpdump 4.99.3) refuses a pcapng file whose

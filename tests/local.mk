@@ -49,6 +49,7 @@ TESTS += tests/follow-tshark.sh
 TESTS += tests/export-owner.sh
 TESTS += tests/threads/run.sh
 TESTS += tests/corpus-v.sh
+TESTS += tests/icmp6-crafted.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
 EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
@@ -59,6 +60,7 @@ EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh
 EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
 EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
+EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 
 include tests/fuzz/local.mk

@@ -14,6 +14,15 @@ uint16_t tp_cksum_fold(uint32_t sum);
 uint32_t tp_cksum_pseudo(unsigned family, const uint8_t *src,
 			 const uint8_t *dst, uint8_t proto, uint32_t len);
 
+/* The destination address of the pseudo-header: RFC 8200 8.1, with a
+ * routing header whose segments are not all visited the final one (the
+ * last address of type 0, the home address of type 2, segment 0 of
+ * type 4, the last one of RPL).  tp_final_dst takes the IPv6 layer,
+ * tp_pseudo_dst the upper layer (any network layer below it). */
+struct tp_pkt;
+const uint8_t *tp_final_dst(const struct tp_pkt *p, unsigned nl);
+const uint8_t *tp_pseudo_dst(const struct tp_pkt *p, unsigned li);
+
 /* A TCP/UDP checksum field holding only the folded, uncomplemented sum
  * of the pseudo-header (`pseudo`, from tp_cksum_pseudo with the segment
  * length, or 0 for the length as TSO leaves it): the sending host left

@@ -225,4 +225,24 @@ typedef bool (*tp_name_lookup_fn)(unsigned family, const uint8_t *addr,
 				  char *name, size_t len);
 void tp_resolve_backend(tp_name_lookup_fn fn);
 
+/* tcpdump's hex_print: IDENT "0x0000: " and " xxxx" per two bytes,
+ * eight to a line, over the n bytes at p. */
+void tp_sb_tcpdump_hex(tp_sbuf *s, const char *ident, const uint8_t *p,
+		       size_t n);
+/* tcpdump's `fragmented` for the transport above layer `li`: the IPv6
+ * header chain below it has a fragment header (an atomic fragment
+ * too), or the IPv4 header says MF or an offset.  tcpdump checks no
+ * checksum then. */
+bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li);
+/* The destination of tcpdump's pseudo-header for the transport above
+ * layer `li` (print-ip6.c ip6_finddst): over IPv6 with a routing header,
+ * the last address of a type 0 or 2 one, the first segment of a type 4
+ * one, whatever the segments left; else the header's destination. */
+const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li);
+/* The length tcpdump hands to layer `li` over IPv6: `have` (what the
+ * frame holds), or when the IPv6 header (or its jumbo option) claims
+ * more than the frame, the claimed payload after the headers before
+ * `li`. */
+uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have);
+
 #endif

@@ -174,6 +174,15 @@ const char *th_summary_v(const tp_pkt *p, int vflag)
 
 const char *th_summary(const tp_pkt *p) { return th_summary_v(p, 0); }
 
+const char *th_after_addrs(const char *line)
+{
+	const char *x = strstr(line, " > ");
+	assert_non_null(x);
+	x = strstr(x, ": ");
+	assert_non_null(x);
+	return x + 2;
+}
+
 void th_every_truncation(int linktype, const uint8_t *b, size_t n,
 			 size_t meaningful)
 {

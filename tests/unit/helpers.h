@@ -49,6 +49,9 @@ bool th_has_kind(const tp_pkt *p, tp_ev_kind kind);
 const char *th_summary(const tp_pkt *p);
 /* The line with -v (1), -vv (2) or -vvv (3): tcpdump's verbose text. */
 const char *th_summary_v(const tp_pkt *p, int vflag);
+/* The text of a line after its first "a > b: " (the network layer's
+ * part, -v's parenthesis included, left out). */
+const char *th_after_addrs(const char *line);
 
 /* Cut the packet at every length 0..n-1 (caplen = cut, len = n): never a
  * crash; for cuts below `meaningful` a TRUNCATED event must be there

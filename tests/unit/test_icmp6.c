@@ -1,4 +1,5 @@
 /* test_icmp6.c - ICMPv6: echo, ND with options, MLD, errors, checksum. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -454,9 +455,14 @@ static void test_icmp6_error_texts(void **state)
 	b[ICMP] = 1;
 	b[ICMP + 1] = 9;
 	p = th_dissect(1, b, n, n);
-	assert_string_equal(th_summary(p),
-			    "IP6 fd00:99::2 > fd00:99::1: ICMP6, destination "
-			    "unreachable, unknown unreach code (9)");
+	const char *want = "IP6 fd00:99::2 > fd00:99::1: ICMP6, destination "
+			   "unreachable, unknown unreach code (9)\n"
+			   "\t0x0000:  0109 ";
+	assert_memory_equal(th_summary(p), want, strlen(want));
+	/* -vv: no dump, no length */
+	assert_string_equal(th_summary_v(p, 2) +
+				    strlen(th_summary_v(p, 2)) - 24,
+			    "unknown unreach code (9)");
 }
 
 static void test_icmp6_unreachable_tcp(void **state)
@@ -603,9 +609,16 @@ static void test_icmp6_unknown_type(void **state)
 	assert_int_equal(th_uint(p, "icmpv6.type"), 250);
 	assert_null(th_field(p, "icmpv6.echo.identifier"));
 	assert_int_equal(th_uint(p, "data.len"), 60);
+	/* tcpdump dumps the message in hex (not with -vv) */
 	assert_string_equal(th_summary(p),
 			    "IP6 fd00:99::1 > fd00:99::2: ICMP6, unknown icmp6 "
-			    "type (250), length 64");
+			    "type (250), length 64\n"
+			    "\t0x0000:  fa00 c2ed 59a1 0001 ea55 016b 0000 0000\n"
+			    "\t0x0010:  ae2a 0f00 0000 0000 1011 1213 1415 1617\n"
+			    "\t0x0020:  1819 1a1b 1c1d 1e1f 2021 2223 2425 2627\n"
+			    "\t0x0030:  2829 2a2b 2c2d 2e2f 3031 3233 3435 3637");
+	const char *v2 = th_summary_v(p, 2);
+	assert_string_equal(v2 + strlen(v2) - 21, "type (250), length 64");
 }
 
 static void test_icmp6_truncations(void **state)
@@ -628,7 +641,7 @@ static void test_icmp6_truncations(void **state)
 	assert_true(th_has_kind(p, TP_EV_TRUNCATED));
 	assert_string_equal(th_summary(p), "IP6 fd00:99::1 > ff02::1:ff00:2: "
 					   "ICMP6, neighbor solicitation "
-					   "[|icmpv6]");
+					   "[|icmp6] [|icmpv6]");
 }
 
 static void test_icmp6_bumped_lengths(void **state)
@@ -653,6 +666,239 @@ static void test_icmp6_bumped_lengths(void **state)
 	th_expect_bump(1, b, n, MLD + 26, 2, 12, 0); /* sources */
 	n = load(unreach, b, sizeof b);
 	th_expect_bump(1, b, n, PLEN, 2, 11, 0);
+}
+
+/* ---- tcpdump -v/-vv/-vvv ------------------------------------------- */
+
+static void test_icmp6_verbose_checksum(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(echo, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "[icmp6 sum ok] ICMP6, echo request, id 22945, "
+			    "seq 1");
+	assert_string_equal(th_after_addrs(th_summary(p)),
+			    "ICMP6, echo request, id 22945, seq 1, length 64");
+	/* a changed byte: the sum it should have, which then checks */
+	b[n - 1] ^= 0x40;
+	p = th_dissect(1, b, n, n);
+	const char *v = th_after_addrs(th_summary_v(p, 2));
+	assert_memory_equal(v, "[bad icmp6 cksum 0xc2ed -> 0x", 29);
+	unsigned want = (unsigned)strtoul(v + 29, NULL, 16);
+	assert_int_not_equal(want, 0xc2ed);
+	b[ICMP + 2] = (uint8_t)(want >> 8);
+	b[ICMP + 3] = (uint8_t)want;
+	p = th_dissect(1, b, n, n);
+	assert_memory_equal(th_after_addrs(th_summary_v(p, 3)), "[icmp6 sum ok] ",
+			    15);
+	/* not all captured: no checksum text (tcpdump's ND_TTEST_LEN) */
+	p = th_dissect(1, b, n - 1, n);
+	assert_memory_equal(th_after_addrs(th_summary_v(p, 1)), "ICMP6, echo", 11);
+}
+
+static void test_icmp6_verbose_nd(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(ra, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	/* tcpdump -vv on the corpus capture, byte for byte */
+	assert_string_equal(
+		th_after_addrs(th_summary_v(p, 2)),
+		"[icmp6 sum ok] ICMP6, router advertisement, length 176\n"
+		"\thop limit 64, Flags [home agent], pref medium, router "
+		"lifetime 15s, reachable time 0ms, retrans timer 0ms\n"
+		"\t  prefix info option (3), length 32 (4): "
+		"2222:3333:4444:5555:6600::/72, Flags [onlink, auto], valid "
+		"time 2592000s, pref. time 604800s\n"
+		"\t    0x0000:  48c0 0027 8d00 0009 3a80 0000 0000 2222\n"
+		"\t    0x0010:  3333 4444 5555 6600 0000 0000 0000\n"
+		"\t  rdnss option (25), length 40 (5):  lifetime 5s, addr: "
+		"abcd::efef addr: 1234:5678::1\n"
+		"\t    0x0000:  0000 0000 0005 abcd 0000 0000 0000 0000\n"
+		"\t    0x0010:  0000 0000 efef 1234 5678 0000 0000 0000\n"
+		"\t    0x0020:  0000 0000 0001\n"
+		"\t  dnssl option (31), length 56 (7):  lifetime 5s, "
+		"domain(s): example.com. example.org. dom1.dom2.tld.\n"
+		"\t    0x0000:  0000 0000 0005 0765 7861 6d70 6c65 0363\n"
+		"\t    0x0010:  6f6d 0007 6578 616d 706c 6503 6f72 6700\n"
+		"\t    0x0020:  0464 6f6d 3104 646f 6d32 0374 6c64 0000\n"
+		"\t    0x0030:  0000 0000 0000\n"
+		"\t  mtu option (5), length 8 (1):  100\n"
+		"\t    0x0000:  0000 0000 0064\n"
+		"\t  source link-address option (1), length 8 (1): "
+		"b0:99:28:c8:d6:6c\n"
+		"\t    0x0000:  b099 28c8 d66c\n"
+		"\t  advertisement interval option (7), length 8 (1):  5000ms\n"
+		"\t    0x0000:  0000 0000 1388\n"
+		"\t  homeagent information option (8), length 8 (1):  "
+		"preference 50001, lifetime 15\n"
+		"\t    0x0000:  0000 c351 000f");
+	/* -v: no hex; no length at the end, as tcpdump */
+	const char *v1 = th_summary_v(p, 1);
+	assert_null(strstr(v1, "0x0000"));
+	assert_non_null(strstr(v1, "\n\t  mtu option (5), length 8 (1):  100\n"));
+	/* the solicitation and the advertisement of pcaps/icmp6-ping.pcap */
+	n = load(ns, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "[icmp6 sum ok] ICMP6, neighbor solicitation, "
+			    "length 32, who has fd00:99::2\n"
+			    "\t  source link-address option (1), length 8 "
+			    "(1): 02:00:00:00:99:01");
+	n = load(na, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 3)),
+			    "[icmp6 sum ok] ICMP6, neighbor advertisement, "
+			    "length 32, tgt is fd00:99::2, Flags [solicited, "
+			    "override]\n"
+			    "\t  destination link-address option (2), length "
+			    "8 (1): 02:00:00:00:99:02\n"
+			    "\t    0x0000:  0200 0000 9902");
+}
+
+static void test_icmp6_verbose_mld2(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(mld2_query, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "HBH (rtalert: 0x0000) (padn) [icmp6 sum ok] "
+			    "ICMP6, multicast listener query v2 [max resp "
+			    "delay=10000] [gaddr :: robustness=2 qqi=60]");
+	n = load(mld2_report, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 2)),
+			    "HBH (rtalert: 0x0000) (padn) [icmp6 sum ok] "
+			    "ICMP6, multicast listener report v2, 2 group "
+			    "record(s) [gaddr ff02::1:6 to_ex { }] [gaddr "
+			    "ff02::cca6:c0f9:e182:5359 to_ex { }]");
+	assert_non_null(strstr(th_summary_v(p, 1),
+			       "[gaddr ff02::1:6 to_ex, 0 source(s)]"));
+	/* a record count past the message: tcpdump's note, no overread */
+	b[MLD + 7] = 200;
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 3),
+			       "] [invalid number of groups]"));
+	/* sources past the message */
+	b[MLD + 7] = 2;
+	b[MLD + 11] = 9;
+	p = th_dissect(1, b, n, n);
+	assert_non_null(
+		strstr(th_summary_v(p, 2), " [invalid number of sources 9]"));
+}
+
+/* Hostile options: every value of the first option's length, and the
+ * messages cut at every length, at -vvv (the helpers read the lines
+ * from buffers that end at an unmapped page). */
+static void test_icmp6_verbose_hostile(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(ns, b, sizeof b);
+	for (unsigned v = 0; v < 256; v++) {
+		b[NS_OPT + 1] = (uint8_t)v;
+		tp_pkt *p = th_dissect(1, b, n, n);
+		const char *line = th_summary_v(p, 3);
+		/* 0, or longer than the message: tcpdump stops there */
+		if (v != 1)
+			assert_non_null(strstr(line, "fd00:99::2 [|icmp6]"));
+		else
+			assert_null(strstr(line, "[|icmp6]"));
+	}
+	/* where the advertisement's options start (and it ends) */
+	static const size_t opt_at[] = {70, 102, 142, 198, 206, 214, 222, 230};
+	n = load(ra, b, sizeof b);
+	assert_int_equal(n, 230);
+	for (size_t cut = ICMP; cut < n; cut++) {
+		tp_pkt *p = th_dissect(1, b, cut, n);
+		const char *line = th_summary_v(p, 3);
+		assert_null(strstr(line, "sum ok"));
+		/* cut inside an option: tcpdump's [|icmp6] ends its text;
+		 * between two: the options before the cut, no mark */
+		bool between = cut < ICMP + 16;
+		for (size_t i = 0; i < sizeof opt_at / sizeof opt_at[0]; i++)
+			between |= cut == opt_at[i];
+		if (cut >= ICMP + 16)
+			assert_int_equal(strstr(line, " [|icmp6]") == NULL,
+					 between);
+	}
+	/* each option length of the advertisement bumped */
+	for (size_t i = 0; i + 1 < sizeof opt_at / sizeof opt_at[0]; i++) {
+		assert_int_not_equal(b[opt_at[i]], 0); /* a type */
+		assert_true(th_bump(1, b, n, opt_at[i] + 1, 1).malformed > 0);
+	}
+}
+
+/* ../shared/corpus/tcpdump/icmpv6-RFC2894-RR.pcap frame 1 (BSD null
+ * link): a router renumbering command, one match and one use part. */
+static const char rrenum[] =
+	"1c 00 00 00 60 00 00 00 00 48 3a 40 20 01 0d b8"
+	"00 01 00 00 0a 00 27 ff fe f4 4d cf 20 01 0d b8"
+	"00 01 00 00 0a 00 27 ff fe f4 4d cf 8a 00 df 3a"
+	"00 00 00 00 00 10 00 00 00 00 00 00 01 07 00 30"
+	"00 80 00 00 fe c0 00 00 00 00 00 00 00 00 00 00"
+	"00 00 00 00 30 10 00 00 00 27 8d 00 00 09 3a 80"
+	"00 00 00 00 3f fe 05 01 ff fe 00 00 00 00 00 00"
+	"00 00 00 00";
+
+/* ../shared/corpus/tcpdump/icmpv6_nodeinfo_replyipv6.pcap frame 1 (raw
+ * IPv6): a node addresses reply, three addresses. */
+static const char ni_reply[] =
+	"60 00 00 00 00 4c 3a 40 00 00 00 00 00 00 00 00"
+	"00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00"
+	"00 00 00 00 00 00 00 01 8c 00 4a 14 00 03 00 02"
+	"6e 0a 44 c1 68 8e b2 8d 00 00 00 00 00 00 00 00"
+	"00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 00"
+	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01"
+	"00 00 00 00 20 02 0d b8 00 00 00 00 00 00 00 00"
+	"00 00 00 01";
+
+/* Router renumbering and node information: tcpdump's text, and every
+ * cut and bumped length read at -vvv from guarded buffers. */
+static void test_icmp6_verbose_rr_ni(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(rrenum, b, sizeof b);
+	tp_pkt *p = th_dissect(0, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary(p)),
+			    "ICMP6, router renumbering, command, seq=0 "
+			    "match(add,fec0::/48) use(3ffe:501:fffe::/48/16), "
+			    "length 72");
+	assert_string_equal(th_after_addrs(th_summary_v(p, 2)),
+			    "[icmp6 sum ok] ICMP6, router renumbering, "
+			    "command, seq=0[S,seg=0,maxdelay=0]\n"
+			    "\tmatch(add,ord=0,min=0,max=128,fec0::/48)\n"
+			    "\tuse(mask=0x0,raflags=0x0,vltime=2592000,"
+			    "pltime=604800,3ffe:501:fffe::/48/16)");
+	/* cut: tcpdump marks it and still gives the length */
+	p = th_dissect(0, b, n - 8, n);
+	assert_string_equal(strstr(th_summary(p), " match("),
+			    " match(add,fec0::/48) [|icmp6], length 72");
+	th_every_truncation(0, b, n, 4 + 40 + 8);
+	th_expect_bump(0, b, n, 4 + 40 + 17, 1, 0, 0); /* rpm_len */
+	for (unsigned v = 0; v < 256; v++) {
+		b[4 + 40 + 17] = (uint8_t)v;
+		p = th_dissect(0, b, n, n);
+		const char *line = th_summary_v(p, 3);
+		/* one use part fits: 7 is right, others cut or odd */
+		assert_int_equal(strstr(line, "[|icmp6]") == NULL, v == 7 || v == 3);
+	}
+	n = load(ni_reply, b, sizeof b);
+	p = th_dissect(229, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "[icmp6 sum ok] ICMP6, who-are-you reply node "
+			    "information reply (success, node addresses "
+			    "::1(0) 2001:db8::1(0) 2002:db8::1(0) [A])");
+	th_every_truncation(229, b, n, 40 + 8);
+	for (size_t cut = 40; cut < n; cut++) {
+		p = th_dissect(229, b, cut, n);
+		assert_non_null(strstr(th_summary_v(p, 3), "[|icmp6]"));
+	}
 }
 
 int main(void)
@@ -680,6 +926,11 @@ int main(void)
 		cmocka_unit_test(test_icmp6_unknown_type),
 		cmocka_unit_test(test_icmp6_truncations),
 		cmocka_unit_test(test_icmp6_bumped_lengths),
+		cmocka_unit_test(test_icmp6_verbose_checksum),
+		cmocka_unit_test(test_icmp6_verbose_nd),
+		cmocka_unit_test(test_icmp6_verbose_mld2),
+		cmocka_unit_test(test_icmp6_verbose_hostile),
+		cmocka_unit_test(test_icmp6_verbose_rr_ni),
 	};
 	return cmocka_run_group_tests_name("icmp6", tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 /* test_ipv6.c - IPv6 header, extension headers, payload length, summary,
  * fragment reassembly. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,7 +409,8 @@ static void test_ipv6_ah(void **state)
 	assert_int_equal(th_uint(p, "data.len"), 36);
 	assert_string_equal(th_summary(p),
 			    "IP6 fe80::1 > ff02::5: AH(spi=0x00000100,seq=0x13,"
-			    "icv=0x21d3a95c5ffd4d184622b9f8): ip-proto-89 36");
+			    "icv=0x21d3a95c5ffd4d184622b9f8):  ip-proto-89 36");
+	/* (tcpdump's ip_demux_print puts a space before "ip-proto") */
 }
 
 static void test_ipv6_esp(void **state)
@@ -481,7 +483,9 @@ static void test_ipv6_truncations(void **state)
 	assert_int_equal(th_uint(p, "ipv6.plen"), 30);
 	assert_null(th_field(p, "ipv6.src"));
 	assert_true(th_has_event(p, "_ws.short"));
-	assert_string_equal(th_summary(p), "IP6 [|ipv6]");
+	/* tcpdump prints not even "IP6" (corpus ipv6_39_byte_header.pcap);
+	 * tapir's own marker follows */
+	assert_string_equal(th_summary(p), " [|ip6] [|ipv6]");
 	/* cut inside an option */
 	p = th_dissect(1, b, EXT + 5, n);
 	assert_int_equal(th_uint(p, "ipv6.opt.type"), 0x05);
@@ -544,12 +548,14 @@ static void test_ipv6_plen_past_frame(void **state)
 	b[PLEN + 1] = 64; /* 30 are there */
 	tp_pkt *p = th_dissect(1, b, n, n);
 	assert_true(th_has_event(p, "ipv6.plen_exceeds_framing"));
-	/* what is there is still dissected */
+	/* what is there is still dissected; tcpdump's length is the one
+	 * the header claims (64 - 8), its -v has no checksum text */
 	assert_int_equal(th_uint(p, "icmpv6.echo.sequence_number"), 1);
+	assert_null(strstr(th_summary_v(p, 1), "sum"));
 	assert_string_equal(th_summary(p),
 			    "IP6 truncated-ip6 - 34 bytes missing!fd00:99::1 "
 			    "> fd00:99::2: HBH ICMP6, echo request, id 31233, "
-			    "seq 1, length 22 [malformed ipv6: IPv6 payload "
+			    "seq 1, length 56 [malformed ipv6: IPv6 payload "
 			    "length is larger than the frame]");
 }
 
@@ -1051,9 +1057,169 @@ static void test_ipv6_defrag_every_truncation(void **state)
 	th_sess_free(&d);
 }
 
+/* ---- tcpdump -v/-vv/-vvv ------------------------------------------- */
+
+static void test_ipv6_verbose_ext(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(hbh_echo, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "HBH (rtalert: 0x0000) (padn) [icmp6 sum ok] "
+			    "ICMP6, echo request, id 31233, seq 1");
+	assert_string_equal(th_after_addrs(th_summary(p)),
+			    "HBH ICMP6, echo request, id 31233, seq 1, "
+			    "length 22");
+	n = load(chain4, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(
+		th_after_addrs(th_summary_v(p, 2)),
+		"HBH (pad1)(pad1)(padn) DSTOPT (padn) RT6 (len=4, type=0 "
+		"[Deprecated], segleft=0, rsv=0x0, [0]fd00:99::97, "
+		"[1]fd00:99::2) DSTOPT (padn) [icmp6 sum ok] ICMP6, echo "
+		"request, id 31233, seq 6");
+	/* rsv only when not zero without -v */
+	assert_null(strstr(th_summary(p), "rsv="));
+	n = load(srh_echo, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1),
+			       "last-entry=1, flags=0x0, tag=0, "));
+	assert_null(strstr(th_summary(p), "flags="));
+	/* an atomic fragment: the id with -v, no checksum after it */
+	n = load(frag_atomic, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_string_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "frag (0x7a050000:0|22) ICMP6, echo request, id "
+			    "31233, seq 5");
+	assert_string_equal(th_after_addrs(th_summary(p)),
+			    "frag (0|22) ICMP6, echo request, id 31233, seq "
+			    "5, length 22");
+}
+
+/* Option areas made hostile: each option's length byte at every value,
+ * the header cut at every length, printed at -vvv (guarded buffers). */
+static void test_ipv6_verbose_hostile(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(hbh_echo, b, sizeof b);
+	/* the router alert (at EXT + 2) with a length of 3 */
+	b[EXT + 3] = 3;
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const char *want = "HBH (rtalert: invalid len 3) [|hbhopt]";
+	assert_memory_equal(th_after_addrs(th_summary_v(p, 3)), want,
+			    strlen(want));
+	/* tcpdump says so without -v too */
+	assert_memory_equal(th_after_addrs(th_summary(p)), want, strlen(want));
+	for (unsigned v = 0; v < 256; v++) {
+		b[EXT + 3] = (uint8_t)v;
+		p = th_dissect(1, b, n, n);
+		const char *line = th_after_addrs(th_summary_v(p, 3));
+		if (v == 2)
+			assert_memory_equal(line, "HBH (rtalert: 0x0000) ", 22);
+		else
+			assert_non_null(strstr(line, "[|hbhopt]"));
+	}
+	/* the PadN (at EXT + 6) running past the header */
+	n = load(hbh_echo, b, sizeof b);
+	b[EXT + 7] = 9;
+	p = th_dissect(1, b, n, n);
+	assert_memory_equal(th_after_addrs(th_summary_v(p, 1)),
+			    "HBH (rtalert: 0x0000)  [|hbhopt]", 32);
+	/* cut inside the header: no "HBH", as tcpdump */
+	n = load(hbh_echo, b, sizeof b);
+	for (size_t cut = EXT; cut < EXT + 8; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_memory_equal(th_after_addrs(th_summary_v(p, 2)),
+				    " [|hbhopt]", 10);
+	}
+	/* a fragment header cut: tcpdump's [|frag6] and nothing of it */
+	n = load(frag_atomic, b, sizeof b);
+	for (size_t cut = EXT; cut < EXT + 8; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_memory_equal(th_after_addrs(th_summary_v(p, 1)),
+				    " [|frag6]", 9);
+	}
+	/* a routing header cut: its text as far as it goes, then [|rt6] */
+	n = load(rt0_echo, b, sizeof b);
+	p = th_dissect(1, b, EXT + 4, n);
+	assert_memory_equal(th_after_addrs(th_summary(p)),
+			    "RT6 (len=4, type=0 [Deprecated], segleft=0 [|rt6]",
+			    49);
+	for (size_t cut = EXT + 1; cut < EXT + 24; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_non_null(strstr(th_summary_v(p, 2), " [|rt6]"));
+	}
+	/* none of it: ip6_print's own check */
+	p = th_dissect(1, b, EXT, n);
+	assert_memory_equal(th_after_addrs(th_summary(p)), " [|ip6]", 7);
+	const char *pk[] = {hbh_echo, dstopt_udp, chain4, frag_atomic};
+	for (size_t i = 0; i < sizeof pk / sizeof pk[0]; i++) {
+		n = load(pk[i], b, sizeof b);
+		th_every_truncation(1, b, n, EXT + 8);
+		for (size_t at = EXT + 2; at < EXT + 8; at++)
+			(void)th_bump(1, b, n, at, 1);
+	}
+}
+
+/* IPv6 UDP with a zero checksum: tcpdump calls it bad and says what it
+ * should have been (RFC 8200 8.1 forbids zero). */
+static void test_ipv6_verbose_udp_zero(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(dstopt_udp, b, sizeof b);
+	size_t udp = EXT + 8;
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const char *ok = strstr(th_summary_v(p, 1), "[udp sum ok] ");
+	assert_non_null(ok);
+	unsigned sum = (unsigned)b[udp + 6] << 8 | b[udp + 7];
+	b[udp + 6] = b[udp + 7] = 0;
+	p = th_dissect(1, b, n, n);
+	char want[64];
+	snprintf(want, sizeof want, "[bad udp cksum 0x0000 -> 0x%04x!] ",
+		 sum);
+	assert_non_null(strstr(th_summary_v(p, 1), want));
+	/* not all captured: nothing */
+	p = th_dissect(1, b, n - 1, n);
+	assert_null(strstr(th_summary_v(p, 1), "cksum"));
+}
+
+/* ../shared/corpus/tcpdump/ipv6-routing-header.pcap frame 3: UDP behind
+ * a type 0 routing header with a segment left: its checksum is over the
+ * final destination (RFC 8200 8.1), as tshark and tcpdump verify it. */
+static const char rt0_udp[] =
+	"00 13 c4 c7 84 f0 00 12 3f ae 22 f7 86 dd 60 00"
+	"00 00 00 20 2b 04 22 00 00 00 00 00 02 44 02 12"
+	"3f ff fe ae 22 f7 22 00 00 00 00 00 02 40 00 02"
+	"00 00 00 00 00 04 11 02 00 01 00 00 00 00 22 00"
+	"00 00 00 00 02 10 00 02 00 00 00 00 00 04 16 0d"
+	"16 0a 00 08 27 b6";
+
+static void test_ipv6_udp_final_dst(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(rt0_udp, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	assert_int_equal(th_uint(p, "udp.checksum.status"), 1);
+	assert_int_equal(th_uint(p, "udp.checksum_calculated"), 0x27b6);
+	assert_non_null(strstr(th_summary_v(p, 1), "5645 > 5642: [udp sum ok] "
+						   "UDP, length 0"));
+	/* every segment visited: the header's destination is final */
+	b[EXT + 3] = 0;
+	p = th_dissect(1, b, n, n);
+	assert_int_equal(th_uint(p, "udp.checksum.status"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv6_verbose_ext),
+		cmocka_unit_test(test_ipv6_udp_final_dst),
+		cmocka_unit_test(test_ipv6_verbose_hostile),
+		cmocka_unit_test(test_ipv6_verbose_udp_zero),
 		cmocka_unit_test(test_ipv6_fixed_header),
 		cmocka_unit_test(test_ipv6_traffic_class),
 		cmocka_unit_test(test_ipv6_hop_by_hop),
