@@ -466,20 +466,23 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 /* ---- the one-line summary ------------------------------------------ */
 
 /* Is " [|name]" already in the line from `from` on? */
-static bool has_marker(const tp_sbuf *s, size_t from, const char *name)
+/* Any " [|name]" cut marker in the line already: tcpdump prints one,
+ * where it stops (its names: ip6, frag6, rt6, tcp ...). */
+static bool has_marker(const tp_sbuf *s, size_t from)
 {
-	size_t n = strlen(name);
-	for (size_t i = from; i + n + 4 <= s->len; i++)
-		if (memcmp(s->buf + i, " [|", 3) == 0 &&
-		    memcmp(s->buf + i + 3, name, n) == 0 &&
-		    s->buf[i + 3 + n] == ']')
-			return true;
+	for (size_t i = from; i + 4 <= s->len; i++)
+		if (memcmp(s->buf + i, " [|", 3) == 0)
+			for (size_t k = i + 3; k < s->len && s->buf[k] != ' ';
+			     k++)
+				if (s->buf[k] == ']')
+					return true;
 	return false;
 }
 
-/* The events' markers after the text: " [|proto]" (tcpdump's, once: a
- * summarizer that printed it itself, with text after it as tcpdump's
- * TCP options do, is not repeated) and tapir's " [malformed ...]".  The
+/* The events' markers after the text: " [|proto]" (tcpdump's, once: when
+ * a summarizer printed a cut marker itself, with text after it as
+ * tcpdump's TCP options do, or tcpdump's own name for it such as
+ * [|frag6], none is added) and tapir's " [malformed ...]".  The
  * layers of an ICMP error's quote print their own (with -v). */
 static void put_events_inline(tp_sbuf *s, const tp_pkt *p, size_t from)
 {
@@ -491,7 +494,7 @@ static void put_events_inline(tp_sbuf *s, const tp_pkt *p, size_t from)
 		if (e->layer < p->nlayers && p->layers[e->layer].embedded)
 			continue;
 		if (e->def->kind == TP_EV_TRUNCATED) {
-			if (has_marker(s, from, lname))
+			if (has_marker(s, from))
 				continue;
 			tp_sb_put(s, " [|", 3);
 			tp_sb_puts(s, lname);

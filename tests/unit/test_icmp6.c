@@ -641,7 +641,7 @@ static void test_icmp6_truncations(void **state)
 	assert_true(th_has_kind(p, TP_EV_TRUNCATED));
 	assert_string_equal(th_summary(p), "IP6 fd00:99::1 > ff02::1:ff00:2: "
 					   "ICMP6, neighbor solicitation "
-					   "[|icmp6] [|icmpv6]");
+					   "[|icmp6]");
 }
 
 static void test_icmp6_bumped_lengths(void **state)
