@@ -538,6 +538,7 @@ tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
 	out->state = st;
 	out->packet = fields_packet;
 	out->finish = fields_finish;
+	out->fp = fp;
 	st->fp = fp;
 	st->fmt = *fmt;
 	st->n = n;

@@ -742,6 +742,7 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	}
 	out->packet = text_packet;
 	out->finish = text_finish;
+	out->fp = fp;
 	out->state = st;
 	return out;
 }

@@ -128,6 +128,7 @@ typedef struct tp_output {
 	void (*packet)(struct tp_output *o, const tp_pkt *p);
 	void (*finish)(struct tp_output *o);
 	void *state;
+	FILE *fp; /* where it writes */
 } tp_output;
 
 tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o);
