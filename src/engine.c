@@ -23,6 +23,7 @@ struct tp_engine {
 	tp_flowcfg flowcfg;
 	bool dissect;          /* a consumer wants records or streams */
 	tp_session *sess;
+	tp_dctx *dctx;
 	tp_pkt *p;
 	tp_printer *pr;
 	int pr_owner;          /* the consumer the printer runs, or -1 */
@@ -37,11 +38,13 @@ tp_engine *tp_engine_new(tp_source *src, const tp_engine_opts *o, char *err,
 			 size_t errlen)
 {
 	tp_engine *e = calloc(1, sizeof *e);
-	if (!e || !(e->p = tp_pkt_new())) {
-		free(e);
+	if (!e || !(e->p = tp_pkt_new()) ||
+	    !(e->dctx = tp_dctx_new(o->relative_seq, o->seq_quoted))) {
+		tp_engine_free(e);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	e->p->dctx = e->dctx;
 	e->src = src;
 	e->o = *o;
 	if (o->flowcfg)
@@ -366,6 +369,11 @@ int tp_engine_finish(tp_engine *e)
 	}
 	if (tp_source_is_live(e->src))
 		print_totals(e);
+	if (tp_seqtab_full(e->dctx->seqtab))
+		fprintf(stderr,
+			"tapir: more than %u TCP connections: the sequence "
+			"numbers of later ones are printed absolute\n",
+			TP_SEQTAB_MAX);
 	return e->status;
 }
 
@@ -376,6 +384,7 @@ void tp_engine_free(tp_engine *e)
 	tp_printer_free(e->pr);
 	tp_pkt_free(e->p);
 	tp_session_free(e->sess);
+	tp_dctx_free(e->dctx);
 	free(e);
 }
 

@@ -194,7 +194,6 @@ struct run {
 	tp_source *src;
 	tp_writer *wr;
 	tp_output *out;
-	struct tp_seqtab *seqtab;
 	tp_follow *fol;
 	FILE *fol_out;
 	tp_export *exp;
@@ -306,7 +305,6 @@ static int open_engine(struct run *r, tp_options *o)
 	bool printing = (!r->wr || o->print) && !summaries;
 	snprintf(r->err, sizeof r->err, "out of memory");
 	if (printing && !r->out) {
-		o->out.seqtab = r->seqtab = o->out.Sflag ? NULL : tp_seqtab_new();
 		if (!(r->out = tp_out_text_new(stdout, &o->out)))
 			return say(r, EXIT_RUNTIME);
 	}
@@ -321,6 +319,10 @@ static int open_engine(struct run *r, tp_options *o)
 		/* only -v, -V and -T fields show a checksum's status */
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
 			     o->mode != TP_MODE_FIELDS,
+		/* tcpdump's relative TCP numbers: the text's, unless -S */
+		.relative_seq = printing && o->mode != TP_MODE_FIELDS &&
+				!o->out.Sflag,
+		.seq_quoted = o->out.vflag > 0,
 		.printer_thread = o->threads >= 3,
 		.out_fp = stdout,
 		.input_name = o->file_list ? NULL
@@ -436,16 +438,9 @@ static int close_run(struct run *r, tp_options *o, int status)
 	tp_source_close(r->src);
 	if (o->mode == TP_MODE_FIELDS) {
 		tp_out_fields_free(r->out);
-	} else if (r->out) {
-		if (tp_seqtab_full(r->seqtab))
-			fprintf(stderr,
-				"tapir: more than %u TCP connections: the "
-				"sequence numbers of later ones are printed "
-				"absolute\n",
-				TP_SEQTAB_MAX);
+	} else {
 		tp_out_text_free(r->out);
 	}
-	tp_seqtab_free(r->seqtab);
 	tp_follow_free(r->fol);
 	tp_export_free(r->exp);
 	tp_stats_free(r->stats);

@@ -536,7 +536,9 @@ static void put_tree(const struct text_state *st, tp_sbuf *s,
 			continue;
 		for (unsigned i = 0; i < l->nfields; i++) {
 			const tp_field *f = &p->fields[l->first_field + i];
-			if (li == 0 && (strcmp(f->def->abbrev, "frame.number") == 0))
+			if ((li == 0 &&
+			     strcmp(f->def->abbrev, "frame.number") == 0) ||
+			    tp_is_note(f->def))
 				continue;
 			put_field_line(s, p, f);
 		}
@@ -615,18 +617,6 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
-/* Did the record take part in defragmentation: a fragment (MF or an
- * offset) outside an ICMP quote, or the one that completed a datagram? */
-static bool took_part_in_defrag(const tp_pkt *p)
-{
-	if (p->reasm)
-		return true;
-	for (unsigned i = 1; i < p->nlayers; i++)
-		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
-			return true;
-	return false;
-}
-
 /* The record the one-line (and -v) text is printed from.  tcpdump does
  * not reassemble: it prints the upper-layer header of a first fragment
  * from that fragment's bytes alone and "ip-proto-N" / "frag (off|len)"
@@ -635,10 +625,13 @@ static bool took_part_in_defrag(const tp_pkt *p)
  * record without a session: every dissector is then stateless (no flow,
  * no TCP tracking, no fragment table), as with --no-defrag, and nothing
  * shared is written.  The tree, the hex dump and every other output
- * keep the real (reassembled) record.  See doc/ARCHITECTURE.md. */
+ * keep the real (reassembled) record.  What needs the run's history
+ * (tcpdump's relative TCP numbers) was noted in the record when it was
+ * dissected (tp_carry_notes) and is carried over.  See
+ * doc/ARCHITECTURE.md. */
 const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 {
-	if (!scratch || !took_part_in_defrag(p))
+	if (!scratch || !tp_line_separate(p))
 		return p;
 	tp_pkthdr h;
 	memset(&h, 0, sizeof h);
@@ -650,8 +643,10 @@ const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 	h.bad_frac = p->ts_bad_frac;
 	h.bad_frac_unit = p->ts_bad_frac_unit;
 	scratch->sess = NULL;
+	scratch->dctx = NULL;
 	scratch->no_verify = p->no_verify;
 	tp_dissect(scratch, p->number, &h, p->data);
+	tp_carry_notes(scratch, p, false);
 	return scratch;
 }
 

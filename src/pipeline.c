@@ -7,9 +7,11 @@
  * event of that layer (unless the dissector said more precisely) and
  * stops: everything before the damage stays in the record.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tapir/dissector.h"
+#include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/registry.h"
 
@@ -203,11 +205,82 @@ static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 	run(p, c, first);
 }
 
+/* ---- the run's state and the line record ---------------------------- */
+
+tp_dctx *tp_dctx_new(bool relative, bool quoted)
+{
+	tp_dctx *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->seq_quoted = quoted;
+	if (relative && !(x->seqtab = tp_seqtab_new())) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void tp_dctx_free(tp_dctx *x)
+{
+	if (!x)
+		return;
+	tp_seqtab_free(x->seqtab);
+	tp_pkt_free(x->line);
+	free(x);
+}
+
+bool tp_line_separate(const tp_pkt *p)
+{
+	if (p->reasm)
+		return true;
+	for (unsigned i = 1; i < p->nlayers; i++)
+		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
+			return true;
+	return false;
+}
+
+unsigned tp_layers_end(const tp_pkt *p)
+{
+	if (!p->nlayers)
+		return 0;
+	const tp_layer *l = &p->layers[p->nlayers - 1];
+	return (unsigned)l->first_field + l->nfields;
+}
+
+void tp_carry_notes(tp_pkt *to, const tp_pkt *from, bool in_layers)
+{
+	unsigned end = tp_layers_end(from);
+	unsigned i = in_layers ? 0 : end, n = in_layers ? end : from->nfields;
+	for (; i < n; i++)
+		if (tp_is_note(from->fields[i].def) && to->nfields < TP_MAX_FIELDS)
+			to->fields[to->nfields++] = from->fields[i];
+}
+
+/* tcpdump reads the TCP header of a first fragment as it is, and none
+ * of a datagram put together again: the relative sequence numbers of
+ * such a record come from the frame dissected as its line will be (no
+ * session: no defragmentation), here, once, and are kept after the
+ * record's layers for tp_line_record. */
+static void line_notes(tp_pkt *p, tp_dctx *x, const tp_pkthdr *h)
+{
+	if (!x->line && !(x->line = tp_pkt_new()))
+		return;
+	tp_pkt *l = x->line;
+	l->sess = NULL;
+	l->dctx = x;
+	l->no_verify = p->no_verify;
+	tp_dissect(l, p->number, h, p->data);
+	tp_carry_notes(p, l, true);
+}
+
 void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 		const uint8_t *data)
 {
 	dissect_from(p, number, h, data,
 		     tp_next_key(TP_TAB_LINKTYPE, (uint32_t)h->linktype));
+	tp_dctx *x = p->dctx;
+	if (x && x->seqtab && p->sess && tp_line_separate(p))
+		line_notes(p, x, h);
 }
 
 void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,

@@ -102,11 +102,12 @@ typedef struct tp_outopts {
 	int Aflag;      /* -A ASCII */
 	bool lflag;     /* -l: line-buffered */
 	bool numbers;   /* -#: packet number before each line */
-	bool Sflag;     /* -S: absolute TCP sequence numbers */
-	struct tp_seqtab *seqtab; /* relative TCP sequence numbers (mutable) */
+	bool Sflag;     /* -S: absolute TCP sequence numbers (dissection
+			 * makes no relative ones: pipeline.h, tp_dctx) */
 } tp_outopts;
 
-/* tcpdump's relative sequence numbers (src/seqtab.c): the first packet
+/* tcpdump's relative sequence numbers (src/seqtab.c), the table of a
+ * run's dissection (tp_dctx, pipeline.h): the first packet
  * with ACK set of a connection (or any SYN) is printed absolute and
  * remembered; later ones are printed relative to it.  `addrlen` is 4 or
  * 16.  Returns true when *seq and *ack were made relative.  Like
