@@ -846,7 +846,7 @@ static void note_relative(tp_pkt *p, uint16_t sport, uint16_t dport,
 		return;
 	/* a fragment's line comes from a dissection without a session
 	 * (tp_line_record): that one looks it up (pipeline.c) */
-	if (p->sess && tp_line_separate(p))
+	if (p->sess && (x->separate || p->reasm))
 		return;
 	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
 	if (!a || !a->src || !a->dst || (a->family != 4 && a->family != 6))
@@ -1992,10 +1992,8 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	 * they are recorded in header order, the urgent pointer last */
 	const tp_field *sp = NULL, *dp = NULL, *sq = NULL, *ak = NULL,
 		       *hf = NULL, *fl = NULL, *wn = NULL, *up = NULL;
-	unsigned up_at = 0;
 	for (unsigned i = 0; i < l->nfields && !up; i++) {
 		const tp_field *f = &p->fields[l->first_field + i];
-		up_at = l->first_field + i;
 		uintptr_t at = (uintptr_t)f->def, base = (uintptr_t)fields;
 		if (at < base || at >= base + sizeof fields)
 			continue; /* another table's field */
@@ -2073,7 +2071,7 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	uint32_t seq = (uint32_t)sq->v.u, ack = (uint32_t)ak->v.u;
 	uint32_t sack_base = 0;
 	/* tcpdump's relative numbers, looked up when dissected */
-	const tp_field *rel = find_note(p, li, up_at);
+	const tp_field *rel = find_note(p, li, (unsigned)(up - p->fields));
 	if (rel && rel->def == &notes[N_REL]) {
 		seq -= (uint32_t)(rel->v.u >> 32);
 		sack_base = (uint32_t)rel->v.u;

@@ -538,7 +538,7 @@ static void put_tree(const struct text_state *st, tp_sbuf *s,
 			const tp_field *f = &p->fields[l->first_field + i];
 			if ((li == 0 &&
 			     strcmp(f->def->abbrev, "frame.number") == 0) ||
-			    tp_is_note(f->def))
+			    tp_is_note(f->def) || tp_frame_field_hidden(f->def))
 				continue;
 			put_field_line(s, p, f);
 		}
