@@ -334,12 +334,8 @@ static int open_engine(struct run *r, tp_options *o)
 	r->wr = NULL; /* the engine closes it */
 	tp_consumer c[4];
 	unsigned n = 0;
-	if (r->out) {
-		c[n] = tp_output_consumer(r->out);
-		if (!printing) /* -T fields -w: only the header, at the end */
-			c[n].packet = NULL, c[n].out = NULL;
-		n++;
-	}
+	if (printing) /* (-T fields goes with none of -w, --follow ...) */
+		c[n++] = tp_output_consumer(r->out);
 	if (r->fol)
 		c[n++] = tp_follow_consumer(r->fol);
 	if (r->exp)

@@ -467,6 +467,8 @@ void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,
 		if (tp_registry_get(i) == d)
 			idx = (uint32_t)i;
 	frame_times t = run_times(p->dctx, h);
+	if (p->dctx)
+		p->dctx->separate = false;
 	dissect_from(p, 1, h, data, tp_next_key(TP_TAB_NAME, idx), &t);
 }
 
