@@ -1992,6 +1992,35 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	 * they are recorded in header order, the urgent pointer last */
 	const tp_field *sp = NULL, *dp = NULL, *sq = NULL, *ak = NULL,
 		       *hf = NULL, *fl = NULL, *wn = NULL, *up = NULL;
+	/* tcp_dissect records a whole header in one order: the ports, the
+	 * two tcp.port, raw SEQ and ACK, data offset, flags and their tree,
+	 * window, checksum and its status, urgent pointer.  Take them from
+	 * their places when they are there (the look below went through
+	 * some 25 fields a segment); else look (a quote, a cut header). */
+	enum { AT_WIN = 8 + F_FL_FIN - F_FL_RES + 1 };
+	const tp_field *f0 = &p->fields[l->first_field];
+	if (l->nfields > AT_WIN + 2 && f0[0].def == &fields[F_SRCPORT] &&
+	    f0[1].def == &fields[F_DSTPORT] &&
+	    f0[4].def == &fields[F_SEQ_RAW] &&
+	    f0[5].def == &fields[F_ACK_RAW] &&
+	    f0[6].def == &fields[F_HDR_LEN] && f0[7].def == &fields[F_FLAGS] &&
+	    f0[AT_WIN].def == &fields[F_WIN]) {
+		for (unsigned i = AT_WIN + 1; i <= AT_WIN + 4 && i < l->nfields;
+		     i++)
+			if (f0[i].def == &fields[F_URP]) {
+				up = &f0[i];
+				break;
+			}
+		if (up) {
+			sp = f0;
+			dp = f0 + 1;
+			sq = f0 + 4;
+			ak = f0 + 5;
+			hf = f0 + 6;
+			fl = f0 + 7;
+			wn = f0 + AT_WIN;
+		}
+	}
 	for (unsigned i = 0; i < l->nfields && !up; i++) {
 		const tp_field *f = &p->fields[l->first_field + i];
 		uintptr_t at = (uintptr_t)f->def, base = (uintptr_t)fields;

@@ -35,9 +35,11 @@ struct text_state {
 	/* -O: the protocols whose tree is shown (none: all of them) */
 	const tp_dissector *only[TP_MAX_ONLY];
 	unsigned nonly;
-	/* localtime() is slow: cache the broken-down minute */
+	/* localtime() is slow: the minute's text ("HH:MM:", after the date
+	 * with -tttt) is made once a minute */
 	int64_t cache_min;
-	struct tm cache_tm;
+	char cache_text[48];
+	size_t cache_len;
 	/* the line of a fragment is printed from this record (line_record) */
 	tp_pkt *scratch;
 };
@@ -264,8 +266,6 @@ static int64_t ts_frac(const tp_pkt *p, bool nano)
  * tcpdump 4.99.6 marks it ("(invalid us)", "(invalid ns)"). */
 static void put_frac(tp_sbuf *s, int64_t frac, bool nano)
 {
-	char d[10];
-	unsigned n = nano ? 9 : 6;
 	uint32_t v = (uint32_t)frac;
 	if (v >= (nano ? 1000000000u : 1000000u)) {
 		tp_sb_putc(s, '.');
@@ -273,12 +273,7 @@ static void put_frac(tp_sbuf *s, int64_t frac, bool nano)
 		tp_sb_puts(s, nano ? " (invalid ns)" : " (invalid us)");
 		return;
 	}
-	d[0] = '.';
-	for (unsigned i = n; i > 0; i--) {
-		d[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	tp_sb_put(s, d, n + 1);
+	tp_sb_frac(s, v, nano ? 9 : 6);
 }
 
 static void put_hms(tp_sbuf *s, int64_t secs)
@@ -316,6 +311,31 @@ static void delta(int64_t s1, int64_t f1, int64_t s0, int64_t f0, bool nano,
 	}
 }
 
+/* The text of a minute: "HH:MM:", after "YYYY-MM-DD " with -tttt. */
+static void cache_minute(struct text_state *st, int64_t minute, bool date)
+{
+	time_t m0 = (time_t)(minute * 60);
+	struct tm tm;
+	if (!localtime_r(&m0, &tm))
+		memset(&tm, 0, sizeof tm);
+	tp_sbuf c;
+	tp_sb_init(&c, st->cache_text, sizeof st->cache_text);
+	if (date) {
+		tp_sb_dec(&c, (uint64_t)(tm.tm_year + 1900));
+		tp_sb_putc(&c, '-');
+		put2(&c, tm.tm_mon + 1);
+		tp_sb_putc(&c, '-');
+		put2(&c, tm.tm_mday);
+		tp_sb_putc(&c, ' ');
+	}
+	put2(&c, tm.tm_hour);
+	tp_sb_putc(&c, ':');
+	put2(&c, tm.tm_min);
+	tp_sb_putc(&c, ':');
+	st->cache_len = c.len;
+	st->cache_min = minute;
+}
+
 static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 {
 	const tp_outopts *o = &st->o;
@@ -351,31 +371,12 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 	}
 	case TP_TS_DEFAULT:
 	case TP_TS_DATE: {
-		time_t t = (time_t)p->ts_sec;
 		int64_t minute = p->ts_sec >= 0 ? p->ts_sec / 60
 						: (p->ts_sec - 59) / 60;
-		if (minute != st->cache_min || st->cache_min == INT64_MIN) {
-			time_t m0 = (time_t)(minute * 60);
-			if (!localtime_r(&m0, &st->cache_tm))
-				memset(&st->cache_tm, 0, sizeof st->cache_tm);
-			st->cache_min = minute;
-		}
-		struct tm *tm = &st->cache_tm;
-		int sec = (int)(p->ts_sec - minute * 60);
-		(void)t;
-		if (o->ts == TP_TS_DATE) {
-			tp_sb_dec(s, (uint64_t)(tm->tm_year + 1900));
-			tp_sb_putc(s, '-');
-			put2(s, tm->tm_mon + 1);
-			tp_sb_putc(s, '-');
-			put2(s, tm->tm_mday);
-			tp_sb_putc(s, ' ');
-		}
-		put2(s, tm->tm_hour);
-		tp_sb_putc(s, ':');
-		put2(s, tm->tm_min);
-		tp_sb_putc(s, ':');
-		put2(s, sec);
+		if (minute != st->cache_min || st->cache_min == INT64_MIN)
+			cache_minute(st, minute, o->ts == TP_TS_DATE);
+		tp_sb_put(s, st->cache_text, st->cache_len);
+		tp_sb_dec2(s, (unsigned)(p->ts_sec - minute * 60));
 		put_frac(s, frac, o->nano);
 		break;
 	}

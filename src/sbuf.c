@@ -19,23 +19,40 @@ void tp_sb_init(tp_sbuf *s, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
-{
-	char d[10];
-	d[0] = '.';
-	for (int i = 9; i > 0; i--) {
-		d[i] = (char)('0' + ns % 10);
-		ns /= 10;
-	}
-	tp_sb_put(s, d, sizeof d);
-}
-
 /* Two digits a step (half the divisions): ports, lengths and sequence
  * numbers are most of what the one-line output prints. */
 static const char digits2[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
+
+/* "." and `n` digits of v (v < 10^n, n <= 9), zero-padded, two a step:
+ * the fraction of a second on every line. */
+void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n)
+{
+	char d[10];
+	d[0] = '.';
+	unsigned i = n;
+	for (; i >= 2; i -= 2) {
+		unsigned r = v % 100;
+		v /= 100;
+		d[i] = digits2[2 * r + 1];
+		d[i - 1] = digits2[2 * r];
+	}
+	if (i == 1)
+		d[1] = (char)('0' + v % 10);
+	tp_sb_put(s, d, n + 1);
+}
+
+void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
+{
+	tp_sb_frac(s, (uint32_t)(ns % 1000000000u), 9);
+}
+
+void tp_sb_dec2(tp_sbuf *s, unsigned v)
+{
+	tp_sb_put(s, digits2 + 2 * (v % 100), 2);
+}
 
 void tp_sb_dec(tp_sbuf *s, uint64_t v)
 {

@@ -61,6 +61,10 @@ static inline void tp_sb_puts(tp_sbuf *s, const char *str)
 
 /* ".nnnnnnnnn": nine digits of a fraction of a second (< 10^9). */
 void tp_sb_frac9(tp_sbuf *s, uint64_t ns);
+/* "." and n (<= 9) zero-padded digits of v (< 10^n). */
+void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n);
+/* Two digits of v % 100, zero-padded. */
+void tp_sb_dec2(tp_sbuf *s, unsigned v);
 void tp_sb_dec(tp_sbuf *s, uint64_t v);
 void tp_sb_sdec(tp_sbuf *s, int64_t v);
 void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width); /* no 0x; 0-padded */
