@@ -25,6 +25,7 @@
 #include "tapir/tcpstate.h"
 #include "tapir/inet.h"
 #include "tapir/output.h"
+#include "tapir/pipeline.h"
 #include "tapir/proto.h"
 
 enum {
@@ -817,6 +818,67 @@ static void add_option_bytes(tp_pkt *p, const tp_cursor *oc)
 		tp_add_bytes(p, &fields[F_OPTIONS], at, tp_reported(oc), b, n);
 }
 
+/* ---- tcpdump's relative sequence numbers ---------------------------- */
+
+/* Notes for the line (pipeline.h), registered nowhere: what the line
+ * subtracts from the segment's SEQ (high 32 bits) and ACK (low 32), or,
+ * for the first segment tcpdump saw of the connection (and a SYN), that
+ * both are printed absolute. */
+enum { N_REL, N_FIRST };
+static const tp_field_def notes[2] = {
+	[N_REL] = {"_tapir.tcp.relative", "tcpdump's relative SEQ/ACK",
+		   TP_FT_UINT64, TP_BASE_HEX, NULL, 0},
+	[N_FIRST] = {"_tapir.tcp.first", "tcpdump's first SEQ/ACK",
+		     TP_FT_UINT64, TP_BASE_HEX, NULL, 0},
+};
+
+/* tcpdump looks every segment with ACK set up in its table of
+ * connections, in the order it prints them: so here, once, when the
+ * segment is dissected (the line never writes to the table).  Called
+ * right after the urgent pointer's field, where the line looks; the
+ * header is whole (20 bytes or more). */
+static void note_relative(tp_pkt *p, uint16_t sport, uint16_t dport,
+			  uint32_t seq, uint32_t ack, uint16_t flags,
+			  size_t at)
+{
+	tp_dctx *x = p->dctx;
+	if (!x || !x->seqtab || !(flags & TH_ACK) ||
+	    (p->in_error && !x->seq_quoted))
+		return;
+	/* a fragment's line comes from a dissection without a session
+	 * (tp_line_record): that one looks it up (pipeline.c) */
+	if (p->sess && (x->separate || p->reasm))
+		return;
+	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
+	if (!a || !a->src || !a->dst || (a->family != 4 && a->family != 6))
+		return;
+	uint32_t rs = seq, ra = ack;
+	if (tp_seq_relative(x->seqtab, a->src, a->dst, a->family == 6 ? 16 : 4,
+			    sport, dport, (flags & TH_SYN) != 0, &rs, &ra))
+		tp_add_uint(p, &notes[N_REL], at, 0,
+			    (uint64_t)(seq - rs) << 32 | (uint32_t)(ack - ra));
+	else
+		tp_add_uint(p, &notes[N_FIRST], at, 0, 0);
+}
+
+/* The note of layer `li`: right after its urgent pointer (index `after`
+ * in the record), or, on a line record, after every layer's fields. */
+static const tp_field *find_note(const tp_pkt *p, unsigned li, unsigned after)
+{
+	const tp_layer *l = &p->layers[li];
+	unsigned i = after + 1;
+	if (i < (unsigned)l->first_field + l->nfields &&
+	    (p->fields[i].def == &notes[N_REL] ||
+	     p->fields[i].def == &notes[N_FIRST]))
+		return &p->fields[i];
+	for (i = tp_layers_end(p); i < p->nfields; i++)
+		if (p->fields[i].layer == li &&
+		    (p->fields[i].def == &notes[N_REL] ||
+		     p->fields[i].def == &notes[N_FIRST]))
+			return &p->fields[i];
+	return NULL;
+}
+
 /* tshark numbers the quoted segment's conversation too (tcp.stream). */
 static void quoted_stream(tp_pkt *p, size_t at, uint16_t sport, uint16_t dport)
 {
@@ -847,10 +909,10 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 	quoted_stream(p, at, sport, dport);
 	if (!tp_has(c, 4))
 		return TP_STOP;
-	tp_get_be32(p, c, &fields[F_SEQ_RAW]);
+	uint32_t seq = tp_get_be32(p, c, &fields[F_SEQ_RAW]);
 	if (!tp_has(c, 4))
 		return TP_STOP;
-	tp_get_be32(p, c, &fields[F_ACK_RAW]);
+	uint32_t ack = tp_get_be32(p, c, &fields[F_ACK_RAW]);
 	if (!tp_has(c, 2))
 		return TP_STOP;
 	size_t hat = c->off;
@@ -866,6 +928,8 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 		return TP_STOP;
 	tp_get_be16(p, c, &fields[F_URP]);
 	size_t hlen = (hf >> 12) * 4u;
+	if (hlen >= 20)
+		note_relative(p, sport, dport, seq, ack, hf & 0x0fff, at);
 	if (hlen > 20 && tp_has(c, hlen - 20)) {
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);
@@ -1342,6 +1406,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_add_event(p, &events[E_HLEN_SHORT], hat);
 		return TP_STOP;
 	}
+	note_relative(p, sport, dport, g.seq, g.ack, g.flags, start);
 	if (hlen > seg) {
 		tp_add_event(p, &events[E_HLEN_LONG], hat);
 		return TP_STOP;
@@ -1928,6 +1993,35 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	 * they are recorded in header order, the urgent pointer last */
 	const tp_field *sp = NULL, *dp = NULL, *sq = NULL, *ak = NULL,
 		       *hf = NULL, *fl = NULL, *wn = NULL, *up = NULL;
+	/* tcp_dissect records a whole header in one order: the ports, the
+	 * two tcp.port, raw SEQ and ACK, data offset, flags and their tree,
+	 * window, checksum and its status, urgent pointer.  Take them from
+	 * their places when they are there (the look below went through
+	 * some 25 fields a segment); else look (a quote, a cut header). */
+	enum { AT_WIN = 8 + F_FL_FIN - F_FL_RES + 1 };
+	const tp_field *f0 = &p->fields[l->first_field];
+	if (l->nfields > AT_WIN + 2 && f0[0].def == &fields[F_SRCPORT] &&
+	    f0[1].def == &fields[F_DSTPORT] &&
+	    f0[4].def == &fields[F_SEQ_RAW] &&
+	    f0[5].def == &fields[F_ACK_RAW] &&
+	    f0[6].def == &fields[F_HDR_LEN] && f0[7].def == &fields[F_FLAGS] &&
+	    f0[AT_WIN].def == &fields[F_WIN]) {
+		for (unsigned i = AT_WIN + 1; i <= AT_WIN + 4 && i < l->nfields;
+		     i++)
+			if (f0[i].def == &fields[F_URP]) {
+				up = &f0[i];
+				break;
+			}
+		if (up) {
+			sp = f0;
+			dp = f0 + 1;
+			sq = f0 + 4;
+			ak = f0 + 5;
+			hf = f0 + 6;
+			fl = f0 + 7;
+			wn = f0 + AT_WIN;
+		}
+	}
 	for (unsigned i = 0; i < l->nfields && !up; i++) {
 		const tp_field *f = &p->fields[l->first_field + i];
 		uintptr_t at = (uintptr_t)f->def, base = (uintptr_t)fields;
@@ -2008,17 +2102,14 @@ static tp_sum tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 
 	uint32_t seq = (uint32_t)sq->v.u, ack = (uint32_t)ak->v.u;
 	uint32_t sack_base = 0;
-	if (!o->Sflag && o->seqtab && (flags & TH_ACK) && have_addr &&
-	    (a->family == 4 || a->family == 6)) {
-		uint32_t rack = ack;
-		if (tp_seq_relative(o->seqtab, a->src, a->dst,
-				    a->family == 6 ? 16 : 4, (uint16_t)sp->v.u,
-				    (uint16_t)dp->v.u, (flags & TH_SYN) != 0,
-				    &seq, &rack))
-			sack_base = ack - rack;
-		else
-			sack_base = ack - 1;
-		ack = rack;
+	/* tcpdump's relative numbers, looked up when dissected */
+	const tp_field *rel = find_note(p, li, (unsigned)(up - p->fields));
+	if (rel && rel->def == &notes[N_REL]) {
+		seq -= (uint32_t)(rel->v.u >> 32);
+		sack_base = (uint32_t)rel->v.u;
+		ack -= sack_base;
+	} else if (rel) {
+		sack_base = ack - 1;
 	}
 	if (hlen > length) {
 		tp_sb_puts(s, " [bad hdr length ");

@@ -497,7 +497,6 @@ static int file_begin(tp_source *s, int fd, const char *path, char *err,
 			snprintf(err, errlen, "%s: out of memory", path);
 			return -1;
 		}
-		s->fd = fd;
 	} else
 		s->gz = gzdopen(fd, "rb");
 	if (!s->ra && !s->gz) {
@@ -505,6 +504,7 @@ static int file_begin(tp_source *s, int fd, const char *path, char *err,
 		snprintf(err, errlen, "%s: cannot read", path);
 		return -1;
 	}
+	s->fd = fd;
 	if (s->gz)
 		gzbuffer(s->gz, 256 * 1024);
 	uint8_t m[4];
@@ -554,6 +554,8 @@ tp_source *tp_source_open_fd(int fd, const char *path, char *err,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	s->ops = &tp_file_ops;
+	s->fd = -1;
 	if (file_begin(s, fd, path, err, errlen) < 0) {
 		tp_source_close(s);
 		return NULL;
@@ -649,6 +651,25 @@ void tp_capfile_close(tp_source *s)
 		close(s->fd);
 	}
 	s->ra = NULL;
+	s->fd = -1;
 	free(s->buf);
 	free(s->ifs);
+}
+
+const char *tp_capfile_warning(const tp_source *s, char *buf, size_t n)
+{
+	if (s->fmt != TP_FMT_PCAP && s->fmt != TP_FMT_PCAP_NSEC &&
+	    s->fmt != TP_FMT_PCAP_KUZNETZOV)
+		return NULL;
+	if (s->snaplen == 0)
+		snprintf(buf, n, "the file header gives snaplen 0; read as %u",
+			 TP_MAX_SNAPLEN);
+	else if (s->over_snaplen)
+		snprintf(buf, n,
+			 "%llu records are longer than the file's snaplen of "
+			 "%u bytes (kept whole)",
+			 (unsigned long long)s->over_snaplen, s->snaplen);
+	else
+		return NULL;
+	return buf;
 }

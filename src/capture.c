@@ -76,7 +76,9 @@ tp_source *tp_source_open_live(const char *iface, const tp_live_opts *o,
 	s->name = iface;
 	s->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 100;
 	s->immediate = o->immediate;
+	s->ops = &tp_live_ops;
 	s->fmt = TP_FMT_LIVE;
+	s->fd = -1;
 	s->pcap = p;
 	s->linktype = dlt_to_linktype(pcap_datalink(p));
 	s->snaplen = (uint32_t)pcap_snapshot(p);
@@ -134,20 +136,22 @@ static const struct bpf_program *filter_for(tp_source *s, int linktype,
 	return &f->prog;
 }
 
-int tp_source_set_filter(tp_source *s, const char *expr, char *err,
-			 size_t errlen)
+static int live_set_filter(tp_source *s, const char *expr, char *err,
+			   size_t errlen)
 {
-	if (s->pcap) {
-		struct bpf_program prog;
-		if (pcap_compile(s->pcap, &prog, expr, 1,
-				 PCAP_NETMASK_UNKNOWN) < 0 ||
-		    pcap_setfilter(s->pcap, &prog) < 0) {
-			snprintf(err, errlen, "%s", pcap_geterr(s->pcap));
-			return -1;
-		}
-		pcap_freecode(&prog);
-		return 0;
+	struct bpf_program prog;
+	if (pcap_compile(s->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+	    pcap_setfilter(s->pcap, &prog) < 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(s->pcap));
+		return -1;
 	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int file_set_filter(tp_source *s, const char *expr, char *err,
+			   size_t errlen)
+{
 	free(s->filter);
 	s->filter = strdup(expr);
 	if (!s->filter) {
@@ -158,6 +162,12 @@ int tp_source_set_filter(tp_source *s, const char *expr, char *err,
 	 * usage error before any packet is read. */
 	int lt = s->linktype >= 0 ? s->linktype : TP_LT_ETHERNET;
 	return filter_for(s, lt, err, errlen) ? 0 : -1;
+}
+
+int tp_source_set_filter(tp_source *s, const char *expr, char *err,
+			 size_t errlen)
+{
+	return s->ops->set_filter(s, expr, err, errlen);
 }
 
 /* Stop asked (SIGINT, SIGTERM): packets the kernel already captured may
@@ -273,7 +283,7 @@ static void dispatch_one(u_char *u, const struct pcap_pkthdr *ph,
 	}
 }
 
-int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user)
+static int live_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user)
 {
 	struct dispatch_ctx x = {s, fn, user, false};
 	for (;;) {
@@ -412,26 +422,21 @@ tp_source *tp_source_open_list(const char *list, char *err, size_t errlen)
 	s->list_names = l.list_names;
 	s->list_n = l.list_n;
 	s->list_at = l.list_at;
+	s->ops = &tp_list_ops;
 	return s;
 }
 
 const char *tp_source_name(const tp_source *s) { return s->name; }
 
-tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
+/* A capture file's next packet that passes the filter (libpcap's,
+ * compiled for each link type the file shows). */
+static tp_rd file_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
 	for (;;) {
-		if (!s->pcap && s->stop)
+		if (s->stop)
 			return TP_RD_EOF; /* Ctrl-C while reading a file */
-		tp_rd rc = s->pcap ? live_next(s, h, data)
-				   : tp_capfile_next(s, h, data);
-		if (rc == TP_RD_EOF && s->list_at < s->list_n) {
-			size_t i = s->list_at++;
-			if (tp_capfile_switch(s, s->list_fds[i],
-					      s->list_names[i]) < 0)
-				return TP_RD_ERROR;
-			continue;
-		}
-		if (rc != TP_RD_PACKET || !s->filter || s->pcap)
+		tp_rd rc = tp_capfile_next(s, h, data);
+		if (rc != TP_RD_PACKET || !s->filter)
 			return rc;
 		char err[256];
 		const struct bpf_program *prog =
@@ -444,15 +449,49 @@ tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 	}
 }
 
-void tp_source_stats(const tp_source *s, tp_capstats *st)
+/* The files of a list in turn, as one source. */
+static tp_rd list_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
-	st->received = st->dropped = st->ifdropped = -1;
+	for (;;) {
+		tp_rd rc = file_next(s, h, data);
+		if (rc != TP_RD_EOF || s->stop || s->list_at >= s->list_n)
+			return rc;
+		size_t i = s->list_at++;
+		if (tp_capfile_switch(s, s->list_fds[i], s->list_names[i]) < 0)
+			return TP_RD_ERROR;
+	}
+}
+
+tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data)
+{
+	return s->ops->next(s, h, data);
+}
+
+int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user)
+{
+	if (!s->ops->dispatch) {
+		snprintf(s->err, sizeof s->err,
+			 "a %s source has no write-only path", s->ops->kind);
+		return TP_RD_ERROR;
+	}
+	return s->ops->dispatch(s, max, fn, user);
+}
+
+static void live_stats(const tp_source *s, tp_capstats *st)
+{
 	struct pcap_stat ps;
-	if (s->pcap && pcap_stats(s->pcap, &ps) == 0) {
+	if (pcap_stats(s->pcap, &ps) == 0) {
 		st->received = ps.ps_recv;
 		st->dropped = ps.ps_drop;
 		st->ifdropped = ps.ps_ifdrop;
 	}
+}
+
+void tp_source_stats(const tp_source *s, tp_capstats *st)
+{
+	st->received = st->dropped = st->ifdropped = -1;
+	if (s->ops->stats)
+		s->ops->stats(s, st);
 }
 
 uint32_t tp_source_snaplen(const tp_source *s)
@@ -460,25 +499,15 @@ uint32_t tp_source_snaplen(const tp_source *s)
 	return s->snaplen ? s->snaplen : 262144;
 }
 
-bool tp_source_is_live(const tp_source *s) { return s->pcap != NULL; }
+bool tp_source_is_live(const tp_source *s) { return s->ops->live; }
 
 const char *tp_source_warning(const tp_source *s, char *buf, size_t n)
 {
-	if (s->pcap || (s->fmt != TP_FMT_PCAP && s->fmt != TP_FMT_PCAP_NSEC &&
-			s->fmt != TP_FMT_PCAP_KUZNETZOV))
-		return NULL;
-	if (s->snaplen == 0)
-		snprintf(buf, n, "the file header gives snaplen 0; read as %u",
-			 TP_MAX_SNAPLEN);
-	else if (s->over_snaplen)
-		snprintf(buf, n,
-			 "%llu records are longer than the file's snaplen of "
-			 "%u bytes (kept whole)",
-			 (unsigned long long)s->over_snaplen, s->snaplen);
-	else
-		return NULL;
-	return buf;
+	return s->ops->warning ? s->ops->warning(s, buf, n) : NULL;
 }
+
+int tp_source_fd(const tp_source *s) { return s->ops->fd(s); }
+const char *tp_source_kind(const tp_source *s) { return s->ops->kind; }
 
 const char *tp_source_error(const tp_source *s) { return s->err; }
 uint64_t tp_source_offset(const tp_source *s) { return s->err_off; }
@@ -489,24 +518,80 @@ bool tp_source_gzip(const tp_source *s) { return s->gzip; }
 void tp_source_breakloop(tp_source *s)
 {
 	s->stop = 1;
-	if (s->pcap)
-		pcap_breakloop(s->pcap);
+	if (s->ops->breakloop)
+		s->ops->breakloop(s);
 }
 
 void tp_source_close(tp_source *s)
 {
 	if (!s)
 		return;
-	if (s->pcap)
-		pcap_close(s->pcap);
-	tp_capfile_close(s);
-	list_free(s);
+	if (s->ops)
+		s->ops->close(s);
 	for (size_t i = 0; i < s->nfilters; i++)
 		if (s->filters[i].ok)
 			pcap_freecode(&s->filters[i].prog);
 	free(s->filters);
 	free(s->filter);
-	free(s->batch);
-	free(s->batched);
 	free(s);
 }
+
+/* ---- the kinds ------------------------------------------------------ */
+
+static int live_fd(const tp_source *s)
+{
+	return pcap_get_selectable_fd(s->pcap);
+}
+
+static void live_breakloop(tp_source *s) { pcap_breakloop(s->pcap); }
+
+static void live_close(tp_source *s)
+{
+	if (s->pcap)
+		pcap_close(s->pcap);
+	free(s->batch);
+	free(s->batched);
+}
+
+/* A file's descriptor: poll() says it is readable at once and at its
+ * end, so a UI may poll it like a live one (read ahead: the thread's
+ * file, still the file's). */
+static int file_fd(const tp_source *s) { return s->fd; }
+
+static void file_close(tp_source *s) { tp_capfile_close(s); }
+
+static void list_close(tp_source *s)
+{
+	tp_capfile_close(s);
+	list_free(s);
+}
+
+const tp_source_ops tp_live_ops = {
+	.kind = "live",
+	.live = true,
+	.next = live_next,
+	.set_filter = live_set_filter,
+	.dispatch = live_dispatch,
+	.stats = live_stats,
+	.fd = live_fd,
+	.breakloop = live_breakloop,
+	.close = live_close,
+};
+
+const tp_source_ops tp_file_ops = {
+	.kind = "file",
+	.next = file_next,
+	.set_filter = file_set_filter,
+	.warning = tp_capfile_warning,
+	.fd = file_fd,
+	.close = file_close,
+};
+
+const tp_source_ops tp_list_ops = {
+	.kind = "file-list",
+	.next = list_next,
+	.set_filter = file_set_filter,
+	.warning = tp_capfile_warning,
+	.fd = file_fd,
+	.close = list_close,
+};

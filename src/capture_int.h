@@ -24,13 +24,34 @@ struct tp_filter {
 	struct bpf_program prog;
 };
 
+/* What a kind of source does (file, file list, live interface): the
+ * public tp_source_* calls go through this table, never through a test
+ * of which kind the source is. */
+typedef struct tp_source_ops {
+	const char *kind; /* "file", "file-list", "live" */
+	bool live;
+	tp_rd (*next)(tp_source *s, tp_pkthdr *h, const uint8_t **data);
+	int (*set_filter)(tp_source *s, const char *expr, char *err,
+			  size_t errlen);
+	/* NULL: the kind has no write-only fast path */
+	int (*dispatch)(tp_source *s, int max, tp_packet_fn fn, void *user);
+	void (*stats)(const tp_source *s, tp_capstats *st);
+	const char *(*warning)(const tp_source *s, char *buf, size_t n);
+	int (*fd)(const tp_source *s);
+	void (*breakloop)(tp_source *s); /* async-signal-safe */
+	void (*close)(tp_source *s);     /* the kind's own parts */
+} tp_source_ops;
+
+extern const tp_source_ops tp_file_ops, tp_list_ops, tp_live_ops;
+
 struct tp_source {
+	const tp_source_ops *ops;
 	const char *name;
 	tp_filefmt fmt;
 	/* file */
 	gzFile gz;
 	struct tp_readahead *ra; /* a plain file: read without zlib */
-	int fd;                  /* ra's file */
+	int fd;                  /* the file (read by ra or by gz) */
 	bool gzip;
 	bool big;         /* the file's byte order is big-endian */
 	bool dead;        /* damage seen: no more packets */
@@ -75,6 +96,7 @@ struct tp_source {
 
 tp_rd tp_capfile_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
 void tp_capfile_close(tp_source *s);
+const char *tp_capfile_warning(const tp_source *s, char *buf, size_t n);
 /* Go on with the capture file open on fd (taken over): -1 with s->err
  * when it is not one. */
 int tp_capfile_switch(tp_source *s, int fd, const char *path);

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tapir/engine.h"
 #include "tapir/follow.h"
 #include "tapir/output.h"
 
@@ -1526,4 +1527,34 @@ void tp_export_free(tp_export *e)
 	if (e->dirfd >= 0)
 		close(e->dirfd);
 	free(e);
+}
+
+/* ---- as consumers of the engine ------------------------------------- */
+
+static int follow_finish(void *self)
+{
+	return tp_follow_finish(self) < 0 ? TP_EXIT_RUNTIME : 0;
+}
+
+tp_consumer tp_follow_consumer(tp_follow *fo)
+{
+	return (tp_consumer){.finish = follow_finish,
+			     .self = fo,
+			     .tap = tp_follow_tap(fo)};
+}
+
+static int export_finish(void *self)
+{
+	char err[512];
+	if (tp_export_finish(self, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "tapir: %s\n", err);
+	return TP_EXIT_RUNTIME;
+}
+
+tp_consumer tp_export_consumer(tp_export *e)
+{
+	return (tp_consumer){.finish = export_finish,
+			     .self = e,
+			     .tap = tp_export_tap(e)};
 }

@@ -224,6 +224,413 @@ static bool parse_size(const char *s, uint64_t *out)
 	return end[1] == '\0';
 }
 
+/* What the options say beyond tp_options, while they are read. */
+struct parse {
+	bool fm;          /* -T fields: -e names a field */
+	int tcount;       /* -t given this often */
+	tp_fieldfmt fieldfmt;
+	bool has_E;
+};
+
+enum { NOT_MINE = -1 };
+
+static int unknown_option(const char *optstr, char **argv)
+{
+	if (optopt && strchr(optstr, optopt))
+		return usage_error("option -%s needs an argument",
+				   (char[]){(char)optopt, 0});
+	if (optopt)
+		return usage_error("unknown option -%s",
+				   (char[]){(char)optopt, 0});
+	return usage_error("unknown option %s", argv[optind - 1]);
+}
+
+/* Where packets come from and go (-r -i -w ...).  0, a usage error's status (2), 1 after --help or
+ * --version, or NOT_MINE. */
+static int opt_capture(tp_options *o, struct parse *ps, int ch, const char *arg)
+{
+	(void)ps;
+	long long v;
+	switch (ch) {
+	case 'B':
+		if (!parse_num(arg, 1, 1 << 22, &v))
+			return usage_error("invalid buffer size %s",
+					   arg);
+		o->buffer_kib = (int)v;
+		break;
+	case 'c':
+		if (!parse_num(arg, 1, (long long)1 << 62, &v))
+			return usage_error("invalid packet count %s",
+					   arg);
+		o->count = v;
+		break;
+	case 'd':
+		if (o->ndecode_as == TP_MAX_D)
+			return usage_error("too many -d rules%s", "");
+		o->decode_as[o->ndecode_as++] = arg;
+		break;
+	case 'D':
+		o->list_ifaces = true;
+		break;
+	case 'F':
+		o->filter_file = arg;
+		break;
+	case 'G':
+		if (arg[0] >= '0' && arg[0] <= '9') {
+			if (!parse_num(arg, 1, 1 << 30, &v))
+				return usage_error("invalid -G "
+						   "seconds %s",
+						   arg);
+			o->rotate_secs = (unsigned)v;
+		} else {
+			o->G = arg;
+		}
+		break;
+	case 'C':
+		if (!parse_size(arg, &o->rotate_bytes))
+			return usage_error("invalid -C file size %s",
+					   arg);
+		break;
+	case 'W':
+		if (!parse_num(arg, 1, 1 << 20, &v))
+			return usage_error("invalid -W file count %s",
+					   arg);
+		o->ring = (unsigned)v;
+		break;
+	case 'w':
+		o->write_file = arg;
+		break;
+	case 'U':
+		o->flush_each = true;
+		break;
+	case 'Z':
+		o->user = arg;
+		break;
+	case 'i':
+		o->iface = arg;
+		break;
+	case 'N':
+		o->resolve = true;
+		break;
+	case 'p':
+		o->no_promisc = true;
+		break;
+	case 'r':
+		o->read_file = arg;
+		break;
+	case 's':
+		if (!parse_num(arg, 0, 262144, &v))
+			return usage_error("invalid snaplen %s",
+					   arg);
+		o->snaplen = (int)v;
+		break;
+	case OPT_FILE_LIST:
+		o->file_list = arg;
+		break;
+	case OPT_IMMEDIATE:
+		o->immediate = true;
+		break;
+	case OPT_PCAPNG:
+		o->pcapng = true;
+		break;
+	case OPT_PRINT:
+		o->print = true;
+		break;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = true;
+		break;
+	case OPT_SELFTEST:
+		o->selftest = arg;
+		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* How packets are printed (-v -x -t -T -e ...).  0, a usage error's status (2), 1 after --help or
+ * --version, or NOT_MINE. */
+static int opt_output(tp_options *o, struct parse *ps, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'A':
+		o->out.Aflag++;
+		break;
+	case 'e':
+		if (ps->fm) {
+			if (o->nefields == TP_MAX_E)
+				return usage_error("too many -e "
+						   "fields%s",
+						   "");
+			o->efields[o->nefields++] = arg;
+		} else {
+			o->out.eflag = true;
+		}
+		break;
+	case 'E':
+		if (tp_fieldfmt_set(&ps->fieldfmt, arg))
+			return usage_error(
+				"-E %s: expected header=y|n, "
+				"separator=/t|/s|CHAR, "
+				"occurrence=f|l|a|N, "
+				"aggregator=,|/s|CHAR, quote=d|s|n or "
+				"bom=y|n",
+				arg);
+		ps->has_E = true;
+		break;
+	case 'h':
+		tp_usage(stdout);
+		return 1;
+	case 'l':
+		o->out.lflag = true;
+		break;
+	case 'n':
+		break;
+	case 'q':
+		o->out.qflag = true;
+		break;
+	case 'S':
+		o->out.Sflag = true;
+		break;
+	case 't':
+		ps->tcount++;
+		break;
+	case 'T':
+		if (strcmp(arg, "fields") == 0)
+			o->mode = TP_MODE_FIELDS;
+		else if (strcmp(arg, "text") == 0)
+			o->mode = TP_MODE_TEXT;
+		else
+			return usage_error(
+				"-T %s: supported: text, fields",
+				arg);
+		break;
+	case 'v':
+		o->out.vflag++;
+		break;
+	case 'V':
+		o->out.Vflag = true;
+		break;
+	case 'O':
+		/* tshark: -O implies -V */
+		o->out.Oprotos = arg;
+		o->out.Vflag = true;
+		break;
+	case 'x':
+		o->out.xflag++;
+		break;
+	case 'X':
+		o->out.Xflag++;
+		break;
+	case '#':
+		o->out.numbers = true;
+		break;
+	case OPT_VERSION:
+		printf("tapir %s\n", PACKAGE_VERSION);
+		return 1;
+	case OPT_TSPREC:
+		if (strcmp(arg, "nano") == 0 ||
+		    strcmp(arg, "nanoseconds") == 0)
+			o->out.nano = true;
+		else if (strcmp(arg, "micro") != 0 &&
+			 strcmp(arg, "microseconds") != 0)
+			return usage_error(
+				"--time-stamp-precision %s: use micro "
+				"or nano",
+				arg);
+		break;
+	case OPT_NANO:
+		o->out.nano = true;
+		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* Flows, streams and statistics (--follow --stats ...).  0, a usage error's status (2), 1 after --help or
+ * --version, or NOT_MINE. */
+static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
+{
+	(void)ps;
+	long long v;
+	switch (ch) {
+	case 'z':
+		if (strncmp(arg, "follow,", 7) == 0) {
+			if (tp_follow_parse_z(arg, &o->follow_spec))
+				return usage_error(
+					"-z %s: expected follow,tcp|udp,"
+					"ascii|hex|raw,STREAM",
+					arg);
+			o->follow = true;
+		} else if (tp_stats_parse(arg, &o->stats_kinds,
+					  &o->stats_tables)) {
+			return usage_error("-z %s: supported: conv,TYPE "
+					   "endpoints,TYPE io,phs "
+					   "follow,...",
+					   arg);
+		}
+		break;
+	case OPT_STATS:
+		if (tp_stats_parse(arg, &o->stats_kinds,
+				   &o->stats_tables))
+			return usage_error("--stats %s: supported: conv, "
+					   "endpoints, phs (conv,tcp ...)",
+					   arg);
+		break;
+	case OPT_FOLLOW: {
+		tp_follow_fmt fmt_seen = o->follow_spec.fmt;
+		tp_follow_dir dir_seen = o->follow_spec.dir;
+		if (tp_follow_parse(arg, &o->follow_spec))
+			return usage_error("--follow %s: expected "
+					   "tcp.stream==N, udp.stream==N "
+					   "or tcp,ADDR:PORT,ADDR:PORT",
+					   arg);
+		o->follow_spec.fmt = fmt_seen;
+		o->follow_spec.dir = dir_seen;
+		o->follow = true;
+		break;
+	}
+	case OPT_FOLLOW_FMT:
+		if (tp_follow_parse_fmt(arg, &o->follow_spec.fmt))
+			return usage_error("--follow-format %s: ascii, "
+					   "hex, raw or hexraw",
+					   arg);
+		break;
+	case OPT_DIRECTION:
+		if (strcmp(arg, "both") == 0)
+			o->follow_spec.dir = TP_DIR_BOTH;
+		else if (strcmp(arg, "client") == 0)
+			o->follow_spec.dir = TP_DIR_CLIENT;
+		else if (strcmp(arg, "server") == 0)
+			o->follow_spec.dir = TP_DIR_SERVER;
+		else
+			return usage_error("--direction %s: client, "
+					   "server or both",
+					   arg);
+		break;
+	case OPT_FOLLOW_OUT:
+		o->follow_out = arg;
+		break;
+	case OPT_EXPORT:
+		o->export_dir = arg;
+		break;
+	case OPT_NO_DEFRAG:
+		o->flowcfg.no_defrag = true;
+		break;
+	case OPT_NO_REASM:
+		o->flowcfg.no_reassembly = true;
+		break;
+	case OPT_THREADS:
+		if (!parse_num(arg, 1, 3, &v))
+			return usage_error("--threads takes 1, 2 or 3, not %s",
+					   arg);
+		o->threads = (unsigned)v;
+		break;
+	case OPT_MAX_FLOWS:
+		if (!parse_num(arg, 16, 1 << 26, &v))
+			return usage_error("--max-flows %s: 16 to 67108864",
+					   arg);
+		o->flowcfg.max_flows = (unsigned)v;
+		break;
+	case OPT_FLOW_TIMEOUT:
+		if (!parse_num(arg, 1, 1 << 30, &v))
+			return usage_error("--flow-timeout %s: seconds",
+					   arg);
+		o->flowcfg.idle_timeout = (unsigned)v;
+		break;
+	case OPT_DIR_CAP:
+	case OPT_MEM_CAP: {
+		uint64_t b;
+		if (!parse_size(arg, &b) || b > ((uint64_t)1 << 34))
+			return usage_error("%s: a size such as 4m or 512k",
+					   arg);
+		if (ch == OPT_DIR_CAP)
+			o->flowcfg.reasm_dir_cap = (size_t)b;
+		else
+			o->flowcfg.reasm_mem_cap = (size_t)b;
+		break;
+	}
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* After the last option: -t's count, and the options that do not go
+ * together. */
+static int settle(tp_options *o, struct parse *ps)
+{
+	static const tp_tsfmt ts[] = {TP_TS_DEFAULT, TP_TS_NONE, TP_TS_EPOCH,
+				      TP_TS_DELTA, TP_TS_DATE,
+				      TP_TS_SINCE_FIRST};
+	if (ps->tcount > 5)
+		ps->tcount = 5;
+	o->out.ts = ts[ps->tcount];
+	if (o->file_list && (o->read_file || o->iface))
+		return usage_error("--file-list and -r or -i: pick one%s", "");
+	if (o->mode == TP_MODE_FIELDS && o->nefields == 0)
+		return usage_error("-T fields needs at least one -e FIELD%s",
+				   "");
+	if (o->mode != TP_MODE_FIELDS && o->nefields)
+		return usage_error("-e FIELD needs -T fields%s", "");
+	if (o->mode != TP_MODE_FIELDS && ps->has_E)
+		return usage_error("-E goes with -T fields%s", "");
+	tp_fields_set_default(&ps->fieldfmt);
+	if (!o->write_file && (o->rotate_bytes || o->rotate_secs || o->ring ||
+				o->pcapng || o->print || o->flush_each))
+		return usage_error("-C, -G, -W, -U, --pcapng and --print go "
+				   "with -w FILE%s",
+				   "");
+	if (o->ring && !o->rotate_bytes && !o->rotate_secs)
+		return usage_error("-W needs -C or -G%s", "");
+	if (o->write_file && strcmp(o->write_file, "-") == 0 && o->print)
+		return usage_error("--print with -w -: both would go to "
+				   "standard output%s",
+				   "");
+	if ((o->follow_out || o->follow_spec.fmt || o->follow_spec.dir) &&
+	    !o->follow)
+		return usage_error("--follow-format, --direction and "
+				   "--follow-out go with --follow%s",
+				   "");
+	if (o->write_file && (o->follow || o->export_dir || o->stats_kinds))
+		return usage_error("-w and --follow/--stats/--export-streams: "
+				   "pick one%s",
+				   "");
+	if (o->write_file && o->mode == TP_MODE_FIELDS)
+		return usage_error("-T fields and -w: pick one%s", "");
+	return 0;
+}
+
+/* The filter: from -F's file, or the words after the options. */
+static int filter_words(tp_options *o, int argc, char **argv)
+{
+	if (o->filter_file) {
+		o->filter = read_filter_file(o->filter_file);
+		if (!o->filter) {
+			fprintf(stderr, "tapir: cannot read filter file %s\n",
+				o->filter_file);
+			return 2;
+		}
+	} else if (optind < argc) {
+		size_t len = 1;
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		o->filter = calloc(1, len);
+		if (!o->filter)
+			return 2;
+		size_t at = 0;
+		for (int i = optind; i < argc; i++) {
+			size_t n = strlen(argv[i]);
+			if (i > optind)
+				o->filter[at++] = ' ';
+			memcpy(o->filter + at, argv[i], n);
+			at += n;
+		}
+	}
+	return 0;
+}
+
 int tp_options_parse(tp_options *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof *o);
@@ -262,367 +669,26 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"relinquish-privileges", required_argument, NULL, 'Z'},
 		{NULL, 0, NULL, 0},
 	};
-	int tcount = 0, ch;
-	tp_fieldfmt fieldfmt;
-	bool has_E = false;
-	tp_fieldfmt_init(&fieldfmt);
-	tp_follow_fmt fmt_seen = TP_FOLLOW_ASCII;
-	tp_follow_dir dir_seen = TP_DIR_BOTH;
-	long long v;
+	int ch;
+	struct parse ps = {.fm = fm};
+	tp_fieldfmt_init(&ps.fieldfmt);
 	/* Options may follow the filter expression, as with tcpdump
 	 * (glibc's getopt permutes). */
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, optstr, longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'A':
-			o->out.Aflag++;
-			break;
-		case 'B':
-			if (!parse_num(optarg, 1, 1 << 22, &v))
-				return usage_error("invalid buffer size %s",
-						   optarg);
-			o->buffer_kib = (int)v;
-			break;
-		case 'c':
-			if (!parse_num(optarg, 1, (long long)1 << 62, &v))
-				return usage_error("invalid packet count %s",
-						   optarg);
-			o->count = v;
-			break;
-		case 'd':
-			if (o->ndecode_as == TP_MAX_D)
-				return usage_error("too many -d rules%s", "");
-			o->decode_as[o->ndecode_as++] = optarg;
-			break;
-		case 'D':
-			o->list_ifaces = true;
-			break;
-		case 'e':
-			if (fm) {
-				if (o->nefields == TP_MAX_E)
-					return usage_error("too many -e "
-							   "fields%s",
-							   "");
-				o->efields[o->nefields++] = optarg;
-			} else {
-				o->out.eflag = true;
-			}
-			break;
-		case 'E':
-			if (tp_fieldfmt_set(&fieldfmt, optarg))
-				return usage_error(
-					"-E %s: expected header=y|n, "
-					"separator=/t|/s|CHAR, "
-					"occurrence=f|l|a|N, "
-					"aggregator=,|/s|CHAR, quote=d|s|n or "
-					"bom=y|n",
-					optarg);
-			has_E = true;
-			break;
-		case 'F':
-			o->filter_file = optarg;
-			break;
-		case 'G':
-			if (optarg[0] >= '0' && optarg[0] <= '9') {
-				if (!parse_num(optarg, 1, 1 << 30, &v))
-					return usage_error("invalid -G "
-							   "seconds %s",
-							   optarg);
-				o->rotate_secs = (unsigned)v;
-			} else {
-				o->G = optarg;
-			}
-			break;
-		case 'C':
-			if (!parse_size(optarg, &o->rotate_bytes))
-				return usage_error("invalid -C file size %s",
-						   optarg);
-			break;
-		case 'W':
-			if (!parse_num(optarg, 1, 1 << 20, &v))
-				return usage_error("invalid -W file count %s",
-						   optarg);
-			o->ring = (unsigned)v;
-			break;
-		case 'w':
-			o->write_file = optarg;
-			break;
-		case 'U':
-			o->flush_each = true;
-			break;
-		case 'Z':
-			o->user = optarg;
-			break;
-		case 'h':
-			tp_usage(stdout);
-			return 1;
-		case 'i':
-			o->iface = optarg;
-			break;
-		case 'l':
-			o->out.lflag = true;
-			break;
-		case 'n':
-			break;
-		case 'N':
-			o->resolve = true;
-			break;
-		case 'p':
-			o->no_promisc = true;
-			break;
-		case 'q':
-			o->out.qflag = true;
-			break;
-		case 'r':
-			o->read_file = optarg;
-			break;
-		case 's':
-			if (!parse_num(optarg, 0, 262144, &v))
-				return usage_error("invalid snaplen %s",
-						   optarg);
-			o->snaplen = (int)v;
-			break;
-		case 'S':
-			o->out.Sflag = true;
-			break;
-		case 't':
-			tcount++;
-			break;
-		case 'T':
-			if (strcmp(optarg, "fields") == 0)
-				o->mode = TP_MODE_FIELDS;
-			else if (strcmp(optarg, "text") == 0)
-				o->mode = TP_MODE_TEXT;
-			else
-				return usage_error(
-					"-T %s: supported: text, fields",
-					optarg);
-			break;
-		case 'v':
-			o->out.vflag++;
-			break;
-		case 'V':
-			o->out.Vflag = true;
-			break;
-		case 'O':
-			/* tshark: -O implies -V */
-			o->out.Oprotos = optarg;
-			o->out.Vflag = true;
-			break;
-		case 'x':
-			o->out.xflag++;
-			break;
-		case 'X':
-			o->out.Xflag++;
-			break;
-		case '#':
-			o->out.numbers = true;
-			break;
-		case OPT_VERSION:
-			printf("tapir %s\n", PACKAGE_VERSION);
-			return 1;
-		case OPT_TSPREC:
-			if (strcmp(optarg, "nano") == 0 ||
-			    strcmp(optarg, "nanoseconds") == 0)
-				o->out.nano = true;
-			else if (strcmp(optarg, "micro") != 0 &&
-				 strcmp(optarg, "microseconds") != 0)
-				return usage_error(
-					"--time-stamp-precision %s: use micro "
-					"or nano",
-					optarg);
-			break;
-		case OPT_NANO:
-			o->out.nano = true;
-			break;
-		case OPT_FILE_LIST:
-			o->file_list = optarg;
-			break;
-		case OPT_IMMEDIATE:
-			o->immediate = true;
-			break;
-		case OPT_PCAPNG:
-			o->pcapng = true;
-			break;
-		case OPT_PRINT:
-			o->print = true;
-			break;
-		case OPT_NO_SANDBOX:
-			o->no_sandbox = true;
-			break;
-		case OPT_SELFTEST:
-			o->selftest = optarg;
-			break;
-		case 'z':
-			if (strncmp(optarg, "follow,", 7) == 0) {
-				if (tp_follow_parse_z(optarg, &o->follow_spec))
-					return usage_error(
-						"-z %s: expected follow,tcp|udp,"
-						"ascii|hex|raw,STREAM",
-						optarg);
-				o->follow = true;
-			} else if (tp_stats_parse(optarg, &o->stats_kinds,
-						  &o->stats_tables)) {
-				return usage_error("-z %s: supported: conv,TYPE "
-						   "endpoints,TYPE io,phs "
-						   "follow,...",
-						   optarg);
-			}
-			break;
-		case OPT_STATS:
-			if (tp_stats_parse(optarg, &o->stats_kinds,
-					   &o->stats_tables))
-				return usage_error("--stats %s: supported: conv, "
-						   "endpoints, phs (conv,tcp ...)",
-						   optarg);
-			break;
-		case OPT_FOLLOW:
-			fmt_seen = o->follow_spec.fmt;
-			dir_seen = o->follow_spec.dir;
-			if (tp_follow_parse(optarg, &o->follow_spec))
-				return usage_error("--follow %s: expected "
-						   "tcp.stream==N, udp.stream==N "
-						   "or tcp,ADDR:PORT,ADDR:PORT",
-						   optarg);
-			o->follow_spec.fmt = fmt_seen;
-			o->follow_spec.dir = dir_seen;
-			o->follow = true;
-			break;
-		case OPT_FOLLOW_FMT:
-			if (tp_follow_parse_fmt(optarg, &o->follow_spec.fmt))
-				return usage_error("--follow-format %s: ascii, "
-						   "hex, raw or hexraw",
-						   optarg);
-			break;
-		case OPT_DIRECTION:
-			if (strcmp(optarg, "both") == 0)
-				o->follow_spec.dir = TP_DIR_BOTH;
-			else if (strcmp(optarg, "client") == 0)
-				o->follow_spec.dir = TP_DIR_CLIENT;
-			else if (strcmp(optarg, "server") == 0)
-				o->follow_spec.dir = TP_DIR_SERVER;
-			else
-				return usage_error("--direction %s: client, "
-						   "server or both",
-						   optarg);
-			break;
-		case OPT_FOLLOW_OUT:
-			o->follow_out = optarg;
-			break;
-		case OPT_EXPORT:
-			o->export_dir = optarg;
-			break;
-		case OPT_NO_DEFRAG:
-			o->flowcfg.no_defrag = true;
-			break;
-		case OPT_NO_REASM:
-			o->flowcfg.no_reassembly = true;
-			break;
-		case OPT_THREADS:
-			if (!parse_num(optarg, 1, 3, &v))
-				return usage_error("--threads takes 1, 2 or 3, not %s",
-						   optarg);
-			o->threads = (unsigned)v;
-			break;
-		case OPT_MAX_FLOWS:
-			if (!parse_num(optarg, 16, 1 << 26, &v))
-				return usage_error("--max-flows %s: 16 to 67108864",
-						   optarg);
-			o->flowcfg.max_flows = (unsigned)v;
-			break;
-		case OPT_FLOW_TIMEOUT:
-			if (!parse_num(optarg, 1, 1 << 30, &v))
-				return usage_error("--flow-timeout %s: seconds",
-						   optarg);
-			o->flowcfg.idle_timeout = (unsigned)v;
-			break;
-		case OPT_DIR_CAP:
-		case OPT_MEM_CAP: {
-			uint64_t b;
-			if (!parse_size(optarg, &b) || b > ((uint64_t)1 << 34))
-				return usage_error("%s: a size such as 4m or 512k",
-						   optarg);
-			if (ch == OPT_DIR_CAP)
-				o->flowcfg.reasm_dir_cap = (size_t)b;
-			else
-				o->flowcfg.reasm_mem_cap = (size_t)b;
-			break;
-		}
-		case '?':
-		default:
-			if (optopt && strchr(optstr, optopt))
-				return usage_error("option -%s needs an argument",
-						   (char[]){(char)optopt, 0});
-			if (optopt)
-				return usage_error("unknown option -%s",
-						   (char[]){(char)optopt, 0});
-			return usage_error("unknown option %s",
-					   argv[optind - 1]);
-		}
+		int r = opt_capture(o, &ps, ch, optarg);
+		if (r == NOT_MINE)
+			r = opt_output(o, &ps, ch, optarg);
+		if (r == NOT_MINE)
+			r = opt_streams(o, &ps, ch, optarg);
+		if (r == NOT_MINE)
+			return unknown_option(optstr, argv);
+		if (r)
+			return r;
 	}
-	static const tp_tsfmt ts[] = {TP_TS_DEFAULT, TP_TS_NONE, TP_TS_EPOCH,
-				      TP_TS_DELTA, TP_TS_DATE,
-				      TP_TS_SINCE_FIRST};
-	if (tcount > 5)
-		tcount = 5;
-	o->out.ts = ts[tcount];
-	if (o->file_list && (o->read_file || o->iface))
-		return usage_error("--file-list and -r or -i: pick one%s", "");
-	if (o->mode == TP_MODE_FIELDS && o->nefields == 0)
-		return usage_error("-T fields needs at least one -e FIELD%s",
-				   "");
-	if (o->mode != TP_MODE_FIELDS && o->nefields)
-		return usage_error("-e FIELD needs -T fields%s", "");
-	if (o->mode != TP_MODE_FIELDS && has_E)
-		return usage_error("-E goes with -T fields%s", "");
-	tp_fields_set_default(&fieldfmt);
-	if (!o->write_file && (o->rotate_bytes || o->rotate_secs || o->ring ||
-				o->pcapng || o->print || o->flush_each))
-		return usage_error("-C, -G, -W, -U, --pcapng and --print go "
-				   "with -w FILE%s",
-				   "");
-	if (o->ring && !o->rotate_bytes && !o->rotate_secs)
-		return usage_error("-W needs -C or -G%s", "");
-	if (o->write_file && strcmp(o->write_file, "-") == 0 && o->print)
-		return usage_error("--print with -w -: both would go to "
-				   "standard output%s",
-				   "");
-	if ((o->follow_out || o->follow_spec.fmt || o->follow_spec.dir) &&
-	    !o->follow)
-		return usage_error("--follow-format, --direction and "
-				   "--follow-out go with --follow%s",
-				   "");
-	if (o->write_file && (o->follow || o->export_dir || o->stats_kinds))
-		return usage_error("-w and --follow/--stats/--export-streams: "
-				   "pick one%s",
-				   "");
-	if (o->write_file && o->mode == TP_MODE_FIELDS)
-		return usage_error("-T fields and -w: pick one%s", "");
-	if (o->filter_file) {
-		o->filter = read_filter_file(o->filter_file);
-		if (!o->filter) {
-			fprintf(stderr, "tapir: cannot read filter file %s\n",
-				o->filter_file);
-			return 2;
-		}
-	} else if (optind < argc) {
-		size_t len = 1;
-		for (int i = optind; i < argc; i++)
-			len += strlen(argv[i]) + 1;
-		o->filter = calloc(1, len);
-		if (!o->filter)
-			return 2;
-		size_t at = 0;
-		for (int i = optind; i < argc; i++) {
-			size_t n = strlen(argv[i]);
-			if (i > optind)
-				o->filter[at++] = ' ';
-			memcpy(o->filter + at, argv[i], n);
-			at += n;
-		}
-	}
-	return 0;
+	int r = settle(o, &ps);
+	return r ? r : filter_words(o, argc, argv);
 }
 
 void tp_options_free(tp_options *o) { free(o->filter); }

@@ -17,12 +17,9 @@
  * addressing table keyed by its address, and its index is chained to its
  * slot (one per column).  Nothing is allocated per packet.
  *
- * Frame fields Wireshark computes from the packet header and the frame's
- * history (frame.time, frame.time_relative, frame.time_delta,
- * frame.time_delta_displayed, frame.protocols) are not in the record:
- * they are made here, the first and previous timestamps kept per output;
- * frame.time_epoch too (the record's nanosecond count overflows past the
- * year 2262).
+ * The frame's fields (frame.time, frame.time_relative, frame.protocols,
+ * _ws.malformed...) are in the record like any other (pipeline.c): this
+ * output keeps no state across packets.
  *
  * A line is built in one buffer and written out whenever it passes half
  * of it, between values, so no value (at most 2 x 256 KiB of hex) is
@@ -37,18 +34,7 @@
 #define LINE_CAP (1u << 20) /* written out past half, between values */
 #define NO_SLOT	 UINT32_MAX /* an empty column */
 
-enum vkind {
-	V_RECORD = 0, /* fields of the record */
-	V_TIME,	      /* frame.time */
-	V_EPOCH,      /* frame.time_epoch */
-	V_TIME_REL,   /* frame.time_relative */
-	V_TIME_DELTA, /* frame.time_delta, frame.time_delta_displayed */
-	V_PROTOCOLS,  /* frame.protocols */
-	V_MALFORMED,  /* _ws.malformed */
-};
-
 struct slot {
-	enum vkind kind;
 	int32_t head, tail; /* chain of field indices this packet, -1 none */
 	uint32_t count;
 };
@@ -67,9 +53,6 @@ struct fields_state {
 	size_t hmask;
 	int32_t *next; /* per field index: next in its slot's chain */
 	bool preamble_done;
-	bool have_first;
-	int64_t first_sec, prev_sec;
-	uint32_t first_nsec, prev_nsec;
 	char *buf;
 };
 
@@ -185,24 +168,6 @@ static inline int64_t map_get(const struct fields_state *st,
 	return -1;
 }
 
-static enum vkind virtual_kind(const char *name)
-{
-	if (strcmp(name, "frame.time") == 0)
-		return V_TIME;
-	if (strcmp(name, "frame.time_epoch") == 0)
-		return V_EPOCH;
-	if (strcmp(name, "frame.time_relative") == 0)
-		return V_TIME_REL;
-	if (strcmp(name, "frame.time_delta") == 0 ||
-	    strcmp(name, "frame.time_delta_displayed") == 0)
-		return V_TIME_DELTA;
-	if (strcmp(name, "frame.protocols") == 0)
-		return V_PROTOCOLS;
-	if (strcmp(name, "_ws.malformed") == 0)
-		return V_MALFORMED;
-	return V_RECORD;
-}
-
 /* ---- output --------------------------------------------------------- */
 
 static void flush_line(struct fields_state *st, tp_sbuf *s)
@@ -246,123 +211,6 @@ static void escape_from(tp_sbuf *s, size_t from, char *tmp, size_t tmpcap)
 }
 
 static char escape_tmp[LINE_CAP];
-
-/* Wireshark's frame.protocols: the layer names with "ethertype" after
- * each layer that hands off by Ethernet type, the IPv6 extension headers
- * and MPTCP as layers of their own. */
-static void put_protocols(tp_sbuf *s, const tp_pkt *p)
-{
-	bool first = true;
-	for (unsigned li = 1; li < p->nlayers; li++) {
-		const tp_layer *l = &p->layers[li];
-		const char *name = l->d->name;
-		/* Wireshark's "sll" dissects both versions; LINKTYPE_IPV4 and
-		 * _IPV6 go straight to ip/ipv6 with no "raw" layer */
-		if (strcmp(name, "sll2") == 0)
-			name = "sll";
-		else if (strcmp(name, "raw") == 0 &&
-			 (p->linktype == 228 || p->linktype == 229))
-			continue;
-		if (!first)
-			tp_sb_putc(s, ':');
-		/* LINKTYPE_IPV4 holding IPv6: Wireshark's ip dissector
-		 * passes it on to ipv6 */
-		if (first && p->linktype == 228 && strcmp(name, "ipv6") == 0)
-			tp_sb_puts(s, "ip:");
-		first = false;
-		tp_sb_puts(s, name);
-		bool ethertype = strcmp(name, "eth") == 0 ||
-				 strcmp(name, "vlan") == 0 ||
-				 strcmp(name, "ieee8021ad") == 0;
-		/* Linux cooked: the protocol is an Ethernet type except for
-		 * GRE devices (ARPHRD_IPGRE, 778), where it is GRE's */
-		if (strcmp(name, "sll") == 0) {
-			uint64_t ht = 0;
-			ethertype = !(tp_layer_uint(p, li, "sll.hatype", &ht) &&
-				      ht == 778);
-		}
-		if (ethertype && li + 1 < p->nlayers &&
-		    strcmp(p->layers[li + 1].d->name, "llc") != 0)
-			tp_sb_puts(s, ":ethertype");
-		/* protocol items inside this layer that Wireshark counts
-		 * as protocols of the frame */
-		for (unsigned i = l->first_field;
-		     i < (unsigned)l->first_field + l->nfields &&
-		     i < p->nfields;
-		     i++) {
-			const tp_field_def *d = p->fields[i].def;
-			if (d->type != TP_FT_PROTOCOL)
-				continue;
-			if (strcmp(d->abbrev, "tcp.options.mptcp") == 0)
-				tp_sb_puts(s, ":mptcp");
-			else if (strncmp(d->abbrev, "ipv6.", 5) == 0)
-				tp_sb_putc(s, ':'), tp_sb_puts(s, d->abbrev);
-		}
-	}
-}
-
-/* a - b as Wireshark's nstime_delta and display_signed_time print it:
- * normalised (seconds and nanoseconds of one sign), the seconds with
- * their sign, a '-' in front when only the nanoseconds are negative.
- * Seconds wrap instead of overflowing (hostile timestamps). */
-static void put_delta(tp_sbuf *s, int64_t asec, uint32_t ansec, int64_t bsec,
-		      uint32_t bnsec)
-{
-	int64_t sec = (int64_t)((uint64_t)asec - (uint64_t)bsec);
-	int64_t ns =
-	    (int64_t)(ansec % 1000000000u) - (int64_t)(bnsec % 1000000000u);
-	if (sec > 0 && ns < 0) {
-		sec--;
-		ns += 1000000000;
-	} else if (sec < 0 && ns > 0) {
-		sec++;
-		ns -= 1000000000;
-	}
-	if (sec == 0 && ns < 0)
-		tp_sb_putc(s, '-');
-	tp_sb_sdec(s, sec);
-	tp_sb_putc(s, '.');
-	tp_sb_printf(s, "%09u", (unsigned)(ns < 0 ? -ns : ns));
-}
-
-static uint32_t malformed(const tp_pkt *p)
-{
-	for (unsigned i = 0; i < p->nevents; i++)
-		if (p->events[i].def->kind == TP_EV_MALFORMED)
-			return 1;
-	return 0;
-}
-
-static void put_virtual(struct fields_state *st, tp_sbuf *s, enum vkind k,
-			const tp_pkt *p)
-{
-	switch (k) {
-	case V_TIME:
-		tp_sb_abstime(s, p->ts_sec, p->ts_nsec);
-		break;
-	case V_EPOCH: /* display_signed_time: the seconds carry the sign */
-		tp_sb_sdec(s, p->ts_sec);
-		tp_sb_putc(s, '.');
-		tp_sb_printf(s, "%09u", (unsigned)(p->ts_nsec % 1000000000u));
-		break;
-	case V_TIME_REL:
-		put_delta(s, p->ts_sec, p->ts_nsec, st->first_sec,
-			  st->first_nsec);
-		break;
-	case V_TIME_DELTA:
-		put_delta(s, p->ts_sec, p->ts_nsec, st->prev_sec,
-			  st->prev_nsec);
-		break;
-	case V_PROTOCOLS:
-		put_protocols(s, p);
-		break;
-	case V_MALFORMED: /* tshark prints a protocol item's name */
-		tp_sb_puts(s, "_ws.malformed");
-		break;
-	case V_RECORD:
-		break;
-	}
-}
 
 static void preamble(struct fields_state *st)
 {
@@ -414,11 +262,6 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 {
 	struct fields_state *st = out->state;
 	preamble(st);
-	if (!st->have_first) {
-		st->have_first = true;
-		st->first_sec = st->prev_sec = p->ts_sec;
-		st->first_nsec = st->prev_nsec = p->ts_nsec;
-	}
 	for (size_t k = 0; k < st->nslots; k++) {
 		st->slots[k].head = st->slots[k].tail = -1;
 		st->slots[k].count = 0;
@@ -447,33 +290,26 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 		if (st->col_slot[k] == NO_SLOT)
 			continue;
 		struct slot *x = &st->slots[st->col_slot[k]];
-		uint32_t count = x->kind == V_RECORD	  ? x->count
-				 : x->kind == V_MALFORMED ? malformed(p)
-							  : 1;
 		uint32_t lo, hi;
-		pick(fmt, count, &lo, &hi);
+		pick(fmt, x->count, &lo, &hi);
 		if (lo >= hi)
 			continue;
 		if (fmt->quote)
 			tp_sb_putc(&s, fmt->quote);
 		size_t from = s.len;
-		if (x->kind != V_RECORD) {
-			put_virtual(st, &s, x->kind, p);
-		} else {
-			int32_t i = x->head;
-			for (uint32_t j = 0; j < lo && i >= 0; j++)
-				i = st->next[i];
-			for (uint32_t j = lo; j < hi && i >= 0; j++) {
-				if (j > lo)
-					tp_sb_putc(&s, fmt->aggregator);
-				tp_format_field_text(&s, p, &p->fields[i]);
-				i = st->next[i];
-				if (s.len > LINE_CAP / 2) {
-					escape_from(&s, from, escape_tmp,
-						    sizeof escape_tmp);
-					flush_line(st, &s);
-					from = 0;
-				}
+		int32_t i = x->head;
+		for (uint32_t j = 0; j < lo && i >= 0; j++)
+			i = st->next[i];
+		for (uint32_t j = lo; j < hi && i >= 0; j++) {
+			if (j > lo)
+				tp_sb_putc(&s, fmt->aggregator);
+			tp_format_field_text(&s, p, &p->fields[i]);
+			i = st->next[i];
+			if (s.len > LINE_CAP / 2) {
+				escape_from(&s, from, escape_tmp,
+					    sizeof escape_tmp);
+				flush_line(st, &s);
+				from = 0;
 			}
 		}
 		escape_from(&s, from, escape_tmp, sizeof escape_tmp);
@@ -484,8 +320,6 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 	}
 	tp_sb_putc(&s, '\n');
 	flush_line(st, &s);
-	st->prev_sec = p->ts_sec;
-	st->prev_nsec = p->ts_nsec;
 }
 
 static void fields_finish(tp_output *out)
@@ -538,6 +372,7 @@ tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
 	out->state = st;
 	out->packet = fields_packet;
 	out->finish = fields_finish;
+	out->fp = fp;
 	st->fp = fp;
 	st->fmt = *fmt;
 	st->n = n;
@@ -577,7 +412,6 @@ tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
 		}
 		uint32_t sl = (uint32_t)st->nslots++;
 		st->col_slot[k] = sl;
-		st->slots[sl].kind = virtual_kind(names[k]);
 		for (size_t i = 0; i < tp_registry_count(); i++) {
 			const tp_dissector *d = tp_registry_get(i);
 			for (size_t f = 0; f < d->nfields; f++)

@@ -35,9 +35,11 @@ struct text_state {
 	/* -O: the protocols whose tree is shown (none: all of them) */
 	const tp_dissector *only[TP_MAX_ONLY];
 	unsigned nonly;
-	/* localtime() is slow: cache the broken-down minute */
+	/* localtime() is slow: the minute's text ("HH:MM:", after the date
+	 * with -tttt) is made once a minute */
 	int64_t cache_min;
-	struct tm cache_tm;
+	char cache_text[48];
+	size_t cache_len;
 	/* the line of a fragment is printed from this record (line_record) */
 	tp_pkt *scratch;
 };
@@ -342,8 +344,6 @@ static int64_t ts_frac(const tp_pkt *p, bool nano)
  * tcpdump 4.99.6 marks it ("(invalid us)", "(invalid ns)"). */
 static void put_frac(tp_sbuf *s, int64_t frac, bool nano)
 {
-	char d[10];
-	unsigned n = nano ? 9 : 6;
 	uint32_t v = (uint32_t)frac;
 	if (v >= (nano ? 1000000000u : 1000000u)) {
 		tp_sb_putc(s, '.');
@@ -351,12 +351,7 @@ static void put_frac(tp_sbuf *s, int64_t frac, bool nano)
 		tp_sb_puts(s, nano ? " (invalid ns)" : " (invalid us)");
 		return;
 	}
-	d[0] = '.';
-	for (unsigned i = n; i > 0; i--) {
-		d[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	tp_sb_put(s, d, n + 1);
+	tp_sb_frac(s, v, nano ? 9 : 6);
 }
 
 static void put_hms(tp_sbuf *s, int64_t secs)
@@ -394,6 +389,31 @@ static void delta(int64_t s1, int64_t f1, int64_t s0, int64_t f0, bool nano,
 	}
 }
 
+/* The text of a minute: "HH:MM:", after "YYYY-MM-DD " with -tttt. */
+static void cache_minute(struct text_state *st, int64_t minute, bool date)
+{
+	time_t m0 = (time_t)(minute * 60);
+	struct tm tm;
+	if (!localtime_r(&m0, &tm))
+		memset(&tm, 0, sizeof tm);
+	tp_sbuf c;
+	tp_sb_init(&c, st->cache_text, sizeof st->cache_text);
+	if (date) {
+		tp_sb_dec(&c, (uint64_t)(tm.tm_year + 1900));
+		tp_sb_putc(&c, '-');
+		put2(&c, tm.tm_mon + 1);
+		tp_sb_putc(&c, '-');
+		put2(&c, tm.tm_mday);
+		tp_sb_putc(&c, ' ');
+	}
+	put2(&c, tm.tm_hour);
+	tp_sb_putc(&c, ':');
+	put2(&c, tm.tm_min);
+	tp_sb_putc(&c, ':');
+	st->cache_len = c.len;
+	st->cache_min = minute;
+}
+
 static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 {
 	const tp_outopts *o = &st->o;
@@ -429,31 +449,12 @@ static void put_ts(struct text_state *st, tp_sbuf *s, const tp_pkt *p)
 	}
 	case TP_TS_DEFAULT:
 	case TP_TS_DATE: {
-		time_t t = (time_t)p->ts_sec;
 		int64_t minute = p->ts_sec >= 0 ? p->ts_sec / 60
 						: (p->ts_sec - 59) / 60;
-		if (minute != st->cache_min || st->cache_min == INT64_MIN) {
-			time_t m0 = (time_t)(minute * 60);
-			if (!localtime_r(&m0, &st->cache_tm))
-				memset(&st->cache_tm, 0, sizeof st->cache_tm);
-			st->cache_min = minute;
-		}
-		struct tm *tm = &st->cache_tm;
-		int sec = (int)(p->ts_sec - minute * 60);
-		(void)t;
-		if (o->ts == TP_TS_DATE) {
-			tp_sb_dec(s, (uint64_t)(tm->tm_year + 1900));
-			tp_sb_putc(s, '-');
-			put2(s, tm->tm_mon + 1);
-			tp_sb_putc(s, '-');
-			put2(s, tm->tm_mday);
-			tp_sb_putc(s, ' ');
-		}
-		put2(s, tm->tm_hour);
-		tp_sb_putc(s, ':');
-		put2(s, tm->tm_min);
-		tp_sb_putc(s, ':');
-		put2(s, sec);
+		if (minute != st->cache_min || st->cache_min == INT64_MIN)
+			cache_minute(st, minute, o->ts == TP_TS_DATE);
+		tp_sb_put(s, st->cache_text, st->cache_len);
+		tp_sb_dec2(s, (unsigned)(p->ts_sec - minute * 60));
 		put_frac(s, frac, o->nano);
 		break;
 	}
@@ -617,7 +618,9 @@ static void put_tree(const struct text_state *st, tp_sbuf *s,
 			continue;
 		for (unsigned i = 0; i < l->nfields; i++) {
 			const tp_field *f = &p->fields[l->first_field + i];
-			if (li == 0 && (strcmp(f->def->abbrev, "frame.number") == 0))
+			if ((li == 0 &&
+			     strcmp(f->def->abbrev, "frame.number") == 0) ||
+			    tp_is_note(f->def) || tp_frame_field_hidden(f->def))
 				continue;
 			put_field_line(s, p, f);
 		}
@@ -696,18 +699,6 @@ static size_t link_header_end(const tp_pkt *p)
 
 /* ---- the back end -------------------------------------------------- */
 
-/* Did the record take part in defragmentation: a fragment (MF or an
- * offset) outside an ICMP quote, or the one that completed a datagram? */
-static bool took_part_in_defrag(const tp_pkt *p)
-{
-	if (p->reasm)
-		return true;
-	for (unsigned i = 1; i < p->nlayers; i++)
-		if (p->layers[i].addr.fragment && !p->layers[i].embedded)
-			return true;
-	return false;
-}
-
 /* The record the one-line (and -v) text is printed from.  tcpdump does
  * not reassemble: it prints the upper-layer header of a first fragment
  * from that fragment's bytes alone and "ip-proto-N" / "frag (off|len)"
@@ -716,10 +707,13 @@ static bool took_part_in_defrag(const tp_pkt *p)
  * record without a session: every dissector is then stateless (no flow,
  * no TCP tracking, no fragment table), as with --no-defrag, and nothing
  * shared is written.  The tree, the hex dump and every other output
- * keep the real (reassembled) record.  See doc/ARCHITECTURE.md. */
+ * keep the real (reassembled) record.  What needs the run's history
+ * (tcpdump's relative TCP numbers) was noted in the record when it was
+ * dissected (tp_carry_notes) and is carried over.  See
+ * doc/ARCHITECTURE.md. */
 const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 {
-	if (!scratch || !took_part_in_defrag(p))
+	if (!scratch || !tp_line_separate(p))
 		return p;
 	tp_pkthdr h;
 	memset(&h, 0, sizeof h);
@@ -731,8 +725,10 @@ const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 	h.bad_frac = p->ts_bad_frac;
 	h.bad_frac_unit = p->ts_bad_frac_unit;
 	scratch->sess = NULL;
+	scratch->dctx = NULL;
 	scratch->no_verify = p->no_verify;
 	tp_dissect(scratch, p->number, &h, p->data);
+	tp_carry_notes(scratch, p, false);
 	return scratch;
 }
 
@@ -823,6 +819,7 @@ tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o)
 	}
 	out->packet = text_packet;
 	out->finish = text_finish;
+	out->fp = fp;
 	out->state = st;
 	return out;
 }

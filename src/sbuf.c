@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tapir/output.h"
+#include "tapir/pipeline.h"
 
 void tp_sb_init(tp_sbuf *s, char *buf, size_t cap)
 {
@@ -18,23 +19,40 @@ void tp_sb_init(tp_sbuf *s, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
-void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
-{
-	char d[10];
-	d[0] = '.';
-	for (int i = 9; i > 0; i--) {
-		d[i] = (char)('0' + ns % 10);
-		ns /= 10;
-	}
-	tp_sb_put(s, d, sizeof d);
-}
-
 /* Two digits a step (half the divisions): ports, lengths and sequence
  * numbers are most of what the one-line output prints. */
 static const char digits2[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
+
+/* "." and `n` digits of v (v < 10^n, n <= 9), zero-padded, two a step:
+ * the fraction of a second on every line. */
+void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n)
+{
+	char d[10];
+	d[0] = '.';
+	unsigned i = n;
+	for (; i >= 2; i -= 2) {
+		unsigned r = v % 100;
+		v /= 100;
+		d[i] = digits2[2 * r + 1];
+		d[i - 1] = digits2[2 * r];
+	}
+	if (i == 1)
+		d[1] = (char)('0' + v % 10);
+	tp_sb_put(s, d, n + 1);
+}
+
+void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
+{
+	tp_sb_frac(s, (uint32_t)(ns % 1000000000u), 9);
+}
+
+void tp_sb_dec2(tp_sbuf *s, unsigned v)
+{
+	tp_sb_put(s, digits2 + 2 * (v % 100), 2);
+}
 
 void tp_sb_dec(tp_sbuf *s, uint64_t v)
 {
@@ -212,6 +230,17 @@ static unsigned hex_width(tp_ftype t)
 	}
 }
 
+/* Wireshark's display_signed_time: the seconds with their sign, nine
+ * digits of nanoseconds, a '-' in front when only those are negative. */
+static void put_signed_time(tp_sbuf *s, tp_nstime t)
+{
+	if (t.sec == 0 && t.nsec < 0)
+		tp_sb_putc(s, '-');
+	tp_sb_sdec(s, t.sec);
+	tp_sb_frac9(s, (uint64_t)(t.nsec < 0 ? -(int64_t)t.nsec : t.nsec) %
+			       1000000000u);
+}
+
 void tp_format_value(tp_sbuf *s, const tp_field *f)
 {
 	const tp_field_def *d = f->def;
@@ -270,10 +299,18 @@ void tp_format_value(tp_sbuf *s, const tp_field *f)
 		tp_sb_printf(s, "%g", f->v.d);
 		break;
 	case TP_FT_ABSOLUTE_TIME:
+		if (f->vlen == TP_NSTIME_LEN) {
+			put_signed_time(s, tp_field_nstime(f));
+			break;
+		}
 		tp_sb_dec(s, f->v.u / 1000000000u);
 		tp_sb_frac9(s, f->v.u % 1000000000u);
 		break;
 	case TP_FT_RELATIVE_TIME: {
+		if (f->vlen == TP_NSTIME_LEN) {
+			put_signed_time(s, tp_field_nstime(f));
+			break;
+		}
 		uint64_t v = (uint64_t)f->v.i;
 		if (f->v.i < 0) {
 			tp_sb_putc(s, '-');
@@ -461,15 +498,28 @@ void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 		return;
 	}
 	case TP_FT_STRING:
+		if (tp_is_frame_protocols(d)) {
+			if (p)
+				tp_frame_protocols(s, p);
+			return;
+		}
 		/* as the string is: out_fields.c escapes what print.c does */
 		tp_sb_put(s, (const char *)f->v.p, f->vlen);
 		return;
 	case TP_FT_ABSOLUTE_TIME:
+		if (f->vlen == TP_NSTIME_LEN) {
+			tp_nstime t = tp_field_nstime(f);
+			tp_sb_abstime(s, t.sec, (uint32_t)t.nsec);
+			return;
+		}
 		tp_sb_abstime(s, (int64_t)(f->v.u / 1000000000u),
 			      (uint32_t)(f->v.u % 1000000000u));
 		return;
 	case TP_FT_RELATIVE_TIME:
-		tp_sb_reltime(s, f->v.i);
+		if (f->vlen == TP_NSTIME_LEN)
+			put_signed_time(s, tp_field_nstime(f));
+		else
+			tp_sb_reltime(s, f->v.i);
 		return;
 	default:
 		tp_format_value(s, f);

@@ -82,6 +82,7 @@
 #include <sys/socket.h>
 
 #include "tapir/dissector.h"
+#include "tapir/engine.h"
 #include "tapir/flow.h"
 #include "tapir/limits.h"
 #include "tapir/record.h"
@@ -181,6 +182,7 @@ struct tp_stats {
 	stime first;
 	pnode *phs; /* [0] is the root */
 	uint32_t nphs;
+	FILE *out; /* the consumer's (tp_stats_consumer) */
 };
 
 /* ---- parsing ------------------------------------------------------ */
@@ -1011,4 +1013,27 @@ void tp_stats_print(const tp_stats *st, FILE *fp)
 			ep_print(st, t, fp);
 	if (st->phs)
 		phs_print(st, fp);
+}
+
+/* ---- as a consumer of the engine ------------------------------------ */
+
+static int stats_packet(void *self, const tp_pkt *p)
+{
+	tp_stats_packet(self, p);
+	return 0;
+}
+
+static int stats_finish(void *self)
+{
+	tp_stats *st = self;
+	tp_stats_print(st, st->out);
+	return 0;
+}
+
+tp_consumer tp_stats_consumer(tp_stats *st, FILE *fp)
+{
+	st->out = fp;
+	return (tp_consumer){.packet = stats_packet,
+			     .finish = stats_finish,
+			     .self = st};
 }

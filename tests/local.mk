@@ -28,6 +28,7 @@ UNIT_TESTS = \
 	tests/unit/test_stats \
 	tests/unit/test_out_fields \
 	tests/unit/test_printer \
+	tests/unit/test_engine \
 	tests/unit/test_readahead
 
 if HAVE_CMOCKA

@@ -94,7 +94,7 @@ tp_rd tp_source_next(tp_source *s, tp_pkthdr *h, const uint8_t **data);
  * most `max` of them (-1: all that are ready).  fn returns nonzero to
  * stop.  Returns how many were handled (0: none yet), TP_RD_EOF once a
  * stop signal was given and the ring drained or fn asked to stop, or
- * TP_RD_ERROR. */
+ * TP_RD_ERROR (also from a file: only live sources have this path). */
 typedef int (*tp_packet_fn)(void *user, const tp_pkthdr *h,
 			    const uint8_t *data);
 int tp_source_dispatch(tp_source *s, int max, tp_packet_fn fn, void *user);
@@ -113,6 +113,13 @@ typedef struct tp_capstats {
 void tp_source_stats(const tp_source *s, tp_capstats *st);
 uint32_t tp_source_snaplen(const tp_source *s);
 bool tp_source_is_live(const tp_source *s);
+/* "file", "file-list" or "live": the table of operations behind the
+ * source (capture_int.h); every call above goes through it. */
+const char *tp_source_kind(const tp_source *s);
+/* A descriptor a UI can poll for "packets are ready": a live capture's
+ * pcap_get_selectable_fd, a capture file's own descriptor (always
+ * readable), -1 when there is none. */
+int tp_source_fd(const tp_source *s);
 /* After reading a file: what was odd about it but not damage (snaplen 0
  * in the header, records longer than the snaplen), or NULL. */
 const char *tp_source_warning(const tp_source *s, char *buf, size_t n);

@@ -64,4 +64,11 @@ bool tp_export_created(const tp_export *e);
 int tp_export_finish(tp_export *e, char *err, size_t errlen);
 void tp_export_free(tp_export *e);
 
+/* --follow and --export-streams as consumers of the engine (engine.h):
+ * streams through their tap, the summary or the index written when the
+ * run finishes (a failure there is exit status 1). */
+struct tp_consumer;
+struct tp_consumer tp_follow_consumer(tp_follow *f);
+struct tp_consumer tp_export_consumer(tp_export *e);
+
 #endif

@@ -61,6 +61,10 @@ static inline void tp_sb_puts(tp_sbuf *s, const char *str)
 
 /* ".nnnnnnnnn": nine digits of a fraction of a second (< 10^9). */
 void tp_sb_frac9(tp_sbuf *s, uint64_t ns);
+/* "." and n (<= 9) zero-padded digits of v (< 10^n). */
+void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n);
+/* Two digits of v % 100, zero-padded. */
+void tp_sb_dec2(tp_sbuf *s, unsigned v);
 void tp_sb_dec(tp_sbuf *s, uint64_t v);
 void tp_sb_sdec(tp_sbuf *s, int64_t v);
 void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width); /* no 0x; 0-padded */
@@ -102,11 +106,12 @@ typedef struct tp_outopts {
 	int Aflag;      /* -A ASCII */
 	bool lflag;     /* -l: line-buffered */
 	bool numbers;   /* -#: packet number before each line */
-	bool Sflag;     /* -S: absolute TCP sequence numbers */
-	struct tp_seqtab *seqtab; /* relative TCP sequence numbers (mutable) */
+	bool Sflag;     /* -S: absolute TCP sequence numbers (dissection
+			 * makes no relative ones: pipeline.h, tp_dctx) */
 } tp_outopts;
 
-/* tcpdump's relative sequence numbers (src/seqtab.c): the first packet
+/* tcpdump's relative sequence numbers (src/seqtab.c), the table of a
+ * run's dissection (tp_dctx, pipeline.h): the first packet
  * with ACK set of a connection (or any SYN) is printed absolute and
  * remembered; later ones are printed relative to it.  `addrlen` is 4 or
  * 16.  Returns true when *seq and *ack were made relative.  Like
@@ -128,6 +133,7 @@ typedef struct tp_output {
 	void (*packet)(struct tp_output *o, const tp_pkt *p);
 	void (*finish)(struct tp_output *o);
 	void *state;
+	FILE *fp; /* where it writes */
 } tp_output;
 
 tp_output *tp_out_text_new(FILE *fp, const tp_outopts *o);

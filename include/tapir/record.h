@@ -109,6 +109,8 @@ typedef struct tp_pkt {
 	struct tp_session *sess;
 	struct tp_flow *flow;
 	int flow_dir;
+	/* Other state of the run dissection keeps (pipeline.h), or NULL. */
+	struct tp_dctx *dctx;
 
 	/* Set by the run when no output of it can show a TCP or UDP
 	 * checksum's status (the one-line output, --follow, --export-streams,

@@ -43,5 +43,9 @@ tp_stats *tp_stats_new(unsigned kinds, unsigned tables, size_t max_entries);
 void tp_stats_packet(tp_stats *st, const tp_pkt *p);
 void tp_stats_print(const tp_stats *st, FILE *fp);
 void tp_stats_free(tp_stats *st);
+/* --stats as a consumer of the engine (engine.h): every record counted,
+ * the tables printed on `fp` when the run finishes. */
+struct tp_consumer;
+struct tp_consumer tp_stats_consumer(tp_stats *st, FILE *fp);
 
 #endif

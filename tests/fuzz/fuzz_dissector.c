@@ -41,7 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 		tp_outopts o = {.vflag = 3, .Vflag = true, .Xflag = 1, .eflag = true};
-		o.seqtab = tp_seqtab_new();
+		/* tcpdump's relative numbers, from quoted headers too (-v) */
+		if (p)
+			p->dctx = tp_dctx_new(true, true);
 		text = tp_out_text_new(devnull, &o);
 		/* every field of the dissector, plus frame.protocols */
 		static const char *names[1024];

@@ -66,7 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p->sess = sess;
 		devnull = fopen("/dev/null", "w");
 		tp_outopts o = {.vflag = 3, .Vflag = true, .Xflag = 1, .eflag = true};
-		o.seqtab = tp_seqtab_new();
+		/* tcpdump's relative numbers, from quoted headers too (-v) */
+		if (p)
+			p->dctx = tp_dctx_new(true, true);
 		out = tp_out_text_new(devnull, &o);
 		if (!p || !devnull || !out)
 			abort();

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -423,6 +424,90 @@ static void test_capfile_bad_fraction(void **state)
 }
 
 /* --file-list: the files of a list in turn, as one source. */
+static int no_packet(void *user, const tp_pkthdr *h, const uint8_t *data)
+{
+	(void)user;
+	(void)h;
+	(void)data;
+	fail_msg("a file has no write-only path");
+	return 1;
+}
+
+/* The operations behind a source: each kind answers through its own
+ * table (kind, descriptor to poll, stats, the live-only fast path, a
+ * stop asked by a signal), plain and gzip files and lists alike. */
+static void test_capfile_source_ops(void **state)
+{
+	(void)state;
+	struct buf b;
+	make_pcap(&b, 0xa1b2c3d4u, false, 3, 1);
+	const char *p = write_file(b.d, b.n);
+	char err[256];
+	tp_source *s = tp_source_open_file(p, err, sizeof err);
+	assert_non_null(s);
+	assert_string_equal(tp_source_kind(s), "file");
+	assert_false(tp_source_is_live(s));
+	int fd = tp_source_fd(s);
+	assert_true(fd >= 0);
+	/* the descriptor is the file's own */
+	struct stat a, f;
+	assert_int_equal(stat(p, &a), 0);
+	assert_int_equal(fstat(fd, &f), 0);
+	assert_true(a.st_ino == f.st_ino && a.st_dev == f.st_dev);
+	tp_capstats st;
+	tp_source_stats(s, &st);
+	assert_true(st.received == -1 && st.dropped == -1 &&
+		    st.ifdropped == -1);
+	assert_int_equal(tp_source_dispatch(s, -1, no_packet, NULL),
+			 TP_RD_ERROR);
+	assert_non_null(strstr(tp_source_error(s), "file source"));
+	tp_pkthdr h;
+	const uint8_t *d;
+	assert_int_equal(tp_source_next(s, &h, &d), TP_RD_PACKET);
+	/* a stop (SIGINT) ends a file at the next packet */
+	tp_source_breakloop(s);
+	assert_int_equal(tp_source_next(s, &h, &d), TP_RD_EOF);
+	tp_source_close(s);
+
+	/* gzip: read through zlib, the descriptor still the file's */
+	char gzp[80];
+	snprintf(gzp, sizeof gzp, "/tmp/tapir-ops-%d.pcap.gz", (int)getpid());
+	gzFile z = gzopen(gzp, "wb");
+	assert_non_null(z);
+	assert_int_equal(gzwrite(z, b.d, (unsigned)b.n), (int)b.n);
+	gzclose(z);
+	s = tp_source_open_file(gzp, err, sizeof err);
+	assert_non_null(s);
+	assert_true(tp_source_gzip(s));
+	assert_true(tp_source_fd(s) >= 0);
+	int n = 0;
+	while (tp_source_next(s, &h, &d) == TP_RD_PACKET)
+		n++;
+	assert_int_equal(n, 3);
+	tp_source_close(s);
+	unlink(gzp);
+
+	/* a list: its own kind, the files' packets in turn */
+	char list[80];
+	snprintf(list, sizeof list, "/tmp/tapir-ops-%d.txt", (int)getpid());
+	FILE *lf = fopen(list, "w");
+	assert_non_null(lf);
+	fprintf(lf, "%s\n%s\n", p, p);
+	fclose(lf);
+	s = tp_source_open_list(list, err, sizeof err);
+	assert_non_null(s);
+	assert_string_equal(tp_source_kind(s), "file-list");
+	assert_false(tp_source_is_live(s));
+	assert_true(tp_source_fd(s) >= 0);
+	n = 0;
+	while (tp_source_next(s, &h, &d) == TP_RD_PACKET)
+		n++;
+	assert_int_equal(n, 6);
+	tp_source_close(s);
+	unlink(list);
+	unlink(p);
+}
+
 static void test_capfile_file_list(void **state)
 {
 	(void)state;
@@ -515,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_capfile_not_a_capture),
 		cmocka_unit_test(test_capfile_bad_fraction),
 		cmocka_unit_test(test_capfile_file_list),
+		cmocka_unit_test(test_capfile_source_ops),
 	};
 	return cmocka_run_group_tests_name("capfile", tests, NULL, NULL);
 }

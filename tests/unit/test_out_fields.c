@@ -39,6 +39,10 @@ static void utc(void)
 	tzset();
 }
 
+/* The run the frames belong to (frame.time_relative, _delta): a new
+ * one for each frame numbered 1. */
+static tp_dctx run;
+
 static tp_pkt *dissect_at(const char *hex, uint64_t number, int64_t sec,
 			  uint32_t nsec)
 {
@@ -47,6 +51,9 @@ static tp_pkt *dissect_at(const char *hex, uint64_t number, int64_t sec,
 	static tp_pkt *p;
 	if (!p)
 		p = tp_pkt_new();
+	if (number == 1)
+		memset(&run, 0, sizeof run);
+	p->dctx = &run;
 	tp_pkthdr h = {sec, nsec, (uint32_t)n, (uint32_t)n, 1, 0};
 	tp_dissect(p, number, &h, b);
 	return p;
@@ -494,6 +501,92 @@ static void test_out_fields_malformed(void **state)
 	assert_non_null(tp_registry_field("_ws.malformed"));
 }
 
+/* The frame's fields are record fields like any other, numbers only:
+ * the relative times from the run (dctx), the epoch as seconds and
+ * nanoseconds, frame.protocols' text made from the layer list when
+ * formatted, _ws.malformed only on a malformed packet; the -V tree
+ * leaves them out. */
+static void test_out_fields_frame_record(void **state)
+{
+	(void)state;
+	utc();
+	tp_pkt *p = dissect_at(syn_frame, 1, 100, 5);
+	p = dissect_at(syn_frame, 2, 99, 999999999);
+	const tp_field *rel = th_field(p, "frame.time_relative");
+	const tp_field *dl = th_field(p, "frame.time_delta");
+	const tp_field *ep = th_field(p, "frame.time_epoch");
+	const tp_field *at = th_field(p, "frame.time");
+	const tp_field *pr = th_field(p, "frame.protocols");
+	assert_non_null(rel);
+	assert_non_null(dl);
+	assert_non_null(ep);
+	assert_non_null(at);
+	assert_non_null(pr);
+	assert_non_null(th_field(p, "frame.time_delta_displayed"));
+	assert_null(th_field(p, "_ws.malformed"));
+	/* 99.999999999 - 100.000000005: -6 ns, both of one sign */
+	tp_nstime t = tp_field_nstime(rel);
+	assert_int_equal(t.sec, 0);
+	assert_int_equal(t.nsec, -6);
+	assert_int_equal(dl->v.i, -6);
+	t = tp_field_nstime(ep);
+	assert_int_equal(t.sec, 99);
+	assert_int_equal(t.nsec, 999999999);
+	t = tp_field_nstime(at);
+	assert_int_equal(t.sec, 99);
+	/* no text in the record: made when formatted */
+	assert_int_equal(pr->vlen, 0);
+	char b[512];
+	tp_sbuf sb;
+	tp_sb_init(&sb, b, sizeof b);
+	tp_format_field_text(&sb, p, pr);
+	assert_string_equal(tp_sb_cstr(&sb), "eth:ethertype:ip:tcp:mptcp");
+	tp_sb_init(&sb, b, sizeof b);
+	tp_format_field_text(&sb, p, rel);
+	assert_string_equal(tp_sb_cstr(&sb), "-0.000000006");
+	tp_sb_init(&sb, b, sizeof b);
+	tp_format_field_text(&sb, p, at);
+	assert_string_equal(tp_sb_cstr(&sb),
+			    "Jan  1, 1970 00:01:39.999999999 UTC");
+	/* the tree shows the epoch, not the others */
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	tp_outopts o = {.ts = TP_TS_NONE, .Vflag = true};
+	tp_output *text = tp_out_text_new(fp, &o);
+	assert_non_null(text);
+	text->packet(text, p);
+	text->finish(text);
+	tp_out_text_free(text);
+	fclose(fp);
+	assert_non_null(strstr(out, "Epoch Arrival Time: 99.999999999"));
+	assert_null(strstr(out, "frame.time_relative"));
+	assert_null(strstr(out, "frame.protocols"));
+	assert_null(strstr(out, "[frame.time]"));
+	free(out);
+	/* past 2262 the epoch does not fit in nanoseconds: the tree shows
+	 * it as -T fields and tshark do (it used to wrap) */
+	p = dissect_at(syn_frame, 1, 4734231571822, 539464000);
+	out = NULL;
+	fp = open_memstream(&out, &len);
+	assert_non_null(fp);
+	text = tp_out_text_new(fp, &o);
+	assert_non_null(text);
+	text->packet(text, p);
+	tp_out_text_free(text);
+	fclose(fp);
+	assert_non_null(
+		strstr(out, "Epoch Arrival Time: 4734231571822.539464000"));
+	free(out);
+	/* a malformed packet: the field is there */
+	static char bad[sizeof syn_frame];
+	memcpy(bad, syn_frame, sizeof syn_frame);
+	bad[29] = '4'; /* IPv4 header length 16 */
+	p = dissect_at(bad, 3, 100, 0);
+	assert_non_null(th_field(p, "_ws.malformed"));
+}
+
 /* Timestamps far apart (a damaged pcapng): no overflow, the seconds
  * wrap as Wireshark's time_t arithmetic does. */
 static void test_out_fields_hostile_times(void **state)
@@ -606,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_out_fields_frame_times),
 	    cmocka_unit_test(test_out_fields_malformed),
 	    cmocka_unit_test(test_out_fields_hostile_times),
+	    cmocka_unit_test(test_out_fields_frame_record),
 	    cmocka_unit_test(test_out_fields_unknown_name),
 	    cmocka_unit_test(test_out_fields_escapes),
 	    cmocka_unit_test(test_out_fields_full_record),

@@ -1,5 +1,6 @@
 /* test_tcp.c - TCP: header, flags, options, checksum, summary, damage. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -125,29 +126,41 @@ static bool has_kind_in(const tp_pkt *p, const char *layer, tp_ev_kind kind)
 	return false;
 }
 
-/* The summary with relative sequence numbers (tcpdump without -S), or
- * with -q. */
-static const char *summary_with(const tp_pkt *p, struct tp_seqtab *t,
-				bool quiet)
+/* The summary of a record (with -q when `quiet`). */
+static const char *summary_with(const tp_pkt *p, bool quiet)
 {
 	static char buf[4096];
 	tp_sbuf s;
 	tp_outopts o;
 	memset(&o, 0, sizeof o);
 	o.ts = TP_TS_NONE;
-	o.seqtab = t;
-	o.Sflag = t == NULL;
 	o.qflag = quiet;
 	tp_sb_init(&s, buf, sizeof buf);
 	tp_summary_line(&s, p, &o);
 	return tp_sb_cstr(&s);
 }
 
+/* A frame dissected in a run whose sequence table is `t` (NULL: -S),
+ * into a record of its own. */
+static tp_pkt *rel_dissect(const char *hex, struct tp_seqtab *t)
+{
+	static tp_pkt *p;
+	static tp_dctx x;
+	if (!p)
+		p = tp_pkt_new();
+	assert_non_null(p);
+	static uint8_t b[256]; /* the record points into it */
+	size_t n = load(hex, b, sizeof b);
+	x.seqtab = t;
+	p->dctx = &x;
+	tp_dissect_buf(p, 1, b, n, n);
+	return p;
+}
+
+/* The summary with relative sequence numbers (tcpdump without -S). */
 static const char *rel_summary(const char *hex, struct tp_seqtab *t)
 {
-	uint8_t b[256];
-	size_t n = load(hex, b, sizeof b);
-	return summary_with(th_dissect(1, b, n, n), t, false);
+	return summary_with(rel_dissect(hex, t), false);
 }
 
 static void test_tcp_syn_fields(void **state)
@@ -302,6 +315,51 @@ static void test_tcp_relative_seq(void **state)
 	tp_seqtab_free(t);
 }
 
+/* Printing is pure: the numbers were looked up when the segment was
+ * dissected, so the same record printed twice (the text output, the
+ * line alone) gives the same text, and printing does not touch the
+ * table.  The RST is the first ACK-bearing segment of its connection:
+ * absolute, and later ones of it relative. */
+static void test_tcp_print_twice(void **state)
+{
+	(void)state;
+	struct tp_seqtab *t = tp_seqtab_new();
+	assert_non_null(t);
+	tp_pkt *p = rel_dissect(rst_frame, t);
+	assert_int_equal(tp_seqtab_count(t), 1);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	tp_outopts o;
+	memset(&o, 0, sizeof o);
+	o.ts = TP_TS_NONE;
+	tp_output *out = tp_out_text_new(fp, &o);
+	assert_non_null(out);
+	out->packet(out, p);
+	out->packet(out, p);
+	out->finish(out);
+	tp_out_text_free(out);
+	fclose(fp);
+	static const char line[] =
+		"IP 10.99.0.2.9999 > 10.99.0.1.50680: Flags [R.], seq 0, "
+		"ack 2062301849, win 0, length 0\n";
+	char twice[256];
+	snprintf(twice, sizeof twice, "%s%s", line, line);
+	assert_string_equal(buf, twice);
+	free(buf);
+	char first[256];
+	snprintf(first, sizeof first, "%s", summary_with(p, false));
+	assert_string_equal(summary_with(p, false), first);
+	assert_int_equal(tp_seqtab_count(t), 1);
+	/* the same frame dissected again in the run: now relative */
+	p = rel_dissect(rst_frame, t);
+	assert_string_equal(summary_with(p, false),
+			    "IP 10.99.0.2.9999 > 10.99.0.1.50680: Flags [R.], "
+			    "seq 0, ack 1, win 0, length 0");
+	tp_seqtab_free(t);
+}
+
 /* One connection's ACK-bearing packet through the table: 10.0.x.y port
  * p <-> 10.1.0.1:80, client side.  Returns whether it was re-based. */
 static bool rel_one(struct tp_seqtab *t, unsigned conn, bool from_client,
@@ -388,11 +446,11 @@ static void test_tcp_psh_payload(void **state)
 	/* no HTTP dissector yet: data */
 	assert_int_equal(th_uint(p, "data.len"), 87);
 	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_OFFLOADED);
-	assert_string_equal(summary_with(p, NULL, true),
+	assert_string_equal(summary_with(p, true),
 			    "IP 10.99.0.1.37350 > 10.99.0.2.8000: tcp 87");
 	n = load(syn_frame, b, sizeof b);
 	p = th_dissect(1, b, n, n);
-	assert_string_equal(summary_with(p, NULL, true),
+	assert_string_equal(summary_with(p, true),
 			    "IP 10.99.0.1.37350 > 10.99.0.2.8000: tcp 0");
 }
 
@@ -833,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_in_icmp_error),
 		cmocka_unit_test(test_tcp_embedded_summary),
 		cmocka_unit_test(test_tcp_seqtab_remembers),
+		cmocka_unit_test(test_tcp_print_twice),
 		cmocka_unit_test(test_tcp_seqtab_cap),
 		cmocka_unit_test(test_tcp_verbose),
 	};
