@@ -110,33 +110,28 @@ const tp_dissector tp_diss_data = {
 
 /* ---- the loop ------------------------------------------------------- */
 
-static tp_layer *begin_layer(tp_pkt *p, const tp_dissector *d, size_t off)
-{
-	tp_layer *l = &p->layers[p->nlayers++];
-	memset(l, 0, sizeof *l);
-	l->d = d;
-	l->off = (uint32_t)off;
-	l->first_field = (uint16_t)p->nfields;
-	l->embedded = p->in_error;
-	l->reassembled = p->reasm_active;
-	p->level = 0;
-	return l;
-}
-
-static void run(tp_pkt *p, tp_cursor c, tp_next nx)
+/* The loop from key `nx` over cursor `c`, while the record has fewer
+ * than `limit` layers (TP_MAX_LAYERS for a frame, its frame layer
+ * included; as many more for one stream PDU). */
+static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit)
 {
 	tp_registry_init();
-	while (p->nlayers < TP_MAX_LAYERS) {
+	while (p->nlayers < limit) {
 		const tp_dissector *d = tp_registry_lookup(nx);
 		if (!d) {
 			if (tp_reported(&c) == 0)
 				return;
 			d = &tp_diss_data;
 		}
-		tp_layer *l = begin_layer(p, d, c.off);
+		tp_layer *l = tp_layer_begin(p, d, c.off);
+		if (!l)
+			return; /* the record is full: said by an event */
+		/* an index: a stream dissector below may add layers */
+		unsigned li = p->nlayers - 1;
 		unsigned events_before = p->nevents;
 		const uint8_t *base = c.base;
 		nx = d->dissect(p, &c);
+		l = &p->layers[li];
 		/* A dissector that moved the cursor to a reassembled datagram
 		 * set its own header length. */
 		if (c.base == base)
@@ -149,24 +144,32 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx)
 				    p->events[i].def->kind == TP_EV_MALFORMED)
 					said = true;
 			if (!said)
-				tp_add_event(p,
-					     c.status == TP_TRUNCATED
-						     ? &tp_ev_truncated
-						     : &tp_ev_malformed,
-					     c.off);
+				tp_add_event_at(p,
+						c.status == TP_TRUNCATED
+							? &tp_ev_truncated
+							: &tp_ev_malformed,
+						li, c.off);
 			return;
 		}
 		if (nx.table == TP_TAB_NONE) {
-			if (tp_reported(&c) == 0 || d == &tp_diss_data)
+			if (tp_reported(&c) == 0 || d == &tp_diss_data ||
+			    nx.key == TP_KEY_CONSUMED)
 				return;
 		}
 	}
 	tp_add_event(p, &tp_ev_too_many_layers, c.off);
 }
 
+void tp_dissect_pdu(tp_pkt *p, const tp_dissector *d, tp_cursor *c)
+{
+	tp_registry_init();
+	run(p, *c, tp_next_key(TP_TAB_NAME, tp_registry_index(d)),
+	    p->nlayers + TP_MAX_LAYERS);
+}
+
 static void frame_layer(tp_pkt *p)
 {
-	begin_layer(p, &tp_diss_frame, 0);
+	tp_layer_begin(p, &tp_diss_frame, 0);
 	tp_add_uint(p, &frame_fields[FR_NUMBER], 0, 0, p->number);
 	tp_add_uint(p, &frame_fields[FR_TIME], 0, 0,
 		    (uint64_t)p->ts_sec * 1000000000u + p->ts_nsec);
@@ -200,7 +203,7 @@ static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 		p->len = h->caplen;
 	}
 	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
-	run(p, c, first);
+	run(p, c, first, TP_MAX_LAYERS);
 }
 
 void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
@@ -214,11 +217,8 @@ void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,
 		   const uint8_t *data)
 {
 	tp_registry_init();
-	uint32_t idx = 0;
-	for (size_t i = 0; i < tp_registry_count(); i++)
-		if (tp_registry_get(i) == d)
-			idx = (uint32_t)i;
-	dissect_from(p, 1, h, data, tp_next_key(TP_TAB_NAME, idx));
+	dissect_from(p, 1, h, data,
+		     tp_next_key(TP_TAB_NAME, tp_registry_index(d)));
 }
 
 void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,
