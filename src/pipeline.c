@@ -113,7 +113,8 @@ const tp_dissector tp_diss_data = {
 /* The loop from key `nx` over cursor `c`, while the record has fewer
  * than `limit` layers (TP_MAX_LAYERS for a frame, its frame layer
  * included; as many more for one stream PDU). */
-static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit)
+static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
+		void (*head)(tp_pkt *p, void *arg), void *arg)
 {
 	tp_registry_init();
 	while (p->nlayers < limit) {
@@ -130,6 +131,11 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit)
 		unsigned li = p->nlayers - 1;
 		unsigned events_before = p->nevents;
 		const uint8_t *base = c.base;
+		if (head) { /* fields the stream layer puts first */
+			head(p, arg);
+			head = NULL;
+			p->level = 0;
+		}
 		nx = d->dissect(p, &c);
 		l = &p->layers[li];
 		/* A dissector that moved the cursor to a reassembled datagram
@@ -160,11 +166,12 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit)
 	tp_add_event(p, &tp_ev_too_many_layers, c.off);
 }
 
-void tp_dissect_pdu(tp_pkt *p, const tp_dissector *d, tp_cursor *c)
+void tp_dissect_pdu(tp_pkt *p, const tp_dissector *d, tp_cursor *c,
+		    void (*head)(tp_pkt *p, void *arg), void *arg)
 {
 	tp_registry_init();
 	run(p, *c, tp_next_key(TP_TAB_NAME, tp_registry_index(d)),
-	    p->nlayers + TP_MAX_LAYERS);
+	    p->nlayers + TP_MAX_LAYERS, head, arg);
 }
 
 static void frame_layer(tp_pkt *p)
@@ -203,7 +210,7 @@ static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 		p->len = h->caplen;
 	}
 	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
-	run(p, c, first, TP_MAX_LAYERS);
+	run(p, c, first, TP_MAX_LAYERS, NULL, NULL);
 }
 
 void tp_dissect(tp_pkt *p, uint64_t number, const tp_pkthdr *h,

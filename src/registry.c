@@ -138,7 +138,11 @@ const tp_dissector *tp_registry_lookup(tp_next n)
 		uint32_t lo = n.key < n.key2 ? n.key : n.key2;
 		uint32_t hi = n.key < n.key2 ? n.key2 : n.key;
 		const tp_dissector *d = find(n.table, lo);
-		return d ? d : find(n.table, hi);
+		if (!d || (n.table == TP_TAB_TCP_PORT && d->pdu_len))
+			d = find(n.table, hi);
+		/* a stream dissector reads PDUs the stream layer cuts, never
+		 * a raw segment (no session, or no reassembly) */
+		return d && n.table == TP_TAB_TCP_PORT && d->pdu_len ? NULL : d;
 	}
 	return find(n.table, n.key);
 }
