@@ -6,9 +6,26 @@
  * pipeline.c looks the key up in the registry, so the depth cap, decode-as
  * and the per-key fuzz targets live in one place.
  *
- * Adding a dissector: write dissectors/<name>.c with one tp_dissector,
- * add it to dissectors/local.mk and to the list in src/registry.c, write
- * tests/unit/test_<name>.c.
+ * Adding a dissector (what a new protocol really touches):
+ *  1. dissectors/<name>.c: the field and event tables (static data,
+ *     Wireshark's abbreviations), dissect(), optionally summarize() (the
+ *     one-line text, tcpdump's), and one tp_dissector naming its keys.
+ *     An application protocol also fills in, as it needs (see below and
+ *     src/stream.c): keys {TP_TAB_TCP_PORT, n} / {TP_TAB_UDP_PORT, n},
+ *     probe, state_new/state_free, and for a byte stream over TCP
+ *     pdu_len (+ gap, pdu_max).  Its dissect() reads one datagram or one
+ *     whole PDU through the cursor; per-flow state is tp_app_state(p).
+ *  2. dissectors/local.mk: the file; src/registry.c: the extern and the
+ *     entry in all[] (its place there is its probe's order).
+ *  3. tests/unit/test_<name>.c (+ tests/local.mk): real bytes, every
+ *     truncation, hostile lengths; a stream dissector through the real
+ *     pipeline as tests/unit/test_stream.c drives the toy protocol.
+ *  4. tests/fuzz/gen-local-mk.sh with the new name (regenerates
+ *     tests/fuzz/local.mk; check-harnesses.sh compares it with -G
+ *     protocols), seeds in tests/fuzz/corpus/fuzz_<name>/.
+ *  5. Golden tests (tests/golden/TESTLIST) on a capture in pcaps/, checked
+ *     against tcpdump (the line) and tshark (fields, tree).
+ * Nothing else: not tcp.c, udp.c, the flow table or the outputs.
  */
 #ifndef TAPIR_DISSECTOR_H
 #define TAPIR_DISSECTOR_H
