@@ -16,7 +16,9 @@
  * tcp_analyze_sequence_number (retransmission, out-of-order, duplicate
  * ACK, zero window, window full, keep-alive, lost segment ...), the
  * handshake RTT and the per-stream times, and the payload goes to the
- * stream reassembler (reasm.h) when a tap wants this flow's bytes.
+ * stream reassembler (reasm.h) when a tap wants this flow's bytes or the
+ * flow is pinned to a stream dissector (stream.h: then the payload is
+ * consumed here, and the PDUs it completes follow as layers).
  */
 #include <string.h>
 
@@ -1271,6 +1273,8 @@ static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	/* the bytes, to the reassembler when a tap or a stream dissector
 	 * wants them; the first payload of a flow no dissector is pinned to
 	 * yet goes to the probes */
+	if (!t->reassemble && f->app.pinned)
+		return a;
 	tp_cursor pl = *c;
 	pl.off = start + hlen;
 	size_t n = tp_avail(&pl);

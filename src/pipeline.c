@@ -113,8 +113,9 @@ const tp_dissector tp_diss_data = {
 /* The loop from key `nx` over cursor `c`, while the record has fewer
  * than `limit` layers (TP_MAX_LAYERS for a frame, its frame layer
  * included; as many more for one stream PDU). */
-static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
-		void (*head)(tp_pkt *p, void *arg), void *arg)
+static inline __attribute__((always_inline)) void
+run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
+    void (*head)(tp_pkt *p, void *arg), void *arg)
 {
 	tp_registry_init();
 	while (p->nlayers < limit) {
@@ -127,7 +128,8 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
 		tp_layer *l = tp_layer_begin(p, d, c.off);
 		if (!l)
 			return; /* the record is full: said by an event */
-		/* an index: a stream dissector below may add layers */
+		/* a stream dissector below may add layers after this one (the
+		 * array never moves: l stays valid) */
 		unsigned li = p->nlayers - 1;
 		unsigned events_before = p->nevents;
 		const uint8_t *base = c.base;
@@ -137,7 +139,6 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
 			p->level = 0;
 		}
 		nx = d->dissect(p, &c);
-		l = &p->layers[li];
 		/* A dissector that moved the cursor to a reassembled datagram
 		 * set its own header length. */
 		if (c.base == base)

@@ -34,10 +34,8 @@ tp_pkt *tp_pkt_new(void)
 	/* not zeroed: only fields[0..nfields) are ever read, and untouched
 	 * pages cost no memory (the printer thread keeps 256 records) */
 	p->fields = malloc(TP_MAX_FIELDS * sizeof *p->fields);
-	p->layers = malloc(TP_MAX_PKT_LAYERS * sizeof *p->layers);
-	p->events = malloc(TP_MAX_EVENTS * sizeof *p->events);
 	p->arena = malloc(TP_ARENA_SIZE);
-	if (!p->fields || !p->layers || !p->events || !p->arena) {
+	if (!p->fields || !p->arena) {
 		tp_pkt_free(p);
 		return NULL;
 	}
@@ -52,8 +50,6 @@ void tp_pkt_free(tp_pkt *p)
 	if (!p)
 		return;
 	free(p->fields);
-	free(p->layers);
-	free(p->events);
 	free(p->arena);
 	free(p->store);
 	free(p);
@@ -124,7 +120,7 @@ void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off)
 
 /* The first layer reading a defragmented datagram registers it as a
  * data source, named after the network layer that joined it. */
-static int defrag_source(tp_pkt *p)
+uint8_t tp_defrag_source(tp_pkt *p)
 {
 	if (p->reasm_src < 0 && p->reasm) {
 		const tp_layer *ip = p->nlayers ? &p->layers[p->nlayers - 1]
@@ -136,29 +132,15 @@ static int defrag_source(tp_pkt *p)
 				   p->reasm_len);
 		p->reasm_src = (int16_t)(i < 0 ? 0 : i);
 	}
-	return p->reasm_src < 0 ? 0 : p->reasm_src;
+	return (uint8_t)(p->reasm_src < 0 ? 0 : p->reasm_src);
 }
 
-tp_layer *tp_layer_begin(tp_pkt *p, const tp_dissector *d, size_t off)
+tp_layer *tp_layers_full(tp_pkt *p, size_t off)
 {
-	if (p->nlayers >= TP_MAX_PKT_LAYERS) {
-		if (!p->full && p->nevents < TP_MAX_EVENTS - 1)
-			tp_add_event(p, &tp_ev_layers_full, off);
-		tp_pkt_note_full(p);
-		return NULL;
-	}
-	if (p->reasm_active)
-		p->src_cur = (uint8_t)defrag_source(p);
-	tp_layer *l = &p->layers[p->nlayers++];
-	memset(l, 0, sizeof *l);
-	l->d = d;
-	l->off = (uint32_t)off;
-	l->first_field = p->nfields;
-	l->embedded = p->in_error;
-	l->reassembled = p->reasm_active;
-	l->src = p->src_cur;
-	p->level = 0;
-	return l;
+	if (!p->full && p->nevents < TP_MAX_EVENTS - 1)
+		tp_add_event(p, &tp_ev_layers_full, off);
+	tp_pkt_note_full(p);
+	return NULL;
 }
 
 /* ---- data sources ---------------------------------------------------- */
@@ -288,9 +270,10 @@ const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
 	if (layer >= p->nlayers)
 		return NULL;
 	const tp_layer *l = &p->layers[layer];
-	for (unsigned i = 0; i < l->nfields; i++)
-		if (p->fields[l->first_field + i].def == f)
-			return &p->fields[l->first_field + i];
+	const tp_field *x = p->fields + l->first_field;
+	for (unsigned i = 0, n = l->nfields; i < n; i++)
+		if (x[i].def == f)
+			return &x[i];
 	return NULL;
 }
 

@@ -58,6 +58,10 @@ static size_t noverrides;
 static const tp_field_def **fields;
 static size_t nfields;
 static int inited;
+/* the dissectors with a probe, in registry order */
+#define MAX_PROBES 64
+static const tp_dissector *probes[MAX_PROBES];
+static size_t nprobes;
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -91,6 +95,13 @@ void tp_registry_init(void)
 		}
 	}
 	qsort(keys, nkeys, sizeof keys[0], cmp_entry);
+	nprobes = 0;
+	for (size_t i = 0; i < count(); i++)
+		if (get(i)->probe) {
+			if (nprobes == MAX_PROBES)
+				abort(); /* a build-time mistake */
+			probes[nprobes++] = get(i);
+		}
 	fields = malloc((nf ? nf : 1) * sizeof *fields);
 	if (!fields)
 		abort();
@@ -119,13 +130,16 @@ void tp_registry_add_test(const tp_dissector *d)
 }
 #endif
 
-static const tp_dissector *find_in(const struct entry *tab, size_t n,
-				   uint8_t table, uint32_t key);
-
-static const tp_dissector *find(uint8_t table, uint32_t key)
+static inline __attribute__((always_inline)) const tp_dissector *
+find(uint8_t table, uint32_t key)
 {
-	const tp_dissector *d = find_in(overrides, noverrides, table, key);
-	return d ? d : find_in(keys, nkeys, table, key);
+	struct entry k = {table, key, NULL};
+	struct entry *e = noverrides ? bsearch(&k, overrides, noverrides,
+					       sizeof k, cmp_entry)
+				     : NULL;
+	if (!e)
+		e = bsearch(&k, keys, nkeys, sizeof keys[0], cmp_entry);
+	return e ? e->d : NULL;
 }
 
 const tp_dissector *tp_registry_lookup(tp_next n)
@@ -138,11 +152,15 @@ const tp_dissector *tp_registry_lookup(tp_next n)
 		uint32_t lo = n.key < n.key2 ? n.key : n.key2;
 		uint32_t hi = n.key < n.key2 ? n.key2 : n.key;
 		const tp_dissector *d = find(n.table, lo);
-		if (!d || (n.table == TP_TAB_TCP_PORT && d->pdu_len))
+		if (!d)
 			d = find(n.table, hi);
 		/* a stream dissector reads PDUs the stream layer cuts, never
 		 * a raw segment (no session, or no reassembly) */
-		return d && n.table == TP_TAB_TCP_PORT && d->pdu_len ? NULL : d;
+		if (d && d->pdu_len && n.table == TP_TAB_TCP_PORT) {
+			d = find(n.table, hi);
+			return d && !d->pdu_len ? d : NULL;
+		}
+		return d;
 	}
 	return find(n.table, n.key);
 }
@@ -198,9 +216,9 @@ const tp_dissector *tp_registry_probe(uint8_t proto, const uint8_t *b,
 {
 	tp_registry_init();
 	*more = false;
-	for (size_t i = 0; i < count(); i++) {
-		const tp_dissector *d = get(i);
-		if (!d->probe || (proto == 6 && !d->pdu_len))
+	for (size_t i = 0; i < nprobes; i++) {
+		const tp_dissector *d = probes[i];
+		if (proto == 6 && !d->pdu_len)
 			continue;
 		tp_probe r = d->probe(b, n, proto);
 		if (r == TP_PROBE_YES)

@@ -102,7 +102,9 @@ static tp_streamdir *streamdir(tp_flow *f, int dir)
 		tp_streamdir *sd = calloc(1, sizeof *sd);
 		if (!sd)
 			return NULL;
-		tp_pdubuf_init(&sd->pb, f->app.d->pdu_max);
+		/* a PDU must fit the record's copy of it */
+		size_t max = f->app.d->pdu_max;
+		tp_pdubuf_init(&sd->pb, max > TP_SRC_STORE ? TP_SRC_STORE : max);
 		f->app.sd[dir] = sd;
 	}
 	return f->app.sd[dir];

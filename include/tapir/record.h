@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tapir/cursor.h"
 #include "tapir/field.h"
@@ -100,22 +101,19 @@ typedef struct tp_pkt {
 	int linktype;
 	const uint8_t *data;
 
-	tp_layer *layers; /* TP_MAX_PKT_LAYERS */
-	unsigned nlayers;
+	unsigned nlayers;   /* layers[] below */
 
 	tp_field *fields; /* TP_MAX_FIELDS */
 	unsigned nfields;
 
-	tp_event *events; /* TP_MAX_EVENTS */
-	unsigned nevents;
+	unsigned nevents;   /* events[] below */
 
 	uint8_t *arena;
 	size_t arena_used;
 
 	/* Data sources: src[0] is the frame; a defragmented datagram and
-	 * reassembled PDUs add theirs (tp_src_add).  src_cur is the one new
-	 * fields count in (set by the layer being dissected). */
-	tp_source src[TP_MAX_SOURCES];
+	 * reassembled PDUs add theirs (tp_src_add; src[] below).  src_cur is
+	 * the one new fields count in (set by the layer being dissected). */
 	unsigned nsrc;
 	uint8_t src_cur;
 	int16_t reasm_src;   /* the defragmented datagram's source, or -1 */
@@ -158,6 +156,14 @@ typedef struct tp_pkt {
 	 * depends on it (reassembly keeps segments with bad sums, as
 	 * tshark does). */
 	bool no_verify;
+
+	/* The arrays, last: the counters above stay on a few cache lines,
+	 * and pages past what a packet uses are never touched (an array in
+	 * the struct costs one load less per field appended than a
+	 * pointer). */
+	tp_layer layers[TP_MAX_PKT_LAYERS];
+	tp_event events[TP_MAX_EVENTS];
+	tp_source src[TP_MAX_SOURCES];
 } tp_pkt;
 
 /* Lifetime: one per run (or per thread). */
@@ -212,9 +218,30 @@ void tp_add_event_at(tp_pkt *p, const tp_event_def *e, unsigned layer,
 
 /* A new layer of dissector d whose header starts at `off` in the current
  * data source; NULL (and the "record full" event) at TP_MAX_PKT_LAYERS.
- * The dispatch loop and the stream layer call it, dissectors never. */
-tp_layer *tp_layer_begin(tp_pkt *p, const struct tp_dissector *d,
-			 size_t off);
+ * The dispatch loop calls it, dissectors never.  Inline: every layer of
+ * every packet. */
+tp_layer *tp_layers_full(tp_pkt *p, size_t off);
+uint8_t tp_defrag_source(tp_pkt *p);
+
+static inline tp_layer *tp_layer_begin(tp_pkt *p,
+				       const struct tp_dissector *d,
+				       size_t off)
+{
+	if (p->nlayers >= TP_MAX_PKT_LAYERS)
+		return tp_layers_full(p, off);
+	if (p->reasm_active)
+		p->src_cur = tp_defrag_source(p);
+	tp_layer *l = &p->layers[p->nlayers++];
+	memset(l, 0, sizeof *l);
+	l->d = d;
+	l->off = (uint32_t)off;
+	l->first_field = p->nfields;
+	l->embedded = p->in_error;
+	l->reassembled = p->reasm_active;
+	l->src = p->src_cur;
+	p->level = 0;
+	return l;
+}
 
 /* Data sources.  tp_src_add registers `n` bytes under `name` (a string
  * that lives as long as the program) and returns its index, or -1 (and

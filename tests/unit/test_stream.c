@@ -490,6 +490,13 @@ static void test_stream_pinning(void **state)
 	end(&c);
 	tp_registry_clear_overrides();
 
+	/* no session: a raw segment never reaches a stream dissector */
+	size_t len = build(&c, 0, 6, 1, 1, 0x18, b, n);
+	p = th_dissect(228, frame, len, len);
+	assert_true(th_has_layer(p, "tcp"));
+	assert_false(th_has_layer(p, "toy"));
+	assert_true(th_has_layer(p, "data"));
+
 	/* no reassembly: no stream, the segment is data */
 	tp_flowcfg cfg = {.no_reassembly = true};
 	conv_init(&c, tp_session_new(&cfg), 40015, TOY_PORT);
