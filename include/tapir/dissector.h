@@ -128,7 +128,10 @@ typedef struct tp_dissector {
 	 *    the frame; one that spanned segments reads a copy ("Reassembled
 	 *    TCP" data source) and TCP lists its frames (tcp.segment).
 	 *    The same dissector may be both (DNS): p->app_proto says which.
-	 * All optional.  None of these may keep pointers to packet bytes. */
+	 * All optional.  None of these may keep pointers to packet bytes.
+	 * dissect() must still take any bytes with no state (app_state NULL,
+	 * app_proto 0): its per-dissector fuzz harness calls it so, and
+	 * so does a datagram without a session. */
 
 	/* Cheap heuristic on the first bytes (n >= 1) of a TCP direction or
 	 * a UDP datagram; proto is 6 or 17. */
