@@ -253,9 +253,7 @@ static void dissect_one(pductx *x, const uint8_t *b, size_t n, uint64_t at)
 	}
 	size_t sn = 0;
 	const uint8_t *base = tp_src_bytes(p, (unsigned)src, &sn);
-	size_t off = (size_t)(b - base);
-	if (copied)
-		off = 0;
+	size_t off = copied ? 0 : (size_t)(b - base);
 	tp_cursor c = tp_cursor_make(base, off + n, off + n);
 	c.off = off;
 
