@@ -16,7 +16,9 @@
  * tcp_analyze_sequence_number (retransmission, out-of-order, duplicate
  * ACK, zero window, window full, keep-alive, lost segment ...), the
  * handshake RTT and the per-stream times, and the payload goes to the
- * stream reassembler (reasm.h) when a tap wants this flow's bytes.
+ * stream reassembler (reasm.h) when a tap wants this flow's bytes or the
+ * flow is pinned to a stream dissector (stream.h: then the payload is
+ * consumed here, and the PDUs it completes follow as layers).
  */
 #include <string.h>
 
@@ -27,6 +29,7 @@
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/proto.h"
+#include "tapir/stream.h"
 
 enum {
 	TH_FIN = 0x01,
@@ -165,6 +168,11 @@ enum {
 	F_A_IRTT,
 	F_TIME_REL,
 	F_TIME_DELTA,
+	/* a reassembled PDU (src/stream.c) */
+	F_SEGMENTS,
+	F_SEGMENT,
+	F_SEGMENT_COUNT,
+	F_REASSEMBLED_LEN,
 	F_COUNT
 };
 
@@ -408,6 +416,14 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_TIME_DELTA] = {"tcp.time_delta",
 			  "Time since previous frame in this TCP stream",
 			  TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
+	[F_SEGMENTS] = {"tcp.segments", "Reassembled TCP Segments",
+			TP_FT_NONE, TP_BASE_NONE, NULL, 0},
+	[F_SEGMENT] = {"tcp.segment", "TCP Segment", TP_FT_FRAMENUM,
+		       TP_BASE_NONE, NULL, 0},
+	[F_SEGMENT_COUNT] = {"tcp.segment.count", "Segment count", U32, DEC,
+			     NULL, 0},
+	[F_REASSEMBLED_LEN] = {"tcp.reassembled.length",
+			       "Reassembled TCP length", U32, DEC, NULL, 0},
 };
 
 enum {
@@ -436,6 +452,7 @@ enum {
 	E_ZWP_ACK,
 	E_DUPACK,
 	E_OVERLAP_DIFF,
+	E_SEGMENTS_CUT,
 	E_COUNT
 };
 static const tp_event_def events[E_COUNT] = {
@@ -495,6 +512,8 @@ static const tp_event_def events[E_COUNT] = {
 	[E_OVERLAP_DIFF] = {"tcp.reassembled.overlap.conflict", TP_EV_WARN,
 			    "Retransmitted data differs from the data first "
 			    "seen (the first is kept)"},
+	[E_SEGMENTS_CUT] = {"tcp.segments.cut", TP_EV_WARN,
+			    "Too many segments in one PDU: not all are listed"},
 };
 
 /* Options walked at most: 40 option bytes hold at most 40 options. */
@@ -1316,7 +1335,19 @@ static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	t->prev_sec = p->ts_sec;
 	t->prev_nsec = p->ts_nsec;
 
-	/* the bytes, to the reassembler when a tap wants them */
+	/* the bytes, to the reassembler when a tap or a stream dissector
+	 * wants them; the first payload of a flow no dissector is pinned to
+	 * yet goes to the probes */
+	if (!t->reassemble && f->app.pinned)
+		return a;
+	tp_cursor pl = *c;
+	pl.off = start + hlen;
+	size_t n = tp_avail(&pl);
+	if (n > g.seglen)
+		n = g.seglen;
+	const uint8_t *b = n ? tp_bytes(&pl, n) : NULL;
+	if (!f->app.pinned && b && tp_app_tcp_probe(s, f, b, n))
+		t->reassemble = true;
 	if (!t->reassemble)
 		return a;
 	uint8_t sbuf[TP_FLOW_SINKCTX];
@@ -1341,7 +1372,7 @@ static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 		if (rev->r.base_set &&
 		    tp_reasm_offset(&rev->r, upto) > (int64_t)rev->r.next) {
 			if (++rev->acks_ahead >= 3) {
-				tp_flow_sink(s, f, !dir, sbuf, &sk);
+				tp_flow_sink(s, f, !dir, p, sbuf, &sk);
 				tp_reasm_ack(&rev->r, &s->mem, upto, &sk);
 				rev->acks_ahead = 0;
 			}
@@ -1349,18 +1380,14 @@ static unsigned track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 			rev->acks_ahead = 0;
 		}
 	}
-	tp_cursor pl = *c;
-	pl.off = start + hlen;
-	size_t n = tp_avail(&pl);
-	if (n > g.seglen)
-		n = g.seglen;
 	if (n) { /* data on a RST too (RFC 9293 3.10.7.1), as tshark */
-		const uint8_t *b = tp_bytes(&pl, n);
-		tp_flow_sink(s, f, dir, sbuf, &sk);
+		tp_flow_sink(s, f, dir, p, sbuf, &sk);
 		uint32_t at = (g.flags & TH_SYN) ? g.seq + 1 : g.seq;
 		unsigned r = tp_reasm_add(&fwd->r, &s->mem, at, b, n, &sk);
+		/* on TCP's layer: a stream dissector may have added more */
 		if (r & TP_RA_OVERLAP_DIFF)
-			tp_add_event(p, &events[E_OVERLAP_DIFF], start + hlen);
+			tp_add_event_at(p, &events[E_OVERLAP_DIFF], li,
+					start + hlen);
 	}
 	tp_tcpseg sg = {g.seq, g.ack, g.seglen, (uint32_t)n, g.flags,
 			{t->d[0].r.base_set, t->d[1].r.base_set},
@@ -1430,6 +1457,11 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		}
 	}
 	unsigned a = tracked ? track(p, c, g, start, hlen, false) : 0;
+	/* A flow pinned to a stream dissector: its reassembled bytes went
+	 * there (the PDUs they completed are layers after this one). */
+	if (tracked && p->flow && tp_app_is_stream(p->flow) &&
+	    p->flow->tcp && p->flow->tcp->reassemble)
+		return TP_CONSUMED;
 	/* tshark hands the payload of a retransmitted or out-of-order
 	 * segment (not a fast retransmission) to no dissector */
 	if ((a & (A_RETRANS | A_OOO | A_SPURIOUS)) && !(a & A_FAST)) {
@@ -1437,6 +1469,22 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		return TP_STOP;
 	}
 	return (tp_next){TP_TAB_TCP_PORT, sport, dport};
+}
+
+/* ---- a reassembled PDU's segments (src/stream.c) --------------------- */
+
+void tp_tcp_pdu_segments(tp_pkt *p, const uint64_t *frames, unsigned n,
+			 bool more, uint64_t len)
+{
+	tp_add_uint(p, &fields[F_SEGMENTS], 0, 0, 0);
+	tp_push(p);
+	for (unsigned i = 0; i < n; i++)
+		tp_add_uint(p, &fields[F_SEGMENT], 0, 0, frames[i]);
+	tp_add_uint(p, &fields[F_SEGMENT_COUNT], 0, 0, n);
+	tp_add_uint(p, &fields[F_REASSEMBLED_LEN], 0, 0, len);
+	tp_pop(p);
+	if (more)
+		tp_add_event(p, &events[E_SEGMENTS_CUT], 0);
 }
 
 /* ---- the one-line summary, as tcpdump's tcp_print -------------------- */

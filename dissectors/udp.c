@@ -12,6 +12,8 @@
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/registry.h"
+#include "tapir/stream.h"
 
 enum {
 	F_SRCPORT,
@@ -72,22 +74,22 @@ static bool fragmented(const tp_pkt *p, unsigned li)
 /* With a session: the flow (udp.stream, numbered as tshark numbers it,
  * quoted datagrams inside ICMP errors included) and the payload to the
  * stream taps (--follow udp.stream==N). */
-static void track(tp_pkt *p, const tp_cursor *c, size_t start, uint16_t sport,
-		  uint16_t dport)
+static tp_flow *track(tp_pkt *p, const tp_cursor *c, size_t start,
+		      uint16_t sport, uint16_t dport)
 {
 	const tp_netaddr *na = tp_nearest_addr(p, p->nlayers - 1);
 	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
-		return;
+		return NULL;
 	int dir;
 	tp_flow *f = tp_flow_get(p->sess, p, na->family, TP_IPPROTO_UDP,
 				 na->src, na->dst, sport, dport, false, &dir);
 	if (!f)
-		return;
+		return NULL;
 	p->flow = f;
 	p->flow_dir = dir;
 	tp_add_uint(p, &fields[F_STREAM], start, 0, f->stream);
 	if (p->in_error)
-		return; /* a quoted datagram: the number only, as tshark */
+		return f; /* a quoted datagram: the number only, as tshark */
 	tp_cursor pl = *c;
 	size_t n = tp_avail(&pl);
 	if (p->sess->ntaps && !na->fragment && tp_flow_wanted(p->sess, f)) {
@@ -97,6 +99,7 @@ static void track(tp_pkt *p, const tp_cursor *c, size_t start, uint16_t sport,
 					p);
 	}
 	f->payload[dir] += n;
+	return f;
 }
 
 static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
@@ -201,8 +204,16 @@ static tp_next udp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_clamp(c, ulen - 8u);
 		check_sum(p, c, start, ulen, sum, sum_at);
 	}
-	if (p->sess)
-		track(p, c, start, sport, dport);
+	tp_flow *f = p->sess ? track(p, c, start, sport, dport) : NULL;
+	/* the datagram dissector the flow is pinned to (stream.h) */
+	tp_cursor pl = *c;
+	size_t n = tp_avail(&pl);
+	const uint8_t *b = n ? tp_bytes(&pl, n) : NULL;
+	const tp_dissector *d = tp_app_datagram(p, f, f ? p->flow_dir : 0, b,
+						b ? n : 0, sport, dport);
+	if (d)
+		return tp_next_key(TP_TAB_NAME,
+				   f ? f->app.idx : tp_registry_index(d));
 	return (tp_next){TP_TAB_UDP_PORT, sport, dport};
 }
 

@@ -25,6 +25,7 @@
 #include "tapir/flow.h"
 #include "tapir/ipfrag.h"
 #include "tapir/record.h"
+#include "tapir/stream.h"
 #include "tapir/tcpstate.h"
 
 typedef struct tp_flowtab {
@@ -230,19 +231,26 @@ typedef struct sinkctx {
 	tp_session *s;
 	tp_flow *f;
 	int dir;
+	tp_pkt *p;
 } sinkctx;
 
 static void sink_data(void *ctx, uint64_t off, const uint8_t *b, size_t n)
 {
 	sinkctx *c = ctx;
-	tp_flow_deliver(c->s, c->f, c->dir, off, b, n, NULL);
+	if (c->f->tcp->tapped)
+		tp_flow_deliver(c->s, c->f, c->dir, off, b, n, NULL);
+	if (c->f->app.d)
+		tp_app_data(c->s, c->f, c->dir, off, b, n, c->p);
 }
 
 static void sink_gap(void *ctx, uint64_t off, uint64_t n)
 {
 	sinkctx *c = ctx;
 	c->f->tcp->d[c->dir].gap_bytes += n;
-	tp_flow_gap(c->s, c->f, c->dir, off, n);
+	if (c->f->tcp->tapped)
+		tp_flow_gap(c->s, c->f, c->dir, off, n);
+	if (c->f->app.d)
+		tp_app_gap(c->s, c->f, c->dir, off, n);
 }
 
 /* Give up every hole of a TCP flow: gaps and held bytes to the taps. */
@@ -251,7 +259,7 @@ static void flush_tcp(tp_session *s, tp_flow *f)
 	if (!f->tcp)
 		return;
 	for (int d = 0; d < 2; d++) {
-		sinkctx c = {s, f, d};
+		sinkctx c = {s, f, d, NULL};
 		tp_reasm_sink sk = {sink_data, sink_gap, &c};
 		tp_reasm_flush(&f->tcp->d[d].r, &s->mem, &sk);
 	}
@@ -271,7 +279,7 @@ static void prove_tails(tp_session *s, tp_flow *f)
 	for (int d = 0; d < 2; d++) {
 		tp_tcpdir *me = &f->tcp->d[d];
 		const tp_tcpdir *peer = &f->tcp->d[!d];
-		sinkctx c = {s, f, d};
+		sinkctx c = {s, f, d, NULL};
 		tp_reasm_sink sk = {sink_data, sink_gap, &c};
 		if (me->fin)
 			tp_reasm_end(&me->r, &s->mem, me->fin_seq, &sk);
@@ -284,7 +292,8 @@ static void end_flow(tp_session *s, tp_flow *f)
 {
 	prove_tails(s, f);
 	flush_tcp(s, f);
-	if (f->tcp && f->tcp->reassemble)
+	tp_app_end(s, f);
+	if (f->tcp && f->tcp->tapped)
 		for (unsigned i = 0; i < s->ntaps; i++)
 			if (s->taps[i]->end)
 				s->taps[i]->end(s->taps[i]->ctx, f);
@@ -382,6 +391,7 @@ void tp_session_free(tp_session *s)
 		tp_flow *f = t->lru_head;
 		while (f) {
 			tp_flow *next = f->lnext;
+			tp_app_end(s, f);
 			if (f->tcp) {
 				for (int d = 0; d < 2; d++)
 					tp_reasm_free(&f->tcp->d[d].r, &s->mem);
@@ -395,6 +405,7 @@ void tp_session_free(tp_session *s)
 	}
 	if (s->frags)
 		tp_fragtab_free(s->frags);
+	tp_pkt_free(s->app_scratch);
 	free(s);
 }
 
@@ -515,6 +526,7 @@ tp_flow *tp_flow_get(tp_session *s, const tp_pkt *p, uint8_t family,
 	f->first_sec = p->ts_sec;
 	f->first_nsec = p->ts_nsec;
 	f->first_frame = p->number;
+	tp_app_pin_ports(s, f);
 	if (proto == 6)
 		tcp_new(s, f);
 	if (t->count >= t->nbuckets && t->nbuckets < (size_t)1 << 26)
@@ -538,7 +550,8 @@ static void tcp_new(tp_session *s, tp_flow *f)
 		tp_reasm_init(&f->tcp->d[d].r, s->cfg.reasm_dir_cap);
 		f->tcp->d[d].wscale = -1;
 	}
-	f->tcp->reassemble = !s->cfg.no_reassembly && tp_flow_wanted(s, f);
+	f->tcp->tapped = !s->cfg.no_reassembly && tp_flow_wanted(s, f);
+	f->tcp->reassemble = f->tcp->tapped || tp_app_is_stream(f);
 }
 
 void tp_flow_renew(tp_session *s, tp_flow *f, const tp_pkt *p, int *dir)
@@ -557,6 +570,7 @@ void tp_flow_renew(tp_session *s, tp_flow *f, const tp_pkt *p, int *dir)
 	f->first_frame = p->number;
 	*dir = 0;
 	stamp(f, p, 0);
+	tp_app_pin_ports(s, f);
 	if (f->key.proto == 6)
 		tcp_new(s, f);
 }
@@ -570,13 +584,15 @@ void tp_flow_foreach(tp_session *s, void (*fn)(void *ctx, const tp_flow *f),
 
 size_t tp_flow_count(const tp_session *s) { return s->flows->count; }
 
-void tp_flow_sink(tp_session *s, tp_flow *f, int dir, void *ctxbuf,
-		  tp_reasm_sink *out)
+void tp_flow_sink(tp_session *s, tp_flow *f, int dir, tp_pkt *p,
+		  void *ctxbuf, tp_reasm_sink *out)
 {
+	_Static_assert(sizeof(sinkctx) <= TP_FLOW_SINKCTX, "TP_FLOW_SINKCTX");
 	sinkctx *c = ctxbuf;
 	c->s = s;
 	c->f = f;
 	c->dir = dir;
+	c->p = p;
 	out->data = sink_data;
 	out->gap = sink_gap;
 	out->ctx = c;

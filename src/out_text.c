@@ -689,6 +689,35 @@ static void put_ascii(tp_sbuf *s, const uint8_t *p, size_t n)
 	}
 }
 
+/* The data sources a stream dissector added (reassembled PDUs, decoded
+ * bodies) follow the frame's dump, each under its name, as Wireshark's
+ * tabs: "Reassembled TCP (1234 bytes):".  The frame's dump is tcpdump's;
+ * a defragmented datagram is not dumped (tcpdump does not join them).
+ * Returns the bytes they hold (0: nothing to add). */
+static size_t extra_sources(const tp_pkt *p, tp_sbuf *s, const tp_outopts *o)
+{
+	size_t total = 0;
+	for (unsigned i = 1; i < p->nsrc; i++) {
+		size_t n = 0;
+		const uint8_t *b = tp_src_bytes(p, i, &n);
+		if (!b || p->src[i].kind == TP_SRC_DEFRAG)
+			continue;
+		total += n;
+		if (!s)
+			continue;
+		tp_sb_puts(s, "\n\t");
+		tp_sb_puts(s, p->src[i].name);
+		tp_sb_puts(s, " (");
+		tp_sb_dec(s, n);
+		tp_sb_puts(s, n == 1 ? " byte):" : " bytes):");
+		if (o->Aflag && !o->xflag && !o->Xflag)
+			put_ascii(s, b, n);
+		else
+			put_hex(s, b, n, o->Xflag > 0);
+	}
+	return total;
+}
+
 static size_t link_header_end(const tp_pkt *p)
 {
 	size_t end = 0;
@@ -741,6 +770,8 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 	 * hex dump of a 256 KiB packet. */
 	size_t need = 65536 + (size_t)p->caplen * 8 +
 		      (o->Vflag ? (size_t)p->nfields * 160 : 0);
+	if (p->nsrc > 1 && (o->xflag || o->Xflag || o->Aflag))
+		need += extra_sources(p, NULL, o) * 8 + p->nsrc * 64;
 	if (need > st->linecap) {
 		char *nl = realloc(st->line, need);
 		if (!nl)
@@ -774,6 +805,8 @@ static void text_packet(tp_output *out, const tp_pkt *p)
 		else
 			put_hex(&s, p->data + from, p->caplen - from,
 				o->Xflag > 0);
+		if (p->nsrc > 1)
+			extra_sources(p, &s, o);
 		tp_sb_putc(&s, '\n');
 	}
 	fwrite(s.buf, 1, s.len, st->fp);

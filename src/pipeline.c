@@ -116,32 +116,34 @@ const tp_dissector tp_diss_data = {
 
 /* ---- the loop ------------------------------------------------------- */
 
-static tp_layer *begin_layer(tp_pkt *p, const tp_dissector *d, size_t off)
-{
-	tp_layer *l = &p->layers[p->nlayers++];
-	memset(l, 0, sizeof *l);
-	l->d = d;
-	l->off = (uint32_t)off;
-	l->first_field = (uint16_t)p->nfields;
-	l->embedded = p->in_error;
-	l->reassembled = p->reasm_active;
-	p->level = 0;
-	return l;
-}
-
-static void run(tp_pkt *p, tp_cursor c, tp_next nx)
+/* The loop from key `nx` over cursor `c`, while the record has fewer
+ * than `limit` layers (TP_MAX_LAYERS for a frame, its frame layer
+ * included; as many more for one stream PDU). */
+static inline __attribute__((always_inline)) void
+run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
+    void (*head)(tp_pkt *p, void *arg), void *arg)
 {
 	tp_registry_init();
-	while (p->nlayers < TP_MAX_LAYERS) {
+	while (p->nlayers < limit) {
 		const tp_dissector *d = tp_registry_lookup(nx);
 		if (!d) {
 			if (tp_reported(&c) == 0)
 				return;
 			d = &tp_diss_data;
 		}
-		tp_layer *l = begin_layer(p, d, c.off);
+		tp_layer *l = tp_layer_begin(p, d, c.off);
+		if (!l)
+			return; /* the record is full: said by an event */
+		/* a stream dissector below may add layers after this one (the
+		 * array never moves: l stays valid) */
+		unsigned li = p->nlayers - 1;
 		unsigned events_before = p->nevents;
 		const uint8_t *base = c.base;
+		if (head) { /* fields the stream layer puts first */
+			head(p, arg);
+			head = NULL;
+			p->level = 0;
+		}
 		nx = d->dissect(p, &c);
 		/* A dissector that moved the cursor to a reassembled datagram
 		 * set its own header length. */
@@ -157,19 +159,28 @@ static void run(tp_pkt *p, tp_cursor c, tp_next nx)
 				    p->events[i].def->kind == TP_EV_MALFORMED)
 					said = true;
 			if (!said)
-				tp_add_event(p,
-					     c.status == TP_TRUNCATED
-						     ? &tp_ev_truncated
-						     : &tp_ev_malformed,
-					     c.off);
+				tp_add_event_at(p,
+						c.status == TP_TRUNCATED
+							? &tp_ev_truncated
+							: &tp_ev_malformed,
+						li, c.off);
 			return;
 		}
 		if (nx.table == TP_TAB_NONE) {
-			if (tp_reported(&c) == 0 || d == &tp_diss_data)
+			if (tp_reported(&c) == 0 || d == &tp_diss_data ||
+			    nx.key == TP_KEY_CONSUMED)
 				return;
 		}
 	}
 	tp_add_event(p, &tp_ev_too_many_layers, c.off);
+}
+
+void tp_dissect_pdu(tp_pkt *p, const tp_dissector *d, tp_cursor *c,
+		    void (*head)(tp_pkt *p, void *arg), void *arg)
+{
+	tp_registry_init();
+	run(p, *c, tp_next_key(TP_TAB_NAME, tp_registry_index(d)),
+	    p->nlayers + TP_MAX_LAYERS, head, arg);
 }
 
 /* The epoch and frame.time are a view of the record's own timestamp:
@@ -251,7 +262,7 @@ _Static_assert(TP_MAX_FIELDS > FR_COUNT, "the frame's fields fit");
 /* Written in one go: the record was just reset (no field yet). */
 static void frame_layer(tp_pkt *p, const frame_times *t)
 {
-	begin_layer(p, &tp_diss_frame, 0);
+	tp_layer_begin(p, &tp_diss_frame, 0);
 	tp_field *f = p->fields;
 #define FR(i, ...) f[i] = (tp_field){.def = &frame_fields[i], __VA_ARGS__}
 	FR(FR_NUMBER, .v.u = p->number);
@@ -378,7 +389,7 @@ static void dissect_from(tp_pkt *p, uint64_t number, const tp_pkthdr *h,
 		p->len = h->caplen;
 	}
 	tp_cursor c = tp_cursor_make(data, h->caplen, p->len);
-	run(p, c, first);
+	run(p, c, first, TP_MAX_LAYERS, NULL, NULL);
 	note_malformed(p);
 }
 
@@ -462,14 +473,11 @@ void tp_dissect_as(tp_pkt *p, const tp_dissector *d, const tp_pkthdr *h,
 		   const uint8_t *data)
 {
 	tp_registry_init();
-	uint32_t idx = 0;
-	for (size_t i = 0; i < tp_registry_count(); i++)
-		if (tp_registry_get(i) == d)
-			idx = (uint32_t)i;
 	frame_times t = run_times(p->dctx, h);
 	if (p->dctx)
 		p->dctx->separate = false;
-	dissect_from(p, 1, h, data, tp_next_key(TP_TAB_NAME, idx), &t);
+	dissect_from(p, 1, h, data,
+		     tp_next_key(TP_TAB_NAME, tp_registry_index(d)), &t);
 }
 
 void tp_dissect_buf(tp_pkt *p, int linktype, const uint8_t *data,

@@ -116,6 +116,16 @@ static bool mem_fits(const tp_reasm_mem *m, size_t n)
 	return n <= cap && m->used <= cap - n;
 }
 
+bool tp_reasm_mem_take(tp_reasm_mem *m, size_t n)
+{
+	if (!mem_fits(m, n))
+		return false;
+	mem_take(m, n);
+	return true;
+}
+
+void tp_reasm_mem_give(tp_reasm_mem *m, size_t n) { mem_give(m, n); }
+
 /* How much more m can take. */
 static size_t mem_room(const tp_reasm_mem *m)
 {
@@ -529,6 +539,8 @@ void tp_pdubuf_feed(tp_pdubuf *b, tp_reasm_mem *m, const uint8_t *data,
 	size_t max = b->max ? b->max : TP_PDU_MAX;
 	if (!data)
 		return;
+	uint64_t end = b->total + n; /* where these bytes end */
+	b->total = end;
 	while (n > 0) {
 		if (b->skipping) {
 			if (b->skip == UINT64_MAX)
@@ -572,6 +584,8 @@ void tp_pdubuf_feed(tp_pdubuf *b, tp_reasm_mem *m, const uint8_t *data,
 		size_t pos = 0;
 		for (;;) {
 			size_t c = 0, needed = 0;
+			/* what is shown ends where data[0..n) starts */
+			b->at = end - n - (vn - pos);
 			if (!fn(ctx, v + pos, vn - pos, &c, &needed) ||
 			    c > vn - pos) {
 				pdubuf_give_up(b, m);
@@ -619,6 +633,7 @@ void tp_pdubuf_feed(tp_pdubuf *b, tp_reasm_mem *m, const uint8_t *data,
 void tp_pdubuf_gap(tp_pdubuf *b, tp_reasm_mem *m, uint64_t n)
 {
 	pdubuf_release(b, m);
+	b->total += n;
 	if (b->skipping && b->skip != UINT64_MAX) {
 		b->skip = b->skip > n ? b->skip - n : 0;
 		b->skipping = b->skip > 0;

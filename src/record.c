@@ -18,6 +18,13 @@ const tp_event_def tp_ev_too_many_layers = {
 const tp_event_def tp_ev_caplen_gt_len = {
 	"frame.cap_len_gt_len", TP_EV_MALFORMED,
 	"Captured length is greater than the frame length"};
+const tp_event_def tp_ev_layers_full = {
+	"_ws.record_full.layers", TP_EV_WARN,
+	"Too many layers in one packet: the rest were not recorded"};
+const tp_event_def tp_ev_sources_full = {
+	"_ws.record_full.sources", TP_EV_WARN,
+	"Too many data sources or reassembled bytes in one packet: a PDU "
+	"was dissected without being recorded"};
 
 tp_pkt *tp_pkt_new(void)
 {
@@ -32,6 +39,9 @@ tp_pkt *tp_pkt_new(void)
 		tp_pkt_free(p);
 		return NULL;
 	}
+	p->src[0] = (tp_source){"Frame", NULL, 0, TP_SRC_FRAME};
+	p->nsrc = 1;
+	p->reasm_src = -1;
 	return p;
 }
 
@@ -41,6 +51,7 @@ void tp_pkt_free(tp_pkt *p)
 		return;
 	free(p->fields);
 	free(p->arena);
+	free(p->store);
 	free(p);
 }
 
@@ -60,6 +71,13 @@ void tp_pkt_reset(tp_pkt *p)
 	p->reasm_len = 0;
 	p->flow = NULL;
 	p->flow_dir = 0;
+	p->nsrc = 1;
+	p->src_cur = 0;
+	p->reasm_src = -1;
+	p->store_used = 0;
+	p->app_state = NULL;
+	p->app_dir = 0;
+	p->app_proto = 0;
 }
 
 void tp_pkt_note_full(tp_pkt *p)
@@ -69,8 +87,9 @@ void tp_pkt_note_full(tp_pkt *p)
 	p->full = true;
 	/* Keep the last event slot for this one. */
 	if (p->nevents < TP_MAX_EVENTS)
-		p->events[p->nevents++] = (tp_event){&tp_ev_record_full,
-						     (uint8_t)(p->nlayers ? p->nlayers - 1 : 0), 0};
+		p->events[p->nevents++] = (tp_event){
+			&tp_ev_record_full,
+			(uint16_t)(p->nlayers ? p->nlayers - 1 : 0), 0};
 }
 
 tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
@@ -79,20 +98,111 @@ tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
 	tp_field *x = tp_field_append(p, f, off, len);
 	if (x) {
 		x->v.p = bytes;
-		x->vlen = (uint16_t)(blen > 65535 ? 65535 : blen);
+		x->vlen = (uint32_t)(blen > UINT32_MAX ? UINT32_MAX : blen);
 	}
 	return x;
 }
 
-void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off)
+void tp_add_event_at(tp_pkt *p, const tp_event_def *e, unsigned layer,
+		     size_t off)
 {
 	if (p->nevents >= TP_MAX_EVENTS - 1) {
 		tp_pkt_note_full(p);
 		return;
 	}
-	p->events[p->nevents++] =
-		(tp_event){e, (uint8_t)(p->nlayers ? p->nlayers - 1 : 0),
-			   (uint32_t)off};
+	p->events[p->nevents++] = (tp_event){e, (uint16_t)layer, (uint32_t)off};
+}
+
+void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off)
+{
+	tp_add_event_at(p, e, p->nlayers ? p->nlayers - 1 : 0, off);
+}
+
+/* The first layer reading a defragmented datagram registers it as a
+ * data source, named after the network layer that joined it. */
+uint8_t tp_defrag_source(tp_pkt *p)
+{
+	if (p->reasm_src < 0 && p->reasm) {
+		const tp_layer *ip = p->nlayers ? &p->layers[p->nlayers - 1]
+						: NULL;
+		const char *name = ip && ip->addr.family == 6
+					   ? "Reassembled IPv6"
+					   : "Reassembled IPv4";
+		int i = tp_src_add(p, name, TP_SRC_DEFRAG, p->reasm,
+				   p->reasm_len);
+		p->reasm_src = (int16_t)(i < 0 ? 0 : i);
+	}
+	return (uint8_t)(p->reasm_src < 0 ? 0 : p->reasm_src);
+}
+
+tp_layer *tp_layers_full(tp_pkt *p, size_t off)
+{
+	if (!p->full && p->nevents < TP_MAX_EVENTS - 1)
+		tp_add_event(p, &tp_ev_layers_full, off);
+	tp_pkt_note_full(p);
+	return NULL;
+}
+
+/* ---- data sources ---------------------------------------------------- */
+
+int tp_src_add(tp_pkt *p, const char *name, uint8_t kind,
+	       const uint8_t *bytes, size_t n)
+{
+	if (p->nsrc >= TP_MAX_SOURCES || n > UINT32_MAX) {
+		if (!p->full && p->nevents < TP_MAX_EVENTS - 1)
+			tp_add_event(p, &tp_ev_sources_full, 0);
+		tp_pkt_note_full(p);
+		return -1;
+	}
+	p->src[p->nsrc] = (tp_source){name, bytes, (uint32_t)n, kind};
+	return (int)p->nsrc++;
+}
+
+int tp_src_copy(tp_pkt *p, const char *name, uint8_t kind,
+		const uint8_t *bytes, size_t n)
+{
+	if (!p->store && !(p->store = malloc(TP_SRC_STORE)))
+		n = SIZE_MAX; /* no memory: refused below */
+	if (n > TP_SRC_STORE - p->store_used || p->nsrc >= TP_MAX_SOURCES) {
+		if (!p->full && p->nevents < TP_MAX_EVENTS - 1)
+			tp_add_event(p, &tp_ev_sources_full, 0);
+		tp_pkt_note_full(p);
+		return -1;
+	}
+	uint8_t *at = p->store + p->store_used;
+	if (n)
+		memcpy(at, bytes, n);
+	p->store_used += n;
+	return tp_src_add(p, name, kind, at, n);
+}
+
+const uint8_t *tp_src_bytes(const tp_pkt *p, unsigned src, size_t *n)
+{
+	if (src == 0) { /* the frame: whatever the record's data is now */
+		*n = p->caplen;
+		return p->data;
+	}
+	if (src >= p->nsrc)
+		return NULL;
+	if (p->src[src].kind == TP_SRC_DEFRAG) { /* the printer may move it */
+		*n = p->reasm_len;
+		return p->reasm;
+	}
+	*n = p->src[src].len;
+	return p->src[src].bytes;
+}
+
+int tp_src_find(const tp_pkt *p, const uint8_t *b, size_t n)
+{
+	uintptr_t lo = (uintptr_t)b;
+	for (unsigned i = 0; i < p->nsrc; i++) {
+		size_t sn;
+		const uint8_t *s = tp_src_bytes(p, i, &sn);
+		uintptr_t sl = (uintptr_t)s;
+		if (s && lo >= sl && lo - sl <= sn && n <= sn - (lo - sl))
+			return (int)i;
+	}
+	return -1;
 }
 
 uint8_t tp_get_u8(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
@@ -160,9 +270,10 @@ const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
 	if (layer >= p->nlayers)
 		return NULL;
 	const tp_layer *l = &p->layers[layer];
-	for (unsigned i = 0; i < l->nfields; i++)
-		if (p->fields[l->first_field + i].def == f)
-			return &p->fields[l->first_field + i];
+	const tp_field *x = p->fields + l->first_field;
+	for (unsigned i = 0, n = l->nfields; i < n; i++)
+		if (x[i].def == f)
+			return &x[i];
 	return NULL;
 }
 

@@ -24,6 +24,25 @@ static const tp_dissector *const all[] = {
 	&tp_diss_icmpv6, &tp_diss_udp, &tp_diss_tcp,    &tp_diss_data,
 };
 
+#ifdef TAPIR_TESTING
+/* Dissectors the test programs add (tests/unit/toy.c): never in tapir. */
+#define MAX_TEST 4
+static const tp_dissector *test_extra[MAX_TEST];
+static size_t ntest;
+#else
+#define ntest 0
+static const tp_dissector *const *const test_extra = NULL;
+#endif
+
+static size_t count(void) { return TP_COUNT(all) + ntest; }
+
+static const tp_dissector *get(size_t i)
+{
+	return i < TP_COUNT(all) ? all[i]
+	       : i < count()	 ? test_extra[i - TP_COUNT(all)]
+				 : NULL;
+}
+
 struct entry {
 	uint8_t table;
 	uint32_t key;
@@ -39,6 +58,10 @@ static size_t noverrides;
 static const tp_field_def **fields;
 static size_t nfields;
 static int inited;
+/* the dissectors with a probe, in registry order */
+#define MAX_PROBES 64
+static const tp_dissector *probes[MAX_PROBES];
+static size_t nprobes;
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -62,8 +85,8 @@ void tp_registry_init(void)
 		return;
 	inited = 1;
 	size_t nf = 0;
-	for (size_t i = 0; i < TP_COUNT(all); i++) {
-		const tp_dissector *d = all[i];
+	for (size_t i = 0; i < count(); i++) {
+		const tp_dissector *d = get(i);
 		nf += d->nfields;
 		for (const tp_key *k = d->keys; k && k->table; k++) {
 			if (nkeys == MAX_KEYS)
@@ -72,16 +95,43 @@ void tp_registry_init(void)
 		}
 	}
 	qsort(keys, nkeys, sizeof keys[0], cmp_entry);
+	nprobes = 0;
+	for (size_t i = 0; i < count(); i++)
+		if (get(i)->probe) {
+			if (nprobes == MAX_PROBES)
+				abort(); /* a build-time mistake */
+			probes[nprobes++] = get(i);
+		}
 	fields = malloc((nf ? nf : 1) * sizeof *fields);
 	if (!fields)
 		abort();
-	for (size_t i = 0; i < TP_COUNT(all); i++)
-		for (size_t j = 0; j < all[i]->nfields; j++)
-			fields[nfields++] = &all[i]->fields[j];
+	for (size_t i = 0; i < count(); i++)
+		for (size_t j = 0; j < get(i)->nfields; j++)
+			fields[nfields++] = &get(i)->fields[j];
 	qsort(fields, nfields, sizeof *fields, cmp_field);
 }
 
-static const tp_dissector *find(uint8_t table, uint32_t key)
+#ifdef TAPIR_TESTING
+void tp_registry_add_test(const tp_dissector *d)
+{
+	for (size_t i = 0; i < ntest; i++)
+		if (test_extra[i] == d)
+			return;
+	if (ntest == MAX_TEST)
+		abort();
+	test_extra[ntest++] = d;
+	if (inited) { /* build the tables again with it */
+		free(fields);
+		fields = NULL;
+		nfields = 0;
+		nkeys = 0;
+		inited = 0;
+	}
+}
+#endif
+
+static inline __attribute__((always_inline)) const tp_dissector *
+find(uint8_t table, uint32_t key)
 {
 	struct entry k = {table, key, NULL};
 	struct entry *e = noverrides ? bsearch(&k, overrides, noverrides,
@@ -97,28 +147,85 @@ const tp_dissector *tp_registry_lookup(tp_next n)
 	if (n.table == TP_TAB_NONE)
 		return NULL;
 	if (n.table == TP_TAB_NAME)
-		return n.key < TP_COUNT(all) ? all[n.key] : NULL;
+		return get(n.key);
 	if (n.table == TP_TAB_UDP_PORT || n.table == TP_TAB_TCP_PORT) {
 		uint32_t lo = n.key < n.key2 ? n.key : n.key2;
 		uint32_t hi = n.key < n.key2 ? n.key2 : n.key;
 		const tp_dissector *d = find(n.table, lo);
-		return d ? d : find(n.table, hi);
+		if (!d)
+			d = find(n.table, hi);
+		/* a stream dissector reads PDUs the stream layer cuts, never
+		 * a raw segment (no session, or no reassembly) */
+		if (d && d->pdu_len && n.table == TP_TAB_TCP_PORT) {
+			d = find(n.table, hi);
+			return d && !d->pdu_len ? d : NULL;
+		}
+		return d;
 	}
 	return find(n.table, n.key);
 }
 
-size_t tp_registry_count(void) { return TP_COUNT(all); }
+size_t tp_registry_count(void) { return count(); }
 
-const tp_dissector *tp_registry_get(size_t i)
+const tp_dissector *tp_registry_get(size_t i) { return get(i); }
+
+uint32_t tp_registry_index(const tp_dissector *d)
 {
-	return i < TP_COUNT(all) ? all[i] : NULL;
+	for (size_t i = 0; i < count(); i++)
+		if (get(i) == d)
+			return (uint32_t)i;
+	return 0;
 }
 
 const tp_dissector *tp_registry_by_name(const char *name)
 {
-	for (size_t i = 0; i < TP_COUNT(all); i++)
-		if (strcmp(all[i]->name, name) == 0)
-			return all[i];
+	for (size_t i = 0; i < count(); i++)
+		if (strcmp(get(i)->name, name) == 0)
+			return get(i);
+	return NULL;
+}
+
+/* ---- pinning flows (src/stream.c) ------------------------------------ */
+
+static const tp_dissector *find_in(const struct entry *tab, size_t n,
+				   uint8_t table, uint32_t key)
+{
+	struct entry k = {table, key, NULL};
+	const struct entry *e =
+		n ? bsearch(&k, tab, n, sizeof k, cmp_entry) : NULL;
+	return e ? e->d : NULL;
+}
+
+const tp_dissector *tp_registry_pin(uint8_t proto, uint16_t a, uint16_t b)
+{
+	tp_registry_init();
+	uint8_t t = proto == 6 ? TP_TAB_TCP_PORT : TP_TAB_UDP_PORT;
+	uint16_t lo = a < b ? a : b, hi = a < b ? b : a;
+	const tp_dissector *d = find_in(overrides, noverrides, t, lo);
+	if (!d)
+		d = find_in(overrides, noverrides, t, hi);
+	if (!d)
+		d = find_in(keys, nkeys, t, lo);
+	if (!d)
+		d = find_in(keys, nkeys, t, hi);
+	return d;
+}
+
+const tp_dissector *tp_registry_probe(uint8_t proto, const uint8_t *b,
+				      size_t n, bool *more)
+{
+	tp_registry_init();
+	*more = false;
+	for (size_t i = 0; i < nprobes; i++) {
+		const tp_dissector *d = probes[i];
+		if (proto == 6 && !d->pdu_len)
+			continue;
+		tp_probe r = d->probe(b, n, proto);
+		if (r == TP_PROBE_YES)
+			return d;
+		if (r == TP_PROBE_MORE)
+			*more = true;
+	}
 	return NULL;
 }
 

@@ -399,20 +399,16 @@ void tp_sb_reltime(tp_sbuf *s, int64_t ns)
 	put_nsec(s, (uint32_t)(v % 1000000000u));
 }
 
-/* The bytes a field covers, from the frame or from the reassembled
- * datagram its layer reads, cut to what was captured; NULL when there is
- * no such buffer. */
+/* The bytes a field covers, from its data source (the frame, a
+ * reassembled datagram or PDU), cut to what was captured; NULL when there
+ * is no such buffer. */
 static const uint8_t *field_bytes(const tp_pkt *p, const tp_field *f,
 				  size_t *n)
 {
 	if (!p || f->layer >= p->nlayers)
 		return NULL;
-	const uint8_t *base = p->data;
-	size_t avail = p->caplen;
-	if (p->layers[f->layer].reassembled) {
-		base = p->reasm;
-		avail = p->reasm_len;
-	}
+	size_t avail = 0;
+	const uint8_t *base = tp_src_bytes(p, f->src, &avail);
 	if (!base || f->off > avail)
 		return NULL;
 	*n = f->len < avail - f->off ? f->len : avail - f->off;
@@ -482,13 +478,6 @@ void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 	case TP_FT_BYTES: {
 		const uint8_t *b = f->v.p;
 		size_t n = f->vlen;
-		/* a view capped at 64 KiB: the rest is in the packet */
-		size_t m;
-		const uint8_t *w;
-		if (n == 65535 && f->len > n && (w = field_bytes(p, f, &m)) &&
-		    w == b) {
-			n = m;
-		}
 		if (!n || !b) {
 			tp_sb_puts(s, d->base & TP_BASE_ALLOW_ZERO ? "<none>"
 								    : "<MISSING>");

@@ -29,11 +29,16 @@ UNIT_TESTS = \
 	tests/unit/test_out_fields \
 	tests/unit/test_printer \
 	tests/unit/test_engine \
-	tests/unit/test_readahead
+	tests/unit/test_readahead \
+	tests/unit/test_stream
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
-tests_unit_libth_a_SOURCES = tests/unit/helpers.c tests/unit/helpers.h
+# The test programs' registry is src/registry.c built with TAPIR_TESTING
+# (tp_registry_add_test), plus the toy stream protocol: never in tapir.
+tests_unit_libth_a_SOURCES = tests/unit/helpers.c tests/unit/helpers.h \
+	tests/unit/toy.c tests/unit/toy.h src/registry.c
+tests_unit_libth_a_CPPFLAGS = $(AM_CPPFLAGS) -DTAPIR_TESTING
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 LDADD = tests/unit/libth.a $(TAPIR_LIBS) $(CMOCKA_LIBS)

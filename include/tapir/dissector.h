@@ -6,9 +6,26 @@
  * pipeline.c looks the key up in the registry, so the depth cap, decode-as
  * and the per-key fuzz targets live in one place.
  *
- * Adding a dissector: write dissectors/<name>.c with one tp_dissector,
- * add it to dissectors/local.mk and to the list in src/registry.c, write
- * tests/unit/test_<name>.c.
+ * Adding a dissector (what a new protocol really touches):
+ *  1. dissectors/<name>.c: the field and event tables (static data,
+ *     Wireshark's abbreviations), dissect(), optionally summarize() (the
+ *     one-line text, tcpdump's), and one tp_dissector naming its keys.
+ *     An application protocol also fills in, as it needs (see below and
+ *     src/stream.c): keys {TP_TAB_TCP_PORT, n} / {TP_TAB_UDP_PORT, n},
+ *     probe, state_new/state_free, and for a byte stream over TCP
+ *     pdu_len (+ gap, pdu_max).  Its dissect() reads one datagram or one
+ *     whole PDU through the cursor; per-flow state is tp_app_state(p).
+ *  2. dissectors/local.mk: the file; src/registry.c: the extern and the
+ *     entry in all[] (its place there is its probe's order).
+ *  3. tests/unit/test_<name>.c (+ tests/local.mk): real bytes, every
+ *     truncation, hostile lengths; a stream dissector through the real
+ *     pipeline as tests/unit/test_stream.c drives the toy protocol.
+ *  4. tests/fuzz/gen-local-mk.sh with the new name (regenerates
+ *     tests/fuzz/local.mk; check-harnesses.sh compares it with -G
+ *     protocols), seeds in tests/fuzz/corpus/fuzz_<name>/.
+ *  5. Golden tests (tests/golden/TESTLIST) on a capture in pcaps/, checked
+ *     against tcpdump (the line) and tshark (fields, tree).
+ * Nothing else: not tcp.c, udp.c, the flow table or the outputs.
  */
 #ifndef TAPIR_DISSECTOR_H
 #define TAPIR_DISSECTOR_H
@@ -40,6 +57,10 @@ typedef struct tp_next {
 } tp_next;
 
 #define TP_STOP ((tp_next){TP_TAB_NONE, 0, 0})
+/* The payload went to the stream layer (a flow pinned to a stream
+ * dissector): no "data" layer for it. */
+#define TP_KEY_CONSUMED 1
+#define TP_CONSUMED ((tp_next){TP_TAB_NONE, TP_KEY_CONSUMED, 0})
 
 static inline tp_next tp_next_key(tp_table t, uint32_t key)
 {
@@ -55,6 +76,19 @@ typedef struct tp_key {
 /* Output side of the one-line summary (see output.h). */
 struct tp_sbuf;
 struct tp_outopts;
+
+/* What a probe (heuristic) says about the first bytes of a direction
+ * (TCP) or of a datagram (UDP). */
+typedef enum tp_probe {
+	TP_PROBE_NO = 0, /* not this protocol */
+	TP_PROBE_YES,    /* this protocol: pin the flow to it */
+	TP_PROBE_MORE,   /* cannot tell from these bytes: ask again with the
+			  * next segment or datagram */
+} tp_probe;
+
+/* pdu_len's answer when the bytes are not this protocol after all: the
+ * rest of the direction is passed over. */
+#define TP_PDU_NOT_MINE SIZE_MAX
 
 /* What a summarizer tells the line printer. */
 typedef enum tp_sum {
@@ -77,7 +111,50 @@ typedef struct tp_dissector {
 	 * formats.  `layer` indexes p->layers. */
 	tp_sum (*summarize)(const tp_pkt *p, unsigned layer, struct tp_sbuf *out,
 			    const struct tp_outopts *o);
+
+	/* ---- application layer: stream and datagram dissectors ----------
+	 * A dissector keyed on TCP or UDP ports (`keys`), or found by its
+	 * probe, is pinned to the flow (see src/stream.c): decode-as first
+	 * (-d tcp.port==N,NAME on either port), then the ports (the lower
+	 * first), then the probes in registry order.  Once pinned it stays.
+	 *  - Datagram (UDP): dissect() runs on every datagram of the flow;
+	 *    p->app_state is its state for the datagram's direction.
+	 *  - Stream (TCP; pdu_len set): the flow is reassembled; the
+	 *    in-order bytes of each direction are cut into PDUs by pdu_len
+	 *    (tp_pdubuf's consumed/needed contract) and dissect() runs once
+	 *    per whole PDU, its cursor covering exactly the PDU, in the
+	 *    record of the packet whose segment completed it (after TCP;
+	 *    several PDUs, several layers).  A PDU inside that segment reads
+	 *    the frame; one that spanned segments reads a copy ("Reassembled
+	 *    TCP" data source) and TCP lists its frames (tcp.segment).
+	 *    The same dissector may be both (DNS): p->app_proto says which.
+	 * All optional.  None of these may keep pointers to packet bytes.
+	 * dissect() must still take any bytes with no state (app_state NULL,
+	 * app_proto 0): its per-dissector fuzz harness calls it so, and
+	 * so does a datagram without a session. */
+
+	/* Cheap heuristic on the first bytes (n >= 1) of a TCP direction or
+	 * a UDP datagram; proto is 6 or 17. */
+	tp_probe (*probe)(const uint8_t *b, size_t n, uint8_t proto);
+	/* Per-flow, per-direction state (dir 0 client->server), made when
+	 * the flow is pinned, freed when it ends, is evicted or starts
+	 * again (a new SYN), and at the end of the capture. */
+	void *(*state_new)(uint8_t proto, int dir);
+	void (*state_free)(void *st);
+	/* Stream only: the length of the PDU starting at b[0..n) (n >= 1):
+	 * >= 1 (may be more than n: that many bytes are needed in all), 0
+	 * for "more bytes, length not known yet", or TP_PDU_NOT_MINE.  It
+	 * may be asked again about the same PDU with more bytes. */
+	size_t (*pdu_len)(void *st, const uint8_t *b, size_t n);
+	/* Stream only, optional: `n` bytes of the direction are lost (a
+	 * capture gap, or given up at a cap); the PDU in progress is gone
+	 * and the next byte starts afresh: resynchronise. */
+	void (*gap)(void *st, uint64_t n);
+	size_t pdu_max; /* longest PDU buffered; 0 = TP_PDU_MAX */
 } tp_dissector;
+
+/* The dissector's state for the PDU or datagram being dissected. */
+static inline void *tp_app_state(const tp_pkt *p) { return p->app_state; }
 
 extern const tp_dissector tp_diss_frame; /* pseudo-layer: frame.* fields */
 extern const tp_dissector tp_diss_data;  /* undissected bytes */

@@ -33,6 +33,21 @@
 struct tp_pkt;
 struct tp_fragtab;
 struct tp_tcpstate;
+struct tp_dissector;
+struct tp_streamdir;
+
+/* The application layer of a flow (src/stream.c): the dissector it is
+ * pinned to, that dissector's state per direction (0 client->server) and,
+ * for a stream dissector, the PDU buffer of each direction. */
+typedef struct tp_flowapp {
+	const struct tp_dissector *d; /* NULL: none (yet) */
+	uint8_t pinned;  /* decided (d, or no dissector at all) */
+	uint8_t tries;   /* probes asked so far */
+	uint8_t made;    /* bit per direction: st[dir] was made */
+	uint32_t idx;    /* d's registry index (TP_TAB_NAME key) */
+	void *st[2];
+	struct tp_streamdir *sd[2];
+} tp_flowapp;
 
 typedef struct tp_flowkey {
 	uint8_t family;    /* 4 or 6 */
@@ -55,6 +70,7 @@ typedef struct tp_flow {
 	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server */
 	uint64_t payload[2];   /* UDP payload bytes (stream offsets) */
 	struct tp_tcpstate *tcp;   /* TCP analysis + reassembly, or NULL */
+	tp_flowapp app;        /* application dissector (stream.c) */
 	/* private to flow.c */
 	struct tp_flow *hnext, *lprev, *lnext;
 	uint64_t hash;
@@ -111,6 +127,10 @@ typedef struct tp_session {
 	unsigned ntaps;
 	uint64_t evicted, expired;
 	uint32_t next_stream[2]; /* [0] TCP, [1] UDP */
+	/* stream.c: the record PDUs completed outside a packet of their
+	 * flow are dissected into (and thrown away): a flush at expiry,
+	 * eviction or the end of the capture keeps the dissector's state */
+	struct tp_pkt *app_scratch;
 } tp_session;
 
 tp_session *tp_session_new(const tp_flowcfg *cfg);
@@ -143,11 +163,13 @@ void tp_flow_segment(tp_session *s, const tp_flow *f, int dir,
 		     const tp_tcpseg *g);
 /* Does any tap want this flow's bytes? */
 bool tp_flow_wanted(tp_session *s, const tp_flow *f);
-/* A reassembler sink that feeds the taps; ctxbuf must hold
- * TP_FLOW_SINKCTX bytes and live as long as the sink is used. */
+/* A reassembler sink that feeds the taps that want the flow and its
+ * stream dissector; ctxbuf must hold TP_FLOW_SINKCTX bytes and live as
+ * long as the sink is used.  `p` is the packet being dissected, whose
+ * record takes the PDUs the bytes complete (NULL: none). */
 #define TP_FLOW_SINKCTX 32
-void tp_flow_sink(tp_session *s, tp_flow *f, int dir, void *ctxbuf,
-		  tp_reasm_sink *out);
+void tp_flow_sink(tp_session *s, tp_flow *f, int dir, struct tp_pkt *p,
+		  void *ctxbuf, tp_reasm_sink *out);
 /* After a TCP packet: keep the holding list (flows whose reassemblers
  * hold bytes, for idle expiry) up to date. */
 void tp_flow_holding(tp_session *s, tp_flow *f);

@@ -108,4 +108,12 @@ struct tp_dissector;
 void tp_dissect_as(tp_pkt *p, const struct tp_dissector *d,
 		   const tp_pkthdr *h, const uint8_t *data);
 
+/* A stream PDU (dissector.h): the dispatch loop from dissector `d` over
+ * `c` (which covers exactly the PDU, in the data source p->src_cur),
+ * appending layers to the record being dissected.  `head`, when set,
+ * adds fields at the top of the first layer before d runs (TCP's list of
+ * the segments the PDU spanned). */
+void tp_dissect_pdu(tp_pkt *p, const struct tp_dissector *d, tp_cursor *c,
+		    void (*head)(tp_pkt *p, void *arg), void *arg);
+
 #endif

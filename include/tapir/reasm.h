@@ -70,6 +70,11 @@ typedef struct tp_reasm_mem {
 	size_t used, cap, peak;
 } tp_reasm_mem;
 
+/* Charge m with n more bytes if they fit under its cap (true), or give
+ * n back. */
+bool tp_reasm_mem_take(tp_reasm_mem *m, size_t n);
+void tp_reasm_mem_give(tp_reasm_mem *m, size_t n);
+
 /* Where in-order bytes and gaps go. */
 typedef struct tp_reasm_sink {
 	void (*data)(void *ctx, uint64_t off, const uint8_t *b, size_t n);
@@ -136,6 +141,9 @@ typedef struct tp_pdubuf {
 	size_t max;       /* 0 = TP_PDU_MAX */
 	bool skipping;    /* a PDU was too big or the dissector gave up */
 	uint64_t skip;    /* bytes still to pass over (UINT64_MAX = all) */
+	uint64_t total;   /* bytes fed and gaps announced, in all */
+	uint64_t at;      /* during fn: how many bytes (fed and gaps) came
+			   * before the first byte fn is shown */
 } tp_pdubuf;
 
 void tp_pdubuf_init(tp_pdubuf *b, size_t max);

@@ -2,13 +2,16 @@
  *
  * One tp_pkt lives for the whole run and is reset for every packet, so the
  * hot path never calls malloc: fields, layers and events go into arrays
- * sized once, and derived bytes (a decompressed name, a joined string) into
- * a fixed arena.  When an array is full the packet gets one "record full"
- * event and further fields are dropped, never grown.
+ * allocated once at their caps (limits.h; untouched pages cost nothing),
+ * and derived bytes (a decompressed name, a joined string) into a fixed
+ * arena.  When an array is full the packet gets one "record full" event
+ * and further fields are dropped, never grown.
  *
  * Dissectors only append; outputs only read.  A field holds its value as
- * an integer or as a view of bytes (into the packet or the arena), plus
- * the byte range it came from.  No text is formatted here.
+ * an integer or as a view of bytes (into a data source or the arena), plus
+ * the byte range it came from: `off`/`len` count in the data source `src`
+ * (p->src[]), the frame (0), a defragmented datagram, or a reassembled
+ * PDU copied into the record.  No text is formatted here.
  */
 #ifndef TAPIR_RECORD_H
 #define TAPIR_RECORD_H
@@ -16,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tapir/cursor.h"
 #include "tapir/field.h"
@@ -25,11 +29,12 @@ struct tp_dissector;
 
 typedef struct tp_field {
 	const tp_field_def *def;
-	uint32_t off;   /* first byte in the packet */
+	uint32_t off;   /* first byte in its data source */
 	uint32_t len;   /* bytes it covers (0 for generated fields) */
-	uint8_t layer;  /* index in tp_pkt.layers */
+	uint32_t vlen;  /* length of v.p for bytes/strings/addresses */
+	uint16_t layer; /* index in tp_pkt.layers */
 	uint8_t level;  /* depth in the layer's tree, 0 = top */
-	uint16_t vlen;  /* length of v.p for bytes/strings/addresses */
+	uint8_t src;    /* data source of off/len: index in tp_pkt.src */
 	union {
 		uint64_t u;
 		int64_t i;
@@ -40,9 +45,25 @@ typedef struct tp_field {
 
 typedef struct tp_event {
 	const tp_event_def *def;
-	uint8_t layer;
+	uint16_t layer;
 	uint32_t off;
 } tp_event;
+
+/* A buffer fields point into, with the name the hex output shows
+ * ("Frame", "Reassembled IPv4", "Reassembled TCP": Wireshark's tabs). */
+typedef struct tp_source {
+	const char *name;
+	const uint8_t *bytes;
+	uint32_t len;
+	uint8_t kind; /* TP_SRC_* */
+} tp_source;
+
+enum {
+	TP_SRC_FRAME = 0,  /* p->data: always src[0] */
+	TP_SRC_DEFRAG,     /* p->reasm: a datagram joined from fragments */
+	TP_SRC_PDU,        /* a reassembled PDU, copied into the record */
+	TP_SRC_DERIVED,    /* bytes a dissector made (a decompressed body) */
+};
 
 /* Addresses a network layer exposes to the layers above it
  * (pseudo-header checksums, flow keys, the one-line summary). */
@@ -60,12 +81,13 @@ typedef struct tp_layer {
 	const struct tp_dissector *d;
 	uint32_t off, len;      /* header bytes of this layer */
 	uint32_t payload_len;   /* reported bytes after the header */
-	uint16_t first_field;   /* fields [first_field, first_field+nfields) */
-	uint16_t nfields;
+	uint32_t first_field;   /* fields [first_field, first_field+nfields) */
+	uint32_t nfields;
 	tp_netaddr addr;        /* set by network layers */
 	uint8_t embedded;       /* inside an ICMP error's quoted packet */
 	uint8_t reassembled;    /* reads p->reasm (a reassembled datagram),
 				 * not the frame: its offsets count from there */
+	uint8_t src;            /* data source its offsets count in */
 } tp_layer;
 
 typedef struct tp_pkt {
@@ -79,17 +101,26 @@ typedef struct tp_pkt {
 	int linktype;
 	const uint8_t *data;
 
-	tp_layer layers[TP_MAX_LAYERS];
-	unsigned nlayers;
+	unsigned nlayers;   /* layers[] below */
 
-	tp_field *fields;
+	tp_field *fields; /* TP_MAX_FIELDS */
 	unsigned nfields;
 
-	tp_event events[TP_MAX_EVENTS];
-	unsigned nevents;
+	unsigned nevents;   /* events[] below */
 
 	uint8_t *arena;
 	size_t arena_used;
+
+	/* Data sources: src[0] is the frame; a defragmented datagram and
+	 * reassembled PDUs add theirs (tp_src_add; src[] below).  src_cur is
+	 * the one new fields count in (set by the layer being dissected). */
+	unsigned nsrc;
+	uint8_t src_cur;
+	int16_t reasm_src;   /* the defragmented datagram's source, or -1 */
+	/* copies of reassembled PDUs (TP_SRC_STORE, allocated when first
+	 * needed) */
+	uint8_t *store;
+	size_t store_used;
 
 	/* dissection scratch, shared between layers of this packet */
 	unsigned level;      /* tree depth for the next field */
@@ -112,6 +143,14 @@ typedef struct tp_pkt {
 	/* Other state of the run dissection keeps (pipeline.h), or NULL. */
 	struct tp_dctx *dctx;
 
+	/* Application layer (dissector.h): while a stream dissector's PDU or
+	 * a datagram dissector runs, its per-flow state for the direction
+	 * of that PDU or datagram (0 client->server), and the transport
+	 * (6 TCP, 17 UDP).  app_state is NULL without a session or state. */
+	void *app_state;
+	int app_dir;
+	uint8_t app_proto;
+
 	/* Set by the run when no output of it can show a TCP or UDP
 	 * checksum's status (the one-line output, --follow, --export-streams,
 	 * --stats): the status is then "unverified", as in tshark's default,
@@ -119,6 +158,14 @@ typedef struct tp_pkt {
 	 * depends on it (reassembly keeps segments with bad sums, as
 	 * tshark does). */
 	bool no_verify;
+
+	/* The arrays, last: the counters above stay on a few cache lines,
+	 * and pages past what a packet uses are never touched (an array in
+	 * the struct costs one load less per field appended than a
+	 * pointer). */
+	tp_layer layers[TP_MAX_PKT_LAYERS];
+	tp_event events[TP_MAX_EVENTS];
+	tp_source src[TP_MAX_SOURCES];
 } tp_pkt;
 
 /* Lifetime: one per run (or per thread). */
@@ -147,9 +194,10 @@ static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
 	x->def = f;
 	x->off = (uint32_t)off;
 	x->len = (uint32_t)len;
-	x->layer = (uint8_t)(p->nlayers - 1);
-	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
 	x->vlen = 0;
+	x->layer = (uint16_t)(p->nlayers - 1);
+	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	x->src = p->src_cur;
 	p->layers[p->nlayers - 1].nfields++;
 	return x;
 }
@@ -166,6 +214,49 @@ static inline tp_field *tp_add_uint(tp_pkt *p, const tp_field_def *f,
 tp_field *tp_add_bytes(tp_pkt *p, const tp_field_def *f, size_t off,
 		       size_t len, const uint8_t *bytes, size_t blen);
 void tp_add_event(tp_pkt *p, const tp_event_def *e, size_t off);
+/* An event on layer `layer` (not the innermost one). */
+void tp_add_event_at(tp_pkt *p, const tp_event_def *e, unsigned layer,
+		     size_t off);
+
+/* A new layer of dissector d whose header starts at `off` in the current
+ * data source; NULL (and the "record full" event) at TP_MAX_PKT_LAYERS.
+ * The dispatch loop calls it, dissectors never.  Inline: every layer of
+ * every packet. */
+tp_layer *tp_layers_full(tp_pkt *p, size_t off);
+uint8_t tp_defrag_source(tp_pkt *p);
+
+static inline tp_layer *tp_layer_begin(tp_pkt *p,
+				       const struct tp_dissector *d,
+				       size_t off)
+{
+	if (p->nlayers >= TP_MAX_PKT_LAYERS)
+		return tp_layers_full(p, off);
+	if (p->reasm_active)
+		p->src_cur = tp_defrag_source(p);
+	tp_layer *l = &p->layers[p->nlayers++];
+	memset(l, 0, sizeof *l);
+	l->d = d;
+	l->off = (uint32_t)off;
+	l->first_field = p->nfields;
+	l->embedded = p->in_error;
+	l->reassembled = p->reasm_active;
+	l->src = p->src_cur;
+	p->level = 0;
+	return l;
+}
+
+/* Data sources.  tp_src_add registers `n` bytes under `name` (a string
+ * that lives as long as the program) and returns its index, or -1 (and
+ * the "record full" event) when the table is full.  tp_src_copy copies
+ * the bytes into the record first (TP_SRC_STORE in all per packet).
+ * tp_src_bytes gives a source's bytes and length (NULL for a bad index). */
+int tp_src_add(tp_pkt *p, const char *name, uint8_t kind,
+	       const uint8_t *bytes, size_t n);
+int tp_src_copy(tp_pkt *p, const char *name, uint8_t kind,
+		const uint8_t *bytes, size_t n);
+const uint8_t *tp_src_bytes(const tp_pkt *p, unsigned src, size_t *n);
+/* The source whose bytes hold [b, b+n), or -1. */
+int tp_src_find(const tp_pkt *p, const uint8_t *b, size_t n);
 
 /* Read-and-add in one step through the cursor (Wireshark's ptvcursor):
  * the field is added only when the read succeeded. */
@@ -203,5 +294,7 @@ extern const tp_event_def tp_ev_malformed;
 extern const tp_event_def tp_ev_record_full;
 extern const tp_event_def tp_ev_too_many_layers;
 extern const tp_event_def tp_ev_caplen_gt_len;
+extern const tp_event_def tp_ev_layers_full;
+extern const tp_event_def tp_ev_sources_full;
 
 #endif

@@ -19,6 +19,25 @@ const tp_dissector *tp_registry_lookup(tp_next n);
 /* All dissectors, for -G and the field index. */
 size_t tp_registry_count(void);
 const tp_dissector *tp_registry_get(size_t i);
+/* Index of a dissector (the key of TP_TAB_NAME). */
+uint32_t tp_registry_index(const tp_dissector *d);
+
+/* The dissector a TCP (6) or UDP (17) flow between ports a and b is
+ * pinned to by its ports: a decode-as rule on either port (the lower
+ * first), else a dissector keyed on either port (the lower first). */
+const tp_dissector *tp_registry_pin(uint8_t proto, uint16_t a, uint16_t b);
+/* The probes, in registry order, on the first bytes of a TCP direction
+ * (stream dissectors only) or a UDP datagram: the first that says yes,
+ * or NULL (*more: one could not tell yet). */
+const tp_dissector *tp_registry_probe(uint8_t proto, const uint8_t *b,
+				      size_t n, bool *more);
+
+#ifdef TAPIR_TESTING
+/* Test programs only (src/registry.c compiled with -DTAPIR_TESTING into
+ * tests/unit/libth.a and the fuzz harnesses): add a dissector, such as
+ * the toy stream protocol of tests/unit/toy.c. */
+void tp_registry_add_test(const tp_dissector *d);
+#endif
 const tp_dissector *tp_registry_by_name(const char *name);
 
 /* Field lookup by abbreviation (for -T fields -e and -Y). */

@@ -40,10 +40,19 @@ typedef struct tp_tcpstate {
 	uint32_t syn_nsec;
 	int64_t rtt_ns;      /* initial RTT (SYN to the ACK of SYN/ACK) */
 	bool syn_time, rtt_set;
-	bool reassemble;     /* a tap wants the bytes of this flow */
+	bool reassemble;     /* a tap or a stream dissector wants the bytes */
+	bool tapped;         /* a tap wants them (follow, export) */
 	bool ended;          /* FIN or RST both ways, or flushed */
 	int64_t prev_sec;    /* previous packet of the flow (time_delta) */
 	uint32_t prev_nsec;
 } tp_tcpstate;
+
+/* dissectors/tcp.c: the fields listing the segments a reassembled PDU
+ * spanned (tcp.segments, tcp.segment, tcp.segment.count,
+ * tcp.reassembled.length), appended to the current layer; `more`: the
+ * list is cut (frames not recorded). */
+struct tp_pkt;
+void tp_tcp_pdu_segments(struct tp_pkt *p, const uint64_t *frames,
+			 unsigned n, bool more, uint64_t len);
 
 #endif

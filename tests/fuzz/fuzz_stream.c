@@ -4,8 +4,14 @@
  * TCP analysis and reassembly into the stream consumers: --follow in the
  * format the input picks, and a PDU consumer on tp_pdubuf (the contract
  * the application stream dissectors use; a 2-byte length prefix here).
+ * The server port is the toy protocol's (tests/unit/toy.h) when the
+ * input says so, else 80 (where the toy's probe may still pin it): the
+ * flow then also goes through the stream layer (src/stream.c) into the
+ * toy, PDUs into the records.  After each input every toy state made is
+ * freed and the reassembly memory is back to 0 (else abort: a finding).
  *
- * Input: 6 bytes of header (format and family, the two ISNs' top bytes),
+ * Input: 6 bytes of header (format and family, the two ISNs' top bytes;
+ * bit 7 of the first: the toy's port),
  * then records of 4 bytes, each followed by its payload:
  *   r0  bit 0 direction, bits 1-2 kind (data/SYN/FIN/RST),
  *       bit 3 zero window, bits 4-5 time step (0, 1, 7, 1000 s),
@@ -26,6 +32,7 @@
 #include "tapir/inet.h"
 #include "tapir/pipeline.h"
 #include "tapir/reasm.h"
+#include "toy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -92,13 +99,14 @@ static const tp_stream_tap pdutap = {tap_want, tap_data, tap_gap, tap_end,
 
 /* ---- building the frames ---- */
 static size_t build(uint8_t *f, int v6, int dir, uint32_t seq, uint32_t ack,
-		    uint8_t flags, uint16_t win, const uint8_t *pl, size_t n)
+		    uint8_t flags, uint16_t win, const uint8_t *pl, size_t n,
+		    uint16_t sport)
 {
 	static const uint8_t a4[2][4] = {{10, 0, 0, 1}, {10, 0, 0, 2}};
 	static const uint8_t a6[2][16] = {
 		{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
 		{0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
-	const uint16_t port[2] = {40000, 80};
+	const uint16_t port[2] = {40000, sport};
 	size_t ih = v6 ? 40 : 20, tl = 20 + n;
 	uint8_t *t = f + ih;
 	memset(f, 0, ih + 20);
@@ -143,9 +151,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		tp_pdubuf_init(&pdu[0], 4096);
 		tp_pdubuf_init(&pdu[1], 4096);
+		toy_register();
 	}
 	if (size < 6)
 		return 0;
+	uint16_t sport = data[0] & 0x80 ? TOY_PORT : 80;
 	tp_flowcfg cfg = {.max_flows = 4,
 			  .idle_timeout = 600,
 			  .reasm_dir_cap = 8192,
@@ -155,10 +165,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	cur = sess;
 	tp_follow_spec spec;
-	if (tp_follow_parse(data[0] & 4 ? "tcp,[fd00::1]:40000,[fd00::2]:80"
-					: "tcp,10.0.0.1:40000,10.0.0.2:80",
-			    &spec) != 0)
+	char fs[64];
+	snprintf(fs, sizeof fs,
+		 data[0] & 4 ? "tcp,[fd00::1]:40000,[fd00::2]:%u"
+			     : "tcp,10.0.0.1:40000,10.0.0.2:%u",
+		 (unsigned)sport);
+	if (tp_follow_parse(fs, &spec) != 0)
 		abort();
+	unsigned news = toy_news, frees = toy_frees;
 	spec.fmt = (tp_follow_fmt)(data[0] & 3);
 	spec.dir = (tp_follow_dir)((data[0] >> 3) % 3);
 	tp_follow *fo = tp_follow_new(&spec, devnull);
@@ -196,7 +210,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (kind == 3)
 			flags = 0x04 | (r[3] & 0x10);  /* RST, maybe ACK */
 		uint16_t win = (r[0] & 8) ? 0 : 65535;
-		size_t len = build(frame, v6, dir, seq, ack, flags, win, data + i, n);
+		size_t len = build(frame, v6, dir, seq, ack, flags, win, data + i,
+				   n, sport);
 		i += n;
 		uint32_t end = seq + (uint32_t)n + ((flags & 0x03) ? 1u : 0u);
 		if ((int32_t)(end - next[dir]) > 0)
@@ -211,6 +226,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tp_pdubuf_free(&pdu[d], &sess->mem);
 		tp_pdubuf_init(&pdu[d], 4096);
 	}
+	/* the stream layer gave everything back */
+	if (sess->mem.used != 0 || toy_news - news != toy_frees - frees)
+		abort();
 	tp_session_free(sess);
 	tp_follow_free(fo);
 	p->sess = NULL;

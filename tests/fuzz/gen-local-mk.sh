@@ -46,7 +46,10 @@ fuzzbin() { # name sources cppflags
 for d in "$@"; do
 	fuzzbin "fuzz_$d" tests/fuzz/fuzz_dissector.c "-DFUZZ_DISSECTOR='\"$d\"'"
 done
-fuzzbin fuzz_stream tests/fuzz/fuzz_stream.c ""
+# the stream harness drives the toy protocol of tests/unit/toy.h through
+# the stream layer: the test-only registry (TAPIR_TESTING) comes with it
+fuzzbin fuzz_stream "tests/fuzz/fuzz_stream.c tests/unit/toy.c src/registry.c" \
+	"-DTAPIR_TESTING -I\$(top_srcdir)/tests/unit"
 fuzzbin fuzz_pipeline tests/fuzz/fuzz_pipeline.c ""
 cat <<'MK'
 TESTS += tests/fuzz/check-harnesses.sh tests/fuzz/replay.sh

@@ -1388,6 +1388,68 @@ static size_t three_pdus(uint8_t *b)
 	return n;
 }
 
+/* tp_pdubuf.at: where in the stream (bytes fed and gaps) the bytes shown
+ * to fn start, however the stream is cut (the stream layer numbers PDUs
+ * with it). */
+struct atlog {
+	const tp_pdubuf *b;
+	uint64_t starts[8];
+	unsigned n;
+};
+
+static bool at_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
+		  size_t *needed)
+{
+	struct atlog *l = ctx;
+	size_t off = 0;
+	*needed = 0;
+	while (n - off >= 2) {
+		size_t len = 2 + ((size_t)b[off] << 8 | b[off + 1]);
+		if (n - off < len) {
+			*needed = len;
+			break;
+		}
+		assert_true(l->n < 8);
+		l->starts[l->n++] = l->b->at + off;
+		off += len;
+	}
+	*consumed = off;
+	return true;
+}
+
+static void test_reasm_pdubuf_at(void **state)
+{
+	(void)state;
+	uint8_t msg[64];
+	size_t n = three_pdus(msg); /* PDUs at 0, 7 and 9 */
+	for (size_t i = 0; i <= n; i++) {
+		for (size_t j = i; j <= n; j++) {
+			tp_pdubuf b;
+			tp_reasm_mem m = {0};
+			struct atlog l = {.b = &b};
+			tp_pdubuf_init(&b, 0);
+			tp_pdubuf_feed(&b, &m, msg, i, at_fn, &l);
+			tp_pdubuf_feed(&b, &m, msg + i, j - i, at_fn, &l);
+			tp_pdubuf_feed(&b, &m, msg + j, n - j, at_fn, &l);
+			assert_int_equal(l.n, 3);
+			assert_int_equal(l.starts[0], 0);
+			assert_int_equal(l.starts[1], 7);
+			assert_int_equal(l.starts[2], 9);
+			assert_int_equal(b.total, n);
+			/* a gap, then the PDUs again: counted after it */
+			tp_pdubuf_gap(&b, &m, 100);
+			tp_pdubuf_feed(&b, &m, msg, i, at_fn, &l);
+			tp_pdubuf_feed(&b, &m, msg + i, n - i, at_fn, &l);
+			assert_int_equal(l.n, 6);
+			assert_int_equal(l.starts[3], n + 100);
+			assert_int_equal(l.starts[5], n + 100 + 9);
+			assert_int_equal(b.total, 2 * n + 100);
+			tp_pdubuf_free(&b, &m);
+			assert_int_equal(m.used, 0);
+		}
+	}
+}
+
 static void test_reasm_pdubuf_splits(void **state)
 {
 	(void)state;
@@ -1703,6 +1765,7 @@ int main(void)
 		cmocka_unit_test(test_reasm_random),
 		cmocka_unit_test(test_reasm_hostile),
 		cmocka_unit_test(test_reasm_pdubuf_splits),
+		cmocka_unit_test(test_reasm_pdubuf_at),
 		cmocka_unit_test(test_reasm_pdubuf_from_reasm),
 		cmocka_unit_test(test_reasm_pdubuf_too_big),
 		cmocka_unit_test(test_reasm_pdubuf_unknown_size),

@@ -82,6 +82,89 @@ static void test_record_caps_never_grow(void **state)
 	assert_non_null(tp_arena_alloc(p, TP_ARENA_SIZE));
 }
 
+/* Data sources: the frame is src 0; added ones are found by their bytes,
+ * copies live in the record; at the caps an event, never a silent cut. */
+static void test_record_sources(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	static const uint8_t frame[64] = {1, 2, 3};
+	p->data = frame;
+	p->caplen = sizeof frame;
+	size_t n;
+	assert_ptr_equal(tp_src_bytes(p, 0, &n), frame);
+	assert_int_equal(n, sizeof frame);
+	assert_null(tp_src_bytes(p, 1, &n));
+	assert_int_equal(tp_src_find(p, frame + 10, 54), 0);
+	assert_int_equal(tp_src_find(p, frame + 10, 55), -1);
+	uint8_t other[8] = {9, 9};
+	int i = tp_src_copy(p, "Copy", TP_SRC_PDU, other, sizeof other);
+	assert_int_equal(i, 1);
+	const uint8_t *c = tp_src_bytes(p, 1, &n);
+	assert_int_equal(n, 8);
+	assert_ptr_not_equal(c, other);
+	assert_memory_equal(c, other, 8);
+	assert_int_equal(tp_src_find(p, c + 2, 6), 1);
+	/* a field added while a source is current counts in it */
+	p->src_cur = 1;
+	tp_field *f = tp_add_bytes(p, &f_b, 2, 6, c + 2, 6);
+	assert_int_equal(f->src, 1);
+	p->src_cur = 0;
+	/* the table's cap */
+	while (p->nsrc < TP_MAX_SOURCES)
+		assert_true(tp_src_add(p, "x", TP_SRC_PDU, other, 1) > 0);
+	assert_false(p->full);
+	assert_int_equal(tp_src_add(p, "x", TP_SRC_PDU, other, 1), -1);
+	assert_true(p->full);
+	assert_true(th_has_event(p, "_ws.record_full.sources"));
+	/* the store's cap */
+	p = begin();
+	static uint8_t big[TP_SRC_STORE / 2 + 1];
+	assert_true(tp_src_copy(p, "a", TP_SRC_PDU, big, sizeof big) > 0);
+	assert_int_equal(tp_src_copy(p, "b", TP_SRC_PDU, big, sizeof big), -1);
+	assert_true(th_has_event(p, "_ws.record_full"));
+	/* tp_pkt_reset forgets them */
+	tp_pkt_reset(p);
+	assert_int_equal(p->nsrc, 1);
+	assert_int_equal(p->store_used, 0);
+}
+
+/* A value longer than 64 KiB keeps its length (32 bits). */
+static void test_record_long_values(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	static uint8_t big[200000];
+	tp_field *f = tp_add_bytes(p, &f_b, 0, sizeof big, big, sizeof big);
+	assert_int_equal(f->vlen, sizeof big);
+	assert_int_equal(f->len, sizeof big);
+}
+
+/* Layers and events have caps too; reaching one is an event. */
+static void test_record_layer_and_event_caps(void **state)
+{
+	(void)state;
+	tp_pkt *p = begin();
+	while (p->nlayers < TP_MAX_PKT_LAYERS)
+		assert_non_null(tp_layer_begin(p, &d_t, 0));
+	assert_false(p->full);
+	assert_null(tp_layer_begin(p, &d_t, 0));
+	assert_true(p->full);
+	assert_true(th_has_event(p, "_ws.record_full.layers"));
+	p = begin();
+	for (unsigned i = 0; i < TP_MAX_EVENTS + 10; i++)
+		tp_add_event(p, &ev, i);
+	assert_int_equal(p->nevents, TP_MAX_EVENTS);
+	assert_ptr_equal(p->events[TP_MAX_EVENTS - 1].def, &tp_ev_record_full);
+	/* an event on an earlier layer */
+	p = begin();
+	tp_layer_begin(p, &d_t, 0);
+	tp_add_event_at(p, &ev, 0, 3);
+	assert_int_equal(p->events[0].layer, 0);
+	tp_add_event(p, &ev, 3);
+	assert_int_equal(p->events[1].layer, 1);
+}
+
 static void test_record_lookups(void **state)
 {
 	(void)state;
@@ -116,6 +199,9 @@ int main(void)
 		cmocka_unit_test(test_record_nesting_levels),
 		cmocka_unit_test(test_record_caps_never_grow),
 		cmocka_unit_test(test_record_lookups),
+		cmocka_unit_test(test_record_sources),
+		cmocka_unit_test(test_record_long_values),
+		cmocka_unit_test(test_record_layer_and_event_caps),
 		cmocka_unit_test(test_record_caplen_gt_len),
 	};
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

@@ -1,0 +1,386 @@
+/* stream.c - the application layer of flows: pinning, and the PDUs of
+ * stream dissectors.  See stream.h for the rules and dissector.h for
+ * what a protocol fills in.
+ *
+ * Each direction of a TCP flow pinned to a stream dissector has a
+ * tp_streamdir: the tp_pdubuf that holds the unconsumed tail (its memory
+ * charged to the session's reassembly memory, its size capped by the
+ * dissector's pdu_max), where the direction's stream started, and the
+ * frames that delivered the bytes from the next PDU on (for tcp.segment),
+ * also charged to that memory and capped at TP_PDU_SEGS_MAX.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tapir/dissector.h"
+#include "tapir/pipeline.h"
+#include "tapir/record.h"
+#include "tapir/registry.h"
+#include "tapir/stream.h"
+#include "tapir/tcpstate.h"
+
+typedef struct segent {
+	uint64_t off;   /* stream offset of the first byte it delivered */
+	uint64_t frame;
+} segent;
+
+typedef struct tp_streamdir {
+	tp_pdubuf pb;
+	uint64_t origin; /* stream offset of the first byte or gap fed */
+	bool started;
+	segent *seg;
+	unsigned nseg, segcap;
+	bool seg_cut; /* frames were left out of the list (cap) */
+} tp_streamdir;
+
+static void pin(tp_flow *f, const tp_dissector *d)
+{
+	f->app.d = d;
+	f->app.idx = tp_registry_index(d);
+	f->app.pinned = 1;
+}
+
+void tp_app_pin_ports(tp_session *s, tp_flow *f)
+{
+	const tp_dissector *d =
+		tp_registry_pin(f->key.proto, f->key.port[0], f->key.port[1]);
+	if (!d)
+		return; /* the probes may still find one */
+	if (f->key.proto == 6 && (!d->pdu_len || s->cfg.no_reassembly)) {
+		/* a per-segment dissector: TCP hands it each segment by its
+		 * port key, as before; no stream without reassembly */
+		f->app.pinned = 1;
+		return;
+	}
+	pin(f, d);
+}
+
+bool tp_app_is_stream(const tp_flow *f)
+{
+	return f->app.d && f->app.d->pdu_len;
+}
+
+/* Ask the probes about a flow not pinned yet; true when one said yes. */
+static bool probe(tp_flow *f, uint8_t proto, const uint8_t *b, size_t n)
+{
+	if (f->app.pinned || !n)
+		return false;
+	bool more = false;
+	const tp_dissector *d = tp_registry_probe(proto, b, n, &more);
+	if (d) {
+		pin(f, d);
+		return true;
+	}
+	if (!more || ++f->app.tries >= TP_APP_PROBE_TRIES)
+		f->app.pinned = 1; /* nobody */
+	return false;
+}
+
+bool tp_app_tcp_probe(tp_session *s, tp_flow *f, const uint8_t *b, size_t n)
+{
+	if (s->cfg.no_reassembly) {
+		f->app.pinned = 1;
+		return false;
+	}
+	return probe(f, 6, b, n);
+}
+
+/* The dissector's state for a direction, made the first time. */
+static void *state(tp_flow *f, int dir)
+{
+	const tp_dissector *d = f->app.d;
+	if (!(f->app.made & (1u << dir)) && d->state_new) {
+		f->app.st[dir] = d->state_new(f->key.proto, dir);
+		f->app.made |= (uint8_t)(1u << dir);
+	}
+	return f->app.st[dir];
+}
+
+static tp_streamdir *streamdir(tp_flow *f, int dir)
+{
+	if (!f->app.sd[dir]) {
+		tp_streamdir *sd = calloc(1, sizeof *sd);
+		if (!sd)
+			return NULL;
+		/* a PDU must fit the record's copy of it */
+		size_t max = f->app.d->pdu_max;
+		tp_pdubuf_init(&sd->pb, max > TP_SRC_STORE ? TP_SRC_STORE : max);
+		f->app.sd[dir] = sd;
+	}
+	return f->app.sd[dir];
+}
+
+/* ---- the frames a PDU spanned ----------------------------------------- */
+
+/* The bytes from `off` on came with frame `frame`. */
+static void seg_note(tp_session *s, tp_streamdir *sd, uint64_t off,
+		     uint64_t frame)
+{
+	if (sd->nseg && sd->seg[sd->nseg - 1].frame == frame)
+		return;
+	if (sd->nseg == sd->segcap) {
+		unsigned nc = sd->segcap ? sd->segcap * 2 : 8;
+		segent *ns = NULL;
+		if (nc <= TP_PDU_SEGS_MAX &&
+		    tp_reasm_mem_take(&s->mem,
+				      (nc - sd->segcap) * sizeof *sd->seg)) {
+			ns = realloc(sd->seg, nc * sizeof *ns);
+			if (!ns)
+				tp_reasm_mem_give(&s->mem, (nc - sd->segcap) *
+								   sizeof *ns);
+		}
+		if (!ns) {
+			sd->seg_cut = true;
+			return;
+		}
+		sd->seg = ns;
+		sd->segcap = nc;
+	}
+	sd->seg[sd->nseg++] = (segent){off, frame};
+}
+
+/* Forget the frames of the bytes before `end` (the entry that delivered
+ * the byte at `end`, if any, stays). */
+static void seg_drop(tp_streamdir *sd, uint64_t end)
+{
+	unsigned k = 0;
+	while (k + 1 < sd->nseg && sd->seg[k + 1].off <= end)
+		k++;
+	if (k && k < sd->nseg)
+		memmove(sd->seg, sd->seg + k, (sd->nseg - k) * sizeof *sd->seg);
+	sd->nseg -= k;
+}
+
+static void seg_free(tp_session *s, tp_streamdir *sd)
+{
+	free(sd->seg);
+	tp_reasm_mem_give(&s->mem, sd->segcap * sizeof *sd->seg);
+	sd->seg = NULL;
+	sd->nseg = sd->segcap = 0;
+}
+
+typedef struct seghead {
+	const tp_streamdir *sd;
+	uint64_t from, to; /* the PDU's stream offsets */
+} seghead;
+
+/* tcp.segments etc. at the top of the PDU's first layer. */
+static void put_segments(tp_pkt *p, void *arg)
+{
+	const seghead *h = arg;
+	const tp_streamdir *sd = h->sd;
+	unsigned n = 0;
+	uint64_t *fr = (uint64_t *)(void *)tp_arena_alloc(
+		p, (sd->nseg ? sd->nseg : 1) * sizeof *fr);
+	for (unsigned i = 0; fr && i < sd->nseg; i++) {
+		uint64_t end = i + 1 < sd->nseg ? sd->seg[i + 1].off
+						 : UINT64_MAX;
+		if (sd->seg[i].off < h->to && end > h->from)
+			fr[n++] = sd->seg[i].frame;
+	}
+	tp_tcp_pdu_segments(p, fr, n, sd->seg_cut || !fr, h->to - h->from);
+}
+
+/* ---- PDUs ----------------------------------------------------------- */
+
+typedef struct pductx {
+	tp_session *s;
+	tp_flow *f;
+	int dir;
+	tp_pkt *p; /* the packet being dissected, or NULL */
+	tp_streamdir *sd;
+} pductx;
+
+static tp_pkt *scratch(tp_session *s)
+{
+	if (!s->app_scratch && !(s->app_scratch = tp_pkt_new()))
+		return NULL;
+	tp_pkt *q = s->app_scratch;
+	tp_pkt_reset(q);
+	q->data = NULL;
+	q->caplen = q->len = 0;
+	q->number = 0;
+	return q;
+}
+
+/* What the record says about the layer being dissected. */
+typedef struct pduview {
+	uint8_t src_cur;
+	bool reasm_active;
+	void *app_state;
+	int app_dir;
+	uint8_t app_proto;
+	tp_session *sess;
+} pduview;
+
+/* Set p's view to v; returns the one it had. */
+static pduview view_swap(tp_pkt *p, pduview v)
+{
+	pduview old = {p->src_cur,   p->reasm_active, p->app_state,
+		       p->app_dir,   p->app_proto,    p->sess};
+	p->src_cur = v.src_cur;
+	p->reasm_active = v.reasm_active;
+	p->app_state = v.app_state;
+	p->app_dir = v.app_dir;
+	p->app_proto = v.app_proto;
+	p->sess = v.sess;
+	return old;
+}
+
+/* One whole PDU, b[0..n) at stream offset `at`, into the record. */
+static void dissect_one(pductx *x, const uint8_t *b, size_t n, uint64_t at)
+{
+	tp_pkt *p = x->p;
+	if (p && (p->full || p->nlayers > TP_MAX_PKT_LAYERS - TP_MAX_LAYERS)) {
+		/* the record is full (said once): the PDU still reaches the
+		 * dissector, its state must follow the stream */
+		if (!p->full) {
+			tp_add_event(p, &tp_ev_layers_full, 0);
+			tp_pkt_note_full(p);
+		}
+		p = NULL;
+	}
+	int src = p ? tp_src_find(p, b, n) : -1;
+	bool copied = src < 0;
+	if (p && src < 0)
+		src = tp_src_copy(p, "Reassembled TCP", TP_SRC_PDU, b, n);
+	if (src < 0) { /* no packet, or its record is full */
+		if (!(p = scratch(x->s)))
+			return;
+		src = tp_src_copy(p, "Reassembled TCP", TP_SRC_PDU, b, n);
+		if (src < 0)
+			return;
+	}
+	size_t sn = 0;
+	const uint8_t *base = tp_src_bytes(p, (unsigned)src, &sn);
+	size_t off = copied ? 0 : (size_t)(b - base);
+	tp_cursor c = tp_cursor_make(base, off + n, off + n);
+	c.off = off;
+
+	/* the PDU's own view: its source, its state; no flows below it */
+	pduview v = {(uint8_t)src, false, state(x->f, x->dir), x->dir, 6, NULL};
+	v = view_swap(p, v);
+	seghead h = {x->sd, at, at + n};
+	bool listed = copied && p == x->p;
+	tp_dissect_pdu(p, x->f->app.d, &c, listed ? put_segments : NULL, &h);
+	view_swap(p, v);
+	if (listed)
+		x->sd->seg_cut = false;
+}
+
+/* tp_pdu_fn: cut the shown bytes into PDUs with the dissector's pdu_len. */
+static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
+		   size_t *needed)
+{
+	pductx *x = ctx;
+	const tp_dissector *d = x->f->app.d;
+	uint64_t at = x->sd->origin + x->sd->pb.at;
+	size_t pos = 0;
+	*needed = 0;
+	while (pos < n) {
+		size_t len = d->pdu_len(state(x->f, x->dir), b + pos, n - pos);
+		if (len == TP_PDU_NOT_MINE) {
+			*consumed = pos;
+			return false; /* the rest of the direction passed over */
+		}
+		if (len == 0)
+			break; /* more bytes, length unknown */
+		if (len > n - pos) {
+			*needed = len;
+			break;
+		}
+		dissect_one(x, b + pos, len, at + pos);
+		pos += len;
+		seg_drop(x->sd, at + pos);
+	}
+	*consumed = pos;
+	return true;
+}
+
+static tp_streamdir *start(tp_flow *f, int dir, uint64_t off)
+{
+	tp_streamdir *sd = streamdir(f, dir);
+	if (sd && !sd->started) {
+		sd->origin = off;
+		sd->started = true;
+	}
+	return sd;
+}
+
+void tp_app_data(tp_session *s, tp_flow *f, int dir, uint64_t off,
+		 const uint8_t *b, size_t n, tp_pkt *p)
+{
+	if (!tp_app_is_stream(f) || !n)
+		return;
+	tp_streamdir *sd = start(f, dir, off);
+	if (!sd)
+		return;
+	if (p && p->flow != f)
+		p = NULL; /* not a packet of this flow */
+	if (p)
+		seg_note(s, sd, off, p->number);
+	pductx x = {s, f, dir, p, sd};
+	tp_pdubuf_feed(&sd->pb, &s->mem, b, n, pdu_fn, &x);
+	if (!sd->pb.len)
+		seg_drop(sd, UINT64_MAX); /* nothing buffered: no PDU open */
+}
+
+void tp_app_gap(tp_session *s, tp_flow *f, int dir, uint64_t off, uint64_t n)
+{
+	if (!tp_app_is_stream(f) || !n)
+		return;
+	tp_streamdir *sd = start(f, dir, off);
+	if (!sd)
+		return;
+	tp_pdubuf_gap(&sd->pb, &s->mem, n);
+	sd->nseg = 0; /* the open PDU is lost with its frames */
+	sd->seg_cut = false;
+	if (f->app.d->gap)
+		f->app.d->gap(state(f, dir), n);
+}
+
+/* ---- datagrams ------------------------------------------------------ */
+
+const tp_dissector *tp_app_datagram(tp_pkt *p, tp_flow *f, int dir,
+				    const uint8_t *b, size_t n, uint16_t sport,
+				    uint16_t dport)
+{
+	const tp_dissector *d;
+	void *st = NULL;
+	if (!f) { /* no session: the same rules, for this datagram alone */
+		bool more;
+		d = tp_registry_pin(17, sport, dport);
+		if (!d && n)
+			d = tp_registry_probe(17, b, n, &more);
+	} else {
+		probe(f, 17, b, n);
+		d = f->app.d;
+		if (d)
+			st = state(f, dir);
+	}
+	if (d) {
+		p->app_state = st;
+		p->app_dir = dir;
+		p->app_proto = 17;
+	}
+	return d;
+}
+
+/* ---- the end -------------------------------------------------------- */
+
+void tp_app_end(tp_session *s, tp_flow *f)
+{
+	const tp_dissector *d = f->app.d;
+	for (int dir = 0; dir < 2; dir++) {
+		tp_streamdir *sd = f->app.sd[dir];
+		if (sd) {
+			tp_pdubuf_free(&sd->pb, &s->mem);
+			seg_free(s, sd);
+			free(sd);
+		}
+		if (d && (f->app.made & (1u << dir)) && d->state_free &&
+		    f->app.st[dir])
+			d->state_free(f->app.st[dir]);
+	}
+	memset(&f->app, 0, sizeof f->app);
+}
