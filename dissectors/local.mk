@@ -1,5 +1,5 @@
 # The dissectors: the only place a new dissector file is added to the
-# build (and src/registry.c the only place it is listed).
+# build (and src/core/registry.c the only place it is listed).
 src_libtapir_a_SOURCES += \
 	include/tapir/proto.h \
 	dissectors/names.c \
@@ -14,4 +14,4 @@ src_libtapir_a_SOURCES += \
 	dissectors/icmp.c \
 	dissectors/icmp6.c \
 	dissectors/udp.c \
-	dissectors/tcp.c
+	dissectors/tcp.c \

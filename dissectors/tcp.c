@@ -168,7 +168,7 @@ enum {
 	F_A_IRTT,
 	F_TIME_REL,
 	F_TIME_DELTA,
-	/* a reassembled PDU (src/stream.c) */
+	/* a reassembled PDU (src/flow/stream.c) */
 	F_SEGMENTS,
 	F_SEGMENT,
 	F_SEGMENT_COUNT,
@@ -1471,7 +1471,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	return (tp_next){TP_TAB_TCP_PORT, sport, dport};
 }
 
-/* ---- a reassembled PDU's segments (src/stream.c) --------------------- */
+/* ---- a reassembled PDU's segments (src/flow/stream.c) --------------------- */
 
 void tp_tcp_pdu_segments(tp_pkt *p, const uint64_t *frames, unsigned n,
 			 bool more, uint64_t len)

@@ -34,10 +34,10 @@ UNIT_TESTS = \
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
-# The test programs' registry is src/registry.c built with TAPIR_TESTING
+# The test programs' registry is src/core/registry.c built with TAPIR_TESTING
 # (tp_registry_add_test), plus the toy stream protocol: never in tapir.
 tests_unit_libth_a_SOURCES = tests/unit/helpers.c tests/unit/helpers.h \
-	tests/unit/toy.c tests/unit/toy.h src/registry.c
+	tests/unit/toy.c tests/unit/toy.h src/core/registry.c
 tests_unit_libth_a_CPPFLAGS = $(AM_CPPFLAGS) -DTAPIR_TESTING
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)

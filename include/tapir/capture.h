@@ -1,6 +1,6 @@
 /* capture.h - where packets come from: capture files and live interfaces.
  *
- * Files are read by tapir's own reader (src/capfile.c), not libpcap's:
+ * Files are read by tapir's own reader (src/capture/capfile.c), not libpcap's:
  *  - pcapng files whose interfaces have different link types or snap
  *    lengths are read correctly (libpcap refuses them): every packet carries
  *    its own interface's link type;
@@ -8,7 +8,7 @@
  *    recognises them by their magic bytes whatever the name;
  *  - damage is reported with the packet number and the byte offset where
  *    the file stops making sense, after every good packet before it.
- * Live interfaces go through libpcap (src/capture.c).  Either way a BPF
+ * Live interfaces go through libpcap (src/capture/capture.c).  Either way a BPF
  * capture filter is compiled by libpcap's pcap_compile.
  */
 #ifndef TAPIR_CAPTURE_H

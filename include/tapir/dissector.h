@@ -11,11 +11,11 @@
  *     Wireshark's abbreviations), dissect(), optionally summarize() (the
  *     one-line text, tcpdump's), and one tp_dissector naming its keys.
  *     An application protocol also fills in, as it needs (see below and
- *     src/stream.c): keys {TP_TAB_TCP_PORT, n} / {TP_TAB_UDP_PORT, n},
+ *     src/flow/stream.c): keys {TP_TAB_TCP_PORT, n} / {TP_TAB_UDP_PORT, n},
  *     probe, state_new/state_free, and for a byte stream over TCP
  *     pdu_len (+ gap, pdu_max).  Its dissect() reads one datagram or one
  *     whole PDU through the cursor; per-flow state is tp_app_state(p).
- *  2. dissectors/local.mk: the file; src/registry.c: the extern and the
+ *  2. dissectors/local.mk: the file; src/core/registry.c: the extern and the
  *     entry in all[] (its place there is its probe's order).
  *  3. tests/unit/test_<name>.c (+ tests/local.mk): real bytes, every
  *     truncation, hostile lengths; a stream dissector through the real
@@ -114,7 +114,7 @@ typedef struct tp_dissector {
 
 	/* ---- application layer: stream and datagram dissectors ----------
 	 * A dissector keyed on TCP or UDP ports (`keys`), or found by its
-	 * probe, is pinned to the flow (see src/stream.c): decode-as first
+	 * probe, is pinned to the flow (see src/flow/stream.c): decode-as first
 	 * (-d tcp.port==N,NAME on either port), then the ports (the lower
 	 * first), then the probes in registry order.  Once pinned it stays.
 	 *  - Datagram (UDP): dissect() runs on every datagram of the flow;

@@ -36,7 +36,7 @@ struct tp_tcpstate;
 struct tp_dissector;
 struct tp_streamdir;
 
-/* The application layer of a flow (src/stream.c): the dissector it is
+/* The application layer of a flow (src/flow/stream.c): the dissector it is
  * pinned to, that dissector's state per direction (0 client->server) and,
  * for a stream dissector, the PDU buffer of each direction. */
 typedef struct tp_flowapp {

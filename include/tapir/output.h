@@ -110,7 +110,7 @@ typedef struct tp_outopts {
 			 * makes no relative ones: pipeline.h, tp_dctx) */
 } tp_outopts;
 
-/* tcpdump's relative sequence numbers (src/seqtab.c), the table of a
+/* tcpdump's relative sequence numbers (src/output/seqtab.c), the table of a
  * run's dissection (tp_dctx, pipeline.h): the first packet
  * with ACK set of a connection (or any SYN) is printed absolute and
  * remembered; later ones are printed relative to it.  `addrlen` is 4 or

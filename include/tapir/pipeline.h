@@ -13,7 +13,7 @@
  * is dissected on its own.  Outputs never write here: printing a record
  * twice gives the same text. */
 typedef struct tp_dctx {
-	/* tcpdump's relative TCP sequence numbers (src/seqtab.c), NULL for
+	/* tcpdump's relative TCP sequence numbers (src/output/seqtab.c), NULL for
 	 * absolute ones (-S, or no text output).  TCP's dissector looks each
 	 * segment up and records the numbers it subtracts in the TCP layer
 	 * (tcp.c); the line only reads them. */

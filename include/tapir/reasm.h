@@ -40,7 +40,7 @@
  *    bytes after it are delivered.
  *  - FIN or RST, flow expiry, end of the capture: tp_reasm_flush, which
  *    announces every remaining hole as a gap and delivers everything held.
- *  - The end of a connection (src/flow.c, before the flush): the bytes
+ *  - The end of a connection (src/flow/flow.c, before the flush): the bytes
  *    its end proves were sent.  With a FIN seen, tp_reasm_end(r, m, f,
  *    sink) at the FIN's sequence number f: the missing bytes before it
  *    (a lost last segment) are a gap.  Without one, tp_reasm_ack at the

@@ -1,6 +1,6 @@
 /* registry.h - key tables: link type, ethertype, IP protocol, ports.
  *
- * src/registry.c holds the only list of dissectors.  Lookups are by
+ * src/core/registry.c holds the only list of dissectors.  Lookups are by
  * (table, key); `-d tcp.port==8080,http` adds an override that wins over
  * the built-in keys.
  */
@@ -33,7 +33,7 @@ const tp_dissector *tp_registry_probe(uint8_t proto, const uint8_t *b,
 				      size_t n, bool *more);
 
 #ifdef TAPIR_TESTING
-/* Test programs only (src/registry.c compiled with -DTAPIR_TESTING into
+/* Test programs only (src/core/registry.c compiled with -DTAPIR_TESTING into
  * tests/unit/libth.a and the fuzz harnesses): add a dissector, such as
  * the toy stream protocol of tests/unit/toy.c. */
 void tp_registry_add_test(const tp_dissector *d);

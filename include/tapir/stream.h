@@ -3,7 +3,7 @@
  *
  * The contract a protocol fills in is in dissector.h (probe, state_new,
  * state_free, pdu_len, gap, pdu_max, plus the usual dissect); this is the
- * glue flow.c, tcp.c and udp.c call (src/stream.c).
+ * glue flow.c, tcp.c and udp.c call (src/flow/stream.c).
  *
  * Pinning (once per flow, then it stays): a decode-as rule on either port
  * (the lower first), then a dissector keyed on either port (the lower

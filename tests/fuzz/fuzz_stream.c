@@ -6,7 +6,7 @@
  * the application stream dissectors use; a 2-byte length prefix here).
  * The server port is the toy protocol's (tests/unit/toy.h) when the
  * input says so, else 80 (where the toy's probe may still pin it): the
- * flow then also goes through the stream layer (src/stream.c) into the
+ * flow then also goes through the stream layer (src/flow/stream.c) into the
  * toy, PDUs into the records.  After each input every toy state made is
  * freed and the reassembly memory is back to 0 (else abort: a finding).
  *

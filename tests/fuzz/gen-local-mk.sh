@@ -48,7 +48,7 @@ for d in "$@"; do
 done
 # the stream harness drives the toy protocol of tests/unit/toy.h through
 # the stream layer: the test-only registry (TAPIR_TESTING) comes with it
-fuzzbin fuzz_stream "tests/fuzz/fuzz_stream.c tests/unit/toy.c src/registry.c" \
+fuzzbin fuzz_stream "tests/fuzz/fuzz_stream.c tests/unit/toy.c src/core/registry.c" \
 	"-DTAPIR_TESTING -I\$(top_srcdir)/tests/unit"
 fuzzbin fuzz_pipeline tests/fuzz/fuzz_pipeline.c ""
 cat <<'MK'

@@ -210,12 +210,12 @@ tests_fuzz_fuzz_tcp_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_tcp_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_DISSECTOR='"tcp"'
 endif
 
-tests_fuzz_fuzz_stream_replay_SOURCES = tests/fuzz/fuzz_stream.c tests/unit/toy.c src/registry.c tests/fuzz/onefile.c
+tests_fuzz_fuzz_stream_replay_SOURCES = tests/fuzz/fuzz_stream.c tests/unit/toy.c src/core/registry.c tests/fuzz/onefile.c
 tests_fuzz_fuzz_stream_replay_LDADD = $(TAPIR_LIBS)
 tests_fuzz_fuzz_stream_replay_CPPFLAGS = $(AM_CPPFLAGS) -DTAPIR_TESTING -I$(top_srcdir)/tests/unit
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz_stream
-tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz_stream.c tests/unit/toy.c src/registry.c
+tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz_stream.c tests/unit/toy.c src/core/registry.c
 tests_fuzz_fuzz_stream_LDADD = $(TAPIR_LIBS)
 tests_fuzz_fuzz_stream_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_stream_CPPFLAGS = $(AM_CPPFLAGS) -DTAPIR_TESTING -I$(top_srcdir)/tests/unit

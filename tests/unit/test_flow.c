@@ -1,5 +1,5 @@
 /* test_flow.c - the flow table, stream numbers, the TCP SEQ/ACK analysis
- * and the stream taps (src/flow.c, the flow part of dissectors/tcp.c and
+ * and the stream taps (src/flow/flow.c, the flow part of dissectors/tcp.c and
  * dissectors/udp.c), driven through the whole pipeline with hand-built
  * raw IPv4 packets (LINKTYPE_IPV4, 228) and 802.1Q frames. */
 #include <stdio.h>

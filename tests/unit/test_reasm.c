@@ -1,4 +1,4 @@
-/* test_reasm.c - TCP stream reassembly and PDU buffering (src/reasm.c).
+/* test_reasm.c - TCP stream reassembly and PDU buffering (src/flow/reasm.c).
  *
  * Every test feeds segments into a recording sink that checks promise 1
  * of include/tapir/reasm.h on every call (each data or gap call starts

@@ -1,7 +1,7 @@
 /* test_stream.c - the stream and datagram dissector contract (stream.h,
  * dissector.h) through the real pipeline: frames built here go through
  * tp_dissect with a session, ip, tcp.c / udp.c, the reassembler and
- * src/stream.c into the toy protocol of toy.h. */
+ * src/flow/stream.c into the toy protocol of toy.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -185,7 +185,7 @@ const tp_dissector *tp_registry_by_name(const char *name)
 	return NULL;
 }
 
-/* ---- pinning flows (src/stream.c) ------------------------------------ */
+/* ---- pinning flows (src/flow/stream.c) ------------------------------------ */
 
 static const tp_dissector *find_in(const struct entry *tab, size_t n,
 				   uint8_t table, uint32_t key)

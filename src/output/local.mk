@@ -1,0 +1,6 @@
+# src/output: the record printers (one-line/-v/tree/hex text, fields and
+# JSON), the printer thread and tcpdump's relative sequence table.
+src_libtapir_a_SOURCES += \
+	include/tapir/output.h src/output/out_text.c src/output/out_fields.c \
+	include/tapir/printer.h src/output/printer.c \
+	src/output/seqtab.c
