@@ -14,4 +14,7 @@ src_libtapir_a_SOURCES += \
 	dissectors/icmp.c \
 	dissectors/icmp6.c \
 	dissectors/udp.c \
+	dissectors/tcp_int.h \
 	dissectors/tcp.c \
+	dissectors/tcp_analysis.c \
+	dissectors/tcp_print.c
