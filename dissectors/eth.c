@@ -44,16 +44,6 @@ static tp_next eth_dissect(tp_pkt *p, tp_cursor *c)
 	return tp_next_key(TP_TAB_ETHERTYPE, TP_KEY_LLC);
 }
 
-static void put_ethertype(tp_sbuf *s, uint64_t type)
-{
-	const char *n = tp_valstr_find(tp_ethertype_vals, (uint32_t)type);
-	tp_sb_puts(s, "ethertype ");
-	tp_sb_puts(s, n ? n : "Unknown");
-	tp_sb_puts(s, " (0x");
-	tp_sb_hex(s, type, 4);
-	tp_sb_puts(s, "), ");
-}
-
 static tp_sum eth_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
@@ -74,7 +64,7 @@ static tp_sum eth_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	tp_sb_mac(s, dst->v.p);
 	tp_sb_puts(s, ", ");
 	if (type)
-		put_ethertype(s, type->v.u);
+		tp_sb_ethertype(s, type->v.u, true);
 	else if (len)
 		tp_sb_puts(s, "802.3, ");
 	tp_sb_puts(s, "length ");

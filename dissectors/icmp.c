@@ -280,14 +280,6 @@ static uint32_t get_le32(const uint8_t *b)
 	       (uint32_t)b[1] << 8 | b[0];
 }
 
-/* Is this ICMP message in a first fragment of a bigger datagram?  Then
- * the checksum cannot be verified (Wireshark: "fragmented datagram"). */
-static bool fragmented(const tp_pkt *p)
-{
-	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
-	return a && a->fragment;
-}
-
 /* Identifier and sequence number, both byte orders as Wireshark shows
  * them. */
 static void ident_seq(tp_pkt *p, tp_cursor *c)
@@ -555,7 +547,8 @@ static tp_next icmp_dissect(tp_pkt *p, tp_cursor *c)
 	unsigned st = TP_CKSUM_UNVERIFIED;
 	tp_cursor v = *c;
 	v.off = start;
-	if (!p->in_error && !fragmented(p) && tp_has(&v, msglen)) {
+	if (!p->in_error && !tp_fragmented(p, p->nlayers - 1) &&
+	    tp_has(&v, msglen)) {
 		const uint8_t *m = tp_bytes(&v, msglen);
 		st = tp_cksum_fold(tp_cksum_add(0, m, msglen)) == 0
 			     ? TP_CKSUM_GOOD

@@ -596,14 +596,6 @@ static void dissect_options(tp_pkt *p, tp_cursor *oc)
 
 /* ---- checksum --------------------------------------------------------- */
 
-/* Part of a fragmented datagram (IPv4 MF/offset, IPv6 fragment header)?
- * The network layer says so with its addresses. */
-static bool fragmented(const tp_pkt *p, unsigned li)
-{
-	const tp_netaddr *a = tp_nearest_addr(p, li);
-	return a && a->fragment;
-}
-
 /* Verify the checksum over the whole segment and the pseudo-header when
  * all of it was captured. */
 static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
@@ -615,7 +607,7 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 	tp_cursor t = *c;
 	t.off = start;
 	if (!p->no_verify && a && a->src && a->dst && seg >= 20 &&
-	    tp_has(&t, seg) && !fragmented(p, li)) {
+	    tp_has(&t, seg) && !tp_fragmented(p, li)) {
 		const uint8_t *v = tp_bytes(&t, seg);
 		uint32_t s = tp_cksum_pseudo(a->family, a->src,
 					     tp_pseudo_dst(p, li),
@@ -829,7 +821,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	/* the payload length follows from the lengths, captured or not */
 	tp_add_uint(p, &tp_tcp_fields[F_LEN], start + hlen, 0, seg - hlen);
 	g.seglen = (uint32_t)(seg - hlen);
-	bool tracked = p->sess && !fragmented(p, p->nlayers - 1);
+	bool tracked = p->sess && !tp_fragmented(p, p->nlayers - 1);
 	if (hlen > 20) {
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);

@@ -61,14 +61,6 @@ static const tp_event_def events[E_COUNT] = {
 	[E_CKSUM_BAD] = {"udp.checksum.bad", TP_EV_WARN, "Bad checksum"},
 };
 
-/* Is the datagram one fragment of a larger one (first included)?  The
- * network layer says so with its addresses. */
-static bool fragmented(const tp_pkt *p, unsigned li)
-{
-	const tp_netaddr *a = tp_nearest_addr(p, li);
-	return a && a->fragment;
-}
-
 /* Inside an ICMP error the quote is usually just the 8-byte header, and
  * often less: take each field that is there, flag nothing. */
 /* With a session: the flow (udp.stream, numbered as tshark numbers it,
@@ -141,7 +133,7 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 			status = CK_NOT_PRESENT;
 		}
 	} else if (!p->no_verify && a && a->src && a->dst &&
-		   !fragmented(p, li)) {
+		   !tp_fragmented(p, li)) {
 		tp_cursor t = *c;
 		t.off = start;
 		const uint8_t *v = tp_has(&t, ulen) ? tp_bytes(&t, ulen) : NULL;
@@ -196,7 +188,7 @@ static tp_next udp_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	if (ulen > iplen) {
 		/* A first fragment carries the whole datagram's length. */
-		if (!fragmented(p, p->nlayers - 1))
+		if (!tp_fragmented(p, p->nlayers - 1))
 			tp_add_event(p, &events[E_LEN_LONG], len_at);
 		tp_add_uint(p, &fields[F_CKSUM_STATUS], sum_at, 0,
 			    TP_CKSUM_UNVERIFIED);
@@ -381,7 +373,7 @@ static tp_sum udp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	ulen -= 8;
 	length -= 8;
-	if (ulen > length && !fragmented(p, li)) {
+	if (ulen > length && !tp_fragmented(p, li)) {
 		tp_sb_puts(s, "UDP, bad length ");
 		tp_sb_dec(s, ulen);
 		tp_sb_puts(s, " > ");

@@ -140,19 +140,6 @@ static bool is_tag(const tp_dissector *d)
 	return d == &tp_diss_vlan || d == &tp_diss_ieee8021ad;
 }
 
-static void put_ethertype(tp_sbuf *s, uint64_t type, bool hex)
-{
-	const char *n = tp_valstr_find(tp_ethertype_vals, (uint32_t)type);
-	tp_sb_puts(s, "ethertype ");
-	tp_sb_puts(s, n ? n : "Unknown");
-	if (hex) {
-		tp_sb_puts(s, " (0x");
-		tp_sb_hex(s, type, 4);
-		tp_sb_putc(s, ')');
-	}
-	tp_sb_puts(s, ", ");
-}
-
 /* The link layer under this stack of tags. */
 static unsigned base_layer(const tp_pkt *p, unsigned li)
 {
@@ -187,14 +174,14 @@ static tp_sum vlan_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			tp_sb_puts(s, ", DEI");
 		tp_sb_puts(s, ", ");
 		if (type && !o->qflag)
-			put_ethertype(s, type->v.u, !sll);
+			tp_sb_ethertype(s, type->v.u, !sll);
 		else if (len && !sll)
 			tp_sb_puts(s, "802.3"); /* sic, no separator */
 		return TP_SUM_NEXT;
 	}
 	if (sll) {
 		if (type && !o->qflag)
-			put_ethertype(s, type->v.u, false);
+			tp_sb_ethertype(s, type->v.u, false);
 		return TP_SUM_NEXT;
 	}
 	if (known || !type)
@@ -207,7 +194,7 @@ static tp_sum vlan_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_mac(s, dst->v.p);
 		tp_sb_puts(s, ", ");
 	}
-	put_ethertype(s, type->v.u, true);
+	tp_sb_ethertype(s, type->v.u, true);
 	tp_sb_puts(s, "length ");
 	tp_sb_dec(s, p->len);
 	tp_sb_puts(s, ": ");

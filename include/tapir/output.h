@@ -219,7 +219,14 @@ bool tp_l4_cksum(const tp_pkt *p, unsigned li, unsigned proto, size_t len,
 		 size_t sum_off, uint16_t *calc);
 /* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
+/* tcpdump's "ethertype IPv4 (0x0800), " ("ethertype IPv4, " without
+ * `hex`), "Unknown" for a type it does not name. */
+void tp_sb_ethertype(tp_sbuf *s, uint64_t type, bool hex);
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
+/* Is layer `li` in one fragment of a larger datagram (IPv4 MF/offset,
+ * IPv6 fragment header, first included)?  The network layer below says so
+ * with its addresses; checksums cannot be verified then. */
+bool tp_fragmented(const tp_pkt *p, unsigned li);
 /* A network layer's address: numeric, or its name when resolution is on. */
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);
 /* -N: resolve addresses to names (reverse DNS / hosts file), off by

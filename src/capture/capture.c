@@ -22,7 +22,7 @@
 #define BATCH_BYTES (4u << 20)
 
 /* LINKTYPE_ (files) and DLT_ (libpcap) differ for a few values. */
-static int linktype_to_dlt(int lt)
+int tp_linktype_to_dlt(int lt)
 {
 	switch (lt) {
 	case TP_LT_RAW:
@@ -119,7 +119,7 @@ static const struct bpf_program *filter_for(tp_source *s, int linktype,
 	struct tp_filter *f = &s->filters[s->nfilters++];
 	f->linktype = linktype;
 	f->ok = false;
-	pcap_t *dead = pcap_open_dead(linktype_to_dlt(linktype), 262144);
+	pcap_t *dead = pcap_open_dead(tp_linktype_to_dlt(linktype), 262144);
 	if (!dead) {
 		snprintf(err, errlen, "cannot compile a filter for link type %d",
 			 linktype);

@@ -100,5 +100,8 @@ const char *tp_capfile_warning(const tp_source *s, char *buf, size_t n);
 /* Go on with the capture file open on fd (taken over): -1 with s->err
  * when it is not one. */
 int tp_capfile_switch(tp_source *s, int fd, const char *path);
+/* LINKTYPE_ (files) to DLT_ (libpcap): they differ for a few values
+ * (capture.c; the -w writer uses it too). */
+int tp_linktype_to_dlt(int lt);
 
 #endif

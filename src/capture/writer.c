@@ -35,6 +35,7 @@
 
 #include "tapir/limits.h"
 #include "tapir/writer.h"
+#include "capture_int.h"
 
 #define PCAP_FILE_HDR	24u
 #define PCAP_REC_HDR	16u
@@ -80,15 +81,6 @@ static int64_t wall_clock(void)
 }
 
 static int64_t (*default_clock)(void) = wall_clock;
-
-/* LINKTYPE_ (files) and DLT_ (libpcap) differ for a few values; the same
- * mapping as capture.c's. */
-static int linktype_to_dlt(int lt)
-{
-	if (lt == TP_LT_RAW)
-		return DLT_RAW;
-	return lt;
-}
 
 /* tcpdump's getWflagChars(): digits of the largest count, -W - 1. */
 static int ring_digits(unsigned ring)
@@ -397,7 +389,7 @@ tp_writer *tp_writer_open(const tp_writer_opts *o, char *err, size_t errlen)
 
 	if (!w->o.pcapng) {
 		w->dead = pcap_open_dead_with_tstamp_precision(
-		    linktype_to_dlt(w->o.linktype), (int)w->o.snaplen,
+		    tp_linktype_to_dlt(w->o.linktype), (int)w->o.snaplen,
 		    w->o.nano ? PCAP_TSTAMP_PRECISION_NANO
 			      : PCAP_TSTAMP_PRECISION_MICRO);
 		if (!w->dead) {

@@ -18,6 +18,7 @@
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
+#include "tapir/proto.h"
 #include "tapir/registry.h"
 
 #define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
@@ -128,6 +129,19 @@ static const tp_valstr tcpdump_ipproto[] = {
 	{143, "Ethernet"},   {0, NULL},
 };
 
+void tp_sb_ethertype(tp_sbuf *s, uint64_t type, bool hex)
+{
+	const char *n = tp_valstr_find(tp_ethertype_vals, (uint32_t)type);
+	tp_sb_puts(s, "ethertype ");
+	tp_sb_puts(s, n ? n : "Unknown");
+	if (hex) {
+		tp_sb_puts(s, " (0x");
+		tp_sb_hex(s, type, 4);
+		tp_sb_putc(s, ')');
+	}
+	tp_sb_puts(s, ", ");
+}
+
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
 {
 	const char *n = tp_valstr_find(tcpdump_ipproto, proto);
@@ -213,6 +227,12 @@ uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have)
 	if (plen + 40 <= (uint64_t)l->len + l->payload_len || plen + 40 < hdrs)
 		return have;
 	return plen + 40 - hdrs;
+}
+
+bool tp_fragmented(const tp_pkt *p, unsigned li)
+{
+	const tp_netaddr *a = tp_nearest_addr(p, li);
+	return a && a->fragment;
 }
 
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)

@@ -138,6 +138,29 @@ static void test_sbuf_addr_resolution(void **state)
 	tp_resolve_backend(NULL);
 }
 
+/* tcpdump's ethertype text, one copy for eth and the VLAN tags: named,
+ * unnamed, without the hex, and cut at a small buffer. */
+static void test_sbuf_ethertype(void **state)
+{
+	(void)state;
+	char b[64];
+	tp_sbuf s;
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_ethertype(&s, 0x0800, true);
+	assert_string_equal(tp_sb_cstr(&s), "ethertype IPv4 (0x0800), ");
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_ethertype(&s, 0x86dd, false);
+	assert_string_equal(tp_sb_cstr(&s), "ethertype IPv6, ");
+	tp_sb_init(&s, b, sizeof b);
+	tp_sb_ethertype(&s, 0x1234, true);
+	assert_string_equal(tp_sb_cstr(&s), "ethertype Unknown (0x1234), ");
+	char small[12];
+	tp_sb_init(&s, small, sizeof small);
+	tp_sb_ethertype(&s, 0x0800, true);
+	assert_true(s.trunc);
+	assert_string_equal(tp_sb_cstr(&s), "ethertype I");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_sbuf_ipv6_matches_inet_ntop),
 		cmocka_unit_test(test_sbuf_format_value),
 		cmocka_unit_test(test_sbuf_addr_resolution),
+		cmocka_unit_test(test_sbuf_ethertype),
 	};
 	return cmocka_run_group_tests_name("sbuf", tests, NULL, NULL);
 }
