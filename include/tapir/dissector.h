@@ -15,8 +15,13 @@
  *     probe, state_new/state_free, and for a byte stream over TCP
  *     pdu_len (+ gap, pdu_max).  Its dissect() reads one datagram or one
  *     whole PDU through the cursor; per-flow state is tp_app_state(p).
- *  2. dissectors/local.mk: the file; src/core/registry.c: the extern and the
- *     entry in all[] (its place there is its probe's order).
+ *     A lower layer is read through the record's typed API, never by a
+ *     field name: tp_nearest_addr() / tp_fragmented() for the network
+ *     layer, tp_app_state(p) and p->flow for the conversation.  A big
+ *     dissector may be several files sharing a private header (as
+ *     tcp.c, tcp_analysis.c, tcp_print.c share dissectors/tcp_int.h).
+ *  2. dissectors/local.mk: the file(s); src/core/registry.c: the extern
+ *     and the entry in all[] (its place there is its probe's order).
  *  3. tests/unit/test_<name>.c (+ tests/local.mk): real bytes, every
  *     truncation, hostile lengths; a stream dissector through the real
  *     pipeline as tests/unit/test_stream.c drives the toy protocol.
