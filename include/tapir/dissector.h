@@ -15,9 +15,11 @@
  *     probe, state_new/state_free, and for a byte stream over TCP
  *     pdu_len (+ gap, pdu_max).  Its dissect() reads one datagram or one
  *     whole PDU through the cursor; per-flow state is tp_app_state(p).
- *     A lower layer is read through the record's typed API, never by a
- *     field name: tp_nearest_addr() / tp_fragmented() for the network
- *     layer, tp_app_state(p) and p->flow for the conversation.  A big
+ *     Read a lower layer through the record's typed API, not by a field
+ *     name: tp_nearest_addr() / tp_fragmented() for the network layer,
+ *     tp_app_state(p) and p->flow for the conversation.  (icmp.c,
+ *     icmp6.c, vlan.c and out_text.c still look some fields up by name
+ *     with tp_layer_uint / tp_layer_find_abbrev: to be replaced.)  A big
  *     dissector may be several files sharing a private header (as
  *     tcp.c, tcp_analysis.c, tcp_print.c share dissectors/tcp_int.h).
  *  2. dissectors/local.mk: the file(s); src/core/registry.c: the extern
