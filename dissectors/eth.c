@@ -9,6 +9,7 @@
 #include "tapir/dissector.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 enum { F_DST, F_SRC, F_TYPE, F_LEN, F_COUNT };
 
@@ -19,6 +20,10 @@ static const tp_field_def fields[F_COUNT] = {
 		    tp_ethertype_vals, 0},
 	[F_LEN] = {"eth.len", "Length", TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_eth_src = &fields[F_SRC];
+const tp_field_def *const tp_fd_eth_dst = &fields[F_DST];
+const tp_field_def *const tp_fd_eth_type = &fields[F_TYPE];
 
 enum { E_LEN, E_COUNT };
 static const tp_event_def events[E_COUNT] = {
@@ -113,6 +118,8 @@ static const tp_field_def llc_fields[L_COUNT] = {
 	[L_PID] = {"llc.pid", "Protocol ID", TP_FT_UINT16, TP_BASE_HEX,
 		   tp_ethertype_vals, 0},
 };
+
+const tp_field_def *const tp_fd_llc_pid = &llc_fields[L_PID];
 
 static tp_next llc_dissect(tp_pkt *p, tp_cursor *c)
 {

@@ -18,6 +18,7 @@
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 /* Extension objects walked in one message (each is at least 4 bytes). */
 #define ICMP_MAX_EXT_OBJECTS 64
@@ -634,9 +635,9 @@ static uint64_t fval(const tp_pkt *p, unsigned li, unsigned f)
 	return x ? x->v.u : 0;
 }
 
-static bool layer_is(const tp_pkt *p, unsigned li, const char *name)
+static bool layer_is(const tp_pkt *p, unsigned li, const tp_dissector *d)
 {
-	return li < p->nlayers && strcmp(p->layers[li].d->name, name) == 0;
+	return li < p->nlayers && p->layers[li].d == d;
 }
 
 /* The quoted datagram: its IPv4 layer right after this one. */
@@ -651,22 +652,21 @@ static struct quoted get_quote(const tp_pkt *p, unsigned li)
 {
 	struct quoted q = {0};
 	unsigned qi = li + 1;
-	if (!layer_is(p, qi, "ip") || p->layers[qi].addr.family != 4)
+	if (!layer_is(p, qi, &tp_diss_ip) || p->layers[qi].addr.family != 4)
 		return q;
 	q.dst = p->layers[qi].addr.dst;
-	q.have_proto = tp_layer_uint(p, qi, "ip.proto", &q.proto);
+	q.have_proto = tp_layer_u64(p, qi, tp_fd_ip_proto, &q.proto);
 	/* The port: the quoted UDP or TCP header, or the first bytes after
 	 * the quoted IP header (tcpdump reads them for any protocol). */
 	uint64_t v;
-	if ((layer_is(p, qi + 1, "udp") &&
-	     tp_layer_uint(p, qi + 1, "udp.dstport", &v)) ||
-	    (layer_is(p, qi + 1, "tcp") &&
-	     tp_layer_uint(p, qi + 1, "tcp.dstport", &v))) {
+	if ((layer_is(p, qi + 1, &tp_diss_udp) &&
+	     tp_layer_u64(p, qi + 1, tp_fd_udp_dstport, &v)) ||
+	    (layer_is(p, qi + 1, &tp_diss_tcp) &&
+	     tp_layer_u64(p, qi + 1, tp_fd_tcp_dstport, &v))) {
 		q.dport = (uint16_t)v;
 		q.have_dport = true;
 	} else if (qi + 1 < p->nlayers) {
-		const tp_field *d =
-			tp_layer_find_abbrev(p, qi + 1, "data.data");
+		const tp_field *d = tp_layer_find(p, qi + 1, tp_fd_data_data);
 		if (d && d->vlen >= 4) {
 			q.dport = (uint16_t)(d->v.p[2] << 8 | d->v.p[3]);
 			q.have_dport = true;
@@ -859,9 +859,9 @@ static uint64_t msg_length(const tp_pkt *p, unsigned li)
 	if (p->layers[li].reassembled && li > 0 &&
 	    !p->layers[li - 1].reassembled)
 		return (uint64_t)p->layers[li].len + p->layers[li].payload_len;
-	if (li > 0 && layer_is(p, li - 1, "ip") &&
-	    tp_layer_uint(p, li - 1, "ip.len", &len) &&
-	    tp_layer_uint(p, li - 1, "ip.hdr_len", &hl) && len >= hl)
+	if (li > 0 && layer_is(p, li - 1, &tp_diss_ip) &&
+	    tp_layer_u64(p, li - 1, tp_fd_ip_len, &len) &&
+	    tp_layer_u64(p, li - 1, tp_fd_ip_hdr_len, &hl) && len >= hl)
 		return len - hl;
 	return (uint64_t)p->layers[li].len + p->layers[li].payload_len;
 }
@@ -907,7 +907,7 @@ static bool put_quoted(const tp_pkt *p, unsigned li, tp_sbuf *s,
 {
 	tp_sb_puts(s, "\n\t");
 	if (li + 1 >= p->nlayers || !p->layers[li + 1].embedded ||
-	    !layer_is(p, li + 1, "ip")) {
+	    !layer_is(p, li + 1, &tp_diss_ip)) {
 		/* nothing quoted, or an error quoted in an error (tapir
 		 * dissects one level): tcpdump reads the quoted length */
 		if (li + 1 >= p->nlayers || !p->layers[li + 1].embedded)

@@ -21,6 +21,7 @@
 #include "tapir/inet.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 /* Options of one message, MLDv2 address records of one report, and
  * sources of one record or query we record. */
@@ -543,8 +544,8 @@ static unsigned cksum_status(const tp_pkt *p, const uint8_t *msg,
 	/* RFC 6275 6.3: with a home address option, that is the source */
 	const tp_netaddr *a = &p->layers[nl].addr;
 	const uint8_t *src = a->src;
-	const tp_field *home = tp_layer_find_abbrev(
-		p, (unsigned)nl, "ipv6.opt.mipv6.home_address");
+	const tp_field *home =
+		tp_layer_find(p, (unsigned)nl, tp_fd_ipv6_opt_homeaddr);
 	if (home && home->vlen >= 16)
 		src = home->v.p;
 	uint32_t sum = tp_cksum_pseudo(6, src, tp_final_dst(p, (unsigned)nl),
@@ -1144,13 +1145,13 @@ static bool quoted_dport(const tp_pkt *p, unsigned ql, uint64_t *proto,
 	unsigned tl = ql + 1;
 	if (tl >= p->nlayers)
 		return false;
-	if (tp_layer_uint(p, tl, nh == TP_IPPROTO_TCP ? "tcp.dstport"
-						     : "udp.dstport",
-			  dport))
+	if (tp_layer_u64(p, tl, nh == TP_IPPROTO_TCP ? tp_fd_tcp_dstport
+						    : tp_fd_udp_dstport,
+			 dport))
 		return true;
 	/* a transport dissector that read nothing: its header is data */
 	for (unsigned i = tl; i < p->nlayers; i++) {
-		const tp_field *d = tp_layer_find_abbrev(p, i, "data.data");
+		const tp_field *d = tp_layer_find(p, i, tp_fd_data_data);
 		if (d && d->off == p->layers[tl].off && d->vlen >= 4) {
 			*dport = (uint64_t)d->v.p[2] << 8 | d->v.p[3];
 			return true;
@@ -1168,9 +1169,9 @@ static int put_error(tp_sbuf *s, const tp_pkt *p, unsigned ql,
 		      const tp_field *bdst, const tp_field *bsrc)
 {
 	const tp_field *odst =
-		ql ? tp_layer_find_abbrev(p, ql, "ipv6.dst") : NULL;
+		ql ? tp_layer_find(p, ql, tp_fd_ipv6_dst) : NULL;
 	const tp_field *osrc =
-		ql ? tp_layer_find_abbrev(p, ql, "ipv6.src") : NULL;
+		ql ? tp_layer_find(p, ql, tp_fd_ipv6_src) : NULL;
 	/* tcpdump reads the quoted addresses whatever the quoted version
 	 * says: the bytes, when the quote has no such field */
 	if (!odst)

@@ -31,6 +31,7 @@
 #include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 /* At most 40 bytes of options, each at least one byte long. */
 #define IP_MAX_OPTIONS 40
@@ -302,6 +303,10 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_REASM_DATA] = {"ip.reassembled.data", "Reassembled IPv4 data",
 			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_ip_proto = &fields[F_PROTO];
+const tp_field_def *const tp_fd_ip_len = &fields[F_LEN];
+const tp_field_def *const tp_fd_ip_hdr_len = &fields[F_HDR_LEN];
 
 /* IPv6 headers carry ip.version too (Wireshark adds it, hidden, so that
  * "ip.version == 6" matches): ipv6.c adds this definition. */

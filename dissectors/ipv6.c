@@ -34,6 +34,7 @@
 #include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 /* Options in one hop-by-hop / destination options header we record;
  * 2048 bytes of Pad1 would otherwise flood the record. */
@@ -357,6 +358,24 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_REASM_DATA] = {"ipv6.reassembled.data", "Reassembled IPv6 data",
 			  TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_ipv6_src = &fields[F_SRC];
+const tp_field_def *const tp_fd_ipv6_dst = &fields[F_DST];
+const tp_field_def *const tp_fd_ipv6_plen = &fields[F_PLEN];
+const tp_field_def *const tp_fd_ipv6_opt_jumbo = &fields[F_OPT_JUMBO];
+const tp_field_def *const tp_fd_ipv6_opt_homeaddr = &fields[F_OPT_HOMEADDR];
+const tp_field_def *const tp_fd_ipv6_fraghdr = &fields[F_FRAG];
+const tp_field_def *const tp_fd_ipv6_routing = &fields[F_RT];
+const tp_field_def *const tp_fd_ipv6_routing_type = &fields[F_RT_TYPE];
+const tp_field_def *const tp_fd_ipv6_routing_len = &fields[F_RT_LEN];
+const tp_field_def *const tp_fd_ipv6_routing_segleft = &fields[F_RT_SEGLEFT];
+const tp_field_def *const tp_fd_ipv6_routing_src_addr = &fields[F_RT_SRC_ADDR];
+const tp_field_def *const tp_fd_ipv6_routing_mipv6_home =
+	&fields[F_RT_MIP_HOME];
+const tp_field_def *const tp_fd_ipv6_routing_rpl_full =
+	&fields[F_RT_RPL_FULL];
+const tp_field_def *const tp_fd_ipv6_routing_srh_addr =
+	&fields[F_RT_SRH_ADDR];
 
 enum {
 	E_VERSION,

@@ -12,6 +12,7 @@
 #include "tapir/dissector.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 enum {
 	F_PKTTYPE,
@@ -132,6 +133,9 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_IFINDEX] = {"sll.ifindex", "Interface index", TP_FT_UINT32,
 		       TP_BASE_DEC, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_sll_hatype = &fields[F_HATYPE];
+const tp_field_def *const tp_fd_sll_etype = &fields[F_ETYPE];
 
 /* The 8-byte address slot: the first `halen` bytes are the address
  * (Wireshark: 6 bytes as Ethernet, 4 with ARPHRD_IPGRE as IPv4), the

@@ -30,6 +30,7 @@
 #include "tapir/pipeline.h"
 #include "tapir/proto.h"
 #include "tapir/stream.h"
+#include "tapir/layerfields.h"
 #include "tcp_int.h"
 
 
@@ -282,6 +283,10 @@ const tp_field_def tp_tcp_fields[F_COUNT] = {
 	[F_REASSEMBLED_LEN] = {"tcp.reassembled.length",
 			       "Reassembled TCP length", U32, DEC, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_tcp_srcport = &tp_tcp_fields[F_SRCPORT];
+const tp_field_def *const tp_fd_tcp_dstport = &tp_tcp_fields[F_DSTPORT];
+const tp_field_def *const tp_fd_tcp_stream = &tp_tcp_fields[F_STREAM];
 
 const tp_event_def tp_tcp_events[E_COUNT] = {
 	[E_SHORT] = {"tcp.short_segment", TP_EV_MALFORMED,

@@ -14,6 +14,7 @@
 #include "tapir/proto.h"
 #include "tapir/registry.h"
 #include "tapir/stream.h"
+#include "tapir/layerfields.h"
 
 enum {
 	F_SRCPORT,
@@ -49,6 +50,10 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_STREAM] = {"udp.stream", "Stream index", TP_FT_UINT32, TP_BASE_DEC,
 		      NULL, 0},
 };
+
+const tp_field_def *const tp_fd_udp_srcport = &fields[F_SRCPORT];
+const tp_field_def *const tp_fd_udp_dstport = &fields[F_DSTPORT];
+const tp_field_def *const tp_fd_udp_stream = &fields[F_STREAM];
 
 enum { E_LEN_SHORT, E_LEN_LONG, E_CKSUM_ZERO, E_CKSUM_BAD, E_COUNT };
 static const tp_event_def events[E_COUNT] = {

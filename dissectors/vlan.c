@@ -18,6 +18,7 @@
 #include "tapir/dissector.h"
 #include "tapir/output.h"
 #include "tapir/proto.h"
+#include "tapir/layerfields.h"
 
 enum { F_PRI, F_DEI, F_ID, F_ETYPE, F_LEN, F_COUNT };
 enum { A_PRI, A_DEI, A_ID, A_ETYPE, A_LEN, A_COUNT };
@@ -80,14 +81,14 @@ static const tp_event_def events[E_COUNT] = {
  * ended with.  Decode-as and unknown parents count as 802.1Q. */
 static uint64_t tpid_of(const tp_pkt *p)
 {
-	static const char *const types[] = {"eth.type", "vlan.etype",
-					    "ieee8021ad.etype", "sll.etype",
-					    "llc.pid"};
+	const tp_field_def *const types[] = {
+		tp_fd_eth_type, &fields[F_ETYPE], &ad_fields[A_ETYPE],
+		tp_fd_sll_etype, tp_fd_llc_pid};
 	uint64_t v;
 	if (p->nlayers < 2)
 		return TP_ETH_VLAN;
 	for (size_t i = 0; i < TP_COUNT(types); i++)
-		if (tp_layer_uint(p, p->nlayers - 2, types[i], &v))
+		if (tp_layer_u64(p, p->nlayers - 2, types[i], &v))
 			return v;
 	return TP_ETH_VLAN;
 }
@@ -186,8 +187,8 @@ static tp_sum vlan_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	if (known || !type)
 		return TP_SUM_NEXT;
-	const tp_field *src = tp_layer_find_abbrev(p, bl, "eth.src");
-	const tp_field *dst = tp_layer_find_abbrev(p, bl, "eth.dst");
+	const tp_field *src = tp_layer_find(p, bl, tp_fd_eth_src);
+	const tp_field *dst = tp_layer_find(p, bl, tp_fd_eth_dst);
 	if (src && dst && src->vlen >= 6 && dst->vlen >= 6) {
 		tp_sb_mac(s, src->v.p);
 		tp_sb_puts(s, " > ");

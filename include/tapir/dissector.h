@@ -17,9 +17,11 @@
  *     whole PDU through the cursor; per-flow state is tp_app_state(p).
  *     Read a lower layer through the record's typed API, not by a field
  *     name: tp_nearest_addr() / tp_fragmented() for the network layer,
- *     tp_app_state(p) and p->flow for the conversation.  (icmp.c,
- *     icmp6.c, vlan.c and out_text.c still look some fields up by name
- *     with tp_layer_uint / tp_layer_find_abbrev: to be replaced.)  A big
+ *     tp_app_state(p) and p->flow for the conversation; another layer's
+ *     field through the tp_field_def its owner exports in
+ *     tapir/layerfields.h, with tp_layer_find() / tp_layer_u64(), and a
+ *     layer by its dissector (p->layers[i].d == &tp_diss_ip).  Export
+ *     there what your upper layers must read of yours.  A big
  *     dissector may be several files sharing a private header (as
  *     tcp.c, tcp_analysis.c, tcp_print.c share dissectors/tcp_int.h).
  *  2. dissectors/local.mk: the file(s); src/core/registry.c: the extern

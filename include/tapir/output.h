@@ -196,7 +196,6 @@ void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);
 const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch);
 
 /* Helpers summarizers share. */
-int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from);
 /* A cursor over layer `li` from its first byte to the end of what was
  * captured (of the frame, or of the reassembled datagram it reads), for
  * the few verbose texts that print bytes no field holds. */

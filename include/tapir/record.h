@@ -281,6 +281,10 @@ uint8_t *tp_arena_alloc(tp_pkt *p, size_t n);
 /* Reading (outputs). */
 const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
 			      const tp_field_def *f);
+/* A field's integer value by its definition (lower layers export theirs
+ * in tapir/layerfields.h); false when the layer has no such field. */
+bool tp_layer_u64(const tp_pkt *p, unsigned layer, const tp_field_def *f,
+		  uint64_t *out);
 const tp_field *tp_layer_find_abbrev(const tp_pkt *p, unsigned layer,
 				     const char *abbrev);
 bool tp_layer_uint(const tp_pkt *p, unsigned layer, const char *abbrev,

@@ -5,6 +5,7 @@
 #include "tapir/field.h"
 #include "tapir/inet.h"
 #include "tapir/record.h"
+#include "tapir/layerfields.h"
 
 const tp_valstr tp_cksum_status_vals[] = {
 	{TP_CKSUM_BAD, "Bad"},
@@ -79,7 +80,7 @@ const uint8_t *tp_final_dst(const tp_pkt *p, unsigned nl)
 {
 	const tp_netaddr *a = &p->layers[nl].addr;
 	uint64_t segleft = 0;
-	if (!tp_layer_uint(p, nl, "ipv6.routing.segleft", &segleft) ||
+	if (!tp_layer_u64(p, nl, tp_fd_ipv6_routing_segleft, &segleft) ||
 	    segleft == 0)
 		return a->dst;
 	const tp_layer *l = &p->layers[nl];
@@ -87,15 +88,14 @@ const uint8_t *tp_final_dst(const tp_pkt *p, unsigned nl)
 	bool srh_first = false;
 	for (unsigned i = 0; i < l->nfields; i++) {
 		const tp_field *f = &p->fields[l->first_field + i];
-		const char *ab = f->def->abbrev;
+		const tp_field_def *d = f->def;
 		if (f->vlen < 16)
 			continue;
-		if (!strcmp(ab, "ipv6.routing.src.addr") ||
-		    !strcmp(ab, "ipv6.routing.mipv6.home_address") ||
-		    !strcmp(ab, "ipv6.routing.rpl.full_address")) {
+		if (d == tp_fd_ipv6_routing_src_addr ||
+		    d == tp_fd_ipv6_routing_mipv6_home ||
+		    d == tp_fd_ipv6_routing_rpl_full) {
 			last = f->v.p;
-		} else if (!strcmp(ab, "ipv6.routing.srh.addr") &&
-			   !srh_first) {
+		} else if (d == tp_fd_ipv6_routing_srh_addr && !srh_first) {
 			/* RFC 8754 2: segment list [0] is the last one */
 			last = f->v.p;
 			srh_first = true;

@@ -15,6 +15,7 @@
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/registry.h"
+#include "tapir/layerfields.h"
 
 /* ---- frame: the pseudo-layer every packet starts with ---------------- */
 
@@ -93,6 +94,8 @@ static const tp_field_def data_fields[DA_COUNT] = {
 	[DA_DATA] = {"data.data", "Data", TP_FT_BYTES, TP_BASE_NONE, NULL, 0},
 	[DA_LEN] = {"data.len", "Length", TP_FT_UINT32, TP_BASE_DEC, NULL, 0},
 };
+
+const tp_field_def *const tp_fd_data_data = &data_fields[DA_DATA];
 
 /* Bytes nobody dissects are not "truncated" when the capture cut them:
  * nothing was misread (tcpdump is silent too); data.len says how many
@@ -331,7 +334,7 @@ void tp_frame_protocols(tp_sbuf *s, const tp_pkt *p)
 		 * GRE devices (ARPHRD_IPGRE, 778), where it is GRE's */
 		if (strcmp(name, "sll") == 0) {
 			uint64_t ht = 0;
-			ethertype = !(tp_layer_uint(p, li, "sll.hatype", &ht) &&
+			ethertype = !(tp_layer_u64(p, li, tp_fd_sll_hatype, &ht) &&
 				      ht == 778);
 		}
 		if (ethertype && li + 1 < p->nlayers &&

@@ -277,6 +277,20 @@ const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
 	return NULL;
 }
 
+static bool uint_of(const tp_field *f, uint64_t *out)
+{
+	if (!f)
+		return false;
+	*out = f->v.u;
+	return true;
+}
+
+bool tp_layer_u64(const tp_pkt *p, unsigned layer, const tp_field_def *f,
+		  uint64_t *out)
+{
+	return uint_of(tp_layer_find(p, layer, f), out);
+}
+
 const tp_field *tp_layer_find_abbrev(const tp_pkt *p, unsigned layer,
 				     const char *abbrev)
 {
@@ -294,11 +308,7 @@ const tp_field *tp_layer_find_abbrev(const tp_pkt *p, unsigned layer,
 bool tp_layer_uint(const tp_pkt *p, unsigned layer, const char *abbrev,
 		   uint64_t *out)
 {
-	const tp_field *f = tp_layer_find_abbrev(p, layer, abbrev);
-	if (!f)
-		return false;
-	*out = f->v.u;
-	return true;
+	return uint_of(tp_layer_find_abbrev(p, layer, abbrev), out);
 }
 
 int tp_find_layer(const tp_pkt *p, const char *name, unsigned from)

@@ -20,6 +20,7 @@
 #include "tapir/pipeline.h"
 #include "tapir/proto.h"
 #include "tapir/registry.h"
+#include "tapir/layerfields.h"
 
 #define TP_MAX_ONLY 64 /* -O protocols (tapir -G protocols lists fewer) */
 
@@ -54,11 +55,6 @@ static uint32_t fnv(const uint8_t *p, size_t n, uint32_t h)
 
 /* ---- helpers for summarizers --------------------------------------- */
 
-int tp_layer_index_of(const tp_pkt *p, const char *name, unsigned from)
-{
-	return tp_find_layer(p, name, from);
-}
-
 tp_cursor tp_layer_cursor(const tp_pkt *p, unsigned li)
 {
 	const tp_layer *l = &p->layers[li];
@@ -90,9 +86,9 @@ uint32_t tp_ip_payload_length(const tp_pkt *p, unsigned li)
 		return 0;
 	const tp_layer *below = &p->layers[li - 1];
 	uint64_t len, hl;
-	if (p->layers[li].embedded && strcmp(below->d->name, "ip") == 0 &&
-	    tp_layer_uint(p, li - 1, "ip.len", &len) &&
-	    tp_layer_uint(p, li - 1, "ip.hdr_len", &hl) && len >= hl)
+	if (p->layers[li].embedded && below->d == &tp_diss_ip &&
+	    tp_layer_u64(p, li - 1, tp_fd_ip_len, &len) &&
+	    tp_layer_u64(p, li - 1, tp_fd_ip_hdr_len, &hl) && len >= hl)
 		return (uint32_t)(len - hl);
 	return below->payload_len;
 }
@@ -175,7 +171,7 @@ bool tp_tcpdump_fragmented(const tp_pkt *p, unsigned li)
 		if (l->addr.fragment)
 			return true;
 		return l->addr.family == 6 &&
-		       tp_layer_find_abbrev(p, i, "ipv6.fraghdr") != NULL;
+		       tp_layer_find(p, i, tp_fd_ipv6_fraghdr) != NULL;
 	}
 	return false;
 }
@@ -188,11 +184,12 @@ const uint8_t *tp_tcpdump_pseudo_dst(const tp_pkt *p, unsigned li)
 	if (nl >= li)
 		return NULL;
 	const tp_layer *l = &p->layers[nl];
-	const tp_field *rt = tp_layer_find_abbrev(p, nl, "ipv6.routing");
+	const tp_field *rt = tp_layer_find(p, nl, tp_fd_ipv6_routing);
 	uint64_t type, len;
 	if (l->addr.family != 6 || !rt ||
-	    !tp_layer_uint(p, nl, "ipv6.routing.type", &type) ||
-	    !tp_layer_uint(p, nl, "ipv6.routing.len", &len) || rt->off < l->off)
+	    !tp_layer_u64(p, nl, tp_fd_ipv6_routing_type, &type) ||
+	    !tp_layer_u64(p, nl, tp_fd_ipv6_routing_len, &len) ||
+	    rt->off < l->off)
 		return l->addr.dst;
 	size_t at = 8; /* the first address */
 	if (type == 0 || type == 2) {
@@ -219,9 +216,9 @@ uint64_t tp_tcpdump_ip6_length(const tp_pkt *p, unsigned li, uint64_t have)
 		return have;
 	const tp_layer *l = &p->layers[nl];
 	uint64_t plen;
-	if (!tp_layer_uint(p, nl, "ipv6.plen", &plen))
+	if (!tp_layer_u64(p, nl, tp_fd_ipv6_plen, &plen))
 		return have;
-	if (plen == 0 && !tp_layer_uint(p, nl, "ipv6.opt.jumbo", &plen))
+	if (plen == 0 && !tp_layer_u64(p, nl, tp_fd_ipv6_opt_jumbo, &plen))
 		return have;
 	uint64_t hdrs = p->layers[li].off - l->off;
 	if (plen + 40 <= (uint64_t)l->len + l->payload_len || plen + 40 < hdrs)

@@ -87,6 +87,7 @@
 #include "tapir/limits.h"
 #include "tapir/record.h"
 #include "tapir/stats.h"
+#include "tapir/layerfields.h"
 
 /* ---- tables ----------------------------------------------------------- */
 
@@ -377,9 +378,10 @@ static size_t alen(uint8_t fam)
 	return fam == 4 ? 4 : fam == 6 ? 16 : 6;
 }
 
-static bool ether_side(const tp_pkt *p, unsigned l, const char *abbrev, side *s)
+static bool ether_side(const tp_pkt *p, unsigned l, const tp_field_def *d,
+		       side *s)
 {
-	const tp_field *f = tp_layer_find_abbrev(p, l, abbrev);
+	const tp_field *f = tp_layer_find(p, l, d);
 	if (!f || !f->v.p || f->vlen != 6)
 		return false;
 	memset(s, 0, sizeof *s);
@@ -412,12 +414,15 @@ static bool transport_sides(const tp_pkt *p, unsigned l, bool tcp, side *src,
 	if (n == 0 || !net_sides(&p->layers[n - 1], src, dst))
 		return false;
 	uint64_t a, b, s;
-	if (!tp_layer_uint(p, l, tcp ? "tcp.srcport" : "udp.srcport", &a) ||
-	    !tp_layer_uint(p, l, tcp ? "tcp.dstport" : "udp.dstport", &b))
+	if (!tp_layer_u64(p, l, tcp ? tp_fd_tcp_srcport : tp_fd_udp_srcport,
+			  &a) ||
+	    !tp_layer_u64(p, l, tcp ? tp_fd_tcp_dstport : tp_fd_udp_dstport,
+			  &b))
 		return false;
 	src->port = (uint16_t)a;
 	dst->port = (uint16_t)b;
-	*id = tp_layer_uint(p, l, tcp ? "tcp.stream" : "udp.stream", &s) &&
+	*id = tp_layer_u64(p, l, tcp ? tp_fd_tcp_stream : tp_fd_udp_stream,
+			   &s) &&
 		      s < NO_ID
 		  ? (uint32_t)s
 		  : NO_ID;
@@ -580,27 +585,25 @@ static void tables_packet(tp_stats *st, const tp_pkt *p, stime ts)
 		const tp_layer *ly = &p->layers[l];
 		if (ly->embedded || !ly->d || !ly->d->name)
 			continue;
-		const char *name = ly->d->name;
+		const tp_dissector *d = ly->d;
 		side src, dst;
 		uint32_t id = NO_ID;
 		int t;
-		if (strcmp(name, "eth") == 0) {
+		if (d == &tp_diss_eth) {
 			t = T_ETH;
 			if (!(st->conv_show[t] || st->ep_show[t]) ||
-			    !ether_side(p, l, "eth.src", &src) ||
-			    !ether_side(p, l, "eth.dst", &dst))
+			    !ether_side(p, l, tp_fd_eth_src, &src) ||
+			    !ether_side(p, l, tp_fd_eth_dst, &dst))
 				continue;
-		} else if (strcmp(name, "ip") == 0 ||
-			   strcmp(name, "ipv6") == 0) {
-			t = name[2] ? T_IPV6 : T_IPV4;
+		} else if (d == &tp_diss_ip || d == &tp_diss_ipv6) {
+			t = d == &tp_diss_ipv6 ? T_IPV6 : T_IPV4;
 			if (!(st->conv_show[t] || st->ep_show[t]) ||
 			    !net_sides(ly, &src, &dst) ||
 			    src.fam != (t == T_IPV4 ? 4 : 6) ||
 			    (t == T_IPV6 && ipv6_unfinished_fragment(p, l)))
 				continue;
-		} else if (strcmp(name, "tcp") == 0 ||
-			   strcmp(name, "udp") == 0) {
-			t = name[0] == 't' ? T_TCP : T_UDP;
+		} else if (d == &tp_diss_tcp || d == &tp_diss_udp) {
+			t = d == &tp_diss_tcp ? T_TCP : T_UDP;
 			if (!(st->conv_show[t] || st->ep_show[t]) ||
 			    !transport_sides(p, l, t == T_TCP, &src, &dst, &id))
 				continue;

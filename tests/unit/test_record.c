@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "tapir/layerfields.h"
 #include "tapir/limits.h"
 
 static const tp_field_def f_a = {"t.a", "A", TP_FT_UINT8, TP_BASE_DEC, NULL, 0};
@@ -179,6 +180,24 @@ static void test_record_lookups(void **state)
 	assert_int_equal(v, 0x0806);
 	assert_false(tp_layer_uint(p, 0, "eth.type", &v));
 	assert_null(tp_layer_find_abbrev(p, 9, "eth.type"));
+	/* the typed lookups: by the definition the owner exports, by the
+	 * dissector, and the same answers as by name */
+	assert_ptr_equal(p->layers[1].d, &tp_diss_eth);
+	v = 0;
+	assert_true(tp_layer_u64(p, 1, tp_fd_eth_type, &v));
+	assert_int_equal(v, 0x0806);
+	assert_false(tp_layer_u64(p, 0, tp_fd_eth_type, &v));
+	assert_false(tp_layer_u64(p, 9, tp_fd_eth_type, &v));
+	assert_false(tp_layer_u64(p, 1, tp_fd_ip_proto, &v));
+	const tp_field *src = tp_layer_find(p, 1, tp_fd_eth_src);
+	assert_non_null(src);
+	assert_ptr_equal(src, tp_layer_find_abbrev(p, 1, "eth.src"));
+	assert_int_equal(src->vlen, 6);
+	assert_int_equal(src->v.p[0], 0x02);
+	assert_int_equal(src->v.p[5], 0x01);
+	const tp_field *dst = tp_layer_find(p, 1, tp_fd_eth_dst);
+	assert_non_null(dst);
+	assert_int_equal(dst->v.p[0], 0xff);
 	assert_int_equal(th_uint(p, "frame.len"), n);
 	assert_int_equal(th_uint(p, "frame.cap_len"), n);
 }
