@@ -626,18 +626,7 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		return TP_SUM_STOP;
 	}
 	bool addrs = have_addr && direct(p, li);
-	if (addrs) {
-		tp_sb_addr(s, a, true);
-		tp_sb_putc(s, '.');
-	}
-	tp_sb_dec(s, sp->v.u);
-	tp_sb_puts(s, " > ");
-	if (addrs) {
-		tp_sb_addr(s, a, false);
-		tp_sb_putc(s, '.');
-	}
-	tp_sb_dec(s, dp->v.u);
-	tp_sb_puts(s, ": ");
+	tp_sb_endpoints(s, addrs ? a : NULL, sp->v.u, dp->v.u);
 	if (!sq || !ak || !hf || !fl || !wn || !up) {
 		/* header cut: " [|tcp]" follows (a quote has no event) */
 		if (l->embedded)

@@ -233,18 +233,7 @@ static void put_endpoints(tp_sbuf *s, const tp_pkt *p, unsigned li,
 		}
 		return;
 	}
-	if (addrs) {
-		tp_sb_addr(s, a, true);
-		tp_sb_putc(s, '.');
-	}
-	tp_sb_dec(s, sp->v.u);
-	tp_sb_puts(s, " > ");
-	if (addrs) {
-		tp_sb_addr(s, a, false);
-		tp_sb_putc(s, '.');
-	}
-	tp_sb_dec(s, dp->v.u);
-	tp_sb_puts(s, ": ");
+	tp_sb_endpoints(s, addrs ? a : NULL, sp->v.u, dp->v.u);
 }
 
 /* tcpdump's own verdict over IPv6 (print-udp.c, udp6_cksum): its

@@ -228,6 +228,9 @@ const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer);
 bool tp_fragmented(const tp_pkt *p, unsigned li);
 /* A network layer's address: numeric, or its name when resolution is on. */
 void tp_sb_addr(tp_sbuf *s, const tp_netaddr *a, bool src);
+/* tcpdump's "SRC.SPORT > DST.DPORT: " (the ports alone when a is NULL). */
+void tp_sb_endpoints(tp_sbuf *s, const tp_netaddr *a, uint64_t sport,
+		     uint64_t dport);
 /* -N: resolve addresses to names (reverse DNS / hosts file), off by
  * default so tapir sends no query of its own while it captures. */
 void tp_resolve_names(bool on);

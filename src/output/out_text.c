@@ -232,6 +232,23 @@ bool tp_fragmented(const tp_pkt *p, unsigned li)
 	return a && a->fragment;
 }
 
+void tp_sb_endpoints(tp_sbuf *s, const tp_netaddr *a, uint64_t sport,
+		     uint64_t dport)
+{
+	if (a) {
+		tp_sb_addr(s, a, true);
+		tp_sb_putc(s, '.');
+	}
+	tp_sb_dec(s, sport);
+	tp_sb_puts(s, " > ");
+	if (a) {
+		tp_sb_addr(s, a, false);
+		tp_sb_putc(s, '.');
+	}
+	tp_sb_dec(s, dport);
+	tp_sb_puts(s, ": ");
+}
+
 const tp_netaddr *tp_nearest_addr(const tp_pkt *p, unsigned layer)
 {
 	for (unsigned i = layer; i-- > 0;)

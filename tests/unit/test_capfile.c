@@ -433,6 +433,15 @@ static int no_packet(void *user, const tp_pkthdr *h, const uint8_t *data)
 	return 1;
 }
 
+/* fd is an open descriptor of the file at `file` (-1 or another file:
+ * false). */
+static bool same_file(int fd, const char *file)
+{
+	struct stat a, f;
+	return fd >= 0 && stat(file, &a) == 0 && fstat(fd, &f) == 0 &&
+	       a.st_ino == f.st_ino && a.st_dev == f.st_dev;
+}
+
 /* The operations behind a source: each kind answers through its own
  * table (kind, descriptor to poll, stats, the live-only fast path, a
  * stop asked by a signal), plain and gzip files and lists alike. */
@@ -447,13 +456,8 @@ static void test_capfile_source_ops(void **state)
 	assert_non_null(s);
 	assert_string_equal(tp_source_kind(s), "file");
 	assert_false(tp_source_is_live(s));
-	int fd = tp_source_fd(s);
-	assert_true(fd >= 0);
 	/* the descriptor is the file's own */
-	struct stat a, f;
-	assert_int_equal(stat(p, &a), 0);
-	assert_int_equal(fstat(fd, &f), 0);
-	assert_true(a.st_ino == f.st_ino && a.st_dev == f.st_dev);
+	assert_true(same_file(tp_source_fd(s), p));
 	tp_capstats st;
 	tp_source_stats(s, &st);
 	assert_true(st.received == -1 && st.dropped == -1 &&
@@ -479,7 +483,7 @@ static void test_capfile_source_ops(void **state)
 	s = tp_source_open_file(gzp, err, sizeof err);
 	assert_non_null(s);
 	assert_true(tp_source_gzip(s));
-	assert_true(tp_source_fd(s) >= 0);
+	assert_true(same_file(tp_source_fd(s), gzp));
 	int n = 0;
 	while (tp_source_next(s, &h, &d) == TP_RD_PACKET)
 		n++;
@@ -498,7 +502,7 @@ static void test_capfile_source_ops(void **state)
 	assert_non_null(s);
 	assert_string_equal(tp_source_kind(s), "file-list");
 	assert_false(tp_source_is_live(s));
-	assert_true(tp_source_fd(s) >= 0);
+	assert_true(same_file(tp_source_fd(s), p)); /* the first file's */
 	n = 0;
 	while (tp_source_next(s, &h, &d) == TP_RD_PACKET)
 		n++;

@@ -25,7 +25,8 @@ static int make_file(size_t n, uint8_t **data)
 		d[i] = (uint8_t)(x >> 16);
 	}
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
+	if (fd < 0)
+		fail_msg("set-up: open %s: %s", path, strerror(errno));
 	assert_int_equal(write(fd, d, n), (ssize_t)n);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	unlink(path);
@@ -118,7 +119,8 @@ static void test_ra_error(void **state)
 	(void)state;
 	for (int t = 0; t < 2; t++) {
 		int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
-		assert_true(fd >= 0);
+		if (fd < 0)
+			fail_msg("set-up: open /tmp: %s", strerror(errno));
 		tp_readahead *ra = tp_ra_new(fd, t);
 		assert_non_null(ra);
 		uint8_t b[4];
