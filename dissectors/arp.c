@@ -654,6 +654,7 @@ static const tp_key arp_keys[] = {
 
 const tp_dissector tp_diss_arp = {
 	.name = "arp",
+	.colname = "ARP",
 	.longname = "Address Resolution Protocol",
 	.fields = fields,
 	.nfields = F_COUNT,

@@ -1164,6 +1164,7 @@ static const tp_key icmp_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_ICMP}, {0, 0}};
 
 const tp_dissector tp_diss_icmp = {
 	.name = "icmp",
+	.colname = "ICMP",
 	.longname = "Internet Control Message Protocol",
 	.fields = fields,
 	.nfields = F_COUNT,

@@ -2492,6 +2492,7 @@ static const tp_key icmpv6_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_ICMPV6},
 
 const tp_dissector tp_diss_icmpv6 = {
 	.name = "icmpv6",
+	.colname = "ICMPv6",
 	.longname = "Internet Control Message Protocol v6",
 	.fields = fields,
 	.nfields = F_COUNT,

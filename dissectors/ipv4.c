@@ -1243,6 +1243,7 @@ static const tp_key ip_keys[] = {
 
 const tp_dissector tp_diss_ip = {
 	.name = "ip",
+	.colname = "IPv4",
 	.longname = "Internet Protocol Version 4",
 	.fields = fields,
 	.nfields = F_COUNT,

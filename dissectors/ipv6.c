@@ -1759,6 +1759,7 @@ static const tp_key ipv6_keys[] = {
 
 const tp_dissector tp_diss_ipv6 = {
 	.name = "ipv6",
+	.colname = "IPv6",
 	.longname = "Internet Protocol Version 6",
 	.fields = fields,
 	.nfields = F_COUNT,

@@ -876,6 +876,7 @@ static const tp_key tcp_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_TCP}, {0, 0}};
 
 const tp_dissector tp_diss_tcp = {
 	.name = "tcp",
+	.colname = "TCP",
 	.longname = "Transmission Control Protocol",
 	.fields = tp_tcp_fields,
 	.nfields = F_COUNT,

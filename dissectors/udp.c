@@ -383,6 +383,7 @@ static const tp_key udp_keys[] = {{TP_TAB_IPPROTO, TP_IPPROTO_UDP}, {0, 0}};
 
 const tp_dissector tp_diss_udp = {
 	.name = "udp",
+	.colname = "UDP",
 	.longname = "User Datagram Protocol",
 	.fields = fields,
 	.nfields = F_COUNT,

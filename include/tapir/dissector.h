@@ -160,7 +160,30 @@ typedef struct tp_dissector {
 	 * and the next byte starts afresh: resynchronise. */
 	void (*gap)(void *st, uint64_t n);
 	size_t pdu_max; /* longest PDU buffered; 0 = TP_PDU_MAX */
+
+	/* ---- columns and session state: any dissector, all optional ----
+	 * colname: tshark's Protocol column for a packet whose topmost
+	 * layer with a colname is this one ("DNS", "DHCP").
+	 * info: tshark's Info column for this layer ("Standard query 0x1a2b
+	 * A example.com"); the packet's Info (_ws.col.Info) is that of its
+	 * topmost layer that has one, made only when an output asks.  Pure:
+	 * reads the record, never the dissector's state.
+	 * session_new/session_free: one state per dissector for the whole
+	 * run, shared by all its flows (pairing a DHCP reply with its
+	 * request across flows, a DNS response with its query, a dissector's
+	 * --stats counters); made the first time tp_app_session() asks,
+	 * freed with the session.  Like app_state, NULL without a session:
+	 * dissect() must work without it. */
+	const char *colname;
+	void (*info)(const tp_pkt *p, unsigned layer, struct tp_sbuf *out);
+	void *(*session_new)(void);
+	void (*session_free)(void *st);
 } tp_dissector;
+
+/* The dissector's state for the whole run (session_new), or NULL (no
+ * session, no session_new, no memory, or TP_APP_SESSION_MAX dissectors
+ * already hold one).  src/flow/stream.c. */
+void *tp_app_session(const tp_pkt *p, const tp_dissector *d);
 
 /* The dissector's state for the PDU or datagram being dissected. */
 static inline void *tp_app_state(const tp_pkt *p) { return p->app_state; }

@@ -118,6 +118,8 @@ typedef struct tp_flowcfg {
 } tp_flowcfg;
 
 /* Everything that lives across packets. */
+#define TP_APP_SESSION_MAX 16 /* dissectors with a state for the run */
+
 typedef struct tp_session {
 	struct tp_flowtab *flows;
 	struct tp_fragtab *frags; /* NULL with no_defrag */
@@ -131,6 +133,13 @@ typedef struct tp_session {
 	 * flow are dissected into (and thrown away): a flush at expiry,
 	 * eviction or the end of the capture keeps the dissector's state */
 	struct tp_pkt *app_scratch;
+	/* stream.c: the dissectors' states for the whole run
+	 * (tp_app_session) */
+	struct {
+		const struct tp_dissector *d;
+		void *st;
+	} app_global[TP_APP_SESSION_MAX];
+	unsigned napp_global;
 } tp_session;
 
 tp_session *tp_session_new(const tp_flowcfg *cfg);

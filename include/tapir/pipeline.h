@@ -83,12 +83,13 @@ tp_nstime tp_field_nstime(const tp_field *f);
  * times, frame.protocols, _ws.malformed): -T fields and the outputs to
  * come read them. */
 bool tp_frame_field_hidden(const tp_field_def *d);
-/* frame.protocols is in every record without its text, which is made
- * from the layer list when an output formats it (tp_frame_protocols):
- * building it for every packet would cost the outputs that never show
- * it (doc/ARCHITECTURE.md). */
-bool tp_is_frame_protocols(const tp_field_def *d);
+/* frame.protocols, _ws.col.Protocol and _ws.col.Info are in every record
+ * without their text, which is made from the layer list when an output
+ * formats them (tp_frame_text): building it for every packet would cost
+ * the outputs that never show it (doc/ARCHITECTURE.md). */
+bool tp_frame_computed(const tp_field_def *d);
 struct tp_sbuf;
+void tp_frame_text(struct tp_sbuf *s, const tp_pkt *p, const tp_field_def *d);
 void tp_frame_protocols(struct tp_sbuf *s, const tp_pkt *p);
 
 /* Dissect one packet into `p` (reset first).  `number` is 1-based.

@@ -150,6 +150,10 @@ typedef struct tp_pkt {
 	void *app_state;
 	int app_dir;
 	uint8_t app_proto;
+	/* ... and the session its states for the whole run belong to
+	 * (tp_app_session): set with app_state, and kept while a PDU is
+	 * dissected (when sess is hidden); NULL without a session. */
+	struct tp_session *app_sess;
 
 	/* Set by the run when no output of it can show a TCP or UDP
 	 * checksum's status (the one-line output, --follow, --export-streams,

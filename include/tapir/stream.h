@@ -63,5 +63,7 @@ const struct tp_dissector *tp_app_datagram(struct tp_pkt *p, tp_flow *f,
 /* The flow ends (or is evicted, or starts again): free its dissector's
  * state and PDU buffers.  Idempotent. */
 void tp_app_end(tp_session *s, tp_flow *f);
+/* The session ends: free the dissectors' states for the run. */
+void tp_app_session_free(tp_session *s);
 
 #endif

@@ -38,6 +38,8 @@ enum {
 	FR_DELTA,
 	FR_DELTA_DISPLAYED,
 	FR_PROTOCOLS,
+	FR_COL_PROTOCOL,
+	FR_COL_INFO,
 	FR_MALFORMED,
 	FR_COUNT
 };
@@ -66,6 +68,11 @@ static const tp_field_def frame_fields[FR_COUNT] = {
 				TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
 	[FR_PROTOCOLS] = {"frame.protocols", "Protocols in frame",
 			  TP_FT_STRING, TP_BASE_NONE, NULL, 0},
+	/* tshark's columns: made from the layers when an output asks */
+	[FR_COL_PROTOCOL] = {"_ws.col.Protocol", "Protocol", TP_FT_STRING,
+			     TP_BASE_NONE, NULL, 0},
+	[FR_COL_INFO] = {"_ws.col.Info", "Information", TP_FT_STRING,
+			 TP_BASE_NONE, NULL, 0},
 	/* Wireshark's: present on a packet that breaks its protocol */
 	[FR_MALFORMED] = {"_ws.malformed", "Malformed Packet",
 			  TP_FT_PROTOCOL, TP_BASE_NONE, NULL, 0},
@@ -282,8 +289,10 @@ static void frame_layer(tp_pkt *p, const frame_times *t)
 	/* its text is the layer list's, made when an output asks
 	 * (tp_frame_protocols) */
 	FR(FR_PROTOCOLS, .v.p = NULL);
+	FR(FR_COL_PROTOCOL, .v.p = NULL);
+	FR(FR_COL_INFO, .v.p = NULL);
 #undef FR
-	p->nfields = FR_PROTOCOLS + 1;
+	p->nfields = FR_COL_INFO + 1;
 	p->layers[0].nfields = (uint16_t)p->nfields;
 	set_reltime(p, &f[FR_RELATIVE], t->rel_sec, t->rel_ns);
 	set_reltime(p, &f[FR_DELTA], t->delta_sec, t->delta_ns);
@@ -298,9 +307,41 @@ bool tp_frame_field_hidden(const tp_field_def *d)
 	return d >= &frame_fields[FR_ARRIVAL] && d < &frame_fields[FR_COUNT];
 }
 
-bool tp_is_frame_protocols(const tp_field_def *d)
+bool tp_frame_computed(const tp_field_def *d)
 {
-	return d == &frame_fields[FR_PROTOCOLS];
+	return d >= &frame_fields[FR_PROTOCOLS] &&
+	       d <= &frame_fields[FR_COL_INFO];
+}
+
+/* tshark's Protocol column: the colname of the topmost layer that has
+ * one (none: empty, rather than a name tshark would not print). */
+static void col_protocol(tp_sbuf *s, const tp_pkt *p)
+{
+	for (unsigned li = p->nlayers; li-- > 1;)
+		if (p->layers[li].d->colname) {
+			tp_sb_puts(s, p->layers[li].d->colname);
+			return;
+		}
+}
+
+/* tshark's Info column: the info of the topmost layer that has one. */
+static void col_info(tp_sbuf *s, const tp_pkt *p)
+{
+	for (unsigned li = p->nlayers; li-- > 1;)
+		if (p->layers[li].d->info) {
+			p->layers[li].d->info(p, li, s);
+			return;
+		}
+}
+
+void tp_frame_text(tp_sbuf *s, const tp_pkt *p, const tp_field_def *d)
+{
+	if (d == &frame_fields[FR_PROTOCOLS])
+		tp_frame_protocols(s, p);
+	else if (d == &frame_fields[FR_COL_PROTOCOL])
+		col_protocol(s, p);
+	else if (d == &frame_fields[FR_COL_INFO])
+		col_info(s, p);
 }
 
 /* Wireshark's frame.protocols: the layer names with "ethertype" after

@@ -78,6 +78,7 @@ void tp_pkt_reset(tp_pkt *p)
 	p->app_state = NULL;
 	p->app_dir = 0;
 	p->app_proto = 0;
+	p->app_sess = NULL;
 }
 
 void tp_pkt_note_full(tp_pkt *p)

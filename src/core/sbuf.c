@@ -487,9 +487,9 @@ void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 		return;
 	}
 	case TP_FT_STRING:
-		if (tp_is_frame_protocols(d)) {
+		if (tp_frame_computed(d)) {
 			if (p)
-				tp_frame_protocols(s, p);
+				tp_frame_text(s, p, d);
 			return;
 		}
 		/* as the string is: out_fields.c escapes what print.c does */

@@ -406,6 +406,7 @@ void tp_session_free(tp_session *s)
 	if (s->frags)
 		tp_fragtab_free(s->frags);
 	tp_pkt_free(s->app_scratch);
+	tp_app_session_free(s);
 	free(s);
 }
 

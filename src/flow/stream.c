@@ -211,19 +211,21 @@ typedef struct pduview {
 	int app_dir;
 	uint8_t app_proto;
 	tp_session *sess;
+	tp_session *app_sess;
 } pduview;
 
 /* Set p's view to v; returns the one it had. */
 static pduview view_swap(tp_pkt *p, pduview v)
 {
-	pduview old = {p->src_cur,   p->reasm_active, p->app_state,
-		       p->app_dir,   p->app_proto,    p->sess};
+	pduview old = {p->src_cur, p->reasm_active, p->app_state, p->app_dir,
+		       p->app_proto, p->sess, p->app_sess};
 	p->src_cur = v.src_cur;
 	p->reasm_active = v.reasm_active;
 	p->app_state = v.app_state;
 	p->app_dir = v.app_dir;
 	p->app_proto = v.app_proto;
 	p->sess = v.sess;
+	p->app_sess = v.app_sess;
 	return old;
 }
 
@@ -258,7 +260,8 @@ static void dissect_one(pductx *x, const uint8_t *b, size_t n, uint64_t at)
 	c.off = off;
 
 	/* the PDU's own view: its source, its state; no flows below it */
-	pduview v = {(uint8_t)src, false, state(x->f, x->dir), x->dir, 6, NULL};
+	pduview v = {(uint8_t)src, false, state(x->f, x->dir), x->dir, 6,
+		     NULL, x->s};
 	v = view_swap(p, v);
 	seghead h = {x->sd, at, at + n};
 	bool listed = copied && p == x->p;
@@ -362,6 +365,7 @@ const tp_dissector *tp_app_datagram(tp_pkt *p, tp_flow *f, int dir,
 		p->app_state = st;
 		p->app_dir = dir;
 		p->app_proto = 17;
+		p->app_sess = f ? p->sess : NULL;
 	}
 	return d;
 }
@@ -383,4 +387,33 @@ void tp_app_end(tp_session *s, tp_flow *f)
 			d->state_free(f->app.st[dir]);
 	}
 	memset(&f->app, 0, sizeof f->app);
+}
+
+/* ---- a dissector's state for the whole run -------------------------- */
+
+void *tp_app_session(const tp_pkt *p, const tp_dissector *d)
+{
+	tp_session *s = p ? p->app_sess : NULL;
+	if (!s || !d->session_new)
+		return NULL;
+	for (unsigned i = 0; i < s->napp_global; i++)
+		if (s->app_global[i].d == d)
+			return s->app_global[i].st;
+	if (s->napp_global >= TP_APP_SESSION_MAX)
+		return NULL;
+	void *st = d->session_new();
+	if (!st)
+		return NULL; /* asked again next time */
+	s->app_global[s->napp_global].d = d;
+	s->app_global[s->napp_global].st = st;
+	s->napp_global++;
+	return st;
+}
+
+void tp_app_session_free(tp_session *s)
+{
+	for (unsigned i = 0; i < s->napp_global; i++)
+		if (s->app_global[i].d->session_free)
+			s->app_global[i].d->session_free(s->app_global[i].st);
+	s->napp_global = 0;
 }

@@ -538,6 +538,65 @@ static void test_stream_datagrams(void **state)
 	assert_int_equal(th_count(p, "toy.seq"), 0);
 }
 
+/* A field's text as -T fields prints it. */
+static const char *field_text(const tp_pkt *p, const char *abbrev)
+{
+	static char buf[256];
+	tp_sbuf sb;
+	tp_sb_init(&sb, buf, sizeof buf);
+	const tp_field *f = th_field(p, abbrev);
+	assert_non_null(f);
+	tp_format_field_text(&sb, p, f);
+	return tp_sb_cstr(&sb);
+}
+
+/* The run's state is one per dissector, shared by all its flows, made
+ * when first asked and freed with the session; the Protocol and Info
+ * columns are the topmost layer's. */
+static void test_stream_session_state_and_columns(void **state)
+{
+	(void)state;
+	toy_session_news = toy_session_frees = 0;
+	tp_session *s = session(0, 0);
+	conv a, b;
+	conv_init(&a, s, 40030, TOY_PORT);
+	conv_init(&b, s, 40031, TOY_PORT);
+	uint8_t pdu[16];
+	size_t n = toy_pdu(pdu, 3, 'x');
+	tp_pkt *p = datagram(&a, 0, pdu, n);
+	assert_int_equal(th_uint(p, "toy.total"), 1);
+	assert_string_equal(field_text(p, "_ws.col.Protocol"), "TOY");
+	assert_string_equal(field_text(p, "_ws.col.Info"), "Toy PDU, 3 bytes");
+	p = datagram(&b, 1, pdu, n);
+	assert_int_equal(th_uint(p, "toy.seq"), 1); /* per flow and direction */
+	assert_int_equal(th_uint(p, "toy.total"), 2); /* for the run */
+	p = datagram(&a, 1, pdu, n);
+	assert_int_equal(th_uint(p, "toy.total"), 3);
+	/* a PDU of a TCP stream (dissected with the session hidden) */
+	conv t;
+	conv_init(&t, s, 40032, TOY_PORT);
+	handshake(&t);
+	p = send(&t, 0, pdu, n);
+	assert_int_equal(count_layers(p, "toy"), 1);
+	assert_int_equal(th_uint(p, "toy.total"), 4);
+	assert_int_equal(toy_session_news, 1);
+	/* a packet with no toy layer: UDP's column, no Info */
+	a.sport = 9;
+	p = datagram(&a, 0, "zz", 2);
+	assert_false(th_has_layer(p, "toy"));
+	assert_string_equal(field_text(p, "_ws.col.Protocol"), "UDP");
+	assert_string_equal(field_text(p, "_ws.col.Info"), "");
+	end(&a);
+	assert_int_equal(toy_session_frees, 1);
+	/* without a session: no state for the run, no toy.total */
+	a.sport = TOY_PORT;
+	size_t len = build(&a, 0, 17, 0, 0, 0, pdu, n);
+	p = th_dissect(228, frame, len, len);
+	assert_true(th_has_layer(p, "toy"));
+	assert_int_equal(th_count(p, "toy.total"), 0);
+	assert_int_equal(toy_session_news, 1);
+}
+
 /* -x: the frame, then every added data source under its name. */
 static void test_stream_hex_sources(void **state)
 {
@@ -624,6 +683,8 @@ int main(void)
 		cmocka_unit_test_setup(test_stream_pinning, setup),
 		cmocka_unit_test_setup(test_stream_datagrams, setup),
 		cmocka_unit_test_setup(test_stream_hex_sources, setup),
+		cmocka_unit_test_setup(test_stream_session_state_and_columns,
+				       setup),
 		cmocka_unit_test_setup(test_stream_hostile, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,10 +5,13 @@
 #include "tapir/registry.h"
 #include "toy.h"
 
+#include "tapir/output.h"
+
 unsigned toy_news, toy_frees;
+unsigned toy_session_news, toy_session_frees;
 uint64_t toy_gap_bytes;
 
-enum { F_MAGIC, F_LEN, F_DATA, F_SKIPPED, F_SEQ, F_DIR, F_COUNT };
+enum { F_MAGIC, F_LEN, F_DATA, F_SKIPPED, F_SEQ, F_DIR, F_TOTAL, F_COUNT };
 
 static const tp_field_def fields[F_COUNT] = {
 	[F_MAGIC] = {"toy.magic", "Magic", TP_FT_UINT8, TP_BASE_HEX, NULL, 0},
@@ -20,6 +23,8 @@ static const tp_field_def fields[F_COUNT] = {
 		   TP_BASE_DEC, NULL, 0},
 	[F_DIR] = {"toy.dir", "Direction (0 client to server)", TP_FT_UINT8,
 		   TP_BASE_DEC, NULL, 0},
+	[F_TOTAL] = {"toy.total", "PDUs of all flows so far", TP_FT_UINT32,
+		     TP_BASE_DEC, NULL, 0},
 };
 
 static tp_probe toy_probe(const uint8_t *b, size_t n, uint8_t proto)
@@ -91,7 +96,34 @@ static tp_next toy_dissect(tp_pkt *p, tp_cursor *c)
 	if (st)
 		tp_add_uint(p, &fields[F_SEQ], at, 0, ++st->pdus);
 	tp_add_uint(p, &fields[F_DIR], at, 0, (uint64_t)p->app_dir);
+	uint32_t *total = tp_app_session(p, &tp_diss_toy);
+	if (total)
+		tp_add_uint(p, &fields[F_TOTAL], at, 0, ++*total);
 	return TP_STOP;
+}
+
+static void *toy_session_new(void)
+{
+	toy_session_news++;
+	return calloc(1, sizeof(uint32_t));
+}
+
+static void toy_session_free(void *st)
+{
+	toy_session_frees++;
+	free(st);
+}
+
+static void toy_info(const tp_pkt *p, unsigned layer, tp_sbuf *out)
+{
+	uint64_t len = 0;
+	if (!tp_layer_u64(p, layer, &fields[F_LEN], &len)) {
+		tp_sb_puts(out, "Toy, resynchronising");
+		return;
+	}
+	tp_sb_puts(out, "Toy PDU, ");
+	tp_sb_dec(out, len);
+	tp_sb_puts(out, " bytes");
 }
 
 static const tp_key toy_keys[] = {
@@ -109,6 +141,10 @@ const tp_dissector tp_diss_toy = {
 	.state_free = toy_free,
 	.pdu_len = toy_pdu_len,
 	.gap = toy_gap,
+	.colname = "TOY",
+	.info = toy_info,
+	.session_new = toy_session_new,
+	.session_free = toy_session_free,
 };
 
 void toy_register(void) { tp_registry_add_test(&tp_diss_toy); }

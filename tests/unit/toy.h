@@ -10,7 +10,9 @@
  * direction; after a gap the toy resynchronises at the next magic byte,
  * the bytes before it becoming one "toy.skipped" PDU.  Per direction it
  * counts its PDUs (toy.seq) and gaps; toy_news/toy_frees count the states
- * made and freed.
+ * made and freed.  For the whole run (session_new) it counts the PDUs of
+ * all its flows (toy.total); its Protocol column is "TOY", its Info
+ * "Toy PDU, N bytes".
  */
 #ifndef TAPIR_TEST_TOY_H
 #define TAPIR_TEST_TOY_H
@@ -26,6 +28,8 @@
 extern const tp_dissector tp_diss_toy;
 extern unsigned toy_news, toy_frees;
 extern uint64_t toy_gap_bytes;
+/* The run's state (session_new): PDUs of every flow, toy.total. */
+extern unsigned toy_session_news, toy_session_frees;
 
 typedef struct toy_state {
 	uint8_t proto;
