@@ -1158,7 +1158,12 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			   const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
-	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	/* the fields the line needs, where ip_dissect puts them */
+	const tp_field *ver = tp_layer_find_at(p, li, F_VERSION, &fields[F_VERSION]);
+	const tp_field *hl = tp_layer_find_at(p, li, F_HDR_LEN, &fields[F_HDR_LEN]);
+	const tp_field *len = tp_layer_find_at(p, li, F_LEN, &fields[F_LEN]);
+	const tp_field *fo = tp_layer_find_at(p, li, F_FRAG, &fields[F_FRAG]);
+	const tp_field *proto = tp_layer_find_at(p, li, F_PROTO, &fields[F_PROTO]);
 	if (ver && ver->v.u != 4) {
 		tp_sb_puts(s, "IP");
 		tp_sb_dec(s, ver->v.u);
@@ -1168,13 +1173,11 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	if (!o->eflag)
 		tp_sb_puts(s, "IP ");
-	const tp_field *hl = tp_layer_find(p, li, &fields[F_HDR_LEN]);
 	if (hl && hl->v.u < 20) {
 		tp_sb_puts(s, "bad-hlen ");
 		tp_sb_dec(s, hl->v.u);
 		return TP_SUM_STOP;
 	}
-	const tp_field *len = tp_layer_find(p, li, &fields[F_LEN]);
 	if (len && has_layer_event(p, li, &events[E_LEN_TSO])) {
 		tp_sb_puts(s, "bad-len 0");
 		return TP_SUM_STOP;
@@ -1199,8 +1202,6 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, ": ");
 		return TP_SUM_STOP; /* " [|ip]" follows */
 	}
-	const tp_field *fo = tp_layer_find(p, li, &fields[F_FRAG]);
-	const tp_field *proto = tp_layer_find(p, li, &fields[F_PROTO]);
 	/* The line of a fragment is printed from a record dissected
 	 * without reassembly (tp_line_record), as tcpdump prints it. */
 	if (fo && fo->v.u) {
@@ -1214,7 +1215,9 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	/* TCP, UDP (and SCTP, DCCP: tcpdump's list) print the addresses
 	 * with their ports. */
-	if (!is_named(p, li + 1, "tcp") && !is_named(p, li + 1, "udp") &&
+	const tp_dissector *up = li + 1 < p->nlayers ? p->layers[li + 1].d
+						     : NULL;
+	if (up != &tp_diss_tcp && up != &tp_diss_udp &&
 	    !is_named(p, li + 1, "sctp") && !is_named(p, li + 1, "dccp")) {
 		tp_sb_addr(s, &l->addr, true);
 		tp_sb_puts(s, " > ");

@@ -1538,7 +1538,13 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			     const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
-	const tp_field *ver = tp_layer_find(p, li, &fields[F_VERSION]);
+	/* the fields the line needs, where fixed_header puts them (the
+	 * hidden ip.version after ipv6.version) */
+	const tp_field *ver = tp_layer_find_at(p, li, F_VERSION, &fields[F_VERSION]);
+	const tp_field *src = tp_layer_find_at(p, li, F_SRC + 1, &fields[F_SRC]);
+	const tp_field *dst = tp_layer_find_at(p, li, F_DST + 1, &fields[F_DST]);
+	const tp_field *nxt = tp_layer_find_at(p, li, F_NXT + 1, &fields[F_NXT]);
+	const tp_field *plen = tp_layer_find_at(p, li, F_PLEN + 1, &fields[F_PLEN]);
 	tp_cursor hc = tp_layer_cursor(p, li);
 	if (!l->embedded && !tp_has(&hc, 40))
 		return ext_cut(s, "ip6"); /* ip6_print: not even "IP6" */
@@ -1553,10 +1559,6 @@ static tp_sum ipv6_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_puts(s, " != 6");
 		return TP_SUM_STOP;
 	}
-	const tp_field *src = tp_layer_find(p, li, &fields[F_SRC]);
-	const tp_field *dst = tp_layer_find(p, li, &fields[F_DST]);
-	const tp_field *nxt = tp_layer_find(p, li, &fields[F_NXT]);
-	const tp_field *plen = tp_layer_find(p, li, &fields[F_PLEN]);
 	if (!src || !dst || !nxt || !plen)
 		return TP_SUM_NEXT;
 	if (!o->eflag)

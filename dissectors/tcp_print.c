@@ -700,7 +700,17 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	if (hlen > 20) {
 		/* the captured option bytes: the view tcp.options holds */
-		const tp_field *of = tp_layer_find(p, li, &tp_tcp_fields[F_OPTIONS]);
+		/* a few after the urgent pointer (the relative numbers'
+		 * note, tcp.len), as tcp_dissect records them */
+		const tp_field *of = NULL;
+		const tp_field *lend = p->fields + l->first_field + l->nfields;
+		for (const tp_field *x = up + 1; x < lend && x <= up + 3; x++)
+			if (x->def == &tp_tcp_fields[F_OPTIONS]) {
+				of = x;
+				break;
+			}
+		if (!of)
+			of = tp_layer_find(p, li, &tp_tcp_fields[F_OPTIONS]);
 		optview v = {of ? of->v.p : NULL, of ? of->vlen : 0};
 		optctx x = {flags, sack_base,
 			    (uint64_t)l->off + hlen + length <= p->caplen};

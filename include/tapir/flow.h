@@ -74,6 +74,7 @@ typedef struct tp_flow {
 	/* private to flow.c */
 	struct tp_flow *hnext, *lprev, *lnext;
 	uint64_t hash;
+	uint64_t use, lru_use; /* last use, and the use it was listed at */
 } tp_flow;
 
 /* One TCP segment of a wanted flow, as on the wire, for a tap that

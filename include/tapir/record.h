@@ -285,6 +285,20 @@ uint8_t *tp_arena_alloc(tp_pkt *p, size_t n);
 /* Reading (outputs). */
 const tp_field *tp_layer_find(const tp_pkt *p, unsigned layer,
 			      const tp_field_def *f);
+/* The same, looking first at the layer's field number `at`, where the
+ * dissector puts it in a plain header (a summarizer's hint: any other
+ * place is still found, only slower). */
+static inline const tp_field *tp_layer_find_at(const tp_pkt *p,
+					       unsigned layer, unsigned at,
+					       const tp_field_def *f)
+{
+	if (layer < p->nlayers && at < p->layers[layer].nfields) {
+		const tp_field *x = &p->fields[p->layers[layer].first_field + at];
+		if (x->def == f)
+			return x;
+	}
+	return tp_layer_find(p, layer, f);
+}
 /* A field's integer value by its definition (lower layers export theirs
  * in tapir/layerfields.h); false when the layer has no such field. */
 bool tp_layer_u64(const tp_pkt *p, unsigned layer, const tp_field_def *f,

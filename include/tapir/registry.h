@@ -15,6 +15,10 @@ void tp_registry_init(void);
 /* The dissector for a key, or NULL.  For port tables both key and key2
  * are tried, the lower port first (as Wireshark does). */
 const tp_dissector *tp_registry_lookup(tp_next n);
+/* The same, the key's parts apart (the per-layer call of the dispatch
+ * loop: no struct through memory). */
+const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
+				     uint32_t key2);
 
 /* All dissectors, for -G and the field index. */
 size_t tp_registry_count(void);

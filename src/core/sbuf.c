@@ -2,6 +2,7 @@
  * formatters (the print path avoids printf), and field value formatting
  * shared by every output. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -54,27 +55,57 @@ void tp_sb_dec2(tp_sbuf *s, unsigned v)
 	tp_sb_put(s, digits2 + 2 * (v % 100), 2);
 }
 
+/* The digits of v, written backwards ending at `end`. */
+static char *dec_back(char *end, uint64_t v)
+{
+	while (v > UINT32_MAX) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		end -= 2;
+		memcpy(end, digits2 + 2 * r, 2);
+	}
+	uint32_t x = (uint32_t)v; /* 32-bit divisions from here */
+	while (x >= 100) {
+		unsigned r = x % 100;
+		x /= 100;
+		end -= 2;
+		memcpy(end, digits2 + 2 * r, 2);
+	}
+	if (x >= 10) {
+		end -= 2;
+		memcpy(end, digits2 + 2 * x, 2);
+	} else {
+		*--end = (char)('0' + x);
+	}
+	return end;
+}
+
+static unsigned ndigits(uint64_t v)
+{
+	unsigned n = 1;
+	for (; v >= 10000; v /= 10000)
+		n += 4;
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Straight into the buffer when it has room (every line has): ports,
+ * lengths, sequence numbers and address bytes are most of what the
+ * one-line output prints. */
 void tp_sb_dec(tp_sbuf *s, uint64_t v)
 {
 	if (v < 10) {
 		tp_sb_putc(s, (char)('0' + v));
 		return;
 	}
+	unsigned n = ndigits(v);
+	if (s->len + n < s->cap) {
+		dec_back(s->buf + s->len + n, v);
+		s->len += n;
+		return;
+	}
 	char t[20];
-	size_t i = sizeof t;
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		t[--i] = digits2[2 * r + 1];
-		t[--i] = digits2[2 * r];
-	}
-	if (v >= 10) {
-		t[--i] = digits2[2 * v + 1];
-		t[--i] = digits2[2 * v];
-	} else {
-		t[--i] = (char)('0' + v);
-	}
-	tp_sb_put(s, t + i, sizeof t - i);
+	char *b = dec_back(t + sizeof t, v);
+	tp_sb_put(s, b, (size_t)(t + sizeof t - b));
 }
 
 void tp_sb_sdec(tp_sbuf *s, int64_t v)
@@ -116,16 +147,47 @@ void tp_sb_mac(tp_sbuf *s, const uint8_t *p) { tp_sb_hexbytes(s, p, 6, ':'); }
 
 void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
 {
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			tp_sb_putc(s, '.');
-		tp_sb_dec(s, p[i]);
+	if (s->len + 16 > s->cap) { /* near the end: by the bounded way */
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				tp_sb_putc(s, '.');
+			tp_sb_dec(s, p[i]);
+		}
+		return;
 	}
+	char *d = s->buf + s->len;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = p[i];
+		if (i)
+			*d++ = '.';
+		if (v >= 100) {
+			*d++ = (char)('0' + v / 100);
+			v %= 100;
+			memcpy(d, digits2 + 2 * v, 2);
+			d += 2;
+		} else if (v >= 10) {
+			memcpy(d, digits2 + 2 * v, 2);
+			d += 2;
+		} else {
+			*d++ = (char)('0' + v);
+		}
+	}
+	s->len = (size_t)(d - s->buf);
 }
 
 /* RFC 5952: lower case, leading zeros dropped, the longest run (first of
  * equals) of two or more zero groups as "::", IPv4-mapped/compatible with
  * a dotted tail as inet_ntop prints them. */
+/* A group of an IPv6 address: 1 to 4 hex digits, no leading zeros. */
+static inline void put_group(tp_sbuf *s, unsigned v)
+{
+	char t[4];
+	unsigned n = v >= 0x1000 ? 4 : v >= 0x100 ? 3 : v >= 0x10 ? 2 : 1;
+	for (unsigned k = n; k-- > 0; v >>= 4)
+		t[k] = hexd[v & 15];
+	tp_sb_put(s, t, n);
+}
+
 void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
 {
 	uint16_t g[8];
@@ -164,7 +226,7 @@ void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
 		}
 		if (i && i != best + bestlen)
 			tp_sb_putc(s, ':');
-		tp_sb_hex(s, g[i], 1);
+		put_group(s, g[i]);
 	}
 }
 

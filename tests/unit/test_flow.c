@@ -241,6 +241,52 @@ static void test_flow_cap_evicts_lru(void **state)
 	tp_session_free(s);
 }
 
+static void collect_stream(void *ctx, const tp_flow *f)
+{
+	uint32_t *v = ctx;
+	v[1 + v[0]++] = f->stream;
+}
+
+/* Lookups only stamp a flow; the eviction gives the flows used since
+ * they were listed a second chance, and tp_flow_foreach (and the end of
+ * the capture) sees them exactly by last use, the latest first. */
+static void test_flow_lru_second_chance_and_order(void **state)
+{
+	(void)state;
+	tp_session *s = session(3);
+	tp_pkt *p = pkt(s);
+	uint8_t b[256];
+	int64_t clock = 0;
+	/* flows 0, 1, 2 (ports 2000..2002), then uses of 0 and 2 */
+	const uint16_t seq[] = {2000, 2001, 2002, 2000, 2002};
+	for (size_t i = 0; i < TP_COUNT(seq); i++) {
+		size_t n = build_udp(1, 2, seq[i], 53, "q", b);
+		feed(p, b, n, 228, clock++);
+	}
+	uint32_t v[1 + 8] = {0};
+	tp_flow_foreach(s, collect_stream, v);
+	assert_int_equal(v[0], 3);
+	assert_int_equal(v[1], 2); /* last used */
+	assert_int_equal(v[2], 0);
+	assert_int_equal(v[3], 1); /* least recently used */
+	/* a fourth flow evicts flow 1, the least recently used */
+	size_t n = build_udp(1, 2, 2003, 53, "q", b);
+	feed(p, b, n, 228, clock++);
+	assert_int_equal(s->evicted, 1);
+	n = build_udp(1, 2, 2000, 53, "q", b);
+	feed(p, b, n, 228, clock++);
+	assert_int_equal(th_uint(p, "udp.stream"), 0); /* kept */
+	n = build_udp(1, 2, 2002, 53, "q", b);
+	feed(p, b, n, 228, clock++);
+	assert_int_equal(th_uint(p, "udp.stream"), 2); /* kept */
+	n = build_udp(1, 2, 2001, 53, "q", b);
+	feed(p, b, n, 228, clock++);
+	assert_int_equal(th_uint(p, "udp.stream"), 4); /* evicted: new */
+	assert_int_equal(s->evicted, 2); /* flow 3 went: unused since */
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
 /* ---- relative numbers and the SEQ/ACK analysis ----------------------- */
 
 static void test_flow_relative_seq_and_rtt(void **state)
@@ -1129,6 +1175,7 @@ int main(void)
 		cmocka_unit_test(test_flow_port_reuse_new_stream),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_cap_evicts_lru),
+		cmocka_unit_test(test_flow_lru_second_chance_and_order),
 		cmocka_unit_test(test_flow_relative_seq_and_rtt),
 		cmocka_unit_test(test_flow_midstream_start),
 		cmocka_unit_test(test_flow_analysis_retransmission),

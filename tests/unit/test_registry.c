@@ -51,6 +51,8 @@ static void test_registry_decode_as(void **state)
 {
 	(void)state;
 	char err[256];
+	/* looked up (and cached) before the rule: the rule still wins */
+	assert_null(tp_registry_lookup(tp_next_key(TP_TAB_ETHERTYPE, 0x1234)));
 	assert_int_equal(tp_registry_decode_as("ethertype==0x1234,arp", err,
 					       sizeof err),
 			 0);

@@ -34,6 +34,54 @@ static void test_sbuf_numbers_and_bounds(void **state)
 	assert_string_equal(tp_sb_cstr(&s), "-42 18446744073709551615 0012 0");
 }
 
+/* Decimal and dotted-quad text equal printf's and inet_ntop's for every
+ * digit count (each power of ten and its neighbours, 64-bit ones too),
+ * and at every buffer size the text is printf's cut short, flagged. */
+static void test_sbuf_dec_ipv4_every_width(void **state)
+{
+	(void)state;
+	uint64_t vals[64 * 3 + 2];
+	size_t nv = 0;
+	vals[nv++] = 0;
+	vals[nv++] = UINT64_MAX;
+	for (uint64_t p = 1; nv + 3 <= TP_COUNT(vals); p *= 10) {
+		vals[nv++] = p - 1, vals[nv++] = p, vals[nv++] = p + 1;
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		char want[32], got[32];
+		int n = snprintf(want, sizeof want, "%llu",
+				 (unsigned long long)vals[i]);
+		for (size_t cap = 1; cap <= (size_t)n + 2; cap++) {
+			tp_sbuf s;
+			tp_sb_init(&s, got, cap);
+			tp_sb_dec(&s, vals[i]);
+			size_t keep = cap - 1 < (size_t)n ? cap - 1 : (size_t)n;
+			assert_int_equal(s.len, keep);
+			assert_memory_equal(got, want, keep);
+			assert_int_equal(s.trunc, keep < (size_t)n);
+		}
+	}
+	const uint8_t addrs[][4] = {{0, 0, 0, 0},	  {255, 255, 255, 255},
+				    {10, 99, 0, 1},	  {9, 10, 99, 100},
+				    {192, 168, 101, 7}, {1, 200, 20, 2}};
+	for (size_t i = 0; i < TP_COUNT(addrs); i++) {
+		char want[INET_ADDRSTRLEN], got[32];
+		assert_non_null(inet_ntop(AF_INET, addrs[i], want, sizeof want));
+		size_t n = strlen(want);
+		for (size_t cap = 1; cap <= sizeof got; cap++) {
+			tp_sbuf s;
+			tp_sb_init(&s, got, cap);
+			tp_sb_ipv4(&s, addrs[i]);
+			size_t keep = cap - 1 < n ? cap - 1 : n;
+			assert_int_equal(s.len, keep);
+			assert_memory_equal(got, want, keep);
+			assert_int_equal(s.trunc, keep < n);
+		}
+	}
+}
+
 /* IPv6 text must equal inet_ntop's for every zero-run shape. */
 static void test_sbuf_ipv6_matches_inet_ntop(void **state)
 {
@@ -165,6 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sbuf_numbers_and_bounds),
+		cmocka_unit_test(test_sbuf_dec_ipv4_every_width),
 		cmocka_unit_test(test_sbuf_ipv6_matches_inet_ntop),
 		cmocka_unit_test(test_sbuf_format_value),
 		cmocka_unit_test(test_sbuf_addr_resolution),
