@@ -644,8 +644,8 @@ static void add_flags(tp_pkt *p, size_t at, uint16_t hf)
 	tp_add_uint(p, &tp_tcp_fields[F_HDR_LEN], at, 1, (hf >> 12) * 4u);
 	tp_add_uint(p, &tp_tcp_fields[F_FLAGS], at, 2, flags);
 	tp_push(p);
-	for (unsigned f = F_FL_RES; f <= F_FL_FIN; f++)
-		tp_add_uint(p, &tp_tcp_fields[f], at, 2, (flags & tp_tcp_fields[f].mask) != 0);
+	tp_add_bits(p, &tp_tcp_fields[F_FL_RES], F_FL_FIN - F_FL_RES + 1, at, 2,
+		    flags);
 	tp_pop(p);
 }
 
@@ -782,6 +782,24 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 	return TP_STOP;
 }
 
+/* Once the ports are read: start the flow lookup and tcpdump's table
+ * lookup (flow.c's prefetching), whose misses then overlap the rest of
+ * the header. */
+static void prefetch_state(const tp_pkt *p, uint16_t sport, uint16_t dport)
+{
+	if (p->in_error)
+		return;
+	const tp_netaddr *na = tp_nearest_addr(p, p->nlayers - 1);
+	if (!na || !na->src || !na->dst || (na->family != 4 && na->family != 6))
+		return;
+	if (p->sess)
+		tp_flow_prefetch(p->sess, p, na->family, TP_IPPROTO_TCP,
+				 na->src, na->dst, sport, dport);
+	if (p->dctx && p->dctx->seqtab)
+		tp_seqtab_prefetch(p->dctx->seqtab, na->src, na->dst,
+				   na->family == 6 ? 16 : 4, sport, dport);
+}
+
 static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 {
 	if (p->in_error)
@@ -791,10 +809,12 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	if (seg < 20)
 		tp_add_event(p, &tp_tcp_events[E_SHORT], start);
 	seginfo g;
+	g.opt_lo = g.opt_hi = 0;
 	uint16_t sport = g.sport = tp_get_be16(p, c, &tp_tcp_fields[F_SRCPORT]);
 	uint16_t dport = g.dport = tp_get_be16(p, c, &tp_tcp_fields[F_DSTPORT]);
 	if (!tp_ok(c))
 		return TP_STOP;
+	prefetch_state(p, sport, dport);
 	tp_add_uint(p, &tp_tcp_fields[F_PORT], start, 2, sport);
 	tp_add_uint(p, &tp_tcp_fields[F_PORT], start + 2, 2, dport);
 	g.seq = tp_get_be32(p, c, &tp_tcp_fields[F_SEQ_RAW]);
@@ -803,6 +823,8 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	uint16_t hf = tp_be16(c);
 	if (!tp_ok(c))
 		return TP_STOP;
+	if (p->sess)
+		tp_flow_prefetch_flow(p->sess); /* the bucket has come */
 	add_flags(p, hat, hf);
 	g.flags = hf & 0x0fff;
 	g.win = tp_get_be16(p, c, &tp_tcp_fields[F_WIN]);
@@ -831,7 +853,9 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);
 		tp_push(p);
+		g.opt_lo = p->nfields;
 		dissect_options(p, &oc);
+		g.opt_hi = p->nfields;
 		tp_pop(p);
 		if (!tp_ok(&oc)) {
 			if (tracked)

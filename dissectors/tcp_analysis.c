@@ -229,7 +229,7 @@ static tp_flow *seg_flow(tp_pkt *p, const tp_netaddr *na, const seginfo *g,
 }
 
 /* Relative SEQ/NXTSEQ/ACK and SACK edges, the calculated window. */
-static void add_relative(tp_pkt *p, unsigned li, tp_tcpstate *t, int dir,
+static void add_relative(tp_pkt *p, tp_tcpstate *t, int dir,
 			 const seginfo *g, size_t start, bool opts_cut)
 {
 	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
@@ -245,8 +245,7 @@ static void add_relative(tp_pkt *p, unsigned li, tp_tcpstate *t, int dir,
 	note_wscale(t, dir, g->flags, g->wshift, opts_cut);
 	/* SACK edges are relative to the other side's base too, as
 	 * Wireshark's (tcp_relative_seq) */
-	for (unsigned i = p->layers[li].first_field;
-	     rev->base_set && i < p->nfields; i++) {
+	for (unsigned i = g->opt_lo; rev->base_set && i < g->opt_hi; i++) {
 		tp_field *x = &p->fields[i];
 		if (x->def == &tp_tcp_fields[F_SACK_LE] || x->def == &tp_tcp_fields[F_SACK_RE])
 			x->v.u = (uint32_t)(x->v.u - rev->base);
@@ -462,7 +461,7 @@ unsigned tp_tcp_track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	if (!t)
 		return 0;
 	bool fwd_seen = t->d[dir].base_set;
-	add_relative(p, li, t, dir, &g, start, opts_cut);
+	add_relative(p, t, dir, &g, start, opts_cut);
 	unsigned a = add_analysis(p, t, dir, &g, fwd_seen, extra, start,
 				  opts_cut);
 	add_times(p, f, t, start);

@@ -58,23 +58,30 @@ typedef struct tp_flowkey {
 } tp_flowkey;
 
 typedef struct tp_flow {
+	/* The first cache line (flows are 64-byte aligned) is what a
+	 * lookup reads; the second what every packet writes. */
+	uint64_t hash;         /* private to flow.c */
+	struct tp_flow *hnext; /* private to flow.c */
 	tp_flowkey key;        /* canonical: side 0 <= side 1 */
 	uint8_t client;        /* key side of the client (sent the first SYN
 				* or, without a SYN, the first packet) */
 	uint8_t first_side;    /* key side of the first packet's sender
 				* (tshark's follow "Node 0") */
+	uint8_t tcp_inline;    /* private: tcp lives in this allocation */
+	uint64_t use, lru_use; /* private: last use, and the use it was
+				* listed at (the LRU list) */
+	int64_t last_sec;
+	uint32_t last_nsec;
 	uint32_t stream;       /* tcp.stream / udp.stream */
-	int64_t first_sec, last_sec;
-	uint32_t first_nsec, last_nsec;
-	uint64_t first_frame;
-	uint64_t pkts[2], bytes[2]; /* by direction: 0 client->server */
-	uint64_t payload[2];   /* UDP payload bytes (stream offsets) */
+	uint64_t pkts[2];      /* by direction: 0 client->server */
 	struct tp_tcpstate *tcp;   /* TCP analysis + reassembly, or NULL */
+	uint64_t bytes[2];
+	int64_t first_sec;
+	uint32_t first_nsec;
+	uint64_t first_frame;
+	uint64_t payload[2];   /* UDP payload bytes (stream offsets) */
 	tp_flowapp app;        /* application dissector (stream.c) */
-	/* private to flow.c */
-	struct tp_flow *hnext, *lprev, *lnext;
-	uint64_t hash;
-	uint64_t use, lru_use; /* last use, and the use it was listed at */
+	struct tp_flow *lprev, *lnext; /* private to flow.c */
 } tp_flow;
 
 /* One TCP segment of a wanted flow, as on the wire, for a tap that
@@ -141,6 +148,10 @@ typedef struct tp_session {
 		void *st;
 	} app_global[TP_APP_SESSION_MAX];
 	unsigned napp_global;
+	/* flow.c: a lookup started early (tp_flow_prefetch) */
+	tp_flowkey pf_key;
+	uint64_t pf_hash;
+	bool pf_set;
 } tp_session;
 
 tp_session *tp_session_new(const tp_flowcfg *cfg);
@@ -156,6 +167,16 @@ void tp_session_finish(tp_session *s);
 tp_flow *tp_flow_get(tp_session *s, const struct tp_pkt *p, uint8_t family,
 		     uint8_t proto, const uint8_t *src, const uint8_t *dst,
 		     uint16_t sport, uint16_t dport, bool syn, int *dir);
+
+/* Start the lookup tp_flow_get will make for these arguments (its
+ * hash; the bucket fetched into the cache), then, a little later, fetch
+ * the flow it will find (tp_flow_prefetch_flow): the misses overlap the
+ * dissection in between.  Only hints: tp_flow_get is right without
+ * them, and with them for other arguments. */
+void tp_flow_prefetch(tp_session *s, const struct tp_pkt *p, uint8_t family,
+		      uint8_t proto, const uint8_t *src, const uint8_t *dst,
+		      uint16_t sport, uint16_t dport);
+void tp_flow_prefetch_flow(tp_session *s);
 
 /* A new connection on an old flow's key: flush and reset it, with a new
  * stream number and the sender of this packet as the client. */

@@ -127,6 +127,11 @@ bool tp_seqtab_full(const struct tp_seqtab *t);
 bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
 		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
 		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack);
+/* A hint: fetch into the cache the slot tp_seq_relative will look at
+ * first for these arguments. */
+void tp_seqtab_prefetch(const struct tp_seqtab *t, const uint8_t *src,
+			const uint8_t *dst, unsigned addrlen, uint16_t sport,
+			uint16_t dport);
 
 /* An output back end (text, fields, json, tui). */
 typedef struct tp_output {

@@ -80,12 +80,19 @@ static char *dec_back(char *end, uint64_t v)
 	return end;
 }
 
+/* Digits of v >= 1: log10 from the bit length (1233/4096 ~ log10 2),
+ * then one comparison. */
 static unsigned ndigits(uint64_t v)
 {
-	unsigned n = 1;
-	for (; v >= 10000; v /= 10000)
-		n += 4;
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+		100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull};
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	return t + (v >= pow10[t]);
 }
 
 /* Straight into the buffer when it has room (every line has): ports,

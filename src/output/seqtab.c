@@ -108,16 +108,34 @@ static bool grow(struct tp_seqtab *t)
 	return true;
 }
 
+/* tcpdump's collating order: the lower port first, the addresses when
+ * the ports are equal; true when dst is side a. */
+static bool reversed(const uint8_t *src, const uint8_t *dst, unsigned addrlen,
+		     uint16_t sport, uint16_t dport)
+{
+	return sport > dport ||
+	       (sport == dport && memcmp(src, dst, addrlen) > 0);
+}
+
+void tp_seqtab_prefetch(const struct tp_seqtab *t, const uint8_t *src,
+			const uint8_t *dst, unsigned addrlen, uint16_t sport,
+			uint16_t dport)
+{
+	if (!t || (addrlen != 4 && addrlen != 16))
+		return;
+	bool rev = reversed(src, dst, addrlen, sport, dport);
+	size_t s = slot_of(t, rev ? dst : src, rev ? src : dst, addrlen,
+			   rev ? dport : sport, rev ? sport : dport);
+	__builtin_prefetch(&t->e[s]);
+}
+
 bool tp_seq_relative(struct tp_seqtab *t, const uint8_t *src,
 		     const uint8_t *dst, unsigned addrlen, uint16_t sport,
 		     uint16_t dport, bool syn, uint32_t *seq, uint32_t *ack)
 {
 	if (!t || (addrlen != 4 && addrlen != 16))
 		return false;
-	/* tcpdump's collating order: the lower port first, the addresses
-	 * when the ports are equal */
-	bool rev = sport > dport ||
-		   (sport == dport && memcmp(src, dst, addrlen) > 0);
+	bool rev = reversed(src, dst, addrlen, sport, dport);
 	const uint8_t *a = rev ? dst : src, *b = rev ? src : dst;
 	uint16_t pa = rev ? dport : sport, pb = rev ? sport : dport;
 	size_t s = slot_of(t, a, b, addrlen, pa, pb);

@@ -55,6 +55,47 @@ static void test_record_nesting_levels(void **state)
 	assert_int_equal(p->fields[2].level, 0);
 }
 
+/* tp_add_bits: one field per definition, 1 where the value has a bit of
+ * its mask, at the current level; at the cap as many as fit, said once. */
+static void test_record_add_bits(void **state)
+{
+	(void)state;
+	static const tp_field_def bits[3] = {
+		{"t.b.hi", "Hi", TP_FT_BOOLEAN, 8, NULL, 0x80},
+		{"t.b.mid", "Mid", TP_FT_BOOLEAN, 8, NULL, 0x18},
+		{"t.b.lo", "Lo", TP_FT_BOOLEAN, 8, NULL, 0x01},
+	};
+	tp_pkt *p = begin();
+	tp_add_uint(p, &f_a, 4, 1, 0x91);
+	tp_push(p);
+	tp_add_bits(p, bits, 3, 4, 1, 0x91);
+	tp_pop(p);
+	assert_int_equal(p->nfields, 4);
+	assert_int_equal(p->layers[0].nfields, 4);
+	const uint64_t want[3] = {1, 1, 1};
+	for (unsigned i = 0; i < 3; i++) {
+		assert_ptr_equal(p->fields[1 + i].def, &bits[i]);
+		assert_int_equal(p->fields[1 + i].v.u, want[i]);
+		assert_int_equal(p->fields[1 + i].level, 1);
+		assert_int_equal(p->fields[1 + i].off, 4);
+		assert_int_equal(p->fields[1 + i].len, 1);
+	}
+	tp_add_bits(p, bits, 3, 5, 1, 0x08);
+	assert_int_equal(p->fields[4].v.u, 0);
+	assert_int_equal(p->fields[5].v.u, 1);
+	assert_int_equal(p->fields[6].v.u, 0);
+	assert_int_equal(p->fields[5].level, 0);
+	/* two slots left: two fields, then the record is full */
+	p = begin();
+	for (unsigned i = 0; i < TP_MAX_FIELDS - 2; i++)
+		tp_add_uint(p, &f_a, 0, 1, i);
+	tp_add_bits(p, bits, 3, 0, 1, 0xff);
+	assert_int_equal(p->nfields, TP_MAX_FIELDS);
+	assert_ptr_equal(p->fields[TP_MAX_FIELDS - 1].def, &bits[1]);
+	assert_int_equal(p->nevents, 1);
+	assert_ptr_equal(p->events[0].def, &tp_ev_record_full);
+}
+
 static void test_record_caps_never_grow(void **state)
 {
 	(void)state;
@@ -216,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_get_adds_only_on_success),
 		cmocka_unit_test(test_record_nesting_levels),
+		cmocka_unit_test(test_record_add_bits),
 		cmocka_unit_test(test_record_caps_never_grow),
 		cmocka_unit_test(test_record_lookups),
 		cmocka_unit_test(test_record_sources),
