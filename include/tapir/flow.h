@@ -148,10 +148,17 @@ typedef struct tp_session {
 		void *st;
 	} app_global[TP_APP_SESSION_MAX];
 	unsigned napp_global;
-	/* flow.c: a lookup started early (tp_flow_prefetch) */
+	/* flow.c: a lookup started early (tp_flow_prefetch), and what it
+	 * was asked (the same packet, the same address bytes) */
 	tp_flowkey pf_key;
 	uint64_t pf_hash;
 	bool pf_set;
+	int pf_side;
+	const struct tp_pkt *pf_p;
+	uint64_t pf_number;
+	const uint8_t *pf_src, *pf_dst;
+	uint16_t pf_sport, pf_dport;
+	uint8_t pf_family, pf_proto;
 } tp_session;
 
 tp_session *tp_session_new(const tp_flowcfg *cfg);

@@ -105,6 +105,11 @@ typedef struct tp_pkt {
 
 	tp_field *fields; /* TP_MAX_FIELDS */
 	unsigned nfields;
+	/* What every new field gets in its layer/level/src (tp_field's
+	 * three, in their order): made by tp_meta_sync from nlayers, level
+	 * and src_cur whenever one of them changes, so that appending a
+	 * field copies one word (tp_field_append). */
+	uint32_t fmeta;
 
 	unsigned nevents;   /* events[] below */
 
@@ -187,22 +192,44 @@ static inline tp_layer *tp_cur_layer(tp_pkt *p)
  * Inline: a TCP packet appends about a hundred fields. */
 void tp_pkt_note_full(tp_pkt *p);
 
+_Static_assert(offsetof(tp_field, level) == offsetof(tp_field, layer) + 2 &&
+		       offsetof(tp_field, src) == offsetof(tp_field, layer) + 3,
+	       "tp_field's layer, level and src make one word (fmeta)");
+
+/* Set p->fmeta from nlayers, level and src_cur: after changing any of
+ * them (tp_layer_begin, tp_push, tp_pop and the stream layer do). */
+static inline void tp_meta_sync(tp_pkt *p)
+{
+	struct {
+		uint16_t layer;
+		uint8_t level, src;
+	} m = {(uint16_t)(p->nlayers ? p->nlayers - 1 : 0),
+	       (uint8_t)(p->level > 255 ? 255 : p->level), p->src_cur};
+	_Static_assert(sizeof m == sizeof p->fmeta, "fmeta's size");
+	memcpy(&p->fmeta, &m, sizeof m);
+}
+
 static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
 					size_t off, size_t len)
 {
-	if (p->nfields >= TP_MAX_FIELDS || !p->nlayers) {
+	/* the record's counters read once, before any store (a store
+	 * through x may alias them: the compiler would reload them), and
+	 * layer, level and source as one word: appending was a sixth of
+	 * the one-line run's instructions */
+	unsigned nf = p->nfields, nl = p->nlayers;
+	uint32_t meta = p->fmeta;
+	if (nf >= TP_MAX_FIELDS || !nl) {
 		tp_pkt_note_full(p);
 		return NULL;
 	}
-	tp_field *x = &p->fields[p->nfields++];
+	tp_field *x = &p->fields[nf];
+	p->nfields = nf + 1;
+	p->layers[nl - 1].nfields++;
 	x->def = f;
 	x->off = (uint32_t)off;
 	x->len = (uint32_t)len;
 	x->vlen = 0;
-	x->layer = (uint16_t)(p->nlayers - 1);
-	x->level = (uint8_t)(p->level > 255 ? 255 : p->level);
-	x->src = p->src_cur;
-	p->layers[p->nlayers - 1].nfields++;
+	memcpy(&x->layer, &meta, sizeof meta);
 	return x;
 }
 
@@ -229,8 +256,7 @@ static inline void tp_add_bits(tp_pkt *p, const tp_field_def *defs,
 		return;
 	}
 	tp_field *x = &p->fields[p->nfields];
-	uint16_t layer = (uint16_t)(p->nlayers - 1);
-	uint8_t level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	uint32_t meta = p->fmeta;
 	/* member by member: a struct built on the stack and copied stalled
 	 * on store forwarding at every field (12% of the one-line run) */
 	for (unsigned i = 0; i < n; i++) {
@@ -238,9 +264,7 @@ static inline void tp_add_bits(tp_pkt *p, const tp_field_def *defs,
 		x[i].off = (uint32_t)off;
 		x[i].len = (uint32_t)len;
 		x[i].vlen = 0;
-		x[i].layer = layer;
-		x[i].level = level;
-		x[i].src = p->src_cur;
+		memcpy(&x[i].layer, &meta, sizeof meta);
 		x[i].v.u = (value & defs[i].mask) != 0;
 	}
 	p->nfields += n;
@@ -278,6 +302,7 @@ static inline tp_layer *tp_layer_begin(tp_pkt *p,
 	l->reassembled = p->reasm_active;
 	l->src = p->src_cur;
 	p->level = 0;
+	tp_meta_sync(p);
 	return l;
 }
 
@@ -296,19 +321,35 @@ int tp_src_find(const tp_pkt *p, const uint8_t *b, size_t n);
 
 /* Read-and-add in one step through the cursor (Wireshark's ptvcursor):
  * the field is added only when the read succeeded. */
-uint8_t tp_get_u8(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
-uint16_t tp_get_be16(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
-uint32_t tp_get_be24(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
-uint32_t tp_get_be32(tp_pkt *p, tp_cursor *c, const tp_field_def *f);
+/* Inline: a dozen a packet, and the reads fold into the caller. */
+#define TP_GET_(name, type, read, n)                                         \
+	static inline type name(tp_pkt *p, tp_cursor *c, const tp_field_def *f) \
+	{                                                                    \
+		size_t at = c->off;                                          \
+		type v = read(c);                                            \
+		if (tp_ok(c))                                                \
+			tp_add_uint(p, f, at, n, v);                         \
+		return v;                                                    \
+	}
+TP_GET_(tp_get_u8, uint8_t, tp_u8, 1)
+TP_GET_(tp_get_be16, uint16_t, tp_be16, 2)
+TP_GET_(tp_get_be24, uint32_t, tp_be24, 3)
+TP_GET_(tp_get_be32, uint32_t, tp_be32, 4)
+#undef TP_GET_
 const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
 			    size_t n);
 
 /* Tree nesting for the fields that follow (tcp.flags -> tcp.flags.syn). */
-static inline void tp_push(tp_pkt *p) { p->level++; }
+static inline void tp_push(tp_pkt *p)
+{
+	p->level++;
+	tp_meta_sync(p);
+}
 static inline void tp_pop(tp_pkt *p)
 {
 	if (p->level)
 		p->level--;
+	tp_meta_sync(p);
 }
 
 /* Copy bytes into the per-packet arena; NULL when it is full. */

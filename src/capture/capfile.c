@@ -176,9 +176,19 @@ static int pcap_header(tp_source *s, uint32_t magic_le)
 static tp_rd pcap_next_rec(tp_source *s, tp_pkthdr *h, const uint8_t **data)
 {
 	size_t hl = s->fmt == TP_FMT_PCAP_KUZNETZOV ? 24 : 16;
-	uint8_t rh[24];
+	uint8_t rhb[24];
+	const uint8_t *rh = rhb;
 	uint64_t at = s->off;
-	long r = readn(s, rh, hl);
+	long r;
+	/* read ahead: the header in place when the block holds it */
+	const uint8_t *inh = s->ra ? tp_ra_next(s->ra, hl) : NULL;
+	if (inh) {
+		rh = inh;
+		r = (long)hl;
+		s->off += hl;
+	} else {
+		r = readn(s, rhb, hl);
+	}
 	if (r < 0)
 		return damaged(s, at, "%s", s->err);
 	if (r == 0)

@@ -153,6 +153,7 @@ run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
 			head(p, arg);
 			head = NULL;
 			p->level = 0;
+			tp_meta_sync(p);
 		}
 		nx = d->dissect(p, &c);
 		/* A dissector that moved the cursor to a reassembled datagram

@@ -73,6 +73,7 @@ void tp_pkt_reset(tp_pkt *p)
 	p->flow_dir = 0;
 	p->nsrc = 1;
 	p->src_cur = 0;
+	p->fmeta = 0;
 	p->reasm_src = -1;
 	p->store_used = 0;
 	p->app_state = NULL;
@@ -204,42 +205,6 @@ int tp_src_find(const tp_pkt *p, const uint8_t *b, size_t n)
 			return (int)i;
 	}
 	return -1;
-}
-
-uint8_t tp_get_u8(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
-{
-	size_t at = c->off;
-	uint8_t v = tp_u8(c);
-	if (tp_ok(c))
-		tp_add_uint(p, f, at, 1, v);
-	return v;
-}
-
-uint16_t tp_get_be16(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
-{
-	size_t at = c->off;
-	uint16_t v = tp_be16(c);
-	if (tp_ok(c))
-		tp_add_uint(p, f, at, 2, v);
-	return v;
-}
-
-uint32_t tp_get_be24(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
-{
-	size_t at = c->off;
-	uint32_t v = tp_be24(c);
-	if (tp_ok(c))
-		tp_add_uint(p, f, at, 3, v);
-	return v;
-}
-
-uint32_t tp_get_be32(tp_pkt *p, tp_cursor *c, const tp_field_def *f)
-{
-	size_t at = c->off;
-	uint32_t v = tp_be32(c);
-	if (tp_ok(c))
-		tp_add_uint(p, f, at, 4, v);
-	return v;
 }
 
 const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,

@@ -696,9 +696,18 @@ void tp_flow_prefetch(tp_session *s, const tp_pkt *p, uint8_t family,
 	tp_flowtab *t = s->flows;
 	if (!t)
 		return;
-	make_key(p, family, proto, src, dst, sport, dport, &s->pf_key);
+	s->pf_side =
+		make_key(p, family, proto, src, dst, sport, dport, &s->pf_key);
 	s->pf_hash = key_hash(t, &s->pf_key);
 	s->pf_set = true;
+	s->pf_p = p;
+	s->pf_number = p->number;
+	s->pf_src = src;
+	s->pf_dst = dst;
+	s->pf_sport = sport;
+	s->pf_dport = dport;
+	s->pf_family = family;
+	s->pf_proto = proto;
 	__builtin_prefetch(&t->buckets[s->pf_hash & (t->nbuckets - 1)]);
 }
 
@@ -729,11 +738,24 @@ tp_flow *tp_flow_get(tp_session *s, const tp_pkt *p, uint8_t family,
 	tp_flowtab *t = s->flows;
 	if (!t)
 		return NULL; /* a session without a flow table (tests) */
-	tp_flowkey k;
-	int src_side = make_key(p, family, proto, src, dst, sport, dport, &k);
-	uint64_t h = s->pf_set && key_eq(&s->pf_key, &k) ? s->pf_hash
-							 : key_hash(t, &k);
+	tp_flowkey kb;
+	const tp_flowkey *kp = &kb;
+	int src_side;
+	uint64_t h;
+	if (s->pf_set && s->pf_p == p && s->pf_number == p->number &&
+	    s->pf_src == src && s->pf_dst == dst && s->pf_sport == sport &&
+	    s->pf_dport == dport && s->pf_family == family &&
+	    s->pf_proto == proto) { /* asked before: made then */
+		kp = &s->pf_key;
+		src_side = s->pf_side;
+		h = s->pf_hash;
+	} else {
+		src_side = make_key(p, family, proto, src, dst, sport, dport,
+				    &kb);
+		h = key_hash(t, &kb);
+	}
 	s->pf_set = false;
+	const tp_flowkey k = *kp;
 
 	expire(s, p);
 	for (tp_flow *f = t->buckets[h & (t->nbuckets - 1)]; f; f = f->hnext) {

@@ -226,6 +226,7 @@ static pduview view_swap(tp_pkt *p, pduview v)
 	p->app_proto = v.app_proto;
 	p->sess = v.sess;
 	p->app_sess = v.app_sess;
+	tp_meta_sync(p);
 	return old;
 }
 

@@ -92,6 +92,8 @@ tp_pkt *th_dissect_quoted(const tp_dissector *d, const uint8_t *b, size_t n,
 	q->layers[0].d = d;
 	q->layers[0].embedded = 1;
 	q->nlayers = 1;
+	q->level = 0;
+	tp_meta_sync(q);
 	uint8_t *g = th_guarded(b, n);
 	tp_cursor c = tp_cursor_make(g, n, n);
 	*nx = d->dissect(q, &c);

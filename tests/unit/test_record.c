@@ -19,6 +19,8 @@ static tp_pkt *begin(void)
 	tp_pkt_reset(p);
 	p->layers[0] = (tp_layer){.d = &d_t};
 	p->nlayers = 1;
+	p->level = 0;
+	tp_meta_sync(p);
 	return p;
 }
 
@@ -149,9 +151,11 @@ static void test_record_sources(void **state)
 	assert_int_equal(tp_src_find(p, c + 2, 6), 1);
 	/* a field added while a source is current counts in it */
 	p->src_cur = 1;
+	tp_meta_sync(p);
 	tp_field *f = tp_add_bytes(p, &f_b, 2, 6, c + 2, 6);
 	assert_int_equal(f->src, 1);
 	p->src_cur = 0;
+	tp_meta_sync(p);
 	/* the table's cap */
 	while (p->nsrc < TP_MAX_SOURCES)
 		assert_true(tp_src_add(p, "x", TP_SRC_PDU, other, 1) > 0);

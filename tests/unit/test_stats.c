@@ -759,6 +759,8 @@ static void feed_fake(tp_stats *st, tp_pkt *p, const unsigned *ids,
 	memset(&p->layers[0], 0, sizeof p->layers[0]);
 	p->layers[0].d = &tp_diss_frame;
 	p->nlayers = 1;
+	p->level = 0;
+	tp_meta_sync(p);
 	for (unsigned i = 0; i < n && p->nlayers < TP_MAX_LAYERS; i++) {
 		tp_layer *l = &p->layers[p->nlayers++];
 		memset(l, 0, sizeof *l);
