@@ -1476,7 +1476,7 @@ static bool put_opts(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		if ((optlen = opt_len_at(&o, 0, i, len, &t)) < 0)
 			return false;
 		int ol = ob(&o, i + 1);
-		uint32_t v;
+		uint32_t v = 0;
 		switch (t) {
 		case OPT_PAD1:
 			tp_sb_puts(s, "(pad1)");

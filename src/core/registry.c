@@ -170,11 +170,8 @@ static const tp_dissector *find_slow(uint8_t table, uint32_t key)
 	return e ? e->d : NULL;
 }
 
-const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
-				     uint32_t key2)
+static const tp_dissector *find3(uint8_t table, uint32_t key, uint32_t key2)
 {
-	if (table == TP_TAB_NONE)
-		return NULL;
 	if (table == TP_TAB_NAME)
 		return get(key);
 	if (table == TP_TAB_UDP_PORT || table == TP_TAB_TCP_PORT) {
@@ -192,6 +189,32 @@ const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
 		return d;
 	}
 	return find(table, key);
+}
+
+/* The whole answer for (table, key, key2) cached too: one probe a layer
+ * (a port pair was two or three). */
+static _Thread_local struct lcache3 {
+	uint64_t tk;
+	uint32_t key2;
+	unsigned gen;
+	const tp_dissector *d;
+} lcache3[LCACHE];
+
+const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
+				     uint32_t key2)
+{
+	if (table == TP_TAB_NONE)
+		return NULL;
+	uint64_t tk = (uint64_t)table << 32 | key;
+	struct lcache3 *c = &lcache3[(uint32_t)(((tk ^ (uint64_t)key2 << 40) *
+						 0x9e3779b97f4a7c15ull) >> 56)];
+	if (c->gen == gen && c->tk == tk && c->key2 == key2)
+		return c->d;
+	c->d = find3(table, key, key2);
+	c->tk = tk;
+	c->key2 = key2;
+	c->gen = gen;
+	return c->d;
 }
 
 const tp_dissector *tp_registry_lookup(tp_next n)

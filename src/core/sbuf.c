@@ -31,18 +31,23 @@ static const char digits2[201] =
  * the fraction of a second on every line. */
 void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n)
 {
-	char d[10];
+	char t[10];
+	/* straight into the buffer when it has room (every line has) */
+	bool direct = s->len + n + 1 < s->cap;
+	char *d = direct ? s->buf + s->len : t;
 	d[0] = '.';
 	unsigned i = n;
 	for (; i >= 2; i -= 2) {
 		unsigned r = v % 100;
 		v /= 100;
-		d[i] = digits2[2 * r + 1];
-		d[i - 1] = digits2[2 * r];
+		memcpy(d + i - 1, digits2 + 2 * r, 2);
 	}
 	if (i == 1)
 		d[1] = (char)('0' + v % 10);
-	tp_sb_put(s, d, n + 1);
+	if (direct)
+		s->len += n + 1;
+	else
+		tp_sb_put(s, t, n + 1);
 }
 
 void tp_sb_frac9(tp_sbuf *s, uint64_t ns)
@@ -185,56 +190,67 @@ void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
 /* RFC 5952: lower case, leading zeros dropped, the longest run (first of
  * equals) of two or more zero groups as "::", IPv4-mapped/compatible with
  * a dotted tail as inet_ntop prints them. */
-/* A group of an IPv6 address: 1 to 4 hex digits, no leading zeros. */
-static inline void put_group(tp_sbuf *s, unsigned v)
+/* A group of an IPv6 address: 1 to 4 hex digits, no leading zeros,
+ * at d (room for 4); returns the end. */
+static inline char *put_group(char *d, unsigned v)
 {
-	char t[4];
 	unsigned n = v >= 0x1000 ? 4 : v >= 0x100 ? 3 : v >= 0x10 ? 2 : 1;
 	for (unsigned k = n; k-- > 0; v >>= 4)
-		t[k] = hexd[v & 15];
-	tp_sb_put(s, t, n);
+		d[k] = hexd[v & 15];
+	return d + n;
 }
 
-void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
+/* RFC 5952 text into d (room for 46 bytes); returns its length. */
+static size_t ipv6_text(char *d, const uint8_t *p)
 {
-	uint16_t g[8];
+	unsigned g[8];
 	for (int i = 0; i < 8; i++)
-		g[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
+		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
 	int best = -1, bestlen = 0;
-	for (int i = 0; i < 8;) {
-		if (g[i]) {
-			i++;
-			continue;
+	for (int i = 0, run = 0; i < 8; i++) {
+		run = g[i] ? 0 : run + 1;
+		if (run > bestlen) { /* the first of equal runs stays */
+			bestlen = run;
+			best = i - run + 1;
 		}
-		int j = i;
-		while (j < 8 && !g[j])
-			j++;
-		if (j - i > bestlen) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j;
 	}
 	if (bestlen < 2)
 		best = -1;
 	/* ::ffff:a.b.c.d and ::a.b.c.d (as glibc's inet_ntop) */
-	bool v4tail = best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	bool v4tail = best == 0 &&
+		      (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff));
+	char *o = d;
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			tp_sb_put(s, "::", 2);
+			*o++ = ':';
+			*o++ = ':';
 			i += bestlen - 1;
 			continue;
 		}
 		if (v4tail && i == 6) {
 			if (i != best + bestlen)
-				tp_sb_putc(s, ':');
-			tp_sb_ipv4(s, p + 12);
+				*o++ = ':';
+			tp_sbuf t;
+			tp_sb_init(&t, o, 16);
+			tp_sb_ipv4(&t, p + 12);
+			o += t.len;
 			break;
 		}
 		if (i && i != best + bestlen)
-			tp_sb_putc(s, ':');
-		put_group(s, g[i]);
+			*o++ = ':';
+		o = put_group(o, g[i]);
 	}
+	return (size_t)(o - d);
+}
+
+void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
+{
+	if (s->len + 47 <= s->cap) { /* straight into the buffer */
+		s->len += ipv6_text(s->buf + s->len, p);
+		return;
+	}
+	char t[48];
+	tp_sb_put(s, t, ipv6_text(t, p));
 }
 
 void tp_sb_printf(tp_sbuf *s, const char *fmt, ...)

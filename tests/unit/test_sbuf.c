@@ -80,6 +80,40 @@ static void test_sbuf_dec_ipv4_every_width(void **state)
 			assert_int_equal(s.trunc, keep < n);
 		}
 	}
+	/* fractions: "." and n zero-padded digits, every n and buffer size */
+	for (unsigned n = 1; n <= 9; n++) {
+		const uint32_t fv[] = {0, 7, 50, 999999999u};
+		for (size_t k = 0; k < TP_COUNT(fv); k++) {
+			uint32_t lim = 1;
+			for (unsigned j = 0; j < n; j++)
+				lim *= 10;
+			uint32_t v = fv[k] % lim;
+			char want[16], got[16];
+			int wn = snprintf(want, sizeof want, ".%0*u", (int)n, v);
+			for (size_t cap = 1; cap <= (size_t)wn + 2; cap++) {
+				tp_sbuf s;
+				tp_sb_init(&s, got, cap);
+				tp_sb_frac(&s, v, n);
+				size_t keep = cap - 1 < (size_t)wn ? cap - 1 : (size_t)wn;
+				assert_int_equal(s.len, keep);
+				assert_memory_equal(got, want, keep);
+				assert_int_equal(s.trunc, keep < (size_t)wn);
+			}
+		}
+	}
+	const uint8_t a6[16] = {0xfd, 0, 0, 0x98, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xab, 0xcd};
+	char want6[INET6_ADDRSTRLEN], got6[64];
+	assert_non_null(inet_ntop(AF_INET6, a6, want6, sizeof want6));
+	size_t n6 = strlen(want6);
+	for (size_t cap = 1; cap <= sizeof got6; cap++) {
+		tp_sbuf s;
+		tp_sb_init(&s, got6, cap);
+		tp_sb_ipv6(&s, a6);
+		size_t keep = cap - 1 < n6 ? cap - 1 : n6;
+		assert_int_equal(s.len, keep);
+		assert_memory_equal(got6, want6, keep);
+		assert_int_equal(s.trunc, keep < n6);
+	}
 }
 
 /* IPv6 text must equal inet_ntop's for every zero-run shape. */
