@@ -888,10 +888,15 @@ typedef struct wjob {
 	struct wjob *next;
 	uint8_t *buf;
 	size_t n;
+	uint32_t cap;        /* buf's size when it is a file buffer, else 0 */
 	uint64_t off;
 	bool create;
 	char name[160];
 } wjob;
+
+/* File buffers are powers of two from 4 KiB to EXPORT_BUF: 7 sizes. */
+#define EXPORT_CLASSES 7
+#define EXPORT_SPARE (4u << 20) /* bytes of spare buffers kept */
 
 struct tp_export {
 	int dirfd;
@@ -921,9 +926,23 @@ struct tp_export {
 	size_t qbytes;       /* bytes queued (capped: EXPORT_QUEUE) */
 	bool qdone;
 	bool wsleep, rsleep; /* the writer / the reader waits (under mu) */
+	size_t qjobs;        /* jobs queued since the writer last looked */
+	/* Jobs the writer ran, handed back (under mu) with their buffers:
+	 * the reader reuses both instead of malloc, realloc and free for
+	 * every file (and the page faults of fresh memory) */
+	wjob *ret;
+	/* the reader's: spare jobs, spare buffers by size class */
+	wjob *spare_jobs;
+	uint8_t *spare[EXPORT_CLASSES];
+	size_t spare_bytes;
 	_Atomic int werr;    /* the writer's first errno (werrwhat before) */
 	char werrwhat[160];
 };
+
+/* The writer is woken for this much queued work, not for every file
+ * (a wake-up a file was a tenth of the reader's time in the kernel). */
+#define WAKE_BYTES (256u * 1024)
+#define WAKE_JOBS 64
 
 #define EXPORT_QUEUE (4u << 20)
 
@@ -1172,15 +1191,15 @@ static void *writer(void *arg)
 		e->qhead = e->qtail = NULL;
 		pthread_mutex_unlock(&e->mu);
 		size_t n = 0;
-		while (j) {
-			wjob *next = j->next;
-			job_run(e, j);
-			n += j->n;
-			free(j->buf);
-			free(j);
-			j = next;
+		wjob *last = NULL;
+		for (wjob *k = j; k; k = k->next) {
+			job_run(e, k);
+			n += k->n;
+			last = k;
 		}
 		pthread_mutex_lock(&e->mu);
+		last->next = e->ret; /* back to the reader, buffers and all */
+		e->ret = j;
 		e->qbytes -= n;
 		if (e->rsleep)
 			pthread_cond_signal(&e->cv_room);
@@ -1190,11 +1209,15 @@ static void *writer(void *arg)
 }
 
 /* Hand `buf` (malloc'd, n bytes for stream offset off) to the writer. */
-static void enqueue(tp_export *e, expfile *x, uint8_t *buf, size_t n,
-		    uint64_t off)
+static void reclaim(tp_export *e, wjob *r);
+
+static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
+		    size_t n, uint64_t off)
 {
-	wjob *j = malloc(sizeof *j);
-	if (!j) {
+	wjob *j = e->spare_jobs;
+	if (j)
+		e->spare_jobs = j->next;
+	else if (!(j = malloc(sizeof *j))) {
 		free(buf);
 		errno = ENOMEM;
 		note_err(e, "export");
@@ -1202,6 +1225,7 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, size_t n,
 	}
 	j->next = NULL;
 	j->buf = buf;
+	j->cap = cap;
 	j->n = n;
 	j->off = off;
 	j->create = !x->made;
@@ -1219,9 +1243,65 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, size_t n,
 		e->qhead = j;
 	e->qtail = j;
 	e->qbytes += n;
-	if (e->wsleep)
+	e->qjobs++;
+	if (e->wsleep && (e->qbytes >= WAKE_BYTES || e->qjobs >= WAKE_JOBS)) {
+		e->qjobs = 0;
 		pthread_cond_signal(&e->cv_work);
+	}
+	wjob *r = e->ret;
+	e->ret = NULL;
 	pthread_mutex_unlock(&e->mu);
+	reclaim(e, r);
+}
+
+static void reclaim_buf(tp_export *e, wjob *j);
+
+static unsigned size_class(uint32_t cap)
+{
+	unsigned c = 0;
+	while (c + 1 < EXPORT_CLASSES && (4096u << c) < cap)
+		c++;
+	return c;
+}
+
+/* Keep what the writer handed back: the jobs, and the file buffers up
+ * to EXPORT_SPARE bytes (a buffer's first word links its class). */
+static void reclaim(tp_export *e, wjob *r)
+{
+	while (r) {
+		wjob *next = r->next;
+		reclaim_buf(e, r);
+		r->next = e->spare_jobs;
+		e->spare_jobs = r;
+		r = next;
+	}
+}
+
+/* One buffer back to the spares (or freed), without its job. */
+static void reclaim_buf(tp_export *e, wjob *j)
+{
+	unsigned c = size_class(j->cap);
+	if (j->cap && j->cap == 4096u << c &&
+	    e->spare_bytes + j->cap <= EXPORT_SPARE) {
+		memcpy(j->buf, &e->spare[c], sizeof(uint8_t *));
+		e->spare[c] = j->buf;
+		e->spare_bytes += j->cap;
+	} else {
+		free(j->buf);
+	}
+}
+
+/* A buffer of `want` bytes (a power of two from 4 KiB), spare or new. */
+static uint8_t *buf_get(tp_export *e, uint32_t want)
+{
+	unsigned c = size_class(want);
+	uint8_t *b = e->spare[c];
+	if (b && want == 4096u << c) {
+		memcpy(&e->spare[c], b, sizeof(uint8_t *));
+		e->spare_bytes -= want;
+		return b;
+	}
+	return malloc(want);
 }
 
 static void writer_stop(tp_export *e)
@@ -1234,6 +1314,8 @@ static void writer_stop(tp_export *e)
 	pthread_mutex_unlock(&e->mu);
 	pthread_join(e->thr, NULL);
 	e->threaded = false;
+	reclaim(e, e->ret); /* the last batch's jobs */
+	e->ret = NULL;
 	int werr = atomic_load(&e->werr);
 	if (werr && !e->err) {
 		e->err = werr;
@@ -1254,7 +1336,7 @@ static void flush_buf(tp_export *e, expfile *x)
 	buf_unlink(e, x);
 	e->buffered -= x->bcap;
 	if (x->blen && !failed(e) && e->threaded)
-		enqueue(e, x, x->buf, x->blen, x->boff); /* it owns the buffer */
+		enqueue(e, x, x->buf, x->bcap, x->blen, x->boff); /* it owns it */
 	else {
 		if (x->blen && !failed(e))
 			write_at(e, x, x->buf, x->blen, x->boff);
@@ -1277,9 +1359,14 @@ static bool buf_room(tp_export *e, expfile *x, size_t n)
 	while (e->buffered + want - x->bcap > EXPORT_BUDGET && e->buf_tail &&
 	       e->buf_tail != x)
 		flush_buf(e, e->buf_tail);
-	uint8_t *nb = realloc(x->buf, want);
+	uint8_t *nb = buf_get(e, (uint32_t)want);
 	if (!nb)
 		return false;
+	if (x->buf) { /* grown: the old one becomes a spare */
+		memcpy(nb, x->buf, x->blen);
+		wjob old = {.buf = x->buf, .cap = x->bcap};
+		reclaim_buf(e, &old);
+	}
 	if (!x->buf) {
 		x->bprev = NULL;
 		x->bnext = e->buf_head;
@@ -1318,7 +1405,7 @@ static void ex_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
 		uint8_t *copy = e->threaded ? malloc(n) : NULL;
 		if (copy) {
 			memcpy(copy, b, n);
-			enqueue(e, x, copy, n, off);
+			enqueue(e, x, copy, 0, n, off);
 		} else {
 			write_at(e, x, b, n, off);
 		}
@@ -1350,7 +1437,7 @@ static void ex_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
 	flush_buf(e, x);
 	uint8_t *z = e->threaded ? calloc(1, 1) : NULL;
 	if (z) {
-		enqueue(e, x, z, 1, off + n - 1);
+		enqueue(e, x, z, 0, 1, off + n - 1);
 	} else {
 		static const uint8_t zero;
 		write_at(e, x, &zero, 1, off + n - 1);
@@ -1511,6 +1598,17 @@ void tp_export_free(tp_export *e)
 	if (!e)
 		return;
 	writer_stop(e);
+	for (unsigned c = 0; c < EXPORT_CLASSES; c++)
+		while (e->spare[c]) {
+			uint8_t *b = e->spare[c];
+			memcpy(&e->spare[c], b, sizeof(uint8_t *));
+			free(b);
+		}
+	while (e->spare_jobs) {
+		wjob *j = e->spare_jobs;
+		e->spare_jobs = j->next;
+		free(j);
+	}
 	for (size_t i = 0; i < EXPORT_BUCKETS; i++) {
 		expfile *x = e->buckets[i];
 		while (x) {
