@@ -59,11 +59,16 @@ typedef enum tp_table {
 	TP_TAB_COUNT_
 } tp_table;
 
+/* One 64-bit word (bit-fields), returned in one register: as three
+ * members the struct was built in memory with stores of different sizes
+ * and read back as two words, a store-forwarding stall at the return of
+ * every dissector. */
 typedef struct tp_next {
-	uint8_t table;
-	uint32_t key;
-	uint32_t key2; /* ports: the other port, tried second */
+	uint64_t table : 8;
+	uint64_t key : 32;
+	uint64_t key2 : 24; /* ports: the other port, tried second */
 } tp_next;
+_Static_assert(sizeof(tp_next) == 8, "tp_next is one word");
 
 #define TP_STOP ((tp_next){TP_TAB_NONE, 0, 0})
 /* The payload went to the stream layer (a flow pinned to a stream
@@ -73,7 +78,7 @@ typedef struct tp_next {
 
 static inline tp_next tp_next_key(tp_table t, uint32_t key)
 {
-	tp_next n = {(uint8_t)t, key, key};
+	tp_next n = {(uint8_t)t, key, key & 0xffffff};
 	return n;
 }
 
