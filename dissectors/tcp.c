@@ -536,7 +536,8 @@ static void option_value(tp_pkt *p, tp_cursor *o, unsigned kind,
  * the walk goes on after EOL: zero padding shows as more EOLs; anything
  * else there gets a warning and ends the walk (it is padding, not
  * options). */
-static void dissect_options(tp_pkt *p, tp_cursor *oc)
+/* The options; *sack set when a SACK option is among them. */
+static void dissect_options(tp_pkt *p, tp_cursor *oc, bool *sack)
 {
 	bool eol = false;
 	for (unsigned n = 0; n < MAX_OPTIONS && tp_reported(oc) > 0; n++) {
@@ -586,6 +587,8 @@ static void dissect_options(tp_pkt *p, tp_cursor *oc)
 			return; /* the rest cannot be delimited */
 		}
 		tp_cursor o = tp_sub(oc, (size_t)len);
+		if (kind == OPT_SACK)
+			*sack = true;
 		tp_add_uint(p, proto, at, (size_t)len, 0);
 		tp_push(p);
 		tp_get_u8(p, &o, &tp_tcp_fields[F_OPT_KIND]);
@@ -776,7 +779,8 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);
 		tp_push(p);
-		dissect_options(p, &oc);
+		bool sack = false;
+		dissect_options(p, &oc, &sack);
 		tp_pop(p);
 	}
 	return TP_STOP;
@@ -854,8 +858,9 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		add_option_bytes(p, &oc);
 		tp_push(p);
 		g.opt_lo = p->nfields;
-		dissect_options(p, &oc);
-		g.opt_hi = p->nfields;
+		bool sack = false;
+		dissect_options(p, &oc, &sack);
+		g.opt_hi = sack ? p->nfields : g.opt_lo; /* SACK edges to rebase */
 		tp_pop(p);
 		if (!tp_ok(&oc)) {
 			if (tracked)

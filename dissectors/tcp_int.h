@@ -217,7 +217,7 @@ typedef struct seginfo {
 	uint32_t seq, ack, win, seglen;
 	uint16_t flags;
 	unsigned wshift; /* window scale option in this segment, or 255 */
-	unsigned opt_lo, opt_hi; /* the options' fields: p->fields[lo..hi) */
+	unsigned opt_lo, opt_hi; /* fields holding SACK edges: [lo..hi) */
 } seginfo;
 
 extern const tp_field_def tp_tcp_fields[F_COUNT];

@@ -287,6 +287,41 @@ static void test_flow_lru_second_chance_and_order(void **state)
 	tp_session_free(s);
 }
 
+/* A segment with a SACK block [le, re): relative to the other side's
+ * first sequence number on a tracked flow, as Wireshark shows them,
+ * and left alone on a segment with no SACK. */
+static void test_flow_sack_edges_relative(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	seg syn = {1, 2, 40000, 80, 1000, 0, SYN, 65535, NULL, 0, -1};
+	seg synack = {2, 1, 80, 40000, 7000, 1001, SYN | ACK, 65535, NULL, 1, -1};
+	feed_seg(p, &syn);
+	feed_seg(p, &synack);
+	/* the client SACKs server bytes 7101..7201 (relative 101..201) */
+	static uint8_t b[128];
+	seg ack = {1, 2, 40000, 80, 1001, 7001, ACK, 65535, NULL, 2, -1};
+	size_t n = build_tcp(&ack, b);
+	uint8_t *t = b + 20;
+	const uint8_t opt[12] = {1, 1, 5, 10, 0, 0, 0x1b, 0xbd, 0, 0, 0x1c, 0x21};
+	memcpy(t + 20, opt, sizeof opt);
+	t[12] = (20 + 12) / 4 << 4;
+	n += sizeof opt;
+	b[2] = (uint8_t)(n >> 8), b[3] = (uint8_t)n;
+	feed(p, b, n, 228, 2);
+	assert_int_equal(th_uint(p, "tcp.options.sack.count"), 1);
+	assert_int_equal(th_uint(p, "tcp.options.sack_le"), 101);
+	assert_int_equal(th_uint(p, "tcp.options.sack_re"), 201);
+	assert_int_equal(th_uint(p, "tcp.ack"), 1);
+	/* the same bytes without the SACK kind: a plain option, no edge */
+	t[22] = 254;
+	feed(p, b, n, 228, 3);
+	assert_int_equal(th_count(p, "tcp.options.sack_le"), 0);
+	tp_pkt_free(p);
+	tp_session_free(s);
+}
+
 /* ---- relative numbers and the SEQ/ACK analysis ----------------------- */
 
 static void test_flow_relative_seq_and_rtt(void **state)
@@ -1176,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_cap_evicts_lru),
 		cmocka_unit_test(test_flow_lru_second_chance_and_order),
+		cmocka_unit_test(test_flow_sack_edges_relative),
 		cmocka_unit_test(test_flow_relative_seq_and_rtt),
 		cmocka_unit_test(test_flow_midstream_start),
 		cmocka_unit_test(test_flow_analysis_retransmission),
