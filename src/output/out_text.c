@@ -652,9 +652,11 @@ static void put_tree(const struct text_state *st, tp_sbuf *s,
 			continue;
 		for (unsigned i = 0; i < l->nfields; i++) {
 			const tp_field *f = &p->fields[l->first_field + i];
-			if ((li == 0 &&
-			     strcmp(f->def->abbrev, "frame.number") == 0) ||
-			    tp_is_note(f->def) || tp_frame_field_hidden(f->def))
+			/* the frame's hidden ones and frame.number (in the
+			 * heading) are in layer 0 only, notes in the others */
+			if (li == 0 ? strcmp(f->def->abbrev, "frame.number") == 0 ||
+					      tp_frame_field_hidden(f->def)
+				    : tp_is_note(f->def))
 				continue;
 			put_field_line(s, p, f);
 		}
