@@ -7,6 +7,8 @@
 #ifndef TAPIR_REGISTRY_H
 #define TAPIR_REGISTRY_H
 
+#include <string.h>
+
 #include "tapir/dissector.h"
 
 /* Build the key tables.  Idempotent. */
@@ -15,10 +17,33 @@ void tp_registry_init(void);
 /* The dissector for a key, or NULL.  For port tables both key and key2
  * are tried, the lower port first (as Wireshark does). */
 const tp_dissector *tp_registry_lookup(tp_next n);
-/* The same, the key's parts apart (the per-layer call of the dispatch
- * loop: no struct through memory). */
+/* The same, the key's parts apart. */
 const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
 				     uint32_t key2);
+
+/* The dispatch loop's lookup, inline: a per-thread direct-mapped cache
+ * of answers (negative ones too) keyed by the tp_next word, dropped
+ * when the tables change (tp_reg_gen: a decode-as rule). */
+#define TP_REGCACHE 256
+typedef struct tp_regcache {
+	uint64_t w;
+	unsigned gen;
+	const tp_dissector *d;
+} tp_regcache;
+extern _Thread_local tp_regcache tp_reg_cache[TP_REGCACHE];
+extern unsigned tp_reg_gen;
+const tp_dissector *tp_registry_find_miss(tp_next n, tp_regcache *c);
+
+static inline const tp_dissector *tp_registry_next(tp_next n)
+{
+	uint64_t w;
+	memcpy(&w, &n, sizeof w);
+	tp_regcache *c =
+		&tp_reg_cache[(w * 0x9e3779b97f4a7c15ull) >> 56 & (TP_REGCACHE - 1)];
+	if (c->w == w && c->gen == tp_reg_gen)
+		return c->d;
+	return tp_registry_find_miss(n, c);
+}
 
 /* All dissectors, for -G and the field index. */
 size_t tp_registry_count(void);

@@ -135,7 +135,7 @@ run(tp_pkt *p, tp_cursor c, tp_next nx, unsigned limit,
 {
 	tp_registry_init();
 	while (p->nlayers < limit) {
-		const tp_dissector *d = tp_registry_find(nx.table, nx.key, nx.key2);
+		const tp_dissector *d = tp_registry_next(nx);
 		if (!d) {
 			if (tp_reported(&c) == 0)
 				return;

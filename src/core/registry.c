@@ -128,6 +128,7 @@ void tp_registry_add_test(const tp_dissector *d)
 		nkeys = 0;
 		inited = 0;
 		gen++;
+		tp_reg_gen++;
 	}
 }
 #endif
@@ -191,30 +192,26 @@ static const tp_dissector *find3(uint8_t table, uint32_t key, uint32_t key2)
 	return find(table, key);
 }
 
-/* The whole answer for (table, key, key2) cached too: one probe a layer
- * (a port pair was two or three). */
-static _Thread_local struct lcache3 {
-	uint64_t tk;
-	uint32_t key2;
-	unsigned gen;
-	const tp_dissector *d;
-} lcache3[LCACHE];
+/* The whole answer for a tp_next cached too, probed inline by the
+ * dispatch loop (tp_registry_next): one probe a layer, no call. */
+_Thread_local tp_regcache tp_reg_cache[TP_REGCACHE];
+unsigned tp_reg_gen = 1;
+
+const tp_dissector *tp_registry_find_miss(tp_next n, tp_regcache *c)
+{
+	const tp_dissector *d =
+		n.table == TP_TAB_NONE ? NULL : find3(n.table, n.key, n.key2);
+	memcpy(&c->w, &n, sizeof c->w);
+	c->gen = tp_reg_gen;
+	c->d = d;
+	return d;
+}
 
 const tp_dissector *tp_registry_find(uint8_t table, uint32_t key,
 				     uint32_t key2)
 {
-	if (table == TP_TAB_NONE)
-		return NULL;
-	uint64_t tk = (uint64_t)table << 32 | key;
-	struct lcache3 *c = &lcache3[(uint32_t)(((tk ^ (uint64_t)key2 << 40) *
-						 0x9e3779b97f4a7c15ull) >> 56)];
-	if (c->gen == gen && c->tk == tk && c->key2 == key2)
-		return c->d;
-	c->d = find3(table, key, key2);
-	c->tk = tk;
-	c->key2 = key2;
-	c->gen = gen;
-	return c->d;
+	tp_next n = {table, key, key2 & 0xffffff};
+	return tp_registry_next(n);
 }
 
 const tp_dissector *tp_registry_lookup(tp_next n)
@@ -378,6 +375,7 @@ int tp_registry_decode_as(const char *spec, char *err, size_t errlen)
 			(struct entry){da_tables[t].table, (uint32_t)v, d};
 	qsort(overrides, noverrides, sizeof *overrides, cmp_entry);
 	gen++;
+	tp_reg_gen++;
 	return 0;
 }
 
@@ -387,4 +385,5 @@ void tp_registry_clear_overrides(void)
 	overrides = NULL;
 	noverrides = 0;
 	gen++;
+	tp_reg_gen++;
 }
