@@ -213,6 +213,7 @@ void tp_flow_sink(tp_session *s, tp_flow *f, int dir, struct tp_pkt *p,
 void tp_flow_holding(tp_session *s, tp_flow *f);
 
 uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n);
+uint64_t tp_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t n);
 
 /* Visit every flow (stats), in no particular order. */
 void tp_flow_foreach(tp_session *s, void (*fn)(void *ctx, const tp_flow *f),

@@ -84,7 +84,9 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
-uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n)
+/* SipHash-c-d (c compression rounds a block, d at the end). */
+static inline __attribute__((always_inline)) uint64_t
+siphash(uint64_t k0, uint64_t k1, const void *data, size_t n, int c, int d)
 {
 	const uint8_t *m = data;
 	uint64_t v0 = k0 ^ 0x736f6d6570736575ull;
@@ -95,23 +97,33 @@ uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w = le64(m + i);
 		v3 ^= w;
-		SIPROUND;
-		SIPROUND;
+		for (int r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= w;
 	}
 	uint64_t last = (uint64_t)(n & 0xff) << 56;
 	for (size_t j = 0; i + j < n; j++)
 		last |= (uint64_t)m[i + j] << (8 * j);
 	v3 ^= last;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < c; r++)
+		SIPROUND;
 	v0 ^= last;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < d; r++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n)
+{
+	return siphash(k0, k1, data, n, 2, 4);
+}
+
+/* SipHash-1-3: the hash of Python's (3.11) and Rust's tables, keyed
+ * against flooding like 2-4, with 40% fewer rounds on a flow key. */
+uint64_t tp_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t n)
+{
+	return siphash(k0, k1, data, n, 1, 3);
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -156,7 +168,7 @@ static inline bool key_eq(const tp_flowkey *a, const tp_flowkey *b)
 	return !d && u == v;
 }
 
-/* SipHash of the key's meaningful bytes only: an IPv4 key is 16 bytes
+/* SipHash-1-3 of the key's meaningful bytes only: an IPv4 key is 16 bytes
  * (two SipHash blocks) instead of the struct's 40, whose IPv4 addresses
  * are three-quarters zeros.  Equal keys give equal bytes, which is all a
  * hash must keep; the family is left out (an IPv4 and an IPv6 key with
@@ -172,7 +184,7 @@ static uint64_t key_hash(const tp_flowtab *t, const tp_flowkey *k)
 	uint32_t x = (uint32_t)(k->vlan[0] & 0xfff) << 20 |
 		     (uint32_t)(k->vlan[1] & 0xfff) << 8 | k->proto;
 	memcpy(q + 4, &x, 4);
-	return tp_siphash24(t->k0, t->k1, m, 2 * alen + 8);
+	return tp_siphash13(t->k0, t->k1, m, 2 * alen + 8);
 }
 
 /* ---- lists ------------------------------------------------------------ */

@@ -135,6 +135,17 @@ static void test_flow_siphash_vectors(void **state)
 	assert_int_equal(tp_siphash24(k0, k1, m, 0), 0x726fdb47dd0e0e31ull);
 	assert_int_equal(tp_siphash24(k0, k1, m, 15), 0xa129ca6149be45e5ull);
 	assert_int_equal(tp_siphash24(k0, k1, m, 8), 0x93f5f5799a932462ull);
+	/* SipHash-1-3 as CPython 3.11's bytes hash with PYTHONHASHSEED=0
+	 * (a zero key): hash(bytes(range(n))) & (2**64 - 1) */
+	const struct {
+		size_t n;
+		uint64_t h;
+	} v13[] = {{7, 0x2f098ab0c751325aull},  {8, 0xead411e67ebe2eeaull},
+		   {15, 0xf30eb725bb91c9eaull}, {16, 0x8972188433a5c5b7ull},
+		   {40, 0x95bc321ab41d8206ull}};
+	for (size_t i = 0; i < TP_COUNT(v13); i++)
+		assert_int_equal(tp_siphash13(0, 0, m, v13[i].n), v13[i].h);
+	assert_int_equal(tp_siphash13(0, 0, "abc", 3), 0xc03bc3a0042630f2ull);
 }
 
 /* ---- stream numbers --------------------------------------------------- */
