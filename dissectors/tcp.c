@@ -682,28 +682,41 @@ const tp_field_def tp_tcp_notes[2] = {
  * segment is dissected (the line never writes to the table).  Called
  * right after the urgent pointer's field, where the line looks; the
  * header is whole (20 bytes or more). */
-static void note_relative(tp_pkt *p, uint16_t sport, uint16_t dport,
-			  uint32_t seq, uint32_t ack, uint16_t flags,
-			  size_t at)
+/* tcpdump's numbers need its table's slot for the connection, a cache
+ * miss on a busy capture: the slot was fetched when the ports were read
+ * (prefetch_state), and the note is made here, at its place, but filled
+ * in after the options (note_fill), by when the slot has come.  Returns
+ * the note's index in the record, or UINT32_MAX for none. */
+static uint32_t note_relative(tp_pkt *p, uint16_t flags, size_t at)
 {
 	tp_dctx *x = p->dctx;
 	if (!x || !x->seqtab || !(flags & TH_ACK) ||
 	    (p->in_error && !x->seq_quoted))
-		return;
+		return UINT32_MAX;
 	/* a fragment's line comes from a dissection without a session
 	 * (tp_line_record): that one looks it up (pipeline.c) */
 	if (p->sess && (x->separate || p->reasm))
-		return;
+		return UINT32_MAX;
 	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
 	if (!a || !a->src || !a->dst || (a->family != 4 && a->family != 6))
+		return UINT32_MAX;
+	uint32_t i = p->nfields;
+	return tp_add_uint(p, &tp_tcp_notes[N_FIRST], at, 0, 0) ? i : UINT32_MAX;
+}
+
+static void note_fill(tp_pkt *p, uint32_t i, uint16_t sport, uint16_t dport,
+		      uint32_t seq, uint32_t ack, uint16_t flags)
+{
+	if (i == UINT32_MAX)
 		return;
+	const tp_netaddr *a = tp_nearest_addr(p, p->nlayers - 1);
 	uint32_t rs = seq, ra = ack;
-	if (tp_seq_relative(x->seqtab, a->src, a->dst, a->family == 6 ? 16 : 4,
-			    sport, dport, (flags & TH_SYN) != 0, &rs, &ra))
-		tp_add_uint(p, &tp_tcp_notes[N_REL], at, 0,
-			    (uint64_t)(seq - rs) << 32 | (uint32_t)(ack - ra));
-	else
-		tp_add_uint(p, &tp_tcp_notes[N_FIRST], at, 0, 0);
+	if (tp_seq_relative(p->dctx->seqtab, a->src, a->dst,
+			    a->family == 6 ? 16 : 4, sport, dport,
+			    (flags & TH_SYN) != 0, &rs, &ra)) {
+		p->fields[i].def = &tp_tcp_notes[N_REL];
+		p->fields[i].v.u = (uint64_t)(seq - rs) << 32 | (uint32_t)(ack - ra);
+	}
 }
 
 /* The note of layer `li`: right after its urgent pointer (index `after`
@@ -774,7 +787,8 @@ static tp_next tcp_quoted(tp_pkt *p, tp_cursor *c)
 	tp_get_be16(p, c, &tp_tcp_fields[F_URP]);
 	size_t hlen = (hf >> 12) * 4u;
 	if (hlen >= 20)
-		note_relative(p, sport, dport, seq, ack, hf & 0x0fff, at);
+		note_fill(p, note_relative(p, hf & 0x0fff, at), sport, dport,
+			  seq, ack, hf & 0x0fff);
 	if (hlen > 20 && tp_has(c, hlen - 20)) {
 		tp_cursor oc = tp_sub(c, hlen - 20);
 		add_option_bytes(p, &oc);
@@ -844,8 +858,9 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_add_event(p, &tp_tcp_events[E_HLEN_SHORT], hat);
 		return TP_STOP;
 	}
-	note_relative(p, sport, dport, g.seq, g.ack, g.flags, start);
+	uint32_t note = note_relative(p, g.flags, start);
 	if (hlen > seg) {
+		note_fill(p, note, sport, dport, g.seq, g.ack, g.flags);
 		tp_add_event(p, &tp_tcp_events[E_HLEN_LONG], hat);
 		return TP_STOP;
 	}
@@ -862,6 +877,8 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		dissect_options(p, &oc, &sack);
 		g.opt_hi = sack ? p->nfields : g.opt_lo; /* SACK edges to rebase */
 		tp_pop(p);
+		note_fill(p, note, sport, dport, g.seq, g.ack, g.flags);
+		note = UINT32_MAX;
 		if (!tp_ok(&oc)) {
 			if (tracked)
 				tp_tcp_track(p, c, g, start, hlen,
@@ -870,6 +887,7 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 			return TP_STOP;
 		}
 	}
+	note_fill(p, note, sport, dport, g.seq, g.ack, g.flags);
 	unsigned a = tracked ? tp_tcp_track(p, c, g, start, hlen, false) : 0;
 	/* A flow pinned to a stream dissector: its reassembled bytes went
 	 * there (the PDUs they completed are layers after this one). */

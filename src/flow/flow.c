@@ -21,6 +21,7 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 
 #include "tapir/flow.h"
@@ -245,6 +246,7 @@ typedef struct flowmem {
  * SYN flood holds max_flows of them), and a freed flow is the next one
  * made.  Class 0: a flow alone (UDP, ...), class 1: a TCP flow. */
 #define SLAB_N 64
+#define CHUNK_BIG ((size_t)2 << 20)
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 /* a free flow stays poisoned but for its free-list link: a use after
@@ -275,11 +277,20 @@ static tp_flow *flow_alloc(tp_flowtab *t, uint8_t proto)
 			t->chunks = c;
 			t->chunkcap = cap;
 		}
+		/* the first chunk small (a capture of a few flows), then
+		 * 2 MiB ones on huge pages where the kernel gives them: a
+		 * flow a packet in tens of MiB of flows missed the TLB */
+		size_t bytes = t->nchunks ? CHUNK_BIG : SLAB_N * sz;
+		size_t per = bytes / sz;
 		void *m = NULL;
-		if (posix_memalign(&m, 64, SLAB_N * sz) != 0)
+		if (posix_memalign(&m, t->nchunks ? CHUNK_BIG : 64, bytes) != 0)
 			return NULL;
+#ifdef MADV_HUGEPAGE
+		if (t->nchunks)
+			madvise(m, bytes, MADV_HUGEPAGE); /* a hint */
+#endif
 		t->chunks[t->nchunks++] = m;
-		for (size_t i = SLAB_N; i-- > 0;) {
+		for (size_t i = per; i-- > 0;) {
 			void **e = (void **)((char *)m + i * sz);
 			*e = t->freelist[cls];
 			t->freelist[cls] = e;
