@@ -228,6 +228,14 @@ static tp_flow *seg_flow(tp_pkt *p, const tp_netaddr *na, const seginfo *g,
 	return f;
 }
 
+/* A generated field, unless no output of the run shows one (p->lean). */
+static inline void gen_uint(tp_pkt *p, unsigned f, size_t off, size_t len,
+			    uint64_t v)
+{
+	if (!p->lean)
+		tp_add_uint(p, &tp_tcp_fields[f], off, len, v);
+}
+
 /* Relative SEQ/NXTSEQ/ACK and SACK edges, the calculated window. */
 static void add_relative(tp_pkt *p, tp_tcpstate *t, int dir,
 			 const seginfo *g, size_t start, bool opts_cut)
@@ -245,24 +253,25 @@ static void add_relative(tp_pkt *p, tp_tcpstate *t, int dir,
 	note_wscale(t, dir, g->flags, g->wshift, opts_cut);
 	/* SACK edges are relative to the other side's base too, as
 	 * Wireshark's (tcp_relative_seq) */
-	for (unsigned i = g->opt_lo; rev->base_set && i < g->opt_hi; i++) {
+	for (unsigned i = g->opt_lo; !p->lean && rev->base_set && i < g->opt_hi;
+	     i++) {
 		tp_field *x = &p->fields[i];
 		if (x->def == &tp_tcp_fields[F_SACK_LE] || x->def == &tp_tcp_fields[F_SACK_RE])
 			x->v.u = (uint32_t)(x->v.u - rev->base);
 	}
-	tp_add_uint(p, &tp_tcp_fields[F_SEQ], start + 4, 4, g->seq - fwd->base);
+	gen_uint(p, F_SEQ, start + 4, 4, g->seq - fwd->base);
 	uint32_t nxt =
 		g->seq + g->seglen + ((g->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
-	tp_add_uint(p, &tp_tcp_fields[F_NXTSEQ], start, 0, nxt - fwd->base);
-	tp_add_uint(p, &tp_tcp_fields[F_ACK], start + 8, 4,
+	gen_uint(p, F_NXTSEQ, start, 0, nxt - fwd->base);
+	gen_uint(p, F_ACK, start + 8, 4,
 		    (g->flags & TH_ACK) ? g->ack - rev->base : g->ack);
 	/* SYNs are never scaled (RFC 7323 section 2.2) */
 	uint32_t w = g->win;
 	if (!(g->flags & TH_SYN) && fwd->wscale >= 0)
 		w <<= fwd->wscale;
-	tp_add_uint(p, &tp_tcp_fields[F_WIN_CALC], start + 14, 2, w);
+	gen_uint(p, F_WIN_CALC, start + 14, 2, w);
 	if (!(g->flags & TH_SYN))
-		tp_add_uint(p, &tp_tcp_fields[F_WIN_SCALE], start + 14, 2,
+		gen_uint(p, F_WIN_SCALE, start + 14, 2,
 			    (uint64_t)(int64_t)(fwd->wscale >= 0
 							? 1 << fwd->wscale
 							: fwd->wscale));
@@ -324,18 +333,18 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 	 * and only when its option walk did not run past the capture (it
 	 * throws before printing the analysis; the state is updated) */
 	if ((a || acks_frame || in_flight) && !opts_cut) {
-		tp_add_uint(p, &tp_tcp_fields[F_ANALYSIS], start, 0, 0);
+		gen_uint(p, F_ANALYSIS, start, 0, 0);
 		tp_push(p);
 		if (t->rtt_set)
-			tp_add_uint(p, &tp_tcp_fields[F_A_IRTT], start, 0,
+			gen_uint(p, F_A_IRTT, start, 0,
 				    (uint64_t)t->rtt_ns);
 		if (a) {
-			tp_add_uint(p, &tp_tcp_fields[F_A_FLAGS], start, 0, 0);
+			gen_uint(p, F_A_FLAGS, start, 0, 0);
 			tp_push(p);
 			for (size_t i = 0; i < TP_COUNT(ana_items); i++) {
 				if (!(a & ana_items[i].flag))
 					continue;
-				tp_add_uint(p, &tp_tcp_fields[ana_items[i].field],
+				gen_uint(p, ana_items[i].field,
 					    start, 0, 0);
 				tp_add_event(p, &tp_tcp_events[ana_items[i].event],
 					     start);
@@ -344,10 +353,10 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 		}
 		if (a & A_DUPACK) {
 			/* Wireshark: the flag item and this one */
-			tp_add_uint(p, &tp_tcp_fields[F_A_DUPACK], start, 0, 0);
-			tp_add_uint(p, &tp_tcp_fields[F_A_DUPACK_NUM], start, 0,
+			gen_uint(p, F_A_DUPACK, start, 0, 0);
+			gen_uint(p, F_A_DUPACK_NUM, start, 0,
 				    dupnum);
-			tp_add_uint(p, &tp_tcp_fields[F_A_DUPACK_FRAME], start, 0,
+			gen_uint(p, F_A_DUPACK_FRAME, start, 0,
 				    dupframe);
 		}
 		tp_pop(p);
@@ -359,14 +368,16 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 static void add_times(tp_pkt *p, const tp_flow *f, tp_tcpstate *t,
 		      size_t start)
 {
-	tp_add_uint(p, &tp_tcp_fields[F_TIME_REL], start, 0,
-		    (uint64_t)ns_between(f->first_sec, f->first_nsec, p->ts_sec,
-					 p->ts_nsec));
-	int64_t delta = 0;
-	if (f->pkts[0] + f->pkts[1] > 1)
-		delta = ns_between(t->prev_sec, t->prev_nsec, p->ts_sec,
-				   p->ts_nsec);
-	tp_add_uint(p, &tp_tcp_fields[F_TIME_DELTA], start, 0, (uint64_t)delta);
+	if (!p->lean) {
+		gen_uint(p, F_TIME_REL, start, 0,
+			 (uint64_t)ns_between(f->first_sec, f->first_nsec,
+					      p->ts_sec, p->ts_nsec));
+		int64_t delta = 0;
+		if (f->pkts[0] + f->pkts[1] > 1)
+			delta = ns_between(t->prev_sec, t->prev_nsec,
+					   p->ts_sec, p->ts_nsec);
+		gen_uint(p, F_TIME_DELTA, start, 0, (uint64_t)delta);
+	}
 	t->prev_sec = p->ts_sec;
 	t->prev_nsec = p->ts_nsec;
 }
@@ -456,7 +467,7 @@ unsigned tp_tcp_track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	tp_flow *f = seg_flow(p, na, &g, &dir, &extra);
 	if (!f)
 		return 0;
-	tp_add_uint(p, &tp_tcp_fields[F_STREAM], start, 0, f->stream);
+	gen_uint(p, F_STREAM, start, 0, f->stream);
 	tp_tcpstate *t = f->tcp;
 	if (!t)
 		return 0;

@@ -70,6 +70,7 @@ typedef struct tp_engine_opts {
 	bool progress;         /* -w on a terminal: the progress line */
 	const tp_flowcfg *flowcfg; /* the session, when packets are dissected */
 	bool no_verify;        /* no output shows a checksum's status */
+	bool lean;             /* no output shows TCP's generated fields */
 	bool relative_seq;     /* tcpdump's relative TCP numbers (text, no -S) */
 	bool seq_quoted;       /* ... from quoted TCP headers too (-v) */
 	bool printer_thread;   /* --threads 3: the output on its own thread */

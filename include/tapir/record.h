@@ -167,6 +167,15 @@ typedef struct tp_pkt {
 	 * depends on it (reassembly keeps segments with bad sums, as
 	 * tshark does). */
 	bool no_verify;
+	/* Set by the run when no output of it shows TCP's generated fields
+	 * (the relative and calculated numbers, times, tcp.stream, the
+	 * analysis items): the one-line text, -v, the hex dumps, follow and
+	 * export read none (tcpdump prints its own relative numbers, from
+	 * notes).  They are then not added, as Wireshark builds no tree
+	 * nobody shows; the state behind them is kept (the analysis decides
+	 * what reaches the application layer).  -V, -T fields and --stats
+	 * read them and leave it off (so must a display filter). */
+	bool lean;
 
 	/* The arrays, last: the counters above stay on a few cache lines,
 	 * and pages past what a packet uses are never touched (an array in

@@ -319,6 +319,8 @@ static int open_engine(struct run *r, tp_options *o)
 		/* only -v, -V and -T fields show a checksum's status */
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
 			     o->mode != TP_MODE_FIELDS,
+		/* only -V, -T fields and --stats read TCP's generated fields */
+		.lean = o->mode == TP_MODE_TEXT && !o->out.Vflag && !r->stats,
 		/* tcpdump's relative TCP numbers: the text's, unless -S */
 		.relative_seq = printing && o->mode != TP_MODE_FIELDS &&
 				!o->out.Sflag,

@@ -54,6 +54,7 @@ tp_engine *tp_engine_new(tp_source *src, const tp_engine_opts *o, char *err,
 	e->pr_owner = -1;
 	e->wr_linktype = tp_source_linktype(src); /* the first file's */
 	e->p->no_verify = o->no_verify;
+	e->p->lean = o->lean;
 	return e;
 }
 

@@ -498,6 +498,7 @@ static void line_notes(tp_pkt *p, tp_dctx *x, const tp_pkthdr *h,
 	l->sess = NULL;
 	l->dctx = x;
 	l->no_verify = p->no_verify;
+	l->lean = p->lean;
 	dissect_from(l, p->number, h, p->data, link_key(h), t);
 	tp_carry_notes(p, l, true);
 }

@@ -792,6 +792,7 @@ const tp_pkt *tp_line_record(const tp_pkt *p, tp_pkt *scratch)
 	scratch->sess = NULL;
 	scratch->dctx = NULL;
 	scratch->no_verify = p->no_verify;
+	scratch->lean = p->lean;
 	tp_dissect(scratch, p->number, &h, p->data);
 	tp_carry_notes(scratch, p, false);
 	return scratch;

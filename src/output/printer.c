@@ -155,6 +155,7 @@ tp_printer *tp_printer_new(tp_output *out, FILE *fp, const tp_pkt *proto)
 			goto fail;
 		pr->slots[i].p->sess = proto->sess;
 		pr->slots[i].p->no_verify = proto->no_verify;
+		pr->slots[i].p->lean = proto->lean;
 		pr->slots[i].p->dctx = proto->dctx;
 	}
 	atomic_init(&pr->filled, 0);

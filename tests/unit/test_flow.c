@@ -333,6 +333,44 @@ static void test_flow_sack_edges_relative(void **state)
 	tp_session_free(s);
 }
 
+/* A lean run (no output shows TCP's generated fields) adds none of
+ * them but keeps the state behind them: the same flow, the analysis
+ * still deciding what reaches the application layer. */
+static void test_flow_lean_keeps_state(void **state)
+{
+	(void)state;
+	for (int lean = 0; lean < 2; lean++) {
+		tp_session *s = session(0);
+		tp_pkt *p = pkt(s);
+		p->lean = lean;
+		seg syn = {1, 2, 40000, 80, 1000, 0, SYN, 65535, NULL, 0, 7};
+		seg synack = {2, 1, 80, 40000, 7000, 1001, SYN | ACK, 65535,
+			      NULL, 1, 7};
+		seg data = {1, 2, 40000, 80, 1001, 7001, ACK | PSH, 512,
+			    "hello", 2, -1};
+		feed_seg(p, &syn);
+		feed_seg(p, &synack);
+		feed_seg(p, &data);
+		feed_seg(p, &data); /* a retransmission */
+		assert_non_null(p->flow);
+		assert_int_equal(p->flow->stream, 0);
+		assert_int_equal(p->flow->pkts[0], 3);
+		/* its payload reaches no dissector either way (tshark's rule) */
+		assert_false(th_has_layer(p, "data"));
+		assert_int_equal(th_count(p, "tcp.stream"), lean ? 0 : 1);
+		assert_int_equal(th_count(p, "tcp.seq"), lean ? 0 : 1);
+		assert_int_equal(th_count(p, "tcp.time_delta"), lean ? 0 : 1);
+		assert_int_equal(th_count(p, "tcp.window_size"), lean ? 0 : 1);
+		assert_int_equal(th_count(p, "tcp.analysis.retransmission"),
+				 lean ? 0 : 1);
+		/* raw header fields stay */
+		assert_int_equal(th_uint(p, "tcp.seq_raw"), 1001);
+		assert_int_equal(th_uint(p, "tcp.window_size_value"), 512);
+		tp_pkt_free(p);
+		tp_session_free(s);
+	}
+}
+
 /* ---- relative numbers and the SEQ/ACK analysis ----------------------- */
 
 static void test_flow_relative_seq_and_rtt(void **state)
@@ -1223,6 +1261,7 @@ int main(void)
 		cmocka_unit_test(test_flow_cap_evicts_lru),
 		cmocka_unit_test(test_flow_lru_second_chance_and_order),
 		cmocka_unit_test(test_flow_sack_edges_relative),
+		cmocka_unit_test(test_flow_lean_keeps_state),
 		cmocka_unit_test(test_flow_relative_seq_and_rtt),
 		cmocka_unit_test(test_flow_midstream_start),
 		cmocka_unit_test(test_flow_analysis_retransmission),
