@@ -109,7 +109,10 @@ typedef struct tp_pkt {
 	 * three, in their order): made by tp_meta_sync from nlayers, level
 	 * and src_cur whenever one of them changes, so that appending a
 	 * field copies one word (tp_field_append). */
-	uint32_t fmeta;
+	struct tp_fmeta {
+		uint16_t layer;
+		uint8_t level, src;
+	} fmeta;
 
 	unsigned nevents;   /* events[] below */
 
@@ -202,20 +205,18 @@ static inline tp_layer *tp_cur_layer(tp_pkt *p)
 void tp_pkt_note_full(tp_pkt *p);
 
 _Static_assert(offsetof(tp_field, level) == offsetof(tp_field, layer) + 2 &&
-		       offsetof(tp_field, src) == offsetof(tp_field, layer) + 3,
+		       offsetof(tp_field, src) == offsetof(tp_field, layer) + 3 &&
+		       sizeof(struct tp_fmeta) == 4,
 	       "tp_field's layer, level and src make one word (fmeta)");
 
 /* Set p->fmeta from nlayers, level and src_cur: after changing any of
- * them (tp_layer_begin, tp_push, tp_pop and the stream layer do). */
+ * them (tp_layer_begin and the stream layer do; tp_push and tp_pop set
+ * the level alone). */
 static inline void tp_meta_sync(tp_pkt *p)
 {
-	struct {
-		uint16_t layer;
-		uint8_t level, src;
-	} m = {(uint16_t)(p->nlayers ? p->nlayers - 1 : 0),
-	       (uint8_t)(p->level > 255 ? 255 : p->level), p->src_cur};
-	_Static_assert(sizeof m == sizeof p->fmeta, "fmeta's size");
-	memcpy(&p->fmeta, &m, sizeof m);
+	p->fmeta.layer = (uint16_t)(p->nlayers ? p->nlayers - 1 : 0);
+	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	p->fmeta.src = p->src_cur;
 }
 
 static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
@@ -226,7 +227,7 @@ static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
 	 * layer, level and source as one word: appending was a sixth of
 	 * the one-line run's instructions */
 	unsigned nf = p->nfields, nl = p->nlayers;
-	uint32_t meta = p->fmeta;
+	struct tp_fmeta meta = p->fmeta;
 	if (nf >= TP_MAX_FIELDS || !nl) {
 		tp_pkt_note_full(p);
 		return NULL;
@@ -265,7 +266,7 @@ static inline void tp_add_bits(tp_pkt *p, const tp_field_def *defs,
 		return;
 	}
 	tp_field *x = &p->fields[p->nfields];
-	uint32_t meta = p->fmeta;
+	struct tp_fmeta meta = p->fmeta;
 	/* member by member: a struct built on the stack and copied stalled
 	 * on store forwarding at every field (12% of the one-line run) */
 	for (unsigned i = 0; i < n; i++) {
@@ -352,13 +353,13 @@ const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
 static inline void tp_push(tp_pkt *p)
 {
 	p->level++;
-	tp_meta_sync(p);
+	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
 }
 static inline void tp_pop(tp_pkt *p)
 {
 	if (p->level)
 		p->level--;
-	tp_meta_sync(p);
+	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
 }
 
 /* Copy bytes into the per-packet arena; NULL when it is full. */

@@ -73,7 +73,7 @@ void tp_pkt_reset(tp_pkt *p)
 	p->flow_dir = 0;
 	p->nsrc = 1;
 	p->src_cur = 0;
-	p->fmeta = 0;
+	p->fmeta = (struct tp_fmeta){0, 0, 0};
 	p->reasm_src = -1;
 	p->store_used = 0;
 	p->app_state = NULL;
