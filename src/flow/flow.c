@@ -77,11 +77,13 @@ static inline uint64_t rotl(uint64_t x, unsigned b)
 		v2 = rotl(v2, 32);                                             \
 	} while (0)
 
-static uint64_t le64(const uint8_t *p)
+static inline uint64_t le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
+	uint64_t v; /* one load (the byte loop was not merged into one) */
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
