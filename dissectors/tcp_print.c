@@ -680,24 +680,28 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	if (o->vflag)
 		put_cksum(p, li, s, length);
 	length -= hlen;
+	/* the numbers in a local buffer, put at once (at most 6 + 10 + 1 +
+	 * 10 + 6 + 10 + 6 + 20 + 6 + 20 bytes) */
+	char t[128], *d = t;
 	if (o->vflag > 1 || length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
-		tp_sb_puts(s, ", seq ");
-		tp_sb_dec(s, seq);
+		d = tp_fmt_lit(d, ", seq ");
+		d = tp_fmt_dec(d, seq);
 		if (length > 0) {
-			tp_sb_putc(s, ':');
-			tp_sb_dec(s, (uint32_t)(seq + length));
+			*d++ = ':';
+			d = tp_fmt_dec(d, (uint32_t)(seq + length));
 		}
 	}
 	if (flags & TH_ACK) {
-		tp_sb_puts(s, ", ack ");
-		tp_sb_dec(s, ack);
+		d = tp_fmt_lit(d, ", ack ");
+		d = tp_fmt_dec(d, ack);
 	}
-	tp_sb_puts(s, ", win ");
-	tp_sb_dec(s, wn->v.u);
+	d = tp_fmt_lit(d, ", win ");
+	d = tp_fmt_dec(d, wn->v.u);
 	if (flags & TH_URG) {
-		tp_sb_puts(s, ", urg ");
-		tp_sb_dec(s, up->v.u);
+		d = tp_fmt_lit(d, ", urg ");
+		d = tp_fmt_dec(d, up->v.u);
 	}
+	tp_sb_put(s, t, (size_t)(d - t));
 	if (hlen > 20) {
 		/* the captured option bytes: the view tcp.options holds */
 		/* a few after the urgent pointer (the relative numbers'

@@ -66,6 +66,19 @@ void tp_sb_frac(tp_sbuf *s, uint32_t v, unsigned n);
 /* Two digits of v % 100, zero-padded. */
 void tp_sb_dec2(tp_sbuf *s, unsigned v);
 void tp_sb_dec(tp_sbuf *s, uint64_t v);
+/* v's digits at d (room for 20); returns the end.  For a summarizer
+ * that builds a run of text in a local buffer and puts it at once (the
+ * stores of tp_sb_put through the line's char pointer make the compiler
+ * reload the line's length after each one). */
+char *tp_fmt_dec(char *d, uint64_t v);
+char *tp_fmt_ipv4(char *d, const uint8_t *p); /* room for 15 */
+char *tp_fmt_ipv6(char *d, const uint8_t *p); /* room for 46 */
+static inline char *tp_fmt_lit(char *d, const char *lit)
+{
+	size_t n = strlen(lit);
+	memcpy(d, lit, n);
+	return d + n;
+}
 void tp_sb_sdec(tp_sbuf *s, int64_t v);
 void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width); /* no 0x; 0-padded */
 void tp_sb_hexbytes(tp_sbuf *s, const uint8_t *p, size_t n, char sep);

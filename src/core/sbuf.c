@@ -100,6 +100,13 @@ static unsigned ndigits(uint64_t v)
 	return t + (v >= pow10[t]);
 }
 
+char *tp_fmt_dec(char *d, uint64_t v)
+{
+	unsigned n = v < 10 ? 1 : ndigits(v);
+	dec_back(d + n, v);
+	return d + n;
+}
+
 /* Straight into the buffer when it has room (every line has): ports,
  * lengths, sequence numbers and address bytes are most of what the
  * one-line output prints. */
@@ -157,17 +164,8 @@ void tp_sb_hexbytes(tp_sbuf *s, const uint8_t *p, size_t n, char sep)
 
 void tp_sb_mac(tp_sbuf *s, const uint8_t *p) { tp_sb_hexbytes(s, p, 6, ':'); }
 
-void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
+char *tp_fmt_ipv4(char *d, const uint8_t *p)
 {
-	if (s->len + 16 > s->cap) { /* near the end: by the bounded way */
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				tp_sb_putc(s, '.');
-			tp_sb_dec(s, p[i]);
-		}
-		return;
-	}
-	char *d = s->buf + s->len;
 	for (int i = 0; i < 4; i++) {
 		unsigned v = p[i];
 		if (i)
@@ -184,12 +182,15 @@ void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
 			*d++ = (char)('0' + v);
 		}
 	}
-	s->len = (size_t)(d - s->buf);
+	return d;
 }
 
-/* RFC 5952: lower case, leading zeros dropped, the longest run (first of
- * equals) of two or more zero groups as "::", IPv4-mapped/compatible with
- * a dotted tail as inet_ntop prints them. */
+void tp_sb_ipv4(tp_sbuf *s, const uint8_t *p)
+{
+	char t[16];
+	tp_sb_put(s, t, (size_t)(tp_fmt_ipv4(t, p) - t));
+}
+
 /* A group of an IPv6 address: 1 to 4 hex digits, no leading zeros,
  * at d (room for 4); returns the end. */
 static inline char *put_group(char *d, unsigned v)
@@ -230,10 +231,7 @@ static size_t ipv6_text(char *d, const uint8_t *p)
 		if (v4tail && i == 6) {
 			if (i != best + bestlen)
 				*o++ = ':';
-			tp_sbuf t;
-			tp_sb_init(&t, o, 16);
-			tp_sb_ipv4(&t, p + 12);
-			o += t.len;
+			o = tp_fmt_ipv4(o, p + 12);
 			break;
 		}
 		if (i && i != best + bestlen)
@@ -243,12 +241,10 @@ static size_t ipv6_text(char *d, const uint8_t *p)
 	return (size_t)(o - d);
 }
 
+char *tp_fmt_ipv6(char *d, const uint8_t *p) { return d + ipv6_text(d, p); }
+
 void tp_sb_ipv6(tp_sbuf *s, const uint8_t *p)
 {
-	if (s->len + 47 <= s->cap) { /* straight into the buffer */
-		s->len += ipv6_text(s->buf + s->len, p);
-		return;
-	}
 	char t[48];
 	tp_sb_put(s, t, ipv6_text(t, p));
 }

@@ -232,9 +232,25 @@ bool tp_fragmented(const tp_pkt *p, unsigned li)
 	return a && a->fragment;
 }
 
+static bool resolving; /* -N: names (below) */
+
 void tp_sb_endpoints(tp_sbuf *s, const tp_netaddr *a, uint64_t sport,
 		     uint64_t dport)
 {
+	if (!resolving && a && (a->family == 4 || a->family == 6)) {
+		/* in a local buffer, put at once (see tp_fmt_dec) */
+		char t[2 * (46 + 1 + 20) + 8], *d = t;
+		d = a->family == 4 ? tp_fmt_ipv4(d, a->src) : tp_fmt_ipv6(d, a->src);
+		*d++ = '.';
+		d = tp_fmt_dec(d, sport);
+		d = tp_fmt_lit(d, " > ");
+		d = a->family == 4 ? tp_fmt_ipv4(d, a->dst) : tp_fmt_ipv6(d, a->dst);
+		*d++ = '.';
+		d = tp_fmt_dec(d, dport);
+		d = tp_fmt_lit(d, ": ");
+		tp_sb_put(s, t, (size_t)(d - t));
+		return;
+	}
 	if (a) {
 		tp_sb_addr(s, a, true);
 		tp_sb_putc(s, '.');
@@ -272,7 +288,6 @@ struct name_ent {
 };
 
 static struct name_ent *names;
-static bool resolving;
 
 /* The hosts file, then reverse DNS, through the C library. */
 static bool system_lookup(unsigned family, const uint8_t *x, char *name,
