@@ -154,6 +154,19 @@ void tp_sb_hex(tp_sbuf *s, uint64_t v, unsigned width)
 
 void tp_sb_hexbytes(tp_sbuf *s, const uint8_t *p, size_t n, char sep)
 {
+	if (n <= (s->cap - s->len) / 3 && s->len < s->cap) {
+		/* room for it all: through a local pointer (a put a digit
+		 * reloaded the length after every store) */
+		char *d = s->buf + s->len;
+		for (size_t i = 0; i < n; i++) {
+			if (sep && i)
+				*d++ = sep;
+			*d++ = hexd[p[i] >> 4];
+			*d++ = hexd[p[i] & 15];
+		}
+		s->len = (size_t)(d - s->buf);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (sep && i)
 			tp_sb_putc(s, sep);

@@ -101,6 +101,22 @@ static void test_sbuf_dec_ipv4_every_width(void **state)
 			}
 		}
 	}
+	/* hex bytes, with and without a separator, every buffer size */
+	const uint8_t hb[5] = {0x00, 0x1f, 0xa0, 0xff, 0x7e};
+	const char *const hwant[2] = {"001fa0ff7e", "00:1f:a0:ff:7e"};
+	for (int sep = 0; sep < 2; sep++) {
+		size_t hn = strlen(hwant[sep]);
+		for (size_t cap = 1; cap <= hn + 4; cap++) {
+			char got[32];
+			tp_sbuf s;
+			tp_sb_init(&s, got, cap);
+			tp_sb_hexbytes(&s, hb, sizeof hb, sep ? ':' : 0);
+			size_t keep = cap - 1 < hn ? cap - 1 : hn;
+			assert_int_equal(s.len, keep);
+			assert_memory_equal(got, hwant[sep], keep);
+			assert_int_equal(s.trunc, keep < hn);
+		}
+	}
 	const uint8_t a6[16] = {0xfd, 0, 0, 0x98, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xab, 0xcd};
 	char want6[INET6_ADDRSTRLEN], got6[64];
 	assert_non_null(inet_ntop(AF_INET6, a6, want6, sizeof want6));
