@@ -412,11 +412,11 @@ bool dns_read_name(const tp_cursor *msg, size_t mb, size_t at, dns_name *n)
 			break;
 		n->labels++;
 		size_t need = n->len + (n->len ? 1u : 0u) + (size_t)b;
-		if (need > DNS_NAME_MAX) {
+		if (need > DNS_NAME_MAX || n->err) {
+			/* too long: read on to its end (tshark goes on after
+			 * it), keep no more of it */
 			n->err = 1 + E_NAME_LONG;
-			if (!jumped)
-				n->wire = r.off - at;
-			return false;
+			continue;
 		}
 		if (n->len)
 			n->txt[n->len++] = '.';
@@ -427,9 +427,46 @@ bool dns_read_name(const tp_cursor *msg, size_t mb, size_t at, dns_name *n)
 		n->wire = r.off - at;
 	if (!tp_ok(&r)) {
 		n->st = r.status;
+		n->err = 0;
 		return false;
 	}
-	return true;
+	return !n->err;
+}
+
+/* The length of a valid UTF-8 sequence at b[0..n), or 0. */
+static size_t utf8_len(const uint8_t *b, size_t n)
+{
+	size_t k = b[0] >= 0xf0 && b[0] < 0xf5 ? 4
+		   : b[0] >= 0xe0		 ? 3
+		   : b[0] >= 0xc2 && b[0] < 0xe0 ? 2
+						 : 0;
+	if (!k || k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((b[i] & 0xc0) != 0x80)
+			return 0;
+	return k;
+}
+
+/* A name's text as tshark keeps it: bytes that are not UTF-8 become
+ * U+FFFD (the outputs escape control characters).  `out` has room for
+ * 3 * n bytes; returns the length. */
+static size_t utf8_clean(uint8_t *out, const uint8_t *b, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = b[i] < 0x80 ? 1 : utf8_len(b + i, n - i);
+		if (k) {
+			memcpy(out + o, b + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	return o;
 }
 
 bool dns_add_name(tp_pkt *p, tp_cursor *c, size_t mb, const tp_field_def *f,
@@ -437,18 +474,25 @@ bool dns_add_name(tp_pkt *p, tp_cursor *c, size_t mb, const tp_field_def *f,
 {
 	size_t at = c->off;
 	bool ok = dns_read_name(c, mb, at, n);
-	if (ok || n->err) {
+	if (ok || n->err == 1 + E_NAME_PTR || n->err == 1 + E_NAME_LONG) {
 		const uint8_t *txt = (const uint8_t *)"<Root>";
 		size_t len = 6;
-		if (n->len) {
-			uint8_t *a = tp_arena_alloc(p, n->len);
-			if (a)
-				memcpy(a, n->txt, n->len);
+		if (n->err == 1 + E_NAME_LONG) {
+			txt = (const uint8_t *)"<Name too long>";
+			len = 15;
+		} else if (n->len) {
+			uint8_t *a = tp_arena_alloc(p, 3 * n->len);
+			len = a ? utf8_clean(a, n->txt, n->len) : 0;
 			txt = a;
-			len = a ? n->len : 0;
 		}
 		if (txt)
 			tp_add_bytes(p, f, at, n->wire, txt, len);
+	}
+	if (n->err == 1 + E_NAME_LONG) {
+		/* malformed, but its end is known: the record goes on */
+		tp_add_event(p, &tp_dns_events[E_NAME_LONG], at);
+		tp_skip(c, n->wire);
+		return tp_ok(c);
 	}
 	if (n->err) {
 		tp_add_event(p, &tp_dns_events[n->err - 1], at);
@@ -992,9 +1036,9 @@ static void put_type(tp_sbuf *s, unsigned type)
 	}
 }
 
-static void put_name(tp_sbuf *s, const tp_field *f)
+static void put_name(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 {
-	tp_sb_escaped(s, f->v.p, f->vlen);
+	tp_format_field_text(s, p, f); /* as -T fields shows it, as tshark */
 }
 
 static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
@@ -1050,7 +1094,7 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 			put_type(s, (unsigned)f->v.u);
 			if (qname) {
 				tp_sb_putc(s, ' ');
-				put_name(s, qname);
+				put_name(s, p, qname);
 			}
 			break;
 		case F_RESP_TYPE:
@@ -1077,7 +1121,7 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 		case F_NAPTR_FLAGS:
 		case F_NSEC_NEXT:
 			tp_sb_putc(s, ' ');
-			put_name(s, f);
+			put_name(s, p, f);
 			break;
 		case F_MX_PREF:
 		case F_NAPTR_ORDER:

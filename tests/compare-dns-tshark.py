@@ -80,7 +80,8 @@ def main():
         print(f'{f}: {len(dns)} DNS packets, {len(bad)} differ')
         for num, diff in bad[:a.examples]:
             for name, g, w in diff:
-                print(f'    frame {num} {name}: tapir "{g}" tshark "{w}"')
+                print(f'    frame {num} {name}: tapir "{g[:60]}" '
+                      f'tshark "{w[:60]}"')
     rate = 100.0 * agree / total if total else 100.0
     print(f'agreement: {agree}/{total} packets ({rate:.1f}%)')
     return 0

@@ -423,8 +423,11 @@ static void test_dns_header_only_and_short(void **state)
 		    b, &n);
 	assert_dns_text((th_summary(p)),
 			    "4660+ A? a^JM-^?. (21)");
+	/* the field as tshark keeps it: 0xff is not UTF-8, so U+FFFD */
 	const tp_field *f = th_field(p, "dns.qry.name");
-	assert_int_equal(f->vlen, 3);
+	assert_int_equal(f->vlen, 5);
+	assert_memory_equal(f->v.p, "a\n\xef\xbf\xbd", 5);
+	assert_int_equal(th_uint(p, "dns.qry.name.len"), 3);
 }
 
 /* Pairing through a session: response_to and time, a retransmitted
