@@ -76,7 +76,18 @@ static const struct {
 	{48, "DNSKEY"},	  {50, "NSEC3"},     {51, "NSEC3PARAM"},
 	{52, "TLSA"},	  {64, "SVCB"},	     {65, "HTTPS"},  {250, "TSIG"},
 	{251, "IXFR"},	  {252, "AXFR"},     {255, "ANY"},   {256, "URI"},
-	{257, "CAA"},
+	{257, "CAA"},	  {3, "MD"},	     {4, "MF"},	     {7, "MB"},
+	{8, "MG"},	  {9, "MR"},	     {10, "NULL"},   {11, "WKS"},
+	{14, "MINFO"},	  {17, "RP"},	     {18, "AFSDB"},  {19, "X25"},
+	{20, "ISDN"},	  {21, "RT"},	     {22, "NSAP"},   {23, "NSAP-PTR"},
+	{24, "SIG"},	  {25, "KEY"},	     {26, "PX"},     {27, "GPOS"},
+	{29, "LOC"},	  {30, "NXT"},	     {31, "EID"},    {32, "NIMLOC"},
+	{34, "ATMA"},	  {36, "KX"},	     {37, "CERT"},   {38, "A6"},
+	{40, "SINK"},	  {42, "APL"},	     {44, "SSHFP"},  {45, "IPSECKEY"},
+	{49, "DHCID"},	  {53, "SMIMEA"},    {55, "HIP"},    {59, "CDS"},
+	{60, "CDNSKEY"},  {61, "OPENPGPKEY"}, {62, "CSYNC"}, {63, "ZONEMD"},
+	{99, "SPF"},	  {249, "TKEY"},     {253, "MAILB"}, {254, "MAILA"},
+	{32768, "TA"},	  {32769, "DLV"},
 };
 
 const char *dns_type_name(unsigned type)
@@ -290,7 +301,7 @@ const tp_field_def tp_dns_fields[F_COUNT_] = {
 	[F_RRSIG_SIGNER] = STR("dns.rrsig.signers_name", "Signer's name"),
 	[F_RRSIG_SIG] = BYT("dns.rrsig.signature", "Signature"),
 	[F_NSEC_NEXT] = STR("dns.nsec.next_domain_name", "Next Domain Name"),
-	[F_NSEC_BITMAP] = {"dns.rr.type", "RR type in bit map", TP_FT_UINT16,
+	[F_NSEC_BITMAP] = {"dns.nsec.bitmap.type", "RR type in bit map", TP_FT_UINT16,
 			   TP_BASE_DEC, dns_type_vals, 0},
 	[F_NSEC3_ALG] = U8("dns.nsec3.algo", "Hash algorithm"),
 	[F_NSEC3_FLAGS] = U8("dns.nsec3.flags", "NSEC3 flags"),
@@ -618,14 +629,8 @@ static bool record(tp_pkt *p, tp_cursor *c, size_t mb, bool mdns)
 	uint16_t cls = tp_be16(c);
 	uint32_t ttl = tp_be32(c);
 	uint16_t rdlen = tp_be16(c);
-	if (!tp_ok(c)) {
-		/* what was there, field by field */
-		tp_cursor r = *c;
-		r.status = TP_OK;
-		r.off = at;
-		tp_get_be16(p, &r, FD(F_RESP_TYPE));
-		return false;
-	}
+	if (!tp_ok(c))
+		return false; /* the fixed part cut: nothing of it, as tshark */
 	tp_push(p);
 	tp_add_uint(p, FD(F_RESP_TYPE), at, 2, type);
 	if (type == T_OPT) {
@@ -1067,7 +1072,10 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 		tp_sb_puts(s, " response");
 	tp_sb_puts(s, " 0x");
 	tp_sb_hex(s, id, 4);
-	unsigned rcode = (unsigned)(fl & 0xf) | ext << 4;
+	/* tshark's Info names the header's 4 bits only (its tree has the
+	 * extended rcode) */
+	unsigned rcode = (unsigned)(fl & 0xf);
+	(void)ext;
 	if ((fl & 0x8000) && rcode) {
 		const char *rs = tp_valstr_find(rcode_vals, rcode);
 		tp_sb_putc(s, ' ');
@@ -1097,10 +1105,18 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 				put_name(s, p, qname);
 			}
 			break;
+		case F_QRY_QU: /* mDNS */
+			tp_sb_puts(s, f->v.u ? ", \"QU\" question"
+					     : ", \"QM\" question");
+			break;
 		case F_RESP_TYPE:
 			rtype = (unsigned)f->v.u;
 			tp_sb_putc(s, ' ');
 			put_type(s, rtype);
+			break;
+		case F_RESP_CACHE_FLUSH: /* mDNS */
+			if (f->v.u)
+				tp_sb_puts(s, ", cache flush");
 			break;
 		case F_A:
 		case F_AAAA:
@@ -1133,6 +1149,15 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 			tp_sb_dec(s, f->v.u);
 			break;
 		default: break;
+		}
+	}
+	/* tshark's note when its dissection ran out of bytes */
+	for (unsigned i = 0; i < p->nevents; i++) {
+		if (p->events[i].layer != li)
+			continue;
+		if (p->events[i].def->kind == TP_EV_TRUNCATED) {
+			tp_sb_puts(s, "[Packet size limited during capture]");
+			break;
 		}
 	}
 }

@@ -25,6 +25,8 @@ static const char q6_frame[] =
 
 #define DNS_OFF 42 /* Ethernet + IPv4 + UDP */
 
+static unsigned wrap_port = 53; /* the source port wrap() puts */
+
 /* Wrap a DNS message in Ethernet, IPv4 (checksum right) and UDP (no
  * checksum) from port 53 to 40000. */
 static size_t wrap(const uint8_t *msg, size_t n, uint8_t *out)
@@ -46,8 +48,8 @@ static size_t wrap(const uint8_t *msg, size_t n, uint8_t *out)
 	memcpy(ip, h, 20);
 	uint8_t *u = ip + 20;
 	size_t ul = 8 + n;
-	uint8_t uh[8] = {0, 53, 0x9c, 0x40, (uint8_t)(ul >> 8), (uint8_t)ul, 0,
-			 0};
+	uint8_t uh[8] = {(uint8_t)(wrap_port >> 8), (uint8_t)wrap_port, 0x9c,
+			 0x40, (uint8_t)(ul >> 8), (uint8_t)ul, 0, 0};
 	memcpy(u, uh, 8);
 	memcpy(u + 8, msg, n);
 	return DNS_OFF + n;
@@ -129,6 +131,19 @@ static uint64_t nth_uint(const tp_pkt *p, const char *abbrev, int nth)
 			fail_msg("\"%s\" does not hold \"%s\"", l_, (want));   \
 	} while (0)
 
+/* tshark's Info for the DNS layer. */
+static const char *info(const tp_pkt *p)
+{
+	static char buf[512];
+	tp_sbuf sb;
+	tp_sb_init(&sb, buf, sizeof buf);
+	unsigned li = th_has_layer(p, "dns")	 ? th_layer(p, "dns")
+		      : th_has_layer(p, "mdns") ? th_layer(p, "mdns")
+						: th_layer(p, "llmnr");
+	p->layers[li].d->info(p, li, &sb);
+	return tp_sb_cstr(&sb);
+}
+
 static void hostile(const uint8_t *b, size_t n)
 {
 	th_every_truncation(1, b, n, n);
@@ -159,6 +174,7 @@ static void test_dns_query_response(void **state)
 	assert_int_equal(th_uint(p, "dns.rr.udp_payload_size"), 1232);
 	assert_int_equal(th_uint(p, "dns.opt.code"), 10);
 	assert_int_equal(th_field(p, "dns.opt.cookie.client")->vlen, 8);
+	assert_string_equal(info(p), "Standard query 0x8515 A tapir.test OPT");
 	assert_dns_text(th_summary(p),
 			    "IP 10.99.53.1.52831 > 10.99.53.2.53: 34069+ [1au] "
 			    "A? tapir.test. (51)");
@@ -285,15 +301,15 @@ static void test_dns_record_types(void **state)
 	assert_string_equal(str(p, "dns.nsec.next_domain_name", 0),
 			    "www.tapir.test");
 	/* A NS SOA MX TXT AAAA RRSIG NSEC */
-	assert_int_equal(th_count(p, "dns.rr.type"), 8);
-	assert_int_equal(nth_uint(p, "dns.rr.type", 5), 28);
+	assert_int_equal(th_count(p, "dns.nsec.bitmap.type"), 8);
+	assert_int_equal(nth_uint(p, "dns.nsec.bitmap.type", 5), 28);
 	hostile(b, n);
 	p = rr(50, "0101000a04aabbccdd0401020304 0006400080080002", b, &n);
 	assert_int_equal(th_uint(p, "dns.nsec3.flags.opt_out"), 1);
 	assert_int_equal(th_uint(p, "dns.nsec3.iterations"), 10);
 	assert_int_equal(th_uint(p, "dns.nsec3.salt_length"), 4);
 	assert_int_equal(th_uint(p, "dns.nsec3.hash_length"), 4);
-	assert_int_equal(th_count(p, "dns.rr.type"), 4);
+	assert_int_equal(th_count(p, "dns.nsec.bitmap.type"), 4);
 	hostile(b, n);
 	p = rr(65,
 	       "000100000100060268320268330003000201bb000400040a633502000600"
@@ -430,6 +446,38 @@ static void test_dns_header_only_and_short(void **state)
 	assert_int_equal(th_uint(p, "dns.qry.name.len"), 3);
 }
 
+/* mDNS: the QU bit and cache flush, tcpdump's (QU)/(Cache flush) and
+ * tshark's Info for them, the MDNS layer. */
+static void test_dns_mdns(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n;
+	wrap_port = 5353;
+	tp_pkt *p = message("0000 0000 0001 0000 0000 0000 0161 056c6f63616c 00"
+			    "00ff 8001",
+			    b, &n);
+	assert_true(th_has_layer(p, "mdns"));
+	assert_int_equal(th_uint(p, "dns.qry.qu"), 1);
+	assert_int_equal(th_uint(p, "dns.qry.class"), 1);
+	assert_dns_text(th_summary(p), ": 0 ANY (QU)? a.local. (25)");
+	assert_string_equal(info(p),
+			    "Standard query 0x0000 ANY a.local, \"QU\" question");
+	p = message("0000 8400 0000 0001 0000 0000 0161 056c6f63616c 00"
+		    "0001 8001 00000078 0004 0a000001",
+		    b, &n);
+	assert_int_equal(th_uint(p, "dns.resp.cache_flush"), 1);
+	assert_dns_text(th_summary_v(p, 1),
+			": 0*- [0q] 1/0/0 a.local. (Cache flush) A 10.0.0.1 (35)");
+	assert_string_equal(info(p), "Standard query response 0x0000 A, cache "
+				     "flush 10.0.0.1");
+	wrap_port = 5355; /* LLMNR: tcpdump has no printer */
+	p = message("0000 0000 0001 0000 0000 0000 0161 00 0001 0001", b, &n);
+	assert_true(th_has_layer(p, "llmnr"));
+	assert_dns_text(th_summary(p), ": UDP, length 19");
+	wrap_port = 53;
+}
+
 /* Pairing through a session: response_to and time, a retransmitted
  * query, a duplicate response, an unsolicited one. */
 static void test_dns_pairing(void **state)
@@ -466,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_dns_bad_pointers),
 		cmocka_unit_test(test_dns_deep_chain),
 		cmocka_unit_test(test_dns_header_only_and_short),
+		cmocka_unit_test(test_dns_mdns),
 		cmocka_unit_test(test_dns_pairing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
