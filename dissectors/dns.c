@@ -1164,6 +1164,32 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 
 /* ---- the line ----------------------------------------------------------- */
 
+/* tapir's own note after tcpdump's text, after " | " (the line still
+ * begins with tcpdump's): what the pairing found.  tests/compare-
+ * tcpdump-v.sh knows these four forms. */
+static void put_pairing(const tp_pkt *p, unsigned li, tp_sbuf *s)
+{
+	uint64_t v;
+	const tp_field *t = tp_layer_find(p, li, FD(F_TIME));
+	if (tp_layer_u64(p, li, FD(F_RETRANS_REQ_IN), &v)) {
+		tp_sb_puts(s, " | retransmission of #");
+		tp_sb_dec(s, v);
+	} else if (tp_layer_u64(p, li, FD(F_RETRANS_RESP_IN), &v)) {
+		tp_sb_puts(s, " | duplicate reply, first #");
+		tp_sb_dec(s, v);
+	} else if (t && tp_layer_u64(p, li, FD(F_RESPONSE_TO), &v)) {
+		int64_t us = t->v.i > 0 ? t->v.i / 1000 : 0;
+		tp_sb_puts(s, " | reply to #");
+		tp_sb_dec(s, v);
+		tp_sb_puts(s, " in ");
+		tp_sb_dec(s, (uint64_t)us / 1000);
+		tp_sb_frac(s, (uint32_t)((uint64_t)us % 1000), 3);
+		tp_sb_puts(s, " ms");
+	} else if (tp_layer_u64(p, li, FD(F_UNSOLICITED), &v)) {
+		tp_sb_puts(s, " | no query seen");
+	}
+}
+
 static tp_sum dns_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			    const tp_outopts *o)
 {
@@ -1192,6 +1218,7 @@ static tp_sum dns_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		return TP_SUM_STOP;
 	}
 	dns_tcpdump(s, c, length, tcp, d == &tp_diss_mdns, o->vflag);
+	put_pairing(p, li, s);
 	return TP_SUM_STOP;
 }
 

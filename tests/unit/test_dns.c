@@ -492,16 +492,21 @@ static void test_dns_pairing(void **state)
 	assert_int_equal(th_count(p, "dns.retransmission"), 0);
 	p = th_sess_feed(&s, 2, q, qn, qn);
 	assert_int_equal(th_uint(p, "dns.retransmission"), 1);
+	assert_dns_text(th_summary(p), "(51) | retransmission of #1");
 	assert_int_equal(th_uint(p, "dns.retransmit_request_in"), 1);
 	p = th_sess_feed(&s, 3, r, rn, rn);
 	assert_int_equal(th_uint(p, "dns.response_to"), 1);
 	assert_non_null(th_field(p, "dns.time"));
+	/* tapir's note after tcpdump's text */
+	assert_dns_text(th_summary(p), "(55) | reply to #1 in ");
 	p = th_sess_feed(&s, 4, r, rn, rn);
 	assert_int_equal(th_uint(p, "dns.retransmit_response_in"), 3);
+	assert_dns_text(th_summary(p), "(55) | duplicate reply, first #3");
 	/* another id: nobody asked */
 	r[DNS_OFF] ^= 0xff;
 	p = th_sess_feed(&s, 5, r, rn, rn);
 	assert_int_equal(th_uint(p, "dns.unsolicited"), 1);
+	assert_dns_text(th_summary(p), "(55) | no query seen");
 	assert_int_equal(th_count(p, "dns.response_to"), 0);
 	th_sess_free(&s);
 }
