@@ -807,17 +807,17 @@ static void pair_message(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
 		tp_add_event(p, &tp_dns_events[E_UNSOLICITED], at);
 		return;
 	}
-	tp_add_uint(p, FD(F_RESPONSE_TO), at, 0, e->frame);
-	tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
-	if (t)
-		t->v.i = now - e->ts;
-	if (e->resp) {
+	if (e->resp) { /* as tshark: the first answer's frame, no time */
 		s->dup_resp++;
 		tp_add_uint(p, FD(F_RETRANS), at, 0, 1);
 		tp_add_uint(p, FD(F_RETRANS_RESP_IN), at, 0, e->resp);
 		tp_add_event(p, &tp_dns_events[E_DUP_RESP], at);
 		return;
 	}
+	tp_add_uint(p, FD(F_RESPONSE_TO), at, 0, e->frame);
+	tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
+	if (t)
+		t->v.i = now - e->ts;
 	e->resp = p->number;
 	s->rt[rt_bucket(now - e->ts)]++;
 	s->nrt++;

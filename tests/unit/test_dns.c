@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "tapir/inet.h"
 #include "tapir/output.h"
 
 /* pcaps/dns-types.pcap frame 1: dig's A query for tapir.test with an
@@ -511,6 +512,97 @@ static void test_dns_pairing(void **state)
 	th_sess_free(&s);
 }
 
+/* An Ethernet/IPv4/TCP frame between 10.0.0.1:40001 (dir 0) and
+ * 10.0.0.2:53, checksums right. */
+static size_t tcpf(uint8_t *out, int dir, uint32_t seq, uint32_t ack,
+		   uint8_t flags, const uint8_t *pl, size_t n)
+{
+	static const uint8_t eth[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0,
+					0, 1, 0x08, 0x00};
+	static const uint8_t a1[4] = {10, 0, 0, 1}, a2[4] = {10, 0, 0, 2};
+	memcpy(out, eth, 14);
+	uint8_t *ip = out + 14, *t = ip + 20;
+	size_t tl = 20 + n, l = 20 + tl;
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(l >> 8), ip[3] = (uint8_t)l;
+	ip[8] = 64, ip[9] = 6;
+	memcpy(ip + 12, dir ? a2 : a1, 4);
+	memcpy(ip + 16, dir ? a1 : a2, 4);
+	uint16_t ck = tp_cksum_fold(tp_cksum_add(0, ip, 20));
+	ip[10] = (uint8_t)(ck >> 8), ip[11] = (uint8_t)ck;
+	uint16_t sp = dir ? 53 : 40001, dp = dir ? 40001 : 53;
+	t[0] = (uint8_t)(sp >> 8), t[1] = (uint8_t)sp;
+	t[2] = (uint8_t)(dp >> 8), t[3] = (uint8_t)dp;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = 0x50, t[13] = flags, t[14] = 0xff, t[15] = 0xff;
+	if (n)
+		memcpy(t + 20, pl, n);
+	uint32_t sum = tp_cksum_pseudo(4, ip + 12, ip + 16, 6, (uint32_t)tl);
+	ck = tp_cksum_fold(tp_cksum_add(sum, t, tl));
+	t[16] = (uint8_t)(ck >> 8), t[17] = (uint8_t)ck;
+	return 14 + l;
+}
+
+static unsigned count_layers(const tp_pkt *p, const char *name)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < p->nlayers; i++)
+		k += strcmp(p->layers[i].d->name, name) == 0;
+	return k;
+}
+
+/* TCP: a query across two segments, two answers in one segment, paired
+ * through the session. */
+static void test_dns_tcp(void **state)
+{
+	(void)state;
+	th_sess s;
+	th_sess_init(&s, false);
+	uint8_t q[256], r[256], b[600], msg[300];
+	size_t qn = th_hex(q_frame, q, sizeof q) - DNS_OFF;
+	size_t rn = th_hex(r_frame, r, sizeof r) - DNS_OFF;
+	size_t n = tcpf(b, 0, 100, 0, 0x02, NULL, 0);
+	th_sess_feed(&s, 1, b, n, n);
+	n = tcpf(b, 1, 500, 101, 0x12, NULL, 0);
+	th_sess_feed(&s, 2, b, n, n);
+	n = tcpf(b, 0, 101, 501, 0x10, NULL, 0);
+	th_sess_feed(&s, 3, b, n, n);
+	/* the query, 2 + 51 bytes, in 10 + 43 */
+	msg[0] = 0, msg[1] = (uint8_t)qn;
+	memcpy(msg + 2, q + DNS_OFF, qn);
+	n = tcpf(b, 0, 101, 501, 0x18, msg, 10);
+	tp_pkt *p = th_sess_feed(&s, 4, b, n, n);
+	assert_int_equal(count_layers(p, "dns"), 0);
+	n = tcpf(b, 0, 111, 501, 0x18, msg + 10, qn + 2 - 10);
+	p = th_sess_feed(&s, 5, b, n, n);
+	assert_int_equal(count_layers(p, "dns"), 1);
+	assert_int_equal(th_uint(p, "dns.length"), qn);
+	assert_int_equal(th_uint(p, "dns.id"), 0x8515);
+	assert_int_not_equal(th_field(p, "dns.id")->src, 0); /* reassembled */
+	assert_false(th_has_kind(p, TP_EV_MALFORMED));
+	/* two answers in one segment */
+	size_t m = 0;
+	for (int k = 0; k < 2; k++) {
+		msg[m] = 0, msg[m + 1] = (uint8_t)rn;
+		memcpy(msg + m + 2, r + DNS_OFF, rn);
+		m += 2 + rn;
+	}
+	n = tcpf(b, 1, 501, 101 + qn + 2, 0x18, msg, m);
+	p = th_sess_feed(&s, 6, b, n, n);
+	assert_int_equal(count_layers(p, "dns"), 2);
+	assert_int_equal(th_count(p, "dns.response_to"), 1); /* as tshark */
+	assert_int_equal(th_uint(p, "dns.response_to"), 5);
+	assert_int_equal(th_uint(p, "dns.retransmit_response_in"), 6);
+	/* the line: tcpdump reads the segment (prefix 55 != 112 - 2) */
+	assert_dns_text(th_summary(p),
+			"length 114 [prefix length(55) != length(112)] (invalid)");
+	th_sess_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_dns_header_only_and_short),
 		cmocka_unit_test(test_dns_mdns),
 		cmocka_unit_test(test_dns_pairing),
+		cmocka_unit_test(test_dns_tcp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
