@@ -51,6 +51,7 @@ const tp_valstr dns_type_vals[] = {
 	{43, "DS (Delegation Signer)"},
 	{46, "RRSIG (Resource Record Signature)"},
 	{47, "NSEC (Next Secure)"},
+	{44, "SSHFP (SSH Key Fingerprint)"},
 	{48, "DNSKEY (DNS Public Key)"},
 	{50, "NSEC3 (Next Secure v. 3)"},
 	{51, "NSEC3PARAM (Nsec3 parameters)"},
@@ -301,8 +302,9 @@ const tp_field_def tp_dns_fields[F_COUNT_] = {
 	[F_RRSIG_SIGNER] = STR("dns.rrsig.signers_name", "Signer's name"),
 	[F_RRSIG_SIG] = BYT("dns.rrsig.signature", "Signature"),
 	[F_NSEC_NEXT] = STR("dns.nsec.next_domain_name", "Next Domain Name"),
-	[F_NSEC_BITMAP] = {"dns.nsec.bitmap.type", "RR type in bit map", TP_FT_UINT16,
-			   TP_BASE_DEC, dns_type_vals, 0},
+	[F_SSHFP_ALG] = U8("dns.sshfp.algorithm", "Algorithm"),
+	[F_SSHFP_TYPE] = U8("dns.sshfp.fingerprint.type", "Fingerprint type"),
+	[F_SSHFP_FP] = BYT("dns.sshfp.fingerprint", "Fingerprint"),
 	[F_NSEC3_ALG] = U8("dns.nsec3.algo", "Hash algorithm"),
 	[F_NSEC3_FLAGS] = U8("dns.nsec3.flags", "NSEC3 flags"),
 	[F_NSEC3_OPTOUT] = {"dns.nsec3.flags.opt_out", "NSEC3 Opt-out flag",
@@ -540,7 +542,8 @@ static void add_flags(tp_pkt *p, size_t at, uint16_t fl, bool llmnr)
 		if (resp)
 			tp_add_uint(p, FD(F_FL_RA), at, 2, (fl & 0x80) != 0);
 		tp_add_uint(p, FD(F_FL_Z), at, 2, (fl & 0x40) != 0);
-		tp_add_uint(p, FD(F_FL_AD), at, 2, (fl & 0x20) != 0);
+		if (resp || (fl & 0x20)) /* tshark: on a query when set */
+			tp_add_uint(p, FD(F_FL_AD), at, 2, (fl & 0x20) != 0);
 		tp_add_uint(p, FD(F_FL_CD), at, 2, (fl & 0x10) != 0);
 	}
 	if (resp)
@@ -554,11 +557,15 @@ static bool question(tp_pkt *p, tp_cursor *c, size_t mb, bool mdns)
 	dns_name n;
 	size_t at = c->off;
 	bool ok = dns_add_name(p, c, mb, FD(F_QRY_NAME), &n);
-	if (!ok && !n.err && !n.len)
-		return false;
+	if (!ok && (n.err == 0 || n.err == 1 + E_NAME_LABEL))
+		return false; /* no name field: nothing about it */
+	/* tshark counts its text: "<Root>" and "<Name too long>" are one
+	 * label of 6 and 15 */
+	bool text = !n.len || n.err == 1 + E_NAME_LONG;
 	tp_push(p);
-	tp_add_uint(p, FD(F_QRY_NAME_LEN), at, 0, n.len ? n.len : 6);
-	tp_add_uint(p, FD(F_CNT_LABELS), at, 0, n.labels);
+	tp_add_uint(p, FD(F_QRY_NAME_LEN), at, 0,
+		    !text ? n.len : n.len ? 15 : 6);
+	tp_add_uint(p, FD(F_CNT_LABELS), at, 0, text ? 1 : n.labels);
 	tp_pop(p);
 	if (!ok)
 		return false;
@@ -621,6 +628,15 @@ static bool srv_owner(tp_pkt *p, tp_cursor *c, size_t mb)
 static bool record(tp_pkt *p, tp_cursor *c, size_t mb, bool mdns)
 {
 	dns_name n;
+	/* a record whose fixed part is cut shows nothing, not even its
+	 * name (tshark's exception comes first) */
+	if (dns_read_name(c, mb, c->off, &n)) {
+		tp_cursor t = *c;
+		if (!tp_skip(&t, n.wire) || !tp_skip(&t, 10)) {
+			tp_fail(c, t.status);
+			return false;
+		}
+	}
 	if (!srv_owner(p, c, mb) &&
 	    !dns_add_name(p, c, mb, FD(F_RESP_NAME), &n))
 		return false;
@@ -657,7 +673,8 @@ static bool record(tp_pkt *p, tp_cursor *c, size_t mb, bool mdns)
 #define DNS_PAIR_SLOTS 65536u /* a power of two */
 
 typedef struct pair {
-	uint64_t key;      /* hash of transport, flow, id and question */
+	uint64_t key;      /* hash of transport, flow and id */
+	uint64_t qhash;    /* of the question (name and type), 0: none */
 	uint64_t frame;    /* the query's */
 	uint64_t resp;     /* the first response's, or 0 */
 	int64_t ts;        /* the query's time, ns */
@@ -757,7 +774,7 @@ typedef struct qinfo {
 } qinfo;
 
 static void pair_message(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
-			 unsigned rcode, const qinfo *q)
+			 unsigned rcode, const qinfo *q, bool whole)
 {
 	dns_session *s = tp_app_session(p, &tp_diss_dns);
 	if (!s)
@@ -779,15 +796,17 @@ static void pair_message(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
 		else
 			s->rcode_other++;
 	}
-	if (!p->flow)
+	if (!p->flow || !whole)
 		return;
-	uint64_t k = mix(mix(mix(0, p->app_proto), p->flow->stream), id);
-	if (q->have)
-		k = mix(hash_bytes(k, q->name, q->len), q->type);
-	k |= 1; /* never 0 */
+	/* the slot by transport, flow and id; the question must agree when
+	 * both have one (an mDNS answer often has none) */
+	uint64_t k = mix(mix(mix(0, p->app_proto), p->flow->stream), id) | 1;
+	uint64_t qh = q->have ? mix(hash_bytes(1, q->name, q->len), q->type) | 1
+			      : 0;
 	pair *e = &s->slots[k & (DNS_PAIR_SLOTS - 1)];
 	int64_t now = p->ts_sec * 1000000000ll + p->ts_nsec;
-	bool match = e->used && e->key == k;
+	bool match = e->used && e->key == k &&
+		     (!qh || !e->qhash || e->qhash == qh);
 	if (!resp) {
 		if (match && !e->resp) {
 			s->retrans++;
@@ -798,7 +817,7 @@ static void pair_message(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
 		}
 		if (e->used && !e->resp)
 			s->lost++;
-		*e = (pair){k, p->number, 0, now, q->type, 1};
+		*e = (pair){k, qh, p->number, 0, now, q->type, 1};
 		return;
 	}
 	if (!match) {
@@ -947,6 +966,7 @@ static void message(tp_pkt *p, tp_cursor *c)
 		tp_need(c, 12 - (c->off - mb));
 		return;
 	}
+	unsigned events_before = p->nevents;
 	uint16_t id = tp_get_be16(p, c, FD(F_ID));
 	size_t fat = c->off;
 	uint16_t fl = tp_be16(c);
@@ -995,7 +1015,9 @@ static void message(tp_pkt *p, tp_cursor *c)
 			(void)rat;
 		}
 	unsigned rcode = (fl & 0xf) | ext << 4;
-	pair_message(p, mb, id, fl, rcode, &q);
+	/* tshark pairs a message it read to its end */
+	pair_message(p, mb, id, fl, rcode, &q,
+		     tp_ok(c) && p->nevents == events_before);
 }
 
 static tp_next dns_dissect(tp_pkt *p, tp_cursor *c)
@@ -1110,6 +1132,8 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 					     : ", \"QM\" question");
 			break;
 		case F_RESP_TYPE:
+			if (f->level > 1)
+				break; /* a type in an NSEC bit map */
 			rtype = (unsigned)f->v.u;
 			tp_sb_putc(s, ' ');
 			put_type(s, rtype);

@@ -66,6 +66,11 @@ static void opt_options(tp_pkt *p, tp_cursor *c)
 		tp_cursor o;
 		if (!tlv(p, c, F_OPT, F_OPT_CODE, F_OPT_LEN, &code, &len, &o))
 			return;
+		{ /* tshark: the raw data (of none: "<MISSING>"), then
+		   * what it holds */
+			tp_cursor raw = o;
+			tp_get_bytes(p, &raw, FD(F_OPT_DATA), len);
+		}
 		switch (code) {
 		case 8: { /* client subnet */
 			uint16_t fam = tp_get_be16(p, &o, FD(F_OPT_CLIENT_FAMILY));
@@ -96,9 +101,10 @@ static void opt_options(tp_pkt *p, tp_cursor *c)
 		case 10: /* cookie: client 8, server 8..32 */
 			tp_get_bytes(p, &o, FD(F_OPT_COOKIE_CLIENT),
 				     len < 8 ? len : 8);
-			if (len > 8)
-				tp_get_bytes(p, &o, FD(F_OPT_COOKIE_SERVER),
-					     len - 8u);
+			/* no server cookie: tshark still has the field, of
+			 * no bytes ("<MISSING>") */
+			tp_get_bytes(p, &o, FD(F_OPT_COOKIE_SERVER),
+				     len > 8 ? len - 8u : 0);
 			break;
 		case 12:
 			tp_get_bytes(p, &o, FD(F_OPT_PADDING), len);
@@ -108,8 +114,6 @@ static void opt_options(tp_pkt *p, tp_cursor *c)
 			tp_get_bytes(p, &o, FD(F_OPT_EDE_TEXT), tp_reported(&o));
 			break;
 		default:
-			if (len)
-				tp_get_bytes(p, &o, FD(F_OPT_DATA), len);
 			break;
 		}
 		tp_pop(p);
@@ -120,8 +124,10 @@ static void opt_options(tp_pkt *p, tp_cursor *c)
 	}
 }
 
-/* NSEC/NSEC3 type bit maps (RFC 4034 4.1.2): each type present. */
-static void type_bitmaps(tp_pkt *p, tp_cursor *c)
+/* NSEC/NSEC3 type bit maps (RFC 4034 4.1.2): each type present, as
+ * dns.resp.type one level down (tshark's "RR type in bit map" items are
+ * that field too). */
+static void bitmap_types(tp_pkt *p, tp_cursor *c)
 {
 	while (tp_reported(c)) {
 		size_t at = c->off;
@@ -140,10 +146,17 @@ static void type_bitmaps(tp_pkt *p, tp_cursor *c)
 		for (unsigned i = 0; i < len; i++)
 			for (unsigned b = 0; b < 8; b++)
 				if (bm[i] & (0x80u >> b))
-					tp_add_uint(p, FD(F_NSEC_BITMAP), at + 2 + i,
+					tp_add_uint(p, FD(F_RESP_TYPE), at + 2 + i,
 						    1, (unsigned)win << 8 |
 							       (i * 8 + b));
 	}
+}
+
+static void type_bitmaps(tp_pkt *p, tp_cursor *c)
+{
+	tp_push(p);
+	bitmap_types(p, c);
+	tp_pop(p);
 }
 
 /* NSEC3's next hashed owner: tshark shows it in base32hex (RFC 4648
@@ -299,14 +312,19 @@ void dns_rdata(tp_pkt *p, tp_cursor *c, size_t mb, uint16_t type,
 		const uint8_t *tag = cstring(p, c, F_CAA_TAG_LEN, F_CAA_TAG, &n);
 		if (!tag)
 			return;
-		int vf = F_CAA_VALUE;
+		/* tshark: the value by its tag, and as dns.caa.value */
+		int vf = -1;
 		if (n == 5 && memcmp(tag, "issue", 5) == 0)
 			vf = F_CAA_ISSUE;
 		else if (n == 9 && memcmp(tag, "issuewild", 9) == 0)
 			vf = F_CAA_ISSUEWILD;
 		else if (n == 5 && memcmp(tag, "iodef", 5) == 0)
 			vf = F_CAA_IODEF;
-		tp_get_bytes(p, c, FD(vf), tp_reported(c));
+		if (vf >= 0) {
+			tp_cursor v = *c;
+			tp_get_bytes(p, &v, FD(vf), tp_reported(&v));
+		}
+		tp_get_bytes(p, c, FD(F_CAA_VALUE), tp_reported(c));
 		return;
 	}
 	case T_OPT:
@@ -375,6 +393,11 @@ void dns_rdata(tp_pkt *p, tp_cursor *c, size_t mb, uint16_t type,
 		type_bitmaps(p, c);
 		return;
 	}
+	case T_SSHFP:
+		tp_get_u8(p, c, FD(F_SSHFP_ALG));
+		tp_get_u8(p, c, FD(F_SSHFP_TYPE));
+		tp_get_bytes(p, c, FD(F_SSHFP_FP), tp_reported(c));
+		return;
 	case T_SVCB:
 	case T_HTTPS:
 		svcb(p, c, mb);

@@ -266,6 +266,7 @@ static void test_dns_record_types(void **state)
 	assert_int_equal(th_uint(p, "dns.caa.flags.issuer_critical"), 1);
 	assert_string_equal(str(p, "dns.caa.tag", 0), "issue");
 	assert_string_equal(str(p, "dns.caa.issue", 0), "ca"); /* the bytes as sent: c a NUL */
+	assert_string_equal(str(p, "dns.caa.value", 0), "ca");
 	p = rr(35, "0064000a0155074532552b7369700321782100", b, &n);
 	assert_int_equal(th_uint(p, "dns.naptr.order"), 100);
 	assert_string_equal(str(p, "dns.naptr.service", 0), "E2U+sip");
@@ -301,16 +302,19 @@ static void test_dns_record_types(void **state)
 	p = rr(47, "03777777 c00c 0006620180080003", b, &n);
 	assert_string_equal(str(p, "dns.nsec.next_domain_name", 0),
 			    "www.tapir.test");
-	/* A NS SOA MX TXT AAAA RRSIG NSEC */
-	assert_int_equal(th_count(p, "dns.nsec.bitmap.type"), 8);
-	assert_int_equal(nth_uint(p, "dns.nsec.bitmap.type", 5), 28);
+	/* the record's type, then its bit map's as tshark (one level
+	 * down): A NS SOA MX TXT AAAA RRSIG NSEC */
+	assert_int_equal(th_count(p, "dns.resp.type"), 9);
+	assert_int_equal(nth_uint(p, "dns.resp.type", 6), 28);
+	assert_string_equal(info(p), "Standard query response 0x1234 NSEC "
+				     "tapir.test NSEC www.tapir.test");
 	hostile(b, n);
 	p = rr(50, "0101000a04aabbccdd0401020304 0006400080080002", b, &n);
 	assert_int_equal(th_uint(p, "dns.nsec3.flags.opt_out"), 1);
 	assert_int_equal(th_uint(p, "dns.nsec3.iterations"), 10);
 	assert_int_equal(th_uint(p, "dns.nsec3.salt_length"), 4);
 	assert_int_equal(th_uint(p, "dns.nsec3.hash_length"), 4);
-	assert_int_equal(th_count(p, "dns.nsec.bitmap.type"), 4);
+	assert_int_equal(th_count(p, "dns.resp.type"), 5);
 	hostile(b, n);
 	p = rr(65,
 	       "000100000100060268320268330003000201bb000400040a633502000600"
@@ -326,6 +330,10 @@ static void test_dns_record_types(void **state)
 	hostile(b, n);
 	p = rr(64, "0001037376630000000002000100010003026832", b, &n);
 	assert_int_equal(th_uint(p, "dns.svcb.svcparam.mandatory.key"), 1);
+	p = rr(44, "0101f90fd39646968ea815cccbc8df17d93a6a4475ab", b, &n);
+	assert_int_equal(th_uint(p, "dns.sshfp.algorithm"), 1);
+	assert_int_equal(th_field(p, "dns.sshfp.fingerprint")->vlen, 20);
+	hostile(b, n);
 	p = rr(99, "0102030405", b, &n);
 	assert_int_equal(th_field(p, "dns.data")->vlen, 5);
 	assert_dns_text((th_summary(p)),
