@@ -1193,23 +1193,41 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
  * tcpdump-v.sh knows these four forms. */
 static void put_pairing(const tp_pkt *p, unsigned li, tp_sbuf *s)
 {
-	uint64_t v;
-	const tp_field *t = tp_layer_find(p, li, FD(F_TIME));
-	if (tp_layer_u64(p, li, FD(F_RETRANS_REQ_IN), &v)) {
+	/* the pairing's fields are the layer's last: one look from the end */
+	const tp_layer *l = &p->layers[li];
+	const tp_field *f0 = &p->fields[l->first_field];
+	const tp_field *t = NULL, *to = NULL, *rq = NULL, *rs = NULL,
+		       *un = NULL;
+	for (unsigned i = l->nfields; i-- > 0;) {
+		const tp_field *f = &f0[i];
+		if (f->def == FD(F_TIME))
+			t = f;
+		else if (f->def == FD(F_RESPONSE_TO))
+			to = f;
+		else if (f->def == FD(F_RETRANS_REQ_IN))
+			rq = f;
+		else if (f->def == FD(F_RETRANS_RESP_IN))
+			rs = f;
+		else if (f->def == FD(F_UNSOLICITED))
+			un = f;
+		else if (f->def != FD(F_RETRANS))
+			break;
+	}
+	if (rq) {
 		tp_sb_puts(s, " | retransmission of #");
-		tp_sb_dec(s, v);
-	} else if (tp_layer_u64(p, li, FD(F_RETRANS_RESP_IN), &v)) {
+		tp_sb_dec(s, rq->v.u);
+	} else if (rs) {
 		tp_sb_puts(s, " | duplicate reply, first #");
-		tp_sb_dec(s, v);
-	} else if (t && tp_layer_u64(p, li, FD(F_RESPONSE_TO), &v)) {
+		tp_sb_dec(s, rs->v.u);
+	} else if (t && to) {
 		int64_t us = t->v.i > 0 ? t->v.i / 1000 : 0;
 		tp_sb_puts(s, " | reply to #");
-		tp_sb_dec(s, v);
+		tp_sb_dec(s, to->v.u);
 		tp_sb_puts(s, " in ");
 		tp_sb_dec(s, (uint64_t)us / 1000);
 		tp_sb_frac(s, (uint32_t)((uint64_t)us % 1000), 3);
 		tp_sb_puts(s, " ms");
-	} else if (tp_layer_u64(p, li, FD(F_UNSOLICITED), &v)) {
+	} else if (un) {
 		tp_sb_puts(s, " | no query seen");
 	}
 }

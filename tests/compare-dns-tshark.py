@@ -11,6 +11,21 @@ dns/mdns/llmnr are compared cell by cell.  Prints per file the packets
 compared and those that differ (with examples), then the agreement rate:
 packets whose every field agrees / packets compared.  Exit 0 always (a
 report, not a test), 2 when tshark is missing.
+
+At 3ec304e0 on pcaps/ and ../shared/corpus (tcpdump/, fq/, retina/: the 40
+captures where tshark finds DNS): 203 of 224 packets agree on the ten
+default fields (all 150 dns.* fields: 202).  The 21 others:
+  14  link layers tapir does not dissect (PKTAP, ARCNET, NFLOG): no DNS
+      layer at all (not a DNS difference)
+   3  someip1.pcap: SOME/IP on UDP 30490/31490 that tshark's DNS heuristic
+      takes for DNS (tshark itself calls it malformed): tshark is wrong
+   2  dns_udp_8053.pcap: DNS on port 8053, found by tshark's heuristic;
+      tapir (and tcpdump) go by port 53/5353/5355
+   1  dns_fwdptr.pcap: a forward compression pointer; tshark follows it,
+      tapir stops there (MALFORMED), as the issue asks
+   1  rtp-seg-fault-1.pcapng: a 9-byte message whose UDP length claims
+      more than the IP datagram; tshark reads header fields past the
+      datagram's end, tapir (and tcpdump: "[length 9 < 12]") do not
 """
 import argparse
 import os
