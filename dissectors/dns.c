@@ -10,9 +10,10 @@
  * a name never takes more than DNS_HOPS_MAX pointers.  Record data by
  * type in dns_rr.c; tcpdump's text in dns_print.c.
  *
- * Pairing (with a session): a query is remembered by transport, flow,
- * id and question in a fixed table (DNS_PAIR_SLOTS, the oldest entry
- * overwritten); its response gets dns.response_to and dns.time, a
+ * Pairing (with a session, for a message read whole): a query is
+ * remembered by transport, flow and id, with its question, in a fixed
+ * table (DNS_PAIR_SLOTS; a slot taken again is overwritten); a response
+ * matches when its question agrees or it has none (mDNS); it gets dns.response_to and dns.time, a
  * second query for the same entry before an answer dns.retransmission
  * and dns.retransmit_request_in, a second response
  * dns.retransmit_response_in, a response with no query dns.unsolicited.
@@ -661,7 +662,7 @@ static bool record(tp_pkt *p, tp_cursor *c, size_t mb, bool mdns)
 	}
 	tp_add_uint(p, FD(F_RESP_LEN), at + 8, 2, rdlen);
 	tp_cursor rd = tp_sub(c, rdlen);
-	dns_rdata(p, &rd, mb, type, cls, rdlen);
+	dns_rdata(p, &rd, mb, type, rdlen);
 	if (rd.status != TP_OK)
 		tp_fail(c, rd.status);
 	tp_pop(p);
@@ -682,7 +683,7 @@ typedef struct pair {
 	uint8_t used;
 } pair;
 
-/* What dns_stats.c prints.  Names: a fixed table of DNS_TOP_SLOTS,
+/* What --stats dns prints (dns_stats_print).  Names: a fixed table of DNS_TOP_SLOTS,
  * counted by the space-saving rule (a new name takes the place of the
  * least counted of the slots it may use, and inherits its count). */
 #define DNS_TOP_SLOTS 4096u
@@ -986,7 +987,6 @@ static void message(tp_pkt *p, tp_cursor *c)
 	qinfo q = {0};
 	unsigned ext = 0;
 	for (unsigned i = 0; i < cnt[0] && tp_ok(c); i++) {
-		size_t qat = c->off;
 		unsigned nf = p->nfields;
 		if (!question(p, c, mb, mdns))
 			break;
@@ -1000,19 +1000,17 @@ static void message(tp_pkt *p, tp_cursor *c)
 			q.type = tp_be16(&t);
 			q.have = true;
 		}
-		(void)qat;
 	}
 	for (int sec = 1; sec < 4; sec++)
 		for (unsigned i = 0; i < cnt[sec] && tp_ok(c); i++) {
-			size_t rat = c->off;
 			unsigned nf = p->nfields;
 			if (!record(p, c, mb, mdns))
 				break;
-			/* the OPT record's high rcode bits */
-			for (unsigned k = nf; k < p->nfields; k++)
+			/* the OPT record's high rcode bits (additional
+			 * section) */
+			for (unsigned k = nf; sec == 3 && k < p->nfields; k++)
 				if (p->fields[k].def == FD(F_RESP_EXT_RCODE))
 					ext = (unsigned)p->fields[k].v.u;
-			(void)rat;
 		}
 	unsigned rcode = (fl & 0xf) | ext << 4;
 	/* tshark pairs a message it read to its end */
@@ -1078,10 +1076,6 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 		tp_sb_puts(s, "Malformed DNS message");
 		return;
 	}
-	unsigned ext = 0;
-	uint64_t e;
-	if (tp_layer_u64(p, li, FD(F_RESP_EXT_RCODE), &e))
-		ext = (unsigned)e;
 	const char *op = tp_valstr_find(opcode_vals, (fl >> 11) & 0xf);
 	if (op) {
 		tp_sb_puts(s, op);
@@ -1097,7 +1091,6 @@ static void dns_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 	/* tshark's Info names the header's 4 bits only (its tree has the
 	 * extended rcode) */
 	unsigned rcode = (unsigned)(fl & 0xf);
-	(void)ext;
 	if ((fl & 0x8000) && rcode) {
 		const char *rs = tp_valstr_find(rcode_vals, rcode);
 		tp_sb_putc(s, ' ');

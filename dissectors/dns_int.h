@@ -104,7 +104,7 @@ bool dns_add_name(tp_pkt *p, tp_cursor *c, size_t mb, const tp_field_def *f,
 
 /* dns_rr.c: the record data of type `type`, `rdlen` bytes at c. */
 void dns_rdata(tp_pkt *p, tp_cursor *c, size_t mb, uint16_t type,
-	       uint16_t rclass, size_t rdlen);
+	       size_t rdlen);
 
 /* Type names: tshark's short ("AAAA") or NULL. */
 const char *dns_type_name(unsigned type);
@@ -115,7 +115,7 @@ extern const tp_valstr dns_type_vals[];
 void dns_tcpdump(tp_sbuf *s, tp_cursor c, uint32_t length, bool over_tcp,
 		 bool mdns, int vflag);
 
-/* dns_stats.c: --stats dns, from the session's counters. */
+/* dns.c: --stats dns, from the session's counters. */
 void dns_stats_print(void *session_state, FILE *fp);
 
 #endif

@@ -234,12 +234,11 @@ static void svcb(tp_pkt *p, tp_cursor *c, size_t mb)
 	}
 }
 
-/* SRV's owner "_service._proto.name" parts are tshark's, from the
- * record's name; not split here (the name field holds it whole). */
+/* The record data (an SRV owner's "_service._proto.name" is split by
+ * dns.c, where the owner name is read). */
 void dns_rdata(tp_pkt *p, tp_cursor *c, size_t mb, uint16_t type,
-	       uint16_t rclass, size_t rdlen)
+	       size_t rdlen)
 {
-	(void)rclass;
 	size_t n;
 	switch (type) {
 	case T_A:
