@@ -215,9 +215,13 @@ static const tp_dissector *app_stats(unsigned k)
 
 static int app_parse(const char *arg, unsigned *kinds)
 {
+	/* "NAME" or tshark's "-z NAME,tree" */
+	size_t n = strlen(arg);
+	if (n > 5 && strcmp(arg + n - 5, ",tree") == 0)
+		n -= 5;
 	const tp_dissector *d;
 	for (unsigned k = 0; k < APP_MAX && (d = app_stats(k)) != NULL; k++)
-		if (strcmp(d->name, arg) == 0) {
+		if (strlen(d->name) == n && strncmp(d->name, arg, n) == 0) {
 			*kinds |= 1u << (TP_STATS_APP_SHIFT + k);
 			return 0;
 		}
