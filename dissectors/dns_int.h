@@ -115,7 +115,24 @@ extern const tp_valstr dns_type_vals[];
 void dns_tcpdump(tp_sbuf *s, tp_cursor c, uint32_t length, bool over_tcp,
 		 bool mdns, int vflag);
 
-/* dns.c: --stats dns, from the session's counters. */
+extern const tp_valstr dns_rcode_vals[];
+extern const tp_dissector tp_diss_dns;
+
+/* The question of a message, for the key: the first name and type. */
+typedef struct qinfo {
+	const uint8_t *name;
+	size_t len;
+	uint16_t type;
+	bool have;
+} qinfo;
+
+/* dns_session.c: the run's state (pairing, counters), the pairing of one
+ * message (`whole`: it was read to its end; only such are paired), and
+ * --stats dns. */
+void *dns_session_new(void);
+void dns_session_free(void *st);
+void dns_pair(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
+	      unsigned rcode, const qinfo *q, bool whole);
 void dns_stats_print(void *session_state, FILE *fp);
 
 #endif
