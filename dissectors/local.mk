@@ -17,4 +17,6 @@ src_libtapir_a_SOURCES += \
 	dissectors/tcp_int.h \
 	dissectors/tcp.c \
 	dissectors/tcp_analysis.c \
-	dissectors/tcp_print.c
+	dissectors/tcp_print.c \
+	dissectors/dns_int.h dissectors/dns.c dissectors/dns_rr.c dissectors/dns_print.c \
+	dissectors/dns_session.c

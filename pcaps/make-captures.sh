@@ -553,4 +553,5 @@ cap_scapy
 derive_vlan
 derive_misc
 summary
+"$OUT/make-dns-captures.sh"
 log "done; captures are in $OUT"

@@ -30,7 +30,8 @@ UNIT_TESTS = \
 	tests/unit/test_printer \
 	tests/unit/test_engine \
 	tests/unit/test_readahead \
-	tests/unit/test_stream
+	tests/unit/test_stream \
+	tests/unit/test_dns
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -49,6 +50,7 @@ TESTS += tests/golden/run.sh
 TESTS += tests/live/run.sh
 TESTS += tests/messy/run.sh
 TESTS += tests/flood/run.sh
+TESTS += tests/flood/dns.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -68,5 +70,6 @@ EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
 EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
+EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark.py pcaps/make-dns-captures.sh
 
 include tests/fuzz/local.mk

@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tapir/cursor.h"
 #include "tapir/field.h"
@@ -183,6 +184,10 @@ typedef struct tp_dissector {
 	void (*info)(const tp_pkt *p, unsigned layer, struct tp_sbuf *out);
 	void *(*session_new)(void);
 	void (*session_free)(void *st);
+	/* --stats NAME (src/taps/stats.c): the dissector's report at the
+	 * end of the run, from its session state (NULL when it never made
+	 * one: nothing of it was seen). */
+	void (*stats_print)(void *session_state, FILE *fp);
 } tp_dissector;
 
 /* The dissector's state for the whole run (session_new), or NULL (no

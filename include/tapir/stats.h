@@ -16,6 +16,10 @@ enum {
 	TP_STATS_CONV = 1u << 0,
 	TP_STATS_ENDPOINTS = 1u << 1,
 	TP_STATS_PHS = 1u << 2,
+	/* --stats NAME for a dissector with a stats_print (dissector.h):
+	 * bit TP_STATS_APP_SHIFT + k for the k-th such dissector in
+	 * registry order (up to 24) */
+	TP_STATS_APP_SHIFT = 8,
 };
 
 /* Tables: which layers (for conv and endpoints). */
@@ -32,7 +36,8 @@ enum {
 
 typedef struct tp_stats tp_stats;
 
-/* Parse "conv", "conv,tcp", "endpoints,ipv4", "phs" (several --stats add
+/* Parse "conv", "conv,tcp", "endpoints,ipv4", "phs", or the name of a
+ * dissector that prints its own statistics ("dns") (several --stats add
  * up).  Returns 0, or -1 for an unknown name.  `tables` is opaque between
  * parse and tp_stats_new (it records which tables each kind asked for,
  * and whether they were named); the TP_STATS_* table bits alone, given

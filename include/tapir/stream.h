@@ -65,5 +65,8 @@ const struct tp_dissector *tp_app_datagram(struct tp_pkt *p, tp_flow *f,
 void tp_app_end(tp_session *s, tp_flow *f);
 /* The session ends: free the dissectors' states for the run. */
 void tp_app_session_free(tp_session *s);
+/* A dissector's state for the run if it made one (never makes it):
+ * what --stats NAME prints from. */
+void *tp_app_session_find(const tp_session *s, const struct tp_dissector *d);
 
 #endif

@@ -411,6 +411,14 @@ void *tp_app_session(const tp_pkt *p, const tp_dissector *d)
 	return st;
 }
 
+void *tp_app_session_find(const tp_session *s, const tp_dissector *d)
+{
+	for (unsigned i = 0; s && i < s->napp_global; i++)
+		if (s->app_global[i].d == d)
+			return s->app_global[i].st;
+	return NULL;
+}
+
 void tp_app_session_free(tp_session *s)
 {
 	for (unsigned i = 0; i < s->napp_global; i++)

@@ -86,7 +86,9 @@
 #include "tapir/flow.h"
 #include "tapir/limits.h"
 #include "tapir/record.h"
+#include "tapir/registry.h"
 #include "tapir/stats.h"
+#include "tapir/stream.h"
 #include "tapir/layerfields.h"
 
 /* ---- tables ----------------------------------------------------------- */
@@ -184,6 +186,7 @@ struct tp_stats {
 	pnode *phs; /* [0] is the root */
 	uint32_t nphs;
 	FILE *out; /* the consumer's (tp_stats_consumer) */
+	const tp_session *sess; /* the run's: the dissectors' own counters */
 };
 
 /* ---- parsing ------------------------------------------------------ */
@@ -194,6 +197,34 @@ static int table_by_name(const char *s)
 		if (strcmp(s, tinfo[t].name) == 0 ||
 		    (tinfo[t].alias && strcmp(s, tinfo[t].alias) == 0))
 			return t;
+	return -1;
+}
+
+/* A dissector's own --stats NAME: its bit in `kinds` by its place
+ * among the dissectors that have a stats_print (registry order). */
+#define APP_MAX 24
+static const tp_dissector *app_stats(unsigned k)
+{
+	unsigned slot = 0;
+	const tp_dissector *d;
+	for (size_t i = 0; (d = tp_registry_get(i)) != NULL; i++)
+		if (d->stats_print && slot++ == k)
+			return d;
+	return NULL;
+}
+
+static int app_parse(const char *arg, unsigned *kinds)
+{
+	/* "NAME" or tshark's "-z NAME,tree" */
+	size_t n = strlen(arg);
+	if (n > 5 && strcmp(arg + n - 5, ",tree") == 0)
+		n -= 5;
+	const tp_dissector *d;
+	for (unsigned k = 0; k < APP_MAX && (d = app_stats(k)) != NULL; k++)
+		if (strlen(d->name) == n && strncmp(d->name, arg, n) == 0) {
+			*kinds |= 1u << (TP_STATS_APP_SHIFT + k);
+			return 0;
+		}
 	return -1;
 }
 
@@ -216,7 +247,7 @@ int tp_stats_parse(const char *arg, unsigned *kinds, unsigned *tables)
 		shift = EP_SHIFT;
 		rest = arg + 9;
 	} else {
-		return -1;
+		return app_parse(arg, kinds);
 	}
 	unsigned bits;
 	if (*rest == '\0') {
@@ -753,6 +784,8 @@ void tp_stats_packet(tp_stats *st, const tp_pkt *p)
 {
 	if (!st || !p)
 		return;
+	if (p->sess)
+		st->sess = p->sess;
 	stime ts = pkt_ts(p);
 	if (!st->have_first) {
 		st->have_first = true;
@@ -1016,6 +1049,13 @@ void tp_stats_print(const tp_stats *st, FILE *fp)
 			ep_print(st, t, fp);
 	if (st->phs)
 		phs_print(st, fp);
+	for (unsigned k = 0; k < APP_MAX; k++) {
+		const tp_dissector *d;
+		if (!(st->kinds & (1u << (TP_STATS_APP_SHIFT + k))) ||
+		    !(d = app_stats(k)))
+			continue;
+		d->stats_print(tp_app_session_find(st->sess, d), fp);
+	}
 }
 
 /* ---- as a consumer of the engine ------------------------------------ */

@@ -226,6 +226,39 @@ static void test_stats_parse_forms(void **state)
 	assert_true(t != t_ip);
 }
 
+/* --stats NAME: a dissector's own report (dns), also as tshark's
+ * "-z dns,tree"; printed from its session state, zeros without one. */
+static void test_stats_app(void **state)
+{
+	(void)state;
+	static const char *const ok[] = {"dns", "dns,tree"};
+	for (size_t i = 0; i < TP_COUNT(ok); i++) {
+		unsigned k = 0, t = 0;
+		assert_int_equal(tp_stats_parse(ok[i], &k, &t), 0);
+		assert_true(k >= 1u << TP_STATS_APP_SHIFT);
+		assert_int_equal(t, 0);
+	}
+	static const char *const bad[] = {"dnsx", "dns,", "dns,tree,x",
+					  "tree", "udp", "dns,tre"};
+	for (size_t i = 0; i < TP_COUNT(bad); i++) {
+		unsigned k = 0, t = 0;
+		assert_int_equal(tp_stats_parse(bad[i], &k, &t), -1);
+	}
+	unsigned k = 0, t = 0;
+	assert_int_equal(tp_stats_parse("dns", &k, &t), 0);
+	tp_stats *st = tp_stats_new(k, t, 0);
+	assert_non_null(st);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	tp_stats_print(st, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "DNS statistics"));
+	assert_non_null(strstr(buf, "Queries: 0   Responses: 0"));
+	free(buf);
+	tp_stats_free(st);
+}
+
 static void test_stats_parse_errors(void **state)
 {
 	(void)state;
@@ -896,6 +929,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_stats_parse_forms),
 		cmocka_unit_test(test_stats_parse_errors),
+		cmocka_unit_test(test_stats_app),
 		cmocka_unit_test(test_stats_all_tables),
 		cmocka_unit_test(test_stats_plain_table_bits),
 		cmocka_unit_test(test_stats_which_tables),

@@ -526,7 +526,7 @@ static void test_stream_datagrams(void **state)
 	}
 	assert_int_equal(toy_news, 2);
 	/* the probe on another port */
-	c.sport = 5353;
+	c.sport = 5454; /* no dissector's port */
 	tp_pkt *p = datagram(&c, 0, b, n);
 	assert_int_equal(th_uint(p, "toy.seq"), 1);
 	end(&c);
