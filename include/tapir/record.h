@@ -214,9 +214,12 @@ _Static_assert(offsetof(tp_field, level) == offsetof(tp_field, layer) + 2 &&
  * the level alone). */
 static inline void tp_meta_sync(tp_pkt *p)
 {
-	p->fmeta.layer = (uint16_t)(p->nlayers ? p->nlayers - 1 : 0);
-	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
-	p->fmeta.src = p->src_cur;
+	struct tp_fmeta m = {(uint16_t)(p->nlayers ? p->nlayers - 1 : 0),
+			     (uint8_t)(p->level > 255 ? 255 : p->level),
+			     p->src_cur};
+	uint32_t w; /* one word store (see tp_meta_level) */
+	memcpy(&w, &m, sizeof w);
+	memcpy(&p->fmeta, &w, sizeof w);
 }
 
 static inline tp_field *tp_field_append(tp_pkt *p, const tp_field_def *f,
@@ -350,16 +353,27 @@ const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
 			    size_t n);
 
 /* Tree nesting for the fields that follow (tcp.flags -> tcp.flags.syn). */
+/* The level into the meta as a whole word: a byte store followed by
+ * the word's load in the next append could not be forwarded (a stall
+ * after every push and pop). */
+static inline void tp_meta_level(tp_pkt *p)
+{
+	struct tp_fmeta m = p->fmeta;
+	m.level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	uint32_t w;
+	memcpy(&w, &m, sizeof w);
+	memcpy(&p->fmeta, &w, sizeof w);
+}
 static inline void tp_push(tp_pkt *p)
 {
 	p->level++;
-	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	tp_meta_level(p);
 }
 static inline void tp_pop(tp_pkt *p)
 {
 	if (p->level)
 		p->level--;
-	p->fmeta.level = (uint8_t)(p->level > 255 ? 255 : p->level);
+	tp_meta_level(p);
 }
 
 /* Copy bytes into the per-packet arena; NULL when it is full. */
