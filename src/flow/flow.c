@@ -586,8 +586,10 @@ void tp_session_finish(tp_session *s)
 {
 	if (!s || !s->flows)
 		return;
-	/* oldest first: streams end in the order they were last seen */
-	lru_settle(s->flows);
+	/* oldest first: streams end in the order they were last seen (the
+	 * order shows only to the taps: no sort of a big table without) */
+	if (s->ntaps)
+		lru_settle(s->flows);
 	for (tp_flow *f = s->flows->lru_tail; f; f = f->lprev)
 		end_flow(s, f);
 }
