@@ -17,4 +17,8 @@ src_libtapir_a_SOURCES += \
 	dissectors/tcp_int.h \
 	dissectors/tcp.c \
 	dissectors/tcp_analysis.c \
-	dissectors/tcp_print.c
+	dissectors/tcp_print.c \
+	dissectors/dhcp_int.h \
+	dissectors/dhcp.c \
+	dissectors/dhcp_opts.c \
+	dissectors/dhcp_print.c

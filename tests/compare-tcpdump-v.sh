@@ -33,6 +33,9 @@
 #  R4 tapir's own markers: " [malformed PROTO: why]" is tapir's addition
 #     after tcpdump's text (tcpdump has none); it is removed from tapir's
 #     line.
+#  R5 tapir's own notes: " | text" at the end of a line (the DHCP
+#     exchange: "| answers Request #3 after 2.227 ms") is tapir's addition
+#     after tcpdump's text; it is removed from tapir's line.
 #
 # ALLOW below lists the captures that still differ, each with why and the
 # most differing lines allowed at each level: a capture that differs more,
@@ -91,11 +94,12 @@ ENDS_LEN = re.compile(r", length \d+$")
 UDP_TAIL = re.compile(r"(UDP, (bad )?length \d+( > \d+)?)$")
 INVALID = re.compile(r" \(invalid [un]s\)")
 MALFORMED = re.compile(r" \[malformed [^]]*\]")
+NOTE = re.compile(r" \| [^\t]*$")
 
 
 def normalize(td, tp):
     """Rules R1-R3 (see the top of this file)."""
-    tp = [MALFORMED.sub("", INVALID.sub("", x)) for x in tp]
+    tp = [NOTE.sub("", MALFORMED.sub("", INVALID.sub("", x))) for x in tp]
     tpset = set(tp)
     out, cut, drop_tabs = [], 0, False
     for x in td:
@@ -151,7 +155,7 @@ for f in files:
         tp = run([tapir, "-n"] + lv + ["-r", path])
         tp_by_prefix = {}
         for y in tp:
-            y = MALFORMED.sub("", INVALID.sub("", y))
+            y = NOTE.sub("", MALFORMED.sub("", INVALID.sub("", y)))
             tp_by_prefix.setdefault(y.split(": ")[0], []).append(y)
         a, b, cut = normalize(td, tp)
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)

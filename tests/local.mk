@@ -30,7 +30,8 @@ UNIT_TESTS = \
 	tests/unit/test_printer \
 	tests/unit/test_engine \
 	tests/unit/test_readahead \
-	tests/unit/test_stream
+	tests/unit/test_stream \
+	tests/unit/test_dhcp
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
