@@ -126,6 +126,8 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 	[F_SERVER] = STR("dhcp.server", "Server host name"),
 	[F_FILE] = STR("dhcp.file", "Boot file name"),
 	[F_COOKIE] = IP("dhcp.cookie", "Magic cookie", 0),
+	[F_BOOTP_VENDOR] = BYTES("dhcp.vendor_specific_options",
+				 "Bootp vendor specific options"),
 	[F_OPT_TYPE] = UINT("dhcp.option.type", "Option", TP_FT_UINT8,
 			    TP_BASE_DEC, dhcp_option_names),
 	[F_OPT_LEN] = UINT("dhcp.option.length", "Length", TP_FT_UINT8,
@@ -171,7 +173,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 		      "NetBIOS over TCP/IP Name Server", 0),
 	[F_NB_NODE] = UINT("dhcp.option.netbios_over_tcpip_node_type",
 			   "NetBIOS over TCP/IP Node Type", TP_FT_UINT8,
-			   TP_BASE_HEX, nb_node_vals),
+			   TP_BASE_DEC, nb_node_vals),
 	[F_REQ_IP] = IP("dhcp.option.requested_ip_address",
 			"Requested IP Address", 0),
 	[F_LEASE] = UINT("dhcp.option.ip_address_lease_time",
@@ -563,9 +565,9 @@ static void walk(tp_pkt *p, tp_cursor *c, const dhcp_scan *sc,
 		tp_add_uint(p, &dhcp_fields[F_OPT_TYPE], at, 2u + vn, code);
 		tp_push(p);
 		tp_add_uint(p, &dhcp_fields[F_OPT_LEN], at + 1, 1, len);
-		if (len)
-			tp_add_bytes(p, &dhcp_fields[F_OPT_VALUE], at + 2, vn,
-				     c->base + at + 2, vn);
+		/* len 0 too: tshark shows an empty value (<MISSING>) */
+		tp_add_bytes(p, &dhcp_fields[F_OPT_VALUE], at + 2, vn,
+			     c->base + at + 2, vn);
 		tp_cursor vv = v;
 		dhcp_option_value(p, code, &vv, sc);
 		if (code == 52 && vn >= 1 && top)
@@ -626,7 +628,7 @@ static tp_next dhcp_dissect(tp_pkt *p, tp_cursor *parent)
 	tp_get_bytes(p, &c, &dhcp_fields[F_IP_SERVER], 4);
 	tp_get_bytes(p, &c, &dhcp_fields[F_IP_RELAY], 4);
 	const uint8_t *mac = NULL;
-	if (htype == 1 && hlen == 6) {
+	if ((htype == 1 || htype == 6) && hlen == 6) { /* Ethernet, 802 */
 		mac = tp_get_bytes(p, &c, &dhcp_fields[F_HW_MAC], 6);
 		tp_get_bytes(p, &c, &dhcp_fields[F_HW_PAD], 10);
 	} else {
@@ -669,8 +671,7 @@ static tp_next dhcp_dissect(tp_pkt *p, tp_cursor *parent)
 		/* BOOTP: vendor data, RFC 951 (64 bytes, or what is there) */
 		size_t n = tp_avail(&c);
 		if (n)
-			tp_get_bytes(p, &c,
-				     &dhcp_fields[F_VENDOR_VALUE], n);
+			tp_get_bytes(p, &c, &dhcp_fields[F_BOOTP_VENDOR], n);
 		if (tp_reported(&c)) /* cut by the capture */
 			tp_add_event(p, &tp_ev_truncated, c.off);
 		return TP_STOP;
@@ -738,6 +739,12 @@ static void dhcp_info(const tp_pkt *p, unsigned li, tp_sbuf *out)
 	}
 }
 
+/* tshark's Protocol column: BOOTP until option 53 makes it DHCP. */
+static const char *dhcp_colname_of(const tp_pkt *p, unsigned li)
+{
+	return tp_layer_find(p, li, &dhcp_fields[F_MSGTYPE]) ? NULL : "BOOTP";
+}
+
 static const tp_key dhcp_keys[] = {{TP_TAB_UDP_PORT, DHCP_PORT_SERVER},
 				   {TP_TAB_UDP_PORT, DHCP_PORT_CLIENT},
 				   {0, 0}};
@@ -754,6 +761,7 @@ const tp_dissector tp_diss_dhcp = {
 	.summarize = dhcp_summarize,
 	.colname = "DHCP",
 	.info = dhcp_info,
+	.colname_of = dhcp_colname_of,
 	.session_new = dhcp_session_new,
 	.session_free = dhcp_session_free,
 };

@@ -229,12 +229,11 @@ static void simple(tp_pkt *p, const optdef *d, tp_cursor *v)
 		get_zstr(p, v, f, n);
 		return;
 	case K_U8:
-	case K_BOOL:
-		if (n != 1) {
+	case K_BOOL: /* the first byte, as tshark, when there are more */
+		if (n != 1)
 			bad_length(p, v);
-			return;
-		}
-		tp_get_u8(p, v, f);
+		if (n)
+			tp_get_u8(p, v, f);
 		return;
 	case K_U16:
 		if (n != 2) {
@@ -455,6 +454,9 @@ static void suboptions(tp_pkt *p, tp_cursor *v, const tp_field_def *item,
 static void agent_value(tp_pkt *p, uint8_t code, tp_cursor *sv)
 {
 	size_t n = tp_reported(sv);
+	if (n) /* every sub-option's raw value too, as tshark */
+		tp_add_bytes(p, fd(F_AGENT_VALUE), sv->off, tp_avail(sv),
+			     sv->base + sv->off, tp_avail(sv));
 	switch (code) {
 	case 1:
 		tp_get_bytes(p, sv, fd(F_AGENT_CIRCUIT), n);
@@ -476,8 +478,6 @@ static void agent_value(tp_pkt *p, uint8_t code, tp_cursor *sv)
 		get_zstr(p, sv, fd(F_AGENT_SUBSCRIBER), n);
 		return;
 	default:
-		if (n)
-			tp_get_bytes(p, sv, fd(F_AGENT_VALUE), n);
 		return;
 	}
 }
@@ -601,6 +601,12 @@ static void user_class(tp_pkt *p, tp_cursor *v)
 	while (tp_has(v, 1)) {
 		size_t at = v->off;
 		uint8_t k = (uint8_t)tp_peek(v, 0);
+		if (!k) { /* an empty instance: shown, then given up on */
+			tp_add_uint(p, fd(F_UC), at, 1, i);
+			tp_push(p);
+			tp_get_u8(p, v, fd(F_UC_LEN));
+			tp_pop(p);
+		}
 		if (!k || tp_reported(v) < 1u + k) {
 			bad_length(p, v);
 			return;

@@ -178,6 +178,10 @@ typedef struct tp_dissector {
 	void (*info)(const tp_pkt *p, unsigned layer, struct tp_sbuf *out);
 	void *(*session_new)(void);
 	void (*session_free)(void *st);
+	/* Optional: a Protocol column that depends on the packet (tshark's
+	 * "BOOTP" for a BOOTP message, "DHCP" for a DHCP one); NULL from it
+	 * falls back to colname.  Pure, as info. */
+	const char *(*colname_of)(const tp_pkt *p, unsigned layer);
 } tp_dissector;
 
 /* The dissector's state for the whole run (session_new), or NULL (no

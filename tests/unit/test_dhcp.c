@@ -336,10 +336,16 @@ static void test_info(void **state)
 	p = th_dissect(1, b, n, n);
 	info_of(p, info, sizeof info);
 	assert_string_equal(info, "DHCP Discover - Transaction ID 0x1234abcd");
-	assert_string_equal(p->layers[th_layer(p, "dhcp")].d->colname, "DHCP");
+	unsigned li = th_layer(p, "dhcp");
+	const tp_dissector *d = p->layers[li].d;
+	assert_string_equal(d->colname, "DHCP");
+	assert_null(d->colname_of(p, li)); /* DHCP: option 53 is there */
 	/* BOOTP: no cookie */
 	memset(b + OPTS - 4, 0, 4);
 	p = th_dissect(1, b, n, n);
+	li = th_layer(p, "dhcp");
+	assert_string_equal(d->colname_of(p, li), "BOOTP");
+	assert_int_equal(th_count(p, "dhcp.vendor_specific_options"), 1);
 	info_of(p, info, sizeof info);
 	assert_string_equal(info, "Boot Request from 02:00:00:00:99:02 "
 				  "(02:00:00:00:99:02)");
