@@ -87,7 +87,7 @@ static const tp_valstr pxe_vals[] = {
 	{255, "PXE end"},
 	{0, NULL}};
 
-#define IP(a, b, d)                                                          \
+#define IP(a, b)                                                             \
 	{ a, b, TP_FT_IPv4, TP_BASE_NONE, NULL, 0 }
 #define STR(a, b)                                                            \
 	{ a, b, TP_FT_STRING, TP_BASE_NONE, NULL, 0 }
@@ -114,10 +114,10 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			NULL, 0x8000},
 	[F_FLAGS_RES] = {"dhcp.flags.reserved", "Reserved flags",
 			 TP_FT_UINT16, TP_BASE_HEX, NULL, 0x7fff},
-	[F_IP_CLIENT] = IP("dhcp.ip.client", "Client IP address", 0),
-	[F_IP_YOUR] = IP("dhcp.ip.your", "Your (client) IP address", 0),
-	[F_IP_SERVER] = IP("dhcp.ip.server", "Next server IP address", 0),
-	[F_IP_RELAY] = IP("dhcp.ip.relay", "Relay agent IP address", 0),
+	[F_IP_CLIENT] = IP("dhcp.ip.client", "Client IP address"),
+	[F_IP_YOUR] = IP("dhcp.ip.your", "Your (client) IP address"),
+	[F_IP_SERVER] = IP("dhcp.ip.server", "Next server IP address"),
+	[F_IP_RELAY] = IP("dhcp.ip.relay", "Relay agent IP address"),
 	[F_HW_MAC] = {"dhcp.hw.mac_addr", "Client MAC address", TP_FT_ETHER,
 		      TP_BASE_NONE, NULL, 0},
 	[F_HW_ADDR] = BYTES("dhcp.hw.addr", "Client hardware address"),
@@ -125,7 +125,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			   "Client hardware address padding"),
 	[F_SERVER] = STR("dhcp.server", "Server host name"),
 	[F_FILE] = STR("dhcp.file", "Boot file name"),
-	[F_COOKIE] = IP("dhcp.cookie", "Magic cookie", 0),
+	[F_COOKIE] = IP("dhcp.cookie", "Magic cookie"),
 	[F_BOOTP_VENDOR] = BYTES("dhcp.vendor_specific_options",
 				 "Bootp vendor specific options"),
 	[F_OPT_TYPE] = UINT("dhcp.option.type", "Option", TP_FT_UINT8,
@@ -136,14 +136,14 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 	[F_OPT_PADDING] = BYTES("dhcp.option.padding", "Padding"),
 	[F_OPT_END] = UINT("dhcp.option.end", "Option End", TP_FT_UINT8,
 			   TP_BASE_DEC, NULL),
-	[F_SUBNET_MASK] = IP("dhcp.option.subnet_mask", "Subnet Mask", 0),
+	[F_SUBNET_MASK] = IP("dhcp.option.subnet_mask", "Subnet Mask"),
 	[F_TIME_OFFSET] = UINT("dhcp.option.time_offset", "Time Offset",
 			       TP_FT_INT32, TP_BASE_DEC, NULL),
-	[F_ROUTER] = IP("dhcp.option.router", "Router", 0),
-	[F_TIME_SERVER] = IP("dhcp.option.time_server", "Time Server", 0),
-	[F_NAME_SERVER] = IP("dhcp.option.name_server", "Name Server", 0),
-	[F_DNS] = IP("dhcp.option.domain_name_server", "Domain Name Server", 0),
-	[F_LOG_SERVER] = IP("dhcp.option.log_server", "Log Server", 0),
+	[F_ROUTER] = IP("dhcp.option.router", "Router"),
+	[F_TIME_SERVER] = IP("dhcp.option.time_server", "Time Server"),
+	[F_NAME_SERVER] = IP("dhcp.option.name_server", "Name Server"),
+	[F_DNS] = IP("dhcp.option.domain_name_server", "Domain Name Server"),
+	[F_LOG_SERVER] = IP("dhcp.option.log_server", "Log Server"),
 	[F_HOSTNAME] = STR("dhcp.option.hostname", "Host Name"),
 	[F_BOOT_FILE_SIZE] = UINT("dhcp.option.boot_file_size",
 				  "Boot File Size", TP_FT_UINT16, TP_BASE_DEC,
@@ -157,25 +157,18 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			       TP_BASE_DEC, NULL),
 	[F_MTU] = UINT("dhcp.option.interface_mtu", "Interface MTU",
 		       TP_FT_UINT16, TP_BASE_DEC, NULL),
-	[F_BROADCAST] = IP("dhcp.option.broadcast_address",
-			   "Broadcast Address", 0),
-	[F_STATIC_ROUTE_IP] = IP("dhcp.option.static_route.ip",
-				 "Destination IP Address", 0),
-	[F_STATIC_ROUTE_ROUTER] = IP("dhcp.option.static_route.router",
-				     "Destination Router", 0),
+	[F_BROADCAST] = IP("dhcp.option.broadcast_address", "Broadcast Address"),
+	[F_STATIC_ROUTE_IP] = IP("dhcp.option.static_route.ip", "Destination IP Address"),
+	[F_STATIC_ROUTE_ROUTER] = IP("dhcp.option.static_route.router", "Destination Router"),
 	[F_NIS_DOMAIN] = STR("dhcp.option.nis_domain",
 			     "Network Information Service Domain"),
-	[F_NIS_SERVER] = IP("dhcp.option.nis_server",
-			    "Network Information Service Server", 0),
-	[F_NTP] = IP("dhcp.option.ntp_server", "Network Time Protocol Server",
-		     0),
-	[F_NBNS] = IP("dhcp.option.netbios_over_tcpip_name_server",
-		      "NetBIOS over TCP/IP Name Server", 0),
+	[F_NIS_SERVER] = IP("dhcp.option.nis_server", "Network Information Service Server"),
+	[F_NTP] = IP("dhcp.option.ntp_server", "Network Time Protocol Server"),
+	[F_NBNS] = IP("dhcp.option.netbios_over_tcpip_name_server", "NetBIOS over TCP/IP Name Server"),
 	[F_NB_NODE] = UINT("dhcp.option.netbios_over_tcpip_node_type",
 			   "NetBIOS over TCP/IP Node Type", TP_FT_UINT8,
 			   TP_BASE_DEC, nb_node_vals),
-	[F_REQ_IP] = IP("dhcp.option.requested_ip_address",
-			"Requested IP Address", 0),
+	[F_REQ_IP] = IP("dhcp.option.requested_ip_address", "Requested IP Address"),
 	[F_LEASE] = UINT("dhcp.option.ip_address_lease_time",
 			 "IP Address Lease Time", TP_FT_UINT32, TP_BASE_DEC,
 			 NULL),
@@ -183,8 +176,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			    TP_FT_UINT8, TP_BASE_DEC, overload_vals),
 	[F_MSGTYPE] = UINT("dhcp.option.dhcp", "DHCP", TP_FT_UINT8,
 			   TP_BASE_DEC, dhcp_msgtype_names),
-	[F_SERVER_ID] = IP("dhcp.option.dhcp_server_id",
-			   "DHCP Server Identifier", 0),
+	[F_SERVER_ID] = IP("dhcp.option.dhcp_server_id", "DHCP Server Identifier"),
 	[F_PRL_ITEM] = UINT("dhcp.option.request_list_item",
 			    "Parameter Request List Item", TP_FT_UINT8,
 			    TP_BASE_DEC, dhcp_option_names),
@@ -243,14 +235,12 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 		BYTES("dhcp.option.agent_information_option.agent_remote_id",
 		      "Agent Remote ID"),
 	[F_AGENT_LINK] =
-		IP("dhcp.option.agent_information_option.link_selection",
-		   "Link selection", 0),
+		IP("dhcp.option.agent_information_option.link_selection", "Link selection"),
 	[F_AGENT_SUBSCRIBER] =
 		STR("dhcp.option.agent_information_option.subscriber_id",
 		    "Subscriber ID"),
 	[F_AGENT_SERVER_ID] =
-		IP("dhcp.option.agent_information_option.server_id_override",
-		   "Server ID Override", 0),
+		IP("dhcp.option.agent_information_option.server_id_override", "Server ID Override"),
 	[F_ARCH] = UINT("dhcp.option.client_system_architecture",
 			"Client System Architecture", TP_FT_UINT16,
 			TP_BASE_DEC, arch_vals),
@@ -268,8 +258,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			      "Subnet/MaskWidth-Router"),
 	[F_PROXY] = STR("dhcp.option.private_proxy_autodiscovery",
 			"Private/Proxy autodiscovery"),
-	[F_TFTP_ADDR] = IP("dhcp.option.tftp_server_address",
-			   "TFTP Server Address", 0),
+	[F_TFTP_ADDR] = IP("dhcp.option.tftp_server_address", "TFTP Server Address"),
 	[F_MUDURL] = STR("dhcp.option.mudurl", "MUDURL"),
 	[F_VENDOR_VALUE] = BYTES("dhcp.option.vendor.value", "Value"),
 	[F_PXE_SUB] = UINT("dhcp.option.vendor.pxeclient.suboption",
@@ -277,8 +266,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 			   pxe_vals),
 	[F_PXE_PAD] = UINT("dhcp.option.vendor.pxeclient.padding", "Padding",
 			   TP_FT_UINT8, TP_BASE_DEC, NULL),
-	[F_PXE_MTFTP_IP] = IP("dhcp.option.vendor.pxeclient.mtftp_ip",
-			      "mtftp IP", 0),
+	[F_PXE_MTFTP_IP] = IP("dhcp.option.vendor.pxeclient.mtftp_ip", "mtftp IP"),
 	[F_PXE_MTFTP_CPORT] =
 		UINT("dhcp.option.vendor.pxeclient.mtftp_client_port",
 		     "mtftp client port", TP_FT_UINT16, TP_BASE_DEC, NULL),
@@ -294,8 +282,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 	[F_PXE_DISC] = UINT("dhcp.option.vendor.pxeclient.discovery_control",
 			    "discovery control", TP_FT_UINT8, TP_BASE_HEX,
 			    NULL),
-	[F_PXE_MCAST] = IP("dhcp.option.vendor.pxeclient.multicast_address",
-			   "multicast address", 0),
+	[F_PXE_MCAST] = IP("dhcp.option.vendor.pxeclient.multicast_address", "multicast address"),
 	[F_PXE_SERVERS] = BYTES("dhcp.option.vendor.pxeclient.boot_servers",
 				"boot servers"),
 	[F_PXE_SERVERS_TYPE] =
@@ -305,7 +292,7 @@ const tp_field_def dhcp_fields[F_COUNT] = {
 		UINT("dhcp.option.vendor.pxeclient.boot_servers.count",
 		     "IP count", TP_FT_UINT8, TP_BASE_DEC, NULL),
 	[F_PXE_SERVERS_IP] =
-		IP("dhcp.option.vendor.pxeclient.boot_servers.ip", "IP", 0),
+		IP("dhcp.option.vendor.pxeclient.boot_servers.ip", "IP"),
 	[F_PXE_MENU] = BYTES("dhcp.option.vendor.pxeclient.boot_menu",
 			     "boot menu"),
 	[F_PXE_MENU_TYPE] = UINT("dhcp.option.vendor.pxeclient.boot_menu.type",
@@ -607,7 +594,7 @@ static tp_next dhcp_dissect(tp_pkt *p, tp_cursor *parent)
 {
 	tp_cursor c = tp_rest(parent);
 	size_t start = c.off;
-	uint8_t op = tp_get_u8(p, &c, &dhcp_fields[F_TYPE]);
+	tp_get_u8(p, &c, &dhcp_fields[F_TYPE]);
 	uint8_t htype = tp_get_u8(p, &c, &dhcp_fields[F_HW_TYPE]);
 	uint8_t hlen = tp_get_u8(p, &c, &dhcp_fields[F_HW_LEN]);
 	tp_get_u8(p, &c, &dhcp_fields[F_HOPS]);
@@ -680,7 +667,6 @@ static tp_next dhcp_dissect(tp_pkt *p, tp_cursor *parent)
 	walk(p, &c, &sc, &sname, &file, true);
 	if (sc.msgtype && p->app_sess)
 		track(p, start, xid, mac, sc.msgtype);
-	(void)op;
 	return TP_STOP;
 }
 

@@ -191,8 +191,6 @@ static void put_quoted(tp_sbuf *s, const uint8_t *b, size_t n)
 	tp_sb_putc(s, '"');
 }
 
-static void put_ipv4_u32(tp_sbuf *s, const uint8_t *b) { tp_sb_ipv4(s, b); }
-
 static uint32_t be32(const uint8_t *b)
 {
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
@@ -284,7 +282,7 @@ static size_t classless(tp_sbuf *s, const uint8_t *b, size_t len)
 		}
 		b += sig;
 		tp_sb_putc(s, ':');
-		put_ipv4_u32(s, b);
+		tp_sb_ipv4(s, b);
 		tp_sb_putc(s, ')');
 		b += 4;
 		len -= sig + 4;

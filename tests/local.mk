@@ -50,6 +50,7 @@ TESTS += tests/golden/run.sh
 TESTS += tests/live/run.sh
 TESTS += tests/messy/run.sh
 TESTS += tests/flood/run.sh
+TESTS += tests/flood/dhcp.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -71,3 +72,4 @@ EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 
 include tests/fuzz/local.mk
+EXTRA_DIST += tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
