@@ -13,34 +13,24 @@ KIND:
          name reader must stop at its hop cap, in bounded time
 """
 import argparse
+import importlib.util
+import os
 import struct
 
-
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-
-
-def frame(payload, src, dst, sport, dport, mac):
-    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    iph = struct.pack('!BBHHHBBH', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0)
-    iph += src + dst
-    iph = iph[:10] + struct.pack('!H', csum(iph)) + iph[12:]
-    return b'\xff' * 6 + mac + b'\x08\x00' + iph + udp
+# the frame and BOOTP builders of tests/dhcp-crafted.py
+_spec = importlib.util.spec_from_file_location(
+    "dhcp_crafted", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 "..", "dhcp-crafted.py"))
+crafted = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(crafted)
+opt = crafted.opt
 
 
-def bootp(op, xid, mac, opts, yiaddr=b'\0' * 4):
-    h = struct.pack('!BBBBIHH', op, 1, 6, 0, xid, 0, 0)
-    h += b'\0' * 4 + yiaddr + b'\0' * 8 + mac.ljust(16, b'\0')
-    return h + b'\0' * 192 + b'\x63\x82\x53\x63' + opts + b'\xff'
-
-
-def opt(code, data):
-    return bytes([code, len(data)]) + data
+def packet(op, xid, mac, opts, src, dst, sport, dport, yiaddr='0.0.0.0',
+           srcmac=None):
+    p = crafted.bootp(op=op, xid=xid, chaddr=mac, opts=opts + b'\xff',
+                      yiaddr=yiaddr)
+    return crafted.frame(p, src, dst, sport, dport, srcmac or mac)
 
 
 def main():
@@ -49,8 +39,7 @@ def main():
     ap.add_argument('out')
     ap.add_argument('--count', type=int, default=1000)
     a = ap.parse_args()
-    zero, bcast = b'\0' * 4, b'\xff' * 4
-    server = bytes([10, 99, 1, 1])
+    zero, bcast, server = '0.0.0.0', '255.255.255.255', '10.99.1.1'
     # 119: "a", then pointers each to the one before (126 of them)
     chain = b'\x01a\x00'
     for i in range(126):
@@ -62,21 +51,20 @@ def main():
         for i in range(a.count):
             mac = b'\x02' + struct.pack('!I', i) + b'\x01'
             if a.kind == 'xid':
-                p = bootp(1, i + 1, mac, opt(53, b'\x01'))
-                fr = frame(p, zero, bcast, 68, 67, mac)
+                fr = packet(1, i + 1, mac, opt(53, b'\x01'), zero, bcast,
+                            68, 67)
             else:
                 opts = (opt(53, b'\x01') + opt(119, chain) +
                         opt(82, b'\x01\x00' * 127) +
                         opt(60, b'PXEClient') + opt(43, b'\x00' * 255))
-                fr = frame(bootp(1, i + 1, mac, opts), zero, bcast, 68, 67,
-                           mac)
+                fr = packet(1, i + 1, mac, opts, zero, bcast, 68, 67)
             f.write(struct.pack('<IIII', 1700000000 + i // 1000,
                                 (i % 1000) * 1000, len(fr), len(fr)))
             f.write(fr)
             if a.kind == 'xid' and i:
                 prev = b'\x02' + struct.pack('!I', i - 1) + b'\x01'
-                p = bootp(2, i, prev, opt(53, b'\x02'), bytes([10, 99, 1, 9]))
-                fr = frame(p, server, bcast, 67, 68, b'\x02\0\0\0\x99\x11')
+                fr = packet(2, i, prev, opt(53, b'\x02'), server, bcast, 67,
+                            68, '10.99.1.9', b'\x02\0\0\0\x99\x11')
                 f.write(struct.pack('<IIII', 1700000000 + i // 1000,
                                     (i % 1000) * 1000 + 1, len(fr), len(fr)))
                 f.write(fr)

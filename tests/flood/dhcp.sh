@@ -12,19 +12,7 @@
 # (a line per packet; the last OFFER pairs with its DISCOVER; each chain
 # packet gives the 65 names within the hop cap, then MALFORMED).  Exit 77 (skip)
 # without tapir, python3 or /usr/bin/time.
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-tapir=${TAPIR:-$top_builddir/src/tapir}
-rss_max=${FLOOD_RSS_MAX_MIB:-64}
-ratio_max=${FLOOD_RATIO_MAX:-2.6}
-TIME=/usr/bin/time
-[ -x "$tapir" ] || { echo "SKIP: no tapir binary at $tapir"; exit 77; }
-if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
-	echo "SKIP: sanitizer build (memory figures would mean nothing)"
-	exit 77
-fi
-[ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
+. "$(dirname "$0")/prelude.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-dhcp-flood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
