@@ -730,10 +730,10 @@ tp_sum dhcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	size_t avail = tp_avail(&c);
 	const uint8_t *h = c.base + c.off;
 	bool ok = true;
-	tp_sb_puts(s, "BOOTP/DHCP, ");
-	if (avail < 1) {
+	if (avail < 1) { /* not even the op: tcpdump prints no name */
 		ok = false;
 	} else {
+		tp_sb_puts(s, "BOOTP/DHCP, ");
 		if (h[0] == 1)
 			tp_sb_puts(s, "Request");
 		else if (h[0] == 2)

@@ -7,7 +7,12 @@ routes), option overload, hostile lengths and sub-lengths, option 119
 pointer forwards and to itself, a BOOTP packet, CMU vendor data, an
 unknown cookie, no End option, lease query types.
 
-    python3 tests/dhcp-crafted.py tests/golden/dhcp-crafted.pcap
+    python3 tests/dhcp-crafted.py tests/golden/dhcp-crafted.pcap \
+        [tests/golden/dhcp-cuts.pcap]
+
+The second file holds the first packet (the ACK with every option) cut
+by the capture at lengths across the BOOTP header, sname, file, the
+cookie and the options (caplen < len).
 
 Ethernet/IPv4/UDP framed with correct checksums; no scapy needed.  The
 helpers (bootp, frame, opt, write) serve tests/flood/dhcp-gen.py too."""
@@ -56,13 +61,14 @@ def opt(code, data):
     return bytes([code, len(data)]) + data
 
 
-def write(path, frames):
+def write(path, frames, cuts=None):
     with open(path, 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         for i, fr in enumerate(frames):
+            cap = cuts[i] if cuts else len(fr)
             f.write(struct.pack('<IIII', 1700000000 + i, i * 1000,
-                                len(fr), len(fr)))
-            f.write(fr)
+                                cap, len(fr)))
+            f.write(fr[:cap])
 
 
 def main():
@@ -108,6 +114,11 @@ def main():
     add(opts=opt(53, b'\x08') + opt(55, bytes([0, 255, 200, 53])) + opt(82, b'\x06\x03abc\x05\x01\x00') + E)
     add(opts=opt(119, b'\xc0\x00') + E)
     write(sys.argv[1], fr)
+    if len(sys.argv) > 2:
+        # 42: the BOOTP header's first byte; 240: the cookie's end
+        at = [0, 1, 2, 5, 11, 14, 30, 44, 50, 108, 120, 236, 238, 240, 241,
+              243, 260, 300, 400, 500]
+        write(sys.argv[2], [fr[0]] * len(at), [42 + a for a in at])
 
 
 if __name__ == '__main__':
