@@ -79,6 +79,13 @@ static size_t load(const char *hex, uint8_t *b, size_t cap)
 	return th_hex(hex, b, cap);
 }
 
+/* Dissect a frame of this file (b holds 1024 bytes). */
+static tp_pkt *frame_of(const char *hex, uint8_t *b, size_t *n)
+{
+	*n = load(hex, b, 1024);
+	return th_dissect(1, b, *n, *n);
+}
+
 /* The value of the nth field `abbrev` as text, as -T fields shows it. */
 static const char *text_of(const tp_pkt *p, const char *abbrev, int nth)
 {
@@ -114,8 +121,8 @@ static void test_header(void **state)
 {
 	(void)state;
 	uint8_t b[1024];
-	size_t n = load(ack_all, b, sizeof b);
-	tp_pkt *p = th_dissect(1, b, n, n);
+	size_t n;
+	tp_pkt *p = frame_of(ack_all, b, &n);
 	assert_true(th_has_layer(p, "dhcp"));
 	assert_int_equal(th_uint(p, "dhcp.type"), 2);
 	assert_string_equal(text_of(p, "dhcp.hw.type", 0), "0x01");
@@ -140,8 +147,8 @@ static void test_options(void **state)
 {
 	(void)state;
 	uint8_t b[1024];
-	size_t n = load(ack_all, b, sizeof b);
-	tp_pkt *p = th_dissect(1, b, n, n);
+	size_t n;
+	tp_pkt *p = frame_of(ack_all, b, &n);
 	assert_int_equal(th_uint(p, "dhcp.option.dhcp"), 5);
 	assert_string_equal(text_of(p, "dhcp.option.subnet_mask", 0),
 			    "255.255.255.0");
@@ -241,8 +248,8 @@ static void test_overload_and_client(void **state)
 {
 	(void)state;
 	uint8_t b[1024];
-	size_t n = load(discover_overload, b, sizeof b);
-	tp_pkt *p = th_dissect(1, b, n, n);
+	size_t n;
+	tp_pkt *p = frame_of(discover_overload, b, &n);
 	assert_int_equal(th_uint(p, "dhcp.option.dhcp"), 1);
 	assert_int_equal(th_uint(p, "dhcp.client_id.type"), 0);
 	assert_string_equal(text_of(p, "dhcp.client_id.undef", 0), "myclient");
@@ -268,8 +275,8 @@ static void test_tcpdump_text(void **state)
 {
 	(void)state;
 	uint8_t b[1024];
-	size_t n = load(discover_overload, b, sizeof b);
-	tp_pkt *p = th_dissect(1, b, n, n);
+	size_t n;
+	tp_pkt *p = frame_of(discover_overload, b, &n);
 	assert_string_equal(th_after_addrs(th_summary(p)),
 			    "BOOTP/DHCP, Request from 02:00:00:00:99:02, "
 			    "length 288");
@@ -291,8 +298,7 @@ static void test_tcpdump_text(void **state)
 		"\t      Unknown (119)\n"
 		"\t    MSZ (57), length 2: 1500\n"
 		"\t    OO (52), length 1: file+sname");
-	n = load(ack_all, b, sizeof b);
-	p = th_dissect(1, b, n, n);
+	p = frame_of(ack_all, b, &n);
 	const char *v = th_after_addrs(th_summary_v(p, 1));
 	assert_non_null(strstr(v, "\n\t    Agent-Information (82), length 24: \n"
 				  "\t      Circuit-ID SubOption 1, length 6: "
@@ -328,12 +334,11 @@ static void test_info(void **state)
 	(void)state;
 	uint8_t b[1024];
 	char info[128];
-	size_t n = load(ack_all, b, sizeof b);
-	tp_pkt *p = th_dissect(1, b, n, n);
+	size_t n;
+	tp_pkt *p = frame_of(ack_all, b, &n);
 	info_of(p, info, sizeof info);
 	assert_string_equal(info, "DHCP ACK      - Transaction ID 0x1234abcd");
-	n = load(discover_overload, b, sizeof b);
-	p = th_dissect(1, b, n, n);
+	p = frame_of(discover_overload, b, &n);
 	info_of(p, info, sizeof info);
 	assert_string_equal(info, "DHCP Discover - Transaction ID 0x1234abcd");
 	unsigned li = th_layer(p, "dhcp");
