@@ -19,4 +19,8 @@ src_libtapir_a_SOURCES += \
 	dissectors/tcp_analysis.c \
 	dissectors/tcp_print.c \
 	dissectors/dns_int.h dissectors/dns.c dissectors/dns_rr.c dissectors/dns_print.c \
-	dissectors/dns_session.c
+	dissectors/dns_session.c \
+	dissectors/dhcp_int.h \
+	dissectors/dhcp.c \
+	dissectors/dhcp_opts.c \
+	dissectors/dhcp_print.c

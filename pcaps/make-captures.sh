@@ -47,6 +47,7 @@ declare -A PKG=(
     [dumpcap]=wireshark-common [editcap]=wireshark-common
     [mergecap]=wireshark-common [capinfos]=wireshark-common [ss]=iproute2
     [dnsmasq]=dnsmasq-base
+    [dhclient]=isc-dhcp-client
 )
 missing=()
 for t in "${!PKG[@]}"; do
@@ -552,6 +553,7 @@ cap_frag
 cap_scapy
 derive_vlan
 derive_misc
+"$OUT/make-dhcp-captures.sh"
 summary
 "$OUT/make-dns-captures.sh"
 log "done; captures are in $OUT"

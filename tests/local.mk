@@ -31,7 +31,8 @@ UNIT_TESTS = \
 	tests/unit/test_engine \
 	tests/unit/test_readahead \
 	tests/unit/test_stream \
-	tests/unit/test_dns
+	tests/unit/test_dns \
+	tests/unit/test_dhcp
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -51,6 +52,7 @@ TESTS += tests/live/run.sh
 TESTS += tests/messy/run.sh
 TESTS += tests/flood/run.sh
 TESTS += tests/flood/dns.sh
+TESTS += tests/flood/dhcp.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -73,3 +75,4 @@ EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark.py pcaps/make-dns-captures.sh
 
 include tests/fuzz/local.mk
+EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh

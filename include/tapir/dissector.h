@@ -188,6 +188,10 @@ typedef struct tp_dissector {
 	 * end of the run, from its session state (NULL when it never made
 	 * one: nothing of it was seen). */
 	void (*stats_print)(void *session_state, FILE *fp);
+	/* Optional: a Protocol column that depends on the packet (tshark's
+	 * "BOOTP" for a BOOTP message, "DHCP" for a DHCP one); NULL from it
+	 * falls back to colname.  Pure, as info. */
+	const char *(*colname_of)(const tp_pkt *p, unsigned layer);
 } tp_dissector;
 
 /* The dissector's state for the whole run (session_new), or NULL (no

@@ -320,7 +320,10 @@ static void col_protocol(tp_sbuf *s, const tp_pkt *p)
 {
 	for (unsigned li = p->nlayers; li-- > 1;)
 		if (p->layers[li].d->colname) {
-			tp_sb_puts(s, p->layers[li].d->colname);
+			const tp_dissector *d = p->layers[li].d;
+			const char *n = d->colname_of ? d->colname_of(p, li)
+						      : NULL;
+			tp_sb_puts(s, n ? n : d->colname);
 			return;
 		}
 }

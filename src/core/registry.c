@@ -14,7 +14,7 @@ extern const tp_dissector tp_diss_eth, tp_diss_llc, tp_diss_vlan,
 	tp_diss_ieee8021ad,
 	tp_diss_sll, tp_diss_sll2, tp_diss_null, tp_diss_raw, tp_diss_arp,
 	tp_diss_ip, tp_diss_ipv6, tp_diss_icmp, tp_diss_icmpv6, tp_diss_udp,
-	tp_diss_tcp;
+	tp_diss_tcp, tp_diss_dhcp;
 extern const tp_dissector tp_diss_dns, tp_diss_mdns, tp_diss_llmnr;
 
 static const tp_dissector *const all[] = {
@@ -24,6 +24,7 @@ static const tp_dissector *const all[] = {
 	&tp_diss_arp,   &tp_diss_ip,   &tp_diss_ipv6,   &tp_diss_icmp,
 	&tp_diss_icmpv6, &tp_diss_udp, &tp_diss_tcp,    &tp_diss_data,
 	&tp_diss_dns, &tp_diss_mdns, &tp_diss_llmnr,
+	&tp_diss_dhcp,
 };
 
 #ifdef TAPIR_TESTING

@@ -40,21 +40,7 @@
 #   tests/flood/run.sh [KIND...]   KIND: syn frag4 frag6 gap snaplen0
 #                                  caplen-over pcapng-huge tiny-tcp
 #                                  tiny-frag4 tiny-frag6 (default all)
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-tapir=${TAPIR:-$top_builddir/src/tapir}
-rss_max=${FLOOD_RSS_MAX_MIB:-64}
-ratio_max=${FLOOD_RATIO_MAX:-2.6}
-TIME=/usr/bin/time
-
-[ -x "$tapir" ] || { echo "SKIP: no tapir binary at $tapir"; exit 77; }
-# Sanitizer builds use several times the memory by design: nothing to judge.
-if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
-	echo "SKIP: sanitizer build (memory figures would mean nothing)"
-	exit 77
-fi
-[ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
+. "$(dirname "$0")/prelude.sh"
 
 kinds=${*:-syn frag4 frag6 gap snaplen0 caplen-over pcapng-huge tiny-tcp tiny-frag4 tiny-frag6}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-flood.XXXXXX") || exit 1

@@ -1,0 +1,19 @@
+# prelude.sh - sourced by the flood tests (run.sh, dhcp.sh): where tapir
+# is, the ceilings, and the reasons to skip (exit 77): no tapir binary, a
+# sanitizer build (memory figures would mean nothing), no /usr/bin/time
+# (Debian: apt-get install time), no python3.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+tapir=${TAPIR:-$top_builddir/src/tapir}
+rss_max=${FLOOD_RSS_MAX_MIB:-64}
+ratio_max=${FLOOD_RATIO_MAX:-2.6}
+TIME=/usr/bin/time
+
+[ -x "$tapir" ] || { echo "SKIP: no tapir binary at $tapir"; exit 77; }
+# Sanitizer builds use several times the memory by design: nothing to judge.
+if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
+	echo "SKIP: sanitizer build (memory figures would mean nothing)"
+	exit 77
+fi
+[ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
