@@ -22,7 +22,9 @@
 
 /* ---- pairing ---------------------------------------------------------- */
 
-#define DNS_PAIR_SLOTS 65536u /* a power of two */
+#define DNS_PAIR_SLOTS 16384u /* a power of two: queries waiting for an
+				* answer at once (a slot taken again by an
+				* unanswered one counts as lost); 768 KiB */
 
 typedef struct pair {
 	uint64_t key;      /* hash of transport, flow and id */

@@ -68,6 +68,7 @@ typedef struct tp_flow {
 	uint8_t first_side;    /* key side of the first packet's sender
 				* (tshark's follow "Node 0") */
 	uint8_t tcp_inline;    /* private: tcp lives in this allocation */
+	uint8_t slab_cls;      /* private: the size class of its memory */
 	uint64_t use, lru_use; /* private: last use, and the use it was
 				* listed at (the LRU list) */
 	int64_t last_sec;

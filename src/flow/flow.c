@@ -21,7 +21,6 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/random.h>
 
 #include "tapir/flow.h"
@@ -41,6 +40,7 @@ typedef struct tp_flowtab {
 	/* flow memory (flow_alloc): per size class a free list, and the
 	 * chunks it is cut from */
 	void *freelist[2];
+	char *bump[2], *bump_end[2]; /* the rest of the newest chunk */
 	void **chunks;
 	size_t nchunks, chunkcap;
 } tp_flowtab;
@@ -256,7 +256,9 @@ typedef struct flowmem {
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((char *)(p) + sizeof(void *), \
 					       (n) - sizeof(void *))
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define POISON_ALL(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #else
+#define POISON_ALL(p, n) ((void)(p), (void)(n))
 #define POISON(p, n) ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
@@ -269,48 +271,54 @@ static size_t class_size(int cls)
 static tp_flow *flow_alloc(tp_flowtab *t, uint8_t proto)
 {
 	int cls = proto == 6;
+	/* a flow without TCP state takes a freed TCP flow's memory when
+	 * none of its own size is free: at the flow cap the mix of TCP and
+	 * other flows shifts, and memory of one size could not serve the
+	 * other (a class, not a flow, would grow) */
+	if (!cls && !t->freelist[0] && t->freelist[1])
+		cls = 1;
 	size_t sz = class_size(cls);
-	if (!t->freelist[cls]) {
-		if (t->nchunks == t->chunkcap) {
-			size_t cap = t->chunkcap ? t->chunkcap * 2 : 16;
-			void **c = realloc(t->chunks, cap * sizeof *c);
-			if (!c)
-				return NULL;
-			t->chunks = c;
-			t->chunkcap = cap;
-		}
-		/* the first chunk small (a capture of a few flows), then
-		 * 2 MiB ones on huge pages where the kernel gives them: a
-		 * flow a packet in tens of MiB of flows missed the TLB */
-		size_t bytes = t->nchunks ? CHUNK_BIG : SLAB_N * sz;
-		size_t per = bytes / sz;
-		void *m = NULL;
-		if (posix_memalign(&m, t->nchunks ? CHUNK_BIG : 64, bytes) != 0)
-			return NULL;
-#ifdef MADV_HUGEPAGE
-		if (t->nchunks)
-			madvise(m, bytes, MADV_HUGEPAGE); /* a hint */
-#endif
-		t->chunks[t->nchunks++] = m;
-		for (size_t i = per; i-- > 0;) {
-			void **e = (void **)((char *)m + i * sz);
-			*e = t->freelist[cls];
-			t->freelist[cls] = e;
-			POISON(e, sz);
-		}
-	}
 	void **e = t->freelist[cls];
-	t->freelist[cls] = *e;
-	UNPOISON(e, sz);
+	if (e) { /* a flow freed before */
+		UNPOISON(e, sz);
+		t->freelist[cls] = *e;
+	} else {
+		if (t->bump[cls] + sz > t->bump_end[cls]) {
+			if (t->nchunks == t->chunkcap) {
+				size_t cap = t->chunkcap ? t->chunkcap * 2 : 16;
+				void **c = realloc(t->chunks, cap * sizeof *c);
+				if (!c)
+					return NULL;
+				t->chunks = c;
+				t->chunkcap = cap;
+			}
+			/* the first chunk small (a capture of a few flows),
+			 * then 2 MiB ones; flows are cut from a chunk as
+			 * they are made, so its untouched pages cost no
+			 * memory */
+			size_t bytes = t->nchunks ? CHUNK_BIG : SLAB_N * sz;
+			void *m = NULL;
+			if (posix_memalign(&m, 64, bytes) != 0)
+				return NULL;
+			POISON_ALL(m, bytes);
+			t->chunks[t->nchunks++] = m;
+			t->bump[cls] = m;
+			t->bump_end[cls] = (char *)m + bytes;
+		}
+		e = (void **)t->bump[cls];
+		t->bump[cls] += sz;
+		UNPOISON(e, sz);
+	}
 	memset(e, 0, sz);
 	tp_flow *f = (tp_flow *)e;
-	f->tcp_inline = (uint8_t)cls;
+	f->slab_cls = (uint8_t)cls;
+	f->tcp_inline = proto == 6;
 	return f;
 }
 
 static void flow_free(tp_flowtab *t, tp_flow *f)
 {
-	int cls = f->tcp_inline;
+	int cls = f->slab_cls;
 	void **e = (void **)f;
 	*e = t->freelist[cls];
 	t->freelist[cls] = e;
