@@ -241,7 +241,11 @@ const uint8_t *tp_ra_next(tp_readahead *ra, size_t n)
 {
 	size_t k;
 	int err;
-	if (!avail(ra, &k, &err) || k < n)
+	if (ra->have && ra->pos < ra->len[slot(ra, ra->used)])
+		k = ra->len[slot(ra, ra->used)] - ra->pos; /* the block in hand */
+	else if (!avail(ra, &k, &err))
+		return NULL;
+	if (k < n)
 		return NULL;
 	const uint8_t *p = at_pos(ra);
 	ra->pos += n;

@@ -940,9 +940,11 @@ struct tp_export {
 };
 
 /* The writer is woken for this much queued work, not for every file
- * (a wake-up a file was a tenth of the reader's time in the kernel). */
-#define WAKE_BYTES (256u * 1024)
-#define WAKE_JOBS 64
+ * (a wake-up a file was a tenth of the reader's time in the kernel),
+ * and soon enough that it is not left alone with a long queue at the
+ * end. */
+#define WAKE_BYTES (64u * 1024)
+#define WAKE_JOBS 16
 
 #define EXPORT_QUEUE (4u << 20)
 
