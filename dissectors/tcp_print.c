@@ -315,7 +315,7 @@ static const char *option_name(unsigned opt)
 			return OPTS_TRUNC;                                     \
 	} while (0)
 
-static int put_option_value(tp_sbuf *s, const optview *v, size_t cp,
+static inline __attribute__((always_inline)) int put_option_value(tp_sbuf *s, const optview *v, size_t cp,
 			    unsigned hl, unsigned opt, unsigned len,
 			    const optctx *x, unsigned *datalen)
 {

@@ -101,6 +101,27 @@ static void test_sbuf_dec_ipv4_every_width(void **state)
 			}
 		}
 	}
+	/* tp_sb_put: every length to 40 (its word copies) after every
+	 * offset, at every buffer size */
+	const char src[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
+	for (size_t pre = 0; pre < 3; pre++)
+		for (size_t n = 0; n <= 40; n++)
+			for (size_t cap = 1; cap <= pre + n + 3; cap++) {
+				char got[64], want[64];
+				memset(got, '#', sizeof got);
+				tp_sbuf s;
+				tp_sb_init(&s, got, cap);
+				tp_sb_put(&s, "xyz", pre);
+				tp_sb_put(&s, src, n);
+				size_t total = pre + n;
+				size_t keep = cap - 1 < total ? cap - 1 : total;
+				memcpy(want, "xyz", pre);
+				memcpy(want + pre, src, n);
+				assert_int_equal(s.len, keep);
+				assert_memory_equal(got, want, keep);
+				assert_int_equal(s.trunc, keep < total);
+				assert_int_equal(got[cap], '#'); /* nothing past */
+			}
 	/* hex bytes, with and without a separator, every buffer size */
 	const uint8_t hb[5] = {0x00, 0x1f, 0xa0, 0xff, 0x7e};
 	const char *const hwant[2] = {"001fa0ff7e", "00:1f:a0:ff:7e"};
