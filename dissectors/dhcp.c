@@ -426,7 +426,7 @@ static void track(tp_pkt *p, size_t at, uint32_t xid, const uint8_t *mac,
 	dhcp_sess *s = tp_app_session(p, &tp_diss_dhcp);
 	if (!s || !mac)
 		return;
-	int64_t ts = p->ts_sec * 1000000000 + (int64_t)p->ts_nsec;
+	int64_t ts = tp_pkt_time_ns(p);
 	bool found;
 	dhcp_xact *e = xfind(s, xid, mac, &found);
 	if (is_request(type)) {
@@ -454,7 +454,7 @@ static void track(tp_pkt *p, size_t at, uint32_t xid, const uint8_t *mac,
 	tp_add_uint(p, &dhcp_fields[F_T_REQUEST_IN], at, 0, e->frame);
 	tp_field *f = tp_field_append(p, &dhcp_fields[F_T_TIME], at, 0);
 	if (f)
-		f->v.i = ts - e->ts;
+		f->v.i = (int64_t)((uint64_t)ts - (uint64_t)e->ts); /* wraps */
 	tp_add_uint(p, &dhcp_fields[F_T_REQUEST_TYPE], at, 0, e->type);
 	if (type == DHCP_NAK)
 		tp_add_event(p, &dhcp_events[E_NAK], at);

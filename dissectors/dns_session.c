@@ -150,7 +150,7 @@ void dns_pair(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
 	uint64_t qh = q->have ? mix(hash_bytes(1, q->name, q->len), q->type) | 1
 			      : 0;
 	pair *e = &s->slots[k & (DNS_PAIR_SLOTS - 1)];
-	int64_t now = p->ts_sec * 1000000000ll + p->ts_nsec;
+	int64_t now = tp_pkt_time_ns(p);
 	bool match = e->used && e->key == k &&
 		     (!qh || !e->qhash || e->qhash == qh);
 	if (!resp) {
@@ -182,9 +182,9 @@ void dns_pair(tp_pkt *p, size_t at, uint16_t id, uint16_t flags,
 	tp_add_uint(p, FD(F_RESPONSE_TO), at, 0, e->frame);
 	tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
 	if (t)
-		t->v.i = now - e->ts;
+		t->v.i = (int64_t)((uint64_t)now - (uint64_t)e->ts); /* wraps */
 	e->resp = p->number;
-	s->rt[rt_bucket(now - e->ts)]++;
+	s->rt[rt_bucket((int64_t)((uint64_t)now - (uint64_t)e->ts))]++;
 	s->nrt++;
 }
 

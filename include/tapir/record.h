@@ -189,6 +189,14 @@ typedef struct tp_pkt {
 	tp_source src[TP_MAX_SOURCES];
 } tp_pkt;
 
+/* The packet's time in nanoseconds since the epoch, for differences
+ * between packets: wrapping, never overflowing, on a hostile file's
+ * timestamps (a pcapng time resolution can make seconds of any size). */
+static inline int64_t tp_pkt_time_ns(const tp_pkt *p)
+{
+	return (int64_t)((uint64_t)p->ts_sec * 1000000000u + p->ts_nsec);
+}
+
 /* Lifetime: one per run (or per thread). */
 tp_pkt *tp_pkt_new(void);
 void tp_pkt_free(tp_pkt *p);
