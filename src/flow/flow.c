@@ -283,7 +283,8 @@ static tp_flow *flow_alloc(tp_flowtab *t, uint8_t proto)
 		UNPOISON(e, sz);
 		t->freelist[cls] = *e;
 	} else {
-		if (t->bump[cls] + sz > t->bump_end[cls]) {
+		if (!t->bump[cls] ||
+		    (size_t)(t->bump_end[cls] - t->bump[cls]) < sz) {
 			if (t->nchunks == t->chunkcap) {
 				size_t cap = t->chunkcap ? t->chunkcap * 2 : 16;
 				void **c = realloc(t->chunks, cap * sizeof *c);
