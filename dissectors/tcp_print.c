@@ -315,9 +315,11 @@ static const char *option_name(unsigned opt)
 			return OPTS_TRUNC;                                     \
 	} while (0)
 
-static inline __attribute__((always_inline)) int put_option_value(tp_sbuf *s, const optview *v, size_t cp,
-			    unsigned hl, unsigned opt, unsigned len,
-			    const optctx *x, unsigned *datalen)
+/* inline: outlined, it cost the one-line 2% (GCC's choice moved with
+ * tp_sb_put's size) */
+static inline __attribute__((always_inline)) int
+put_option_value(tp_sbuf *s, const optview *v, size_t cp, unsigned hl,
+		 unsigned opt, unsigned len, const optctx *x, unsigned *datalen)
 {
 	unsigned dl = 0;
 	switch (opt) {

@@ -61,7 +61,6 @@ static size_t noverrides;
 static const tp_field_def **fields;
 static size_t nfields;
 static int inited;
-static unsigned gen = 1; /* the tables' version (find's cache) */
 /* the dissectors with a probe, in registry order */
 #define MAX_PROBES 64
 static const tp_dissector *probes[MAX_PROBES];
@@ -130,40 +129,14 @@ void tp_registry_add_test(const tp_dissector *d)
 		nfields = 0;
 		nkeys = 0;
 		inited = 0;
-		gen++;
 		tp_reg_gen++;
 	}
 }
 #endif
 
-/* Every lookup of a packet's layers went through two bsearch calls
- * (4% of the one-line run's instructions, and a stall passing tp_next):
- * answers, negative ones too, are kept in a small direct-mapped cache
- * per thread, dropped when the tables change (`gen`). */
-#define LCACHE 256
-static _Thread_local struct lcache {
-	uint64_t tk; /* table << 32 | key */
-	unsigned gen;
-	const tp_dissector *d;
-} lcache[LCACHE];
-
-static const tp_dissector *find_slow(uint8_t table, uint32_t key);
-
-static inline __attribute__((always_inline)) const tp_dissector *
-find(uint8_t table, uint32_t key)
-{
-	uint64_t tk = (uint64_t)table << 32 | key;
-	struct lcache *c =
-		&lcache[(uint32_t)((tk * 0x9e3779b97f4a7c15ull) >> 56)];
-	if (c->gen == gen && c->tk == tk)
-		return c->d;
-	c->d = find_slow(table, key);
-	c->tk = tk;
-	c->gen = gen;
-	return c->d;
-}
-
-static const tp_dissector *find_slow(uint8_t table, uint32_t key)
+/* The tables by bsearch; the dispatch loop caches the answers
+ * (tp_registry_next, below). */
+static const tp_dissector *find(uint8_t table, uint32_t key)
 {
 	struct entry k = {table, key, NULL};
 	struct entry *e = noverrides ? bsearch(&k, overrides, noverrides,
@@ -377,7 +350,6 @@ int tp_registry_decode_as(const char *spec, char *err, size_t errlen)
 		overrides[noverrides++] =
 			(struct entry){da_tables[t].table, (uint32_t)v, d};
 	qsort(overrides, noverrides, sizeof *overrides, cmp_entry);
-	gen++;
 	tp_reg_gen++;
 	return 0;
 }
@@ -387,6 +359,5 @@ void tp_registry_clear_overrides(void)
 	free(overrides);
 	overrides = NULL;
 	noverrides = 0;
-	gen++;
 	tp_reg_gen++;
 }

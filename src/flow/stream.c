@@ -397,9 +397,9 @@ void *tp_app_session(const tp_pkt *p, const tp_dissector *d)
 	tp_session *s = p ? p->app_sess : NULL;
 	if (!s || !d->session_new)
 		return NULL;
-	for (unsigned i = 0; i < s->napp_global; i++)
-		if (s->app_global[i].d == d)
-			return s->app_global[i].st;
+	void *had = tp_app_session_find(s, d);
+	if (had)
+		return had;
 	if (s->napp_global >= TP_APP_SESSION_MAX)
 		return NULL;
 	void *st = d->session_new();
