@@ -19,4 +19,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/tcp_analysis.c \
 	dissectors/tcp_print.c \
 	dissectors/dns_int.h dissectors/dns.c dissectors/dns_rr.c dissectors/dns_print.c \
-	dissectors/dns_session.c
+	dissectors/dns_session.c \
+	dissectors/http_int.h dissectors/http.c dissectors/http_print.c

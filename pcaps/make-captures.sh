@@ -554,4 +554,5 @@ derive_vlan
 derive_misc
 summary
 "$OUT/make-dns-captures.sh"
+"$OUT/make-http-captures.sh"
 log "done; captures are in $OUT"
