@@ -683,10 +683,21 @@ static size_t http_pdu_len(void *st, const uint8_t *b, size_t n)
 
 static void http_gap(void *st, uint64_t n)
 {
-	(void)n;
 	http_dir *h = st;
-	if (h && h->fr.st != S_CLOSE && h->fr.st != S_TUNNEL)
-		h->fr = (hframe){0}; /* resynchronise on the next start */
+	if (!h)
+		return;
+	hframe *f = &h->fr;
+	/* inside a body or chunk that the gap does not end: the framing
+	 * holds (the bytes are only missing); else resynchronise on the
+	 * next message start */
+	if (f->st == S_CLOSE || f->st == S_TUNNEL)
+		return;
+	if ((f->st == S_BODY || (f->st == S_CHUNK && f->cs == CS_DATA)) &&
+	    n < f->rem) {
+		f->rem -= n;
+		return;
+	}
+	*f = (hframe){0};
 }
 
 /* ---- dissect --------------------------------------------------------- */

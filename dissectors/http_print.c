@@ -210,6 +210,15 @@ void http_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 {
 	const tp_field *m = tp_layer_find(p, li, FD(F_METHOD));
 	const tp_field *v = tp_layer_find(p, li, FD(F_RESP_VERSION));
+	/* a continuation after a head in the same packet: the head's */
+	for (unsigned k = li; !m && !v && k-- > 0;) {
+		if (p->layers[k].d != &tp_diss_http)
+			continue;
+		m = tp_layer_find(p, k, FD(F_METHOD));
+		v = tp_layer_find(p, k, FD(F_RESP_VERSION));
+		if (m || v)
+			li = k;
+	}
 	if (m) {
 		/* tshark: the request line and a space for its line end */
 		put_field(s, m);

@@ -72,6 +72,6 @@ EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
 EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
 EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark.py pcaps/make-dns-captures.sh \
-	pcaps/make-http-captures.sh
+	pcaps/make-http-captures.sh tests/compare-http-tshark.py
 
 include tests/fuzz/local.mk

@@ -245,6 +245,16 @@ static void test_http_text_and_info(void **state)
 	p->layers[li].d->info(p, li, &sb);
 	assert_string_equal(tp_sb_cstr(&sb),
 			    "HTTP/1.1 404 Not Found  (text/html)");
+	/* a head, then bytes of no message: the packet's Info is the head's */
+	seg(&c, 0, 0x18, rq, sizeof rq - 1);
+	p = seg(&c, 1, 0x18, "HTTP/1.1 204 Gone\r\n\r\njunk", 27);
+	assert_int_equal(th_count(p, "http.response.code"), 1);
+	li = p->nlayers - 1;
+	assert_string_equal(p->layers[li].d->name, "http");
+	assert_int_not_equal(li, th_layer(p, "http")); /* two layers */
+	tp_sb_init(&sb, info, sizeof info);
+	p->layers[li].d->info(p, li, &sb);
+	assert_string_equal(tp_sb_cstr(&sb), "HTTP/1.1 204 Gone ");
 	conv_close(&c);
 
 	/* port 8000: reassembled, but tcpdump prints nothing there */
@@ -297,6 +307,30 @@ static char *repeat(const char *head, const char *unit, unsigned k,
 	memcpy(b + hl + ul * k, tail, tl + 1);
 	*n = hl + ul * k + tl;
 	return b;
+}
+
+/* A segment lost inside a body: the framing holds, the next message
+ * is found where it starts; lost across a head: resynchronised. */
+static void test_http_gap(void **state)
+{
+	(void)state;
+	conv c;
+	conv_open(&c, 80);
+	static const char rq[] = "GET / HTTP/1.1\r\n\r\n";
+	static const char hd[] = "HTTP/1.1 200 A\r\nContent-Length: 30\r\n\r\n";
+	seg(&c, 0, 0x18, rq, sizeof rq - 1);
+	seg(&c, 1, 0x18, hd, sizeof hd - 1);
+	seg(&c, 1, 0x18, "0123456789", 10);
+	c.seq[1] += 10; /* 10 body bytes never captured */
+	/* the body's last 10 bytes, then the next response in one segment */
+	seg(&c, 1, 0x18, "abcdefghijHTTP/1.1 200 B\r\n\r\n", 29);
+	assert_null(strstr(c.log, "R:B|")); /* held behind the hole */
+	for (int i = 0; i < 3; i++) /* the client has it all: a gap */
+		seg(&c, 0, 0x10, NULL, 0);
+	assert_non_null(strstr(c.log, "R:A|"));
+	assert_non_null(strstr(c.log, "R:B|"));
+	assert_int_equal(c.malformed, 0);
+	conv_close(&c);
 }
 
 /* The client sends `unit` k times between head and tail in 1400-byte
@@ -450,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_http_framing_odd),
 		cmocka_unit_test(test_http_text_and_info),
 		cmocka_unit_test(test_http_probe_and_resync),
+		cmocka_unit_test(test_http_gap),
 		cmocka_unit_test(test_http_header_cap),
 		cmocka_unit_test(test_http_many_headers),
 		cmocka_unit_test(test_http_chunk_hostile),
