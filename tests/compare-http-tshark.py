@@ -20,16 +20,25 @@ field; the 3 others are the pipelined responses, which tshark pairs with
 the latest request seen (or none), tapir in order.
 """
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 
+# the capture walk of compare-dns-tshark.py (files(paths), EXTS)
+_spec = importlib.util.spec_from_file_location(
+    'compare_dns_tshark',
+    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                 'compare-dns-tshark.py'))
+_dns = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_dns)
+files = _dns.files
+
 FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version',
           'http.host', 'http.response.code', 'http.response.phrase',
           'http.content_type', 'http.content_length', 'http.transfer_encoding',
           'http.request_in', 'http.prev_request_in', '_ws.col.Info']
-EXTS = ('.pcap', '.pcapng', '.cap', '.pcap.gz', '.pcapng.gz')
 
 
 def rows(cmd):
@@ -44,23 +53,13 @@ def rows(cmd):
     return out
 
 
-def files(args):
-    for a in args:
-        if os.path.isdir(a):
-            for root, _, names in os.walk(a):
-                for n in sorted(names):
-                    if n.endswith(EXTS):
-                        yield os.path.join(root, n)
-        else:
-            yield a
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--tapir', default='src/tapir')
-    ap.add_argument('--fields', default=','.join(FIELDS))
-    ap.add_argument('--examples', type=int, default=3)
-    ap.add_argument('paths', nargs='+')
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    for opt, kw in (('--tapir', {'default': 'src/tapir'}),
+                    ('--fields', {'default': ','.join(FIELDS)}),
+                    ('--examples', {'type': int, 'default': 3}),
+                    ('paths', {'nargs': '+'})):
+        ap.add_argument(opt, **kw)
     a = ap.parse_args()
     if not shutil.which('tshark'):
         print('compare-http-tshark: no tshark')
