@@ -19,7 +19,7 @@
  *
  * The directions' states are linked (dissector.h state_pair): a response
  * takes the oldest unanswered request of the other direction (pipelining:
- * HTTP_PIPE_MAX waiting), for HEAD/CONNECT framing and for pairing
+ * HTTP_PIPE_MAX = 8 waiting), for HEAD/CONNECT framing and for pairing
  * (http.request_in, http.time; http.prev_request_in on requests; single
  * pass, so no http.response_in).
  *
@@ -109,9 +109,9 @@ typedef struct hframe {
 } hframe;
 
 typedef struct hreq {
-	uint8_t head, connect;
-	uint64_t frame, prev; /* its frame, the request's before it */
+	uint64_t frame;
 	int64_t ts;
+	uint8_t head, connect;
 } hreq;
 
 typedef struct http_dir {
@@ -122,6 +122,7 @@ typedef struct http_dir {
 	uint8_t cut_msg;
 	uint8_t have_cur, pipe_full;
 	hreq cur; /* the request the last response answers */
+	uint64_t cur_prev; /* the frame of the one answered before it */
 	/* requests sent this way, waiting for their response */
 	hreq q[HTTP_PIPE_MAX];
 	unsigned qh, qn;
@@ -559,6 +560,8 @@ static const hreq *answer(hctx *x, unsigned code)
 		http_dir *q = h->peer;
 		h->have_cur = q && q->qn > 0;
 		if (h->have_cur) {
+			if (h->cur.frame != q->q[q->qh].frame)
+				h->cur_prev = h->cur.frame;
 			h->cur = q->q[q->qh];
 			if (code >= 200 || code == 101 || code < 100) {
 				q->qh = (q->qh + 1) % HTTP_PIPE_MAX;
@@ -580,7 +583,7 @@ static void enqueue(hctx *x, const hmsg *m)
 	if (h->pipe_full)
 		return;
 	h->q[(h->qh + h->qn) % HTTP_PIPE_MAX] =
-		(hreq){m->head, m->connect, 0, 0, 0};
+		(hreq){0, 0, m->head, m->connect};
 	h->qn++;
 }
 
@@ -715,7 +718,6 @@ static void pairing(tp_pkt *p, http_dir *h, size_t at)
 			return;
 		}
 		hreq *q = &h->q[(h->qh + h->qn - 1) % HTTP_PIPE_MAX];
-		q->prev = h->prev_req;
 		q->frame = p->number;
 		q->ts = now;
 		h->prev_req = p->number;
@@ -724,9 +726,9 @@ static void pairing(tp_pkt *p, http_dir *h, size_t at)
 		if (!h->have_cur || !h->cur.frame)
 			return;
 		tp_add_uint(p, FD(F_REQUEST_IN), at, 0, h->cur.frame);
-		if (h->cur.prev) /* tshark: its request's previous one */
+		if (h->cur_prev) /* tshark: its request's previous one */
 			tp_add_uint(p, FD(F_PREV_REQUEST_IN), at, 0,
-				    h->cur.prev);
+				    h->cur_prev);
 		tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
 		if (t)
 			t->v.i = now - h->cur.ts;

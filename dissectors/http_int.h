@@ -13,7 +13,7 @@
 /* A chunk-size line (with its extensions) longer than this is MALFORMED. */
 #define HTTP_CHUNK_LINE_MAX 4096u
 /* Requests waiting for their response per direction (pipelining). */
-#define HTTP_PIPE_MAX 32u
+#define HTTP_PIPE_MAX 8u
 
 enum {
 	F_REQUEST,
