@@ -43,6 +43,7 @@ const tp_field_def tp_http_fields[F_COUNT_] = {
 	[F_RESPONSE] = FN("http.response", "Response", TP_FT_BOOLEAN),
 	[F_METHOD] = FS("http.request.method", "Request Method"),
 	[F_URI] = FS("http.request.uri", "Request URI"),
+	[F_FULL_URI] = FS("http.request.full_uri", "Full request URI"),
 	[F_REQ_VERSION] = FS("http.request.version", "Request Version"),
 	[F_RESP_VERSION] = FS("http.response.version", "Response Version"),
 	[F_CODE] = FU("http.response.code", "Status Code", TP_FT_UINT16),
@@ -227,6 +228,7 @@ static tp_probe http_probe(const uint8_t *b, size_t n, uint8_t proto)
 /* ---- the header block ------------------------------------------------- */
 
 typedef struct hmsg {
+	size_t uri_at, uri_len, host_at, host_len; /* replay: views */
 	bool resp;
 	uint8_t head, connect;
 	unsigned code;
@@ -355,7 +357,10 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 		return;
 	if (x->replay)
 		add_str(x, f, at + v, e - v);
-	if (f == F_CL_HDR) {
+	if (f == F_HOST) {
+		m->host_at = at + v;
+		m->host_len = e - v;
+	} else if (f == F_CL_HDR) {
 		uint64_t cl = 0;
 		if (!parse_cl(b + v, e - v, &cl) ||
 		    (m->cl_set && cl != m->cl)) {
@@ -409,8 +414,34 @@ static void start_line(hctx *x, hmsg *m, size_t n)
 	} else {
 		add_str(x, F_METHOD, 0, a);
 		add_str(x, F_URI, r, c - r);
+		m->uri_at = r;
+		m->uri_len = c - r;
 		add_str(x, F_REQ_VERSION, d, n - d);
 	}
+}
+
+/* tshark's http.request.full_uri: "http://" host and an origin-form
+ * URI, or an absolute URI as it is. */
+static void full_uri(hctx *x, const hmsg *m)
+{
+	const uint8_t *u = x->b + m->uri_at;
+	if (m->connect || !m->uri_len)
+		return;
+	if (u[0] != '/') {
+		if (m->uri_len > 7 && ieq(u, 7, "http://"))
+			add_str(x, F_FULL_URI, m->uri_at, m->uri_len);
+		return;
+	}
+	if (!m->host_len || m->host_len + m->uri_len > 4096)
+		return;
+	size_t n = 7 + m->host_len + m->uri_len;
+	uint8_t *s = tp_arena_alloc(x->p, n);
+	if (!s)
+		return;
+	memcpy(s, "http://", 7);
+	memcpy(s + 7, x->b + m->host_at, m->host_len);
+	memcpy(s + 7 + m->host_len, u, m->uri_len);
+	tp_add_bytes(x->p, FD(F_FULL_URI), x->base, 0, s, n);
 }
 
 /* Parse the header block b[0..hlen). */
@@ -433,6 +464,8 @@ static void parse_head(hctx *x, hmsg *m, size_t hlen)
 		first = false;
 		i += ln;
 	}
+	if (x->replay && !m->resp)
+		full_uri(x, m);
 }
 
 /* ---- bodies ------------------------------------------------------------- */

@@ -35,7 +35,8 @@ _dns = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_dns)
 files = _dns.files
 
-FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version',
+FIELDS = ['http.request.method', 'http.request.uri', 'http.request.full_uri',
+          'http.request.version',
           'http.host', 'http.response.code', 'http.response.phrase',
           'http.content_type', 'http.content_length', 'http.transfer_encoding',
           'http.request_in', 'http.prev_request_in', '_ws.col.Info']

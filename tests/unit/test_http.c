@@ -190,6 +190,10 @@ static void test_http_text_and_info(void **state)
 	assert_non_null(h);
 	assert_memory_equal(h->v.p, "example.test", 12);
 	assert_int_equal(th_count(p, "http.request.line"), 2);
+	const tp_field *fu = th_field(p, "http.request.full_uri");
+	assert_non_null(fu);
+	assert_int_equal(fu->vlen, 30);
+	assert_memory_equal(fu->v.p, "http://example.test/index.html", 30);
 	assert_int_equal(th_uint(p, "http.request_number"), 1);
 	char info[256];
 	tp_sbuf sb;
