@@ -191,18 +191,23 @@ static void put_field(tp_sbuf *s, const tp_field *f)
 		tp_sb_put(s, (const char *)f->v.p, f->vlen);
 }
 
-/* A chunked body with data whose last chunk is in the layer. */
-static bool chunked_whole(const tp_pkt *p, unsigned li)
+/* Media types tshark hands to a dissector that names itself in Info
+ * with the type ("(text/html)"): text but XML, and a few application
+ * types; an image gets its own name there, octet-stream nothing. */
+static bool media_named(const uint8_t *t, size_t n)
 {
-	const tp_layer *l = &p->layers[li];
-	bool data = false;
-	for (unsigned i = 0; i < l->nfields; i++) {
-		const tp_field *f = &p->fields[l->first_field + i];
-		if (f->def == FD(F_CHUNK_DATA))
-			data = true;
-		else if (f->def == FD(F_CHUNK_SIZE) && f->v.u == 0)
-			return data;
-	}
+	static const char *const app[] = {"application/json",
+					  "application/javascript",
+					  "application/x-www-form-urlencoded"};
+	/* XML's dissector names itself in the Protocol column instead */
+	if (n == 8 && strncasecmp((const char *)t, "text/xml", 8) == 0)
+		return false;
+	if (n >= 5 && strncasecmp((const char *)t, "text/", 5) == 0)
+		return true;
+	for (size_t i = 0; i < TP_COUNT(app); i++)
+		if (n == strlen(app[i]) &&
+		    strncasecmp((const char *)t, app[i], n) == 0)
+			return true;
 	return false;
 }
 
@@ -241,19 +246,20 @@ void http_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 	tp_sb_putc(s, ' ');
 	put_field(s, tp_layer_find(p, li, FD(F_PHRASE)));
 	tp_sb_putc(s, ' ');
-	/* the body's media type when all of it is in this PDU (tshark
-	 * with http.desegment_body off names it then only) */
+	/* the body's media type, when body bytes are in this PDU and
+	 * tshark has a dissector for it */
 	const tp_field *ct = tp_layer_find(p, li, FD(F_CONTENT_TYPE));
-	const tp_field *fd = tp_layer_find(p, li, FD(F_FILE_DATA));
-	const tp_field *cl = tp_layer_find(p, li, FD(F_CL));
-	if (ct && ((fd && cl && fd->vlen == cl->v.u) || chunked_whole(p, li))) {
+	if (ct && (tp_layer_find(p, li, FD(F_FILE_DATA)) ||
+		   tp_layer_find(p, li, FD(F_CHUNK_DATA)))) {
 		size_t n = 0;
 		while (n < ct->vlen && ct->v.p[n] != ';')
 			n++;
 		while (n > 0 && ct->v.p[n - 1] == ' ')
 			n--;
-		tp_sb_puts(s, " (");
-		tp_sb_put(s, (const char *)ct->v.p, n);
-		tp_sb_putc(s, ')');
+		if (media_named(ct->v.p, n)) {
+			tp_sb_puts(s, " (");
+			tp_sb_put(s, (const char *)ct->v.p, n);
+			tp_sb_putc(s, ')');
+		}
 	}
 }

@@ -213,11 +213,11 @@ static void test_http_text_and_info(void **state)
 	assert_string_equal(strstr(th_summary(p), "length 84: "),
 			    "length 84: HTTP: HTTP/1.1 200 OK | reply to #4 "
 			    "in 0.001 ms");
-	/* tshark names the media type only with the whole body */
+	/* tshark names a text media type once body bytes are there */
 	li = th_layer(p, "http");
 	tp_sb_init(&sb, info, sizeof info);
 	p->layers[li].d->info(p, li, &sb);
-	assert_string_equal(tp_sb_cstr(&sb), "HTTP/1.1 200 OK ");
+	assert_string_equal(tp_sb_cstr(&sb), "HTTP/1.1 200 OK  (text/html)");
 	assert_int_equal(th_uint(p, "http.response.code"), 200);
 	assert_int_equal(th_field(p, "http.file_data")->vlen, 5);
 	/* the rest of the body, read in place */
