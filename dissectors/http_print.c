@@ -8,7 +8,9 @@
  * line after "\n\t" instead.  The line printer calls this for the first
  * HTTP layer after TCP (a PDU the segment completed), which reads the
  * segment, not the PDU.  A segment that completes no PDU (the first part
- * of a header block cut across segments) ends its line at "length N".
+ * of a header block cut across segments, or a segment cut short by the
+ * snap length, whose bytes never reach the stream) ends its line at
+ * "length N": the line printer calls nobody after TCP then.
  */
 #include <string.h>
 #include <strings.h>
