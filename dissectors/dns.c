@@ -922,13 +922,7 @@ static void put_pairing(const tp_pkt *p, unsigned li, tp_sbuf *s)
 		tp_sb_puts(s, " | duplicate reply, first #");
 		tp_sb_dec(s, rs->v.u);
 	} else if (t && to) {
-		int64_t us = t->v.i > 0 ? t->v.i / 1000 : 0;
-		tp_sb_puts(s, " | reply to #");
-		tp_sb_dec(s, to->v.u);
-		tp_sb_puts(s, " in ");
-		tp_sb_dec(s, (uint64_t)us / 1000);
-		tp_sb_frac(s, (uint32_t)((uint64_t)us % 1000), 3);
-		tp_sb_puts(s, " ms");
+		tp_sb_reply_note(s, to->v.u, t->v.i);
 	} else if (un) {
 		tp_sb_puts(s, " | no query seen");
 	}

@@ -23,4 +23,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp_int.h \
 	dissectors/dhcp.c \
 	dissectors/dhcp_opts.c \
-	dissectors/dhcp_print.c
+	dissectors/dhcp_print.c \
+	dissectors/http_int.h dissectors/http.c dissectors/http_print.c

@@ -556,4 +556,5 @@ derive_misc
 "$OUT/make-dhcp-captures.sh"
 summary
 "$OUT/make-dns-captures.sh"
+"$OUT/make-http-captures.sh"
 log "done; captures are in $OUT"

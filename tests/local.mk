@@ -32,7 +32,8 @@ UNIT_TESTS = \
 	tests/unit/test_readahead \
 	tests/unit/test_stream \
 	tests/unit/test_dns \
-	tests/unit/test_dhcp
+	tests/unit/test_dhcp \
+	tests/unit/test_http
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -72,7 +73,8 @@ EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
 EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh
-EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark.py pcaps/make-dns-captures.sh
+EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark.py pcaps/make-dns-captures.sh \
+	pcaps/make-http-captures.sh tests/compare-http-tshark.py
 
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh

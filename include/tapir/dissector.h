@@ -156,6 +156,13 @@ typedef struct tp_dissector {
 	 * again (a new SYN), and at the end of the capture. */
 	void *(*state_new)(uint8_t proto, int dir);
 	void (*state_free)(void *st);
+	/* Optional: link a flow's two states (HTTP: a response's framing
+	 * depends on its request's method).  When set, both directions'
+	 * states are made together, the first time either is asked for,
+	 * and state_pair(st0, st1) is called once if both were made.  The
+	 * states are freed separately (state_free must not follow the
+	 * link). */
+	void (*state_pair)(void *st0, void *st1);
 	/* Stream only: the length of the PDU starting at b[0..n) (n >= 1):
 	 * >= 1 (may be more than n: that many bytes are needed in all), 0
 	 * for "more bytes, length not known yet", or TP_PDU_NOT_MINE.  It

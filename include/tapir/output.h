@@ -233,6 +233,18 @@ void tp_format_field_text(tp_sbuf *s, const tp_pkt *p, const tp_field *f);
 void tp_sb_abstime(tp_sbuf *s, int64_t sec, uint32_t nsec);
 /* tshark's relative time text: "-S.NNNNNNNNN". */
 void tp_sb_reltime(tp_sbuf *s, int64_t ns);
+/* tapir's pairing note after tcpdump's text: " | reply to #N in T ms"
+ * (T in ms with 3 decimals; a negative time counts as 0). */
+static inline void tp_sb_reply_note(tp_sbuf *s, uint64_t frame, int64_t ns)
+{
+	int64_t us = ns > 0 ? ns / 1000 : 0;
+	tp_sb_puts(s, " | reply to #");
+	tp_sb_dec(s, frame);
+	tp_sb_puts(s, " in ");
+	tp_sb_dec(s, (uint64_t)us / 1000);
+	tp_sb_frac(s, (uint32_t)((uint64_t)us % 1000), 3);
+	tp_sb_puts(s, " ms");
+}
 
 /* One-line summary of a packet (also used by the TUI list). */
 void tp_summary_line(tp_sbuf *s, const tp_pkt *p, const tp_outopts *o);

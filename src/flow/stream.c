@@ -90,8 +90,15 @@ static void *state(tp_flow *f, int dir)
 {
 	const tp_dissector *d = f->app.d;
 	if (!(f->app.made & (1u << dir)) && d->state_new) {
-		f->app.st[dir] = d->state_new(f->key.proto, dir);
-		f->app.made |= (uint8_t)(1u << dir);
+		/* with state_pair, both directions at once, then linked */
+		for (int k = 0; k < 2; k++)
+			if ((k == dir || d->state_pair) &&
+			    !(f->app.made & (1u << k))) {
+				f->app.st[k] = d->state_new(f->key.proto, k);
+				f->app.made |= (uint8_t)(1u << k);
+			}
+		if (d->state_pair && f->app.st[0] && f->app.st[1])
+			d->state_pair(f->app.st[0], f->app.st[1]);
 	}
 	return f->app.st[dir];
 }

@@ -7,6 +7,7 @@
 
 #include "helpers.h"
 #include "tapir/flow.h"
+#include "tapir/inet.h"
 #include "tapir/ipfrag.h"
 #include "tapir/output.h"
 #include "tapir/registry.h"
@@ -280,4 +281,38 @@ unsigned th_frag_dgrams(const th_sess *d)
 	tp_fragtab_usage(d->s->frags, &b, &n, NULL);
 	assert_true(n > 0 || b == 0);
 	return n;
+}
+
+size_t th_tcp_frame(uint8_t *out, int dir, uint16_t cport, uint16_t sport,
+		    uint32_t seq, uint32_t ack, uint8_t flags,
+		    const uint8_t *pl, size_t n)
+{
+	static const uint8_t eth[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0,
+					0, 1, 0x08, 0x00};
+	static const uint8_t a1[4] = {10, 0, 0, 1}, a2[4] = {10, 0, 0, 2};
+	memcpy(out, eth, 14);
+	uint8_t *ip = out + 14, *t = ip + 20;
+	size_t tl = 20 + n, l = 20 + tl;
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(l >> 8), ip[3] = (uint8_t)l;
+	ip[8] = 64, ip[9] = 6;
+	memcpy(ip + 12, dir ? a2 : a1, 4);
+	memcpy(ip + 16, dir ? a1 : a2, 4);
+	uint16_t ck = tp_cksum_fold(tp_cksum_add(0, ip, 20));
+	ip[10] = (uint8_t)(ck >> 8), ip[11] = (uint8_t)ck;
+	uint16_t sp = dir ? sport : cport, dp = dir ? cport : sport;
+	t[0] = (uint8_t)(sp >> 8), t[1] = (uint8_t)sp;
+	t[2] = (uint8_t)(dp >> 8), t[3] = (uint8_t)dp;
+	for (int i = 0; i < 4; i++) {
+		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	t[12] = 0x50, t[13] = flags, t[14] = 0xff, t[15] = 0xff;
+	if (n)
+		memcpy(t + 20, pl, n);
+	uint32_t sum = tp_cksum_pseudo(4, ip + 12, ip + 16, 6, (uint32_t)tl);
+	ck = tp_cksum_fold(tp_cksum_add(sum, t, tl));
+	t[16] = (uint8_t)(ck >> 8), t[17] = (uint8_t)ck;
+	return 14 + l;
 }

@@ -91,6 +91,12 @@ void th_sess_free(th_sess *d);
  * copy; the copy stays until the next call, as a capture buffer would. */
 tp_pkt *th_sess_feed(th_sess *d, uint64_t number, const uint8_t *b,
 		     size_t caplen, size_t len);
+/* An Ethernet/IPv4/TCP frame between 10.0.0.1:cport (dir 0) and
+ * 10.0.0.2:sport (dir 1) with payload pl[0..n), checksums right;
+ * returns its length (54 + n). */
+size_t th_tcp_frame(uint8_t *out, int dir, uint16_t cport, uint16_t sport,
+		    uint32_t seq, uint32_t ack, uint8_t flags,
+		    const uint8_t *pl, size_t n);
 /* Datagrams in the fragment table now. */
 unsigned th_frag_dgrams(const th_sess *d);
 

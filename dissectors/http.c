@@ -1,0 +1,820 @@
+/* http.c - HTTP/1.x over TCP streams: message framing (RFC 9112) and
+ * the fields of every message.
+ *
+ * Framing.  pdu_len cuts each direction into PDUs of two kinds:
+ *  - a message head: the start line and header block up to its empty
+ *    line (at most HTTP_HDR_MAX bytes, else MALFORMED), followed by as
+ *    much of its body as the bytes shown hold;
+ *  - a body continuation: the body bytes shown (up to the message's end).
+ * A body is therefore never gathered into one PDU: each segment's body
+ * bytes are dissected as they come, read in place in the frame (tshark
+ * with http.desegment_body off shows the same: the head where it ends,
+ * "Continuation" after).  The body's end: Content-Length, chunked (size
+ * lines with extensions, trailers; a size past 2^64 is MALFORMED), the end
+ * of the direction (a response with neither), none (responses to HEAD,
+ * 1xx, 204, 304); after 101 or a 2xx to CONNECT both directions are a
+ * tunnel.  Bytes that start no message (a capture that starts inside
+ * one) are passed over up to the next line that starts a request or
+ * status line.
+ *
+ * The directions' states are linked (dissector.h state_pair): a response
+ * takes the oldest unanswered request of the other direction (pipelining:
+ * HTTP_PIPE_MAX = 8 waiting), for HEAD/CONNECT framing and for pairing
+ * (http.request_in, http.time; http.prev_request_in on requests; single
+ * pass, so no http.response_in).
+ *
+ * dissect() replays the framing machine from the state the PDU was cut
+ * in (hframe `cut`), this time adding fields: pdu_len and dissect share
+ * one parser.  Without state (fuzz harness) it starts afresh.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_int.h"
+#include "tapir/output.h"
+#include "tapir/record.h"
+
+#define FS(a, n) {a, n, TP_FT_STRING, TP_BASE_NONE, NULL, 0}
+#define FU(a, n, t) {a, n, t, TP_BASE_DEC, NULL, 0}
+#define FN(a, n, t) {a, n, t, TP_BASE_NONE, NULL, 0}
+
+const tp_field_def tp_http_fields[F_COUNT_] = {
+	[F_REQUEST] = FN("http.request", "Request", TP_FT_BOOLEAN),
+	[F_RESPONSE] = FN("http.response", "Response", TP_FT_BOOLEAN),
+	[F_METHOD] = FS("http.request.method", "Request Method"),
+	[F_URI] = FS("http.request.uri", "Request URI"),
+	[F_FULL_URI] = FS("http.request.full_uri", "Full request URI"),
+	[F_REQ_VERSION] = FS("http.request.version", "Request Version"),
+	[F_RESP_VERSION] = FS("http.response.version", "Response Version"),
+	[F_CODE] = FU("http.response.code", "Status Code", TP_FT_UINT16),
+	[F_PHRASE] = FS("http.response.phrase", "Response Phrase"),
+	[F_REQ_LINE] = FS("http.request.line", "Request line"),
+	[F_RESP_LINE] = FS("http.response.line", "Response line"),
+	[F_HOST] = FS("http.host", "Host"),
+	[F_USER_AGENT] = FS("http.user_agent", "User-Agent"),
+	[F_ACCEPT] = FS("http.accept", "Accept"),
+	[F_CONTENT_TYPE] = FS("http.content_type", "Content-Type"),
+	[F_CL_HDR] = FS("http.content_length_header", "Content-Length"),
+	[F_CL] = FU("http.content_length", "Content length", TP_FT_UINT64),
+	[F_CONTENT_ENCODING] = FS("http.content_encoding", "Content-Encoding"),
+	[F_TRANSFER_ENCODING] =
+		FS("http.transfer_encoding", "Transfer-Encoding"),
+	[F_CONNECTION] = FS("http.connection", "Connection"),
+	[F_SERVER] = FS("http.server", "Server"),
+	[F_LOCATION] = FS("http.location", "Location"),
+	[F_DATE] = FS("http.date", "Date"),
+	[F_LAST_MODIFIED] = FS("http.last_modified", "Last-Modified"),
+	[F_CACHE_CONTROL] = FS("http.cache_control", "Cache-Control"),
+	[F_UPGRADE] = FS("http.upgrade", "Upgrade"),
+	[F_CHUNK_SIZE] = FU("http.chunk_size", "Chunk size", TP_FT_UINT32),
+	[F_CHUNK_DATA] = FN("http.chunk_data", "Chunk data", TP_FT_BYTES),
+	[F_TRAILER] = FS("http.chunked_trailer_part", "trailer-part"),
+	[F_FILE_DATA] = FS("http.file_data", "File Data"),
+	[F_REQUEST_NUMBER] =
+		FU("http.request_number", "Request number", TP_FT_UINT32),
+	[F_RESPONSE_NUMBER] =
+		FU("http.response_number", "Response number", TP_FT_UINT32),
+	[F_PREV_REQUEST_IN] = FN("http.prev_request_in",
+				 "Prev request in frame", TP_FT_FRAMENUM),
+	[F_REQUEST_IN] =
+		FN("http.request_in", "Request in frame", TP_FT_FRAMENUM),
+	[F_TIME] = FN("http.time", "Time since request",
+		      TP_FT_RELATIVE_TIME),
+};
+
+const tp_event_def tp_http_events[E_COUNT_] = {
+	[E_HDR_LONG] = {"http.header_too_long", TP_EV_MALFORMED,
+			"Header block longer than 65536 bytes"},
+	[E_BAD_CL] = {"http.content_length.bad", TP_EV_MALFORMED,
+		      "Bad or conflicting Content-Length: the body runs to "
+		      "the end of the stream"},
+	[E_BAD_CHUNK] = {"http.chunk_size.bad", TP_EV_MALFORMED,
+			 "Bad chunk size line: the body runs to the end of "
+			 "the stream"},
+	[E_BAD_TE] = {"http.transfer_encoding.bad", TP_EV_MALFORMED,
+		      "Request Transfer-Encoding not ending in chunked"},
+	[E_PIPE_FULL] = {"http.pipeline_full", TP_EV_WARN,
+			 "Too many requests waiting for a response: not "
+			 "paired"},
+};
+
+/* ---- state ------------------------------------------------------------ */
+
+enum { S_START, S_BODY, S_CLOSE, S_CHUNK, S_TUNNEL };
+enum { CS_SIZE, CS_DATA, CS_CRLF, CS_TRAILER };
+
+/* Where the framing machine stands in a direction. */
+typedef struct hframe {
+	uint8_t st, cs;
+	uint64_t rem; /* S_BODY: body bytes left; CS_DATA: chunk bytes */
+} hframe;
+
+typedef struct hreq {
+	uint64_t frame;
+	int64_t ts;
+	uint8_t head, connect;
+} hreq;
+
+typedef struct http_dir {
+	struct http_dir *peer;
+	hframe fr;  /* now */
+	hframe cut; /* where the last PDU cut began */
+	/* what that PDU began: 1 a request, 2 a response (then `cur`) */
+	uint8_t cut_msg;
+	uint8_t have_cur, pipe_full;
+	hreq cur; /* the request the last response answers */
+	uint64_t cur_prev; /* the frame of the one answered before it */
+	/* requests sent this way, waiting for their response */
+	hreq q[HTTP_PIPE_MAX];
+	unsigned qh, qn;
+	uint64_t prev_req;
+	uint32_t nreq, nresp;
+} http_dir;
+
+static void *http_state_new(uint8_t proto, int dir)
+{
+	(void)proto;
+	(void)dir;
+	return calloc(1, sizeof(http_dir));
+}
+
+static void http_state_free(void *st) { free(st); }
+
+static void http_state_pair(void *a, void *b)
+{
+	http_dir *x = a, *y = b;
+	x->peer = y;
+	y->peer = x;
+}
+
+/* ---- the replay context ---------------------------------------------- */
+
+typedef struct hctx {
+	http_dir *h; /* NULL without state */
+	bool replay; /* dissect: fields, no state changes */
+	tp_pkt *p;   /* replay only */
+	size_t base; /* the cursor offset of b[0] (replay) */
+	const uint8_t *b;
+	bool any_body;
+} hctx;
+
+static void add_str(hctx *x, int f, size_t at, size_t n)
+{
+	tp_add_bytes(x->p, FD(f), x->base + at, n, x->b + at, n);
+}
+
+static void event(hctx *x, int e, size_t at)
+{
+	if (x->replay)
+		tp_add_event(x->p, &tp_http_events[e], x->base + at);
+}
+
+/* ---- start lines -------------------------------------------------------- */
+
+/* tcpdump's list (print-http.c, WebDAV included), then PATCH. */
+#define M(s) {s, sizeof s - 1}
+const http_method http_methods[] = {
+	M("GET"),	 M("PUT"),	   M("COPY"),	     M("HEAD"),
+	M("LOCK"),	 M("MOVE"),	   M("POLL"),	     M("POST"),
+	M("BCOPY"),	 M("BMOVE"),	   M("MKCOL"),	     M("TRACE"),
+	M("LABEL"),	 M("MERGE"),	   M("DELETE"),	     M("SEARCH"),
+	M("UNLOCK"),	 M("REPORT"),	   M("UPDATE"),	     M("NOTIFY"),
+	M("BDELETE"),	 M("CONNECT"),	   M("OPTIONS"),     M("CHECKIN"),
+	M("PROPFIND"),	 M("CHECKOUT"),	   M("CCM_POST"),    M("SUBSCRIBE"),
+	M("PROPPATCH"),	 M("BPROPFIND"),   M("BPROPPATCH"),  M("UNCHECKOUT"),
+	M("MKACTIVITY"), M("MKWORKSPACE"), M("UNSUBSCRIBE"), M("RPC_CONNECT"),
+	M("VERSION-CONTROL"), M("BASELINE-CONTROL"), M("PATCH"),
+};
+#undef M
+const size_t http_nmethods_tcpdump = TP_COUNT(http_methods) - 1;
+#define METHOD_MAX 16 /* the longest above */
+
+static bool is_method(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < TP_COUNT(http_methods); i++)
+		if (http_methods[i].n == n && memcmp(http_methods[i].s, b, n) == 0)
+			return true;
+	return false;
+}
+
+tp_probe http_looks_start(const uint8_t *b, size_t n)
+{
+	static const char v[] = "HTTP/1.";
+	size_t k = n < 7 ? n : 7;
+	if (memcmp(b, v, k) == 0)
+		return k == 7 ? TP_PROBE_YES : TP_PROBE_MORE;
+	size_t i = 0;
+	while (i < n && i <= METHOD_MAX &&
+	       ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-' || b[i] == '_'))
+		i++;
+	if (i == n && i <= METHOD_MAX) {
+		/* too short to tell: a method's beginning? */
+		for (size_t m = 0; m < TP_COUNT(http_methods); m++)
+			if (http_methods[m].n >= n &&
+			    memcmp(http_methods[m].s, b, n) == 0)
+				return TP_PROBE_MORE;
+		return TP_PROBE_NO;
+	}
+	if (i == 0 || i > METHOD_MAX || b[i] != ' ')
+		return TP_PROBE_NO;
+	return is_method(b, i) ? TP_PROBE_YES : TP_PROBE_NO;
+}
+
+static tp_probe http_probe(const uint8_t *b, size_t n, uint8_t proto)
+{
+	return proto == 6 ? http_looks_start(b, n) : TP_PROBE_NO;
+}
+
+/* ---- the header block ------------------------------------------------- */
+
+typedef struct hmsg {
+	size_t uri_at, uri_len, host_at, host_len; /* replay: views */
+	bool resp;
+	uint8_t head, connect;
+	unsigned code;
+	bool chunked, te, cl_set, cl_bad;
+	uint64_t cl;
+} hmsg;
+
+static bool ieq(const uint8_t *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	if (n != k)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = b[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c + 32);
+		if (c != (uint8_t)s[i])
+			return false;
+	}
+	return true;
+}
+
+/* The end of the header block in b[0..n): the index after its empty
+ * line (CRLF or a bare LF), or 0. */
+static size_t hdr_end(const uint8_t *b, size_t n)
+{
+	const uint8_t *p = b, *end = b + n;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if (p < end && *p == '\n')
+			return (size_t)(p + 1 - b);
+		if (p + 1 < end && p[0] == '\r' && p[1] == '\n')
+			return (size_t)(p + 2 - b);
+	}
+	return 0;
+}
+
+/* A Content-Length value: a list of equal decimal numbers (RFC 9110
+ * 8.6); false when it is anything else or overflows. */
+static bool parse_cl(const uint8_t *v, size_t n, uint64_t *out)
+{
+	bool have = false;
+	uint64_t first = 0;
+	size_t i = 0;
+	while (i <= n) {
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		uint64_t x = 0;
+		size_t d = 0;
+		while (i < n && v[i] >= '0' && v[i] <= '9') {
+			if (x > (UINT64_MAX - 9) / 10)
+				return false;
+			x = x * 10 + (uint64_t)(v[i] - '0');
+			i++, d++;
+		}
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		if (!d || (i < n && v[i] != ','))
+			return false;
+		if (have && x != first)
+			return false;
+		first = x, have = true;
+		i++; /* the comma, or past the end */
+	}
+	*out = first;
+	return have;
+}
+
+/* Is "chunked" the last coding in a Transfer-Encoding value? */
+static bool te_chunked(const uint8_t *v, size_t n)
+{
+	size_t e = n;
+	while (e > 0 && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+		e--;
+	size_t s = e;
+	while (s > 0 && v[s - 1] != ',' && v[s - 1] != ' ' && v[s - 1] != '\t')
+		s--;
+	return ieq(v + s, e - s, "chunked");
+}
+
+#define K(s, f) {s, sizeof s - 1, f}
+static const struct {
+	const char *name; /* lower case */
+	size_t n;
+	int f;
+} known[] = {
+	/* the two that frame a message first: pdu_len reads no others */
+	K("content-length", F_CL_HDR),
+	K("transfer-encoding", F_TRANSFER_ENCODING),
+	K("host", F_HOST),
+	K("user-agent", F_USER_AGENT),
+	K("accept", F_ACCEPT),
+	K("content-type", F_CONTENT_TYPE),
+	K("content-encoding", F_CONTENT_ENCODING),
+	K("connection", F_CONNECTION),
+	K("server", F_SERVER),
+	K("location", F_LOCATION),
+	K("date", F_DATE),
+	K("last-modified", F_LAST_MODIFIED),
+	K("cache-control", F_CACHE_CONTROL),
+	K("upgrade", F_UPGRADE),
+};
+#undef K
+
+static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
+{
+	const uint8_t *b = x->b + at;
+	if (x->replay)
+		add_str(x, m->resp ? F_RESP_LINE : F_REQ_LINE, at, ln);
+	const uint8_t *colon = memchr(b, ':', n);
+	if (!colon)
+		return;
+	size_t nl = (size_t)(colon - b), v = nl + 1, e = n;
+	while (v < e && (b[v] == ' ' || b[v] == '\t'))
+		v++;
+	while (e > v && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+		e--;
+	int f = -1;
+	size_t nk = x->replay ? TP_COUNT(known) : 2;
+	for (size_t i = 0; i < nk; i++)
+		if (known[i].n == nl && ieq(b, nl, known[i].name)) {
+			f = known[i].f;
+			break;
+		}
+	if (f < 0)
+		return;
+	if (x->replay)
+		add_str(x, f, at + v, e - v);
+	if (f == F_HOST) {
+		m->host_at = at + v;
+		m->host_len = e - v;
+	} else if (f == F_CL_HDR) {
+		uint64_t cl = 0;
+		if (!parse_cl(b + v, e - v, &cl) ||
+		    (m->cl_set && cl != m->cl)) {
+			m->cl_bad = true;
+		} else {
+			m->cl = cl;
+			m->cl_set = true;
+			if (x->replay)
+				tp_add_uint(x->p, FD(F_CL), x->base + at + v,
+					    e - v, cl);
+		}
+	} else if (f == F_TRANSFER_ENCODING) {
+		m->te = true;
+		m->chunked = te_chunked(b + v, e - v);
+	}
+}
+
+/* The start line b[0..n) (no line end). */
+static void start_line(hctx *x, hmsg *m, size_t n)
+{
+	const uint8_t *b = x->b;
+	const uint8_t *s1 = memchr(b, ' ', n);
+	size_t a = s1 ? (size_t)(s1 - b) : n;
+	size_t r = a < n ? a + 1 : n;
+	const uint8_t *s2 = r < n ? memchr(b + r, ' ', n - r) : NULL;
+	size_t c = s2 ? (size_t)(s2 - b) : n;
+	m->resp = a >= 5 && memcmp(b, "HTTP/", 5) == 0;
+	if (m->resp) {
+		m->code = 0;
+		for (size_t i = r; c - r == 3 && i < c; i++) {
+			if (b[i] < '0' || b[i] > '9') {
+				m->code = 0;
+				break;
+			}
+			m->code = m->code * 10 + (unsigned)(b[i] - '0');
+		}
+	} else {
+		m->head = ieq(b, a, "head");
+		m->connect = ieq(b, a, "connect");
+	}
+	if (!x->replay)
+		return;
+	tp_pkt *p = x->p;
+	tp_add_uint(p, FD(m->resp ? F_RESPONSE : F_REQUEST), x->base, 0, 1);
+	size_t d = c < n ? c + 1 : n;
+	if (m->resp) {
+		add_str(x, F_RESP_VERSION, 0, a);
+		if (c > r)
+			tp_add_uint(p, FD(F_CODE), x->base + r, c - r, m->code);
+		add_str(x, F_PHRASE, d, n - d);
+	} else {
+		add_str(x, F_METHOD, 0, a);
+		add_str(x, F_URI, r, c - r);
+		m->uri_at = r;
+		m->uri_len = c - r;
+		add_str(x, F_REQ_VERSION, d, n - d);
+	}
+}
+
+/* tshark's http.request.full_uri: "http://" host and an origin-form
+ * URI, or an absolute URI as it is. */
+static void full_uri(hctx *x, const hmsg *m)
+{
+	const uint8_t *u = x->b + m->uri_at;
+	if (m->connect || !m->uri_len)
+		return;
+	if (u[0] != '/') {
+		if (m->uri_len > 7 && ieq(u, 7, "http://"))
+			add_str(x, F_FULL_URI, m->uri_at, m->uri_len);
+		return;
+	}
+	if (!m->host_len || m->host_len + m->uri_len > 4096)
+		return;
+	size_t n = 7 + m->host_len + m->uri_len;
+	uint8_t *s = tp_arena_alloc(x->p, n);
+	if (!s)
+		return;
+	memcpy(s, "http://", 7);
+	memcpy(s + 7, x->b + m->host_at, m->host_len);
+	memcpy(s + 7 + m->host_len, u, m->uri_len);
+	tp_add_bytes(x->p, FD(F_FULL_URI), x->base, 0, s, n);
+}
+
+/* Parse the header block b[0..hlen). */
+static void parse_head(hctx *x, hmsg *m, size_t hlen)
+{
+	const uint8_t *b = x->b;
+	size_t i = 0;
+	bool first = true;
+	while (i < hlen) {
+		const uint8_t *nl = memchr(b + i, '\n', hlen - i);
+		size_t e = nl ? (size_t)(nl - b) : hlen;
+		size_t ln = (nl ? e + 1 : e) - i; /* with its line end */
+		size_t t = e;
+		if (t > i && b[t - 1] == '\r')
+			t--;
+		if (first)
+			start_line(x, m, t);
+		else if (t > i)
+			header_line(x, m, i, t - i, ln);
+		first = false;
+		i += ln;
+	}
+	if (x->replay && !m->resp)
+		full_uri(x, m);
+}
+
+/* ---- bodies ------------------------------------------------------------- */
+
+/* Chunked body bytes from b[0..n) in state m: how many are used (up to
+ * the message's end; 0: a size line is not whole yet). */
+static size_t chunks(hctx *x, hframe *m, size_t at, size_t n)
+{
+	const uint8_t *b = x->b + at;
+	size_t i = 0;
+	while (i < n && m->st == S_CHUNK) {
+		if (m->cs == CS_DATA) {
+			size_t k = m->rem < n - i ? (size_t)m->rem : n - i;
+			if (x->replay)
+				tp_add_bytes(x->p, FD(F_CHUNK_DATA),
+					     x->base + at + i, k, b + i, k);
+			x->any_body = true;
+			m->rem -= k;
+			i += k;
+			if (!m->rem)
+				m->cs = CS_CRLF;
+			continue;
+		}
+		size_t lim = n - i < HTTP_CHUNK_LINE_MAX ? n - i
+							  : HTTP_CHUNK_LINE_MAX;
+		const uint8_t *nl = memchr(b + i, '\n', lim);
+		if (!nl) {
+			if (lim < HTTP_CHUNK_LINE_MAX)
+				break; /* more bytes */
+			event(x, E_BAD_CHUNK, at + i);
+			m->st = S_CLOSE;
+			break;
+		}
+		size_t e = (size_t)(nl - b), ln = e + 1 - i;
+		if (m->cs == CS_CRLF) {
+			/* the data's CRLF: anything else is passed over */
+			m->cs = CS_SIZE;
+		} else if (m->cs == CS_TRAILER) {
+			size_t t = e > i && b[e - 1] == '\r' ? e - 1 : e;
+			if (t == i) {
+				m->st = S_START; /* the empty line: the end */
+			} else if (x->replay) {
+				add_str(x, F_TRAILER, at + i, t - i);
+			}
+		} else {
+			uint64_t v = 0;
+			size_t d = i;
+			bool over = false;
+			while (d < e) {
+				uint8_t c = b[d];
+				unsigned h = c >= '0' && c <= '9'   ? c - '0'
+					     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					     : c >= 'A' && c <= 'F' ? c - 'A' + 10
+								    : 16;
+				if (h == 16)
+					break;
+				if (v >> 60)
+					over = true;
+				v = v << 4 | h;
+				d++;
+			}
+			/* after the digits: spaces, extensions, the end */
+			bool ok = d > i && !over &&
+				  (d == e || b[d] == ';' || b[d] == ' ' ||
+				   b[d] == '\t' || b[d] == '\r');
+			if (!ok) {
+				event(x, E_BAD_CHUNK, at + i);
+				m->st = S_CLOSE;
+				break;
+			}
+			if (x->replay)
+				tp_add_uint(x->p, FD(F_CHUNK_SIZE),
+					    x->base + at + i, d - i,
+					    v > UINT32_MAX ? UINT32_MAX : v);
+			if (v) {
+				m->cs = CS_DATA;
+				m->rem = v;
+			} else {
+				m->cs = CS_TRAILER;
+			}
+		}
+		i += ln;
+	}
+	if (m->st == S_CLOSE && i < n) { /* gave up: the rest is body */
+		x->any_body = true;
+		i = n;
+	}
+	return i;
+}
+
+/* Body bytes from b[at..at+n) in state m. */
+static size_t body(hctx *x, hframe *m, size_t at, size_t n)
+{
+	size_t k = n;
+	switch (m->st) {
+	case S_BODY:
+		k = m->rem < n ? (size_t)m->rem : n;
+		m->rem -= k;
+		if (!m->rem)
+			m->st = S_START;
+		break;
+	case S_CHUNK:
+		return chunks(x, m, at, n);
+	case S_TUNNEL:
+		return n; /* another protocol's bytes */
+	default:
+		break; /* S_CLOSE: all of it */
+	}
+	if (x->replay && k)
+		add_str(x, F_FILE_DATA, at, k);
+	x->any_body |= k > 0;
+	return k;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* The response's request, taken from the other direction's queue (the
+ * oldest; kept for 1xx); NULL when none is known. */
+static const hreq *answer(hctx *x, unsigned code)
+{
+	http_dir *h = x->h;
+	if (!h)
+		return NULL;
+	if (!x->replay) {
+		http_dir *q = h->peer;
+		h->have_cur = q && q->qn > 0;
+		if (h->have_cur) {
+			if (h->cur.frame != q->q[q->qh].frame)
+				h->cur_prev = h->cur.frame;
+			h->cur = q->q[q->qh];
+			if (code >= 200 || code == 101 || code < 100) {
+				q->qh = (q->qh + 1) % HTTP_PIPE_MAX;
+				q->qn--;
+			}
+		}
+		h->cut_msg = 2;
+	}
+	return h->have_cur ? &h->cur : NULL;
+}
+
+static void enqueue(hctx *x, const hmsg *m)
+{
+	http_dir *h = x->h;
+	if (!h || x->replay)
+		return;
+	h->cut_msg = 1;
+	h->pipe_full = h->qn == HTTP_PIPE_MAX;
+	if (h->pipe_full)
+		return;
+	h->q[(h->qh + h->qn) % HTTP_PIPE_MAX] =
+		(hreq){0, 0, m->head, m->connect};
+	h->qn++;
+}
+
+/* The framing after a message head. */
+static void frame_body(hctx *x, hframe *f, const hmsg *m, size_t at)
+{
+	f->st = S_START;
+	if (m->resp) {
+		const hreq *rq = answer(x, m->code);
+		if (m->code == 101 || (rq && rq->connect && m->code / 100 == 2)) {
+			f->st = S_TUNNEL;
+			if (x->h && x->h->peer && !x->replay)
+				x->h->peer->fr.st = S_TUNNEL;
+			return;
+		}
+		if (m->code / 100 == 1 || m->code == 204 || m->code == 304 ||
+		    (rq && rq->head))
+			return;
+	} else {
+		enqueue(x, m);
+		if (m->te && !m->chunked) {
+			event(x, E_BAD_TE, at);
+			f->st = S_CLOSE;
+			return;
+		}
+	}
+	if (m->te) {
+		f->st = m->chunked ? S_CHUNK : S_CLOSE;
+		f->cs = CS_SIZE;
+	} else if (m->cl_bad) {
+		event(x, E_BAD_CL, at);
+		f->st = S_CLOSE;
+	} else if (m->cl_set) {
+		f->st = m->cl ? S_BODY : S_START;
+		f->rem = m->cl;
+	} else if (m->resp) {
+		f->st = S_CLOSE;
+	}
+}
+
+/* One PDU from b[0..n) in state f: its length (<= n), or 0 for more
+ * bytes. */
+static size_t advance(hctx *x, hframe *f, size_t n)
+{
+	const uint8_t *b = x->b;
+	if (f->st != S_START)
+		return body(x, f, 0, n);
+	size_t i = 0;
+	while (i < n && (b[i] == '\r' || b[i] == '\n'))
+		i++; /* empty lines before a message (RFC 9112 2.2) */
+	if (i)
+		return i;
+	tp_probe r = http_looks_start(b, n);
+	if (r == TP_PROBE_MORE)
+		return 0;
+	if (r == TP_PROBE_NO) {
+		/* not a message start: up to the next line that is */
+		const uint8_t *p = b;
+		while ((p = memchr(p, '\n', (size_t)(b + n - p))) != NULL) {
+			p++;
+			if (p == b + n ||
+			    http_looks_start(p, (size_t)(b + n - p)) !=
+				    TP_PROBE_NO)
+				return (size_t)(p - b);
+		}
+		return n;
+	}
+	size_t lim = n < HTTP_HDR_MAX ? n : HTTP_HDR_MAX;
+	size_t hlen = hdr_end(b, lim);
+	if (!hlen) {
+		if (lim < HTTP_HDR_MAX)
+			return 0;
+		event(x, E_HDR_LONG, 0);
+		if (x->replay) { /* its lines as far as the cap */
+			hmsg m = {0};
+			parse_head(x, &m, lim);
+		}
+		return lim; /* what follows is resynchronised */
+	}
+	hmsg m = {0};
+	parse_head(x, &m, hlen);
+	frame_body(x, f, &m, 0);
+	return hlen + (f->st != S_START ? body(x, f, hlen, n - hlen) : 0);
+}
+
+static size_t http_pdu_len(void *st, const uint8_t *b, size_t n)
+{
+	http_dir *h = st;
+	hframe f = h ? h->fr : (hframe){0};
+	hctx x = {h, false, NULL, 0, b, false};
+	if (h) {
+		h->cut = h->fr;
+		h->cut_msg = 0;
+	}
+	size_t k = advance(&x, &f, n);
+	if (k && h)
+		h->fr = f;
+	return k;
+}
+
+static void http_gap(void *st, uint64_t n)
+{
+	http_dir *h = st;
+	if (!h)
+		return;
+	hframe *f = &h->fr;
+	/* inside a body or chunk that the gap does not end: the framing
+	 * holds (the bytes are only missing); else resynchronise on the
+	 * next message start */
+	if (f->st == S_CLOSE || f->st == S_TUNNEL)
+		return;
+	if ((f->st == S_BODY || (f->st == S_CHUNK && f->cs == CS_DATA)) &&
+	    n < f->rem) {
+		f->rem -= n;
+		return;
+	}
+	*f = (hframe){0};
+}
+
+/* ---- dissect --------------------------------------------------------- */
+
+static void pairing(tp_pkt *p, http_dir *h, size_t at)
+{
+	int64_t now = p->ts_sec * 1000000000ll + p->ts_nsec;
+	if (h->cut_msg == 1) {
+		tp_add_uint(p, FD(F_REQUEST_NUMBER), at, 0, ++h->nreq);
+		if (h->prev_req)
+			tp_add_uint(p, FD(F_PREV_REQUEST_IN), at, 0,
+				    h->prev_req);
+		if (h->pipe_full) {
+			tp_add_event(p, &tp_http_events[E_PIPE_FULL], at);
+			return;
+		}
+		hreq *q = &h->q[(h->qh + h->qn - 1) % HTTP_PIPE_MAX];
+		q->frame = p->number;
+		q->ts = now;
+		h->prev_req = p->number;
+	} else if (h->cut_msg == 2) {
+		tp_add_uint(p, FD(F_RESPONSE_NUMBER), at, 0, ++h->nresp);
+		if (!h->have_cur || !h->cur.frame)
+			return;
+		tp_add_uint(p, FD(F_REQUEST_IN), at, 0, h->cur.frame);
+		if (h->cur_prev) /* tshark: its request's previous one */
+			tp_add_uint(p, FD(F_PREV_REQUEST_IN), at, 0,
+				    h->cur_prev);
+		tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
+		if (t)
+			t->v.i = now - h->cur.ts;
+	}
+}
+
+static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
+{
+	http_dir *h = tp_app_state(p);
+	size_t n = tp_avail(c), at = c->off;
+	const uint8_t *b = tp_bytes(c, n);
+	if (!b)
+		return TP_STOP;
+	hframe f = h ? h->cut : (hframe){0};
+	size_t pos = 0;
+	while (pos < n) {
+		hctx x = {h, true, p, at + pos, b + pos, false};
+		size_t k = advance(&x, &f, n - pos);
+		if (!k)
+			break; /* no state: a head cut short */
+		pos += k;
+		if (h) /* a stream PDU: one message part */
+			break;
+	}
+	if (h)
+		pairing(p, h, at);
+	return TP_STOP;
+}
+
+static const tp_key http_keys[] = {{TP_TAB_TCP_PORT, 80},
+				   {TP_TAB_TCP_PORT, 8080},
+				   {TP_TAB_TCP_PORT, 8000},
+				   {TP_TAB_TCP_PORT, 3128},
+				   {0, 0}};
+
+const tp_dissector tp_diss_http = {
+	.name = "http",
+	.longname = "Hypertext Transfer Protocol",
+	.fields = tp_http_fields,
+	.nfields = F_COUNT_,
+	.events = tp_http_events,
+	.nevents = E_COUNT_,
+	.keys = http_keys,
+	.dissect = http_dissect,
+	.summarize = http_summarize,
+	.probe = http_probe,
+	.state_new = http_state_new,
+	.state_free = http_state_free,
+	.state_pair = http_state_pair,
+	.pdu_len = http_pdu_len,
+	.gap = http_gap,
+	/* a header block at its cap and the bytes that complete a line */
+	.pdu_max = HTTP_HDR_MAX + HTTP_CHUNK_LINE_MAX,
+	.colname = "HTTP",
+	.info = http_info,
+};

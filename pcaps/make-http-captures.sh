@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# make-http-captures.sh - HTTP/1.1 captures: nginx serving static files to
+# curl and to a raw pipelining client.
+#
+# Usage:  sudo pcaps/make-http-captures.sh   (root: network namespaces)
+#
+# Network rules, as make-captures.sh: traffic only between two namespaces
+# this script creates (tapir-http-a <-> tapir-http-b over a veth pair,
+# 10.99.80.0/24), removed on exit; only the processes started here are
+# stopped, by PID.  Idempotent: stale namespaces of the same names are
+# deleted first and the capture overwritten.
+#
+# Capture http-nginx.pcap (port 80), connection by connection:
+#   1. keep-alive: GET /index.html (200), GET /big.bin (200, 100 000
+#      bytes over many segments), GET /missing (404), one connection;
+#   2. HEAD /index.html (Content-Length but no body);
+#   3. GET /words.txt with Accept-Encoding: gzip (nginx gzips on the fly:
+#      Transfer-Encoding: chunked);
+#   4. GET /index.html with If-Modified-Since: 304;
+#   5. POST /index.html with a 3000-byte body and Expect: 100-continue
+#      (nginx: 405, after 100 Continue if it sends one);
+#   6. a raw client (bash /dev/tcp) pipelining GET /index.html, HEAD
+#      /words.txt and GET /missing in one segment.
+# The served files are made here, deterministic; their SHA-256 are in
+# pcaps/README.md.
+set -euo pipefail
+
+OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+NS_A=tapir-http-a
+NS_B=tapir-http-b
+IF_A=vhttp-a
+IF_B=vhttp-b
+IP_A=10.99.80.1
+IP_B=10.99.80.2
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'make-http-captures.sh: error: %s\n' "$*" >&2; exit 1; }
+[[ $EUID -eq 0 ]] || die "must run as root: sudo $0"
+for t in tcpdump ip curl nginx ss; do
+    command -v "$t" >/dev/null 2>&1 || die "missing $t (packages tcpdump iproute2 curl nginx-light)"
+done
+
+WORK="$(mktemp -d /tmp/tapir-http-captures.XXXXXX)"
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]:-}"; do
+        [[ -n $p ]] || continue
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
+    ip netns del "$NS_A" 2>/dev/null || true
+    ip netns del "$NS_B" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+in_a() { ip netns exec "$NS_A" "$@"; }
+
+ip netns del "$NS_A" 2>/dev/null || true
+ip netns del "$NS_B" 2>/dev/null || true
+ip netns add "$NS_A"
+ip netns add "$NS_B"
+for ns in "$NS_A" "$NS_B"; do
+    ip netns exec "$ns" ip link set lo up
+done
+ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
+ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A"
+ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B"
+ip -n "$NS_A" link set "$IF_A" up
+ip -n "$NS_B" link set "$IF_B" up
+# no ARP in the capture; no offloads (segments as on a wire)
+MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}')
+MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
+ip -n "$NS_A" neigh replace "$IP_B" lladdr "$MAC_B" dev "$IF_A" nud permanent
+ip -n "$NS_B" neigh replace "$IP_A" lladdr "$MAC_A" dev "$IF_B" nud permanent
+if command -v ethtool >/dev/null 2>&1; then
+    ip netns exec "$NS_A" ethtool -K "$IF_A" tso off gso off gro off >/dev/null 2>&1 || true
+    ip netns exec "$NS_B" ethtool -K "$IF_B" tso off gso off gro off >/dev/null 2>&1 || true
+fi
+
+# the served files, deterministic, dated (304 needs a fixed time)
+WWW="$WORK/www"
+mkdir -p "$WWW"
+printf '<!doctype html>\n<title>tapir</title>\n<p>Hello from tapir.</p>\n' >"$WWW/index.html"
+python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 8)) & 255 for i in range(100000)))' >"$WWW/big.bin"
+for i in $(seq 1 400); do printf 'line %03d: packet capture dissector stream segment\n' "$i"; done >"$WWW/words.txt"
+touch -d '2026-01-01 00:00:00 UTC' "$WWW"/*
+
+cat >"$WORK/nginx.conf" <<CONF
+daemon off;
+master_process off;
+user root;
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    types { text/html html; text/plain txt; application/octet-stream bin; }
+    default_type application/octet-stream;
+    keepalive_timeout 10;
+    if_modified_since before;
+    gzip on;
+    gzip_types text/plain;
+    gzip_min_length 20;
+    server {
+        listen $IP_B:80;
+        root $WWW;
+    }
+}
+CONF
+ip netns exec "$NS_B" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" &
+SRV=$!
+PIDS+=("$SRV")
+for ((i = 0; i < 100; i++)); do
+    ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . && break
+    sleep 0.1
+done
+ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
+
+CAP=$OUT/http-nginx.pcap
+rm -f "$CAP"
+ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "tcp port 80" 2>"$WORK/cap.err" &
+CAP_PID=$!
+PIDS+=("$CAP_PID")
+for ((i = 0; i < 100; i++)); do
+    grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
+    sleep 0.1
+done
+sleep 0.3
+
+U=http://$IP_B
+c=(curl -s -o /dev/null --max-time 5)
+log "keep-alive, HEAD, gzip chunked, 304, POST"
+in_a "${c[@]}" "$U/index.html" -o /dev/null "$U/big.bin" -o /dev/null "$U/missing"
+in_a "${c[@]}" -I "$U/index.html"
+in_a "${c[@]}" -H 'Accept-Encoding: gzip' "$U/words.txt"
+in_a "${c[@]}" -H 'If-Modified-Since: Fri, 02 Jan 2026 00:00:00 GMT' "$U/index.html"
+head -c 3000 "$WWW/words.txt" >"$WORK/post.txt"
+in_a "${c[@]}" -H 'Expect: 100-continue' --data-binary @"$WORK/post.txt" "$U/index.html"
+log "pipelining"
+in_a bash -c "exec 3<>/dev/tcp/$IP_B/80
+printf 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\nHEAD /words.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&3
+timeout 5 cat <&3 >/dev/null"
+sleep 0.5
+kill -INT "$CAP_PID"
+wait "$CAP_PID" || true
+log "served files:"
+(cd "$WWW" && sha256sum index.html big.bin words.txt) >&2
+log "done"
