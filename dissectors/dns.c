@@ -19,6 +19,7 @@
 
 #include "dns_int.h"
 #include "tapir/flow.h"
+#include "tapir/layerfields.h"
 #include "tapir/registry.h"
 
 extern const tp_dissector tp_diss_mdns, tp_diss_llmnr,
@@ -949,6 +950,11 @@ static tp_sum dns_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		return TP_SUM_STOP;
 	tp_clamp(&c, length);
 	const tp_dissector *d = p->layers[li].d;
+	if (tcp && tp_tcp_seg_printer(p, t) == &tp_diss_dns) {
+		/* TCP's line printed the segment's text (dns_seg_text) */
+		put_pairing(p, li, s);
+		return TP_SUM_STOP;
+	}
 	if (d == &tp_diss_llmnr) {
 		/* tcpdump has no LLMNR printer: UDP's own text */
 		tp_sb_puts(s, "UDP, length ");
@@ -960,8 +966,21 @@ static tp_sum dns_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	return TP_SUM_STOP;
 }
 
-static const tp_key dns_keys[] = {
-	{TP_TAB_UDP_PORT, DNS_PORT}, {TP_TAB_TCP_PORT, DNS_PORT}, {0, 0}};
+/* tcpdump's domain_print on TCP port 53: each segment on its own, the
+ * message's length first (a segment that completes no DNS message is
+ * printed too). */
+static void dns_seg_text(const tp_pkt *p, unsigned li, tp_cursor c,
+			 uint32_t length, tp_sbuf *s, const tp_outopts *o)
+{
+	(void)p;
+	(void)li;
+	dns_tcpdump(s, c, length, true, false, o->vflag);
+}
+
+static const tp_key dns_keys[] = {{TP_TAB_UDP_PORT, DNS_PORT},
+				  {TP_TAB_TCP_PORT, DNS_PORT},
+				  {TP_TAB_TCP_TEXT, DNS_PORT},
+				  {0, 0}};
 static const tp_key mdns_keys[] = {{TP_TAB_UDP_PORT, MDNS_PORT}, {0, 0}};
 static const tp_key llmnr_keys[] = {{TP_TAB_UDP_PORT, LLMNR_PORT}, {0, 0}};
 
@@ -978,6 +997,7 @@ const tp_dissector tp_diss_dns = {
 	.longname = "Domain Name System",
 	DNS_COMMON,
 	.keys = dns_keys,
+	.seg_summarize = dns_seg_text,
 	.pdu_len = dns_pdu_len,
 	.pdu_max = 65537,
 	.colname = "DNS",

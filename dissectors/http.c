@@ -122,6 +122,10 @@ typedef struct http_dir {
 	/* what that PDU began: 1 a request, 2 a response (then `cur`) */
 	uint8_t cut_msg;
 	uint8_t have_cur, pipe_full;
+	/* the events pdu_len met in that PDU (bit per E_*, where), for a
+	 * lean dissect that does not replay it */
+	uint8_t cut_ev;
+	uint32_t cut_ev_at[E_COUNT_];
 	hreq cur; /* the request the last response answers */
 	uint64_t cur_prev; /* the frame of the one answered before it */
 	/* requests sent this way, waiting for their response */
@@ -165,8 +169,12 @@ static void add_str(hctx *x, int f, size_t at, size_t n)
 
 static void event(hctx *x, int e, size_t at)
 {
-	if (x->replay)
+	if (x->replay) {
 		tp_add_event(x->p, &tp_http_events[e], x->base + at);
+	} else if (x->h && !(x->h->cut_ev & 1u << e)) {
+		x->h->cut_ev |= (uint8_t)(1u << e);
+		x->h->cut_ev_at[e] = (uint32_t)at;
+	}
 }
 
 /* ---- start lines -------------------------------------------------------- */
@@ -710,6 +718,7 @@ static size_t http_pdu_len(void *st, const uint8_t *b, size_t n)
 	if (h) {
 		h->cut = h->fr;
 		h->cut_msg = 0;
+		h->cut_ev = 0;
 	}
 	size_t k = advance(&x, &f, n);
 	if (k && h)
@@ -736,18 +745,32 @@ static void http_gap(void *st, uint64_t n)
 	*f = (hframe){0};
 }
 
+/* A lean run shows a PDU that starts a message (its pairing) or met an
+ * event; a body part's text is TCP's line's (http_seg_text). */
+static bool http_pdu_shown(const void *st)
+{
+	const http_dir *h = st;
+	return !h || h->cut_msg || h->cut_ev;
+}
+
 /* ---- dissect --------------------------------------------------------- */
 
 static void pairing(tp_pkt *p, http_dir *h, size_t at)
 {
 	int64_t now = p->ts_sec * 1000000000ll + p->ts_nsec;
+	/* lean (the one-line text only): just what the note reads */
+	bool all = !p->lean;
 	if (h->cut_msg == 1) {
-		tp_add_uint(p, FD(F_REQUEST_NUMBER), at, 0, ++h->nreq);
-		if (h->prev_req)
+		++h->nreq;
+		if (all)
+			tp_add_uint(p, FD(F_REQUEST_NUMBER), at, 0, h->nreq);
+		if (all && h->prev_req)
 			tp_add_uint(p, FD(F_PREV_REQUEST_IN), at, 0,
 				    h->prev_req);
 		if (h->pipe_full) {
-			tp_add_event(p, &tp_http_events[E_PIPE_FULL], at);
+			if (all)
+				tp_add_event(p, &tp_http_events[E_PIPE_FULL],
+					     at);
 			return;
 		}
 		hreq *q = &h->q[(h->qh + h->qn - 1) % HTTP_PIPE_MAX];
@@ -755,11 +778,13 @@ static void pairing(tp_pkt *p, http_dir *h, size_t at)
 		q->ts = now;
 		h->prev_req = p->number;
 	} else if (h->cut_msg == 2) {
-		tp_add_uint(p, FD(F_RESPONSE_NUMBER), at, 0, ++h->nresp);
+		++h->nresp;
+		if (all)
+			tp_add_uint(p, FD(F_RESPONSE_NUMBER), at, 0, h->nresp);
 		if (!h->have_cur || !h->cur.frame)
 			return;
 		tp_add_uint(p, FD(F_REQUEST_IN), at, 0, h->cur.frame);
-		if (h->cur_prev) /* tshark: its request's previous one */
+		if (all && h->cur_prev) /* tshark: its request's previous one */
 			tp_add_uint(p, FD(F_PREV_REQUEST_IN), at, 0,
 				    h->cur_prev);
 		tp_field *t = tp_field_append(p, FD(F_TIME), at, 0);
@@ -777,6 +802,15 @@ static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
 		return TP_STOP;
 	hframe f = h ? h->cut : (hframe){0};
 	size_t pos = 0;
+	/* the one-line text reads the segment and the pairing only: no
+	 * replay (pdu_len framed the PDU already) */
+	if (h && p->lean) {
+		pos = n;
+		for (int e = 0; e < E_COUNT_; e++)
+			if (h->cut_ev & 1u << e)
+				tp_add_event(p, &tp_http_events[e],
+					     at + h->cut_ev_at[e]);
+	}
 	while (pos < n) {
 		hctx x = {h, true, p, at + pos, b + pos, false};
 		size_t k = advance(&x, &f, n - pos);
@@ -795,6 +829,9 @@ static const tp_key http_keys[] = {{TP_TAB_TCP_PORT, 80},
 				   {TP_TAB_TCP_PORT, 8080},
 				   {TP_TAB_TCP_PORT, 8000},
 				   {TP_TAB_TCP_PORT, 3128},
+				   /* tcpdump's HTTP_PORT, HTTP_PORT_ALT */
+				   {TP_TAB_TCP_TEXT, 80},
+				   {TP_TAB_TCP_TEXT, 8080},
 				   {0, 0}};
 
 const tp_dissector tp_diss_http = {
@@ -807,12 +844,14 @@ const tp_dissector tp_diss_http = {
 	.keys = http_keys,
 	.dissect = http_dissect,
 	.summarize = http_summarize,
+	.seg_summarize = http_seg_text,
 	.probe = http_probe,
 	.state_new = http_state_new,
 	.state_free = http_state_free,
 	.state_pair = http_state_pair,
 	.pdu_len = http_pdu_len,
 	.gap = http_gap,
+	.pdu_shown = http_pdu_shown,
 	/* a header block at its cap and the bytes that complete a line */
 	.pdu_max = HTTP_HDR_MAX + HTTP_CHUNK_LINE_MAX,
 	.colname = "HTTP",

@@ -81,6 +81,9 @@ extern const size_t http_nmethods_tcpdump;
  * too few bytes tell. */
 tp_probe http_looks_start(const uint8_t *b, size_t n);
 
+void http_seg_text(const tp_pkt *p, unsigned li, tp_cursor payload,
+		   uint32_t length, struct tp_sbuf *s,
+		   const struct tp_outopts *o);
 tp_sum http_summarize(const tp_pkt *p, unsigned li, struct tp_sbuf *s,
 		      const struct tp_outopts *o);
 void http_info(const tp_pkt *p, unsigned li, struct tp_sbuf *s);

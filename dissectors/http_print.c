@@ -5,12 +5,10 @@
  * 80 or 8080 on its own: "HTTP" for any payload, then ": " and the first
  * line when the segment starts with a request method (any case) or has
  * three digits as its second token; at -v ", length: N" and every text
- * line after "\n\t" instead.  The line printer calls this for the first
- * HTTP layer after TCP (a PDU the segment completed), which reads the
- * segment, not the PDU.  A segment that completes no PDU (the first part
- * of a header block cut across segments, or a segment cut short by the
- * snap length, whose bytes never reach the stream) ends its line at
- * "length N": the line printer calls nobody after TCP then.
+ * line after "\n\t" instead.  So does http_seg_text, which TCP's line
+ * calls for every segment with payload on those ports (TP_TAB_TCP_TEXT),
+ * whatever message part it carries or completes.  An HTTP layer (a
+ * message part the segment completed) adds tapir's pairing note.
  */
 #include <string.h>
 #include <strings.h>
@@ -25,53 +23,74 @@
 static bool printable(uint8_t c) { return c >= 0x20 && c <= 0x7e; }
 
 /* tcpdump's fetch_token: the token at i in b[0..len) (cap bytes
- * captured) into tok, and the index after it and its blanks; 0 when
- * there is none. */
+ * captured): its start *ts and length *tl, and the index after it and
+ * the spaces after it; 0 when there is none (not text, too long, or
+ * cut by the capture).  tcpdump copies the token out; its rules are
+ * these: at most TOKEN_MAX printable bytes ended by a blank or a line
+ * end (or the end of the payload). */
 static size_t token(const uint8_t *b, size_t cap, size_t len, size_t i,
-		    char *tok, size_t *tlen)
+		    size_t *ts, size_t *tl)
 {
-	size_t k = 0;
+	size_t s = i;
 	for (; i < len; i++) {
-		if (i >= cap || (b[i] & 0x80))
+		if (i >= cap)
 			return 0;
 		uint8_t c = b[i];
+		if ((unsigned)(c - 0x21) <= 0x7e - 0x21) { /* printable, not ' ' */
+			if (i - s >= TOKEN_MAX)
+				return 0;
+			continue;
+		}
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
 			break;
-		if (!printable(c) || k + 2 > TOKEN_MAX + 1)
-			return 0;
-		tok[k++] = (char)c;
-	}
-	if (!k)
 		return 0;
-	tok[k] = 0;
-	*tlen = k;
-	for (; i < len && i < cap; i++) {
-		uint8_t c = b[i];
-		if (c == '\r' || c == '\n' || !printable(c) || c != ' ')
-			break;
 	}
+	if (i == s)
+		return 0;
+	*ts = s;
+	*tl = i - s;
+	while (i < len && i < cap && b[i] == ' ')
+		i++;
 	return i;
 }
 
+/* b[0..n) is the method m, in any case (tcpdump's strcasecmp). */
+static bool method_is(const uint8_t *b, size_t n, const http_method *m)
+{
+	if (m->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = b[i];
+		if (c >= 'a' && c <= 'z')
+			c = (uint8_t)(c - 32);
+		if (c != (uint8_t)m->s[i])
+			return false;
+	}
+	return true;
+}
+
+/* tcpdump's test in txtproto_print: the first token is a method, or the
+ * second is three digits. */
 static bool is_reqresp(const uint8_t *b, size_t cap, size_t len)
 {
-	char tok[TOKEN_MAX + 1];
-	size_t tl = 0, i = token(b, cap, len, 0, tok, &tl);
+	size_t ts = 0, tl = 0, i = token(b, cap, len, 0, &ts, &tl);
 	if (!i)
 		return false;
-	bool yes = false;
-	/* a method is letters, '-' and '_' (most bodies stop here) */
-	uint8_t c0 = (uint8_t)(tok[0] | 0x20);
-	for (size_t m = 0; c0 >= 'a' && c0 <= 'z' &&
-			   m < http_nmethods_tcpdump && !yes;
-	     m++)
-		yes = http_methods[m].n == tl &&
-		      strcasecmp(tok, http_methods[m].s) == 0;
-	i = token(b, cap, len, i, tok, &tl);
-	if (i && tl == 3 && tok[0] >= '0' && tok[0] <= '9' && tok[1] >= '0' &&
-	    tok[1] <= '9' && tok[2] >= '0' && tok[2] <= '9')
-		yes = true;
-	return yes;
+	/* tcpdump's methods, shortest first (test_http checks the order):
+	 * those of the token's length and first letter compared */
+	uint8_t c0 = b[0] >= 'a' && b[0] <= 'z' ? (uint8_t)(b[0] - 32) : b[0];
+	for (size_t m = 0; m < http_nmethods_tcpdump; m++) {
+		const http_method *hm = &http_methods[m];
+		if (hm->n > tl)
+			break;
+		if (hm->n == tl && (uint8_t)hm->s[0] == c0 &&
+		    method_is(b, tl, hm))
+			return true;
+	}
+	i = token(b, cap, len, i, &ts, &tl);
+	return i && tl == 3 && b[ts] >= '0' && b[ts] <= '9' &&
+	       b[ts + 1] >= '0' && b[ts + 1] <= '9' && b[ts + 2] >= '0' &&
+	       b[ts + 2] <= '9';
 }
 
 /* tcpdump's print_txt_line: the line at i after `prefix`; the index
@@ -137,8 +156,6 @@ static void tcpdump_text(tp_sbuf *s, const uint8_t *b, size_t cap,
 		tp_sb_puts(s, " [|http]");
 }
 
-static bool tcpdump_port(uint64_t port) { return port == 80 || port == 8080; }
-
 /* " | reply to #N in T ms" for each response head in the packet. */
 static void notes(const tp_pkt *p, unsigned li, tp_sbuf *s)
 {
@@ -153,34 +170,21 @@ static void notes(const tp_pkt *p, unsigned li, tp_sbuf *s)
 	}
 }
 
+void http_seg_text(const tp_pkt *p, unsigned li, tp_cursor c,
+		   uint32_t length, tp_sbuf *s, const tp_outopts *o)
+{
+	(void)p;
+	(void)li;
+	size_t cap = tp_avail(&c);
+	const uint8_t *b = tp_bytes(&c, cap);
+	if (b)
+		tcpdump_text(s, b, cap, length, o->vflag);
+}
+
 tp_sum http_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		      const tp_outopts *o)
 {
-	unsigned t = li;
-	while (t-- > 0)
-		if (p->layers[t].d == &tp_diss_tcp)
-			break;
-	if (t >= li)
-		return TP_SUM_STOP;
-	const tp_layer *tl = &p->layers[t];
-	uint64_t sp = 0, dp = 0;
-	tp_layer_u64(p, t, tp_fd_tcp_srcport, &sp);
-	tp_layer_u64(p, t, tp_fd_tcp_dstport, &dp);
-	tp_cursor c = tp_layer_cursor(p, t);
-	tp_cursor fl = c;
-	/* tcpdump -v prints an RST's data as such (tapir: not yet) */
-	bool rst_v = o->vflag && tp_skip(&fl, 13) && (tp_u8(&fl) & 0x04);
-	if ((tcpdump_port(sp) || tcpdump_port(dp)) && !rst_v) {
-		if (tp_skip(&c, tl->len)) {
-			size_t cap = tp_avail(&c);
-			uint32_t len = tl->payload_len;
-			if (cap > len)
-				cap = len;
-			const uint8_t *b = tp_bytes(&c, cap);
-			if (b)
-				tcpdump_text(s, b, cap, len, o->vflag);
-		}
-	}
+	(void)o;
 	notes(p, li, s);
 	return TP_SUM_STOP;
 }

@@ -4,8 +4,10 @@
 
 #include "tapir/dissector.h"
 #include "tapir/inet.h"
+#include "tapir/layerfields.h"
 #include "tapir/pipeline.h"
 #include "tapir/proto.h"
+#include "tapir/registry.h"
 #include "tcp_int.h"
 
 /* ---- the one-line summary, as tcpdump's tcp_print -------------------- */
@@ -556,6 +558,22 @@ static bool direct(const tp_pkt *p, unsigned li)
 	return !a || a->proto == TP_IPPROTO_TCP;
 }
 
+static const tp_dissector *seg_printer(uint64_t sp, uint64_t dp)
+{
+	const tp_dissector *d =
+		tp_registry_find(TP_TAB_TCP_TEXT, (uint32_t)sp, (uint32_t)dp);
+	return d && d->seg_summarize ? d : NULL;
+}
+
+const tp_dissector *tp_tcp_seg_printer(const tp_pkt *p, unsigned li)
+{
+	uint64_t sp = 0, dp = 0;
+	if (!tp_layer_u64(p, li, &tp_tcp_fields[F_SRCPORT], &sp) ||
+	    !tp_layer_u64(p, li, &tp_tcp_fields[F_DSTPORT], &dp))
+		return NULL;
+	return seg_printer(sp, dp);
+}
+
 tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			 const tp_outopts *o)
 {
@@ -742,8 +760,19 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	tp_sb_puts(s, ", length ");
 	tp_sb_dec(s, length);
-	/* An application layer above goes on after ": " (tcpdump: the
-	 * port's printer). */
+	/* tcpdump's printer for the port reads the segment's payload (not
+	 * an RST's at -v: tcpdump prints that as RST data; tapir: not yet) */
+	const tp_dissector *txt = NULL;
+	if (length && !l->embedded && !(o->vflag && (flags & TH_RST)) &&
+	    (txt = seg_printer(sp->v.u, dp->v.u)) != NULL) {
+		tp_cursor c = tp_layer_cursor(p, li);
+		if (tp_skip(&c, hlen)) {
+			tp_clamp(&c, length);
+			txt->seg_summarize(p, li, c, length, s, o);
+		}
+	}
+	/* An application layer above adds to it (its own text, or a note
+	 * on the text above). */
 	const tp_layer *nx = li + 1 < p->nlayers ? &p->layers[li + 1] : NULL;
 	if (length && nx && nx->d != &tp_diss_data && nx->d->summarize)
 		return TP_SUM_NEXT;

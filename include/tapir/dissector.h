@@ -57,6 +57,10 @@ typedef enum tp_table {
 	TP_TAB_UDP_PORT,
 	TP_TAB_TCP_PORT,
 	TP_TAB_NAME,      /* a dissector by name (key = index in registry) */
+	/* Not a handoff: the TCP ports on which tcpdump's printer reads every
+	 * segment's payload on its own (its tcp_print port chain): TCP's
+	 * line calls the dissector's seg_summarize. */
+	TP_TAB_TCP_TEXT,
 	TP_TAB_COUNT_
 } tp_table;
 
@@ -126,6 +130,15 @@ typedef struct tp_dissector {
 	 * formats.  `layer` indexes p->layers. */
 	tp_sum (*summarize)(const tp_pkt *p, unsigned layer, struct tp_sbuf *out,
 			    const struct tp_outopts *o);
+	/* Optional, with keys in TP_TAB_TCP_TEXT: tcpdump's text for one
+	 * TCP segment's payload (after "length N"), read from the segment
+	 * alone as tcpdump does, whatever PDU it carries, completes or cuts:
+	 * `payload` holds the captured payload bytes, `length` the bytes on
+	 * the wire; `layer` is TCP's.  A stream layer's PDUs after TCP then
+	 * add to the line with their own summarize (a pairing note). */
+	void (*seg_summarize)(const tp_pkt *p, unsigned layer,
+			      tp_cursor payload, uint32_t length,
+			      struct tp_sbuf *out, const struct tp_outopts *o);
 
 	/* ---- application layer: stream and datagram dissectors ----------
 	 * A dissector keyed on TCP or UDP ports (`keys`), or found by its
@@ -173,6 +186,11 @@ typedef struct tp_dissector {
 	 * and the next byte starts afresh: resynchronise. */
 	void (*gap)(void *st, uint64_t n);
 	size_t pdu_max; /* longest PDU buffered; 0 = TP_PDU_MAX */
+	/* Stream only, optional: in a lean run (p->lean: the one-line text
+	 * only), does the PDU pdu_len just cut show anything on the line?
+	 * false: it gets no layer and no dissect() (pdu_len moved the state
+	 * already): an HTTP body part, whose text TCP's line prints. */
+	bool (*pdu_shown)(const void *st);
 
 	/* ---- columns and session state: any dissector, all optional ----
 	 * colname: tshark's Protocol column for a packet whose topmost

@@ -39,6 +39,10 @@ extern const tp_field_def *const tp_fd_tcp_srcport, *const tp_fd_tcp_dstport,
 	*const tp_fd_tcp_stream;
 extern const tp_field_def *const tp_fd_udp_srcport, *const tp_fd_udp_dstport,
 	*const tp_fd_udp_stream;
+/* dissectors/tcp_print.c: the dissector whose seg_summarize printed the
+ * payload of the TCP segment at layer `li` on the line (TP_TAB_TCP_TEXT,
+ * by its ports), or NULL. */
+const tp_dissector *tp_tcp_seg_printer(const tp_pkt *p, unsigned li);
 /* src/core/pipeline.c */
 extern const tp_field_def *const tp_fd_data_data;
 

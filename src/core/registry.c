@@ -153,6 +153,10 @@ static const tp_dissector *find3(uint8_t table, uint32_t key, uint32_t key2)
 {
 	if (table == TP_TAB_NAME)
 		return get(key);
+	if (table == TP_TAB_TCP_TEXT) { /* either port, the lower first */
+		const tp_dissector *d = find(table, key < key2 ? key : key2);
+		return d ? d : find(table, key < key2 ? key2 : key);
+	}
 	if (table == TP_TAB_UDP_PORT || table == TP_TAB_TCP_PORT) {
 		uint32_t lo = key < key2 ? key : key2;
 		uint32_t hi = key < key2 ? key2 : key;

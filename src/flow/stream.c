@@ -288,8 +288,11 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 	uint64_t at = x->sd->origin + x->sd->pb.at;
 	size_t pos = 0;
 	*needed = 0;
+	/* a lean run's packet: PDUs that show nothing are only framed */
+	bool lean = x->p && x->p->lean && d->pdu_shown;
 	while (pos < n) {
-		size_t len = d->pdu_len(state(x->f, x->dir), b + pos, n - pos);
+		void *st = state(x->f, x->dir);
+		size_t len = d->pdu_len(st, b + pos, n - pos);
 		if (len == TP_PDU_NOT_MINE) {
 			*consumed = pos;
 			return false; /* the rest of the direction passed over */
@@ -300,7 +303,8 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 			*needed = len;
 			break;
 		}
-		dissect_one(x, b + pos, len, at + pos);
+		if (!lean || d->pdu_shown(st))
+			dissect_one(x, b + pos, len, at + pos);
 		pos += len;
 		seg_drop(x->sd, at + pos);
 	}
