@@ -163,25 +163,10 @@ static const tp_valstr arp_names[] = {
 static const tp_valstr agent_names[] = {
 	{1, "Circuit-ID"}, {2, "Remote-ID"}, {6, "Subscriber-ID"}, {0, NULL}};
 
-/* tcpdump's fn_print_char: "M-" for the high bit, "^" and the letter
- * for a control character. */
-static void put_char(tp_sbuf *s, unsigned c)
-{
-	if (c & 0x80) {
-		tp_sb_put(s, "M-", 2);
-		c &= 0x7f;
-	}
-	if (c < 0x20 || c == 0x7f) {
-		tp_sb_putc(s, '^');
-		c ^= 0x40;
-	}
-	tp_sb_putc(s, (char)c);
-}
-
 static void put_chars(tp_sbuf *s, const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		put_char(s, b[i]);
+		tp_sb_tcpdump_char(s, b[i]);
 }
 
 static void put_quoted(tp_sbuf *s, const uint8_t *b, size_t n)
@@ -599,7 +584,7 @@ static bool ztext(tp_sbuf *s, const char *label, const tp_cursor *c,
 			tp_sb_putc(s, '"');
 			return true;
 		}
-		put_char(s, (unsigned)ch);
+		tp_sb_tcpdump_char(s, (unsigned)ch);
 	}
 	tp_sb_putc(s, '"');
 	return false;

@@ -48,26 +48,12 @@ static uint32_t get32(pr *x, size_t at)
 static void out(pr *x, const char *t) { tp_sb_puts(x->s, t); }
 static void outn(pr *x, uint64_t v) { tp_sb_dec(x->s, v); }
 
-/* tcpdump's fn_print_char: "M-" for the high bit, "^" for control. */
-static void put_char(tp_sbuf *s, unsigned ch)
-{
-	if (ch & 0x80) {
-		ch &= 0x7f;
-		tp_sb_put(s, "M-", 2);
-	}
-	if (ch < 0x20 || ch == 0x7f) {
-		ch ^= 0x40;
-		tp_sb_putc(s, '^');
-	}
-	tp_sb_putc(s, (char)ch);
-}
-
 /* nd_printn: true when the capture ended first. */
 static bool printn(pr *x, size_t at, size_t n)
 {
 	while (n > 0 && at < x->c.cap_end) {
 		n--;
-		put_char(x->s, get8(x, at++));
+		tp_sb_tcpdump_char(x->s, get8(x, at++));
 	}
 	return n != 0;
 }

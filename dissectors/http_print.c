@@ -126,8 +126,11 @@ static size_t txt_line(tp_sbuf *s, const char *prefix, const uint8_t *b,
 		if (!printable(c) && c != '\t')
 			return 0;
 	}
+	/* all text to the end of the payload, no line end: tcpdump prints
+	 * it and takes it as cut */
 	tp_sb_puts(s, prefix);
 	tp_sb_put(s, (const char *)b + st, i - st);
+	*trunc = true;
 	return 0;
 out:
 	tp_sb_puts(s, prefix);

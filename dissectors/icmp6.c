@@ -1883,21 +1883,6 @@ static bool put_rrenum(tp_sbuf *s, const struct msg *m, int vflag)
 
 /* ---- node information (RFC 4620), as print-icmp6.c's ----------------- */
 
-/* tcpdump's fn_print_char: "M-" for the high bit, "^" and the letter
- * for a control character. */
-static void put_safe(tp_sbuf *s, unsigned c)
-{
-	if (c & 0x80) {
-		tp_sb_puts(s, "M-");
-		c &= 0x7f;
-	}
-	if (c < 0x20 || c == 0x7f) {
-		tp_sb_putc(s, '^');
-		c ^= 0x40;
-	}
-	tp_sb_putc(s, (char)c);
-}
-
 /* A name of the query subject or the reply: a Pascal string of the 03
  * draft when its first byte counts the rest, else DNS labels
  * (dnsname_print: no compression). */
@@ -1910,7 +1895,7 @@ static void put_ni_name(tp_sbuf *s, const struct msg *m, size_t cp,
 			tp_sb_puts(s, ", 03 draft");
 		tp_sb_puts(s, ", \"");
 		for (cp++; cp < ep; cp++)
-			put_safe(s, m->b[cp]);
+			tp_sb_tcpdump_char(s, m->b[cp]);
 		tp_sb_putc(s, '"');
 		return;
 	}
@@ -1923,7 +1908,7 @@ static void put_ni_name(tp_sbuf *s, const struct msg *m, size_t cp,
 				break;
 			}
 			for (; i-- && cp < ep; cp++)
-				put_safe(s, m->b[cp]);
+				tp_sb_tcpdump_char(s, m->b[cp]);
 			if (cp + 1 < ep && m->b[cp])
 				tp_sb_putc(s, '.');
 		} else {

@@ -827,10 +827,12 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 	uint8_t tos = tp_get_u8(p, c, &fields[F_DSFIELD]);
 	if (!tp_ok(c))
 		return TP_STOP;
-	tp_push(p);
-	tp_add_uint(p, &fields[F_DSCP], start + 1, 1, tos >> 2);
-	tp_add_uint(p, &fields[F_ECN], start + 1, 1, tos & 3);
-	tp_pop(p);
+	if (!p->lean) { /* no text output reads the parts (lean_at) */
+		tp_push(p);
+		tp_add_uint(p, &fields[F_DSCP], start + 1, 1, tos >> 2);
+		tp_add_uint(p, &fields[F_ECN], start + 1, 1, tos & 3);
+		tp_pop(p);
+	}
 
 	size_t at = c->off;
 	uint16_t tlen = tp_be16(c);
@@ -858,11 +860,13 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 	if (!tp_ok(c))
 		return TP_STOP;
 	tp_add_uint(p, &fields[F_FLAGS], at, 1, fo >> 13);
-	tp_push(p);
-	tp_add_uint(p, &fields[F_RB], at, 1, fo >> 15 & 1);
-	tp_add_uint(p, &fields[F_DF], at, 1, fo >> 14 & 1);
-	tp_add_uint(p, &fields[F_MF], at, 1, fo >> 13 & 1);
-	tp_pop(p);
+	if (!p->lean) {
+		tp_push(p);
+		tp_add_uint(p, &fields[F_RB], at, 1, fo >> 15 & 1);
+		tp_add_uint(p, &fields[F_DF], at, 1, fo >> 14 & 1);
+		tp_add_uint(p, &fields[F_MF], at, 1, fo >> 13 & 1);
+		tp_pop(p);
+	}
 	tp_add_uint(p, &fields[F_FRAG], at, 2, fo & 0x1fff);
 	uint8_t ttl = tp_get_u8(p, c, &fields[F_TTL]);
 	uint8_t proto = tp_get_u8(p, c, &fields[F_PROTO]);
@@ -1154,16 +1158,27 @@ static bool put_verbose(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	return !cut;
 }
 
+/* Where ip_dissect puts field f in the layer: a lean run's record has
+ * no DSCP/ECN and no flag bits. */
+static unsigned lean_at(const tp_pkt *p, unsigned f)
+{
+	if (!p->lean)
+		return f;
+	return f - (f > F_ECN ? 2 : 0) - (f > F_MF ? 3 : 0);
+}
+
 static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			   const tp_outopts *o)
 {
 	const tp_layer *l = &p->layers[li];
 	/* the fields the line needs, where ip_dissect puts them */
-	const tp_field *ver = tp_layer_find_at(p, li, F_VERSION, &fields[F_VERSION]);
-	const tp_field *hl = tp_layer_find_at(p, li, F_HDR_LEN, &fields[F_HDR_LEN]);
-	const tp_field *len = tp_layer_find_at(p, li, F_LEN, &fields[F_LEN]);
-	const tp_field *fo = tp_layer_find_at(p, li, F_FRAG, &fields[F_FRAG]);
-	const tp_field *proto = tp_layer_find_at(p, li, F_PROTO, &fields[F_PROTO]);
+#define AT(f) tp_layer_find_at(p, li, lean_at(p, f), &fields[f])
+	const tp_field *ver = AT(F_VERSION);
+	const tp_field *hl = AT(F_HDR_LEN);
+	const tp_field *len = AT(F_LEN);
+	const tp_field *fo = AT(F_FRAG);
+	const tp_field *proto = AT(F_PROTO);
+#undef AT
 	if (ver && ver->v.u != 4) {
 		tp_sb_puts(s, "IP");
 		tp_sb_dec(s, ver->v.u);

@@ -602,6 +602,48 @@ static void dissect_options(tp_pkt *p, tp_cursor *oc, bool *sack)
 	}
 }
 
+/* A lean run (no output shows the option fields: p->lean) passes over
+ * options that are all captured, well formed and of the kinds nearly
+ * every segment carries (NOP, EOL padding, timestamps, SACK blocks) on a
+ * segment without SYN (whose window scale the analysis reads): the walk
+ * above would record no event for them, only fields nobody reads.  The
+ * line prints them from the tcp.options bytes. */
+static bool options_plain(const tp_pkt *p, const tp_cursor *oc,
+			  uint16_t flags)
+{
+	if (!p->lean || (flags & TH_SYN))
+		return false;
+	size_t n = tp_reported(oc);
+	if (tp_avail(oc) < n)
+		return false;
+	tp_cursor v = *oc;
+	const uint8_t *b = tp_bytes(&v, n);
+	if (!b)
+		return false;
+	for (size_t i = 0; i < n;) {
+		unsigned k = b[i];
+		if (k == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (k == OPT_EOL) { /* then padding, all EOL */
+			while (i < n && b[i] == OPT_EOL)
+				i++;
+			return i == n;
+		}
+		if (n - i < 2)
+			return false;
+		unsigned len = b[i + 1];
+		bool ok = k == OPT_TS ? len == 10
+			  : k == OPT_SACK ? len >= 10 && (len - 2) % 8 == 0
+					  : false;
+		if (!ok || len > n - i)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 /* ---- checksum --------------------------------------------------------- */
 
 /* Verify the checksum over the whole segment and the pseudo-header when
@@ -646,6 +688,8 @@ static void add_flags(tp_pkt *p, size_t at, uint16_t hf)
 	uint16_t flags = hf & 0x0fff;
 	tp_add_uint(p, &tp_tcp_fields[F_HDR_LEN], at, 1, (hf >> 12) * 4u);
 	tp_add_uint(p, &tp_tcp_fields[F_FLAGS], at, 2, flags);
+	if (p->lean) /* the line reads tcp.flags; nobody the bits */
+		return;
 	tp_push(p);
 	tp_add_bits(p, &tp_tcp_fields[F_FL_RES], F_FL_FIN - F_FL_RES + 1, at, 2,
 		    flags);
@@ -874,7 +918,10 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 		tp_push(p);
 		g.opt_lo = p->nfields;
 		bool sack = false;
-		dissect_options(p, &oc, &sack);
+		if (options_plain(p, &oc, g.flags))
+			tp_skip(&oc, tp_reported(&oc));
+		else
+			dissect_options(p, &oc, &sack);
 		g.opt_hi = sack ? p->nfields : g.opt_lo; /* SACK edges to rebase */
 		tp_pop(p);
 		note_fill(p, note, sport, dport, g.seq, g.ack, g.flags);

@@ -558,6 +558,31 @@ static bool direct(const tp_pkt *p, unsigned li)
 	return !a || a->proto == TP_IPPROTO_TCP;
 }
 
+/* tcpdump's print_tcp_rst_data: " [RST" (" [!RST" when not all of it
+ * was captured), "+" past 30 bytes, then the captured bytes of the first
+ * 30 as text. */
+#define RST_DATA_MAX 30
+static void put_rst_data(const tp_pkt *p, unsigned li, uint32_t hlen,
+			 uint32_t length, tp_sbuf *s)
+{
+	tp_cursor c = tp_layer_cursor(p, li);
+	if (!tp_skip(&c, hlen))
+		return;
+	tp_clamp(&c, length);
+	size_t cap = tp_avail(&c);
+	tp_sb_puts(s, cap >= length ? " [RST" : " [!RST");
+	if (length > RST_DATA_MAX) {
+		length = RST_DATA_MAX;
+		tp_sb_putc(s, '+');
+	}
+	tp_sb_putc(s, ' ');
+	size_t n = cap < length ? cap : length;
+	const uint8_t *b = tp_bytes(&c, n);
+	for (size_t i = 0; b && i < n; i++)
+		tp_sb_tcpdump_char(s, b[i]);
+	tp_sb_putc(s, ']');
+}
+
 static const tp_dissector *seg_printer(uint64_t sp, uint64_t dp)
 {
 	const tp_dissector *d =
@@ -589,13 +614,17 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	 * some 25 fields a segment); else look (a quote, a cut header). */
 	enum { AT_WIN = 8 + F_FL_FIN - F_FL_RES + 1 };
 	const tp_field *f0 = &p->fields[l->first_field];
-	if (l->nfields > AT_WIN + 2 && f0[0].def == &tp_tcp_fields[F_SRCPORT] &&
+	/* a lean run's record has no flag bits (tcp.c add_flags) */
+	unsigned at_win = l->nfields > 8 && f0[8].def == &tp_tcp_fields[F_WIN]
+				  ? 8
+				  : AT_WIN;
+	if (l->nfields > at_win + 2 && f0[0].def == &tp_tcp_fields[F_SRCPORT] &&
 	    f0[1].def == &tp_tcp_fields[F_DSTPORT] &&
 	    f0[4].def == &tp_tcp_fields[F_SEQ_RAW] &&
 	    f0[5].def == &tp_tcp_fields[F_ACK_RAW] &&
 	    f0[6].def == &tp_tcp_fields[F_HDR_LEN] && f0[7].def == &tp_tcp_fields[F_FLAGS] &&
-	    f0[AT_WIN].def == &tp_tcp_fields[F_WIN]) {
-		for (unsigned i = AT_WIN + 1; i <= AT_WIN + 4 && i < l->nfields;
+	    f0[at_win].def == &tp_tcp_fields[F_WIN]) {
+		for (unsigned i = at_win + 1; i <= at_win + 4 && i < l->nfields;
 		     i++)
 			if (f0[i].def == &tp_tcp_fields[F_URP]) {
 				up = &f0[i];
@@ -608,7 +637,7 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			ak = f0 + 5;
 			hf = f0 + 6;
 			fl = f0 + 7;
-			wn = f0 + AT_WIN;
+			wn = f0 + at_win;
 		}
 	}
 	for (unsigned i = 0; i < l->nfields && !up; i++) {
@@ -760,11 +789,13 @@ tp_sum tp_tcp_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 	}
 	tp_sb_puts(s, ", length ");
 	tp_sb_dec(s, length);
-	/* tcpdump's printer for the port reads the segment's payload (not
-	 * an RST's at -v: tcpdump prints that as RST data; tapir: not yet) */
+	/* tcpdump's printer for the port reads the segment's payload; at
+	 * -v an RST's payload is RST data */
 	const tp_dissector *txt = NULL;
-	if (length && !l->embedded && !(o->vflag && (flags & TH_RST)) &&
-	    (txt = seg_printer(sp->v.u, dp->v.u)) != NULL) {
+	if (length && !l->embedded && o->vflag && (flags & TH_RST)) {
+		put_rst_data(p, li, hlen, length, s);
+	} else if (length && !l->embedded &&
+		   (txt = seg_printer(sp->v.u, dp->v.u)) != NULL) {
 		tp_cursor c = tp_layer_cursor(p, li);
 		if (tp_skip(&c, hlen)) {
 			tp_clamp(&c, length);

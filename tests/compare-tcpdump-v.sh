@@ -21,6 +21,9 @@
 #     with -v the request's lines follow, each starting with a TAB.  That
 #     text belongs to the application-layer issues: the line is compared
 #     up to and including "length N", the TAB lines after it are dropped.
+#     Not for the printers tapir has (TCP ports 80, 8080 and 53: HTTP and
+#     DNS read each segment as tcpdump does) nor for an RST's data at -v
+#     (" [RST ...]"): those lines are compared whole.
 #  R2 application text after UDP: where tapir prints "UDP, length N"
 #     after the ports (and tcpdump's checksum notice, if any), tcpdump's
 #     port printer (DNS ...) prints its own text instead: the line is
@@ -97,6 +100,17 @@ UDP_TAIL = re.compile(r"(UDP, (bad )?length \d+( > \d+)?)$")
 INVALID = re.compile(r" \(invalid [un]s\)")
 MALFORMED = re.compile(r" \[malformed [^]]*\]")
 NOTE = re.compile(r" \| [^\t]*$")
+# a TCP line (IPv4 or IPv6 endpoints) with tcpdump's text after length N
+# that tapir prints too (R1 does not apply)
+OURS_PORTS = {"80", "8080", "53"}
+ENDPOINTS = re.compile(r"\.(\d+) > [^ ]*\.(\d+): Flags ")
+
+
+def ours(x, rest):
+    m = ENDPOINTS.search(x)
+    return rest.startswith(" [RST") or rest.startswith(" [!RST") or \
+        (m is not None and (m.group(1) in OURS_PORTS or
+                            m.group(2) in OURS_PORTS))
 
 
 def normalize(td, tp):
@@ -113,7 +127,8 @@ def normalize(td, tp):
             out.append(x)
             continue
         m = re.match(r"(.*, length \d+):? ", x)
-        if m and m.group(1) in tpset:                         # R1
+        if m and m.group(1) in tpset and \
+                not ours(x, x[len(m.group(1)):]):              # R1
             out.append(m.group(1))
             cut += 1
             drop_tabs = True

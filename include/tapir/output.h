@@ -274,6 +274,9 @@ uint32_t tp_ip_payload_length(const tp_pkt *p, unsigned li);
  * a fragment. */
 bool tp_l4_cksum(const tp_pkt *p, unsigned li, unsigned proto, size_t len,
 		 size_t sum_off, uint16_t *calc);
+/* tcpdump's fn_print_char: a byte as text, "M-" for the high bit, "^"
+ * and the letter for a control character. */
+void tp_sb_tcpdump_char(tp_sbuf *s, unsigned c);
 /* An IP protocol as tcpdump -v names it: "TCP (6)", "unknown (60)". */
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto);
 /* tcpdump's "ethertype IPv4 (0x0800), " ("ethertype IPv4, " without

@@ -177,7 +177,10 @@ typedef struct tp_pkt {
 	 * notes).  They are then not added, as Wireshark builds no tree
 	 * nobody shows; the state behind them is kept (the analysis decides
 	 * what reaches the application layer).  -V, -T fields and --stats
-	 * read them and leave it off (so must a display filter). */
+	 * read them and leave it off (so must a display filter).  The same
+	 * run also leaves out fields no text output reads (flag bits, plain
+	 * TCP options, IPv4's DSCP/ECN) and the stream PDUs that show
+	 * nothing on the line (dissector.h pdu_shown). */
 	bool lean;
 
 	/* The arrays, last: the counters above stay on a few cache lines,

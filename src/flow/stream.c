@@ -272,7 +272,7 @@ static void dissect_one(pductx *x, const uint8_t *b, size_t n, uint64_t at)
 		     NULL, x->s};
 	v = view_swap(p, v);
 	seghead h = {x->sd, at, at + n};
-	bool listed = copied && p == x->p;
+	bool listed = copied && p == x->p && !p->lean;
 	tp_dissect_pdu(p, x->f->app.d, &c, listed ? put_segments : NULL, &h);
 	view_swap(p, v);
 	if (listed)
@@ -332,7 +332,7 @@ void tp_app_data(tp_session *s, tp_flow *f, int dir, uint64_t off,
 		return;
 	if (p && p->flow != f)
 		p = NULL; /* not a packet of this flow */
-	if (p)
+	if (p && !p->lean) /* tcp.segment: not shown in a lean run */
 		seg_note(s, sd, off, p->number);
 	pductx x = {s, f, dir, p, sd};
 	tp_pdubuf_feed(&sd->pb, &s->mem, b, n, pdu_fn, &x);

@@ -138,6 +138,19 @@ void tp_sb_ethertype(tp_sbuf *s, uint64_t type, bool hex)
 	tp_sb_puts(s, ", ");
 }
 
+void tp_sb_tcpdump_char(tp_sbuf *s, unsigned c)
+{
+	if (c & 0x80) {
+		tp_sb_put(s, "M-", 2);
+		c &= 0x7f;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		tp_sb_putc(s, '^');
+		c ^= 0x40;
+	}
+	tp_sb_putc(s, (char)c);
+}
+
 void tp_sb_tcpdump_ipproto(tp_sbuf *s, unsigned proto)
 {
 	const char *n = tp_valstr_find(tcpdump_ipproto, proto);

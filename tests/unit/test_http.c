@@ -271,6 +271,78 @@ static void test_http_text_and_info(void **state)
 	conv_close(&c);
 }
 
+/* tcpdump's method list, shortest first: is_reqresp (http_print.c) stops
+ * at the first longer than the token. */
+static void test_http_method_order(void **state)
+{
+	(void)state;
+	for (size_t m = 1; m < http_nmethods_tcpdump; m++)
+		assert_true(http_methods[m - 1].n <= http_methods[m].n);
+	assert_int_equal(http_nmethods_tcpdump, 38);
+	assert_string_equal(http_methods[http_nmethods_tcpdump].s, "PATCH");
+}
+
+/* One conversation's lines, lean (the one-line run: no layer for a
+ * body part, no replayed framing) or not: the same text. */
+static void lean_run(bool lean, char lines[][512], size_t *n)
+{
+	static const char rq[] = "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char rs[] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n"
+				 "\r\n<p>hi</p>\n";
+	static const char bad[] = "HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n"
+				  "\r\nabc";
+	conv c;
+	conv_open(&c, 80);
+	c.s.p->lean = lean;
+	struct {
+		int dir;
+		const char *b;
+		size_t n;
+		bool layer; /* an HTTP layer when lean */
+	} steps[] = {
+		{0, rq, 28, false},	  /* a head cut: no message part */
+		{0, rq + 28, sizeof rq - 1 - 28, true}, /* completes it */
+		{1, rs, sizeof rs - 1 - 8, true},	  /* head + 2 body bytes */
+		{1, rs + sizeof rs - 1 - 8, 8, false},	  /* the body's rest */
+		{0, rq, sizeof rq - 1, true},
+		{1, bad, sizeof bad - 1, true}, /* malformed: shown */
+		{1, "de", 2, false},		/* to the end: a body part */
+	};
+	*n = 0;
+	for (size_t i = 0; i < TP_COUNT(steps); i++) {
+		tp_pkt *p = seg(&c, steps[i].dir, 0x18, steps[i].b, steps[i].n);
+		if (lean)
+			assert_int_equal(th_has_layer(p, "http"),
+					 steps[i].layer);
+		snprintf(lines[(*n)++], 512, "%s", th_summary(p));
+		snprintf(lines[(*n)++], 512, "%s", th_summary_v(p, 1));
+	}
+	conv_close(&c);
+}
+
+static void test_http_lean(void **state)
+{
+	(void)state;
+	char a[14][512], b[14][512];
+	size_t na = 0, nb = 0;
+	lean_run(false, a, &na);
+	lean_run(true, b, &nb);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+	/* tcpdump reads the segment: a head cut short prints its line */
+	assert_non_null(strstr(b[0], "length 28: HTTP: GET /index.html "
+				     "HTTP/1.1"));
+	assert_true(strstr(b[2], "length 9: HTTP") != NULL &&
+		    strstr(b[2], "length 9: HTTP:") == NULL);
+	assert_non_null(strstr(b[4], ": HTTP: HTTP/1.1 200 OK | reply to #5 "
+				     "in 0.001 ms"));
+	assert_true(strstr(b[6], "length 8: HTTP") != NULL &&
+		    strstr(b[6], "reply") == NULL);
+	assert_non_null(strstr(b[10], "[malformed http: Bad or conflicting "
+				      "Content-Length"));
+}
+
 /* A capture that starts inside a body, on a port not HTTP's: the probe
  * waits for a message start; bytes before one are passed over. */
 static void test_http_probe_and_resync(void **state)
@@ -526,6 +598,8 @@ int main(void)
 		cmocka_unit_test(test_http_chunk_hostile),
 		cmocka_unit_test(test_http_content_length),
 		cmocka_unit_test(test_http_stateless_cuts),
+		cmocka_unit_test(test_http_method_order),
+		cmocka_unit_test(test_http_lean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,6 +235,44 @@ static void test_ipv4_padding_excluded(void **state)
 	assert_false(th_has_layer(p, "data"));
 }
 
+/* A lean run's record (the one-line text only: no DSCP/ECN, no flag
+ * bits) prints what the whole record prints, at -v too, for each frame
+ * and with the flags and TOS bytes set every way. */
+static void lean_line(const uint8_t *b, size_t n, bool lean, char *out,
+		      size_t cap, unsigned *nf)
+{
+	tp_pkt *p = th_dissect(1, b, n, n);
+	p->lean = lean;
+	p = th_dissect(1, b, n, n);
+	*nf = p->nfields;
+	snprintf(out, cap, "%s|%s|%u", th_summary(p), th_summary_v(p, 1),
+		 p->nevents);
+	p->lean = false;
+}
+
+static void test_ipv4_lean(void **state)
+{
+	(void)state;
+	static const char *const frames[] = {
+		ping_frame, syn_frame, rr_request, ts_reply, ra_quoted,
+		last_frag,
+	};
+	char a[2048], l[2048];
+	unsigned na, nl;
+	for (size_t i = 0; i < TP_COUNT(frames); i++) {
+		uint8_t b[256];
+		size_t n = load(frames[i], b, sizeof b);
+		for (unsigned v = 0; v < 8; v++) {
+			b[14 + 1] = (uint8_t)(v * 0x23);     /* TOS */
+			b[14 + 6] = (uint8_t)(v << 5 | (b[14 + 6] & 0x1f));
+			lean_line(b, n, false, a, sizeof a, &na);
+			lean_line(b, n, true, l, sizeof l, &nl);
+			assert_string_equal(a, l);
+			assert_true(nl < na);
+		}
+	}
+}
+
 static void test_ipv4_truncations(void **state)
 {
 	(void)state;
@@ -1164,6 +1202,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_tcp_prints_addresses_itself),
 		cmocka_unit_test(test_ipv4_padding_excluded),
 		cmocka_unit_test(test_ipv4_truncations),
+		cmocka_unit_test(test_ipv4_lean),
 		cmocka_unit_test(test_ipv4_truncated_header_summary),
 		cmocka_unit_test(test_ipv4_bumped_lengths),
 		cmocka_unit_test(test_ipv4_bad_version),

@@ -688,6 +688,54 @@ static void test_tcp_hdr_len_bumped(void **state)
 			    "seq 1208789837:1208789857, win 64240, length 20");
 }
 
+/* The record of a lean run (the one-line text only) leaves out the
+ * option fields of plain options and the flag bits; its lines and events
+ * are those of the whole record, whatever the option bytes say. */
+static void lean_text(const uint8_t *b, size_t n, bool lean, char *out,
+		      size_t cap, unsigned *nfields)
+{
+	tp_pkt *p = th_dissect(1, b, n, n);
+	p->lean = lean;
+	p = th_dissect(1, b, n, n);
+	*nfields = p->nfields;
+	int k = snprintf(out, cap, "%s|", th_summary(p));
+	k += snprintf(out + k, cap - (size_t)k, "%s|", th_summary_v(p, 2));
+	for (unsigned i = 0; i < p->nevents && (size_t)k < cap; i++)
+		k += snprintf(out + k, cap - (size_t)k, "%s,",
+			      p->events[i].def->abbrev);
+	p->lean = false;
+}
+
+static void test_tcp_lean_options(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	size_t n = load(sack_frame, b, sizeof b);
+	char full[2048], lean[2048];
+	unsigned nf_full, nf_lean;
+	lean_text(b, n, false, full, sizeof full, &nf_full);
+	lean_text(b, n, true, lean, sizeof lean, &nf_lean);
+	assert_string_equal(full, lean);
+	assert_true(nf_lean + 10 < nf_full); /* options and flag bits */
+	static const uint8_t vals[] = {0,  1,  2,  3,  4,  5,  8,   9,
+				       10, 11, 18, 26, 34, 40, 0xff};
+	for (size_t at = T4 + 20; at < n; at++) {
+		uint8_t keep = b[at];
+		for (size_t v = 0; v < TP_COUNT(vals); v++) {
+			b[at] = vals[v];
+			lean_text(b, n, false, full, sizeof full, &nf_full);
+			lean_text(b, n, true, lean, sizeof lean, &nf_lean);
+			assert_string_equal(full, lean);
+		}
+		b[at] = keep;
+	}
+	/* a SYN's options are walked whole (the window scale) */
+	n = load(syn_frame, b, sizeof b);
+	lean_text(b, n, false, full, sizeof full, &nf_full);
+	lean_text(b, n, true, lean, sizeof lean, &nf_lean);
+	assert_string_equal(full, lean);
+}
+
 static void test_tcp_option_len_bumped(void **state)
 {
 	(void)state;
@@ -886,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_truncations),
 		cmocka_unit_test(test_tcp_hdr_len_bumped),
 		cmocka_unit_test(test_tcp_option_len_bumped),
+		cmocka_unit_test(test_tcp_lean_options),
 		cmocka_unit_test(test_tcp_eol_padding),
 		cmocka_unit_test(test_tcp_short_segment),
 		cmocka_unit_test(test_tcp_in_icmp_error),
