@@ -5,13 +5,16 @@
  * format the input picks, and a PDU consumer on tp_pdubuf (the contract
  * the application stream dissectors use; a 2-byte length prefix here).
  * The server port is the toy protocol's (tests/unit/toy.h) when the
- * input says so, else 80 (where the toy's probe may still pin it): the
- * flow then also goes through the stream layer (src/flow/stream.c) into the
- * toy, PDUs into the records.  After each input every toy state made is
- * freed and the reassembly memory is back to 0 (else abort: a finding).
+ * input says so, else 80, HTTP's: the flow then also goes through the
+ * stream layer (src/flow/stream.c) into the toy or the HTTP dissector
+ * (dissectors/http.c: framing, pairing), PDUs into the records, and each
+ * record through the one-line text (tcpdump's per-segment HTTP text,
+ * tapir's notes), lean or not as the input says.  After each input every
+ * toy state made is freed and the reassembly memory is back to 0 (else
+ * abort: a finding).
  *
  * Input: 6 bytes of header (format and family, the two ISNs' top bytes;
- * bit 7 of the first: the toy's port),
+ * bit 7 of the first: the toy's port; bit 5: a lean run; bit 6: -v),
  * then records of 4 bytes, each followed by its payload:
  *   r0  bit 0 direction, bits 1-2 kind (data/SYN/FIN/RST),
  *       bit 3 zero window, bits 4-5 time step (0, 1, 7, 1000 s),
@@ -30,6 +33,7 @@
 #include "tapir/follow.h"
 #include "tapir/field.h"
 #include "tapir/inet.h"
+#include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/reasm.h"
 #include "toy.h"
@@ -181,6 +185,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sess->taps[sess->ntaps++] = tp_follow_tap(fo);
 	sess->taps[sess->ntaps++] = &pdutap;
 	p->sess = sess;
+	p->lean = (data[0] >> 5) & 1;
+	tp_outopts oo = {.vflag = (data[0] >> 6) & 1};
+	static char line[1 << 16];
+	tp_sbuf sb;
 
 	int v6 = (data[0] >> 2) & 1;
 	uint32_t next[2] = {(uint32_t)data[1] << 24 | (uint32_t)data[2] << 16 | 0xfff0u,
@@ -219,6 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tp_pkthdr h = {clock, 0, (uint32_t)len, (uint32_t)len,
 			       v6 ? 229 : 228, 0};
 		tp_dissect(p, ++number, &h, frame);
+		tp_sb_init(&sb, line, sizeof line);
+		tp_summary_line(&sb, p, &oo);
 	}
 	tp_session_finish(sess);
 	tp_follow_finish(fo);
@@ -232,5 +242,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tp_session_free(sess);
 	tp_follow_free(fo);
 	p->sess = NULL;
+	p->lean = false;
 	return 0;
 }

@@ -19,7 +19,10 @@ ledger="$src/tests/fuzz/LEDGER.tsv"
 [ -f "$ledger" ] || printf 'date\tcommit\tharness\tseconds\texecutions\tfindings\n' > "$ledger"
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dict() { # a dictionary for the text protocols, when the harness has one
-	[ -f "$src/tests/fuzz/dict/$1.dict" ] && echo "-dict=$src/tests/fuzz/dict/$1.dict"
+	local d=$1
+	# the stream harness's port 80 is HTTP's: its methods and headers
+	[ "$d" = fuzz_stream ] && d=fuzz_http
+	[ -f "$src/tests/fuzz/dict/$d.dict" ] && echo "-dict=$src/tests/fuzz/dict/$d.dict"
 }
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
