@@ -122,18 +122,26 @@ typedef struct http_dir {
 	/* what that PDU began: 1 a request, 2 a response (then `cur`) */
 	uint8_t cut_msg;
 	uint8_t have_cur, pipe_full;
-	/* the events pdu_len met in that PDU (bit per E_*, where), for a
-	 * lean dissect that does not replay it */
+	/* the events pdu_len met in that PDU (bit per E_*), for a lean
+	 * dissect that does not replay it (the text shows no offset) */
 	uint8_t cut_ev;
-	uint32_t cut_ev_at[E_COUNT_];
+	/* requests sent this way, waiting for their response: a ring of
+	 * one, `q1`, until a second waits (pipelining), then of
+	 * HTTP_PIPE_MAX in `qx` (a state is made for every HTTP flow: the
+	 * common case keeps it small) */
+	uint8_t qh, qn;
+	hreq q1, *qx;
 	hreq cur; /* the request the last response answers */
 	uint64_t cur_prev; /* the frame of the one answered before it */
-	/* requests sent this way, waiting for their response */
-	hreq q[HTTP_PIPE_MAX];
-	unsigned qh, qn;
 	uint64_t prev_req;
 	uint32_t nreq, nresp;
 } http_dir;
+
+/* The i-th slot of the waiting ring (i < qn + 1). */
+static hreq *qslot(http_dir *h, unsigned i)
+{
+	return h->qx ? &h->qx[(h->qh + i) % HTTP_PIPE_MAX] : &h->q1;
+}
 
 static void *http_state_new(uint8_t proto, int dir)
 {
@@ -142,7 +150,12 @@ static void *http_state_new(uint8_t proto, int dir)
 	return calloc(1, sizeof(http_dir));
 }
 
-static void http_state_free(void *st) { free(st); }
+static void http_state_free(void *st)
+{
+	http_dir *h = st;
+	free(h->qx);
+	free(h);
+}
 
 static void http_state_pair(void *a, void *b)
 {
@@ -171,9 +184,8 @@ static void event(hctx *x, int e, size_t at)
 {
 	if (x->replay) {
 		tp_add_event(x->p, &tp_http_events[e], x->base + at);
-	} else if (x->h && !(x->h->cut_ev & 1u << e)) {
+	} else if (x->h) {
 		x->h->cut_ev |= (uint8_t)(1u << e);
-		x->h->cut_ev_at[e] = (uint32_t)at;
 	}
 }
 
@@ -603,11 +615,12 @@ static const hreq *answer(hctx *x, unsigned code)
 		http_dir *q = h->peer;
 		h->have_cur = q && q->qn > 0;
 		if (h->have_cur) {
-			if (h->cur.frame != q->q[q->qh].frame)
+			const hreq *o = qslot(q, 0);
+			if (h->cur.frame != o->frame)
 				h->cur_prev = h->cur.frame;
-			h->cur = q->q[q->qh];
+			h->cur = *o;
 			if (code >= 200 || code == 101 || code < 100) {
-				q->qh = (q->qh + 1) % HTTP_PIPE_MAX;
+				q->qh = (uint8_t)((q->qh + 1) % HTTP_PIPE_MAX);
 				q->qn--;
 			}
 		}
@@ -622,11 +635,17 @@ static void enqueue(hctx *x, const hmsg *m)
 	if (!h || x->replay)
 		return;
 	h->cut_msg = 1;
-	h->pipe_full = h->qn == HTTP_PIPE_MAX;
+	if (h->qn == 1 && !h->qx) { /* a second waits: the ring of 8 */
+		h->qx = calloc(HTTP_PIPE_MAX, sizeof *h->qx);
+		if (h->qx) {
+			h->qx[0] = h->q1;
+			h->qh = 0;
+		}
+	}
+	h->pipe_full = h->qn == (h->qx ? HTTP_PIPE_MAX : 1);
 	if (h->pipe_full)
 		return;
-	h->q[(h->qh + h->qn) % HTTP_PIPE_MAX] =
-		(hreq){0, 0, m->head, m->connect};
+	*qslot(h, h->qn) = (hreq){0, 0, m->head, m->connect};
 	h->qn++;
 }
 
@@ -775,7 +794,7 @@ static void pairing(tp_pkt *p, http_dir *h, size_t at)
 					     at);
 			return;
 		}
-		hreq *q = &h->q[(h->qh + h->qn - 1) % HTTP_PIPE_MAX];
+		hreq *q = qslot(h, h->qn - 1u);
 		q->frame = p->number;
 		q->ts = now;
 		h->prev_req = p->number;
@@ -810,8 +829,7 @@ static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
 		pos = n;
 		for (int e = 0; e < E_COUNT_; e++)
 			if (h->cut_ev & 1u << e)
-				tp_add_event(p, &tp_http_events[e],
-					     at + h->cut_ev_at[e]);
+				tp_add_event(p, &tp_http_events[e], at);
 	}
 	while (pos < n) {
 		hctx x = {h, true, p, at + pos, b + pos, false};
@@ -850,6 +868,7 @@ const tp_dissector tp_diss_http = {
 	.probe = http_probe,
 	.state_new = http_state_new,
 	.state_free = http_state_free,
+	.state_size = sizeof(http_dir) + HTTP_PIPE_MAX * sizeof(hreq),
 	.state_pair = http_state_pair,
 	.pdu_len = http_pdu_len,
 	.gap = http_gap,

@@ -54,6 +54,7 @@ TESTS += tests/messy/run.sh
 TESTS += tests/flood/run.sh
 TESTS += tests/flood/dns.sh
 TESTS += tests/flood/dhcp.sh
+TESTS += tests/flood/http.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -78,3 +79,4 @@ EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark
 
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
+EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py

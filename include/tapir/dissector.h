@@ -169,6 +169,11 @@ typedef struct tp_dissector {
 	 * again (a new SYN), and at the end of the capture. */
 	void *(*state_new)(uint8_t proto, int dir);
 	void (*state_free)(void *st);
+	/* The bytes a state holds (its allocation, and what it allocates
+	 * later at most): counted against the reassembly memory cap with
+	 * the stream buffers; past the cap a flow gets no state (NULL, and
+	 * the dissector works without) and the run says so on stderr. */
+	size_t state_size;
 	/* Optional: link a flow's two states (HTTP: a response's framing
 	 * depends on its request's method).  When set, both directions'
 	 * states are made together, the first time either is asked for,

@@ -137,6 +137,9 @@ typedef struct tp_session {
 	const tp_stream_tap *taps[4]; /* follow, export-streams */
 	unsigned ntaps;
 	uint64_t evicted, expired;
+	/* stream.c: application states and stream buffers not made because
+	 * the reassembly memory cap was reached (they count against it) */
+	uint64_t app_refused;
 	uint32_t next_stream[2]; /* [0] TCP, [1] UDP */
 	/* stream.c: the record PDUs completed outside a packet of their
 	 * flow are dissected into (and thrown away): a flush at expiry,

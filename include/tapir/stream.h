@@ -63,6 +63,12 @@ const struct tp_dissector *tp_app_datagram(struct tp_pkt *p, tp_flow *f,
 /* The flow ends (or is evicted, or starts again): free its dissector's
  * state and PDU buffers.  Idempotent. */
 void tp_app_end(tp_session *s, tp_flow *f);
+/* The connection is over (both FINs, or an RST) and every byte of it was
+ * delivered: free its dissector's state and buffers now, not when the
+ * flow leaves the table (a table of finished HTTP connections would keep
+ * a state each); the flow stays pinned (a late segment makes new state,
+ * which resynchronises).  A no-op when there is no state. */
+void tp_app_close(tp_session *s, tp_flow *f);
 /* The session ends: free the dissectors' states for the run. */
 void tp_app_session_free(tp_session *s);
 /* A dissector's state for the run if it made one (never makes it):

@@ -341,13 +341,16 @@ int tp_engine_finish(tp_engine *e)
 		fprintf(stderr, "tapir: %s: %s\n", tp_source_name(e->src),
 			wbuf);
 	tp_session *s = e->sess;
-	if (s && (s->evicted || s->mem.peak >= s->mem.cap))
+	if (s && (s->evicted || s->mem.peak >= s->mem.cap || s->app_refused))
 		fprintf(stderr,
 			"tapir: flow caps reached: %llu flows evicted at "
 			"--max-flows %u, reassembly memory peak %zu of %zu "
-			"bytes\n",
+			"bytes%s\n",
 			(unsigned long long)s->evicted, s->cfg.max_flows,
-			s->mem.peak, s->mem.cap);
+			s->mem.peak, s->mem.cap,
+			s->app_refused ? " (application states refused at it: "
+					 "those flows are dissected without state)"
+				       : "");
 	for (unsigned i = 0; i < e->nc; i++)
 		if (e->c[i].flush)
 			keep_first(&e->status, e->c[i].flush(e->c[i].self));

@@ -85,8 +85,23 @@ bool tp_app_tcp_probe(tp_session *s, tp_flow *f, const uint8_t *b, size_t n)
 	return probe(f, 6, b, n);
 }
 
+/* A state of d, counted against the reassembly memory cap (state_size
+ * bytes); NULL past it (the dissector then works without state). */
+static void *state_make(tp_session *s, const tp_dissector *d, uint8_t proto,
+			int dir)
+{
+	if (d->state_size && !tp_reasm_mem_take(&s->mem, d->state_size)) {
+		s->app_refused++;
+		return NULL;
+	}
+	void *st = d->state_new(proto, dir);
+	if (!st && d->state_size)
+		tp_reasm_mem_give(&s->mem, d->state_size);
+	return st;
+}
+
 /* The dissector's state for a direction, made the first time. */
-static void *state(tp_flow *f, int dir)
+static void *state(tp_session *s, tp_flow *f, int dir)
 {
 	const tp_dissector *d = f->app.d;
 	if (!(f->app.made & (1u << dir)) && d->state_new) {
@@ -94,7 +109,7 @@ static void *state(tp_flow *f, int dir)
 		for (int k = 0; k < 2; k++)
 			if ((k == dir || d->state_pair) &&
 			    !(f->app.made & (1u << k))) {
-				f->app.st[k] = d->state_new(f->key.proto, k);
+				f->app.st[k] = state_make(s, d, f->key.proto, k);
 				f->app.made |= (uint8_t)(1u << k);
 			}
 		if (d->state_pair && f->app.st[0] && f->app.st[1])
@@ -103,12 +118,19 @@ static void *state(tp_flow *f, int dir)
 	return f->app.st[dir];
 }
 
-static tp_streamdir *streamdir(tp_flow *f, int dir)
+static tp_streamdir *streamdir(tp_session *s, tp_flow *f, int dir)
 {
 	if (!f->app.sd[dir]) {
-		tp_streamdir *sd = calloc(1, sizeof *sd);
-		if (!sd)
+		/* counted against the reassembly memory cap, as its buffer */
+		if (!tp_reasm_mem_take(&s->mem, sizeof(tp_streamdir))) {
+			s->app_refused++;
 			return NULL;
+		}
+		tp_streamdir *sd = calloc(1, sizeof *sd);
+		if (!sd) {
+			tp_reasm_mem_give(&s->mem, sizeof(tp_streamdir));
+			return NULL;
+		}
 		/* a PDU must fit the record's copy of it */
 		size_t max = f->app.d->pdu_max;
 		tp_pdubuf_init(&sd->pb, max > TP_SRC_STORE ? TP_SRC_STORE : max);
@@ -268,7 +290,7 @@ static void dissect_one(pductx *x, const uint8_t *b, size_t n, uint64_t at)
 	c.off = off;
 
 	/* the PDU's own view: its source, its state; no flows below it */
-	pduview v = {(uint8_t)src, false, state(x->f, x->dir), x->dir, 6,
+	pduview v = {(uint8_t)src, false, state(x->s, x->f, x->dir), x->dir, 6,
 		     NULL, x->s};
 	v = view_swap(p, v);
 	seghead h = {x->sd, at, at + n};
@@ -291,7 +313,7 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 	/* a lean run's packet: PDUs that show nothing are only framed */
 	bool lean = x->p && x->p->lean && d->pdu_shown;
 	while (pos < n) {
-		void *st = state(x->f, x->dir);
+		void *st = state(x->s, x->f, x->dir);
 		size_t len = d->pdu_len(st, b + pos, n - pos);
 		if (len == TP_PDU_NOT_MINE) {
 			*consumed = pos;
@@ -312,9 +334,9 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 	return true;
 }
 
-static tp_streamdir *start(tp_flow *f, int dir, uint64_t off)
+static tp_streamdir *start(tp_session *s, tp_flow *f, int dir, uint64_t off)
 {
-	tp_streamdir *sd = streamdir(f, dir);
+	tp_streamdir *sd = streamdir(s, f, dir);
 	if (sd && !sd->started) {
 		sd->origin = off;
 		sd->started = true;
@@ -327,7 +349,7 @@ void tp_app_data(tp_session *s, tp_flow *f, int dir, uint64_t off,
 {
 	if (!tp_app_is_stream(f) || !n)
 		return;
-	tp_streamdir *sd = start(f, dir, off);
+	tp_streamdir *sd = start(s, f, dir, off);
 	if (!sd)
 		return;
 	if (p && p->flow != f)
@@ -344,14 +366,14 @@ void tp_app_gap(tp_session *s, tp_flow *f, int dir, uint64_t off, uint64_t n)
 {
 	if (!tp_app_is_stream(f) || !n)
 		return;
-	tp_streamdir *sd = start(f, dir, off);
+	tp_streamdir *sd = start(s, f, dir, off);
 	if (!sd)
 		return;
 	tp_pdubuf_gap(&sd->pb, &s->mem, n);
 	sd->nseg = 0; /* the open PDU is lost with its frames */
 	sd->seg_cut = false;
 	if (f->app.d->gap)
-		f->app.d->gap(state(f, dir), n);
+		f->app.d->gap(state(s, f, dir), n);
 }
 
 /* ---- datagrams ------------------------------------------------------ */
@@ -371,7 +393,7 @@ const tp_dissector *tp_app_datagram(tp_pkt *p, tp_flow *f, int dir,
 		probe(f, 17, b, n);
 		d = f->app.d;
 		if (d)
-			st = state(f, dir);
+			st = state(p->sess, f, dir);
 	}
 	if (d) {
 		p->app_state = st;
@@ -393,12 +415,27 @@ void tp_app_end(tp_session *s, tp_flow *f)
 			tp_pdubuf_free(&sd->pb, &s->mem);
 			seg_free(s, sd);
 			free(sd);
+			tp_reasm_mem_give(&s->mem, sizeof(tp_streamdir));
 		}
 		if (d && (f->app.made & (1u << dir)) && d->state_free &&
-		    f->app.st[dir])
+		    f->app.st[dir]) {
 			d->state_free(f->app.st[dir]);
+			tp_reasm_mem_give(&s->mem, d->state_size);
+		}
 	}
 	memset(&f->app, 0, sizeof f->app);
+}
+
+void tp_app_close(tp_session *s, tp_flow *f)
+{
+	if (!f->app.made && !f->app.sd[0] && !f->app.sd[1])
+		return;
+	tp_flowapp keep = f->app;
+	tp_app_end(s, f);
+	f->app.d = keep.d;
+	f->app.idx = keep.idx;
+	f->app.pinned = keep.pinned;
+	f->app.tries = keep.tries;
 }
 
 /* ---- a dissector's state for the whole run -------------------------- */

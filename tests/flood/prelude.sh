@@ -1,4 +1,4 @@
-# prelude.sh - sourced by the flood tests (run.sh, dhcp.sh): where tapir
+# prelude.sh - sourced by the flood tests (run.sh, dhcp.sh, http.sh): where tapir
 # is, the ceilings, and the reasons to skip (exit 77): no tapir binary, a
 # sanitizer build (memory figures would mean nothing), no /usr/bin/time
 # (Debian: apt-get install time), no python3.
@@ -17,3 +17,24 @@ if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; t
 fi
 [ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
+
+# run FILE ARGS... (needs $tmp): tapir -r FILE ARGS under /usr/bin/time,
+# one thread; sets RSS (KiB), CPU (user + system s), WALL (s); the
+# output in $tmp/out, stderr in $tmp/err
+run() {
+	f=$1
+	shift
+	$TIME -v -o "$tmp/time" timeout 120 "$tapir" --threads 1 -r "$f" "$@" \
+		>"$tmp/out" 2>"$tmp/err"
+	RSS=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
+	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tmp/time")
+	WALL=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+}
+
+# check WHAT WHY: a failure, counted in $fail
+fail=0
+check() {
+	echo "$1: FAIL ($2)"
+	fail=$((fail + 1))
+}

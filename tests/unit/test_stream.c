@@ -381,6 +381,85 @@ static void test_stream_free_on_evict_and_end(void **state)
 	assert_int_equal(toy_news, 7);
 }
 
+/* A connection that is over (both FINs, or an RST) with nothing held
+ * back frees its states and buffers at once (tp_app_close), not when the
+ * flow leaves the table (the flow stays pinned); bytes still held keep
+ * them. */
+static void test_stream_close(void **state)
+{
+	(void)state;
+	tp_session *s = session(0, 0);
+	uint8_t b[16];
+	size_t n = toy_pdu(b, 3, 'c');
+	conv c;
+	conv_init(&c, s, 42000, TOY_PORT);
+	handshake(&c);
+	send(&c, 0, b, n);
+	send(&c, 1, b, n);
+	assert_int_equal(toy_news, 2);
+	assert_true(s->mem.used > 0); /* the states and stream buffers */
+	seg_at(&c, 0, c.next[0], 0x11, NULL, 0);
+	assert_int_equal(toy_frees, 0); /* one FIN: not over */
+	c.next[0]++;
+	tp_pkt *p = seg_at(&c, 1, c.next[1], 0x11, NULL, 0);
+	c.next[1]++;
+	assert_int_equal(toy_frees, 2);
+	assert_int_equal(s->mem.used, 0);
+	/* still pinned, without state */
+	assert_ptr_equal(p->flow->app.d, &tp_diss_toy);
+	assert_int_equal(p->flow->app.made, 0);
+	assert_null(p->flow->app.sd[0]);
+
+	/* an RST ends it too */
+	conv r;
+	conv_init(&r, s, 42001, TOY_PORT);
+	handshake(&r);
+	send(&r, 0, b, n);
+	assert_int_equal(toy_news, 3);
+	seg_at(&r, 1, r.next[1], 0x14, NULL, 0);
+	assert_int_equal(toy_frees, 3);
+
+	/* a hole before the FINs: the bytes after it are held, no close */
+	conv h;
+	conv_init(&h, s, 42002, TOY_PORT);
+	handshake(&h);
+	seg_at(&h, 0, h.next[0] + 5, 0x18, b, n); /* 5 bytes missing */
+	seg_at(&h, 0, h.next[0] + 5 + (uint32_t)n, 0x11, NULL, 0);
+	seg_at(&h, 1, h.next[1], 0x11, NULL, 0);
+	unsigned frees = toy_frees;
+	assert_true(s->mem.used > 0);
+	end(&c);
+	assert_true(toy_frees > frees);
+}
+
+/* States and stream buffers count against the reassembly memory cap:
+ * past it a flow gets none (its PDUs are not dissected as the protocol),
+ * the session counts the refusals, and the memory all comes back. */
+static void test_stream_state_cap(void **state)
+{
+	(void)state;
+	tp_session *s = session(0, 4096);
+	uint8_t b[16];
+	size_t n = toy_pdu(b, 3, 's');
+	int with = 0, without = 0;
+	conv c[64];
+	for (int i = 0; i < 64; i++) {
+		conv_init(&c[i], s, (uint16_t)(43000 + i), TOY_PORT);
+		handshake(&c[i]);
+		tp_pkt *p = send(&c[i], 0, b, n);
+		if (count_layers(p, "toy"))
+			with++;
+		else
+			without++;
+		assert_true(s->mem.used <= 4096);
+	}
+	assert_true(with > 0);
+	assert_true(without > 0);
+	assert_true(s->app_refused > 0);
+	assert_int_equal(toy_news, (unsigned)with);
+	end(&c[0]);
+}
+
 /* A PDU longer than TP_PDU_MAX is passed over without being held; one
  * the memory cap cannot hold is passed over too; memory comes back. */
 static void test_stream_caps(void **state)
@@ -680,6 +759,8 @@ int main(void)
 		cmocka_unit_test_setup(test_stream_both_directions, setup),
 		cmocka_unit_test_setup(test_stream_free_on_evict_and_end, setup),
 		cmocka_unit_test_setup(test_stream_caps, setup),
+		cmocka_unit_test_setup(test_stream_close, setup),
+		cmocka_unit_test_setup(test_stream_state_cap, setup),
 		cmocka_unit_test_setup(test_stream_pinning, setup),
 		cmocka_unit_test_setup(test_stream_datagrams, setup),
 		cmocka_unit_test_setup(test_stream_hex_sources, setup),

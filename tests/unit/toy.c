@@ -139,6 +139,7 @@ const tp_dissector tp_diss_toy = {
 	.probe = toy_probe,
 	.state_new = toy_new,
 	.state_free = toy_free,
+	.state_size = sizeof(toy_state),
 	.pdu_len = toy_pdu_len,
 	.gap = toy_gap,
 	.colname = "TOY",
