@@ -69,7 +69,8 @@ const tp_field_def tp_http_fields[F_COUNT_] = {
 	[F_CHUNK_SIZE] = FU("http.chunk_size", "Chunk size", TP_FT_UINT32),
 	[F_CHUNK_DATA] = FN("http.chunk_data", "Chunk data", TP_FT_BYTES),
 	[F_TRAILER] = FS("http.chunked_trailer_part", "trailer-part"),
-	[F_FILE_DATA] = FS("http.file_data", "File Data"),
+	[F_FILE_DATA] = {"http.file_data", "File Data", TP_FT_STRING,
+			 TP_BASE_NONE | TP_BASE_SIZE_ONLY, NULL, 0},
 	[F_REQUEST_NUMBER] =
 		FU("http.request_number", "Request number", TP_FT_UINT32),
 	[F_RESPONSE_NUMBER] =

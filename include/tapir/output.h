@@ -198,6 +198,10 @@ void tp_out_fields_free(tp_output *o);
 /* A flag in a field's `base`: an organization code, shown in hex but
  * printed by -T fields in decimal, as tshark does (BASE_OUI). */
 #define TP_BASE_OUI 0x1000u
+/* A flag in a field's `base`: the detail tree shows a string or byte
+ * field's length, "N bytes", not its value (tshark's "File Data: 62
+ * bytes"; -T fields still prints the value). */
+#define TP_BASE_SIZE_ONLY 0x2000u
 #define TP_BASE_MASK 0xffu /* the tp_base part of `base` */
 
 /* tshark's -E options (print.c output_fields_set_option). */
