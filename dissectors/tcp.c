@@ -666,6 +666,11 @@ static void check_sum(tp_pkt *p, const tp_cursor *c, size_t start,
 		s = tp_cksum_add(s, v + 18, seg - 18);
 		uint16_t calc = tp_cksum_fold(s);
 		uint16_t sum = (uint16_t)(v[16] << 8 | v[17]);
+		/* 0x0000 and 0xffff are the same in one's complement: the
+		 * sum over the segment with its field is right (tcpdump,
+		 * Wireshark) */
+		if (calc == 0 && sum == 0xffff)
+			calc = 0xffff;
 		status = calc == sum ? TP_CKSUM_GOOD
 			 : tp_cksum_offloaded(a->family, a->src, a->dst,
 					      TP_IPPROTO_TCP, (uint32_t)seg, sum)

@@ -541,7 +541,8 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		return;
 	tp_sb_puts(s, ", cksum 0x");
 	tp_sb_hex(s, sum->v.u, 4);
-	if (sum->v.u == c) {
+	/* one's complement: 0xffff is 0x0000 too */
+	if (sum->v.u == c || (c == 0 && sum->v.u == 0xffff)) {
 		tp_sb_puts(s, " (correct)");
 	} else {
 		tp_sb_puts(s, " (incorrect -> 0x");

@@ -907,6 +907,25 @@ static void test_tcp_verbose(void **state)
 			    "(incorrect -> 0x5414), seq 1056495659, win 64800, "
 			    "options [mss 1440,sackOK,TS val 2842980480 ecr 0,"
 			    "nop,wscale 10], length 0");
+	/* a sum that comes to 0x0000 sent as 0xffff (the same in one's
+	 * complement): correct for tcpdump and Wireshark.  The urgent
+	 * pointer (no URG: not printed) takes the old sum, so the sum with
+	 * the field zeroed comes to 0 */
+	n = load(rst_frame, b, sizeof b);
+	assert_int_equal(b[14 + 20 + 18] | b[14 + 20 + 19], 0);
+	b[14 + 20 + 18] = 0xf8, b[14 + 20 + 19] = 0x7a;
+	b[14 + 20 + 16] = 0xff, b[14 + 20 + 17] = 0xff;
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1), "cksum 0xffff (correct)"));
+	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_GOOD);
+	b[14 + 20 + 16] = 0, b[14 + 20 + 17] = 0;
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1), "cksum 0x0000 (correct)"));
+	b[14 + 20 + 17] = 1; /* and 0x0001 is wrong */
+	p = th_dissect(1, b, n, n);
+	assert_non_null(strstr(th_summary_v(p, 1),
+			       "cksum 0x0001 (incorrect -> 0x"));
+	assert_int_equal(th_uint(p, "tcp.checksum.status"), TP_CKSUM_BAD);
 	/* a pure ACK: seq only from -vv on */
 	n = load(rst_frame, b, sizeof b);
 	b[14 + 20 + 13] = 0x10; /* ACK alone */
