@@ -1202,8 +1202,14 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_dec(s, len->v.u);
 		return TP_SUM_STOP;
 	}
-	if (!l->addr.family)
-		return TP_SUM_STOP; /* cut before the addresses: events say */
+	if (!l->addr.family) {
+		/* the header is short of its addresses: cut by the capture
+		 * (the event says " [|ip]") or by the packet itself, where
+		 * tcpdump says the same */
+		if (!has_layer_event(p, li, &tp_ev_truncated))
+			tp_sb_puts(s, " [|ip]");
+		return TP_SUM_STOP;
+	}
 	if (len && has_layer_event(p, li, &events[E_LEN_LONG])) {
 		tp_sb_puts(s, "truncated-ip - ");
 		tp_sb_dec(s, len->v.u - (l->len + l->payload_len));

@@ -299,6 +299,12 @@ static void test_ipv4_truncated_header_summary(void **state)
 	assert_int_equal(th_uint(p, "ip.checksum.status"),
 			 TP_CKSUM_UNVERIFIED);
 	assert_string_equal(th_summary(p), "IP  [|ip]"); /* as tcpdump */
+	/* the same 12 bytes as the whole packet (not cut by the capture:
+	 * malformed, not truncated): tcpdump says the same */
+	p = th_dissect(1, b, IP + 12, IP + 12);
+	assert_false(th_has_kind(p, TP_EV_TRUNCATED));
+	assert_true(th_has_kind(p, TP_EV_MALFORMED));
+	assert_true(strncmp(th_summary(p), "IP  [|ip] [malformed ip", 23) == 0);
 }
 
 static void test_ipv4_bumped_lengths(void **state)
