@@ -505,8 +505,8 @@ static void error_header(tp_pkt *p, tp_cursor *c, unsigned type,
 /* Error message: hand the quoted datagram to IPv4. */
 static tp_next quote(tp_pkt *p, tp_cursor *c, unsigned type, unsigned len4884)
 {
-	if (p->in_error)
-		return TP_STOP; /* an error quoting an error: no further */
+	if (p->in_error >= TP_MAX_EMBED)
+		return TP_STOP; /* errors quoting errors: so deep, no further */
 	if (tp_reported(c) == 0) {
 		tp_add_event(p, &events[E_NO_QUOTE], c->off);
 		return TP_STOP;
@@ -530,7 +530,7 @@ static tp_next quote(tp_pkt *p, tp_cursor *c, unsigned type, unsigned len4884)
 		if (vhl >= 0)
 			tp_clamp(c, (size_t)(vhl & 0x0f) * 4 + 8);
 	}
-	p->in_error = true;
+	p->in_error++;
 	return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV4);
 }
 
@@ -666,9 +666,11 @@ static struct quoted get_quote(const tp_pkt *p, unsigned li)
 		q.dport = (uint16_t)v;
 		q.have_dport = true;
 	} else if (qi + 1 < p->nlayers) {
-		const tp_field *d = tp_layer_find(p, qi + 1, tp_fd_data_data);
-		if (d && d->vlen >= 4) {
-			q.dport = (uint16_t)(d->v.p[2] << 8 | d->v.p[3]);
+		/* data, or a quoted ICMP error (its checksum, for tcpdump) */
+		tp_cursor c = tp_layer_cursor(p, qi + 1);
+		const uint8_t *d = tp_bytes(&c, 4);
+		if (d) {
+			q.dport = (uint16_t)(d[2] << 8 | d[3]);
 			q.have_dport = true;
 		}
 	}

@@ -967,8 +967,11 @@ static tp_next icmpv6_dissect(tp_pkt *p, tp_cursor *c)
 	if (st == TP_CKSUM_BAD)
 		tp_add_event(p, &events[E_CKSUM_BAD], ck_at);
 
-	if (p->in_error) {
-		/* Inside a quote only what is surely there: echo id/seq. */
+	if (p->in_error && type != T_UNREACH && type != T_TIMEX &&
+	    type != T_TOOBIG && type != T_PARAM) {
+		/* Inside a quote only what is surely there: echo id/seq (an
+		 * error quoting an error goes on to its own quote, as
+		 * tshark follows it) */
 		if ((type == T_ECHO_REQ || type == T_ECHO_REP) &&
 		    tp_has(c, 4)) {
 			tp_get_be16(p, c, &fields[F_ECHO_ID]);
@@ -1049,9 +1052,9 @@ static tp_next icmpv6_dissect(tp_pkt *p, tp_cursor *c)
 		return TP_STOP; /* the rest is data */
 	}
 	/* An error message: the invoking packet follows (RFC 4443 3). */
-	if (!tp_ok(c) || tp_reported(c) == 0)
+	if (!tp_ok(c) || tp_reported(c) == 0 || p->in_error >= TP_MAX_EMBED)
 		return TP_STOP;
-	p->in_error = true;
+	p->in_error++;
 	return tp_next_key(TP_TAB_ETHERTYPE, TP_ETH_IPV6);
 }
 

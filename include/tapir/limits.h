@@ -24,7 +24,9 @@
 				 * keeps copies of (at least 4 of TP_PDU_MAX) */
 #define TP_MAX_VLAN 8           /* stacked 802.1Q/802.1ad tags */
 #define TP_MAX_IPV6_EXT 16      /* IPv6 extension headers walked */
-#define TP_MAX_EMBED 2          /* ICMP errors quoting ICMP errors */
+#define TP_MAX_EMBED 8          /* ICMP errors quoting ICMP errors, each
+				 * quote dissected (tshark and tcpdump -v
+				 * follow them all) */
 
 /* Largest packet record a capture file may hold.  libpcap allows 256 KiB
  * for most link types (MAXIMUM_SNAPLEN); anything above that is damage. */

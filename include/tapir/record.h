@@ -132,7 +132,9 @@ typedef struct tp_pkt {
 
 	/* dissection scratch, shared between layers of this packet */
 	unsigned level;      /* tree depth for the next field */
-	bool in_error;       /* dissecting an ICMP error's quoted packet */
+	/* dissecting an ICMP error's quoted packet: how many errors quote
+	 * it (an error about an error: 2; at most TP_MAX_EMBED) */
+	uint8_t in_error;
 	bool full;           /* a cap was hit; recorded once */
 	unsigned nvlan;
 	uint16_t vlan_id[2]; /* outer, inner 802.1Q ids (flow keys) */
@@ -322,7 +324,7 @@ static inline tp_layer *tp_layer_begin(tp_pkt *p,
 	l->d = d;
 	l->off = (uint32_t)off;
 	l->first_field = p->nfields;
-	l->embedded = p->in_error;
+	l->embedded = p->in_error != 0;
 	l->reassembled = p->reasm_active;
 	l->src = p->src_cur;
 	p->level = 0;

@@ -62,7 +62,7 @@ void tp_pkt_reset(tp_pkt *p)
 	p->nevents = 0;
 	p->arena_used = 0;
 	p->level = 0;
-	p->in_error = false;
+	p->in_error = 0;
 	p->full = false;
 	p->nvlan = 0;
 	p->vlan_id[0] = p->vlan_id[1] = 0;

@@ -403,21 +403,75 @@ static void test_icmp_parameter_problem(void **state)
 					   "length 66");
 }
 
-static void test_icmp_error_in_error_stops(void **state)
+/* `levels` ICMP port unreachables, each quoting the next, the last a
+ * UDP datagram of 8 bytes (checksums right; the IP ID says the level).
+ * The frame's length. */
+static size_t nested_errors(uint8_t *b, unsigned levels)
+{
+	static const uint8_t a1[4] = {10, 99, 0, 1}, a2[4] = {10, 99, 0, 2};
+	size_t n = 14 + 20 * (levels + 1) + 8 * levels + 8;
+	memset(b, 0, n);
+	memcpy(b, "\x02\x00\x00\x00\x99\x01\x02\x00\x00\x00\x99\x02"
+		  "\x08\x00", 14);
+	/* from the innermost out: UDP 40000 -> 9999, then each IP and ICMP */
+	size_t at = n - 8;
+	b[at] = 0x9c, b[at + 1] = 0x40, b[at + 2] = 0x27, b[at + 3] = 0x0f;
+	b[at + 5] = 8;
+	for (unsigned k = 0; k <= levels; k++) {
+		at -= 20;
+		uint8_t *ip = b + at;
+		size_t tl = n - at;
+		ip[0] = 0x45;
+		ip[2] = (uint8_t)(tl >> 8), ip[3] = (uint8_t)tl;
+		ip[5] = (uint8_t)k;
+		ip[8] = 64;
+		ip[9] = k == 0 ? 17 : 1;
+		memcpy(ip + 12, k == levels ? a2 : a1, 4);
+		memcpy(ip + 16, a1, 4);
+		uint16_t c = tp_cksum_fold(tp_cksum_add(0, ip, 20));
+		ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
+		if (k == levels)
+			break;
+		at -= 8;
+		uint8_t *ic = b + at;
+		ic[0] = 3, ic[1] = 3;
+		c = tp_cksum_fold(tp_cksum_add(0, ic, n - at));
+		ic[2] = (uint8_t)(c >> 8), ic[3] = (uint8_t)c;
+	}
+	assert_int_equal(at, 14);
+	return n;
+}
+
+/* An error quoting an error is followed, as tshark and tcpdump -v
+ * follow it, up to TP_MAX_EMBED errors deep. */
+static void test_icmp_error_in_error(void **state)
 {
 	(void)state;
-	uint8_t b[256];
-	size_t n = load(param_problem, b, sizeof b);
-	/* the quoted ICMP made an error itself: no third level */
-	size_t qicmp = QUOTE + 32;
-	assert_int_equal(b[qicmp], 8);
-	b[qicmp] = 3;
-	tp_pkt *p = th_dissect(1, b, n, n);
-	assert_int_equal(th_count(p, "ip.src"), 2);
-	assert_int_equal(th_count(p, "icmp.type"), 2);
-	assert_int_equal(nth(p, "icmp.type", 1)->v.u, 3);
-	assert_true(th_has_layer(p, "data"));
-	assert_false(th_has_kind(p, TP_EV_MALFORMED));
+	uint8_t b[512];
+	for (unsigned lv = 1; lv <= TP_MAX_EMBED + 2; lv++) {
+		size_t n = nested_errors(b, lv);
+		tp_pkt *p = th_dissect(1, b, n, n);
+		/* the error TP_MAX_EMBED deep is read, its quote is not */
+		unsigned icmps = lv <= TP_MAX_EMBED + 1 ? lv : TP_MAX_EMBED + 1;
+		unsigned ips = (lv < TP_MAX_EMBED ? lv : TP_MAX_EMBED) + 1;
+		assert_int_equal(th_count(p, "icmp.type"), icmps);
+		assert_int_equal(th_count(p, "ip.src"), ips);
+		assert_int_equal(th_has_layer(p, "udp"), lv <= TP_MAX_EMBED);
+		assert_false(th_has_kind(p, TP_EV_MALFORMED));
+		assert_int_equal(th_uint(p, "icmp.checksum.status"),
+				 TP_CKSUM_GOOD);
+		if (lv != 2)
+			continue;
+		/* tcpdump -v: each quote, nested; the port of a quoted ICMP
+		 * is its checksum (tcpdump reads bytes 2-3 of any protocol) */
+		const char *v = th_summary_v(p, 1);
+		assert_non_null(strstr(v, "ICMP 10.99.0.1 protocol 1 port "));
+		assert_non_null(strstr(v, "ICMP 10.99.0.1 udp port 9999 "
+					  "unreachable, length 36\n\tIP (tos "
+					  "0x0, ttl 64, id 0"));
+		assert_non_null(strstr(v, "10.99.0.1.40000 > 10.99.0.1.9999: "
+					  "UDP, length 0"));
+	}
 }
 
 static void test_icmp_rfc4884_extensions(void **state)
@@ -711,7 +765,7 @@ int main(void)
 		cmocka_unit_test(test_icmp_unreachable_codes),
 		cmocka_unit_test(test_icmp_other_errors),
 		cmocka_unit_test(test_icmp_parameter_problem),
-		cmocka_unit_test(test_icmp_error_in_error_stops),
+		cmocka_unit_test(test_icmp_error_in_error),
 		cmocka_unit_test(test_icmp_rfc4884_extensions),
 		cmocka_unit_test(test_icmp_rfc4884_length_field),
 		cmocka_unit_test(test_icmp_informational_types),
