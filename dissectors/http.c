@@ -133,6 +133,7 @@ typedef struct http_dir {
 	unsigned qh, qn;
 	uint64_t prev_req;
 	uint32_t nreq, nresp;
+	uint16_t stats_ct; /* http_stats.c: the body's content type */
 } http_dir;
 
 static void *http_state_new(uint8_t proto, int dir)
@@ -822,6 +823,8 @@ static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	if (h)
 		pairing(p, h, at);
+	if (h && !p->lean) /* --stats http: not in the one-line run */
+		http_stats_pdu(p, p->nlayers - 1, &h->stats_ct);
 	return TP_STOP;
 }
 
@@ -856,4 +859,7 @@ const tp_dissector tp_diss_http = {
 	.pdu_max = HTTP_HDR_MAX + HTTP_CHUNK_LINE_MAX,
 	.colname = "HTTP",
 	.info = http_info,
+	.session_new = http_session_new,
+	.session_free = http_session_free,
+	.stats_print = http_stats_print,
 };
