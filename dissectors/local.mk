@@ -25,4 +25,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp_opts.c \
 	dissectors/dhcp_print.c \
 	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
-	dissectors/http_stats.c
+	dissectors/http_stats.c \
+	dissectors/websocket.c
