@@ -382,21 +382,35 @@ static void ws_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 		tp_sb_puts(s, "[MASKED]");
 }
 
+/* Frame notes on one line at most; the rest are counted. */
+#define WS_NOTES_MAX 8
+
 /* " | " and Info for each frame head in the packet, after tcpdump's
  * text (which knows no WebSocket). */
 static tp_sum ws_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 			   const tp_outopts *o)
 {
 	(void)o;
+	unsigned shown = 0, more = 0;
 	for (unsigned k = li; k < p->nlayers; k++) {
 		if (p->layers[k].d != &tp_diss_websocket ||
 		    !tp_layer_find(p, k, FD(F_OPCODE)))
 			continue;
+		if (shown == WS_NOTES_MAX) {
+			more++;
+			continue;
+		}
+		shown++;
 		size_t mark = s->len;
 		tp_sb_puts(s, " | ");
 		ws_info(p, k, s);
 		while (s->len > mark && s->buf[s->len - 1] == ' ')
 			s->len--; /* Info's trailing blanks */
+	}
+	if (more) {
+		tp_sb_puts(s, " | ");
+		tp_sb_dec(s, more);
+		tp_sb_puts(s, " more WebSocket frames");
 	}
 	return TP_SUM_STOP;
 }

@@ -85,8 +85,11 @@ static void send_str(wsconn *w, int dir, const char *s)
 	send_bytes(w, dir, (const uint8_t *)s, strlen(s), MTU);
 }
 
-/* Open, and the opening handshake with `upgrade` in the 101. */
-static void ws_open(wsconn *w, const char *upgrade)
+static const char head101[] = "HTTP/1.1 101 Switching Protocols\r\n"
+			       "Upgrade: %s\r\nConnection: Upgrade\r\n\r\n";
+
+/* Open, and the request asking for `upgrade`. */
+static void tcp_open(wsconn *w, const char *upgrade)
 {
 	memset(w, 0, sizeof *w);
 	w->frame = test_malloc(54 + MTU);
@@ -100,9 +103,14 @@ static void ws_open(wsconn *w, const char *upgrade)
 		 "GET /chat HTTP/1.1\r\nHost: t\r\nUpgrade: %s\r\n"
 		 "Connection: Upgrade\r\n\r\n", upgrade);
 	send_str(w, 0, b);
-	snprintf(b, sizeof b,
-		 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: %s\r\n"
-		 "Connection: Upgrade\r\n\r\n", upgrade);
+}
+
+/* ... and the 101 with `upgrade`. */
+static void ws_open(wsconn *w, const char *upgrade)
+{
+	tcp_open(w, upgrade);
+	char b[256];
+	snprintf(b, sizeof b, head101, upgrade);
 	send_str(w, 1, b);
 }
 
@@ -308,6 +316,29 @@ static void test_ws_hostile_lengths(void **state)
 	ws_close(&w);
 }
 
+/* The 101 and two frames in one segment, then one more frame across
+ * two: the hand-off happens inside the segment, the bytes after the
+ * head are WebSocket's; HTTP's PDU is the head alone. */
+static void test_ws_same_segment(void **state)
+{
+	(void)state;
+	wsconn w;
+	tcp_open(&w, "websocket");
+	uint8_t b[512];
+	int k = snprintf((char *)b, sizeof b, head101, "websocket");
+	size_t n = (size_t)k;
+	n += mkframe(b + n, 0x81, NULL, 3, 0, (const uint8_t *)"one", 3);
+	n += mkframe(b + n, 0x81, NULL, 3, 0, (const uint8_t *)"two", 3);
+	n += mkframe(b + n, 0x81, NULL, 5, 0, (const uint8_t *)"three", 5);
+	send_seg(&w, 1, 0x18, b, n - 4);
+	assert_int_equal(w.http, 2);
+	assert_string_equal(w.text, "one|two|");
+	send_seg(&w, 1, 0x18, b + n - 4, 4);
+	assert_string_equal(w.text, "one|two|three|");
+	assert_int_equal(w.http, 2);
+	ws_close(&w);
+}
+
 /* Upgrade: h2c with no http2 dissector: a tunnel, passed over, as
  * before; a 101 without Upgrade too. */
 static void test_ws_no_handoff(void **state)
@@ -398,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_ws_bytewise),
 		cmocka_unit_test(test_ws_long_frame),
 		cmocka_unit_test(test_ws_hostile_lengths),
+		cmocka_unit_test(test_ws_same_segment),
 		cmocka_unit_test(test_ws_no_handoff),
 		cmocka_unit_test(test_ws_truncations),
 	};
