@@ -6,7 +6,8 @@
  * pays one test a PDU.  Each PDU's counts are read from the fields its
  * dissect() just added (no second parse): a request head's method and
  * host, a response head's status code, content type and http.time, and
- * the body bytes (http.file_data, http.chunk_data) of a response, put to
+ * the body bytes as sent (http.file_data, http.chunk_data over the PDU's
+ * own bytes; a decoded body is another data source) of a response, put to
  * the content type of the response head that began the message (kept
  * per direction by http.c, `ct`).
  *
@@ -192,8 +193,11 @@ void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct)
 			type = f;
 		} else if (f->def == FD(F_TIME)) {
 			add_time(s, f->v.i);
-		} else if (f->def == FD(F_FILE_DATA) ||
-			   f->def == FD(F_CHUNK_DATA)) {
+		} else if ((f->def == FD(F_FILE_DATA) ||
+			    f->def == FD(F_CHUNK_DATA)) &&
+			   f->src == l->src) {
+			/* the bytes in the PDU, not a decoded body made
+			 * from them (its own data source) */
 			body += f->vlen;
 		}
 	}
