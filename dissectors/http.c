@@ -15,9 +15,9 @@
  * 1xx, 204, 304); after 101 or a 2xx to CONNECT both directions are a
  * tunnel, but a 101 whose Upgrade names a protocol tapir dissects
  * ("websocket"; "h2c": the "http2" dissector when there is one) hands
- * the rest of the flow to it (tp_app_handoff).  Bytes that start no message (a capture that starts inside
- * one) are passed over up to the next line that starts a request or
- * status line.
+ * the rest of the flow to it (tp_app_handoff).  Bytes that start no
+ * message (a capture that starts inside one) are passed over up to the
+ * next line that starts a request or status line.
  *
  * The directions' states are linked (dissector.h state_pair): a response
  * takes the oldest unanswered request of the other direction (pipelining:
