@@ -13,9 +13,11 @@
  * lines with extensions, trailers; a size past 2^64 is MALFORMED), the end
  * of the direction (a response with neither), none (responses to HEAD,
  * 1xx, 204, 304); after 101 or a 2xx to CONNECT both directions are a
- * tunnel.  Bytes that start no message (a capture that starts inside
- * one) are passed over up to the next line that starts a request or
- * status line.
+ * tunnel, but a 101 whose Upgrade names a protocol tapir dissects
+ * ("websocket"; "h2c": the "http2" dissector when there is one) hands
+ * the rest of the flow to it (tp_app_handoff).  Bytes that start no
+ * message (a capture that starts inside one) are passed over up to the
+ * next line that starts a request or status line.
  *
  * The directions' states are linked (dissector.h state_pair): a response
  * takes the oldest unanswered request of the other direction (pipelining:
@@ -33,6 +35,7 @@
 #include "http_int.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
+#include "tapir/registry.h"
 
 #define FS(a, n) {a, n, TP_FT_STRING, TP_BASE_NONE, NULL, 0}
 #define FU(a, n, t) {a, n, t, TP_BASE_DEC, NULL, 0}
@@ -136,6 +139,7 @@ typedef struct http_dir {
 	uint64_t cur_prev; /* the frame of the one answered before it */
 	uint64_t prev_req;
 	uint32_t nreq, nresp;
+	uint16_t stats_ct; /* http_stats.c: the body's content type */
 } http_dir;
 
 /* The i-th slot of the waiting ring (i < qn + 1). */
@@ -174,6 +178,7 @@ typedef struct hctx {
 	size_t base; /* the cursor offset of b[0] (replay) */
 	const uint8_t *b;
 	bool any_body;
+	bool handed; /* the stream is another dissector's after this head */
 } hctx;
 
 static void add_str(hctx *x, int f, size_t at, size_t n)
@@ -255,6 +260,7 @@ typedef struct hmsg {
 	unsigned code;
 	bool chunked, te, cl_set, cl_bad;
 	uint64_t cl;
+	const char *upgrade; /* the dissector a 101 hands the stream to */
 } hmsg;
 
 static bool ieq(const uint8_t *b, size_t n, const char *s)
@@ -336,9 +342,10 @@ static const struct {
 	size_t n;
 	int f;
 } known[] = {
-	/* the two that frame a message first: pdu_len reads no others */
+	/* the three that frame a message first: pdu_len reads no others */
 	K("content-length", F_CL_HDR),
 	K("transfer-encoding", F_TRANSFER_ENCODING),
+	K("upgrade", F_UPGRADE),
 	K("host", F_HOST),
 	K("user-agent", F_USER_AGENT),
 	K("accept", F_ACCEPT),
@@ -350,7 +357,6 @@ static const struct {
 	K("date", F_DATE),
 	K("last-modified", F_LAST_MODIFIED),
 	K("cache-control", F_CACHE_CONTROL),
-	K("upgrade", F_UPGRADE),
 };
 #undef K
 
@@ -370,7 +376,7 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 	while (e > v && (b[e - 1] == ' ' || b[e - 1] == '\t'))
 		e--;
 	int f = -1;
-	size_t nk = x->replay ? TP_COUNT(known) : 2;
+	size_t nk = x->replay ? TP_COUNT(known) : 3;
 	for (size_t i = 0; i < nk; i++)
 		if (known[i].n == nl && ieq(b, nl, known[i].name)) {
 			f = known[i].f;
@@ -398,6 +404,10 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 	} else if (f == F_TRANSFER_ENCODING) {
 		m->te = true;
 		m->chunked = te_chunked(b + v, e - v);
+	} else if (f == F_UPGRADE) {
+		m->upgrade = ieq(b + v, e - v, "websocket") ? "websocket"
+			     : ieq(b + v, e - v, "h2c")	  ? "http2"
+							  : NULL;
 	}
 }
 
@@ -660,6 +670,11 @@ static void frame_body(hctx *x, hframe *f, const hmsg *m, size_t at)
 			f->st = S_TUNNEL;
 			if (x->h && x->h->peer && !x->replay)
 				x->h->peer->fr.st = S_TUNNEL;
+			/* an Upgrade to a protocol tapir has: the stream is
+			 * its from here (else a tunnel passed over) */
+			if (m->code == 101 && m->upgrade && x->h && !x->replay)
+				x->handed = tp_app_handoff(
+					tp_registry_by_name(m->upgrade));
 			return;
 		}
 		if (m->code / 100 == 1 || m->code == 204 || m->code == 304 ||
@@ -729,7 +744,9 @@ static size_t advance(hctx *x, hframe *f, size_t n)
 	hmsg m = {0};
 	parse_head(x, &m, hlen);
 	frame_body(x, f, &m, 0);
-	return hlen + (f->st != S_START ? body(x, f, hlen, n - hlen) : 0);
+	return hlen + (f->st != S_START && !x->handed
+			       ? body(x, f, hlen, n - hlen)
+			       : 0);
 }
 
 static size_t http_pdu_len(void *st, const uint8_t *b, size_t n)
@@ -843,6 +860,8 @@ static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	if (h)
 		pairing(p, h, at);
+	if (h && !p->lean) /* --stats http: not in the one-line run */
+		http_stats_pdu(p, p->nlayers - 1, &h->stats_ct);
 	return TP_STOP;
 }
 
@@ -878,4 +897,7 @@ const tp_dissector tp_diss_http = {
 	.pdu_max = HTTP_HDR_MAX + HTTP_CHUNK_LINE_MAX,
 	.colname = "HTTP",
 	.info = http_info,
+	.session_new = http_session_new,
+	.session_free = http_session_free,
+	.stats_print = http_stats_print,
 };

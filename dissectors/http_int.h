@@ -88,4 +88,12 @@ tp_sum http_summarize(const tp_pkt *p, unsigned li, struct tp_sbuf *s,
 		      const struct tp_outopts *o);
 void http_info(const tp_pkt *p, unsigned li, struct tp_sbuf *s);
 
+/* --stats http (http_stats.c): the run's counters, fed the fields of
+ * each PDU layer `li` dissect() made; *ct is the direction's current
+ * response content type (0 before any). */
+void *http_session_new(void);
+void http_session_free(void *st);
+void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct);
+void http_stats_print(void *st, FILE *fp);
+
 #endif

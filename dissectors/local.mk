@@ -24,4 +24,6 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp.c \
 	dissectors/dhcp_opts.c \
 	dissectors/dhcp_print.c \
-	dissectors/http_int.h dissectors/http.c dissectors/http_print.c
+	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
+	dissectors/http_stats.c \
+	dissectors/websocket.c

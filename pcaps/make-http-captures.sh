@@ -2,7 +2,8 @@
 # make-http-captures.sh - HTTP/1.1 captures: nginx serving static files to
 # curl and to a raw pipelining client.
 #
-# Usage:  sudo pcaps/make-http-captures.sh   (root: network namespaces)
+# Usage:  sudo pcaps/make-http-captures.sh [all|nginx|websocket]
+#         (root: network namespaces; default all)
 #
 # Network rules, as make-captures.sh: traffic only between two namespaces
 # this script creates (tapir-http-a <-> tapir-http-b over a veth pair,
@@ -23,7 +24,17 @@
 #      /words.txt and GET /missing in one segment.
 # The served files are made here, deterministic; their SHA-256 are in
 # pcaps/README.md.
+#
+# Capture http-websocket.pcap (port 80): pcaps/ws-echo.py (python3, the
+# standard library only) as a WebSocket echo server in B and its client in
+# A: the opening handshake (GET /chat with Upgrade: websocket, 101
+# Switching Protocols), then the client's frames, all masked, each echoed
+# unmasked: two text frames, a text message in two fragments, a 300-byte
+# binary frame (16-bit length), a 70 000-byte binary frame (64-bit
+# length), ping/pong and close/close.
 set -euo pipefail
+WHICH=${1:-all}
+case $WHICH in all | nginx | websocket) ;; *) echo "usage: $0 [all|nginx|websocket]" >&2; exit 2 ;; esac
 
 OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NS_A=tapir-http-a
@@ -36,7 +47,7 @@ IP_B=10.99.80.2
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'make-http-captures.sh: error: %s\n' "$*" >&2; exit 1; }
 [[ $EUID -eq 0 ]] || die "must run as root: sudo $0"
-for t in tcpdump ip curl nginx ss; do
+for t in tcpdump ip curl nginx ss python3; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t (packages tcpdump iproute2 curl nginx-light)"
 done
 
@@ -111,25 +122,39 @@ http {
     }
 }
 CONF
+# start_capture FILE: tcpdump on A's side, port 80, until stop_capture
+start_capture() {
+    CAP=$1
+    rm -f "$CAP"
+    ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "tcp port 80" 2>"$WORK/cap.err" &
+    CAP_PID=$!
+    PIDS+=("$CAP_PID")
+    for ((i = 0; i < 100; i++)); do
+        grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.3
+}
+stop_capture() {
+    sleep 0.5
+    kill -INT "$CAP_PID"
+    wait "$CAP_PID" || true
+}
+wait_listen() {
+    for ((i = 0; i < 100; i++)); do
+        ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+if [[ $WHICH != websocket ]]; then
 ip netns exec "$NS_B" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" &
 SRV=$!
 PIDS+=("$SRV")
-for ((i = 0; i < 100; i++)); do
-    ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . && break
-    sleep 0.1
-done
-ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
+wait_listen || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
 
-CAP=$OUT/http-nginx.pcap
-rm -f "$CAP"
-ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "tcp port 80" 2>"$WORK/cap.err" &
-CAP_PID=$!
-PIDS+=("$CAP_PID")
-for ((i = 0; i < 100; i++)); do
-    grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
-    sleep 0.1
-done
-sleep 0.3
+start_capture "$OUT/http-nginx.pcap"
 
 U=http://$IP_B
 c=(curl -s -o /dev/null --max-time 5)
@@ -144,9 +169,22 @@ log "pipelining"
 in_a bash -c "exec 3<>/dev/tcp/$IP_B/80
 printf 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\nHEAD /words.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&3
 timeout 5 cat <&3 >/dev/null"
-sleep 0.5
-kill -INT "$CAP_PID"
-wait "$CAP_PID" || true
+stop_capture
+kill "$SRV"
+wait "$SRV" 2>/dev/null || true
 log "served files:"
 (cd "$WWW" && sha256sum index.html big.bin words.txt) >&2
+fi
+
+if [[ $WHICH != nginx ]]; then
+log "WebSocket upgrade and echo"
+ip netns exec "$NS_B" python3 "$OUT/ws-echo.py" server "$IP_B" 80 >"$WORK/ws.out" 2>&1 &
+WS=$!
+PIDS+=("$WS")
+wait_listen || die "ws-echo.py server did not start: $(cat "$WORK/ws.out")"
+start_capture "$OUT/http-websocket.pcap"
+in_a python3 "$OUT/ws-echo.py" client "$IP_B" 80 || die "ws-echo.py client failed"
+wait "$WS" || die "ws-echo.py server failed: $(cat "$WORK/ws.out")"
+stop_capture
+fi
 log "done"

@@ -33,7 +33,8 @@ UNIT_TESTS = \
 	tests/unit/test_stream \
 	tests/unit/test_dns \
 	tests/unit/test_dhcp \
-	tests/unit/test_http
+	tests/unit/test_http \
+	tests/unit/test_websocket
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -55,6 +56,7 @@ TESTS += tests/flood/run.sh
 TESTS += tests/flood/dns.sh
 TESTS += tests/flood/dhcp.sh
 TESTS += tests/flood/http.sh
+TESTS += tests/flood/websocket.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -80,3 +82,4 @@ EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
 EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py
+EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict

@@ -229,6 +229,18 @@ typedef struct tp_dissector {
  * already hold one).  src/flow/stream.c. */
 void *tp_app_session(const tp_pkt *p, const tp_dissector *d);
 
+/* Stream only, from pdu_len: the rest of the flow, both directions,
+ * belongs to `next` (another stream dissector, found by name: an HTTP
+ * Upgrade to "websocket" or "http2").  The stream layer switches at the
+ * end of the PDU being cut (dissected still by the caller): this
+ * direction's bytes after it and the other direction's from its next
+ * PDU start are cut by next's pdu_len; the caller's states are freed,
+ * next's made when first needed.  false (nothing done) outside a
+ * pdu_len call of the stream layer (a replay, a harness without flows)
+ * or when next is NULL or no stream dissector: the caller then keeps
+ * the bytes (a tunnel passed over).  src/flow/stream.c. */
+bool tp_app_handoff(const tp_dissector *next);
+
 /* The dissector's state for the PDU or datagram being dissected. */
 static inline void *tp_app_state(const tp_pkt *p) { return p->app_state; }
 

@@ -77,7 +77,7 @@ void tp_usage(FILE *fp)
 		"  --direction client|server|both         (default both)\n"
 		"  --follow-out FILE   write the followed bytes to FILE\n"
 		"  --export-streams DIR  every stream direction as a file\n"
-		"  --stats conv[,TYPE] | endpoints[,TYPE] | phs | dns\n"
+		"  --stats conv[,TYPE] | endpoints[,TYPE] | phs | dns | http\n"
 		"                TYPE: eth, ip, ipv6, tcp, udp\n"
 		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
 		"                tshark's statistics forms\n"
@@ -475,7 +475,8 @@ static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
 		if (tp_stats_parse(arg, &o->stats_kinds,
 				   &o->stats_tables))
 			return usage_error("--stats %s: supported: conv, "
-					   "endpoints, phs (conv,tcp ...), dns",
+					   "endpoints, phs (conv,tcp ...), dns, "
+					   "http",
 					   arg);
 		break;
 	case OPT_FOLLOW: {

@@ -592,6 +592,9 @@ void tp_pdubuf_feed(tp_pdubuf *b, tp_reasm_mem *m, const uint8_t *data,
 				return;
 			}
 			pos += c;
+			/* fn may have handed the stream to a dissector with
+			 * another PDU size (tp_app_handoff) */
+			max = b->max ? b->max : TP_PDU_MAX;
 			size_t rest = vn - pos;
 			if (rest == 0) {
 				if (inbuf)

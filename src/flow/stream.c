@@ -118,6 +118,12 @@ static void *state(tp_session *s, tp_flow *f, int dir)
 	return f->app.st[dir];
 }
 
+/* The longest PDU d's direction buffers: it must fit the record's copy. */
+static size_t pdu_cap(const tp_dissector *d)
+{
+	return d->pdu_max > TP_SRC_STORE ? TP_SRC_STORE : d->pdu_max;
+}
+
 static tp_streamdir *streamdir(tp_session *s, tp_flow *f, int dir)
 {
 	if (!f->app.sd[dir]) {
@@ -131,9 +137,7 @@ static tp_streamdir *streamdir(tp_session *s, tp_flow *f, int dir)
 			tp_reasm_mem_give(&s->mem, sizeof(tp_streamdir));
 			return NULL;
 		}
-		/* a PDU must fit the record's copy of it */
-		size_t max = f->app.d->pdu_max;
-		tp_pdubuf_init(&sd->pb, max > TP_SRC_STORE ? TP_SRC_STORE : max);
+		tp_pdubuf_init(&sd->pb, pdu_cap(f->app.d));
 		f->app.sd[dir] = sd;
 	}
 	return f->app.sd[dir];
@@ -218,7 +222,41 @@ typedef struct pductx {
 	int dir;
 	tp_pkt *p; /* the packet being dissected, or NULL */
 	tp_streamdir *sd;
+	const tp_dissector *next; /* tp_app_handoff's, for this PDU's end */
 } pductx;
+
+/* The cut pdu_len is asked about now (tp_app_handoff's context), or
+ * NULL: set only around a pdu_len call. */
+static _Thread_local pductx *cutting;
+
+bool tp_app_handoff(const tp_dissector *next)
+{
+	if (!cutting || !next || !next->pdu_len)
+		return false;
+	cutting->next = next;
+	return true;
+}
+
+/* The flow's rest, both directions, to `next`: the old dissector's
+ * states freed, next's made when first asked for; the bytes each
+ * direction holds unconsumed are cut by next from now on. */
+static void hand_over(tp_session *s, tp_flow *f, const tp_dissector *next)
+{
+	const tp_dissector *d = f->app.d;
+	for (int dir = 0; dir < 2; dir++) {
+		if ((f->app.made & (1u << dir)) && d->state_free &&
+		    f->app.st[dir]) {
+			d->state_free(f->app.st[dir]);
+			tp_reasm_mem_give(&s->mem, d->state_size);
+		}
+		f->app.st[dir] = NULL;
+		tp_streamdir *sd = f->app.sd[dir];
+		if (sd)
+			sd->pb.max = pdu_cap(next);
+	}
+	f->app.made = 0;
+	pin(f, next);
+}
 
 static tp_pkt *scratch(tp_session *s)
 {
@@ -310,11 +348,14 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 	uint64_t at = x->sd->origin + x->sd->pb.at;
 	size_t pos = 0;
 	*needed = 0;
-	/* a lean run's packet: PDUs that show nothing are only framed */
-	bool lean = x->p && x->p->lean && d->pdu_shown;
 	while (pos < n) {
+		/* a lean run's packet: PDUs that show nothing are only framed */
+		bool lean = x->p && x->p->lean && d->pdu_shown;
 		void *st = state(x->s, x->f, x->dir);
+		x->next = NULL;
+		cutting = x;
 		size_t len = d->pdu_len(st, b + pos, n - pos);
+		cutting = NULL;
 		if (len == TP_PDU_NOT_MINE) {
 			*consumed = pos;
 			return false; /* the rest of the direction passed over */
@@ -329,6 +370,10 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 			dissect_one(x, b + pos, len, at + pos);
 		pos += len;
 		seg_drop(x->sd, at + pos);
+		if (x->next) { /* the rest is another protocol's */
+			hand_over(x->s, x->f, x->next);
+			d = x->next;
+		}
 	}
 	*consumed = pos;
 	return true;

@@ -7,18 +7,7 @@
 # FLOOD_RSS_MAX_MIB (default 64) MiB and 60 s each; the loops must come
 # out MALFORMED, the chains must stop at the hop cap.  Exit 77 (skip)
 # when tapir, python3 or /usr/bin/time is missing.
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-tapir=${TAPIR:-$top_builddir/src/tapir}
-rss_max=${FLOOD_RSS_MAX_MIB:-64}
-TIME=/usr/bin/time
-[ -x "$tapir" ] || { echo "SKIP: no tapir binary at $tapir"; exit 77; }
-if grep -qE '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile" 2>/dev/null; then
-	echo "SKIP: sanitizer build"
-	exit 77
-fi
-[ -x $TIME ] || { echo "SKIP: $TIME missing"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
+. "$(dirname "$0")/prelude.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-dnsflood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0
@@ -26,16 +15,7 @@ for kind in chain loop long tcp; do
 	python3 "$top_srcdir/tests/flood/dns-gen.py" $kind "$tmp/$kind.pcap" --count 3000 || exit 1
 	for args in "-vvv" "-V" "-T fields -e dns.qry.name -e dns.resp.name -e _ws.col.Info" "--stats dns"; do
 		# shellcheck disable=SC2086
-		$TIME -v -o "$tmp/time" timeout 60 "$tapir" --threads 1 -r "$tmp/$kind.pcap" $args >"$tmp/out" 2>"$tmp/err"
-		rc=$?
-		rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
-		wall=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time")
-		verdict=ok
-		if [ "$rc" != 0 ]; then
-			verdict="FAIL (exit $rc: $(head -c 200 "$tmp/err"))"
-		elif [ "${rss:-0}" -gt $((rss_max * 1024)) ]; then
-			verdict="FAIL (peak RSS above $rss_max MiB)"
-		fi
+		flood_run "$tmp/$kind.pcap" $args
 		case $kind/$args in
 		loop/-vvv)
 			grep -q 'BAD PTR' "$tmp/out" && grep -q 'malformed dns: Name compression pointer' "$tmp/out" ||
@@ -47,8 +27,7 @@ for kind in chain loop long tcp; do
 			grep -q '<Name too long>' "$tmp/out" ||
 				verdict="FAIL (no <Name too long>)" ;;
 		esac
-		case $verdict in FAIL*) fail=$((fail + 1)) ;; esac
-		printf '%-6s %-44s %6s KiB %8s  %s\n' "$kind" "$args" "$rss" "$wall" "$verdict"
+		flood_say "$kind" "$args"
 	done
 done
 [ $fail -eq 0 ]

@@ -38,3 +38,29 @@ check() {
 	echo "$1: FAIL ($2)"
 	fail=$((fail + 1))
 }
+
+# flood_run CAPTURE ARGS...: tapir on CAPTURE (one thread) under $TIME and
+# a 60 s timeout, its output in $tmp/out and $tmp/err; sets rss (KiB),
+# wall and verdict: "ok", or "FAIL (...)" for an exit status other than 0
+# or a peak RSS above rss_max MiB.
+flood_run() {
+	cap=$1
+	shift
+	$TIME -v -o "$tmp/time" timeout 60 "$tapir" --threads 1 -r "$cap" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	rss=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
+	wall=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time")
+	verdict=ok
+	if [ "$rc" != 0 ]; then
+		verdict="FAIL (exit $rc: $(head -c 200 "$tmp/err"))"
+	elif [ "${rss:-0}" -gt $((rss_max * 1024)) ]; then
+		verdict="FAIL (peak RSS above $rss_max MiB)"
+	fi
+}
+
+# flood_say KIND ARGS: the run's line (verdict, RSS, time); a FAIL counts
+# in $fail.
+flood_say() {
+	case $verdict in FAIL*) fail=$((fail + 1)) ;; esac
+	printf '%-6s %-44.44s %6s KiB %8s  %s\n' "$1" "$2" "$rss" "$wall" "$verdict"
+}

@@ -5,11 +5,13 @@
  * Info, and hostile inputs (an endless header block, 10 000 headers,
  * chunk sizes past 2^64, bogus and conflicting Content-Length). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
 #include "tapir/output.h"
 #include "tapir/registry.h"
+#include "tapir/stream.h"
 
 #include "../../dissectors/http_int.h"
 
@@ -583,6 +585,102 @@ static void test_http_stateless_cuts(void **state)
 	}
 }
 
+/* --stats http's report of the run so far (NULL: no session made). */
+static char *stats_of(conv *c)
+{
+	void *st = tp_app_session_find(c->s.s, &tp_diss_http);
+	if (!st)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	http_stats_print(st, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* The line that starts with `name` (after its indent) says `count`
+ * (and `bytes`, when not NULL). */
+static void assert_row(const char *txt, const char *name, const char *count,
+		       const char *bytes)
+{
+	char want[160];
+	snprintf(want, sizeof want, "\n  %-38s %12s%s%s\n", name, count,
+		 bytes ? " " : "", bytes ? bytes : "");
+	if (!strstr(txt, want))
+		fail_msg("no row '%s' in:\n%s", want, txt);
+}
+
+/* The framing case's counts: methods, hosts, codes, times, bytes per
+ * type; a lean run (the one-line text) makes no session. */
+static void test_http_stats(void **state)
+{
+	(void)state;
+	conv c;
+	conv_open(&c, 80);
+	stream(&c, 0, reqs, sizeof reqs - 1, 7);
+	stream(&c, 1, resps, sizeof resps - 1, 7);
+	char *t = stats_of(&c);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Requests: 9   Responses: 10\n"));
+	assert_row(t, "GET", "6", NULL);
+	assert_row(t, "POST", "2", NULL);
+	assert_row(t, "HEAD", "1", NULL);
+	assert_row(t, "t", "8", NULL);
+	assert_row(t, "2xx: Success", "7", NULL);
+	assert_non_null(strstr(t, "\n   200 OK    "));
+	assert_non_null(strstr(t, "\n   100 Continue    "));
+	assert_row(t, "1xx: Informational", "1", NULL);
+	assert_row(t, "3xx: Redirection", "1", NULL);
+	assert_row(t, "4xx: Client Error", "1", NULL);
+	assert_non_null(strstr(t, "(http.time of 9 paired responses)"));
+	assert_row(t, "text/plain", "1", "           5");
+	assert_row(t, "(no Content-Type)", "9", "          30");
+	free(t);
+	conv_close(&c);
+
+	conv_open(&c, 80);
+	c.s.p->lean = true;
+	stream(&c, 0, reqs, sizeof reqs - 1, 100000);
+	stream(&c, 1, resps, sizeof resps - 1, 100000);
+	assert_null(stats_of(&c));
+	conv_close(&c);
+}
+
+/* 1101 hosts: 1024 rows, the 77 after them counted as other (a
+ * 300-byte one too); a status code of letters is "broken". */
+static void test_http_stats_caps(void **state)
+{
+	(void)state;
+	conv c;
+	conv_open(&c, 80);
+	char *b = test_malloc(1100 * 40 + 400);
+	size_t n = 0;
+	for (unsigned i = 0; i < 1100; i++)
+		n += (size_t)sprintf(b + n,
+				     "GET / HTTP/1.1\r\nHost: h%u\r\n\r\n", i);
+	n += (size_t)sprintf(b + n, "GET / HTTP/1.1\r\nHost: ");
+	memset(b + n, 'x', 300);
+	n += 300;
+	n += (size_t)sprintf(b + n, "\r\n\r\n");
+	stream(&c, 0, b, n, 1400);
+	seg(&c, 1, 0x18, "HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n", 40);
+	seg(&c, 1, 0x18, "HTTP/1.1 2x0 Bad\r\nContent-Length: 0\r\n\r\n", 40);
+	char *t = stats_of(&c);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Requests: 1101   Responses: 2\n"));
+	assert_row(t, "h0", "1", NULL);
+	assert_row(t, "h1023", "1", NULL);
+	assert_null(strstr(t, "  h1024 "));
+	assert_row(t, "other", "77", NULL); /* 76 + the long one */
+	assert_row(t, "???: broken", "1", NULL);
+	assert_non_null(strstr(t, "\n   999 "));
+	free(t);
+	test_free(b);
+	conv_close(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +698,8 @@ int main(void)
 		cmocka_unit_test(test_http_stateless_cuts),
 		cmocka_unit_test(test_http_method_order),
 		cmocka_unit_test(test_http_lean),
+		cmocka_unit_test(test_http_stats),
+		cmocka_unit_test(test_http_stats_caps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
