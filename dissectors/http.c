@@ -365,8 +365,10 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 	const uint8_t *b = x->b + at;
 	if (x->replay)
 		add_str(x, m->resp ? F_RESP_LINE : F_REQ_LINE, at, ln);
-	else if ((b[0] | 0x20) != 'c' && (b[0] | 0x20) != 't')
-		return; /* framing reads Content-Length, Transfer-Encoding */
+	else if ((b[0] | 0x20) != 'c' && (b[0] | 0x20) != 't' &&
+		 (b[0] | 0x20) != 'u')
+		return; /* framing reads Content-Length, Transfer-Encoding,
+			 * Upgrade (known[]'s first three) */
 	const uint8_t *colon = memchr(b, ':', n);
 	if (!colon)
 		return;
