@@ -24,4 +24,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp.c \
 	dissectors/dhcp_opts.c \
 	dissectors/dhcp_print.c \
-	dissectors/http_int.h dissectors/http.c dissectors/http_print.c
+	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
+	dissectors/http_body.h dissectors/http_body.c

@@ -33,7 +33,8 @@ UNIT_TESTS = \
 	tests/unit/test_stream \
 	tests/unit/test_dns \
 	tests/unit/test_dhcp \
-	tests/unit/test_http
+	tests/unit/test_http \
+	tests/unit/test_http_body
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -54,10 +55,12 @@ TESTS += tests/messy/run.sh
 TESTS += tests/flood/run.sh
 TESTS += tests/flood/dns.sh
 TESTS += tests/flood/dhcp.sh
+TESTS += tests/flood/http.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
 TESTS += tests/export-owner.sh
+TESTS += tests/export-objects.sh
 TESTS += tests/threads/run.sh
 TESTS += tests/corpus-v.sh
 TESTS += tests/icmp6-crafted.sh
@@ -67,7 +70,7 @@ EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
 EXTRA_DIST += tests/compare-follow.py tests/compare-tshark.py
 EXTRA_DIST += tests/compare-tcpdump.py tests/tcpdump-lines.sh
 EXTRA_DIST += tests/compare-tcpdump-v.sh pcaps/ts-invalid.py
-EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh
+EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh tests/export-objects.sh
 EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
 EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
@@ -78,3 +81,4 @@ EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark
 
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
+EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py

@@ -198,6 +198,10 @@ void tp_out_fields_free(tp_output *o);
 /* A flag in a field's `base`: an organization code, shown in hex but
  * printed by -T fields in decimal, as tshark does (BASE_OUI). */
 #define TP_BASE_OUI 0x1000u
+/* A flag in a field's `base`: the -V tree shows a string or bytes field
+ * as its length, "N bytes" (Wireshark's File Data: a decoded body is
+ * megabytes), -T fields the value. */
+#define TP_BASE_SIZE_ONLY 0x2000u
 #define TP_BASE_MASK 0xffu /* the tp_base part of `base` */
 
 /* tshark's -E options (print.c output_fields_set_option). */

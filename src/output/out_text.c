@@ -676,6 +676,9 @@ static void put_field_line(tp_sbuf *s, const tp_pkt *p, const tp_field *f)
 		vs = tp_valstr_find(d->vals, (uint32_t)f->v.u);
 	if (d->type == TP_FT_BOOLEAN) {
 		tp_sb_puts(s, f->v.u ? "Set" : "Not set");
+	} else if (d->base & TP_BASE_SIZE_ONLY) {
+		tp_sb_dec(s, f->vlen);
+		tp_sb_puts(s, f->vlen == 1 ? " byte" : " bytes");
 	} else if (vs) {
 		tp_sb_puts(s, vs);
 		tp_sb_put(s, " (", 2);

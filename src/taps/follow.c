@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
 #include "tapir/engine.h"
 #include "tapir/follow.h"
 #include "tapir/output.h"
@@ -900,6 +902,8 @@ typedef struct wjob {
 
 struct tp_export {
 	int dirfd;
+	bool objects;        /* --export-objects: objects, not streams */
+	tp_object_tap otap;
 	char dir[256];       /* as given, for messages */
 	FILE *index;         /* NULL until tp_export_open_index */
 	tp_stream_tap tap;
@@ -1504,7 +1508,158 @@ static void ex_end(void *ctx, const tp_flow *f)
 	}
 }
 
+
+/* ---- objects (--export-objects http,DIR) ------------------------------- */
+
+/* A file name from the URI: its path's last segment (no query), the
+ * bytes outside [A-Za-z0-9._-] as '_', no leading dot (no ".", "..",
+ * hidden files), at most OBJ_NAME bytes; "object" when nothing is left. */
+#define OBJ_NAME 100
+
+void tp_object_name(const char *uri, char *out, size_t cap)
+{
+	size_t end = strcspn(uri, "?#");
+	size_t start = end;
+	while (start > 0 && uri[start - 1] != '/')
+		start--;
+	size_t k = 0;
+	for (size_t i = start; i < end && k + 1 < cap && k < OBJ_NAME; i++) {
+		char c = uri[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+			  (c == '.' && k > 0);
+		out[k++] = ok ? c : '_';
+	}
+	if (!k)
+		k = (size_t)snprintf(out, cap, "object");
+	out[k < cap ? k : cap - 1] = '\0';
+}
+
+/* Create DIR/name, or name-1, name-2 ... (before its extension): never
+ * an existing file, never through a symbolic link. */
+static int obj_create(tp_export *e, const char *base, char *name, size_t cap)
+{
+	const char *dot = strrchr(base, '.');
+	size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	for (unsigned i = 0; i < 100000; i++) {
+		if (i == 0)
+			snprintf(name, cap, "%s", base);
+		else
+			snprintf(name, cap, "%.*s-%u%s", (int)stem, base, i,
+				 base + stem);
+		if (strcmp(name, "index.tsv") == 0)
+			continue;
+		int fd = openat(e->dirfd, name,
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					O_CLOEXEC,
+				0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* A text column: tabs, line ends and other control bytes as '?'. */
+static void put_col(tp_sbuf *sb, const char *s)
+{
+	for (; *s; s++)
+		tp_sb_putc(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	tp_sb_putc(sb, '\t');
+}
+
+static void ex_object(void *ctx, const tp_object *o)
+{
+	tp_export *e = ctx;
+	if (failed(e) || (!o->n && !o->missing && !o->status))
+		return; /* no body */
+	char base[OBJ_NAME + 8], name[OBJ_NAME + 32];
+	tp_object_name(o->uri, base, sizeof base);
+	int fd = obj_create(e, base, name, sizeof name);
+	if (fd < 0) {
+		note_err(e, base);
+		return;
+	}
+	size_t done = 0;
+	while (done < o->n) {
+		ssize_t w = write(fd, o->b + done, o->n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			note_err(e, name);
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0)
+		note_err(e, name);
+	struct sha256_ctx sc;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	sha256_init(&sc);
+	sha256_update(&sc, o->n, o->b);
+	sha256_digest(&sc, sizeof md, md);
+	static const char hx[] = "0123456789abcdef";
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	for (size_t i = 0; i < sizeof md; i++) {
+		hex[2 * i] = hx[md[i] >> 4];
+		hex[2 * i + 1] = hx[md[i] & 15];
+	}
+	hex[sizeof hex - 1] = '\0';
+	char row[4096];
+	tp_sbuf sb;
+	tp_sb_init(&sb, row, sizeof row - 1);
+	tp_sb_dec(&sb, o->frame);
+	tp_sb_putc(&sb, '\t');
+	tp_sb_dec(&sb, o->stream);
+	tp_sb_putc(&sb, '\t');
+	put_col(&sb, o->host);
+	put_col(&sb, o->uri);
+	put_col(&sb, o->ctype);
+	tp_sb_dec(&sb, o->n);
+	tp_sb_putc(&sb, '\t');
+	tp_sb_puts(&sb, hex);
+	tp_sb_putc(&sb, '\t');
+	if (!o->status && !o->missing) {
+		tp_sb_puts(&sb, "complete");
+	} else if (!o->status && o->zero_filled) {
+		tp_sb_puts(&sb, "missing ");
+		tp_sb_dec(&sb, o->missing);
+		tp_sb_puts(&sb, " bytes (zero-filled)");
+	} else {
+		tp_sb_puts(&sb, o->status ? o->status : "cut");
+		if (o->missing) {
+			tp_sb_puts(&sb, " (missing ");
+			tp_sb_dec(&sb, o->missing);
+			tp_sb_puts(&sb, o->zero_filled ? " bytes, zero-filled)"
+						       : " bytes, cut)");
+		}
+	}
+	tp_sb_putc(&sb, '\t');
+	put_col(&sb, name);
+	row[sb.len - 1] = '\n'; /* the last column's tab */
+	char ierr[300];
+	if (e->index || tp_export_open_index(e, ierr, sizeof ierr) == 0)
+		fwrite(row, 1, sb.len, e->index);
+	else
+		note_err(e, "index.tsv");
+	e->files++;
+}
+
+static tp_export *export_make(const char *dir, bool objects, char *err,
+			      size_t errlen);
+
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
+{
+	return export_make(dir, false, err, errlen);
+}
+
+tp_export *tp_export_objects_new(const char *dir, char *err, size_t errlen)
+{
+	return export_make(dir, true, err, errlen);
+}
+
+static tp_export *export_make(const char *dir, bool objects, char *err,
+			      size_t errlen)
 {
 	bool created = mkdir(dir, 0755) == 0;
 	if (!created && errno != EEXIST) {
@@ -1535,11 +1690,16 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(e->dir, sizeof e->dir, "%s", dir);
-	e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
+	e->objects = objects;
+	if (objects)
+		e->otap = (tp_object_tap){ex_object, e};
+	else
+		e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
 	/* the writer starts now, before the sandbox (which forbids clone;
-	 * its filter is synchronised to every thread) */
+	 * its filter is synchronised to every thread); objects are whole in
+	 * memory and written at once, without it */
 	atomic_init(&e->werr, 0);
-	if (pthread_mutex_init(&e->mu, NULL) == 0) {
+	if (!objects && pthread_mutex_init(&e->mu, NULL) == 0) {
 		if (pthread_cond_init(&e->cv_work, NULL) == 0 &&
 		    pthread_cond_init(&e->cv_room, NULL) == 0 &&
 		    pthread_create(&e->thr, NULL, writer, e) == 0)
@@ -1564,8 +1724,10 @@ int tp_export_open_index(tp_export *e, char *err, size_t errlen)
 			close(ifd);
 		return -1;
 	}
-	fputs("stream\tproto\tdirection\tsrc\tsport\tdst\tdport\tbytes\t"
-	      "gap_bytes\tgaps\tfirst_frame\tfile\n",
+	fputs(e->objects ? "frame\tstream\thost\turi\tcontent_type\tsize\t"
+			   "sha256\tcomplete\tfile\n"
+			 : "stream\tproto\tdirection\tsrc\tsport\tdst\tdport\t"
+			   "bytes\tgap_bytes\tgaps\tfirst_frame\tfile\n",
 	      e->index);
 	return 0;
 }
@@ -1588,7 +1750,8 @@ int tp_export_finish(tp_export *e, char *err, size_t errlen)
 		note_err(e, "index.tsv");
 	e->index = NULL;
 	if (e->err) {
-		snprintf(err, errlen, "--export-streams: %s: %s", e->errwhat,
+		snprintf(err, errlen, "--export-%s: %s: %s",
+			 e->objects ? "objects" : "streams", e->errwhat,
 			 strerror(e->err));
 		return -1;
 	}
@@ -1656,5 +1819,6 @@ tp_consumer tp_export_consumer(tp_export *e)
 {
 	return (tp_consumer){.finish = export_finish,
 			     .self = e,
-			     .tap = tp_export_tap(e)};
+			     .tap = e->objects ? NULL : tp_export_tap(e),
+			     .objtap = e->objects ? &e->otap : NULL};
 }

@@ -16,18 +16,6 @@
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tapir-dhcp-flood.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-# run FILE ARGS... -> RSS (KiB), CPU (s), WALL (s); output in $tmp/out
-run() {
-	f=$1
-	shift
-	$TIME -v -o "$tmp/time" timeout 120 "$tapir" --threads 1 -r "$f" "$@" \
-		>"$tmp/out" 2>"$tmp/err"
-	RSS=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
-	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tmp/time")
-	WALL=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time" |
-		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-}
-
 fail=0
 check() { # what condition-text
 	echo "$1: FAIL ($2)"
