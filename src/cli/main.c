@@ -235,7 +235,7 @@ static int open_source(struct run *r, const tp_options *o)
 		 * counts as another program (with a read-ahead thread as
 		 * well, three busy threads on two CPUs were slower than
 		 * two: 0.130 s against 0.110 s on the bench's slice) */
-		if (others >= 0 && o->export_dir && !o->export_objects)
+		if (others >= 0 && o->export_dir)
 			others++;
 		tp_source_read_thread(tp_ra_default(o->threads, ncpu, others));
 	}

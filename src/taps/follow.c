@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -893,6 +894,7 @@ typedef struct wjob {
 	uint32_t cap;        /* buf's size when it is a file buffer, else 0 */
 	uint64_t off;
 	bool create;
+	int fd;              /* >= 0: write to it and close it (an object) */
 	char name[160];
 } wjob;
 
@@ -900,10 +902,19 @@ typedef struct wjob {
 #define EXPORT_CLASSES 7
 #define EXPORT_SPARE (4u << 20) /* bytes of spare buffers kept */
 
+typedef struct objname {
+	struct objname *next;
+	unsigned tries;      /* the next number to try for this name */
+	char name[];
+} objname;
+
 struct tp_export {
 	int dirfd;
 	bool objects;        /* --export-objects: objects, not streams */
 	tp_object_tap otap;
+	/* the names given so far, by hash: a name used 1000 times is not
+	 * tried 1000 times over (EXPORT_BUCKETS chains) */
+	objname **names;
 	char dir[256];       /* as given, for messages */
 	FILE *index;         /* NULL until tp_export_open_index */
 	tp_stream_tap tap;
@@ -1154,10 +1165,13 @@ static void buf_unlink(tp_export *e, expfile *x)
 
 static void job_run(tp_export *e, const wjob *j)
 {
-	if (atomic_load(&e->werr))
+	if (atomic_load(&e->werr)) {
+		if (j->fd >= 0)
+			close(j->fd);
 		return;
+	}
 	int flags = O_WRONLY | O_CLOEXEC | (j->create ? O_CREAT | O_TRUNC : 0);
-	int fd = openat(e->dirfd, j->name, flags, 0644);
+	int fd = j->fd >= 0 ? j->fd : openat(e->dirfd, j->name, flags, 0644);
 	size_t done = 0;
 	while (fd >= 0 && done < j->n) {
 		ssize_t w = pwrite(fd, j->buf + done, j->n - done,
@@ -1217,8 +1231,8 @@ static void *writer(void *arg)
 /* Hand `buf` (malloc'd, n bytes for stream offset off) to the writer. */
 static void reclaim(tp_export *e, wjob *r);
 
-static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
-		    size_t n, uint64_t off)
+/* A job to fill in (spare or new; NULL, buf freed, without memory). */
+static wjob *job_get(tp_export *e, uint8_t *buf)
 {
 	wjob *j = e->spare_jobs;
 	if (j)
@@ -1227,16 +1241,17 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 		free(buf);
 		errno = ENOMEM;
 		note_err(e, "export");
-		return;
+		return NULL;
 	}
 	j->next = NULL;
 	j->buf = buf;
-	j->cap = cap;
-	j->n = n;
-	j->off = off;
-	j->create = !x->made;
-	x->made = true;
-	file_name(x, j->name);
+	j->fd = -1;
+	return j;
+}
+
+/* Queue j for the writer (waiting while the queue is full). */
+static void job_push(tp_export *e, wjob *j)
+{
 	pthread_mutex_lock(&e->mu);
 	while (e->qbytes > EXPORT_QUEUE) {
 		e->rsleep = true;
@@ -1248,7 +1263,7 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 	else
 		e->qhead = j;
 	e->qtail = j;
-	e->qbytes += n;
+	e->qbytes += j->n;
 	e->qjobs++;
 	if (e->wsleep && (e->qbytes >= WAKE_BYTES || e->qjobs >= WAKE_JOBS)) {
 		e->qjobs = 0;
@@ -1258,6 +1273,21 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 	e->ret = NULL;
 	pthread_mutex_unlock(&e->mu);
 	reclaim(e, r);
+}
+
+static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
+		    size_t n, uint64_t off)
+{
+	wjob *j = job_get(e, buf);
+	if (!j)
+		return;
+	j->cap = cap;
+	j->n = n;
+	j->off = off;
+	j->create = !x->made;
+	x->made = true;
+	file_name(x, j->name);
+	job_push(e, j);
 }
 
 static void reclaim_buf(tp_export *e, wjob *j);
@@ -1535,13 +1565,40 @@ void tp_object_name(const char *uri, char *out, size_t cap)
 	out[k < cap ? k : cap - 1] = '\0';
 }
 
+/* The name's entry (made the first time; NULL without memory). */
+static objname *name_of(tp_export *e, const char *base)
+{
+	if (!e->names &&
+	    !(e->names = calloc(EXPORT_BUCKETS, sizeof *e->names)))
+		return NULL;
+	size_t h = 5381;
+	for (const char *c = base; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	objname **b = &e->names[h % EXPORT_BUCKETS];
+	for (objname *x = *b; x; x = x->next)
+		if (strcmp(x->name, base) == 0)
+			return x;
+	size_t n = strlen(base) + 1;
+	objname *x = malloc(sizeof *x + n);
+	if (x) {
+		memcpy(x->name, base, n);
+		x->tries = 0;
+		x->next = *b;
+		*b = x;
+	}
+	return x;
+}
+
 /* Create DIR/name, or name-1, name-2 ... (before its extension): never
  * an existing file, never through a symbolic link. */
 static int obj_create(tp_export *e, const char *base, char *name, size_t cap)
 {
 	const char *dot = strrchr(base, '.');
 	size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-	for (unsigned i = 0; i < 100000; i++) {
+	objname *nm = name_of(e, base);
+	for (unsigned i = nm ? nm->tries : 0; i < UINT_MAX; i++) {
+		if (nm)
+			nm->tries = i + 1;
 		if (i == 0)
 			snprintf(name, cap, "%s", base);
 		else
@@ -1558,6 +1615,18 @@ static int obj_create(tp_export *e, const char *base, char *name, size_t cap)
 	}
 	errno = EEXIST;
 	return -1;
+}
+
+static void names_free(tp_export *e)
+{
+	for (size_t i = 0; e->names && i < EXPORT_BUCKETS; i++)
+		while (e->names[i]) {
+			objname *x = e->names[i];
+			e->names[i] = x->next;
+			free(x);
+		}
+	free(e->names);
+	e->names = NULL;
 }
 
 /* A text column: tabs, line ends and other control bytes as '?'. */
@@ -1580,19 +1649,34 @@ static void ex_object(void *ctx, const tp_object *o)
 		note_err(e, base);
 		return;
 	}
-	size_t done = 0;
-	while (done < o->n) {
-		ssize_t w = write(fd, o->b + done, o->n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			note_err(e, name);
-			break;
+	/* written and closed by the writer thread (a copy: the bytes live
+	 * for this call), or here */
+	uint8_t *copy = e->threaded ? malloc(o->n ? o->n : 1) : NULL;
+	wjob *j = copy ? job_get(e, copy) : NULL;
+	if (j) {
+		memcpy(copy, o->b, o->n);
+		j->cap = 0;
+		j->n = o->n;
+		j->off = 0;
+		j->create = false;
+		j->fd = fd;
+		snprintf(j->name, sizeof j->name, "%s", name);
+		job_push(e, j);
+	} else {
+		size_t done = 0;
+		while (done < o->n) {
+			ssize_t w = write(fd, o->b + done, o->n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				note_err(e, name);
+				break;
+			}
+			done += (size_t)w;
 		}
-		done += (size_t)w;
+		if (close(fd) < 0)
+			note_err(e, name);
 	}
-	if (close(fd) < 0)
-		note_err(e, name);
 	struct sha256_ctx sc;
 	uint8_t md[SHA256_DIGEST_SIZE];
 	sha256_init(&sc);
@@ -1696,10 +1780,9 @@ static tp_export *export_make(const char *dir, bool objects, char *err,
 	else
 		e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
 	/* the writer starts now, before the sandbox (which forbids clone;
-	 * its filter is synchronised to every thread); objects are whole in
-	 * memory and written at once, without it */
+	 * its filter is synchronised to every thread) */
 	atomic_init(&e->werr, 0);
-	if (!objects && pthread_mutex_init(&e->mu, NULL) == 0) {
+	if (pthread_mutex_init(&e->mu, NULL) == 0) {
 		if (pthread_cond_init(&e->cv_work, NULL) == 0 &&
 		    pthread_cond_init(&e->cv_room, NULL) == 0 &&
 		    pthread_create(&e->thr, NULL, writer, e) == 0)
@@ -1789,6 +1872,7 @@ void tp_export_free(tp_export *e)
 		fclose(e->index);
 	if (e->dirfd >= 0)
 		close(e->dirfd);
+	names_free(e);
 	free(e);
 }
 
