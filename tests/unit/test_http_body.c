@@ -1,6 +1,6 @@
 /* test_http_body.c - HTTP bodies decoded (dissectors/http_body.c) and
  * gathered through the real pipeline: gzip, deflate with and without its
- * zlib wrapper, zstd, fed byte by byte and all at once; a gzip bomb (1 GiB
+ * zlib wrapper, zstd, brotli, fed byte by byte and all at once; a gzip bomb (1 GiB
  * of zeros) capped with its memory bounded; corrupt and truncated gzip at
  * every length; chunked + gzip over TCP into a decoded data source and
  * an exported object. */
@@ -45,6 +45,24 @@ static uint8_t *pack(const uint8_t *b, size_t n, int bits, size_t *out)
 	return o;
 }
 
+/* Brotli without its encoder (not in Debian's -dev package for the
+ * decoder): one uncompressed meta-block (RFC 7932 9.2: WBITS 0 for a
+ * 64 KiB window, ISLAST 0, MNIBBLES 4, MLEN-1, ISUNCOMPRESSED 1, padding
+ * to the byte, the bytes), then an empty last one (ISLAST, ISLASTEMPTY). */
+static uint8_t *br_pack(const uint8_t *b, size_t n, size_t *out)
+{
+	assert_true(n >= 1 && n <= 65536);
+	uint8_t *o = test_malloc(n + 4);
+	uint32_t h = (uint32_t)(n - 1) << 4 | 1u << 20;
+	o[0] = (uint8_t)h;
+	o[1] = (uint8_t)(h >> 8);
+	o[2] = (uint8_t)(h >> 16);
+	memcpy(o + 3, b, n);
+	o[n + 3] = 0x03;
+	*out = n + 4;
+	return o;
+}
+
 /* Decode c[0..cn) as `enc` in pieces of `step`; the body is left in h. */
 static void decode(hbody *h, tp_reasm_mem *m, hb_enc enc, const uint8_t *c,
 		   size_t cn, size_t step)
@@ -60,7 +78,9 @@ static void check_round(hb_enc enc, int bits)
 	size_t n = 50000, cn = 0;
 	uint8_t *t = text(n);
 	uint8_t *c;
-	if (enc == HB_ZSTD) {
+	if (enc == HB_BR) {
+		c = br_pack(t, n, &cn);
+	} else if (enc == HB_ZSTD) {
 		size_t cap = ZSTD_compressBound(n);
 		c = test_malloc(cap);
 		cn = ZSTD_compress(c, cap, t, n, 3);
@@ -107,6 +127,12 @@ static void test_zstd(void **st)
 {
 	(void)st;
 	check_round(HB_ZSTD, 0);
+}
+
+static void test_brotli(void **st)
+{
+	(void)st;
+	check_round(HB_BR, 0);
 }
 
 static void test_encoding_names(void **st)
@@ -177,24 +203,34 @@ static void test_gzip_bomb(void **st)
 	test_free(c);
 }
 
-/* Every truncation of a small gzip body: cut short, a prefix of it; a
- * corrupt trailer: corrupt. */
+/* Every truncation of a small gzip, brotli and raw deflate body: cut
+ * short, a prefix of it; a corrupt trailer: corrupt. */
 static void test_gzip_truncated(void **st)
 {
 	(void)st;
 	size_t n = 3000, cn;
 	uint8_t *t = text(n);
 	uint8_t *c = pack(t, n, 31, &cn);
-	for (size_t k = 0; k < cn; k++) {
-		tp_reasm_mem m = {0, 0, 0};
-		hbody h;
-		decode(&h, &m, HB_GZIP, c, k, k % 2 ? 1 : 4096);
-		assert_int_equal(h.status, HB_SHORT);
-		assert_true(h.n <= n);
-		if (h.n)
-			assert_memory_equal(h.b, t, h.n);
-		hb_free(&h);
-	}
+	size_t bn, dn;
+	uint8_t *br = br_pack(t, n, &bn), *raw = pack(t, n, -15, &dn);
+	const struct {
+		hb_enc e;
+		const uint8_t *b;
+		size_t n;
+	} cut[] = {{HB_GZIP, c, cn}, {HB_BR, br, bn}, {HB_DEFLATE, raw, dn}};
+	for (size_t e = 0; e < sizeof cut / sizeof cut[0]; e++)
+		for (size_t k = 0; k < cut[e].n; k++) {
+			tp_reasm_mem m = {0, 0, 0};
+			hbody h;
+			decode(&h, &m, cut[e].e, cut[e].b, k, k % 2 ? 1 : 4096);
+			assert_int_equal(h.status, HB_SHORT);
+			assert_true(h.n <= n);
+			if (h.n)
+				assert_memory_equal(h.b, t, h.n);
+			hb_free(&h);
+		}
+	test_free(br);
+	test_free(raw);
 	c[cn - 5] ^= 0x55; /* the CRC */
 	/* that, then text that is no gzip, brotli or zstd at all */
 	const struct {
@@ -380,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_deflate_zlib),
 		cmocka_unit_test(test_deflate_raw),
 		cmocka_unit_test(test_zstd),
+		cmocka_unit_test(test_brotli),
 		cmocka_unit_test(test_encoding_names),
 		cmocka_unit_test(test_gzip_bomb),
 		cmocka_unit_test(test_gzip_truncated),
