@@ -352,15 +352,18 @@ static void gather_head(hctx *x, const hmsg *m, const hframe *f)
 	}
 	if (f->st != S_BODY && f->st != S_CHUNK && f->st != S_CLOSE)
 		return;
+	hb_enc enc = m->ce_len ? hb_encoding(x->b + m->ce_at, m->ce_len)
+			       : HB_IDENTITY;
+	/* a plain body's bytes are the frames' own: gathered for an
+	 * export only */
+	if (enc == HB_IDENTITY && f->st != S_CHUNK && !(g->s && g->s->objtap))
+		return;
 	g->on = true;
 	x->g = g;
 	g->resp = m->resp;
 	g->chunked = f->st == S_CHUNK;
 	g->frame = p->number;
-	hb_init(&g->body,
-		m->ce_len ? hb_encoding(x->b + m->ce_at, m->ce_len)
-			  : HB_IDENTITY,
-		HB_MAX, HB_RATIO, g->s ? &g->s->mem : NULL);
+	hb_init(&g->body, enc, HB_MAX, HB_RATIO, g->s ? &g->s->mem : NULL);
 	if (m->ct_len)
 		g->ctype = dup_n(x->b + m->ct_at, m->ct_len, HOST_MAX);
 	if (!m->resp) {

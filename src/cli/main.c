@@ -321,8 +321,12 @@ static int open_engine(struct run *r, tp_options *o)
 	/* HTTP bodies gathered and decoded only for the outputs that show
 	 * them: the one-line run never pays for them */
 	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
-			    o->out.Aflag || o->mode == TP_MODE_FIELDS ||
-			    o->export_objects;
+			    o->out.Aflag || o->export_objects;
+	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
+		if (strncmp(o->efields[i], "http", 4) == 0 &&
+		    (!o->efields[i][4] ||
+		     strcmp(o->efields[i], "http.file_data") == 0))
+			o->flowcfg.bodies = true; /* -e http.file_data, -e http */
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,
