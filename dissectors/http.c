@@ -315,8 +315,11 @@ static void gather_emit(hgather *g, uint64_t frame, const char *why)
 			.status = why ? why
 				  : bd->status == HB_OK ? NULL
 							: hb_status_name(bd->status),
+			.cap = bd->cap,
 		};
 		t->object(t->ctx, &o);
+		if (o.taken && o.b)
+			bd->b = NULL; /* the tap's now (its memory given back) */
 	}
 	hb_free(bd);
 	meta_free(g);
@@ -364,6 +367,8 @@ static void gather_head(hctx *x, const hmsg *m, const hframe *f)
 	g->chunked = f->st == S_CHUNK;
 	g->frame = p->number;
 	hb_init(&g->body, enc, HB_MAX, HB_RATIO, g->s ? &g->s->mem : NULL);
+	if (enc == HB_IDENTITY && f->st == S_BODY)
+		hb_reserve(&g->body, f->rem); /* its length known: no regrowth */
 	if (m->ct_len)
 		g->ctype = dup_n(x->b + m->ct_at, m->ct_len, HOST_MAX);
 	if (!m->resp) {

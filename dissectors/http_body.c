@@ -102,6 +102,12 @@ static size_t room(hbody *h, size_t want)
 	return h->cap - h->n < want ? h->cap - h->n : want;
 }
 
+void hb_reserve(hbody *h, uint64_t n)
+{
+	if (n && !h->cap)
+		room(h, n > h->max ? h->max : (size_t)n);
+}
+
 static void put(hbody *h, const uint8_t *b, size_t n)
 {
 	while (n && !stopped(h)) {

@@ -64,6 +64,9 @@ typedef struct hbody {
 hb_enc hb_encoding(const uint8_t *v, size_t n);
 void hb_init(hbody *h, hb_enc enc, size_t max, unsigned ratio,
 	     tp_reasm_mem *mem);
+/* Room for n decoded bytes at once (a Content-Length), within the caps:
+ * no regrowth on the way. */
+void hb_reserve(hbody *h, uint64_t n);
 /* Body bytes as they come (de-chunked, still coded). */
 void hb_feed(hbody *h, const uint8_t *b, size_t n);
 /* n body bytes the capture lacks: zeros for an identity body (within the

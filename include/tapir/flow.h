@@ -130,10 +130,14 @@ typedef struct tp_object {
 	bool zero_filled;     /* ... as zeros in b (else b is cut there) */
 	bool missing_unknown; /* cut where the count is not known */
 	const char *status;   /* NULL: decoded whole; else why not */
+	/* b is malloc'd and `cap` bytes long: the tap may keep it (and free
+	 * it later) by setting `taken` */
+	size_t cap;
+	bool taken;
 } tp_object;
 
 typedef struct tp_object_tap {
-	void (*object)(void *ctx, const tp_object *o);
+	void (*object)(void *ctx, tp_object *o);
 	void *ctx;
 } tp_object_tap;
 

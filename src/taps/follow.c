@@ -895,6 +895,8 @@ typedef struct wjob {
 	uint64_t off;
 	bool create;
 	int fd;              /* >= 0: write to it and close it (an object) */
+	char *row;           /* an object's index row, its SHA-256 to fill */
+	size_t rowlen, sha_at;
 	char name[160];
 } wjob;
 
@@ -1163,11 +1165,16 @@ static void buf_unlink(tp_export *e, expfile *x)
 
 /* ---- the writer thread ---- */
 
-static void job_run(tp_export *e, const wjob *j)
+static void obj_index(tp_export *e, const uint8_t *b, size_t n, char *row,
+		      size_t len, size_t sha_at);
+
+static void job_run(tp_export *e, wjob *j)
 {
 	if (atomic_load(&e->werr)) {
 		if (j->fd >= 0)
 			close(j->fd);
+		free(j->row);
+		j->row = NULL;
 		return;
 	}
 	int flags = O_WRONLY | O_CLOEXEC | (j->create ? O_CREAT | O_TRUNC : 0);
@@ -1188,7 +1195,11 @@ static void job_run(tp_export *e, const wjob *j)
 	if (err) {
 		snprintf(e->werrwhat, sizeof e->werrwhat, "%s", j->name);
 		atomic_store(&e->werr, err);
+	} else if (j->row) {
+		obj_index(e, j->buf, j->n, j->row, j->rowlen, j->sha_at);
 	}
+	free(j->row);
+	j->row = NULL;
 }
 
 /* The writer takes the whole queue at once and runs it unlocked: one
@@ -1246,6 +1257,7 @@ static wjob *job_get(tp_export *e, uint8_t *buf)
 	j->next = NULL;
 	j->buf = buf;
 	j->fd = -1;
+	j->row = NULL;
 	return j;
 }
 
@@ -1637,7 +1649,29 @@ static void put_col(tp_sbuf *sb, const char *s)
 	tp_sb_putc(sb, '\t');
 }
 
-static void ex_object(void *ctx, const tp_object *o)
+#define SHA_HEX (2 * SHA256_DIGEST_SIZE)
+
+/* The object's SHA-256 into its index row (at sha_at, SHA_HEX bytes
+ * kept for it), and the row into index.tsv: on the writer thread when
+ * there is one (in the order the objects came), else here. */
+static void obj_index(tp_export *e, const uint8_t *b, size_t n, char *row,
+		      size_t len, size_t sha_at)
+{
+	struct sha256_ctx sc;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	sha256_init(&sc);
+	sha256_update(&sc, n, b);
+	sha256_digest(&sc, sizeof md, md);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof md; i++) {
+		row[sha_at + 2 * i] = hx[md[i] >> 4];
+		row[sha_at + 2 * i + 1] = hx[md[i] & 15];
+	}
+	if (e->index)
+		fwrite(row, 1, len, e->index);
+}
+
+static void ex_object(void *ctx, tp_object *o)
 {
 	tp_export *e = ctx;
 	if (failed(e) || (!o->n && !o->missing && !o->status))
@@ -1649,47 +1683,7 @@ static void ex_object(void *ctx, const tp_object *o)
 		note_err(e, base);
 		return;
 	}
-	/* written and closed by the writer thread (a copy: the bytes live
-	 * for this call), or here */
-	uint8_t *copy = e->threaded ? malloc(o->n ? o->n : 1) : NULL;
-	wjob *j = copy ? job_get(e, copy) : NULL;
-	if (j) {
-		memcpy(copy, o->b, o->n);
-		j->cap = 0;
-		j->n = o->n;
-		j->off = 0;
-		j->create = false;
-		j->fd = fd;
-		snprintf(j->name, sizeof j->name, "%s", name);
-		job_push(e, j);
-	} else {
-		size_t done = 0;
-		while (done < o->n) {
-			ssize_t w = write(fd, o->b + done, o->n - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				note_err(e, name);
-				break;
-			}
-			done += (size_t)w;
-		}
-		if (close(fd) < 0)
-			note_err(e, name);
-	}
-	struct sha256_ctx sc;
-	uint8_t md[SHA256_DIGEST_SIZE];
-	sha256_init(&sc);
-	sha256_update(&sc, o->n, o->b);
-	sha256_digest(&sc, sizeof md, md);
-	static const char hx[] = "0123456789abcdef";
-	char hex[2 * SHA256_DIGEST_SIZE + 1];
-	for (size_t i = 0; i < sizeof md; i++) {
-		hex[2 * i] = hx[md[i] >> 4];
-		hex[2 * i + 1] = hx[md[i] & 15];
-	}
-	hex[sizeof hex - 1] = '\0';
-	char row[4096];
+	char row[4096], ierr[300];
 	tp_sbuf sb;
 	tp_sb_init(&sb, row, sizeof row - 1);
 	tp_sb_dec(&sb, o->frame);
@@ -1701,7 +1695,9 @@ static void ex_object(void *ctx, const tp_object *o)
 	put_col(&sb, o->ctype);
 	tp_sb_dec(&sb, o->n);
 	tp_sb_putc(&sb, '\t');
-	tp_sb_puts(&sb, hex);
+	size_t sha_at = sb.len;
+	for (unsigned i = 0; i < SHA_HEX; i++)
+		tp_sb_putc(&sb, '0');
 	tp_sb_putc(&sb, '\t');
 	if (!o->status && !o->missing) {
 		tp_sb_puts(&sb, "complete");
@@ -1721,12 +1717,54 @@ static void ex_object(void *ctx, const tp_object *o)
 	tp_sb_putc(&sb, '\t');
 	put_col(&sb, name);
 	row[sb.len - 1] = '\n'; /* the last column's tab */
-	char ierr[300];
-	if (e->index || tp_export_open_index(e, ierr, sizeof ierr) == 0)
-		fwrite(row, 1, sb.len, e->index);
-	else
+	if (!e->index && tp_export_open_index(e, ierr, sizeof ierr) < 0)
 		note_err(e, "index.tsv");
 	e->files++;
+	/* written, closed, hashed and listed by the writer thread (the
+	 * body's buffer taken over, or a copy), or here */
+	bool take = e->threaded && o->b && o->cap;
+	uint8_t *copy = take ? (uint8_t *)(uintptr_t)o->b
+			: e->threaded ? malloc(o->n ? o->n : 1)
+				      : NULL;
+	char *rcopy = copy ? malloc(sb.len) : NULL;
+	/* (job_get frees what it is given when it fails: not the body's) */
+	wjob *j = rcopy ? job_get(e, take ? NULL : copy) : NULL;
+	if (j) {
+		j->buf = copy;
+		if (take)
+			o->taken = true;
+		else
+			memcpy(copy, o->b, o->n);
+		memcpy(rcopy, row, sb.len);
+		j->cap = 0;
+		j->n = o->n;
+		j->off = 0;
+		j->create = false;
+		j->fd = fd;
+		j->row = rcopy;
+		j->rowlen = sb.len;
+		j->sha_at = sha_at;
+		snprintf(j->name, sizeof j->name, "%s", name);
+		job_push(e, j);
+		return;
+	}
+	if (copy && !rcopy && !take)
+		free(copy);
+	free(rcopy);
+	size_t done = 0;
+	while (done < o->n) {
+		ssize_t w = write(fd, o->b + done, o->n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			note_err(e, name);
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0)
+		note_err(e, name);
+	obj_index(e, o->b, o->n, row, sb.len, sha_at);
 }
 
 static tp_export *export_make(const char *dir, bool objects, char *err,

@@ -100,7 +100,7 @@ static void tap_end(void *ctx, const tp_flow *f)
 /* ---- whole objects (decoded HTTP bodies) ---- */
 static uint64_t obj_bytes;
 
-static void on_object(void *ctx, const tp_object *o)
+static void on_object(void *ctx, tp_object *o)
 {
 	(void)ctx;
 	if (o->n > (16u << 20) || (o->n && !o->b) || !o->uri || !o->host)

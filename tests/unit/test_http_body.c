@@ -282,7 +282,7 @@ typedef struct objs {
 	const char *status[8];
 } objs;
 
-static void on_object(void *ctx, const tp_object *o)
+static void on_object(void *ctx, tp_object *o)
 {
 	objs *x = ctx;
 	if (x->n >= 8)
