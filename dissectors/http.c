@@ -227,6 +227,7 @@ typedef struct hgather {
 	tp_session *s;
 	bool on;          /* a message's body is being gathered */
 	bool chunked, resp;
+	bool missing_more; /* `missing` is a lower bound */
 	uint32_t stream;
 	uint64_t frame;   /* the last frame that fed it */
 	hbody body;
@@ -311,7 +312,7 @@ static void gather_emit(hgather *g, uint64_t frame, const char *why)
 			.missing = bd->missing,
 			.zero_filled = !coded && bd->missing &&
 				       bd->status == HB_OK && !why,
-			.missing_unknown = why != NULL,
+			.missing_unknown = g->missing_more,
 			.status = why ? why
 				  : bd->status == HB_OK ? NULL
 							: hb_status_name(bd->status),
@@ -324,6 +325,7 @@ static void gather_emit(hgather *g, uint64_t frame, const char *why)
 	hb_free(bd);
 	meta_free(g);
 	g->on = false;
+	g->missing_more = false;
 }
 
 /* After a message head (replay): a request's host and URI kept for its
@@ -432,10 +434,25 @@ static void gather_gap(http_dir *h, uint64_t n, bool hold)
 	hgather *g = h->g;
 	if (!g || !g->on)
 		return;
-	hb_gap(&g->body, n);
-	if (!hold)
-		gather_emit(g, g->frame, "cut: bytes missing where the "
-					 "message's framing was lost");
+	if (hold) { /* zeros in place of an identity body's bytes */
+		hb_gap(&g->body, n);
+		return;
+	}
+	/* where the body ended is unknown: cut at its last byte seen */
+	g->body.missing += n;
+	g->missing_more = true;
+	gather_emit(g, g->frame, "cut: bytes missing where the message's "
+				 "framing was lost");
+}
+
+/* The gap ran to the body's end: the message is over, in no frame. */
+static void gather_gap_end(http_dir *h)
+{
+	hgather *g = h->g;
+	if (g && g->on) {
+		hb_finish(&g->body);
+		gather_emit(g, g->frame, NULL);
+	}
 }
 
 static void gather_free(http_dir *h)
@@ -1031,9 +1048,16 @@ static void http_gap(void *st, uint64_t n)
 		return;
 	}
 	if ((f->st == S_BODY || (f->st == S_CHUNK && f->cs == CS_DATA)) &&
-	    n < f->rem) {
+	    n <= f->rem) {
+		/* up to the body's or chunk's end: its framing goes on */
 		f->rem -= n;
+		bool end = !f->rem && f->st == S_BODY;
+		if (!f->rem)
+			f->st == S_BODY ? (void)(f->st = S_START)
+					: (void)(f->cs = CS_CRLF);
 		gather_gap(h, n, true);
+		if (end)
+			gather_gap_end(h);
 		return;
 	}
 	gather_gap(h, n, false);

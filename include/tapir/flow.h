@@ -128,7 +128,7 @@ typedef struct tp_object {
 	size_t n;
 	uint64_t missing;     /* bytes the capture lacked */
 	bool zero_filled;     /* ... as zeros in b (else b is cut there) */
-	bool missing_unknown; /* cut where the count is not known */
+	bool missing_unknown; /* `missing` is a lower bound */
 	const char *status;   /* NULL: decoded whole; else why not */
 	/* b is malloc'd and `cap` bytes long: the tap may keep it (and free
 	 * it later) by setting `taken` */

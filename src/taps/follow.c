@@ -1711,7 +1711,8 @@ static void ex_object(void *ctx, tp_object *o)
 			tp_sb_puts(&sb, " (missing ");
 			tp_sb_dec(&sb, o->missing);
 			tp_sb_puts(&sb, o->zero_filled ? " bytes, zero-filled)"
-						       : " bytes, cut)");
+					: o->missing_unknown ? " bytes or more, cut)"
+							     : " bytes, cut)");
 		}
 	}
 	tp_sb_putc(&sb, '\t');

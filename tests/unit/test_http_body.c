@@ -280,6 +280,8 @@ typedef struct objs {
 	uint8_t *b[8];
 	char uri[8][32];
 	const char *status[8];
+	uint64_t missing[8];
+	bool zero_filled[8];
 } objs;
 
 static void on_object(void *ctx, tp_object *o)
@@ -292,7 +294,25 @@ static void on_object(void *ctx, tp_object *o)
 	memcpy(x->b[x->n], o->b, o->n);
 	snprintf(x->uri[x->n], sizeof x->uri[0], "%s", o->uri);
 	x->status[x->n] = o->status;
+	x->missing[x->n] = o->missing;
+	x->zero_filled[x->n] = o->zero_filled;
 	x->n++;
+}
+
+/* A session that gathers bodies, its objects into `got`. */
+typedef struct bsess {
+	th_sess d;
+	objs got;
+	tp_object_tap tap;
+} bsess;
+
+static void bsess_open(bsess *b)
+{
+	memset(b, 0, sizeof *b);
+	th_sess_init(&b->d, false);
+	b->tap = (tp_object_tap){on_object, &b->got};
+	b->d.s->cfg.bodies = true;
+	b->d.s->objtap = &b->tap;
 }
 
 static void run_chunked_gzip(size_t step)
@@ -318,12 +338,8 @@ static void run_chunked_gzip(size_t step)
 	rn += 7;
 	static const char req[] = "GET /w/words.txt?x=1 HTTP/1.1\r\nHost: h\r\n\r\n";
 
-	th_sess d;
-	th_sess_init(&d, false);
-	objs got = {0};
-	tp_object_tap tap = {on_object, &got};
-	d.s->cfg.bodies = true;
-	d.s->objtap = &tap;
+	bsess bs;
+	bsess_open(&bs);
 	uint8_t *frame = test_malloc(54 + 2000);
 	uint32_t seq[2] = {1000, 5000};
 	uint64_t num = 0;
@@ -348,7 +364,7 @@ static void run_chunked_gzip(size_t step)
 						 plan[k].fl,
 						 plan[k].b ? plan[k].b + i : NULL,
 						 m);
-			tp_pkt *p = th_sess_feed(&d, ++num, frame, fl, fl);
+			tp_pkt *p = th_sess_feed(&bs.d, ++num, frame, fl, fl);
 			seq[dir] += (uint32_t)m + (plan[k].fl & 2 ? 1 : 0);
 			for (unsigned s = 1; s < p->nsrc; s++)
 				if (!strcmp(p->src[s].name,
@@ -362,17 +378,17 @@ static void run_chunked_gzip(size_t step)
 		} while (i < tot);
 	}
 	assert_int_equal(sources, 1);
-	assert_int_equal(got.n, 1);
-	assert_int_equal(got.size[0], n);
-	assert_memory_equal(got.b[0], t, n);
-	assert_string_equal(got.uri[0], "/w/words.txt?x=1");
-	assert_null(got.status[0]);
+	assert_int_equal(bs.got.n, 1);
+	assert_int_equal(bs.got.size[0], n);
+	assert_memory_equal(bs.got.b[0], t, n);
+	assert_string_equal(bs.got.uri[0], "/w/words.txt?x=1");
+	assert_null(bs.got.status[0]);
 	char name[128];
-	tp_object_name(got.uri[0], name, sizeof name);
+	tp_object_name(bs.got.uri[0], name, sizeof name);
 	assert_string_equal(name, "words.txt");
-	for (unsigned i = 0; i < got.n; i++)
-		test_free(got.b[i]);
-	th_sess_free(&d);
+	for (unsigned i = 0; i < bs.got.n; i++)
+		test_free(bs.got.b[i]);
+	th_sess_free(&bs.d);
 	test_free(frame);
 	test_free(r);
 	test_free(c);
@@ -389,6 +405,56 @@ static void test_chunked_gzip_bytes(void **st)
 {
 	(void)st;
 	run_chunked_gzip(1);
+}
+
+/* A chunked body whose first chunk's tail is lost (a gap that ends with
+ * the chunk): the framing goes on, the object has zeros there and says
+ * so; the next chunk and the end are read as they are. */
+static void test_chunk_gap(void **st)
+{
+	(void)st;
+	bsess bs;
+	bsess_open(&bs);
+	uint8_t *frame = test_malloc(54 + 2000);
+	static const char req[] = "GET /c HTTP/1.1\r\nHost: h\r\n\r\n";
+	char a[200];
+	int an = snprintf(a, sizeof a,
+			  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+			  "\r\n64\r\n%s",
+			  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); /* 40 of 100 */
+	static const char b[] = "\r\n5\r\nhello\r\n0\r\n\r\n";
+	uint32_t seq[2] = {1000, 5000};
+	struct {
+		int dir;
+		uint8_t fl;
+		const char *p;
+		size_t n, skip;
+	} plan[] = {{0, 0x02, NULL, 0, 0},	     {1, 0x12, NULL, 0, 0},
+		    {0, 0x10, NULL, 0, 0},	     {0, 0x18, req, sizeof req - 1, 0},
+		    {1, 0x18, a, (size_t)an, 60}, {1, 0x18, b, sizeof b - 1, 0},
+		    {0, 0x11, NULL, 0, 0},	     {1, 0x11, NULL, 0, 0}};
+	for (size_t k = 0; k < sizeof plan / sizeof plan[0]; k++) {
+		int dir = plan[k].dir;
+		size_t fl = th_tcp_frame(frame, dir, 40002, 80, seq[dir],
+					 seq[!dir], plan[k].fl,
+					 (const uint8_t *)plan[k].p, plan[k].n);
+		th_sess_feed(&bs.d, k + 1, frame, fl, fl);
+		seq[dir] += (uint32_t)(plan[k].n + plan[k].skip) +
+			    (plan[k].fl & 3 ? 1 : 0);
+	}
+	tp_session_finish(bs.d.s);
+	assert_int_equal(bs.got.n, 1);
+	assert_int_equal(bs.got.size[0], 105);
+	static const uint8_t zero[60];
+	assert_memory_equal(bs.got.b[0], a + an - 40, 40);
+	assert_memory_equal(bs.got.b[0] + 40, zero, 60);
+	assert_memory_equal(bs.got.b[0] + 100, "hello", 5);
+	assert_int_equal(bs.got.missing[0], 60);
+	assert_true(bs.got.zero_filled[0]);
+	assert_null(bs.got.status[0]);
+	test_free(bs.got.b[0]);
+	th_sess_free(&bs.d);
+	test_free(frame);
 }
 
 static void test_object_names(void **st)
@@ -423,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_chunked_gzip_whole),
 		cmocka_unit_test(test_chunked_gzip_bytes),
+		cmocka_unit_test(test_chunk_gap),
 		cmocka_unit_test(test_object_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
