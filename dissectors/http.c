@@ -232,10 +232,10 @@ typedef struct hgather {
 	uint64_t frame;   /* the last frame that fed it */
 	hbody body;
 	char *host, *uri, *ctype; /* this message's (malloc'd, or NULL) */
-	/* requests sent this way: their frame, "host\0uri" (malloc'd) */
+	/* requests sent this way: their frame, host and URI */
 	struct {
 		uint64_t frame;
-		char *hu;
+		char *host, *uri;
 	} rq[HTTP_PIPE_MAX];
 	unsigned rqh, rqn;
 } hgather;
@@ -245,30 +245,60 @@ static bool bodies_wanted(const tp_pkt *p)
 	return p && p->app_sess && p->app_sess->cfg.bodies;
 }
 
-static char *dup_n(const uint8_t *b, size_t n, size_t max)
+/* The gatherer's strings (hosts, URIs, a content type) and itself are
+ * charged to the session's reassembly memory: 65 536 flows with 8
+ * pipelined requests a direction cannot hold their URIs outside it.  A
+ * NUL byte in one becomes '?' (its length is then its strlen). */
+static void *gmem(hgather *g, size_t n)
+{
+	if (g->s && !tp_reasm_mem_take(&g->s->mem, n))
+		return NULL;
+	void *m = malloc(n);
+	if (!m && g->s)
+		tp_reasm_mem_give(&g->s->mem, n);
+	return m;
+}
+
+static void gmem_give(hgather *g, size_t n)
+{
+	if (g->s)
+		tp_reasm_mem_give(&g->s->mem, n);
+}
+
+static char *gdup(hgather *g, const void *b, size_t n, size_t max)
 {
 	if (n > max)
 		n = max;
-	char *s = malloc(n + 1);
+	char *s = gmem(g, n + 1);
 	if (s) {
 		memcpy(s, b, n);
+		for (size_t i = 0; i < n; i++)
+			if (!s[i])
+				s[i] = '?';
 		s[n] = '\0';
 	}
 	return s;
 }
 
+static void gstr_free(hgather *g, char **s)
+{
+	if (*s)
+		gmem_give(g, strlen(*s) + 1);
+	free(*s);
+	*s = NULL;
+}
+
 static void meta_free(hgather *g)
 {
-	free(g->host);
-	free(g->uri);
-	free(g->ctype);
-	g->host = g->uri = g->ctype = NULL;
+	gstr_free(g, &g->host);
+	gstr_free(g, &g->uri);
+	gstr_free(g, &g->ctype);
 }
 
 static void rq_pop(hgather *g)
 {
-	free(g->rq[g->rqh].hu);
-	g->rq[g->rqh].hu = NULL;
+	gstr_free(g, &g->rq[g->rqh].host);
+	gstr_free(g, &g->rq[g->rqh].uri);
 	g->rqh = (g->rqh + 1) % HTTP_PIPE_MAX;
 	g->rqn--;
 }
@@ -279,8 +309,13 @@ static hgather *gatherer(hctx *x)
 	http_dir *h = x->h;
 	if (!h || !x->replay || !bodies_wanted(x->p))
 		return NULL;
-	if (!h->g && (h->g = calloc(1, sizeof *h->g)) != NULL)
-		h->g->s = x->p->app_sess;
+	tp_session *s = x->p->app_sess;
+	if (!h->g && tp_reasm_mem_take(&s->mem, sizeof *h->g)) {
+		if ((h->g = calloc(1, sizeof *h->g)) != NULL)
+			h->g->s = s;
+		else
+			tp_reasm_mem_give(&s->mem, sizeof *h->g);
+	}
 	return h->g;
 }
 
@@ -342,18 +377,10 @@ static void gather_head(hctx *x, const hmsg *m, const hframe *f)
 	if (!m->resp) {
 		if (g->rqn == HTTP_PIPE_MAX)
 			rq_pop(g);
-		size_t hn = m->host_len < HOST_MAX ? m->host_len : HOST_MAX;
-		size_t un = m->uri_len < URI_MAX ? m->uri_len : URI_MAX;
-		char *hu = malloc(hn + un + 2);
-		if (hu) {
-			memcpy(hu, x->b + m->host_at, hn);
-			hu[hn] = '\0';
-			memcpy(hu + hn + 1, x->b + m->uri_at, un);
-			hu[hn + 1 + un] = '\0';
-		}
 		unsigned i = (g->rqh + g->rqn++) % HTTP_PIPE_MAX;
 		g->rq[i].frame = p->number;
-		g->rq[i].hu = hu;
+		g->rq[i].host = gdup(g, x->b + m->host_at, m->host_len, HOST_MAX);
+		g->rq[i].uri = gdup(g, x->b + m->uri_at, m->uri_len, URI_MAX);
 	}
 	if (f->st != S_BODY && f->st != S_CHUNK && f->st != S_CLOSE)
 		return;
@@ -372,13 +399,10 @@ static void gather_head(hctx *x, const hmsg *m, const hframe *f)
 	if (enc == HB_IDENTITY && f->st == S_BODY)
 		hb_reserve(&g->body, f->rem); /* its length known: no regrowth */
 	if (m->ct_len)
-		g->ctype = dup_n(x->b + m->ct_at, m->ct_len, HOST_MAX);
+		g->ctype = gdup(g, x->b + m->ct_at, m->ct_len, HOST_MAX);
 	if (!m->resp) {
-		const char *hu = g->rq[(g->rqh + g->rqn - 1) % HTTP_PIPE_MAX].hu;
-		if (hu) {
-			g->host = strdup(hu);
-			g->uri = strdup(hu + strlen(hu) + 1);
-		}
+		g->host = gdup(g, x->b + m->host_at, m->host_len, HOST_MAX);
+		g->uri = gdup(g, x->b + m->uri_at, m->uri_len, URI_MAX);
 		return;
 	}
 	/* a response: its request's, from the other direction */
@@ -386,11 +410,10 @@ static void gather_head(hctx *x, const hmsg *m, const hframe *f)
 	uint64_t rf = x->h->have_cur ? x->h->cur.frame : 0;
 	while (q && rf && q->rqn && q->rq[q->rqh].frame < rf)
 		rq_pop(q);
-	if (q && rf && q->rqn && q->rq[q->rqh].frame == rf &&
-	    q->rq[q->rqh].hu) {
-		const char *hu = q->rq[q->rqh].hu;
-		g->host = strdup(hu);
-		g->uri = strdup(hu + strlen(hu) + 1);
+	if (q && rf && q->rqn && q->rq[q->rqh].frame == rf) {
+		const char *hs = q->rq[q->rqh].host, *us = q->rq[q->rqh].uri;
+		g->host = hs ? gdup(g, hs, strlen(hs), HOST_MAX) : NULL;
+		g->uri = us ? gdup(g, us, strlen(us), URI_MAX) : NULL;
 	}
 }
 
@@ -475,6 +498,7 @@ static void gather_free(http_dir *h)
 	}
 	while (g->rqn)
 		rq_pop(g);
+	gmem_give(g, sizeof *g);
 	free(g);
 	h->g = NULL;
 }
