@@ -12,8 +12,9 @@
 # the runs), nanoseconds per packet, the time against the floor of the same
 # file (a bare counting pcap_loop, bench/pcapcount.c, built here with
 # cc -O2 -lpcap), and for each pair the ratio tapir/peer with the target of
-# issue 5.  Every command writes to /dev/null; --export-streams and tcpflow
-# write into $EXPORT_DIR (default /dev/shm/tapir-bench-export, a tmpfs:
+# issue 5.  Every command writes to /dev/null; --export-streams, tcpflow and
+# both --export-objects http write into $EXPORT_DIR (default
+# /dev/shm/tapir-bench-export, a tmpfs:
 # on this machine's ext4 creating a file costs ~0.5 ms, which would
 # measure the disk, not the tools).
 #
@@ -149,6 +150,8 @@ job tapirexport.S "$S" "tapir --export-streams DIR" "rm -rf $ex" -- "$TAPIR" -r 
 job tcpflow.S "$S" "tcpflow -o DIR" "rm -rf $ex; mkdir -p $ex" -- tcpflow -r "$S" -o "$ex"
 job tapirexporttcp.S "$S" "tapir --export-streams DIR tcp" "rm -rf $ex" -- "$TAPIR" -r "$S" --export-streams "$ex" tcp
 job tcpflowtcp.S "$S" "tcpflow -o DIR tcp" "rm -rf $ex; mkdir -p $ex" -- tcpflow -r "$S" -o "$ex" tcp
+job tapirexpobj.S "$S" "tapir --export-objects http,DIR" "rm -rf $ex" -- "$TAPIR" -r "$S" --export-objects "http,$ex"
+job tsharkexpobj.S "$S" "tshark -q --export-objects http,DIR" "rm -rf $ex; mkdir -p $ex" -- tshark -n -r "$S" -q --export-objects "http,$ex"
 job tapirfields.S "$S" "tapir -T fields -e ... ($(echo $FIELDS | wc -w) fields)" "" -- "$TAPIR" -r "$S" -T fields "${efl[@]}"
 job tsharkfields.S "$S" "tshark -T fields -e ... (the same)" "" -- tshark -n -r "$S" -T fields "${efl[@]}"
 job tapirconv.S "$S" "tapir --stats conv,tcp" "" -- "$TAPIR" -r "$S" --stats conv,tcp
@@ -177,6 +180,7 @@ pair "--follow one stream vs tshark -z follow (slice)" tapirfollow.S tsharkfollo
 # on the slice), so the target is on the pair that does the same work
 pair "--export-streams vs tcpflow, both 'tcp' (slice)" tapirexporttcp.S tcpflowtcp.S 0.5
 pair "--export-streams (TCP and UDP) vs tcpflow (TCP only; no target)" tapirexport.S tcpflow.S -
+pair "--export-objects http vs tshark's (slice)" tapirexpobj.S tsharkexpobj.S 0.1
 pair "BPF 'tcp port 443': tapir vs tcpdump" tapirbpf.B tcpdumpbpf.B 1
 pair "-T fields vs tshark -T fields (slice; no target)" tapirfields.S tsharkfields.S -
 pair "--stats conv,tcp vs tshark -z conv,tcp (slice; no target)" tapirconv.S tsharkconv.S -
@@ -215,6 +219,12 @@ if [ "$verify" = 1 ]; then
 	v "export 'tcp', tapir vs tcpflow" "$a vs $b"
 	rm -rf "$ex"; "$TAPIR" -r "$S" --export-streams "$ex" 2>/dev/null
 	v "export (everything), tapir" "$(find "$ex" -type f ! -name index.tsv | wc -l) files (TCP and UDP; tcpflow writes TCP only)"
+	# --export-objects: tapir finds every object tshark finds (by SHA-256)
+	rm -rf "$ex"; "$TAPIR" -r "$S" --export-objects "http,$ex" 2>/dev/null
+	tail -n +2 "$ex/index.tsv" | cut -f7 | sort > "$W/a"
+	rm -rf "$ex"; mkdir -p "$ex"; tshark -n -r "$S" -q --export-objects "http,$ex" >/dev/null 2>&1
+	find "$ex" -type f -exec sha256sum {} + | cut -d' ' -f1 | sort > "$W/b"
+	v "--export-objects http, tapir vs tshark" "$(wc -l < "$W/a") objects vs $(wc -l < "$W/b"), $(comm -13 "$W/a" "$W/b" | wc -l) of tshark's not in tapir's"
 	rm -rf "$ex"
 	printf '%s' "$checks" >&2
 fi

@@ -32,7 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_body.h"
 #include "http_int.h"
+#include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
 #include "tapir/registry.h"
@@ -72,8 +74,9 @@ const tp_field_def tp_http_fields[F_COUNT_] = {
 	[F_CHUNK_SIZE] = FU("http.chunk_size", "Chunk size", TP_FT_UINT32),
 	[F_CHUNK_DATA] = FN("http.chunk_data", "Chunk data", TP_FT_BYTES),
 	[F_TRAILER] = FS("http.chunked_trailer_part", "trailer-part"),
+	/* the tree shows its length, as tshark's */
 	[F_FILE_DATA] = {"http.file_data", "File Data", TP_FT_STRING,
-			 TP_BASE_NONE | TP_BASE_SIZE_ONLY, NULL, 0},
+			 TP_BASE_SIZE_ONLY, NULL, 0},
 	[F_REQUEST_NUMBER] =
 		FU("http.request_number", "Request number", TP_FT_UINT32),
 	[F_RESPONSE_NUMBER] =
@@ -100,6 +103,12 @@ const tp_event_def tp_http_events[E_COUNT_] = {
 	[E_PIPE_FULL] = {"http.pipeline_full", TP_EV_WARN,
 			 "Too many requests waiting for a response: not "
 			 "paired"},
+	[E_BODY_CAPPED] = {"http.body.capped", TP_EV_WARN,
+			   "Decoded body cut at a cap (size, ratio or "
+			   "memory: a decompression bomb?)"},
+	[E_BODY_BAD] = {"http.body.decode_failed", TP_EV_WARN,
+			"Content-Encoding data corrupt, cut short or "
+			"missing: the decoded body is cut there"},
 };
 
 /* ---- state ------------------------------------------------------------ */
@@ -119,8 +128,13 @@ typedef struct hreq {
 	uint8_t head, connect;
 } hreq;
 
+struct hgather;
+
 typedef struct http_dir {
 	struct http_dir *peer;
+	/* bodies wanted (tp_flowcfg.bodies): the body being gathered, the
+	 * requests' hosts and URIs for their responses; NULL otherwise */
+	struct hgather *g;
 	hframe fr;  /* now */
 	hframe cut; /* where the last PDU cut began */
 	/* what that PDU began: 1 a request, 2 a response (then `cur`) */
@@ -155,10 +169,15 @@ static void *http_state_new(uint8_t proto, int dir)
 	return calloc(1, sizeof(http_dir));
 }
 
+static void gather_free(http_dir *h);
+
 static void http_state_free(void *st)
 {
 	http_dir *h = st;
-	free(h->qx);
+	if (h) {
+		gather_free(h);
+		free(h->qx);
+	}
 	free(h);
 }
 
@@ -179,6 +198,8 @@ typedef struct hctx {
 	const uint8_t *b;
 	bool any_body;
 	bool handed; /* the stream is another dissector's after this head */
+	bool ended;  /* replay: a body ended in this PDU */
+	struct hgather *g; /* replay: gathering this message's body */
 } hctx;
 
 static void add_str(hctx *x, int f, size_t at, size_t n)
@@ -193,6 +214,309 @@ static void event(hctx *x, int e, size_t at)
 	} else if (x->h) {
 		x->h->cut_ev |= (uint8_t)(1u << e);
 	}
+}
+
+typedef struct hmsg {
+	size_t uri_at, uri_len, host_at, host_len; /* replay: views */
+	size_t ct_at, ct_len, ce_at, ce_len;
+	bool resp;
+	uint8_t head, connect;
+	unsigned code;
+	bool chunked, te, cl_set, cl_bad;
+	uint64_t cl;
+	const char *upgrade; /* the dissector a 101 hands the stream to */
+} hmsg;
+
+/* ---- gathered bodies ---------------------------------------------------
+ *
+ * Only when an output shows them (tp_flowcfg.bodies): a message's body
+ * bytes go to a decoder (http_body.h) as the replay meets them, and where
+ * the message ends, its last body part's frame gets the decoded body as a
+ * data source ("De-chunked entity body", "Uncompressed entity body", as
+ * Wireshark names them) with http.file_data over it, and --export-objects
+ * gets the object.  The one-line run never comes here. */
+
+#define HOST_MAX 256u
+#define URI_MAX 2048u
+
+typedef struct hgather {
+	tp_session *s;
+	bool on;          /* a message's body is being gathered */
+	bool chunked, resp;
+	bool missing_more; /* `missing` is a lower bound */
+	uint32_t stream;
+	uint64_t frame;   /* the last frame that fed it */
+	hbody body;
+	char *host, *uri, *ctype; /* this message's (malloc'd, or NULL) */
+	/* requests sent this way: their frame, host and URI */
+	struct {
+		uint64_t frame;
+		char *host, *uri;
+	} rq[HTTP_PIPE_MAX];
+	unsigned rqh, rqn;
+} hgather;
+
+static bool bodies_wanted(const tp_pkt *p)
+{
+	return p && p->app_sess && p->app_sess->cfg.bodies;
+}
+
+/* The gatherer's strings (hosts, URIs, a content type) and itself are
+ * charged to the session's reassembly memory: 65 536 flows with 8
+ * pipelined requests a direction cannot hold their URIs outside it.  A
+ * NUL byte in one becomes '?' (its length is then its strlen). */
+static void *gmem(hgather *g, size_t n)
+{
+	if (g->s && !tp_reasm_mem_take(&g->s->mem, n))
+		return NULL;
+	void *m = malloc(n);
+	if (!m && g->s)
+		tp_reasm_mem_give(&g->s->mem, n);
+	return m;
+}
+
+static void gmem_give(hgather *g, size_t n)
+{
+	if (g->s)
+		tp_reasm_mem_give(&g->s->mem, n);
+}
+
+static char *gdup(hgather *g, const void *b, size_t n, size_t max)
+{
+	if (n > max)
+		n = max;
+	char *s = gmem(g, n + 1);
+	if (s) {
+		memcpy(s, b, n);
+		for (size_t i = 0; i < n; i++)
+			if (!s[i])
+				s[i] = '?';
+		s[n] = '\0';
+	}
+	return s;
+}
+
+static void gstr_free(hgather *g, char **s)
+{
+	if (*s)
+		gmem_give(g, strlen(*s) + 1);
+	free(*s);
+	*s = NULL;
+}
+
+static void meta_free(hgather *g)
+{
+	gstr_free(g, &g->host);
+	gstr_free(g, &g->uri);
+	gstr_free(g, &g->ctype);
+}
+
+static void rq_pop(hgather *g)
+{
+	gstr_free(g, &g->rq[g->rqh].host);
+	gstr_free(g, &g->rq[g->rqh].uri);
+	g->rqh = (g->rqh + 1) % HTTP_PIPE_MAX;
+	g->rqn--;
+}
+
+/* The gatherer of x's direction, made the first time bodies are wanted. */
+static hgather *gatherer(hctx *x)
+{
+	http_dir *h = x->h;
+	if (!h || !x->replay || !bodies_wanted(x->p))
+		return NULL;
+	tp_session *s = x->p->app_sess;
+	if (!h->g && tp_reasm_mem_take(&s->mem, sizeof *h->g)) {
+		if ((h->g = calloc(1, sizeof *h->g)) != NULL)
+			h->g->s = s;
+		else
+			tp_reasm_mem_give(&s->mem, sizeof *h->g);
+	}
+	return h->g;
+}
+
+static void gather(hctx *x, const uint8_t *b, size_t n)
+{
+	hgather *g = x->g;
+	if (!g || !g->on || !n)
+		return;
+	g->frame = x->p->number;
+	hb_feed(&g->body, b, n);
+}
+
+/* The object to --export-objects, and the gatherer emptied. */
+static void gather_emit(hgather *g, uint64_t frame, const char *why)
+{
+	const tp_object_tap *t = g->s ? g->s->objtap : NULL;
+	hbody *bd = &g->body;
+	if (t && t->object) {
+		bool coded = bd->enc != HB_IDENTITY && bd->enc != HB_OTHER;
+		tp_object o = {
+			.proto = "http",
+			.frame = frame,
+			.stream = g->stream,
+			.host = g->host ? g->host : "",
+			.uri = g->uri ? g->uri : "",
+			.ctype = g->ctype ? g->ctype : "",
+			.b = bd->b,
+			.n = bd->n,
+			.missing = bd->missing,
+			.zero_filled = !coded && bd->missing &&
+				       bd->status == HB_OK && !why,
+			.missing_unknown = g->missing_more,
+			.status = why ? why
+				  : bd->status == HB_OK ? NULL
+							: hb_status_name(bd->status),
+			.cap = bd->cap,
+		};
+		t->object(t->ctx, &o);
+		if (o.taken && o.b)
+			bd->b = NULL; /* the tap's now (its memory given back) */
+	}
+	hb_free(bd);
+	meta_free(g);
+	g->on = false;
+	g->missing_more = false;
+}
+
+/* After a message head (replay): a request's host and URI kept for its
+ * response; a body to come starts being gathered. */
+static void gather_head(hctx *x, const hmsg *m, const hframe *f)
+{
+	hgather *g = gatherer(x);
+	if (!g)
+		return;
+	if (g->on) /* the last message's end was never seen */
+		gather_emit(g, g->frame, "cut: a new message began");
+	tp_pkt *p = x->p;
+	g->stream = p->flow ? p->flow->stream : 0;
+	if (!m->resp) {
+		if (g->rqn == HTTP_PIPE_MAX)
+			rq_pop(g);
+		unsigned i = (g->rqh + g->rqn++) % HTTP_PIPE_MAX;
+		g->rq[i].frame = p->number;
+		g->rq[i].host = gdup(g, x->b + m->host_at, m->host_len, HOST_MAX);
+		g->rq[i].uri = gdup(g, x->b + m->uri_at, m->uri_len, URI_MAX);
+	}
+	if (f->st != S_BODY && f->st != S_CHUNK && f->st != S_CLOSE)
+		return;
+	hb_enc enc = m->ce_len ? hb_encoding(x->b + m->ce_at, m->ce_len)
+			       : HB_IDENTITY;
+	/* a plain body's bytes are the frames' own: gathered for an
+	 * export only */
+	if (enc == HB_IDENTITY && f->st != S_CHUNK && !(g->s && g->s->objtap))
+		return;
+	g->on = true;
+	x->g = g;
+	g->resp = m->resp;
+	g->chunked = f->st == S_CHUNK;
+	g->frame = p->number;
+	hb_init(&g->body, enc, HB_MAX, HB_RATIO, g->s ? &g->s->mem : NULL);
+	if (enc == HB_IDENTITY && f->st == S_BODY)
+		hb_reserve(&g->body, f->rem); /* its length known: no regrowth */
+	if (m->ct_len)
+		g->ctype = gdup(g, x->b + m->ct_at, m->ct_len, HOST_MAX);
+	if (!m->resp) {
+		g->host = gdup(g, x->b + m->host_at, m->host_len, HOST_MAX);
+		g->uri = gdup(g, x->b + m->uri_at, m->uri_len, URI_MAX);
+		return;
+	}
+	/* a response: its request's, from the other direction */
+	hgather *q = x->h->peer ? x->h->peer->g : NULL;
+	uint64_t rf = x->h->have_cur ? x->h->cur.frame : 0;
+	while (q && rf && q->rqn && q->rq[q->rqh].frame < rf)
+		rq_pop(q);
+	if (q && rf && q->rqn && q->rq[q->rqh].frame == rf) {
+		const char *hs = q->rq[q->rqh].host, *us = q->rq[q->rqh].uri;
+		g->host = hs ? gdup(g, hs, strlen(hs), HOST_MAX) : NULL;
+		g->uri = us ? gdup(g, us, strlen(us), URI_MAX) : NULL;
+	}
+}
+
+/* The message's body ended in this PDU: its decoded body into the
+ * record (a chunked or coded one: an identity body's bytes are the
+ * frames' own), and the object out. */
+static void gather_end(tp_pkt *p, hgather *g, size_t at)
+{
+	hbody *bd = &g->body;
+	hb_finish(bd);
+	if (bd->status == HB_CAP_SIZE || bd->status == HB_CAP_RATIO ||
+	    bd->status == HB_CAP_MEM)
+		tp_add_event(p, &tp_http_events[E_BODY_CAPPED], at);
+	else if (bd->status == HB_BAD || bd->status == HB_SHORT ||
+		 bd->status == HB_GAP)
+		tp_add_event(p, &tp_http_events[E_BODY_BAD], at);
+	bool coded = bd->enc != HB_IDENTITY && bd->enc != HB_OTHER;
+	if ((coded || g->chunked) && p->number) {
+		int src = tp_src_copy(p,
+				      coded ? "Uncompressed entity body"
+					    : "De-chunked entity body",
+				      TP_SRC_DERIVED, bd->b, bd->n);
+		if (src >= 0) {
+			size_t n = 0;
+			const uint8_t *b = tp_src_bytes(p, (unsigned)src, &n);
+			uint8_t was = p->src_cur;
+			p->src_cur = (uint8_t)src;
+			tp_meta_sync(p);
+			tp_add_bytes(p, FD(F_FILE_DATA), 0, n, b, n);
+			p->src_cur = was;
+			tp_meta_sync(p);
+		}
+	}
+	gather_emit(g, p->number, NULL);
+}
+
+/* The direction's gap of n bytes: inside the body (hold: the framing
+ * holds), or the message lost. */
+static void gather_gap(http_dir *h, uint64_t n, bool hold)
+{
+	hgather *g = h->g;
+	if (!g || !g->on)
+		return;
+	if (hold) { /* zeros in place of an identity body's bytes */
+		hb_gap(&g->body, n);
+		return;
+	}
+	/* where the body ended is unknown: cut at its last byte seen */
+	g->body.missing += n;
+	g->missing_more = true;
+	gather_emit(g, g->frame, "cut: bytes missing where the message's "
+				 "framing was lost");
+}
+
+/* The gap ran to the body's end: the message is over, in no frame. */
+static void gather_gap_end(http_dir *h)
+{
+	hgather *g = h->g;
+	if (g && g->on) {
+		hb_finish(&g->body);
+		gather_emit(g, g->frame, NULL);
+	}
+}
+
+static void gather_free(http_dir *h)
+{
+	hgather *g = h->g;
+	if (!g)
+		return;
+	if (g->on) {
+		/* the direction ended: a close-delimited body is whole (as
+		 * far as the capture goes); any other is cut */
+		if (h->fr.st == S_CLOSE) {
+			hb_finish(&g->body);
+			gather_emit(g, 0, g->body.status == HB_OK ? NULL
+				    : hb_status_name(g->body.status));
+		} else {
+			if (h->fr.st == S_BODY)
+				g->body.missing += h->fr.rem;
+			gather_emit(g, 0, "cut: the capture ends inside it");
+		}
+	}
+	while (g->rqn)
+		rq_pop(g);
+	gmem_give(g, sizeof *g);
+	free(g);
+	h->g = NULL;
 }
 
 /* ---- start lines -------------------------------------------------------- */
@@ -253,17 +577,8 @@ static tp_probe http_probe(const uint8_t *b, size_t n, uint8_t proto)
 
 /* ---- the header block ------------------------------------------------- */
 
-typedef struct hmsg {
-	size_t uri_at, uri_len, host_at, host_len; /* replay: views */
-	bool resp;
-	uint8_t head, connect;
-	unsigned code;
-	bool chunked, te, cl_set, cl_bad;
-	uint64_t cl;
-	const char *upgrade; /* the dissector a 101 hands the stream to */
-} hmsg;
 
-static bool ieq(const uint8_t *b, size_t n, const char *s)
+bool http_ieq(const uint8_t *b, size_t n, const char *s)
 {
 	size_t k = strlen(s);
 	if (n != k)
@@ -333,7 +648,7 @@ static bool te_chunked(const uint8_t *v, size_t n)
 	size_t s = e;
 	while (s > 0 && v[s - 1] != ',' && v[s - 1] != ' ' && v[s - 1] != '\t')
 		s--;
-	return ieq(v + s, e - s, "chunked");
+	return http_ieq(v + s, e - s, "chunked");
 }
 
 #define K(s, f) {s, sizeof s - 1, f}
@@ -380,7 +695,7 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 	int f = -1;
 	size_t nk = x->replay ? TP_COUNT(known) : 3;
 	for (size_t i = 0; i < nk; i++)
-		if (known[i].n == nl && ieq(b, nl, known[i].name)) {
+		if (known[i].n == nl && http_ieq(b, nl, known[i].name)) {
 			f = known[i].f;
 			break;
 		}
@@ -391,6 +706,12 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 	if (f == F_HOST) {
 		m->host_at = at + v;
 		m->host_len = e - v;
+	} else if (f == F_CONTENT_TYPE) {
+		m->ct_at = at + v;
+		m->ct_len = e - v;
+	} else if (f == F_CONTENT_ENCODING) {
+		m->ce_at = at + v;
+		m->ce_len = e - v;
 	} else if (f == F_CL_HDR) {
 		uint64_t cl = 0;
 		if (!parse_cl(b + v, e - v, &cl) ||
@@ -407,8 +728,8 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 		m->te = true;
 		m->chunked = te_chunked(b + v, e - v);
 	} else if (f == F_UPGRADE) {
-		m->upgrade = ieq(b + v, e - v, "websocket") ? "websocket"
-			     : ieq(b + v, e - v, "h2c")	  ? "http2"
+		m->upgrade = http_ieq(b + v, e - v, "websocket") ? "websocket"
+			     : http_ieq(b + v, e - v, "h2c")	  ? "http2"
 							  : NULL;
 	}
 }
@@ -433,8 +754,8 @@ static void start_line(hctx *x, hmsg *m, size_t n)
 			m->code = m->code * 10 + (unsigned)(b[i] - '0');
 		}
 	} else {
-		m->head = ieq(b, a, "head");
-		m->connect = ieq(b, a, "connect");
+		m->head = http_ieq(b, a, "head");
+		m->connect = http_ieq(b, a, "connect");
 	}
 	if (!x->replay)
 		return;
@@ -463,7 +784,7 @@ static void full_uri(hctx *x, const hmsg *m)
 	if (m->connect || !m->uri_len)
 		return;
 	if (u[0] != '/') {
-		if (m->uri_len > 7 && ieq(u, 7, "http://"))
+		if (m->uri_len > 7 && http_ieq(u, 7, "http://"))
 			add_str(x, F_FULL_URI, m->uri_at, m->uri_len);
 		return;
 	}
@@ -517,6 +838,7 @@ static size_t chunks(hctx *x, hframe *m, size_t at, size_t n)
 			if (x->replay)
 				tp_add_bytes(x->p, FD(F_CHUNK_DATA),
 					     x->base + at + i, k, b + i, k);
+			gather(x, b + i, k);
 			x->any_body = true;
 			m->rem -= k;
 			i += k;
@@ -542,6 +864,7 @@ static size_t chunks(hctx *x, hframe *m, size_t at, size_t n)
 			size_t t = e > i && b[e - 1] == '\r' ? e - 1 : e;
 			if (t == i) {
 				m->st = S_START; /* the empty line: the end */
+				x->ended = true;
 			} else if (x->replay) {
 				add_str(x, F_TRAILER, at + i, t - i);
 			}
@@ -585,6 +908,7 @@ static size_t chunks(hctx *x, hframe *m, size_t at, size_t n)
 		i += ln;
 	}
 	if (m->st == S_CLOSE && i < n) { /* gave up: the rest is body */
+		gather(x, b + i, n - i);
 		x->any_body = true;
 		i = n;
 	}
@@ -599,8 +923,10 @@ static size_t body(hctx *x, hframe *m, size_t at, size_t n)
 	case S_BODY:
 		k = m->rem < n ? (size_t)m->rem : n;
 		m->rem -= k;
-		if (!m->rem)
+		if (!m->rem) {
 			m->st = S_START;
+			x->ended = true;
+		}
 		break;
 	case S_CHUNK:
 		return chunks(x, m, at, n);
@@ -611,6 +937,7 @@ static size_t body(hctx *x, hframe *m, size_t at, size_t n)
 	}
 	if (x->replay && k)
 		add_str(x, F_FILE_DATA, at, k);
+	gather(x, x->b + at, k);
 	x->any_body |= k > 0;
 	return k;
 }
@@ -746,6 +1073,8 @@ static size_t advance(hctx *x, hframe *f, size_t n)
 	hmsg m = {0};
 	parse_head(x, &m, hlen);
 	frame_body(x, f, &m, 0);
+	if (x->replay)
+		gather_head(x, &m, f);
 	return hlen + (f->st != S_START && !x->handed
 			       ? body(x, f, hlen, n - hlen)
 			       : 0);
@@ -755,7 +1084,7 @@ static size_t http_pdu_len(void *st, const uint8_t *b, size_t n)
 {
 	http_dir *h = st;
 	hframe f = h ? h->fr : (hframe){0};
-	hctx x = {h, false, NULL, 0, b, false};
+	hctx x = {h, false, NULL, 0, b, false, false, NULL};
 	if (h) {
 		h->cut = h->fr;
 		h->cut_msg = 0;
@@ -776,13 +1105,24 @@ static void http_gap(void *st, uint64_t n)
 	/* inside a body or chunk that the gap does not end: the framing
 	 * holds (the bytes are only missing); else resynchronise on the
 	 * next message start */
-	if (f->st == S_CLOSE || f->st == S_TUNNEL)
-		return;
-	if ((f->st == S_BODY || (f->st == S_CHUNK && f->cs == CS_DATA)) &&
-	    n < f->rem) {
-		f->rem -= n;
+	if (f->st == S_CLOSE || f->st == S_TUNNEL) {
+		gather_gap(h, n, true);
 		return;
 	}
+	if ((f->st == S_BODY || (f->st == S_CHUNK && f->cs == CS_DATA)) &&
+	    n <= f->rem) {
+		/* up to the body's or chunk's end: its framing goes on */
+		f->rem -= n;
+		bool end = !f->rem && f->st == S_BODY;
+		if (!f->rem)
+			f->st == S_BODY ? (void)(f->st = S_START)
+					: (void)(f->cs = CS_CRLF);
+		gather_gap(h, n, true);
+		if (end)
+			gather_gap_end(h);
+		return;
+	}
+	gather_gap(h, n, false);
 	*f = (hframe){0};
 }
 
@@ -791,7 +1131,7 @@ static void http_gap(void *st, uint64_t n)
 static bool http_pdu_shown(const void *st)
 {
 	const http_dir *h = st;
-	return !h || h->cut_msg || h->cut_ev;
+	return !h || h->cut_msg || h->cut_ev || (h->g && h->g->on);
 }
 
 /* ---- dissect --------------------------------------------------------- */
@@ -845,18 +1185,21 @@ static tp_next http_dissect(tp_pkt *p, tp_cursor *c)
 	size_t pos = 0;
 	/* the one-line text reads the segment and the pairing only: no
 	 * replay (pdu_len framed the PDU already) */
-	if (h && p->lean) {
+	if (h && p->lean && !bodies_wanted(p)) {
 		pos = n;
 		for (int e = 0; e < E_COUNT_; e++)
 			if (h->cut_ev & 1u << e)
 				tp_add_event(p, &tp_http_events[e], at);
 	}
 	while (pos < n) {
-		hctx x = {h, true, p, at + pos, b + pos, false};
+		hctx x = {h, true, p, at + pos, b + pos, false, false, NULL};
+		x.g = h && h->g && h->g->on ? h->g : NULL;
 		size_t k = advance(&x, &f, n - pos);
 		if (!k)
 			break; /* no state: a head cut short */
 		pos += k;
+		if (x.ended && x.g && x.g->on)
+			gather_end(p, x.g, at);
 		if (h) /* a stream PDU: one message part */
 			break;
 	}

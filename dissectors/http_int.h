@@ -60,6 +60,8 @@ enum {
 	E_BAD_CHUNK,
 	E_BAD_TE,
 	E_PIPE_FULL,
+	E_BODY_CAPPED,
+	E_BODY_BAD,
 	E_COUNT_
 };
 
@@ -76,6 +78,9 @@ typedef struct http_method {
 } http_method;
 extern const http_method http_methods[];
 extern const size_t http_nmethods_tcpdump;
+
+/* b[0..n) equals the lower-case s, ignoring ASCII case. */
+bool http_ieq(const uint8_t *b, size_t n, const char *s);
 
 /* Does b[0..n) begin like a request or status line?  TP_PROBE_MORE when
  * too few bytes tell. */

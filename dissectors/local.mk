@@ -26,4 +26,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp_print.c \
 	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
 	dissectors/http_stats.c \
-	dissectors/websocket.c
+	dissectors/websocket.c \
+	dissectors/http_body.h dissectors/http_body.c

@@ -34,7 +34,8 @@ UNIT_TESTS = \
 	tests/unit/test_dns \
 	tests/unit/test_dhcp \
 	tests/unit/test_http \
-	tests/unit/test_websocket
+	tests/unit/test_websocket \
+	tests/unit/test_http_body
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -57,10 +58,12 @@ TESTS += tests/flood/dns.sh
 TESTS += tests/flood/dhcp.sh
 TESTS += tests/flood/http.sh
 TESTS += tests/flood/websocket.sh
+TESTS += tests/flood/http-bomb.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
 TESTS += tests/export-owner.sh
+TESTS += tests/export-objects.sh
 TESTS += tests/threads/run.sh
 TESTS += tests/corpus-v.sh
 TESTS += tests/icmp6-crafted.sh
@@ -70,7 +73,7 @@ EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
 EXTRA_DIST += tests/compare-follow.py tests/compare-tshark.py
 EXTRA_DIST += tests/compare-tcpdump.py tests/tcpdump-lines.sh
 EXTRA_DIST += tests/compare-tcpdump-v.sh pcaps/ts-invalid.py
-EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh
+EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh tests/export-objects.sh
 EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
 EXTRA_DIST += tests/threads/run.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
@@ -83,3 +86,4 @@ include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
 EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py
 EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict
+EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py

@@ -55,6 +55,8 @@ typedef struct tp_consumer {
 	/* Optional: reassembled streams (follow, export), hooked to the
 	 * engine's session. */
 	const tp_stream_tap *tap;
+	/* Optional: whole decoded objects (--export-objects). */
+	const tp_object_tap *objtap;
 	/* Optional: the output behind `packet`, which --threads 3 may run
 	 * on the printer thread instead (records are then not given to
 	 * `packet`). */

@@ -117,6 +117,30 @@ typedef struct tp_stream_tap {
 			const tp_tcpseg *g);
 } tp_stream_tap;
 
+/* A whole application object, decoded (an HTTP body): what
+ * --export-objects writes.  Everything lives for the call only. */
+typedef struct tp_object {
+	const char *proto;    /* "http" */
+	uint64_t frame;       /* the frame that ended it (0: the flow's end) */
+	uint32_t stream;      /* tcp.stream */
+	const char *host, *uri, *ctype; /* "" when unknown */
+	const uint8_t *b;
+	size_t n;
+	uint64_t missing;     /* bytes the capture lacked */
+	bool zero_filled;     /* ... as zeros in b (else b is cut there) */
+	bool missing_unknown; /* `missing` is a lower bound */
+	const char *status;   /* NULL: decoded whole; else why not */
+	/* b is malloc'd and `cap` bytes long: the tap may keep it (and free
+	 * it later) by setting `taken` */
+	size_t cap;
+	bool taken;
+} tp_object;
+
+typedef struct tp_object_tap {
+	void (*object)(void *ctx, tp_object *o);
+	void *ctx;
+} tp_object_tap;
+
 typedef struct tp_flowcfg {
 	unsigned max_flows;      /* 0 = TP_FLOW_MAX */
 	unsigned idle_timeout;   /* 0 = TP_FLOW_IDLE_TIMEOUT */
@@ -124,6 +148,10 @@ typedef struct tp_flowcfg {
 	size_t reasm_mem_cap;    /* 0 = TP_REASM_MEM_CAP */
 	bool no_defrag;          /* leave IP fragments alone */
 	bool no_reassembly;      /* track flows, reassemble nothing */
+	/* gather and decode application bodies (HTTP): only when an output
+	 * shows them (-V, -x/-X/-A, -T fields, --export-objects); the
+	 * one-line run never does */
+	bool bodies;
 } tp_flowcfg;
 
 /* Everything that lives across packets. */
@@ -136,6 +164,8 @@ typedef struct tp_session {
 	tp_flowcfg cfg;
 	const tp_stream_tap *taps[4]; /* follow, export-streams */
 	unsigned ntaps;
+	/* --export-objects: whole decoded objects (NULL: none wanted) */
+	const tp_object_tap *objtap;
 	uint64_t evicted, expired;
 	/* stream.c: application states and stream buffers not made because
 	 * the reassembly memory cap was reached (they count against it) */

@@ -53,6 +53,14 @@ void tp_follow_free(tp_follow *f);
  * stream) becomes DIR/<name>, gaps left as holes, plus DIR/index.tsv. */
 typedef struct tp_export tp_export;
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen);
+/* --export-objects http,DIR: every whole object (an HTTP body, decoded)
+ * as a file named from its URI (tp_object_name; -1, -2 ... before the
+ * extension when taken; created O_EXCL|O_NOFOLLOW in DIR: never an
+ * existing file, never through a link), plus DIR/index.tsv (frame,
+ * stream, host, URI, content type, size, SHA-256, complete or what is
+ * missing, file).  The same DIR handling as the streams' export. */
+tp_export *tp_export_objects_new(const char *dir, char *err, size_t errlen);
+void tp_object_name(const char *uri, char *out, size_t cap);
 /* Create DIR/index.tsv: called after the privilege drop, so that it
  * belongs to the capture user like the stream files (made by then at
  * the latest by the first row or by tp_export_finish). */

@@ -54,7 +54,8 @@ typedef struct tp_options {
 	bool follow;             /* --follow EXPR or -z follow,... */
 	tp_follow_spec follow_spec;
 	const char *follow_out;  /* --follow-out FILE */
-	const char *export_dir;  /* --export-streams DIR */
+	const char *export_dir;  /* --export-streams DIR, --export-objects */
+	bool export_objects;     /* ... http,DIR: objects, not streams */
 	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;

@@ -198,9 +198,9 @@ void tp_out_fields_free(tp_output *o);
 /* A flag in a field's `base`: an organization code, shown in hex but
  * printed by -T fields in decimal, as tshark does (BASE_OUI). */
 #define TP_BASE_OUI 0x1000u
-/* A flag in a field's `base`: the detail tree shows a string or byte
- * field's length, "N bytes", not its value (tshark's "File Data: 62
- * bytes"; -T fields still prints the value). */
+/* A flag in a field's `base`: the -V tree shows a string or bytes field
+ * as its length, "N bytes" (Wireshark's File Data: a decoded body is
+ * megabytes), -T fields the value. */
 #define TP_BASE_SIZE_ONLY 0x2000u
 #define TP_BASE_MASK 0xffu /* the tp_base part of `base` */
 

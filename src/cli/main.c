@@ -290,7 +290,11 @@ static int open_outputs(struct run *r, const tp_options *o)
 				     r->fol_out ? r->fol_out : stdout)))
 		return say(r, EXIT_RUNTIME);
 	if (o->export_dir &&
-	    !(r->exp = tp_export_new(o->export_dir, r->err, sizeof r->err)))
+	    !(r->exp = o->export_objects
+			       ? tp_export_objects_new(o->export_dir, r->err,
+						       sizeof r->err)
+			       : tp_export_new(o->export_dir, r->err,
+					       sizeof r->err)))
 		return say(r, EXIT_RUNTIME);
 	snprintf(r->err, sizeof r->err, "out of memory");
 	if (o->stats_kinds &&
@@ -314,6 +318,15 @@ static int open_engine(struct run *r, tp_options *o)
 			return say(r, EXIT_RUNTIME);
 	}
 	bool live = tp_source_is_live(r->src);
+	/* HTTP bodies gathered and decoded only for the outputs that show
+	 * them: the one-line run never pays for them */
+	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
+			    o->out.Aflag || o->export_objects;
+	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
+		if (strncmp(o->efields[i], "http", 4) == 0 &&
+		    (!o->efields[i][4] ||
+		     strcmp(o->efields[i], "http.file_data") == 0))
+			o->flowcfg.bodies = true; /* -e http.file_data, -e http */
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,
@@ -391,7 +404,8 @@ static int confine(struct run *r, const tp_options *o, bool *sandboxed)
 		return say(r, EXIT_RUNTIME);
 	/* index.tsv as the capture user, like the stream files */
 	if (r->exp && tp_export_open_index(r->exp, r->err, sizeof r->err) < 0) {
-		fprintf(stderr, "tapir: --export-streams: %s\n", r->err);
+		fprintf(stderr, "tapir: --export-%s: %s\n",
+			o->export_objects ? "objects" : "streams", r->err);
 		return EXIT_RUNTIME;
 	}
 	/* -N needs sockets and files for its lookups: no sandbox then. */

@@ -77,6 +77,8 @@ void tp_usage(FILE *fp)
 		"  --direction client|server|both         (default both)\n"
 		"  --follow-out FILE   write the followed bytes to FILE\n"
 		"  --export-streams DIR  every stream direction as a file\n"
+		"  --export-objects http,DIR  every HTTP body seen whole,\n"
+		"                decoded, as a file, and DIR/index.tsv\n"
 		"  --stats conv[,TYPE] | endpoints[,TYPE] | phs | dns | http\n"
 		"                TYPE: eth, ip, ipv6, tcp, udp\n"
 		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
@@ -183,6 +185,7 @@ enum {
 	OPT_DIRECTION,
 	OPT_FOLLOW_OUT,
 	OPT_EXPORT,
+	OPT_EXPORT_OBJ,
 	OPT_NO_DEFRAG,
 	OPT_NO_REASM,
 	OPT_THREADS,
@@ -514,6 +517,20 @@ static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
 		o->follow_out = arg;
 		break;
 	case OPT_EXPORT:
+	case OPT_EXPORT_OBJ:
+		if (o->export_dir)
+			return usage_error("--export-streams and "
+					   "--export-objects: one of them, "
+					   "once%s",
+					   "");
+		if (ch == OPT_EXPORT_OBJ) {
+			if (strncmp(arg, "http,", 5) != 0 || !arg[5])
+				return usage_error("--export-objects %s: "
+						   "http,DIR",
+						   arg);
+			arg += 5;
+			o->export_objects = true;
+		}
 		o->export_dir = arg;
 		break;
 	case OPT_NO_DEFRAG:
@@ -595,7 +612,7 @@ static int settle(tp_options *o, struct parse *ps)
 				   "--follow-out go with --follow%s",
 				   "");
 	if (o->write_file && (o->follow || o->export_dir || o->stats_kinds))
-		return usage_error("-w and --follow/--stats/--export-streams: "
+		return usage_error("-w and --follow/--stats/--export-*: "
 				   "pick one%s",
 				   "");
 	if (o->write_file && o->mode == TP_MODE_FIELDS)
@@ -660,6 +677,7 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"direction", required_argument, NULL, OPT_DIRECTION},
 		{"follow-out", required_argument, NULL, OPT_FOLLOW_OUT},
 		{"export-streams", required_argument, NULL, OPT_EXPORT},
+		{"export-objects", required_argument, NULL, OPT_EXPORT_OBJ},
 		{"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
 		{"no-reassembly", no_argument, NULL, OPT_NO_REASM},
 		{"threads", required_argument, NULL, OPT_THREADS},

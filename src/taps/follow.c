@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,6 +36,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <nettle/sha2.h>
 
 #include "tapir/engine.h"
 #include "tapir/follow.h"
@@ -891,6 +894,9 @@ typedef struct wjob {
 	uint32_t cap;        /* buf's size when it is a file buffer, else 0 */
 	uint64_t off;
 	bool create;
+	int fd;              /* >= 0: write to it and close it (an object) */
+	char *row;           /* an object's index row, its SHA-256 to fill */
+	size_t rowlen, sha_at;
 	char name[160];
 } wjob;
 
@@ -898,8 +904,19 @@ typedef struct wjob {
 #define EXPORT_CLASSES 7
 #define EXPORT_SPARE (4u << 20) /* bytes of spare buffers kept */
 
+typedef struct objname {
+	struct objname *next;
+	unsigned tries;      /* the next number to try for this name */
+	char name[];
+} objname;
+
 struct tp_export {
 	int dirfd;
+	bool objects;        /* --export-objects: objects, not streams */
+	tp_object_tap otap;
+	/* the names given so far, by hash: a name used 1000 times is not
+	 * tried 1000 times over (EXPORT_BUCKETS chains) */
+	objname **names;
 	char dir[256];       /* as given, for messages */
 	FILE *index;         /* NULL until tp_export_open_index */
 	tp_stream_tap tap;
@@ -1148,12 +1165,20 @@ static void buf_unlink(tp_export *e, expfile *x)
 
 /* ---- the writer thread ---- */
 
-static void job_run(tp_export *e, const wjob *j)
+static void obj_index(tp_export *e, const uint8_t *b, size_t n, char *row,
+		      size_t len, size_t sha_at);
+
+static void job_run(tp_export *e, wjob *j)
 {
-	if (atomic_load(&e->werr))
+	if (atomic_load(&e->werr)) {
+		if (j->fd >= 0)
+			close(j->fd);
+		free(j->row);
+		j->row = NULL;
 		return;
+	}
 	int flags = O_WRONLY | O_CLOEXEC | (j->create ? O_CREAT | O_TRUNC : 0);
-	int fd = openat(e->dirfd, j->name, flags, 0644);
+	int fd = j->fd >= 0 ? j->fd : openat(e->dirfd, j->name, flags, 0644);
 	size_t done = 0;
 	while (fd >= 0 && done < j->n) {
 		ssize_t w = pwrite(fd, j->buf + done, j->n - done,
@@ -1170,7 +1195,11 @@ static void job_run(tp_export *e, const wjob *j)
 	if (err) {
 		snprintf(e->werrwhat, sizeof e->werrwhat, "%s", j->name);
 		atomic_store(&e->werr, err);
+	} else if (j->row) {
+		obj_index(e, j->buf, j->n, j->row, j->rowlen, j->sha_at);
 	}
+	free(j->row);
+	j->row = NULL;
 }
 
 /* The writer takes the whole queue at once and runs it unlocked: one
@@ -1213,8 +1242,8 @@ static void *writer(void *arg)
 /* Hand `buf` (malloc'd, n bytes for stream offset off) to the writer. */
 static void reclaim(tp_export *e, wjob *r);
 
-static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
-		    size_t n, uint64_t off)
+/* A job to fill in (spare or new; NULL, buf freed, without memory). */
+static wjob *job_get(tp_export *e, uint8_t *buf)
 {
 	wjob *j = e->spare_jobs;
 	if (j)
@@ -1223,16 +1252,18 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 		free(buf);
 		errno = ENOMEM;
 		note_err(e, "export");
-		return;
+		return NULL;
 	}
 	j->next = NULL;
 	j->buf = buf;
-	j->cap = cap;
-	j->n = n;
-	j->off = off;
-	j->create = !x->made;
-	x->made = true;
-	file_name(x, j->name);
+	j->fd = -1;
+	j->row = NULL;
+	return j;
+}
+
+/* Queue j for the writer (waiting while the queue is full). */
+static void job_push(tp_export *e, wjob *j)
+{
 	pthread_mutex_lock(&e->mu);
 	while (e->qbytes > EXPORT_QUEUE) {
 		e->rsleep = true;
@@ -1244,7 +1275,7 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 	else
 		e->qhead = j;
 	e->qtail = j;
-	e->qbytes += n;
+	e->qbytes += j->n;
 	e->qjobs++;
 	if (e->wsleep && (e->qbytes >= WAKE_BYTES || e->qjobs >= WAKE_JOBS)) {
 		e->qjobs = 0;
@@ -1254,6 +1285,21 @@ static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
 	e->ret = NULL;
 	pthread_mutex_unlock(&e->mu);
 	reclaim(e, r);
+}
+
+static void enqueue(tp_export *e, expfile *x, uint8_t *buf, uint32_t cap,
+		    size_t n, uint64_t off)
+{
+	wjob *j = job_get(e, buf);
+	if (!j)
+		return;
+	j->cap = cap;
+	j->n = n;
+	j->off = off;
+	j->create = !x->made;
+	x->made = true;
+	file_name(x, j->name);
+	job_push(e, j);
 }
 
 static void reclaim_buf(tp_export *e, wjob *j);
@@ -1504,7 +1550,239 @@ static void ex_end(void *ctx, const tp_flow *f)
 	}
 }
 
+
+/* ---- objects (--export-objects http,DIR) ------------------------------- */
+
+/* A file name from the URI: its path's last segment (no query), the
+ * bytes outside [A-Za-z0-9._-] as '_', no leading dot (no ".", "..",
+ * hidden files), at most OBJ_NAME bytes; "object" when nothing is left. */
+#define OBJ_NAME 100
+
+void tp_object_name(const char *uri, char *out, size_t cap)
+{
+	size_t end = strcspn(uri, "?#");
+	size_t start = end;
+	while (start > 0 && uri[start - 1] != '/')
+		start--;
+	size_t k = 0;
+	for (size_t i = start; i < end && k + 1 < cap && k < OBJ_NAME; i++) {
+		char c = uri[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+			  (c == '.' && k > 0);
+		out[k++] = ok ? c : '_';
+	}
+	if (!k)
+		k = (size_t)snprintf(out, cap, "object");
+	out[k < cap ? k : cap - 1] = '\0';
+}
+
+/* The name's entry (made the first time; NULL without memory). */
+static objname *name_of(tp_export *e, const char *base)
+{
+	if (!e->names &&
+	    !(e->names = calloc(EXPORT_BUCKETS, sizeof *e->names)))
+		return NULL;
+	size_t h = 5381;
+	for (const char *c = base; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	objname **b = &e->names[h % EXPORT_BUCKETS];
+	for (objname *x = *b; x; x = x->next)
+		if (strcmp(x->name, base) == 0)
+			return x;
+	size_t n = strlen(base) + 1;
+	objname *x = malloc(sizeof *x + n);
+	if (x) {
+		memcpy(x->name, base, n);
+		x->tries = 0;
+		x->next = *b;
+		*b = x;
+	}
+	return x;
+}
+
+/* Create DIR/name, or name-1, name-2 ... (before its extension): never
+ * an existing file, never through a symbolic link. */
+static int obj_create(tp_export *e, const char *base, char *name, size_t cap)
+{
+	const char *dot = strrchr(base, '.');
+	size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	objname *nm = name_of(e, base);
+	for (unsigned i = nm ? nm->tries : 0; i < UINT_MAX; i++) {
+		if (nm)
+			nm->tries = i + 1;
+		if (i == 0)
+			snprintf(name, cap, "%s", base);
+		else
+			snprintf(name, cap, "%.*s-%u%s", (int)stem, base, i,
+				 base + stem);
+		if (strcmp(name, "index.tsv") == 0)
+			continue;
+		int fd = openat(e->dirfd, name,
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					O_CLOEXEC,
+				0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static void names_free(tp_export *e)
+{
+	for (size_t i = 0; e->names && i < EXPORT_BUCKETS; i++)
+		while (e->names[i]) {
+			objname *x = e->names[i];
+			e->names[i] = x->next;
+			free(x);
+		}
+	free(e->names);
+	e->names = NULL;
+}
+
+/* A text column: tabs, line ends and other control bytes as '?'. */
+static void put_col(tp_sbuf *sb, const char *s)
+{
+	for (; *s; s++)
+		tp_sb_putc(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	tp_sb_putc(sb, '\t');
+}
+
+#define SHA_HEX (2 * SHA256_DIGEST_SIZE)
+
+/* The object's SHA-256 into its index row (at sha_at, SHA_HEX bytes
+ * kept for it), and the row into index.tsv: on the writer thread when
+ * there is one (in the order the objects came), else here. */
+static void obj_index(tp_export *e, const uint8_t *b, size_t n, char *row,
+		      size_t len, size_t sha_at)
+{
+	struct sha256_ctx sc;
+	uint8_t md[SHA256_DIGEST_SIZE];
+	sha256_init(&sc);
+	sha256_update(&sc, n, b);
+	sha256_digest(&sc, sizeof md, md);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof md; i++) {
+		row[sha_at + 2 * i] = hx[md[i] >> 4];
+		row[sha_at + 2 * i + 1] = hx[md[i] & 15];
+	}
+	if (e->index)
+		fwrite(row, 1, len, e->index);
+}
+
+static void ex_object(void *ctx, tp_object *o)
+{
+	tp_export *e = ctx;
+	if (failed(e) || (!o->n && !o->missing && !o->status))
+		return; /* no body */
+	char base[OBJ_NAME + 8], name[OBJ_NAME + 32];
+	tp_object_name(o->uri, base, sizeof base);
+	int fd = obj_create(e, base, name, sizeof name);
+	if (fd < 0) {
+		note_err(e, base);
+		return;
+	}
+	char row[4096], ierr[300];
+	tp_sbuf sb;
+	tp_sb_init(&sb, row, sizeof row - 1);
+	tp_sb_dec(&sb, o->frame);
+	tp_sb_putc(&sb, '\t');
+	tp_sb_dec(&sb, o->stream);
+	tp_sb_putc(&sb, '\t');
+	put_col(&sb, o->host);
+	put_col(&sb, o->uri);
+	put_col(&sb, o->ctype);
+	tp_sb_dec(&sb, o->n);
+	tp_sb_putc(&sb, '\t');
+	size_t sha_at = sb.len;
+	for (unsigned i = 0; i < SHA_HEX; i++)
+		tp_sb_putc(&sb, '0');
+	tp_sb_putc(&sb, '\t');
+	if (!o->status && !o->missing) {
+		tp_sb_puts(&sb, "complete");
+	} else if (!o->status && o->zero_filled) {
+		tp_sb_puts(&sb, "missing ");
+		tp_sb_dec(&sb, o->missing);
+		tp_sb_puts(&sb, " bytes (zero-filled)");
+	} else {
+		tp_sb_puts(&sb, o->status ? o->status : "cut");
+		if (o->missing) {
+			tp_sb_puts(&sb, " (missing ");
+			tp_sb_dec(&sb, o->missing);
+			tp_sb_puts(&sb, o->zero_filled ? " bytes, zero-filled)"
+					: o->missing_unknown ? " bytes or more, cut)"
+							     : " bytes, cut)");
+		}
+	}
+	tp_sb_putc(&sb, '\t');
+	put_col(&sb, name);
+	row[sb.len - 1] = '\n'; /* the last column's tab */
+	if (!e->index && tp_export_open_index(e, ierr, sizeof ierr) < 0)
+		note_err(e, "index.tsv");
+	e->files++;
+	/* written, closed, hashed and listed by the writer thread (the
+	 * body's buffer taken over, or a copy), or here */
+	bool take = e->threaded && o->b && o->cap;
+	uint8_t *copy = take ? (uint8_t *)(uintptr_t)o->b
+			: e->threaded ? malloc(o->n ? o->n : 1)
+				      : NULL;
+	char *rcopy = copy ? malloc(sb.len) : NULL;
+	/* (job_get frees what it is given when it fails: not the body's) */
+	wjob *j = rcopy ? job_get(e, take ? NULL : copy) : NULL;
+	if (j) {
+		j->buf = copy;
+		if (take)
+			o->taken = true;
+		else
+			memcpy(copy, o->b, o->n);
+		memcpy(rcopy, row, sb.len);
+		j->cap = 0;
+		j->n = o->n;
+		j->off = 0;
+		j->create = false;
+		j->fd = fd;
+		j->row = rcopy;
+		j->rowlen = sb.len;
+		j->sha_at = sha_at;
+		snprintf(j->name, sizeof j->name, "%s", name);
+		job_push(e, j);
+		return;
+	}
+	if (copy && !rcopy && !take)
+		free(copy);
+	free(rcopy);
+	size_t done = 0;
+	while (done < o->n) {
+		ssize_t w = write(fd, o->b + done, o->n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			note_err(e, name);
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) < 0)
+		note_err(e, name);
+	obj_index(e, o->b, o->n, row, sb.len, sha_at);
+}
+
+static tp_export *export_make(const char *dir, bool objects, char *err,
+			      size_t errlen);
+
 tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
+{
+	return export_make(dir, false, err, errlen);
+}
+
+tp_export *tp_export_objects_new(const char *dir, char *err, size_t errlen)
+{
+	return export_make(dir, true, err, errlen);
+}
+
+static tp_export *export_make(const char *dir, bool objects, char *err,
+			      size_t errlen)
 {
 	bool created = mkdir(dir, 0755) == 0;
 	if (!created && errno != EEXIST) {
@@ -1535,7 +1813,11 @@ tp_export *tp_export_new(const char *dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(e->dir, sizeof e->dir, "%s", dir);
-	e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
+	e->objects = objects;
+	if (objects)
+		e->otap = (tp_object_tap){ex_object, e};
+	else
+		e->tap = (tp_stream_tap){ex_want, ex_data, ex_gap, ex_end, e};
 	/* the writer starts now, before the sandbox (which forbids clone;
 	 * its filter is synchronised to every thread) */
 	atomic_init(&e->werr, 0);
@@ -1564,8 +1846,10 @@ int tp_export_open_index(tp_export *e, char *err, size_t errlen)
 			close(ifd);
 		return -1;
 	}
-	fputs("stream\tproto\tdirection\tsrc\tsport\tdst\tdport\tbytes\t"
-	      "gap_bytes\tgaps\tfirst_frame\tfile\n",
+	fputs(e->objects ? "frame\tstream\thost\turi\tcontent_type\tsize\t"
+			   "sha256\tcomplete\tfile\n"
+			 : "stream\tproto\tdirection\tsrc\tsport\tdst\tdport\t"
+			   "bytes\tgap_bytes\tgaps\tfirst_frame\tfile\n",
 	      e->index);
 	return 0;
 }
@@ -1588,7 +1872,8 @@ int tp_export_finish(tp_export *e, char *err, size_t errlen)
 		note_err(e, "index.tsv");
 	e->index = NULL;
 	if (e->err) {
-		snprintf(err, errlen, "--export-streams: %s: %s", e->errwhat,
+		snprintf(err, errlen, "--export-%s: %s: %s",
+			 e->objects ? "objects" : "streams", e->errwhat,
 			 strerror(e->err));
 		return -1;
 	}
@@ -1626,6 +1911,7 @@ void tp_export_free(tp_export *e)
 		fclose(e->index);
 	if (e->dirfd >= 0)
 		close(e->dirfd);
+	names_free(e);
 	free(e);
 }
 
@@ -1656,5 +1942,6 @@ tp_consumer tp_export_consumer(tp_export *e)
 {
 	return (tp_consumer){.finish = export_finish,
 			     .self = e,
-			     .tap = tp_export_tap(e)};
+			     .tap = e->objects ? NULL : tp_export_tap(e),
+			     .objtap = e->objects ? &e->otap : NULL};
 }

@@ -18,18 +18,20 @@ fi
 [ -x $TIME ] || { echo "SKIP: $TIME missing (apt-get install time)"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 missing"; exit 77; }
 
-# run FILE ARGS... (needs $tmp): tapir -r FILE ARGS under /usr/bin/time,
-# one thread; sets RSS (KiB), CPU (user + system s), WALL (s); the
-# output in $tmp/out, stderr in $tmp/err
+# run FILE ARGS...: tapir on one thread over FILE into $tmp/out and
+# $tmp/err (the caller's $tmp), 120 s at most; RSS (KiB), CPU and WALL
+# (s) set from GNU time, RC the exit status; returns RC.
 run() {
 	f=$1
 	shift
 	$TIME -v -o "$tmp/time" timeout 120 "$tapir" --threads 1 -r "$f" "$@" \
 		>"$tmp/out" 2>"$tmp/err"
+	RC=$?
 	RSS=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$tmp/time")
 	CPU=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tmp/time")
 	WALL=$(sed -n 's/^[[:space:]]*Elapsed (wall clock) time.*: //p' "$tmp/time" |
 		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+	return $RC
 }
 
 # check WHAT WHY: a failure, counted in $fail

@@ -7,14 +7,18 @@
  * The server port is the toy protocol's (tests/unit/toy.h) when the
  * input says so, else 80, HTTP's: the flow then also goes through the
  * stream layer (src/flow/stream.c) into the toy or the HTTP dissector
- * (dissectors/http.c: framing, pairing), PDUs into the records, and each
- * record through the one-line text (tcpdump's per-segment HTTP text,
- * tapir's notes), lean or not as the input says.  After each input every
- * toy state made is freed and the reassembly memory is back to 0 (else
+ * (dissectors/http.c: framing, pairing; after a 101, WebSocket), PDUs
+ * into the records, and each record through the one-line text (tcpdump's
+ * per-segment HTTP text, tapir's notes), lean or not as the input says.
+ * Bit 6 of the first byte turns on decoded bodies (tp_flowcfg.bodies:
+ * HTTP on port 80 gathers and decodes them into an object tap, as
+ * --export-objects).  After each input every toy
+ * state made is freed and the reassembly memory is back to 0 (else
  * abort: a finding).
  *
  * Input: 6 bytes of header (format and family, the two ISNs' top bytes;
- * bit 7 of the first: the toy's port; bit 5: a lean run; bit 6: -v),
+ * bit 7 of the first: the toy's port; bit 6: decoded bodies; bit 5: a
+ * lean run; bit 0 of byte 5: -v),
  * then records of 4 bytes, each followed by its payload:
  *   r0  bit 0 direction, bits 1-2 kind (data/SYN/FIN/RST),
  *       bit 3 zero window, bits 4-5 time step (0, 1, 7, 1000 s),
@@ -98,6 +102,20 @@ static void tap_end(void *ctx, const tp_flow *f)
 	}
 }
 
+/* ---- whole objects (decoded HTTP bodies) ---- */
+static uint64_t obj_bytes;
+
+static void on_object(void *ctx, tp_object *o)
+{
+	(void)ctx;
+	if (o->n > (16u << 20) || (o->n && !o->b) || !o->uri || !o->host)
+		abort(); /* past the body cap, or a broken object */
+	for (size_t i = 0; i < o->n; i += 4096)
+		obj_bytes += o->b[i];
+}
+
+static const tp_object_tap objtap = {on_object, NULL};
+
 static const tp_stream_tap pdutap = {tap_want, tap_data, tap_gap, tap_end,
 				     NULL};
 
@@ -163,10 +181,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tp_flowcfg cfg = {.max_flows = 4,
 			  .idle_timeout = 600,
 			  .reasm_dir_cap = 8192,
-			  .reasm_mem_cap = 16384};
+			  /* with bodies, room for a few decoded ones */
+			  .reasm_mem_cap = data[0] & 0x40 ? 1u << 20 : 16384,
+			  .bodies = (data[0] & 0x40) != 0};
 	tp_session *sess = tp_session_new(&cfg);
 	if (!sess)
 		abort();
+	sess->objtap = &objtap;
 	cur = sess;
 	tp_follow_spec spec;
 	char fs[64];
@@ -186,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sess->taps[sess->ntaps++] = &pdutap;
 	p->sess = sess;
 	p->lean = (data[0] >> 5) & 1;
-	tp_outopts oo = {.vflag = (data[0] >> 6) & 1};
+	tp_outopts oo = {.vflag = data[5] & 1};
 	static char line[1 << 16];
 	tp_sbuf sb;
 

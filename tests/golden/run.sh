@@ -70,7 +70,7 @@ sel_args() {
 			printf "'%s' '%s' " "$1" "${2:-}"; shift ;;
 		--no-defrag|--no-reassembly|-c?*|-d?*) printf "'%s' " "$1" ;;
 		-e) [ $fields = 1 ] && shift ;;
-		-T|-E|-z|-O|--stats|--follow|--follow-format|--direction|--follow-out|--export-streams|--threads|--time-stamp-precision|-w|-C|-W|-G|-Z|-r|--file-list)
+		-T|-E|-z|-O|--stats|--follow|--follow-format|--direction|--follow-out|--export-streams|--export-objects|--threads|--time-stamp-precision|-w|-C|-W|-G|-Z|-r|--file-list)
 			shift ;;
 		-*) ;;
 		*) printf "'%s' " "$(printf %s "$1" | sed "s/'/'\\\\''/g")" ;;
