@@ -509,7 +509,7 @@ static void gather_free(http_dir *h)
 		} else {
 			if (h->fr.st == S_BODY)
 				g->body.missing += h->fr.rem;
-			gather_emit(g, 0, "cut: the capture ends inside it");
+			gather_emit(g, 0, "cut: the stream ends inside it");
 		}
 	}
 	while (g->rqn)

@@ -448,8 +448,9 @@ static void to_reasm(tp_pkt *p, unsigned li, const tp_cursor *c, tp_flow *f,
 	/* the connection is over and nothing is held back: the stream
 	 * dissector's state goes now (tp_app_close) */
 	if ((g->flags & TH_RST || (fwd->fin && rev->fin)) &&
-	    fwd->r.high <= fwd->r.next && rev->r.high <= rev->r.next)
-		tp_app_close(s, f);
+	    fwd->r.high <= fwd->r.next && rev->r.high <= rev->r.next &&
+	    (f->app.made || f->app.sd[0] || f->app.sd[1]))
+		tp_flow_stream_done(s, f, p);
 	tp_tcpseg sg = {g->seq, g->ack, g->seglen, (uint32_t)n, g->flags,
 			{t->d[0].r.base_set, t->d[1].r.base_set},
 			{t->d[0].r.base, t->d[1].r.base}};

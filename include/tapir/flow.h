@@ -245,6 +245,11 @@ void tp_flow_sink(tp_session *s, tp_flow *f, int dir, struct tp_pkt *p,
 /* After a TCP packet: keep the holding list (flows whose reassemblers
  * hold bytes, for idle expiry) up to date. */
 void tp_flow_holding(tp_session *s, tp_flow *f);
+/* TCP: the connection is over (both FINs, or an RST) and nothing is held
+ * back: the bytes a FIN proves missing (a lost last segment) go to the
+ * stream dissector as a gap, in packet p's record, then its state goes
+ * (tp_app_close); the flow stays in the table. */
+void tp_flow_stream_done(tp_session *s, tp_flow *f, struct tp_pkt *p);
 
 uint64_t tp_siphash24(uint64_t k0, uint64_t k1, const void *data, size_t n);
 uint64_t tp_siphash13(uint64_t k0, uint64_t k1, const void *data, size_t n);

@@ -469,6 +469,20 @@ static void prove_tails(tp_session *s, tp_flow *f)
 	}
 }
 
+void tp_flow_stream_done(tp_session *s, tp_flow *f, tp_pkt *p)
+{
+	if (!f->tcp)
+		return;
+	for (int d = 0; d < 2; d++) {
+		tp_tcpdir *me = &f->tcp->d[d];
+		sinkctx c = {s, f, d, p};
+		tp_reasm_sink sk = {sink_data, sink_gap, &c};
+		if (me->fin)
+			tp_reasm_end(&me->r, &s->mem, me->fin_seq, &sk);
+	}
+	tp_app_close(s, f);
+}
+
 static void end_flow(tp_session *s, tp_flow *f)
 {
 	prove_tails(s, f);
