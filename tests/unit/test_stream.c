@@ -419,6 +419,21 @@ static void test_stream_close(void **state)
 	seg_at(&r, 1, r.next[1], 0x14, NULL, 0);
 	assert_int_equal(toy_frees, 3);
 
+	/* a lost last segment: the FIN proves it, the dissector gets the
+	 * gap before its state goes */
+	conv t;
+	conv_init(&t, s, 42003, TOY_PORT);
+	handshake(&t);
+	send(&t, 0, b, n);
+	t.next[0] += 6; /* never captured */
+	seg_at(&t, 0, t.next[0], 0x11, NULL, 0);
+	t.next[0]++;
+	unsigned before = toy_frees;
+	uint64_t gaps = toy_gap_bytes;
+	seg_at(&t, 1, t.next[1], 0x11, NULL, 0);
+	assert_int_equal(toy_gap_bytes - gaps, 6);
+	assert_int_equal(toy_frees, before + 1); /* the one direction with data */
+
 	/* a hole before the FINs: the bytes after it are held, no close */
 	conv h;
 	conv_init(&h, s, 42002, TOY_PORT);
