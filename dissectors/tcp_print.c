@@ -479,6 +479,18 @@ static int put_options(tp_sbuf *s, const optview *v, unsigned hl,
 {
 	size_t cp = 0;
 	char ch = 0;
+	/* nearly every segment's: NOP, NOP, timestamps; what the loop below
+	 * prints for them, at once */
+	if (hl == 12 && ov_has(v, 0, 12) && v->b[0] == OPT_NOP &&
+	    v->b[1] == OPT_NOP && v->b[2] == OPT_TS && v->b[3] == 10) {
+		char t[64], *d = tp_fmt_lit(t, "nop,nop,TS val ");
+		d = tp_fmt_dec(d, ov_be(v, 4, 4));
+		d = tp_fmt_lit(d, " ecr ");
+		d = tp_fmt_dec(d, ov_be(v, 8, 4));
+		tp_sb_put(s, t, (size_t)(d - t));
+		*sep = ',';
+		return OPTS_OK;
+	}
 	for (unsigned n = 0; hl > 0 && n < 2 * MAX_OPTIONS; n++) {
 		if (ch)
 			tp_sb_putc(s, ch);
