@@ -2,7 +2,7 @@
 # make-http-captures.sh - HTTP/1.1 captures: nginx serving static files to
 # curl and to a raw pipelining client.
 #
-# Usage:  sudo pcaps/make-http-captures.sh [all|nginx|websocket]
+# Usage:  sudo pcaps/make-http-captures.sh [all|nginx|range|websocket]
 #         (root: network namespaces; default all)
 #
 # Network rules, as make-captures.sh: traffic only between two namespaces
@@ -25,6 +25,11 @@
 # The served files are made here, deterministic; their SHA-256 are in
 # pcaps/README.md.
 #
+# Capture http-range.pcap (port 80), nginx and curl, a connection each:
+#   GET /big.bin bytes 0-99 (206, Content-Range), bytes 1000-1999 (206),
+#   GET /index.html bytes 0-9,20-29 (206 multipart/byteranges), GET
+#   /big.bin bytes 200000- (416 Range Not Satisfiable).
+#
 # Capture http-websocket.pcap (port 80): pcaps/ws-echo.py (python3, the
 # standard library only) as a WebSocket echo server in B and its client in
 # A: the opening handshake (GET /chat with Upgrade: websocket, 101
@@ -34,7 +39,7 @@
 # length), ping/pong and close/close.
 set -euo pipefail
 WHICH=${1:-all}
-case $WHICH in all | nginx | websocket) ;; *) echo "usage: $0 [all|nginx|websocket]" >&2; exit 2 ;; esac
+case $WHICH in all | nginx | range | websocket) ;; *) echo "usage: $0 [all|nginx|range|websocket]" >&2; exit 2 ;; esac
 
 OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NS_A=tapir-http-a
@@ -148,11 +153,19 @@ wait_listen() {
     return 1
 }
 
-if [[ $WHICH != websocket ]]; then
-ip netns exec "$NS_B" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" &
-SRV=$!
-PIDS+=("$SRV")
-wait_listen || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
+start_nginx() {
+    ip netns exec "$NS_B" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" &
+    SRV=$!
+    PIDS+=("$SRV")
+    wait_listen || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
+}
+stop_nginx() {
+    kill "$SRV"
+    wait "$SRV" 2>/dev/null || true
+}
+
+if [[ $WHICH == all || $WHICH == nginx ]]; then
+start_nginx
 
 start_capture "$OUT/http-nginx.pcap"
 
@@ -170,13 +183,25 @@ in_a bash -c "exec 3<>/dev/tcp/$IP_B/80
 printf 'GET /index.html HTTP/1.1\r\nHost: t\r\n\r\nHEAD /words.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /missing HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&3
 timeout 5 cat <&3 >/dev/null"
 stop_capture
-kill "$SRV"
-wait "$SRV" 2>/dev/null || true
+stop_nginx
 log "served files:"
 (cd "$WWW" && sha256sum index.html big.bin words.txt) >&2
 fi
 
-if [[ $WHICH != nginx ]]; then
+if [[ $WHICH == all || $WHICH == range ]]; then
+start_nginx
+start_capture "$OUT/http-range.pcap"
+U=http://$IP_B
+log "ranges"
+in_a curl -s -o /dev/null --max-time 5 -r 0-99 "$U/big.bin"
+in_a curl -s -o /dev/null --max-time 5 -r 1000-1999 "$U/big.bin"
+in_a curl -s -o /dev/null --max-time 5 -r 0-9,20-29 "$U/index.html"
+in_a curl -s -o /dev/null --max-time 5 -r 200000- "$U/big.bin"
+stop_capture
+stop_nginx
+fi
+
+if [[ $WHICH == all || $WHICH == websocket ]]; then
 log "WebSocket upgrade and echo"
 ip netns exec "$NS_B" python3 "$OUT/ws-echo.py" server "$IP_B" 80 >"$WORK/ws.out" 2>&1 &
 WS=$!

@@ -1,5 +1,6 @@
 #!/bin/sh
-# export-objects.sh - --export-objects http,DIR on pcaps/http-nginx.pcap:
+# export-objects.sh - --export-objects http,DIR on pcaps/http-nginx.pcap
+# (and the range parts of pcaps/http-range.pcap):
 # every served file (pcaps/README.md lists their SHA-256: index.html,
 # big.bin, words.txt, the last one chunked and gzip'd) is exported
 # byte-identical, index.tsv's SHA-256 column is each file's, and tapir
@@ -51,6 +52,23 @@ if command -v tshark >/dev/null 2>&1; then
 	echo "tshark: $nt objects, tapir: $nw, $nmiss of tshark's missing"
 	[ "$nmiss" = 0 ] || fail=1
 	[ "$nt" -gt 0 ] || { echo "FAIL: tshark exported nothing"; fail=1; }
+fi
+# Range requests (pcaps/http-range.pcap): each single-range 206 is those
+# bytes of big.bin, made as make-http-captures.sh makes it
+if command -v python3 >/dev/null 2>&1; then
+	"$tapir" -r "$top_srcdir/pcaps/http-range.pcap" --export-objects "http,$tmp/r" >"$tmp/log" 2>&1 ||
+		{ echo "FAIL: tapir exited non-zero on http-range.pcap:"; cat "$tmp/log"; fail=1; }
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7 + (i >> 8)) & 255 for i in range(100000)))' >"$tmp/big.bin"
+	head -c 100 "$tmp/big.bin" >"$tmp/want0"
+	tail -c +1001 "$tmp/big.bin" | head -c 1000 >"$tmp/want1"
+	for pair in "want0 big.bin" "want1 big-1.bin"; do
+		set -- $pair
+		if cmp -s "$tmp/$1" "$tmp/r/$2"; then
+			echo "ok range $2 ($(wc -c <"$tmp/r/$2") bytes)"
+		else
+			echo "FAIL: range part $2 is not the served bytes"; fail=1
+		fi
+	done
 fi
 # never outside DIR, never through a link, never over a file: a name
 # taken by a symbolic link is numbered past
