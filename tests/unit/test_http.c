@@ -255,7 +255,7 @@ static void test_http_text_and_info(void **state)
 			    "HTTP/1.1 404 Not Found  (text/html)");
 	/* a head, then bytes of no message: the packet's Info is the head's */
 	seg(&c, 0, 0x18, rq, sizeof rq - 1);
-	p = seg(&c, 1, 0x18, "HTTP/1.1 204 Gone\r\n\r\njunk", 27);
+	p = seg(&c, 1, 0x18, "HTTP/1.1 204 Gone\r\n\r\njunk", 25);
 	assert_int_equal(th_count(p, "http.response.code"), 1);
 	li = p->nlayers - 1;
 	assert_string_equal(p->layers[li].d->name, "http");
@@ -432,7 +432,7 @@ static void test_http_tunnel(void **state)
 		conv_open(&c, 80);
 		seg(&c, 0, 0x18, up[i][0], strlen(up[i][0]));
 		seg(&c, 1, 0x18, up[i][1], strlen(up[i][1]));
-		seg(&c, 1, 0x18, "HTTP/1.1 200 In\r\n\r\n", 21);
+		seg(&c, 1, 0x18, "HTTP/1.1 200 In\r\n\r\n", 19);
 		seg(&c, 0, 0x18, more, sizeof more - 1);
 		bool parsed = strstr(c.log, "/in|") != NULL;
 		assert_int_equal(parsed, i == 2);
