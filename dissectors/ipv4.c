@@ -996,10 +996,12 @@ static bool put_ts_option(tp_sbuf *s, tp_cursor o, unsigned len)
 		tp_sb_puts(s, kind[fl & 0xf]);
 		tp_skip(&o, 4);
 		for (at = 4; at < len; at += hop) {
-			tp_sb_puts(s, ptr == at ? " ^ " : " ");
+			/* tcpdump reads the entry before it prints the
+			 * separator: a cut entry prints neither */
 			const uint8_t *h = tp_bytes(&o, hop);
 			if (!h)
 				return false;
+			tp_sb_puts(s, ptr == at ? " ^ " : " ");
 			tp_sb_dec(s, (uint32_t)h[hop - 4] << 24 |
 					     (uint32_t)h[hop - 3] << 16 |
 					     (uint32_t)h[hop - 2] << 8 | h[hop - 1]);
@@ -1220,8 +1222,9 @@ static tp_sum ip_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
 		tp_sb_addr(s, &l->addr, true);
 		tp_sb_puts(s, " > ");
 		tp_sb_addr(s, &l->addr, false);
-		tp_sb_puts(s, ": ");
-		return TP_SUM_STOP; /* " [|ip]" follows */
+		/* tcpdump stops here, whatever comes after */
+		tp_sb_puts(s, ":  [|ip]");
+		return TP_SUM_STOP;
 	}
 	/* The line of a fragment is printed from a record dissected
 	 * without reassembly (tp_line_record), as tcpdump prints it. */

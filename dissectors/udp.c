@@ -266,6 +266,20 @@ static bool tcpdump_sum(const tp_pkt *p, unsigned li, const tp_netaddr *a,
 	return true;
 }
 
+/* Is the IPv4 datagram below layer li all captured, its payload n bytes
+ * as its header says? */
+static bool ip_whole(const tp_pkt *p, unsigned li, size_t n)
+{
+	uint64_t tl = 0, hl = 0;
+	if (li == 0 || p->layers[li - 1].d != &tp_diss_ip ||
+	    !tp_layer_u64(p, li - 1, tp_fd_ip_len, &tl) ||
+	    !tp_layer_u64(p, li - 1, tp_fd_ip_hdr_len, &hl) || tl < hl ||
+	    tl - hl != n)
+		return false;
+	tp_cursor c = tp_layer_cursor(p, li);
+	return tp_avail(&c) >= n;
+}
+
 /* tcpdump's checksum notice: over IPv6 from -v on, over IPv4 from -vv
  * on ("[no cksum] " for a zero one there), when the checksum was
  * verified (the whole datagram captured, not after a fragment header;
@@ -290,11 +304,20 @@ static void put_cksum(const tp_pkt *p, unsigned li, tp_sbuf *s, int vflag,
 	} else if (cfield) {
 		want = cfield->v.u;
 	} else {
-		/* a quoted datagram: computed here when all of it is there */
+		/* computed here when all of it is there: a quoted datagram,
+		 * or one whose UDP length runs past the IP datagram (not
+		 * verified when dissected; tcpdump sums what the IP datagram
+		 * holds, its pseudo-header saying that length) */
 		uint16_t c;
-		if (!p->layers[li].embedded || !lf || lf->v.u < 8 ||
-		    lf->v.u > 8u + length ||
-		    !tp_l4_cksum(p, li, TP_IPPROTO_UDP, (size_t)lf->v.u, 6, &c))
+		if (!lf || lf->v.u < 8)
+			return;
+		size_t n = (size_t)lf->v.u;
+		if (lf->v.u > 8u + length && !p->layers[li].embedded &&
+		    ip_whole(p, li, 8u + length))
+			n = 8u + length;
+		else if (!p->layers[li].embedded || lf->v.u > 8u + length)
+			return;
+		if (!tp_l4_cksum(p, li, TP_IPPROTO_UDP, n, 6, &c))
 			return;
 		want = c ? c : 0xffff;
 	}

@@ -421,6 +421,25 @@ static void test_ipv4_total_length_zero_tso(void **state)
 	assert_string_equal(th_summary(p), "IP bad-len 0"); /* tcpdump */
 }
 
+/* tcpdump's tests/ip_ts_opts_asan.pcap: a TS+ADDR timestamp option of
+ * length 14 (one entry and a cut one) ending the captured header:
+ * tcpdump -v prints the entry, " [truncated-option]" after it (no
+ * separator for the cut entry) and stops the line at " [|ip]". */
+static void test_ipv4_ts_option_cut(void **state)
+{
+	(void)state;
+	uint8_t b[64];
+	size_t n = load("000cfff900ffc075c08e999d080049e2ff270020e0000001a09b"
+			"950821515f1253e3440e050100003470494220020105f513",
+			b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const char *v = th_summary_v(p, 1);
+	assert_non_null(strstr(v, "TS+ADDR ^ 1229070338@0.0.52.112 "
+				  "[truncated-option])"));
+	assert_non_null(strstr(v, "\n    149.8.33.81 > 95.18.83.227:  [|ip]"));
+	assert_null(strstr(v, "[|icmp]"));
+}
+
 static void test_ipv4_options_record_route(void **state)
 {
 	(void)state;
@@ -1209,6 +1228,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_padding_excluded),
 		cmocka_unit_test(test_ipv4_truncations),
 		cmocka_unit_test(test_ipv4_lean),
+		cmocka_unit_test(test_ipv4_ts_option_cut),
 		cmocka_unit_test(test_ipv4_truncated_header_summary),
 		cmocka_unit_test(test_ipv4_bumped_lengths),
 		cmocka_unit_test(test_ipv4_bad_version),

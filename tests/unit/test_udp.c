@@ -195,6 +195,12 @@ static void test_udp_length_bumped(void **state)
 			    "IP 10.99.0.1.40000 > 10.99.0.2.5555: UDP, bad "
 			    "length 121 > 21 [malformed udp: Bad length "
 			    "value: larger than the IP payload]");
+	/* tcpdump -vv still sums what the IP datagram holds (its
+	 * pseudo-header saying that length): the bumped length field makes
+	 * the sum bad, and tcpdump says what it should be */
+	const char *vv = th_summary_v(p, 2);
+	assert_non_null(strstr(vv, "10.99.0.2.5555: [bad udp cksum 0x"));
+	assert_non_null(strstr(vv, "!] UDP, bad length 121 > 21"));
 
 	/* smaller: the payload is clamped, the rest is not UDP's */
 	set16(b, UDP_OFF + 4, 20);
