@@ -35,7 +35,8 @@ UNIT_TESTS = \
 	tests/unit/test_dhcp \
 	tests/unit/test_http \
 	tests/unit/test_websocket \
-	tests/unit/test_http_body
+	tests/unit/test_http_body \
+	tests/unit/test_hpack
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
