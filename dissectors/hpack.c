@@ -288,23 +288,11 @@ static hpack_status insert(hpack_table *t, const char *name, uint32_t nl,
 	}
 	bool hold = size <= HPACK_TABLE_CAP;
 	uint32_t held = hold ? (uint32_t)size : HPACK_ENTRY_OVERHEAD;
-	shrink_to(t, t->max_size - (uint32_t)size); /* as the peer does */
-	make_room(t, held);
-	if (t->count == t->cap) {
-		uint32_t ncap = t->cap ? t->cap * 2 : 16;
-		hpack_entry *r = calloc(ncap, sizeof *r);
-		if (!r)
-			return HPACK_ERR_NOMEM;
-		for (uint32_t i = 0; i < t->count; i++)
-			r[t->count - 1 - i] = *slot(t, i);
-		free(t->ring);
-		t->ring = r;
-		t->cap = ncap;
-		t->head = t->count ? t->count - 1 : ncap - 1;
-	}
-	hpack_entry e = {NULL, nl, vl, (uint32_t)size, held, name_unknown,
+	hpack_entry e = {NULL, 0, 0, (uint32_t)size, held, name_unknown,
 			 !hold};
 	if (hold) {
+		/* copied before any eviction: the name may be an entry's
+		 * that is about to go (4.4) */
 		e.buf = malloc((size_t)nl + vl + 1);
 		if (!e.buf)
 			return HPACK_ERR_NOMEM;
@@ -312,8 +300,24 @@ static hpack_status insert(hpack_table *t, const char *name, uint32_t nl,
 			memcpy(e.buf, name, nl);
 		if (vl)
 			memcpy(e.buf + nl, value, vl);
-	} else {
-		e.name_len = e.value_len = 0;
+		e.name_len = nl;
+		e.value_len = vl;
+	}
+	shrink_to(t, t->max_size - (uint32_t)size); /* as the peer does */
+	make_room(t, held);
+	if (t->count == t->cap) {
+		uint32_t ncap = t->cap ? t->cap * 2 : 16;
+		hpack_entry *r = calloc(ncap, sizeof *r);
+		if (!r) {
+			free(e.buf);
+			return HPACK_ERR_NOMEM;
+		}
+		for (uint32_t i = 0; i < t->count; i++)
+			r[t->count - 1 - i] = *slot(t, i);
+		free(t->ring);
+		t->ring = r;
+		t->cap = ncap;
+		t->head = t->count ? t->count - 1 : ncap - 1;
 	}
 	t->head = (t->head + 1) % t->cap;
 	t->ring[t->head] = e;
@@ -498,32 +502,33 @@ hpack_status hpack_decode(hpack_table *t, const uint8_t *b, size_t n,
 			if (huff)
 				h.flags |= HPACK_F_VALUE_HUFFMAN;
 			lost |= !h.value;
-			if (h.flags & HPACK_F_INCREMENTAL) {
-				/* too long to keep: over the table cap, so a
-				 * placeholder (insert() sees the size) */
-				bool unknown_name = !h.name && idx;
-				uint64_t nl = h.name_len, vl = h.value_len;
-				if (nl > UINT32_MAX / 2 || vl > UINT32_MAX / 2)
-					nl = vl = UINT32_MAX / 2;
-				st = insert(t, h.name ? h.name : "", (uint32_t)nl,
-					    unknown_name, h.value ? h.value : "",
-					    (uint32_t)vl);
-				if (st != HPACK_OK)
-					break;
-			}
 		}
-		uint64_t hsize = (uint64_t)h.name_len + h.value_len + 32;
-		info->list_size += hsize;
-		info->consumed = k.c.off;
+		info->list_size += (uint64_t)h.name_len + h.value_len + 32;
 		if (capped || info->list_size > max_list ||
 		    info->headers >= max_headers || lost) {
 			capped = true;
 			info->suppressed++;
-			continue;
+		} else {
+			info->headers++;
+			if (cb)
+				cb(ctx, &h);
 		}
-		info->headers++;
-		if (cb)
-			cb(ctx, &h);
+		/* inserted after the delivery: the name may be an entry's
+		 * the insertion evicts */
+		if (h.flags & HPACK_F_INCREMENTAL) {
+			/* a string too long to keep is over the table cap:
+			 * a placeholder (insert() sees the size) */
+			bool unknown_name = !h.name && idx;
+			uint64_t nl = h.name_len, vl = h.value_len;
+			if (nl > UINT32_MAX / 2 || vl > UINT32_MAX / 2)
+				nl = vl = UINT32_MAX / 2;
+			st = insert(t, h.name ? h.name : "", (uint32_t)nl,
+				    unknown_name, h.value ? h.value : "",
+				    (uint32_t)vl);
+			if (st != HPACK_OK)
+				break;
+		}
+		info->consumed = k.c.off;
 	}
 	free(k.scratch);
 	if (st == HPACK_OK && capped)

@@ -86,5 +86,6 @@ EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
 EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py
-EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict
+EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict \
+	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py

@@ -421,6 +421,18 @@ static void test_size_updates(void **state)
 			 HPACK_OK);
 	assert_int_equal(g.n, 1);
 	check_table(&t, "", 0);
+	/* a literal whose name is the entry its insertion evicts (4.4):
+	 * the name copied first */
+	hpack_table_set_limit(&t, 100);
+	decode_hex(&t, "3f 45", &g, NULL, SIZE_MAX);
+	assert_int_equal(decode_hex(&t, "400a 6375 7374 6f6d 2d6b 6579 0d63 7573"
+				    "746f 6d2d 6865 6164 6572", &g, NULL, SIZE_MAX),
+			 HPACK_OK);
+	assert_int_equal(decode_hex(&t, "7e 10 6375 7374 6f6d 2d76 616c 7565"
+				    "2d32 3334", &g, NULL, SIZE_MAX),
+			 HPACK_OK);
+	assert_string_equal(g.line[0], "custom-key: custom-value-234");
+	check_table(&t, "custom-key: custom-value-234\n", 58);
 	/* a SETTINGS limit below the current maximum applies at once */
 	hpack_table_set_limit(&t, 0);
 	assert_int_equal(t.max_size, 0);
