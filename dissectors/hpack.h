@@ -107,6 +107,11 @@ typedef struct hpack_info {
 	uint64_t list_size;  /* decoded list size, delivered or not */
 } hpack_info;
 
+/* limit: the decoding side's SETTINGS_HEADER_TABLE_SIZE (4096 until its
+ * SETTINGS say otherwise).  A capture that starts mid-connection has not
+ * seen it: UINT32_MAX then accepts any size update (the table still
+ * holds at most HPACK_TABLE_CAP; entries the peer has evicted may linger,
+ * which a correct peer never references). */
 void hpack_table_init(hpack_table *t, uint32_t limit);
 void hpack_table_free(hpack_table *t);
 /* A new SETTINGS_HEADER_TABLE_SIZE acknowledged by the decoding side. */

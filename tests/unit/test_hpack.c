@@ -437,6 +437,21 @@ static void test_size_updates(void **state)
 	hpack_table_set_limit(&t, 0);
 	assert_int_equal(t.max_size, 0);
 	hpack_table_free(&t);
+
+	/* mid-connection, the SETTINGS unseen: any update is taken */
+	hpack_table_init(&t, UINT32_MAX);
+	assert_int_equal(decode_hex(&t, "3fe1 ff03 82", &g, &info, SIZE_MAX),
+			 HPACK_OK);
+	assert_int_equal(t.max_size, 65536);
+	assert_int_equal(decode_hex(&t, "3fe0 ffff ff0f 82", &g, &info,
+				    SIZE_MAX),
+			 HPACK_OK);
+	assert_int_equal(t.max_size, UINT32_MAX);
+	assert_int_equal(decode_hex(&t, "400a 6375 7374 6f6d 2d6b 6579 0d63 7573"
+				    "746f 6d2d 6865 6164 6572 be", &g, NULL, SIZE_MAX),
+			 HPACK_OK);
+	assert_string_equal(g.line[1], "custom-key: custom-header");
+	hpack_table_free(&t);
 }
 
 /* An indexed reference past the known table is delivered as unknown and
