@@ -165,6 +165,8 @@ bool hpack_huffman_decode(const uint8_t *src, size_t n, uint8_t *dst,
 			    d >= huff_count[len])
 				continue;
 			uint16_t sym = huff_sorted[huff_off[len] + d];
+			if (huff_code[sym].code != code)
+				return false; /* not canonical: the table is wrong */
 			if (sym == HUFF_EOS)
 				return false; /* 5.2: EOS in a string is an error */
 			if (out < dst_cap)
