@@ -35,7 +35,8 @@ UNIT_TESTS = \
 	tests/unit/test_dhcp \
 	tests/unit/test_http \
 	tests/unit/test_websocket \
-	tests/unit/test_http_body
+	tests/unit/test_http_body \
+	tests/unit/test_hpack
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -85,5 +86,7 @@ EXTRA_DIST += tests/flood/dns.sh tests/flood/dns-gen.py tests/compare-dns-tshark
 include tests/fuzz/local.mk
 EXTRA_DIST += tests/flood/prelude.sh tests/flood/dhcp.sh tests/flood/dhcp-gen.py tests/dhcp-crafted.py tests/compare-dhcp-tshark.py pcaps/make-dhcp-captures.sh
 EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py
-EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict
+EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict \
+	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py
+EXTRA_DIST += tests/compare-hpack-nghttp2.py

@@ -4,7 +4,7 @@
 # programs (make check replays tests/fuzz/corpus/ through them).
 
 FUZZ_DISSECTORS = eth llc vlan ieee8021ad sll sll2 null raw arp ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr dhcp http websocket
-FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_stream fuzz_pipeline
+FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_stream fuzz_pipeline fuzz_hpack
 
 FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_eth_replay \
@@ -29,7 +29,8 @@ FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_http_replay \
 	tests/fuzz/fuzz_websocket_replay \
 	tests/fuzz/fuzz_stream_replay \
-	tests/fuzz/fuzz_pipeline_replay
+	tests/fuzz/fuzz_pipeline_replay \
+	tests/fuzz/fuzz_hpack_replay
 check_PROGRAMS += $(FUZZ_REPLAYS)
 FUZZ_PROGS = \
 	tests/fuzz/fuzz_eth \
@@ -54,7 +55,8 @@ FUZZ_PROGS = \
 	tests/fuzz/fuzz_http \
 	tests/fuzz/fuzz_websocket \
 	tests/fuzz/fuzz_stream \
-	tests/fuzz/fuzz_pipeline
+	tests/fuzz/fuzz_pipeline \
+	tests/fuzz/fuzz_hpack
 noinst_PROGRAMS =
 
 tests_fuzz_fuzz_eth_replay_SOURCES = tests/fuzz/fuzz_dissector.c tests/fuzz/onefile.c
@@ -306,6 +308,15 @@ noinst_PROGRAMS += tests/fuzz/fuzz_pipeline
 tests_fuzz_fuzz_pipeline_SOURCES = tests/fuzz/fuzz_pipeline.c
 tests_fuzz_fuzz_pipeline_LDADD = $(TAPIR_LIBS)
 tests_fuzz_fuzz_pipeline_LDFLAGS = -fsanitize=fuzzer
+endif
+
+tests_fuzz_fuzz_hpack_replay_SOURCES = tests/fuzz/fuzz_hpack.c tests/fuzz/onefile.c
+tests_fuzz_fuzz_hpack_replay_LDADD = $(TAPIR_LIBS)
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_hpack
+tests_fuzz_fuzz_hpack_SOURCES = tests/fuzz/fuzz_hpack.c
+tests_fuzz_fuzz_hpack_LDADD = $(TAPIR_LIBS)
+tests_fuzz_fuzz_hpack_LDFLAGS = -fsanitize=fuzzer
 endif
 
 TESTS += tests/fuzz/check-harnesses.sh tests/fuzz/replay.sh
