@@ -154,6 +154,9 @@ typedef struct http_dir {
 	uint64_t prev_req;
 	uint32_t nreq, nresp;
 	uint16_t stats_ct; /* http_stats.c: the body's content type */
+	/* a message head was cut in this direction: bytes that are not
+	 * HTTP are no longer offered to other protocols' probes */
+	bool seen_msg;
 } http_dir;
 
 /* The i-th slot of the waiting ring (i < qn + 1). */
@@ -1046,6 +1049,10 @@ static size_t advance(hctx *x, hframe *f, size_t n)
 	tp_probe r = http_looks_start(b, n);
 	if (r == TP_PROBE_MORE)
 		return 0;
+	if (r == TP_PROBE_NO && !x->replay && x->h && !x->h->seen_msg &&
+	    tp_app_reprobe(b, n))
+		return TP_PDU_NOT_MINE; /* another protocol's (an HTTP/2
+					 * preface on port 80) */
 	if (r == TP_PROBE_NO) {
 		/* not a message start: up to the next line that is */
 		const uint8_t *p = b;
@@ -1072,6 +1079,8 @@ static size_t advance(hctx *x, hframe *f, size_t n)
 	}
 	hmsg m = {0};
 	parse_head(x, &m, hlen);
+	if (x->h && !x->replay)
+		x->h->seen_msg = true;
 	frame_body(x, f, &m, 0);
 	if (x->replay)
 		gather_head(x, &m, f);

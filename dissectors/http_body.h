@@ -77,5 +77,12 @@ void hb_finish(hbody *h);
 /* Free the decoder and the bytes, give the memory back. */
 void hb_free(hbody *h);
 const char *hb_status_name(unsigned st);
+/* RFC 9110's reason phrase for a status code, as tshark prints it (its
+ * table, not the server's), or NULL: HTTP/1.x's --stats and HTTP/2's
+ * Info (http_stats.c). */
+const char *http_status_phrase(unsigned code);
+/* Does tshark name a body of media type t[0..n) (no parameters) in Info
+ * ("(text/html)")?  http_print.c. */
+bool http_media_named(const uint8_t *t, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http_body.h"
 #include "http_int.h"
 #include "tapir/layerfields.h"
 #include "tapir/output.h"
@@ -203,7 +204,7 @@ static void put_field(tp_sbuf *s, const tp_field *f)
 /* Media types tshark hands to a dissector that names itself in Info
  * with the type ("(text/html)"): text but XML, and a few application
  * types; an image gets its own name there, octet-stream nothing. */
-static bool media_named(const uint8_t *t, size_t n)
+bool http_media_named(const uint8_t *t, size_t n)
 {
 	static const char *const app[] = {"application/json",
 					  "application/javascript",
@@ -265,7 +266,7 @@ void http_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
 			n++;
 		while (n > 0 && ct->v.p[n - 1] == ' ')
 			n--;
-		if (media_named(ct->v.p, n)) {
+		if (http_media_named(ct->v.p, n)) {
 			tp_sb_puts(s, " (");
 			tp_sb_put(s, (const char *)ct->v.p, n);
 			tp_sb_putc(s, ')');

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_body.h"
 #include "http_int.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
@@ -311,6 +312,11 @@ static const tp_valstr phrases[] = {
 	{503, "Service Unavailable"}, {504, "Gateway Time-out"},
 	{505, "HTTP Version not supported"}, {0, NULL},
 };
+
+const char *http_status_phrase(unsigned code)
+{
+	return tp_valstr_find(phrases, code);
+}
 
 static void codes_print(const http_session *s, FILE *fp)
 {

@@ -27,5 +27,8 @@ src_libtapir_a_SOURCES += \
 	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
 	dissectors/http_stats.c \
 	dissectors/websocket.c \
+	dissectors/http2.c \
+	dissectors/http2_conn.c \
+	dissectors/http2_int.h \
 	dissectors/http_body.h dissectors/http_body.c \
 	dissectors/hpack.h dissectors/hpack.c

@@ -30,7 +30,7 @@ for f in index.html big.bin words.txt; do
 	fi
 done
 # index.tsv: each row's SHA-256 and size are its file's
-tail -n +2 "$tmp/t/index.tsv" | while IFS='	' read -r fr st host uri ct size sha comp file; do
+tail -n +2 "$tmp/t/index.tsv" | while IFS='	' read -r fr st h2 host uri ct size sha comp file; do
 	got=$(sha256sum <"$tmp/t/$file" | cut -d' ' -f1)
 	n=$(wc -c <"$tmp/t/$file")
 	[ "$got" = "$sha" ] && [ "$n" -eq "$size" ] ||

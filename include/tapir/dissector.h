@@ -240,6 +240,13 @@ void *tp_app_session(const tp_pkt *p, const tp_dissector *d);
  * or when next is NULL or no stream dissector: the caller then keeps
  * the bytes (a tunnel passed over).  src/flow/stream.c. */
 bool tp_app_handoff(const tp_dissector *next);
+/* Stream only, from pdu_len, on bytes that are not the dissector's (an
+ * HTTP/2 preface on port 80): the other stream dissectors' probes, in
+ * registry order, are asked about b[0..n); when one says yes the flow is
+ * handed to it (tp_app_handoff) and true is returned: pdu_len then
+ * returns TP_PDU_NOT_MINE and the stream layer switches before these
+ * bytes, which the new dissector cuts.  false: nothing done. */
+bool tp_app_reprobe(const uint8_t *b, size_t n);
 
 /* The dissector's state for the PDU or datagram being dissected. */
 static inline void *tp_app_state(const tp_pkt *p) { return p->app_state; }

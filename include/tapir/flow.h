@@ -123,6 +123,7 @@ typedef struct tp_object {
 	const char *proto;    /* "http" */
 	uint64_t frame;       /* the frame that ended it (0: the flow's end) */
 	uint32_t stream;      /* tcp.stream */
+	uint32_t h2_stream;   /* HTTP/2: the stream id (0: HTTP/1.x) */
 	const char *host, *uri, *ctype; /* "" when unknown */
 	const uint8_t *b;
 	size_t n;

@@ -237,6 +237,16 @@ bool tp_app_handoff(const tp_dissector *next)
 	return true;
 }
 
+bool tp_app_reprobe(const uint8_t *b, size_t n)
+{
+	if (!cutting || !n)
+		return false;
+	const tp_dissector *cur = cutting->f->app.d;
+	bool more = false;
+	const tp_dissector *d = tp_registry_probe(6, b, n, &more);
+	return d && d != cur && tp_app_handoff(d);
+}
+
 /* The flow's rest, both directions, to `next`: the old dissector's
  * states freed, next's made when first asked for; the bytes each
  * direction holds unconsumed are cut by next from now on. */
@@ -356,6 +366,13 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 		cutting = x;
 		size_t len = d->pdu_len(st, b + pos, n - pos);
 		cutting = NULL;
+		if (len == TP_PDU_NOT_MINE && x->next) {
+			/* tp_app_reprobe: the flow is another's from here,
+			 * these bytes included */
+			hand_over(x->s, x->f, x->next);
+			d = x->next;
+			continue;
+		}
 		if (len == TP_PDU_NOT_MINE) {
 			*consumed = pos;
 			return false; /* the rest of the direction passed over */

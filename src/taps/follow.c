@@ -1690,6 +1690,11 @@ static void ex_object(void *ctx, tp_object *o)
 	tp_sb_putc(&sb, '\t');
 	tp_sb_dec(&sb, o->stream);
 	tp_sb_putc(&sb, '\t');
+	if (o->h2_stream) /* HTTP/2's stream id; "-" for HTTP/1.x */
+		tp_sb_dec(&sb, o->h2_stream);
+	else
+		tp_sb_putc(&sb, '-');
+	tp_sb_putc(&sb, '\t');
 	put_col(&sb, o->host);
 	put_col(&sb, o->uri);
 	put_col(&sb, o->ctype);
@@ -1846,7 +1851,7 @@ int tp_export_open_index(tp_export *e, char *err, size_t errlen)
 			close(ifd);
 		return -1;
 	}
-	fputs(e->objects ? "frame\tstream\thost\turi\tcontent_type\tsize\t"
+	fputs(e->objects ? "frame\tstream\th2_stream\thost\turi\tcontent_type\tsize\t"
 			   "sha256\tcomplete\tfile\n"
 			 : "stream\tproto\tdirection\tsrc\tsport\tdst\tdport\t"
 			   "bytes\tgap_bytes\tgaps\tfirst_frame\tfile\n",
