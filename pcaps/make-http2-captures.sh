@@ -18,7 +18,7 @@
 # /style.css,/app.js, --echo-upload), one nghttp -v -n connection each:
 #   1. /style.css /app.js /words.txt /data.json concurrently (4 streams);
 #   2. /big.bin (1 000 000 bytes) with -w 14 -W 15: WINDOW_UPDATEs flow;
-#   3. POST /post (-d post.txt, 6000 bytes; echoed back);
+#   3. POST /post (-d post.txt, 4500 bytes; echoed back);
 #   4. /index.html: PUSH_PROMISE of /style.css and /app.js;
 #   5. /missing: 404.
 #   Client logs (stdout) -> http2-nghttp.nghttp.txt.
@@ -122,7 +122,7 @@ printf 'document.title += " (app.js ran)";\n' >"$WWW/app.js"
 for i in $(seq 1 400); do printf 'line %03d: http/2 frame stream window hpack table\n' "$i"; done >"$WWW/words.txt"
 python3 -c 'import json, sys; json.dump({"frames": [{"type": t, "n": i} for i, t in enumerate(["DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"])]}, sys.stdout, indent=1); print()' >"$WWW/data.json"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 13 + (i >> 9)) & 255 for i in range(1000000)))' >"$WWW/big.bin"
-for i in $(seq 1 100); do printf 'post line %03d: a request body in DATA frames\n' "$i"; done | head -c 6000 >"$WORK/post.txt"
+for i in $(seq 1 100); do printf 'post line %03d: a request body in DATA frames\n' "$i"; done >"$WORK/post.txt"
 cat >"$WWW/cut.html" <<'HTML'
 <!doctype html>
 <title>tapir: a capture cut mid-connection</title>
