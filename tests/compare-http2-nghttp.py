@@ -21,6 +21,9 @@ The capture is read with
         -e tcp.stream -e tcp.srcport -e tcp.dstport \\
         -e http2.type -e http2.streamid -e http2.flags -e http2.length
 one packet a line, several frames in a packet comma-joined in order.
+nghttp logs a header block in HEADERS + CONTINUATION frames as one
+HEADERS frame (length: all of them, flags: the first's and END_HEADERS):
+the capture's CONTINUATION frames are folded so before comparing.
 The log's N-th connection is the capture's N-th TCP stream (tcp.stream
 order: first appearance); the client is the side whose port is not the
 server port (--server-port, else the lower port of the pair).  Each
@@ -149,6 +152,28 @@ def read_capture(cmd, server_port):
         for t, sid, fl, ln in zip(*cols):
             dirs[d].append((num(t), num(sid), num(fl), num(ln)))
     return [(k, streams[k]) for k in sorted(streams)], bad
+
+
+def fold(conns):
+    """nghttp logs a header block sent or received in HEADERS (or
+    PUSH_PROMISE) + CONTINUATION frames as one HEADERS frame: the length
+    of all, the flags of the first with END_HEADERS (0x4).  The same for
+    the capture's frames, in place; returns how many CONTINUATION frames
+    were folded."""
+    n = 0
+    for _, dirs in conns:
+        for d in dirs:
+            out = []
+            for f in dirs[d]:
+                if (f[0] == 9 and out and out[-1][0] in (1, 5)
+                        and out[-1][1] == f[1] and not out[-1][2] & 4):
+                    t, sid, fl, ln = out[-1]
+                    out[-1] = (t, sid, fl | (f[2] & 4), ln + f[3])
+                    n += 1
+                else:
+                    out.append(f)
+            dirs[d] = out
+    return n
 
 
 def diff(ref, got, limit):
@@ -304,6 +329,13 @@ def main():
         ref = read_log(args.log)
     got = read_capture(fields_cmd(args.tapir, args.capture, FIELDS),
                        args.server_port)
+    if args.log != '-':
+        n = fold(got[0])
+        for label in tsh:
+            fold(tsh[label][0])
+        if n:
+            print('(%d CONTINUATION frames folded into their HEADERS or '
+                  'PUSH_PROMISE, as nghttp logs them)' % n)
     ok = compare('tapir', ref, got[0], got[1], args.examples)
     for label in tsh if args.log != '-' else ():
         compare(label, ref, tsh[label][0], tsh[label][1], args.examples)
