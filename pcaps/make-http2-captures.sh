@@ -25,7 +25,9 @@
 #      HEADERS + CONTINUATION (nghttp logs them as one HEADERS frame);
 #   7. nghttpd restarted with -m 1 (SETTINGS_MAX_CONCURRENT_STREAMS 1):
 #      3 URIs at once, the 2 streams over the limit refused (RST_STREAM
-#      REFUSED_STREAM; nghttp: "Some requests were not processed").
+#      REFUSED_STREAM; nghttp: "Some requests were not processed");
+#   8. padding: nghttpd restarted with -b 64 (--echo-upload), nghttp -b 32
+#      POSTs post.txt: PADDED HEADERS and DATA both ways.
 #   Client logs (stdout) -> http2-nghttp.nghttp.txt.
 # http2-curl.pcap (port 80, nginx-light `listen 80 http2`, gzip for
 #   text/plain): curl --http2-prior-knowledge --compressed, a
@@ -241,6 +243,9 @@ if [[ $WHICH == all || $WHICH == nghttp ]]; then
     stop_server
     start_server 8080 "${NGHTTPD[@]}" -m 1 8080
     REFUSED_OK=1 nghttp_conn "$L" 7 -v -n "$U/style.css" "$U/app.js" "$U/data.json"
+    stop_server
+    start_server 8080 "${NGHTTPD[@]}" --echo-upload -b 64 8080
+    nghttp_conn "$L" 8 -v -n -b 32 -d post.txt "$U/post"
     stop_capture
     stop_server
 fi
