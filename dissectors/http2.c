@@ -300,6 +300,26 @@ static bool plausible(const uint8_t *h)
 	}
 }
 
+/* Where a frame may start in b[0..n) after the framing was lost: 0 when
+ * the bytes start like one (a segment often starts a frame), else the
+ * first offset whose 9 bytes head a frame by stricter rules (a stream id
+ * below 2^20 and a length within the default 16 384: inside random
+ * payload that is about one offset in 10^8), else all but the last 8
+ * bytes (a header may straddle them). */
+static size_t resync(const uint8_t *b, size_t n)
+{
+	if (plausible(b))
+		return 0;
+	for (size_t i = 1; i + H2_HDR <= n; i++) {
+		const uint8_t *h = b + i;
+		if (h[0] == 0 && (h[1] < 0x40 || (h[1] == 0x40 && !h[2])) &&
+		    h[5] == 0 && h[6] < 0x10 &&
+		    plausible(h))
+			return i;
+	}
+	return n - (H2_HDR - 1);
+}
+
 /* The preface, or its first n bytes? */
 static bool preface_prefix(const uint8_t *b, size_t n)
 {
@@ -331,8 +351,13 @@ static void *h2_state_new(uint8_t proto, int dir)
 {
 	(void)proto;
 	h2dir *h = calloc(1, sizeof *h);
-	if (h)
+	if (h) {
 		h->dir = (uint8_t)(dir & 1);
+		/* the first bytes must be the preface or look like a frame
+		 * header: a state made again after an RST (the peer's
+		 * frames in flight) starts inside a frame */
+		h->sync = true;
+	}
 	return h;
 }
 
@@ -377,9 +402,10 @@ static size_t h2_pdu_len(void *st, const uint8_t *b, size_t n)
 	if (n < H2_HDR)
 		return H2_HDR;
 	if (h && h->sync) {
-		if (!plausible(b)) { /* not a frame start: passed over */
+		size_t i = resync(b, n);
+		if (i) { /* not a frame start: passed over up to one */
 			h->kind = K_JUNK;
-			return n;
+			return i;
 		}
 		h->sync = false;
 	}
@@ -502,8 +528,9 @@ static void header_cb(void *ctx, const hpack_header *h)
 	const uint8_t *v = h->value ? keep(p, h->value, h->value_len) : NULL;
 	tp_add_uint(p, H2FD(H2F_HEADER), at, 0, 0);
 	tp_push(p);
-	if (nm && v) /* Wireshark's: each as two lengths and the strings */
-		k->hlen += h->name_len + h->value_len + 8;
+	/* Wireshark's: each as two lengths and the strings, an unknown
+	 * name as its "<unknown>" */
+	k->hlen += (nm ? h->name_len : 9) + (v ? h->value_len : 0) + 8;
 	if (nm) {
 		tp_add_uint(p, H2FD(H2F_H_NAME_LEN), at, 0, h->name_len);
 		tp_add_bytes(p, H2FD(H2F_H_NAME), at, 0, nm, h->name_len);
@@ -634,15 +661,27 @@ static void header_block(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 		s->req_dir = (uint8_t)dir;
 		s->req_frame = p->number;
 		s->req_ts = now;
-	} else if (k.status && s->have_req && s->req_dir != dir) {
+	}
+	http_msg_stat ms = {.request = k.method != NULL,
+			    .response = k.status,
+			    .has_code = k.status,
+			    .method = k.method, .mn = k.methodn,
+			    .host = k.auth, .hn = k.authn,
+			    .type = k.ct, .tn = k.ctn,
+			    .code = k.code};
+	if (k.status && s->have_req && s->req_dir != dir) {
 		tp_add_uint(p, H2FD(H2F_REQUEST_IN), at, 0, s->req_frame);
 		tp_field *x = tp_field_append(p, H2FD(H2F_TIME), at, 0);
 		if (x)
 			x->v.i = now - s->req_ts;
+		ms.timed = true;
+		ms.time = now - s->req_ts;
 		if (s->push_frame)
 			tp_add_uint(p, H2FD(H2F_PUSH_IN), at, 0,
 				    s->push_frame);
 	}
+	if (!p->lean && (ms.request || ms.response)) /* --stats http */
+		http_stats_msg(p, &ms, &s->stats_ct[dir]);
 	if (k.method && h2_bodies_wanted(p)) { /* for the export */
 		h2_str_free(c, &s->host);
 		h2_str_free(c, &s->path);
@@ -660,6 +699,10 @@ static void header_block(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 	if (promise)
 		return; /* the promised stream's frames come later */
 	h2_stream_open(c, s);
+	if (k.method || k.status) {
+		s->whole[dir] = true;
+		s->data_len[dir] = 0;
+	}
 	if (s->body_on[dir]) /* trailers: the body ends with them */
 		h2_body_end(p, c, s, dir, at, NULL);
 	else if (!end_stream && (k.method || k.status) &&
@@ -809,6 +852,7 @@ static void settings(tp_pkt *p, h2dir *h, tp_cursor *c, size_t n,
 		int peer = h->dir ^ 1; /* the side whose sending it limits */
 		if (id == 1) {
 			cn->tab_limit[peer] = v;
+			cn->limit_seen[peer] = true;
 			if (cn->tab_made[peer])
 				hpack_table_set_limit(&cn->tab[peer], v);
 		} else if (id == 4 && v <= 0x7fffffff) {
@@ -881,8 +925,11 @@ static void data_frame(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 	}
 	if (!s)
 		return;
+	s->data_len[d] += n;
 	if (s->body_on[d])
 		h2_body_feed(s, d, p->number, b, n);
+	if (!p->lean)
+		http_stats_body(p, s->stats_ct[d], n);
 	if (es && s->ctype[d] && !p->lean) {
 		size_t tn = strlen(s->ctype[d]);
 		const uint8_t *ct = keep(p, s->ctype[d], tn);
@@ -892,6 +939,9 @@ static void data_frame(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 	if (es) {
 		if (s->body_on[d])
 			h2_body_end(p, cn, s, d, at, NULL);
+		else if (!p->lean && s->whole[d]) /* a plain body's length */
+			tp_add_uint(p, H2FD(H2F_BODY_LEN), at, 0,
+				    s->data_len[d]);
 		s->ended[d] = true;
 		if (s->ended[d ^ 1] || !s->opened)
 			h2_stream_close(cn, s, false);
@@ -1140,6 +1190,8 @@ static tp_next h2_dissect(tp_pkt *p, tp_cursor *c)
 		if (cn) {
 			h2_table_reset(cn, h->dir);
 			h2_body_gap(cn, h->dir);
+			for (unsigned k = 0; k < cn->nsv; k++)
+				cn->sv[k].whole[h->dir] = false;
 		}
 	}
 	unsigned kind = h ? h->kind : K_FRAME;

@@ -52,6 +52,8 @@ h2conn *h2_conn(tp_pkt *p, h2dir *h)
 				return NULL;
 			c->refs = 1;
 			c->s = p->app_sess;
+			c->tcp_stream = p->flow ? p->flow->stream : 0;
+			c->upgraded = p->flow && p->flow->app.upgraded;
 			for (int d = 0; d < 2; d++) {
 				c->iws[d] = H2_WINDOW_DEFAULT;
 				c->conn_win[d] = H2_WINDOW_DEFAULT;
@@ -62,7 +64,7 @@ h2conn *h2_conn(tp_pkt *p, h2dir *h)
 		h->c->fresh[h->dir] = h->fresh;
 	}
 	h2conn *c = h->c;
-	c->win_known = c->fresh[0] && c->fresh[1];
+	c->win_known = c->fresh[0] && c->fresh[1] && !c->upgraded;
 	return c;
 }
 
@@ -99,8 +101,10 @@ hpack_table *h2_table(h2conn *c, int dir)
 {
 	if (!c->tab_made[dir]) {
 		/* a direction not seen from its start: any size update */
-		hpack_table_init(&c->tab[dir], c->fresh[dir] ? c->tab_limit[dir]
-							     : UINT32_MAX);
+		bool known = c->fresh[dir] &&
+			     (!c->upgraded || c->limit_seen[dir]);
+		hpack_table_init(&c->tab[dir],
+				 known ? c->tab_limit[dir] : UINT32_MAX);
 		c->tab_made[dir] = true;
 	}
 	return &c->tab[dir];
@@ -381,8 +385,6 @@ void h2_stats_frame(tp_pkt *p, h2conn *c, unsigned type, uint32_t code)
 		if (!c->stats)
 			return;
 		((h2_session *)c->stats)->conns++;
-		if (p->flow)
-			c->tcp_stream = p->flow->stream;
 	}
 	h2_session *s = c->stats;
 	if (type == (0x100 | T_RST_STREAM))
@@ -417,7 +419,9 @@ static void codes(FILE *fp, const char *title, const uint64_t *v)
 	uint64_t all = 0;
 	for (unsigned i = 0; i <= H2S_CODES; i++)
 		all += v[i];
-	fprintf(fp, "\n%-40s %12llu\n", title, (unsigned long long)all);
+	fprintf(fp, "\n%-40s %12s\n", title, "Count");
+	if (!all)
+		fprintf(fp, "  %-38s %12s\n", "none", "0");
 	for (unsigned i = 0; i <= H2S_CODES; i++)
 		if (v[i])
 			fprintf(fp, "  %-38s %12llu\n",
@@ -429,26 +433,22 @@ void h2_stats_print(void *st, FILE *fp)
 {
 	h2_session *s = st;
 	fprintf(fp, "================================================"
-		    "===================\n");
+		    "================================\n");
 	fprintf(fp, "HTTP/2 statistics\n");
 	if (!s) {
 		fprintf(fp, "No HTTP/2 connections seen.\n");
 		goto end;
 	}
-	fprintf(fp, "%-40s %12llu\n", "Connections",
-		(unsigned long long)s->conns);
-	uint64_t all = 0;
-	for (unsigned i = 0; i <= T_COUNT_; i++)
-		all += s->frames[i];
-	fprintf(fp, "\n%-40s %12llu\n", "Frames by type",
-		(unsigned long long)all);
+	fprintf(fp, "Connections: %llu\n", (unsigned long long)s->conns);
+	fprintf(fp, "\n%-40s %12s\n", "Frames by type", "Count");
 	for (unsigned i = 0; i <= T_COUNT_; i++)
 		if (s->frames[i])
 			fprintf(fp, "  %-38s %12llu\n",
 				i < T_COUNT_ ? tp_valstr_find(h2_type_vals, i)
 					     : "unknown types",
 				(unsigned long long)s->frames[i]);
-	fprintf(fp, "\n%-40s %12llu\n", "Streams",
+	fprintf(fp, "\n%-40s %12s\n", "Streams", "Count");
+	fprintf(fp, "  %-38s %12llu\n", "opened",
 		(unsigned long long)s->streams);
 	fprintf(fp, "  %-38s %12llu\n", "most on one connection",
 		(unsigned long long)s->streams_max);
@@ -457,5 +457,5 @@ void h2_stats_print(void *st, FILE *fp)
 	codes(fp, "GOAWAY by error code", s->goaway);
 end:
 	fprintf(fp, "================================================"
-		    "===================\n");
+		    "================================\n");
 }

@@ -162,6 +162,11 @@ typedef struct h2stream {
 	hbody body[2];
 	uint64_t body_frame[2];
 	char *host, *path, *ctype[2];
+	uint16_t stats_ct[2]; /* --stats http: the body's content type */
+	uint64_t data_len[2]; /* DATA bytes (padding not counted) */
+	/* that way's message was seen from its HEADERS, with no gap since:
+	 * data_len is its body's length */
+	bool whole[2];
 } h2stream;
 
 /* The connection, shared by both directions' states. */
@@ -172,6 +177,11 @@ typedef struct h2conn {
 	hpack_table tab[2]; /* decoding the headers sent that way */
 	bool tab_made[2], fresh[2];
 	uint32_t tab_limit[2]; /* the limit to make it with */
+	bool limit_seen[2];    /* ... from the peer's SETTINGS */
+	/* HTTP handed the flow over after an Upgrade: the client's
+	 * HTTP2-Settings (not dissected) may have set the server's table
+	 * limit and stream windows */
+	bool upgraded;
 	uint64_t tab_charged[2];
 	uint32_t iws[2]; /* SETTINGS_INITIAL_WINDOW_SIZE that side sent */
 	int64_t conn_win[2];

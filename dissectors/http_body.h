@@ -85,4 +85,19 @@ const char *http_status_phrase(unsigned code);
  * ("(text/html)")?  http_print.c. */
 bool http_media_named(const uint8_t *t, size_t n);
 
+/* --stats http counts HTTP/2's messages with HTTP/1.x's (http_stats.c):
+ * a request head (method, host or :authority) or a response head (its
+ * status, content type and time since its request); *ct is set to the
+ * response's content type for its body's bytes, http_stats_body's. */
+struct tp_pkt;
+typedef struct http_msg_stat {
+	bool request, response, has_code, timed;
+	const uint8_t *method, *host, *type;
+	size_t mn, hn, tn;
+	unsigned code;
+	int64_t time;
+} http_msg_stat;
+void http_stats_msg(struct tp_pkt *p, const http_msg_stat *m, uint16_t *ct);
+void http_stats_body(struct tp_pkt *p, uint16_t ct, uint64_t bytes);
+
 #endif

@@ -165,51 +165,34 @@ static void add_time(http_session *s, int64_t ns)
 /* Where a bodiless or untyped response's bytes are put. */
 static const char no_type[] = "(no Content-Type)";
 
-void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct)
+void http_stats_msg(tp_pkt *p, const http_msg_stat *m, uint16_t *ct)
 {
 	http_session *s = tp_app_session(p, &tp_diss_http);
-	if (!s || li >= p->nlayers)
+	if (!s)
 		return;
-	const tp_layer *l = &p->layers[li];
-	const tp_field *type = NULL;
-	bool resp = false;
-	uint64_t body = 0;
-	for (uint32_t i = 0; i < l->nfields; i++) {
-		const tp_field *f = &p->fields[l->first_field + i];
-		if (f->def == FD(F_REQUEST)) {
-			s->requests++;
-		} else if (f->def == FD(F_METHOD)) {
-			tab_count(&s->methods, f->v.p, f->vlen);
-		} else if (f->def == FD(F_HOST)) {
-			tab_count(&s->hosts, f->v.p, f->vlen);
-		} else if (f->def == FD(F_RESPONSE)) {
-			s->responses++;
-			resp = true;
-		} else if (f->def == FD(F_CODE)) {
-			if (f->v.u >= 100 && f->v.u < HS_CODES)
-				s->code[f->v.u]++;
+	if (m->request) {
+		s->requests++;
+		if (m->method)
+			tab_count(&s->methods, m->method, m->mn);
+		if (m->host)
+			tab_count(&s->hosts, m->host, m->hn);
+	}
+	if (m->response) {
+		s->responses++;
+		if (m->has_code) {
+			if (m->code >= 100 && m->code < HS_CODES)
+				s->code[m->code]++;
 			else
 				s->code_bad++;
-		} else if (f->def == FD(F_CONTENT_TYPE)) {
-			type = f;
-		} else if (f->def == FD(F_TIME)) {
-			add_time(s, f->v.i);
-		} else if ((f->def == FD(F_FILE_DATA) ||
-			    f->def == FD(F_CHUNK_DATA)) &&
-			   f->src == l->src) {
-			/* the bytes in the PDU, not a decoded body made
-			 * from them (its own data source) */
-			body += f->vlen;
 		}
-	}
-	if (resp) {
-		/* a response head: its body's type, "type/subtype" without
-		 * parameters */
+		if (m->timed)
+			add_time(s, m->time);
+		/* its body's type, "type/subtype" without parameters */
 		size_t n = 0;
 		const uint8_t *t = (const uint8_t *)no_type;
-		if (type) {
-			t = type->v.p;
-			while (n < type->vlen && t[n] != ';' && t[n] != ' ')
+		if (m->type) {
+			t = m->type;
+			while (n < m->tn && t[n] != ';' && t[n] != ' ')
 				n++;
 		}
 		if (!n) {
@@ -223,12 +206,55 @@ void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct)
 		else
 			s->types.other++;
 	}
-	if (!body || !*ct)
+}
+
+void http_stats_body(tp_pkt *p, uint16_t ct, uint64_t body)
+{
+	http_session *s = tp_app_session(p, &tp_diss_http);
+	if (!s || !body || !ct)
 		return; /* a request's body, or before any response */
-	if (*ct == UINT16_MAX)
+	if (ct == UINT16_MAX)
 		s->types.other_bytes += body;
-	else if (*ct <= s->types.n)
-		s->types.e[*ct - 1].bytes += body;
+	else if (ct <= s->types.n)
+		s->types.e[ct - 1].bytes += body;
+}
+
+void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct)
+{
+	if (li >= p->nlayers)
+		return;
+	const tp_layer *l = &p->layers[li];
+	http_msg_stat m = {0};
+	uint64_t body = 0;
+	for (uint32_t i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		if (f->def == FD(F_REQUEST)) {
+			m.request = true;
+		} else if (f->def == FD(F_METHOD)) {
+			m.method = f->v.p, m.mn = f->vlen;
+		} else if (f->def == FD(F_HOST)) {
+			m.host = f->v.p, m.hn = f->vlen;
+		} else if (f->def == FD(F_RESPONSE)) {
+			m.response = true;
+		} else if (f->def == FD(F_CODE)) {
+			m.has_code = true;
+			m.code = (unsigned)(f->v.u > 9999 ? 9999 : f->v.u);
+		} else if (f->def == FD(F_CONTENT_TYPE)) {
+			m.type = f->v.p, m.tn = f->vlen;
+		} else if (f->def == FD(F_TIME)) {
+			m.timed = true;
+			m.time = f->v.i;
+		} else if ((f->def == FD(F_FILE_DATA) ||
+			    f->def == FD(F_CHUNK_DATA)) &&
+			   f->src == l->src) {
+			/* the bytes in the PDU, not a decoded body made
+			 * from them (its own data source) */
+			body += f->vlen;
+		}
+	}
+	if (m.request || m.response)
+		http_stats_msg(p, &m, ct);
+	http_stats_body(p, *ct, body);
 }
 
 /* ---- the report ------------------------------------------------------- */

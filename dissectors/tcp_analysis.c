@@ -446,10 +446,14 @@ static void to_reasm(tp_pkt *p, unsigned li, const tp_cursor *c, tp_flow *f,
 					start + hlen);
 	}
 	/* the connection is over and nothing is held back: the stream
-	 * dissector's state goes now (tp_app_close) */
+	 * dissector's state goes now (tp_app_close); after an RST, not while
+	 * a PDU is half there (the peer's segments in flight bring the rest:
+	 * the flow's end frees it) */
 	if ((g->flags & TH_RST || (fwd->fin && rev->fin)) &&
 	    fwd->r.high <= fwd->r.next && rev->r.high <= rev->r.next &&
-	    (f->app.made || f->app.sd[0] || f->app.sd[1]))
+	    (f->app.made || f->app.sd[0] || f->app.sd[1]) &&
+	    !(g->flags & TH_RST && !(fwd->fin && rev->fin) &&
+	      tp_app_pending(f)))
 		tp_flow_stream_done(s, f, p);
 	tp_tcpseg sg = {g->seq, g->ack, g->seglen, (uint32_t)n, g->flags,
 			{t->d[0].r.base_set, t->d[1].r.base_set},

@@ -70,6 +70,37 @@ if command -v python3 >/dev/null 2>&1; then
 		fi
 	done
 fi
+# HTTP/2 (pcaps/make-http2-captures.sh): every object exported whole from
+# the four captures has the SHA-256 of a served file (pcaps/README.md's
+# table: the gzip'd words.txt decoded, pushed files, the POST's echo; not
+# nghttpd's 404 page), the
+# index names its HTTP/2 stream, and every served file but cut.html (its
+# response is in the packets http2-midcut.pcap dropped) is among them
+served=$(sed -n '/^## HTTP\/2 captures/,$p' "$top_srcdir/pcaps/README.md" |
+	grep -o '^| [^|]* | [0-9a-f]\{64\} |' | sed 's/^| \([^ ]*\).* | \([0-9a-f]\{64\}\) |$/\1 \2/')
+[ "$(printf '%s\n' "$served" | grep -c .)" -ge 10 ] ||
+	{ echo "FAIL: no HTTP/2 SHA-256 table in pcaps/README.md"; fail=1; }
+: >"$tmp/h2all"
+for c in nghttp curl upgrade midcut; do
+	"$tapir" -r "$top_srcdir/pcaps/http2-$c.pcap" --export-objects "http,$tmp/h2-$c" >"$tmp/log" 2>&1 ||
+		{ echo "FAIL: tapir exited non-zero on http2-$c.pcap:"; cat "$tmp/log"; fail=1; continue; }
+	# (awk: a tab IFS would fold an empty host column)
+	tail -n +2 "$tmp/h2-$c/index.tsv" | awk -F'\t' '{print $3, $5, $8, $10, $9}' |
+	while read -r h2 uri sha file comp; do
+		# nghttpd's own 404 page is no served file
+		[ "$comp" = complete ] && [ "$uri" != /missing ] || continue
+		case $h2 in ''|-|*[!0-9]*) echo "FAIL: http2-$c: $file without a stream id"; exit 1 ;; esac
+		printf '%s\n' "$served" | grep -q " $sha\$" ||
+			{ echo "FAIL: http2-$c: $file ($uri, stream $h2): $sha is no served file"; exit 1; }
+		echo "$sha" >>"$tmp/h2all"
+	done || fail=1
+done
+printf '%s\n' "$served" | while read -r name sha; do
+	[ "$name" = /cut.html ] && continue
+	grep -q "^$sha\$" "$tmp/h2all" ||
+		{ echo "FAIL: HTTP/2: $name ($sha) never exported whole"; exit 1; }
+	echo "ok http2 $name $sha"
+done || fail=1
 # never outside DIR, never through a link, never over a file: a name
 # taken by a symbolic link is numbered past
 # (both directories writable by the user tapir drops to when root)

@@ -89,4 +89,4 @@ EXTRA_DIST += tests/flood/http.sh tests/flood/http-gen.py
 EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-echo.py tests/fuzz/dict/fuzz_websocket.dict \
 	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py
-EXTRA_DIST += tests/compare-hpack-nghttp2.py
+EXTRA_DIST += tests/compare-hpack-nghttp2.py tests/compare-http2-nghttp.py

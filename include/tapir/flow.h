@@ -44,6 +44,10 @@ typedef struct tp_flowapp {
 	uint8_t pinned;  /* decided (d, or no dissector at all) */
 	uint8_t tries;   /* probes asked so far */
 	uint8_t made;    /* bit per direction: st[dir] was made */
+	/* d took the flow over after a PDU of another protocol
+	 * (tp_app_handoff: an HTTP Upgrade), not from its first byte: what
+	 * was agreed before (HTTP2-Settings) is not in d's bytes */
+	uint8_t upgraded;
 	uint32_t idx;    /* d's registry index (TP_TAB_NAME key) */
 	void *st[2];
 	struct tp_streamdir *sd[2];

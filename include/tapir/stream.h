@@ -69,6 +69,11 @@ void tp_app_end(tp_session *s, tp_flow *f);
  * a state each); the flow stays pinned (a late segment makes new state,
  * which resynchronises).  A no-op when there is no state. */
 void tp_app_close(tp_session *s, tp_flow *f);
+/* Does a direction hold the start of a PDU still waiting for its end?
+ * After an RST the peer's segments in flight may still bring it: the
+ * state is then kept (tcp_analysis.c) rather than closed and made again
+ * inside the PDU. */
+bool tp_app_pending(const tp_flow *f);
 /* The session ends: free the dissectors' states for the run. */
 void tp_app_session_free(tp_session *s);
 /* A dissector's state for the run if it made one (never makes it):

@@ -323,10 +323,12 @@ static int open_engine(struct run *r, tp_options *o)
 	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
 			    o->out.Aflag || o->export_objects;
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
-		if (strncmp(o->efields[i], "http", 4) == 0 &&
-		    (!o->efields[i][4] ||
-		     strcmp(o->efields[i], "http.file_data") == 0))
-			o->flowcfg.bodies = true; /* -e http.file_data, -e http */
+		if (strcmp(o->efields[i], "http") == 0 ||
+		    strcmp(o->efields[i], "http2") == 0 ||
+		    strcmp(o->efields[i], "http.file_data") == 0 ||
+		    strncmp(o->efields[i], "http2.body.", 11) == 0)
+			o->flowcfg.bodies = true; /* -e http.file_data, -e http,
+						   * -e http2.body.* */
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,

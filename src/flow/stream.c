@@ -250,7 +250,8 @@ bool tp_app_reprobe(const uint8_t *b, size_t n)
 /* The flow's rest, both directions, to `next`: the old dissector's
  * states freed, next's made when first asked for; the bytes each
  * direction holds unconsumed are cut by next from now on. */
-static void hand_over(tp_session *s, tp_flow *f, const tp_dissector *next)
+static void hand_over(tp_session *s, tp_flow *f, const tp_dissector *next,
+		      bool upgraded)
 {
 	const tp_dissector *d = f->app.d;
 	for (int dir = 0; dir < 2; dir++) {
@@ -266,6 +267,7 @@ static void hand_over(tp_session *s, tp_flow *f, const tp_dissector *next)
 	}
 	f->app.made = 0;
 	pin(f, next);
+	f->app.upgraded = upgraded;
 }
 
 static tp_pkt *scratch(tp_session *s)
@@ -369,7 +371,7 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 		if (len == TP_PDU_NOT_MINE && x->next) {
 			/* tp_app_reprobe: the flow is another's from here,
 			 * these bytes included */
-			hand_over(x->s, x->f, x->next);
+			hand_over(x->s, x->f, x->next, false);
 			d = x->next;
 			continue;
 		}
@@ -388,7 +390,7 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 		pos += len;
 		seg_drop(x->sd, at + pos);
 		if (x->next) { /* the rest is another protocol's */
-			hand_over(x->s, x->f, x->next);
+			hand_over(x->s, x->f, x->next, true);
 			d = x->next;
 		}
 	}
@@ -488,6 +490,14 @@ void tp_app_end(tp_session *s, tp_flow *f)
 	memset(&f->app, 0, sizeof f->app);
 }
 
+bool tp_app_pending(const tp_flow *f)
+{
+	for (int d = 0; d < 2; d++)
+		if (f->app.sd[d] && f->app.sd[d]->pb.len)
+			return true;
+	return false;
+}
+
 void tp_app_close(tp_session *s, tp_flow *f)
 {
 	if (!f->app.made && !f->app.sd[0] && !f->app.sd[1])
@@ -498,6 +508,7 @@ void tp_app_close(tp_session *s, tp_flow *f)
 	f->app.idx = keep.idx;
 	f->app.pinned = keep.pinned;
 	f->app.tries = keep.tries;
+	f->app.upgraded = keep.upgraded;
 }
 
 /* ---- a dissector's state for the whole run -------------------------- */
