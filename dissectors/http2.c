@@ -976,9 +976,10 @@ static tp_next frame(tp_pkt *p, h2dir *h, tp_cursor *c, bool head)
 		tp_fail(c, TP_TRUNCATED);
 		return TP_STOP;
 	}
-	const uint8_t *hd = c->base + c->off;
-	uint32_t len = be24(hd), sidr = be32(hd + 5), sid = sidr & 0x7fffffff;
-	unsigned type = hd[3], fl = hd[4];
+	tp_cursor hc = *c; /* the header, read ahead */
+	uint32_t len = tp_be24(&hc);
+	unsigned type = tp_u8(&hc), fl = tp_u8(&hc);
+	uint32_t sidr = tp_be32(&hc), sid = sidr & 0x7fffffff;
 	size_t avail = tp_avail(c) - H2_HDR;
 	size_t n = len < avail ? len : avail;
 	bool cut = n < len; /* a long frame's head, or bytes cut short */
