@@ -157,6 +157,11 @@ typedef struct http_dir {
 	/* a message head was cut in this direction: bytes that are not
 	 * HTTP are no longer offered to other protocols' probes */
 	bool seen_msg;
+	/* the last request with "Upgrade: h2c": its host and URI, for
+	 * HTTP/2's stream 1 (tp_app_handoff_req) */
+	struct http_up {
+		char host[256], uri[1024];
+	} *up;
 } http_dir;
 
 /* The i-th slot of the waiting ring (i < qn + 1). */
@@ -180,6 +185,7 @@ static void http_state_free(void *st)
 	if (h) {
 		gather_free(h);
 		free(h->qx);
+		free(h->up);
 	}
 	free(h);
 }
@@ -228,6 +234,7 @@ typedef struct hmsg {
 	bool chunked, te, cl_set, cl_bad;
 	uint64_t cl;
 	const char *upgrade; /* the dissector a 101 hands the stream to */
+	size_t hlen;         /* the head's bytes */
 } hmsg;
 
 /* ---- gathered bodies ---------------------------------------------------
@@ -808,6 +815,7 @@ static void parse_head(hctx *x, hmsg *m, size_t hlen)
 {
 	const uint8_t *b = x->b;
 	size_t i = 0;
+	m->hlen = hlen;
 	bool first = true;
 	while (i < hlen) {
 		const uint8_t *nl = memchr(b + i, '\n', hlen - i);
@@ -972,11 +980,54 @@ static const hreq *answer(hctx *x, unsigned code)
 	return h->have_cur ? &h->cur : NULL;
 }
 
+/* s (n bytes) into d (cap bytes, NUL-terminated, cut). */
+static void cpy(char *d, size_t cap, const uint8_t *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(d, s, n);
+	d[n] = '\0';
+}
+
+/* A request upgrading to HTTP/2: its URI and Host kept (the lean
+ * framing parsed neither) for the response HTTP/2 sends on stream 1. */
+static void keep_upgrade(http_dir *h, const uint8_t *b, size_t hlen)
+{
+	if (!h->up && !(h->up = calloc(1, sizeof *h->up)))
+		return;
+	h->up->host[0] = h->up->uri[0] = '\0';
+	const uint8_t *sp = memchr(b, ' ', hlen);
+	const uint8_t *eol = memchr(b, '\n', hlen);
+	if (sp && eol && sp < eol) {
+		const uint8_t *u = sp + 1;
+		const uint8_t *ue = memchr(u, ' ', (size_t)(eol - u));
+		cpy(h->up->uri, sizeof h->up->uri, u,
+		    (size_t)((ue ? ue : eol) - u));
+	}
+	for (const uint8_t *l = eol; l && l + 6 < b + hlen;
+	     l = memchr(l + 1, '\n', (size_t)(b + hlen - l - 1))) {
+		const uint8_t *v = l + 1, *e = b + hlen;
+		if (!http_ieq(v, 5, "host:"))
+			continue;
+		v += 5;
+		const uint8_t *le = memchr(v, '\n', (size_t)(e - v));
+		e = le ? le : e;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		cpy(h->up->host, sizeof h->up->host, v, (size_t)(e - v));
+		break;
+	}
+}
+
 static void enqueue(hctx *x, const hmsg *m)
 {
 	http_dir *h = x->h;
 	if (!h || x->replay)
 		return;
+	if (m->upgrade && strcmp(m->upgrade, "http2") == 0)
+		keep_upgrade(h, x->b, m->hlen);
 	h->cut_msg = 1;
 	if (h->qn == 1 && !h->qx) { /* a second waits: the ring of 8 */
 		h->qx = calloc(HTTP_PIPE_MAX, sizeof *h->qx);
@@ -1004,9 +1055,21 @@ static void frame_body(hctx *x, hframe *f, const hmsg *m, size_t at)
 				x->h->peer->fr.st = S_TUNNEL;
 			/* an Upgrade to a protocol tapir has: the stream is
 			 * its from here (else a tunnel passed over) */
-			if (m->code == 101 && m->upgrade && x->h && !x->replay)
-				x->handed = tp_app_handoff(
-					tp_registry_by_name(m->upgrade));
+			if (m->code == 101 && m->upgrade && x->h && !x->replay) {
+				const tp_dissector *nd =
+					tp_registry_by_name(m->upgrade);
+				const struct http_up *up =
+					x->h->peer ? x->h->peer->up : NULL;
+				tp_upgrade_req u = {rq ? rq->frame : 0,
+						    rq ? rq->ts : 0, 0, "", ""};
+				if (up && strcmp(m->upgrade, "http2") == 0) {
+					memcpy(u.host, up->host, sizeof u.host);
+					memcpy(u.uri, up->uri, sizeof u.uri);
+					x->handed = tp_app_handoff_req(nd, &u);
+				} else {
+					x->handed = tp_app_handoff(nd);
+				}
+			}
 			return;
 		}
 		if (m->code / 100 == 1 || m->code == 204 || m->code == 304 ||

@@ -40,6 +40,27 @@ bool h2_bodies_wanted(const tp_pkt *p)
 	return p && p->app_sess && p->app_sess->cfg.bodies;
 }
 
+/* A connection HTTP handed over after "Upgrade: h2c": stream 1 is the
+ * upgrading request's, half-closed by the client (RFC 9113 3.2); the
+ * response on it is paired with that HTTP/1.1 request. */
+static void upgrade_stream(tp_pkt *p, h2conn *c)
+{
+	const tp_upgrade_req *u = tp_app_upgrade_req(p);
+	h2stream *s = u ? h2_stream(c, 1, true) : NULL;
+	if (!s)
+		return;
+	s->have_req = true;
+	s->req_dir = u->dir & 1;
+	s->req_frame = u->frame;
+	s->req_ts = u->ts;
+	if (u->host[0])
+		s->host = h2_strdup(c, u->host, strlen(u->host), 256);
+	if (u->uri[0])
+		s->path = h2_strdup(c, u->uri, strlen(u->uri), 2048);
+	h2_stream_open(c, s);
+	s->ended[s->req_dir] = true;
+}
+
 h2conn *h2_conn(tp_pkt *p, h2dir *h)
 {
 	if (!h->c) {
@@ -60,6 +81,7 @@ h2conn *h2_conn(tp_pkt *p, h2dir *h)
 				c->tab_limit[d] = HPACK_DEFAULT_SIZE;
 			}
 			h->c = c;
+			upgrade_stream(p, c);
 		}
 		h->c->fresh[h->dir] = h->fresh;
 	}

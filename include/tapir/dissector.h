@@ -240,6 +240,20 @@ void *tp_app_session(const tp_pkt *p, const tp_dissector *d);
  * or when next is NULL or no stream dissector: the caller then keeps
  * the bytes (a tunnel passed over).  src/flow/stream.c. */
 bool tp_app_handoff(const tp_dissector *next);
+/* The same, handing `next` what the old protocol knew of the request
+ * that switched the flow (HTTP's Upgrade request: HTTP/2 answers it on
+ * stream 1); `next` reads it with tp_app_upgrade_req. */
+typedef struct tp_upgrade_req {
+	uint64_t frame; /* the request's frame (0: not known) */
+	int64_t ts;     /* its time, ns since the epoch */
+	uint8_t dir;    /* the direction that sent it (the stream layer's) */
+	char host[256]; /* "" when not known */
+	char uri[1024];
+} tp_upgrade_req;
+bool tp_app_handoff_req(const tp_dissector *next, const tp_upgrade_req *rq);
+/* The request that switched the flow of the packet being dissected to
+ * this dissector (tp_app_handoff_req), or NULL. */
+const tp_upgrade_req *tp_app_upgrade_req(const tp_pkt *p);
 /* Stream only, from pdu_len, on bytes that are not the dissector's (an
  * HTTP/2 preface on port 80): the other stream dissectors' probes, in
  * registry order, are asked about b[0..n); when one says yes the flow is

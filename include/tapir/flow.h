@@ -51,6 +51,9 @@ typedef struct tp_flowapp {
 	uint32_t idx;    /* d's registry index (TP_TAB_NAME key) */
 	void *st[2];
 	struct tp_streamdir *sd[2];
+	/* tp_app_handoff_req's: the request that switched the flow (charged
+	 * to the reassembly memory; freed with the states) */
+	struct tp_upgrade_req *upreq;
 } tp_flowapp;
 
 typedef struct tp_flowkey {

@@ -223,6 +223,7 @@ typedef struct pductx {
 	tp_pkt *p; /* the packet being dissected, or NULL */
 	tp_streamdir *sd;
 	const tp_dissector *next; /* tp_app_handoff's, for this PDU's end */
+	tp_upgrade_req *upreq;    /* tp_app_handoff_req's copy, or NULL */
 } pductx;
 
 /* The cut pdu_len is asked about now (tp_app_handoff's context), or
@@ -235,6 +236,39 @@ bool tp_app_handoff(const tp_dissector *next)
 		return false;
 	cutting->next = next;
 	return true;
+}
+
+bool tp_app_handoff_req(const tp_dissector *next, const tp_upgrade_req *rq)
+{
+	if (!tp_app_handoff(next))
+		return false;
+	if (rq && !cutting->upreq &&
+	    tp_reasm_mem_take(&cutting->s->mem, sizeof *rq)) {
+		cutting->upreq = malloc(sizeof *rq);
+		if (cutting->upreq) {
+			*cutting->upreq = *rq;
+			cutting->upreq->dir = (uint8_t)(cutting->dir ^ 1);
+			cutting->upreq->host[sizeof rq->host - 1] = '\0';
+			cutting->upreq->uri[sizeof rq->uri - 1] = '\0';
+		} else {
+			tp_reasm_mem_give(&cutting->s->mem, sizeof *rq);
+		}
+	}
+	return true;
+}
+
+const tp_upgrade_req *tp_app_upgrade_req(const tp_pkt *p)
+{
+	return p && p->flow ? p->flow->app.upreq : NULL;
+}
+
+static void upreq_free(tp_session *s, tp_upgrade_req **u)
+{
+	if (*u) {
+		free(*u);
+		tp_reasm_mem_give(&s->mem, sizeof **u);
+		*u = NULL;
+	}
 }
 
 bool tp_app_reprobe(const uint8_t *b, size_t n)
@@ -250,9 +284,16 @@ bool tp_app_reprobe(const uint8_t *b, size_t n)
 /* The flow's rest, both directions, to `next`: the old dissector's
  * states freed, next's made when first asked for; the bytes each
  * direction holds unconsumed are cut by next from now on. */
+static void upreq_free(tp_session *s, tp_upgrade_req **u);
+
 static void hand_over(tp_session *s, tp_flow *f, const tp_dissector *next,
-		      bool upgraded)
+		      bool upgraded, tp_upgrade_req **upreq)
 {
+	upreq_free(s, &f->app.upreq);
+	if (upreq) { /* the request that switched it, for next */
+		f->app.upreq = *upreq;
+		*upreq = NULL;
+	}
 	const tp_dissector *d = f->app.d;
 	for (int dir = 0; dir < 2; dir++) {
 		if ((f->app.made & (1u << dir)) && d->state_free &&
@@ -371,11 +412,12 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 		if (len == TP_PDU_NOT_MINE && x->next) {
 			/* tp_app_reprobe: the flow is another's from here,
 			 * these bytes included */
-			hand_over(x->s, x->f, x->next, false);
+			hand_over(x->s, x->f, x->next, false, NULL);
 			d = x->next;
 			continue;
 		}
 		if (len == TP_PDU_NOT_MINE) {
+			upreq_free(x->s, &x->upreq);
 			*consumed = pos;
 			return false; /* the rest of the direction passed over */
 		}
@@ -390,10 +432,11 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 		pos += len;
 		seg_drop(x->sd, at + pos);
 		if (x->next) { /* the rest is another protocol's */
-			hand_over(x->s, x->f, x->next, true);
+			hand_over(x->s, x->f, x->next, true, &x->upreq);
 			d = x->next;
 		}
 	}
+	upreq_free(x->s, &x->upreq); /* a hand-off not made */
 	*consumed = pos;
 	return true;
 }
@@ -487,6 +530,7 @@ void tp_app_end(tp_session *s, tp_flow *f)
 			tp_reasm_mem_give(&s->mem, d->state_size);
 		}
 	}
+	upreq_free(s, &f->app.upreq);
 	memset(&f->app, 0, sizeof f->app);
 }
 
