@@ -161,6 +161,8 @@ typedef struct http_dir {
 	 * HTTP/2's stream 1 (tp_app_handoff_req) */
 	struct http_up {
 		char host[256], uri[1024];
+		uint8_t set[96]; /* HTTP2-Settings, decoded */
+		uint8_t nset;
 	} *up;
 } http_dir;
 
@@ -709,6 +711,13 @@ static void header_line(hctx *x, hmsg *m, size_t at, size_t n, size_t ln)
 			f = known[i].f;
 			break;
 		}
+	if (f < 0 && x->replay && nl == 14 && http_ieq(b, nl, "http2-settings")) {
+		/* tshark shows them as HTTP/2's settings */
+		uint8_t set[96];
+		size_t k = http2_settings_decode(b + v, e - v, set, sizeof set);
+		http2_settings_fields(x->p, x->base + at + v, e - v, set, k);
+		return;
+	}
 	if (f < 0)
 		return;
 	if (x->replay)
@@ -1004,20 +1013,26 @@ static void keep_upgrade(http_dir *h, const uint8_t *b, size_t hlen)
 		cpy(h->up->uri, sizeof h->up->uri, u,
 		    (size_t)((ue ? ue : eol) - u));
 	}
+	h->up->nset = 0;
 	for (const uint8_t *l = eol; l && l + 6 < b + hlen;
 	     l = memchr(l + 1, '\n', (size_t)(b + hlen - l - 1))) {
 		const uint8_t *v = l + 1, *e = b + hlen;
-		if (!http_ieq(v, 5, "host:"))
+		bool host = http_ieq(v, 5, "host:");
+		bool set = e - v > 15 && http_ieq(v, 15, "http2-settings:");
+		if (!host && !set)
 			continue;
-		v += 5;
+		v += host ? 5 : 15;
 		const uint8_t *le = memchr(v, '\n', (size_t)(e - v));
 		e = le ? le : e;
 		while (v < e && (*v == ' ' || *v == '\t'))
 			v++;
 		while (e > v && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		cpy(h->up->host, sizeof h->up->host, v, (size_t)(e - v));
-		break;
+		if (host)
+			cpy(h->up->host, sizeof h->up->host, v, (size_t)(e - v));
+		else
+			h->up->nset = (uint8_t)http2_settings_decode(
+				v, (size_t)(e - v), h->up->set, sizeof h->up->set);
 	}
 }
 
@@ -1065,6 +1080,8 @@ static void frame_body(hctx *x, hframe *f, const hmsg *m, size_t at)
 				if (up && strcmp(m->upgrade, "http2") == 0) {
 					memcpy(u.host, up->host, sizeof u.host);
 					memcpy(u.uri, up->uri, sizeof u.uri);
+					memcpy(u.extra, up->set, up->nset);
+					u.extra_len = up->nset;
 					x->handed = tp_app_handoff_req(nd, &u);
 				} else {
 					x->handed = tp_app_handoff(nd);

@@ -827,12 +827,70 @@ static void priority(tp_pkt *p, tp_cursor *c)
 	tp_add_uint(p, H2FD(H2F_WEIGHT_REAL), at + 4, 1, w + 1);
 }
 
-static void settings(tp_pkt *p, h2dir *h, tp_cursor *c, size_t n,
-		     bool ack)
+/* One setting's fields: at/len where they point (len 0: decoded bytes,
+ * not the packet's). */
+static void setting(tp_pkt *p, size_t at, size_t len, unsigned id,
+		    uint32_t v)
 {
 	static const int ids[] = {0, H2F_SET_HTS, H2F_SET_PUSH, H2F_SET_MCS,
 				  H2F_SET_IWS, H2F_SET_MFS, H2F_SET_MHLS,
 				  0, H2F_SET_ECONNECT};
+	tp_add_uint(p, H2FD(H2F_SETTINGS), at, len, 0);
+	tp_push(p);
+	tp_add_uint(p, H2FD(H2F_SET_ID), at, len ? 2 : 0, id);
+	int f = id < TP_COUNT(ids) && ids[id] ? ids[id] : H2F_SET_UNKNOWN;
+	tp_add_uint(p, H2FD(f), len ? at + 2 : at, len ? 4 : 0, v);
+	tp_pop(p);
+}
+
+void http2_settings_fields(tp_pkt *p, size_t at, size_t len,
+			   const uint8_t *b, size_t n)
+{
+	(void)len;
+	tp_cursor c = tp_cursor_make(b, n, n);
+	while (tp_avail(&c) >= 6) {
+		unsigned id = tp_be16(&c);
+		setting(p, at, 0, id, tp_be32(&c));
+	}
+}
+
+size_t http2_settings_decode(const uint8_t *v, size_t n, uint8_t *out,
+			     size_t cap)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = v[i], x;
+		if (c >= 'A' && c <= 'Z')
+			x = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			x = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			x = c - '0' + 52;
+		else if (c == '-' || c == '+')
+			x = 62;
+		else if (c == '_' || c == '/')
+			x = 63;
+		else if (c == '=')
+			break;
+		else
+			return 0;
+		acc = (acc << 6 | x) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (k == cap)
+				return 0;
+			out[k++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return k;
+}
+
+static void settings(tp_pkt *p, h2dir *h, tp_cursor *c, size_t n,
+		     bool ack)
+{
 	h2conn *cn = h ? h2_conn(p, h) : NULL;
 	for (size_t i = 0; i + 6 <= n; i += 6) {
 		size_t at = c->off;
@@ -840,28 +898,9 @@ static void settings(tp_pkt *p, h2dir *h, tp_cursor *c, size_t n,
 		uint32_t v = tp_be32(c);
 		if (!tp_ok(c))
 			return;
-		tp_add_uint(p, H2FD(H2F_SETTINGS), at, 6, 0);
-		tp_push(p);
-		tp_add_uint(p, H2FD(H2F_SET_ID), at, 2, id);
-		int f = id < TP_COUNT(ids) && ids[id] ? ids[id]
-						       : H2F_SET_UNKNOWN;
-		tp_add_uint(p, H2FD(f), at + 2, 4, v);
-		tp_pop(p);
-		if (!cn || ack)
-			continue;
-		int peer = h->dir ^ 1; /* the side whose sending it limits */
-		if (id == 1) {
-			cn->tab_limit[peer] = v;
-			cn->limit_seen[peer] = true;
-			if (cn->tab_made[peer])
-				hpack_table_set_limit(&cn->tab[peer], v);
-		} else if (id == 4 && v <= 0x7fffffff) {
-			int64_t delta = (int64_t)v - cn->iws[h->dir];
-			cn->iws[h->dir] = v;
-			for (unsigned k = 0; k < cn->nsv; k++)
-				if (cn->sv[k].used && !cn->sv[k].closed)
-					cn->sv[k].win[peer] += delta;
-		}
+		setting(p, at, 6, id, v);
+		if (cn && !ack)
+			h2_setting_apply(cn, h->dir, id, v);
 	}
 }
 

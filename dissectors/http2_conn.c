@@ -40,13 +40,42 @@ bool h2_bodies_wanted(const tp_pkt *p)
 	return p && p->app_sess && p->app_sess->cfg.bodies;
 }
 
+void h2_setting_apply(h2conn *c, int from, unsigned id, uint32_t v)
+{
+	int peer = from ^ 1; /* the side whose sending it limits */
+	if (id == 1) {
+		c->tab_limit[peer] = v;
+		c->limit_seen[peer] = true;
+		if (c->tab_made[peer])
+			hpack_table_set_limit(&c->tab[peer], v);
+	} else if (id == 4 && v <= 0x7fffffff) {
+		int64_t delta = (int64_t)v - c->iws[from];
+		c->iws[from] = v;
+		for (unsigned k = 0; k < c->nsv; k++)
+			if (c->sv[k].used && !c->sv[k].closed)
+				c->sv[k].win[peer] += delta;
+	}
+}
+
 /* A connection HTTP handed over after "Upgrade: h2c": stream 1 is the
  * upgrading request's, half-closed by the client (RFC 9113 3.2); the
  * response on it is paired with that HTTP/1.1 request. */
 static void upgrade_stream(tp_pkt *p, h2conn *c)
 {
 	const tp_upgrade_req *u = tp_app_upgrade_req(p);
-	h2stream *s = u ? h2_stream(c, 1, true) : NULL;
+	if (!u)
+		return;
+	/* the client's HTTP2-Settings: its first SETTINGS (3.2.1) */
+	for (unsigned i = 0; i + 6 <= u->extra_len && i + 6 <= sizeof u->extra;
+	     i += 6)
+		h2_setting_apply(c, u->dir & 1,
+				 (unsigned)u->extra[i] << 8 | u->extra[i + 1],
+				 (uint32_t)u->extra[i + 2] << 24 |
+					 (uint32_t)u->extra[i + 3] << 16 |
+					 (uint32_t)u->extra[i + 4] << 8 |
+					 u->extra[i + 5]);
+	c->upgrade_settings = u->extra_len > 0;
+	h2stream *s = h2_stream(c, 1, true);
 	if (!s)
 		return;
 	s->have_req = true;
@@ -86,7 +115,8 @@ h2conn *h2_conn(tp_pkt *p, h2dir *h)
 		h->c->fresh[h->dir] = h->fresh;
 	}
 	h2conn *c = h->c;
-	c->win_known = c->fresh[0] && c->fresh[1] && !c->upgraded;
+	c->win_known = c->fresh[0] && c->fresh[1] &&
+		       (!c->upgraded || c->upgrade_settings);
 	return c;
 }
 
@@ -124,7 +154,8 @@ hpack_table *h2_table(h2conn *c, int dir)
 	if (!c->tab_made[dir]) {
 		/* a direction not seen from its start: any size update */
 		bool known = c->fresh[dir] &&
-			     (!c->upgraded || c->limit_seen[dir]);
+			     (!c->upgraded || c->upgrade_settings ||
+			      c->limit_seen[dir]);
 		hpack_table_init(&c->tab[dir],
 				 known ? c->tab_limit[dir] : UINT32_MAX);
 		c->tab_made[dir] = true;

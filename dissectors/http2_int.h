@@ -182,6 +182,7 @@ typedef struct h2conn {
 	 * HTTP2-Settings (not dissected) may have set the server's table
 	 * limit and stream windows */
 	bool upgraded;
+	bool upgrade_settings; /* ... and its HTTP2-Settings were read */
 	uint64_t tab_charged[2];
 	uint32_t iws[2]; /* SETTINGS_INITIAL_WINDOW_SIZE that side sent */
 	int64_t conn_win[2];
@@ -224,6 +225,9 @@ enum { K_FRAME = 0, K_PREFACE, K_HEAD, K_CONT, K_JUNK };
 h2conn *h2_conn(tp_pkt *p, h2dir *h);
 void h2_conn_release(h2conn *c);
 h2stream *h2_stream(h2conn *c, uint32_t id, bool make);
+/* A setting sent by direction `from` takes effect: the table limit and
+ * the stream windows of the other side's sending. */
+void h2_setting_apply(h2conn *c, int from, unsigned id, uint32_t v);
 void h2_stream_open(h2conn *c, h2stream *s);
 void h2_stream_close(h2conn *c, h2stream *s, bool reset);
 hpack_table *h2_table(h2conn *c, int dir);

@@ -77,6 +77,8 @@ void hb_finish(hbody *h);
 /* Free the decoder and the bytes, give the memory back. */
 void hb_free(hbody *h);
 const char *hb_status_name(unsigned st);
+struct tp_pkt;
+
 /* RFC 9110's reason phrase for a status code, as tshark prints it (its
  * table, not the server's), or NULL: HTTP/1.x's --stats and HTTP/2's
  * Info (http_stats.c). */
@@ -85,11 +87,21 @@ const char *http_status_phrase(unsigned code);
  * ("(text/html)")?  http_print.c. */
 bool http_media_named(const uint8_t *t, size_t n);
 
+/* An HTTP2-Settings header value (base64url, RFC 9113 3.2.1) decoded
+ * into out (at most cap bytes): the length, or 0 when it is not
+ * base64url or does not fit. */
+size_t http2_settings_decode(const uint8_t *v, size_t n, uint8_t *out,
+			     size_t cap);
+/* Its settings as HTTP/2's fields (http2.settings, .id, the value),
+ * under the layer being dissected, pointing at the header value
+ * (http2.c). */
+void http2_settings_fields(struct tp_pkt *p, size_t at, size_t len,
+			   const uint8_t *b, size_t n);
+
 /* --stats http counts HTTP/2's messages with HTTP/1.x's (http_stats.c):
  * a request head (method, host or :authority) or a response head (its
  * status, content type and time since its request); *ct is set to the
  * response's content type for its body's bytes, http_stats_body's. */
-struct tp_pkt;
 typedef struct http_msg_stat {
 	bool request, response, has_code, timed;
 	const uint8_t *method, *host, *type;

@@ -249,6 +249,10 @@ typedef struct tp_upgrade_req {
 	uint8_t dir;    /* the direction that sent it (the stream layer's) */
 	char host[256]; /* "" when not known */
 	char uri[1024];
+	/* what the request carried for next, in next's own form (HTTP/2:
+	 * the HTTP2-Settings header decoded, a SETTINGS payload) */
+	uint8_t extra[96];
+	uint8_t extra_len;
 } tp_upgrade_req;
 bool tp_app_handoff_req(const tp_dissector *next, const tp_upgrade_req *rq);
 /* The request that switched the flow of the packet being dissected to

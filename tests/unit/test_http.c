@@ -13,6 +13,7 @@
 #include "tapir/registry.h"
 #include "tapir/stream.h"
 
+#include "../../dissectors/http_body.h"
 #include "../../dissectors/http_int.h"
 
 #define BUF (54 + 70000)
@@ -681,6 +682,32 @@ static void test_http_stats_caps(void **state)
 	conv_close(&c);
 }
 
+/* HTTP2-Settings (RFC 9113 3.2.1): base64url without padding, decoded
+ * to a SETTINGS payload; not base64url, or longer than the room: 0. */
+static void test_http2_settings_decode(void **state)
+{
+	(void)state;
+	static const uint8_t want[] = {0, 3, 0, 0, 0, 100, 0, 4, 0, 0, 0xff, 0xff};
+	uint8_t out[96];
+	const char *v = "AAMAAABkAAQAAP__";
+	size_t k = http2_settings_decode((const uint8_t *)v, strlen(v), out,
+					 sizeof out);
+	assert_int_equal(k, sizeof want);
+	assert_memory_equal(out, want, sizeof want);
+	/* the standard alphabet and padding are taken too */
+	v = "AAMAAABkAAQAAP//";
+	assert_int_equal(http2_settings_decode((const uint8_t *)v, strlen(v),
+					       out, sizeof out), 12);
+	assert_int_equal(out[11], 0xff);
+	v = "AAMA AABk";
+	assert_int_equal(http2_settings_decode((const uint8_t *)v, strlen(v),
+					       out, sizeof out), 0);
+	assert_int_equal(http2_settings_decode((const uint8_t *)"AAMAAABk", 8,
+					       out, 5), 0);
+	assert_int_equal(http2_settings_decode((const uint8_t *)"", 0, out,
+					       sizeof out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_http_lean),
 		cmocka_unit_test(test_http_stats),
 		cmocka_unit_test(test_http_stats_caps),
+		cmocka_unit_test(test_http2_settings_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
