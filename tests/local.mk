@@ -36,7 +36,8 @@ UNIT_TESTS = \
 	tests/unit/test_http \
 	tests/unit/test_websocket \
 	tests/unit/test_http_body \
-	tests/unit/test_hpack
+	tests/unit/test_hpack \
+	tests/unit/test_http2
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
