@@ -61,6 +61,7 @@ TESTS += tests/flood/dhcp.sh
 TESTS += tests/flood/http.sh
 TESTS += tests/flood/websocket.sh
 TESTS += tests/flood/http-bomb.sh
+TESTS += tests/flood/http2.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -91,3 +92,4 @@ EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-ech
 	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py
 EXTRA_DIST += tests/compare-hpack-nghttp2.py
+EXTRA_DIST += tests/flood/http2.sh tests/flood/http2-gen.py

@@ -622,17 +622,18 @@ static void test_h2_split_bytewise(void **state)
 	h2_close(&c);
 }
 
-/* A DATA frame of 1.5 MiB (past H2_FRAME_MAX): a head and continued
- * PDUs (a NOTE), every data byte to the body (the object); the frame
- * after it found. */
-static void test_h2_long_frame(void **state)
+/* A DATA frame of 1.5 MiB (past H2_FRAME_MAX), plain and PADDED: a
+ * head and continued PDUs (a NOTE), every data byte to the body (the
+ * object), none of the padding; the frame after it found. */
+static void run_long(unsigned pad)
 {
-	(void)state;
-	size_t big = 3u << 19;
+	size_t big = 3u << 19, lead = pad ? 1 : 0, dn = big - lead - pad;
 	uint8_t *pl = test_malloc(big + 64), *b = test_malloc(big + 256);
 	uint64_t sum = 0;
-	for (size_t i = 0; i < big; i++)
-		sum += pl[i] = (uint8_t)(i * 7 + (i >> 11));
+	memset(pl, 0, big);
+	pl[0] = (uint8_t)pad; /* the pad length, when PADDED */
+	for (size_t i = 0; i < dn; i++)
+		sum += pl[lead + i] = (uint8_t)(i * 7 + (i >> 11));
 	h2c c;
 	h2_open(&c, 50000, true);
 	size_t n = client_start(b, 0x7fffffff);
@@ -641,16 +642,17 @@ static void test_h2_long_frame(void **state)
 	send_b(&c, 0, b, n, MTU);
 	n = frm(b, T_SETTINGS, 0, 0, NULL, 0);
 	n += frm(b + n, T_HEADERS, 0x4, 1, S(resp_200));
-	n += frm(b + n, T_DATA, 0x1, 1, pl, big);
+	n += frm(b + n, T_DATA, pad ? 0x9 : 0x1, 1, pl, big);
 	n += frm(b + n, T_PING, 0, 0, S("afterall"));
 	send_b(&c, 1, b, n, MTU);
 	assert_int_equal(c.types[T_DATA], 1);
 	assert_int_equal(c.types[T_PING], 1);
 	assert_true(c.conts > big / MTU - 2);
 	assert_int_equal(c.ev[H2E_LONG], 1);
-	assert_int_equal(c.data_bytes + c.cont_bytes, big);
+	/* the head's data and the continued bytes (padding included) */
+	assert_int_equal(c.data_bytes + c.cont_bytes, big - lead);
 	assert_int_equal(c.got.n, 1);
-	assert_int_equal(c.got.len[0], big);
+	assert_int_equal(c.got.len[0], dn);
 	assert_int_equal(c.got.sum[0], sum);
 	assert_int_equal(c.got.sid[0], 1);
 	assert_int_equal(c.ev[H2E_WIN_EXCEEDED], 0);
@@ -658,6 +660,13 @@ static void test_h2_long_frame(void **state)
 	h2_close(&c);
 	test_free(pl);
 	test_free(b);
+}
+
+static void test_h2_long_frame(void **state)
+{
+	(void)state;
+	run_long(0);
+	run_long(100); /* PADDED: the padding at the frame's end only */
 }
 
 /* HEADERS without END_HEADERS and two CONTINUATIONs: decoded once
@@ -699,6 +708,27 @@ static void test_h2_continuation(void **state)
 	p = send_b(&c, 0, b, n, MTU);
 	assert_int_equal(c.ev[H2E_PADDING], 1);
 	assert_true(th_has_kind(p, TP_EV_MALFORMED));
+	h2_close(&c);
+}
+
+/* A header block held open is charged to the reassembly memory cap,
+ * given back when it ends. */
+static void test_h2_block_charged(void **state)
+{
+	(void)state;
+	static uint8_t b[20000], fill[16000];
+	memset(fill, 0x82, sizeof fill);
+	h2c c;
+	h2_get(&c, 50000, false, MTU);
+	size_t before = c.s.s->mem.used;
+	send_b(&c, 0, b, frm(b, T_HEADERS, 0, 3, S("\x82\x84")), MTU);
+	for (int i = 0; i < 4; i++)
+		send_b(&c, 0, b, frm(b, T_CONTINUATION, 0, 3, fill, sizeof fill),
+		       MTU);
+	assert_true(c.s.s->mem.used >= before + 65536);
+	send_b(&c, 0, b, frm(b, T_CONTINUATION, 0x4, 3, S("\x86")), MTU);
+	assert_true(c.s.s->mem.used < before + 8192);
+	assert_int_equal(c.ev[H2E_LIST_CAP], 1); /* 64 003 GETs */
 	h2_close(&c);
 }
 
@@ -905,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_h2_split_bytewise),
 		cmocka_unit_test(test_h2_long_frame),
 		cmocka_unit_test(test_h2_continuation),
+		cmocka_unit_test(test_h2_block_charged),
 		cmocka_unit_test(test_h2_rst_stream),
 		cmocka_unit_test(test_h2_push),
 		cmocka_unit_test(test_h2_midconnection),
