@@ -570,8 +570,16 @@ static void test_h2_pairing_windows(void **state)
 	p = send_b(&c, 1, b, n, MTU);
 	hl = layer_of(p, T_HEADERS);
 	assert_int_equal(lu(p, hl, "http2.request_in"), reqno);
-	assert_non_null(tp_layer_find_abbrev(p, (unsigned)hl, "http2.time"));
+	/* frame k is at k microseconds (th_sess_feed): the time in ns */
+	assert_int_equal(li64(p, hl, "http2.time"),
+			 (int64_t)(c.num - reqno) * 1000);
 	assert_str(p, hl, "http2.headers.content_type", "text/plain");
+	/* the line: tcpdump's, then the frames (Info) */
+	char want[128];
+	snprintf(want, sizeof want,
+		 "length 32 | HTTP/2 SETTINGS[0], HEADERS[1]: 200 OK | "
+		 "reply to #%llu in 0.001 ms", (unsigned long long)reqno);
+	assert_non_null(strstr(th_summary(p), want));
 	uint8_t d[600];
 	memset(d, 'y', sizeof d);
 	p = send_b(&c, 1, b, frm(b, T_DATA, 0, 1, d, 600), MTU);
