@@ -1116,6 +1116,8 @@ static void frame_body(hctx *x, hframe *f, const hmsg *m, size_t at)
 
 /* One PDU from b[0..n) in state f: its length (<= n), or 0 for more
  * bytes. */
+static const char h2_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
 static size_t advance(hctx *x, hframe *f, size_t n)
 {
 	const uint8_t *b = x->b;
@@ -1133,6 +1135,11 @@ static size_t advance(hctx *x, hframe *f, size_t n)
 	    tp_app_reprobe(b, n))
 		return TP_PDU_NOT_MINE; /* another protocol's (an HTTP/2
 					 * preface on port 80) */
+	/* the start of that preface, split over segments: wait for it
+	 * whole (else it would be passed over as junk) */
+	if (r == TP_PROBE_NO && !x->replay && x->h && !x->h->seen_msg &&
+	    n < sizeof h2_preface - 1 && memcmp(b, h2_preface, n) == 0)
+		return 0;
 	if (r == TP_PROBE_NO) {
 		/* not a message start: up to the next line that is */
 		const uint8_t *p = b;

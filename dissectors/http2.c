@@ -366,8 +366,10 @@ static void h2_state_free(void *st)
 	h2dir *h = st;
 	if (!h)
 		return;
-	if (h->c)
+	if (h->c) {
+		h2_mem_give(h->c, h->bcap);
 		h2_conn_release(h->c);
+	}
 	free(h->blk);
 	free(h);
 }
@@ -754,11 +756,17 @@ static void fragment(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 		size_t cap = h->bcap ? h->bcap : 4096;
 		while (cap < h->blen + n)
 			cap *= 2;
-		uint8_t *nb = realloc(h->blk, cap);
+		/* the growth charged to the reassembly memory cap (a block
+		 * held open on each of many flows) */
+		h2conn *cn = h2_conn(p, h);
+		bool took = cn && h2_mem_take(cn, cap - h->bcap);
+		uint8_t *nb = took ? realloc(h->blk, cap) : NULL;
 		if (nb) {
 			h->blk = nb;
 			h->bcap = cap;
 		} else {
+			if (took)
+				h2_mem_give(cn, cap - h->bcap);
 			h->blk_over = true;
 		}
 	}
@@ -782,6 +790,7 @@ static void fragment(tp_pkt *p, h2dir *h, size_t at, const uint8_t *b,
 	}
 	h->blen = 0;
 	if (h->bcap > 4096) { /* a big block's buffer is not kept */
+		h2_mem_give(h->c, h->bcap);
 		free(h->blk);
 		h->blk = NULL;
 		h->bcap = 0;
@@ -1083,7 +1092,9 @@ static tp_next frame(tp_pkt *p, h2dir *h, tp_cursor *c, bool head)
 
 	tp_cursor pl = *c; /* the payload's bytes here */
 	pl.cap_end = pl.rep_end = c->off + n;
-	size_t pn = n, pad = 0;
+	/* the payload's length, not the bytes here: a long frame's head
+	 * holds no padding (it ends the frame) */
+	size_t pn = len, pad = 0;
 	const uint8_t *b;
 	switch (badlen ? 0xff : type) {
 	case T_DATA: {

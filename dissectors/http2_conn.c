@@ -35,6 +35,14 @@ static void give(h2conn *c, size_t n)
 	c->charged -= n;
 }
 
+bool h2_mem_take(h2conn *c, size_t n) { return take(c, n); }
+
+void h2_mem_give(h2conn *c, size_t n)
+{
+	if (c)
+		give(c, n);
+}
+
 bool h2_bodies_wanted(const tp_pkt *p)
 {
 	return p && p->app_sess && p->app_sess->cfg.bodies;

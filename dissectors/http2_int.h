@@ -224,6 +224,10 @@ enum { K_FRAME = 0, K_PREFACE, K_HEAD, K_CONT, K_JUNK };
 /* http2_conn.c */
 h2conn *h2_conn(tp_pkt *p, h2dir *h);
 void h2_conn_release(h2conn *c);
+/* n bytes charged to (given back to) the session's reassembly memory
+ * cap; false when refused */
+bool h2_mem_take(h2conn *c, size_t n);
+void h2_mem_give(h2conn *c, size_t n);
 h2stream *h2_stream(h2conn *c, uint32_t id, bool make);
 /* A setting sent by direction `from` takes effect: the table limit and
  * the stream windows of the other side's sending. */

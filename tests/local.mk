@@ -36,7 +36,8 @@ UNIT_TESTS = \
 	tests/unit/test_http \
 	tests/unit/test_websocket \
 	tests/unit/test_http_body \
-	tests/unit/test_hpack
+	tests/unit/test_hpack \
+	tests/unit/test_http2
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -60,6 +61,7 @@ TESTS += tests/flood/dhcp.sh
 TESTS += tests/flood/http.sh
 TESTS += tests/flood/websocket.sh
 TESTS += tests/flood/http-bomb.sh
+TESTS += tests/flood/http2.sh
 TESTS += tests/tcpdump-lines.sh
 TESTS += tests/compare-tcpdump-v.sh
 TESTS += tests/follow-tshark.sh
@@ -90,3 +92,4 @@ EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-ech
 	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py
 EXTRA_DIST += tests/compare-hpack-nghttp2.py tests/compare-http2-nghttp.py
+EXTRA_DIST += tests/flood/http2.sh tests/flood/http2-gen.py tests/fuzz/make-h2-seeds.py tests/fuzz/dict/fuzz_http2.dict tests/fuzz/dict/fuzz_stream.dict

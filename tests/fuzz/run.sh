@@ -21,7 +21,8 @@ commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dict() { # a dictionary for the text protocols, when the harness has one
 	local d=$1
 	# the stream harness's port 80 is HTTP's: its methods and headers
-	[ "$d" = fuzz_stream ] && d=fuzz_http
+	# (fuzz_stream.dict: those and HTTP/2's, when there)
+	[ "$d" = fuzz_stream ] && [ ! -f "$src/tests/fuzz/dict/$d.dict" ] && d=fuzz_http
 	[ -f "$src/tests/fuzz/dict/$d.dict" ] && echo "-dict=$src/tests/fuzz/dict/$d.dict"
 }
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
