@@ -1009,11 +1009,21 @@ static tp_next continued(tp_pkt *p, h2dir *h, tp_cursor *c)
 	uint64_t total = be24(h->lh);
 	if (type != T_DATA)
 		return TP_STOP;
-	/* the data: up to the padding at the frame's end */
-	uint64_t end = total - h->lpad, from = h->done - n;
-	size_t k = from >= end ? 0 : end - from < n ? (size_t)(end - from) : n;
+	/* the data: after the pad length byte (PADDED), up to the padding
+	 * at the frame's end; the pad length comes here when the head held
+	 * no payload byte */
+	bool padded = h->lh[4] & 0x8;
+	uint64_t from = h->done - n, to = h->done;
+	if (padded && from == 0 && n)
+		h->lpad = b[0];
+	uint64_t lo = padded ? 1 : 0;
+	uint64_t hi = total > (uint64_t)h->lpad + lo ? total - h->lpad : lo;
+	uint64_t a = from > lo ? from : lo, z = to < hi ? to : hi;
+	size_t k = z > a ? (size_t)(z - a) : 0;
 	bool last = h->rem == 0;
-	data_frame(p, h, at, b, k, n, sid, last && (h->lh[4] & 1));
+	data_frame(p, h, at + (size_t)(a > from ? a - from : 0),
+		   b + (a > from ? a - from : 0), k, n, sid,
+		   last && (h->lh[4] & 1));
 	return TP_STOP;
 }
 
@@ -1066,8 +1076,20 @@ static tp_next frame(tp_pkt *p, h2dir *h, tp_cursor *c, bool head)
 	tp_add_uint(p, H2FD(H2F_R), at + 5, 4, sidr >> 31);
 	tp_add_uint(p, H2FD(H2F_STREAMID), at + 5, 4, sid);
 	tp_skip(c, H2_HDR);
-	if (h && head)
+	if (h && head) {
 		tp_add_event(p, H2EV(H2E_LONG), at);
+		if (type == T_HEADERS || type == T_PUSH_PROMISE ||
+		    type == T_CONTINUATION) {
+			/* a header block over 1 MiB is never decoded: its
+			 * insertions are lost, the table starts again */
+			tp_add_event(p, H2EV(H2E_BLOCK_LONG), at);
+			h->blk_on = false;
+			h->blen = 0;
+			h2conn *cb = h2_conn(p, h);
+			if (cb)
+				h2_table_reset(cb, h->dir);
+		}
+	}
 	h2conn *cn0 = h ? h2_conn(p, h) : NULL;
 	if (cn0)
 		h2_stats_frame(p, cn0, type, 0);
