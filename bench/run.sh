@@ -221,7 +221,7 @@ if [ "$verify" = 1 ]; then
 	v "export (everything), tapir" "$(find "$ex" -type f ! -name index.tsv | wc -l) files (TCP and UDP; tcpflow writes TCP only)"
 	# --export-objects: tapir finds every object tshark finds (by SHA-256)
 	rm -rf "$ex"; "$TAPIR" -r "$S" --export-objects "http,$ex" 2>/dev/null
-	tail -n +2 "$ex/index.tsv" | cut -f7 | sort > "$W/a"
+	tail -n +2 "$ex/index.tsv" | cut -f8 | sort > "$W/a"
 	rm -rf "$ex"; mkdir -p "$ex"; tshark -n -r "$S" -q --export-objects "http,$ex" >/dev/null 2>&1
 	find "$ex" -type f -exec sha256sum {} + | cut -d' ' -f1 | sort > "$W/b"
 	v "--export-objects http, tapir vs tshark" "$(wc -l < "$W/a") objects vs $(wc -l < "$W/b"), $(comm -13 "$W/a" "$W/b" | wc -l) of tshark's not in tapir's"
