@@ -513,6 +513,8 @@ void h2_stats_print(void *st, FILE *fp)
 		(unsigned long long)s->streams);
 	fprintf(fp, "  %-38s %12llu\n", "most on one connection",
 		(unsigned long long)s->streams_max);
+	fprintf(fp, "  %-38s %12.1f\n", "mean per connection",
+		s->conns ? (double)s->streams / (double)s->conns : 0.0);
 	fprintf(fp, "  %-38s %12u\n", "peak open at once", s->peak);
 	codes(fp, "RST_STREAM by error code", s->rst);
 	codes(fp, "GOAWAY by error code", s->goaway);
