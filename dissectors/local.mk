@@ -31,4 +31,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/http2_conn.c \
 	dissectors/http2_int.h \
 	dissectors/http_body.h dissectors/http_body.c \
-	dissectors/hpack.h dissectors/hpack.c
+	dissectors/hpack.h dissectors/hpack.c \
+	dissectors/tls_fp.h dissectors/tls_fp.c

@@ -37,7 +37,8 @@ UNIT_TESTS = \
 	tests/unit/test_websocket \
 	tests/unit/test_http_body \
 	tests/unit/test_hpack \
-	tests/unit/test_http2
+	tests/unit/test_http2 \
+	tests/unit/test_tls_fp
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
