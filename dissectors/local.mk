@@ -30,6 +30,7 @@ src_libtapir_a_SOURCES += \
 	dissectors/http2.c \
 	dissectors/http2_conn.c \
 	dissectors/http2_int.h \
+	dissectors/tls_int.h dissectors/tls.c dissectors/tls_names.c \
 	dissectors/http_body.h dissectors/http_body.c \
 	dissectors/hpack.h dissectors/hpack.c \
 	dissectors/tls_fp.h dissectors/tls_fp.c

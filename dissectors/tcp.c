@@ -944,7 +944,8 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	/* A flow pinned to a stream dissector: its reassembled bytes went
 	 * there (the PDUs they completed are layers after this one). */
 	if (tracked && p->flow && tp_app_is_stream(p->flow) &&
-	    p->flow->tcp && p->flow->tcp->reassemble)
+	    p->flow->tcp &&
+	    (p->flow->tcp->reassemble || p->flow->app.released))
 		return TP_CONSUMED;
 	/* tshark hands the payload of a retransmitted or out-of-order
 	 * segment (not a fast retransmission) to no dissector */

@@ -196,6 +196,11 @@ typedef struct tp_dissector {
 	 * false: it gets no layer and no dissect() (pdu_len moved the state
 	 * already): an HTTP body part, whose text TCP's line prints. */
 	bool (*pdu_shown)(const void *st);
+	/* Stream only, optional: in any run, does the PDU pdu_len just cut
+	 * show nothing at all (the first pieces of a TLS record that is
+	 * never gathered: tshark shows the record in the frame that ends
+	 * it)?  true: no layer, no dissect(). */
+	bool (*pdu_hidden)(const void *st);
 
 	/* ---- columns and session state: any dissector, all optional ----
 	 * colname: tshark's Protocol column for a packet whose topmost
@@ -265,6 +270,13 @@ const tp_upgrade_req *tp_app_upgrade_req(const tp_pkt *p);
  * returns TP_PDU_NOT_MINE and the stream layer switches before these
  * bytes, which the new dissector cuts.  false: nothing done. */
 bool tp_app_reprobe(const uint8_t *b, size_t n);
+/* Stream only, from pdu_len: in a lean run (the one-line text only),
+ * nothing of the rest of this flow will show (TLS once both sides are
+ * encrypted: its text is tcpdump's alone); after the PDU being cut the
+ * flow is released: its states and buffers freed, its bytes no longer
+ * reassembled nor dissected (TCP's line is unchanged).  false, nothing
+ * done, in any other run, which dissects on.  src/flow/stream.c. */
+bool tp_app_lean_done(void);
 
 /* The dissector's state for the PDU or datagram being dissected. */
 static inline void *tp_app_state(const tp_pkt *p) { return p->app_state; }

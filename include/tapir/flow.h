@@ -48,6 +48,9 @@ typedef struct tp_flowapp {
 	 * (tp_app_handoff: an HTTP Upgrade), not from its first byte: what
 	 * was agreed before (HTTP2-Settings) is not in d's bytes */
 	uint8_t upgraded;
+	/* tp_app_lean_done: in this (lean) run nothing more of the flow
+	 * shows; its bytes are no longer reassembled nor dissected */
+	uint8_t released;
 	uint32_t idx;    /* d's registry index (TP_TAB_NAME key) */
 	void *st[2];
 	struct tp_streamdir *sd[2];

@@ -16,7 +16,8 @@ extern const tp_dissector tp_diss_eth, tp_diss_llc, tp_diss_vlan,
 	tp_diss_ip, tp_diss_ipv6, tp_diss_icmp, tp_diss_icmpv6, tp_diss_udp,
 	tp_diss_tcp, tp_diss_dhcp;
 extern const tp_dissector tp_diss_dns, tp_diss_mdns, tp_diss_llmnr;
-extern const tp_dissector tp_diss_http, tp_diss_websocket, tp_diss_http2;
+extern const tp_dissector tp_diss_http, tp_diss_websocket, tp_diss_http2,
+	tp_diss_tls;
 
 static const tp_dissector *const all[] = {
 	&tp_diss_frame, &tp_diss_eth,  &tp_diss_llc,    &tp_diss_vlan,
@@ -26,7 +27,7 @@ static const tp_dissector *const all[] = {
 	&tp_diss_icmpv6, &tp_diss_udp, &tp_diss_tcp,    &tp_diss_data,
 	&tp_diss_dns, &tp_diss_mdns, &tp_diss_llmnr,
 	&tp_diss_dhcp,
-	&tp_diss_http, &tp_diss_websocket, &tp_diss_http2,
+	&tp_diss_http, &tp_diss_websocket, &tp_diss_http2, &tp_diss_tls,
 };
 
 #ifdef TAPIR_TESTING

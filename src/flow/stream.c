@@ -224,6 +224,7 @@ typedef struct pductx {
 	tp_streamdir *sd;
 	const tp_dissector *next; /* tp_app_handoff's, for this PDU's end */
 	tp_upgrade_req *upreq;    /* tp_app_handoff_req's copy, or NULL */
+	bool release;             /* tp_app_lean_done's, for this PDU's end */
 } pductx;
 
 /* The cut pdu_len is asked about now (tp_app_handoff's context), or
@@ -254,6 +255,15 @@ bool tp_app_handoff_req(const tp_dissector *next, const tp_upgrade_req *rq)
 			tp_reasm_mem_give(&cutting->s->mem, sizeof *rq);
 		}
 	}
+	return true;
+}
+
+bool tp_app_lean_done(void)
+{
+	if (!cutting || !cutting->p || !cutting->p->lean ||
+	    (cutting->f->tcp && cutting->f->tcp->tapped))
+		return false;
+	cutting->release = true;
 	return true;
 }
 
@@ -427,13 +437,18 @@ static bool pdu_fn(void *ctx, const uint8_t *b, size_t n, size_t *consumed,
 			*needed = len;
 			break;
 		}
-		if (!lean || d->pdu_shown(st))
+		if ((!lean || d->pdu_shown(st)) &&
+		    !(d->pdu_hidden && d->pdu_hidden(st)))
 			dissect_one(x, b + pos, len, at + pos);
 		pos += len;
 		seg_drop(x->sd, at + pos);
 		if (x->next) { /* the rest is another protocol's */
 			hand_over(x->s, x->f, x->next, true, &x->upreq);
 			d = x->next;
+		}
+		if (x->release) { /* nothing more shows: the rest dropped */
+			*consumed = n;
+			return false;
 		}
 	}
 	upreq_free(x->s, &x->upreq); /* a hand-off not made */
@@ -465,6 +480,13 @@ void tp_app_data(tp_session *s, tp_flow *f, int dir, uint64_t off,
 		seg_note(s, sd, off, p->number);
 	pductx x = {s, f, dir, p, sd};
 	tp_pdubuf_feed(&sd->pb, &s->mem, b, n, pdu_fn, &x);
+	if (x.release) { /* tp_app_lean_done: no more reassembly */
+		tp_app_close(s, f);
+		f->app.released = 1;
+		if (f->tcp)
+			f->tcp->reassemble = false;
+		return;
+	}
 	if (!sd->pb.len)
 		seg_drop(sd, UINT64_MAX); /* nothing buffered: no PDU open */
 }
@@ -553,6 +575,7 @@ void tp_app_close(tp_session *s, tp_flow *f)
 	f->app.pinned = keep.pinned;
 	f->app.tries = keep.tries;
 	f->app.upgraded = keep.upgraded;
+	f->app.released = keep.released;
 }
 
 /* ---- a dissector's state for the whole run -------------------------- */

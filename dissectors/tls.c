@@ -1,0 +1,1112 @@
+/* tls.c - TLS (and SSL 3.0) over TCP streams: records, the handshake
+ * messages in the clear, alerts, ChangeCipherSpec, and encrypted records
+ * counted, never read as plaintext.
+ *
+ * Finding it.  TCP ports 443, 465, 636, 853, 989-995, 5061, 8443; on
+ * any other port the probe takes a record header (content type 20-23,
+ * version 0x0300-0x0304, a sane length) or an SSLv2-compatible
+ * ClientHello.
+ *
+ * Framing.  pdu_len cuts each direction into records (5-byte header and
+ * up to 2^14 + 2048 bytes); a direction's first PDU may be an SSLv2
+ * ClientHello (two-byte header, top bit set).  After a gap, or when the
+ * capture starts inside a record, bytes are passed over up to one that
+ * heads a plausible record.
+ *
+ * Handshake messages.  A record's handshake messages are dissected in
+ * place; one that runs past its record is gathered (per direction, up
+ * to TLS_HS_MAX bytes) and dissected, from a "Reassembled TLS Handshake"
+ * data source, in the record that completes it.  After a direction's
+ * ChangeCipherSpec (TLS 1.2 and below) or once TLS 1.3 was negotiated,
+ * its handshake records are "Encrypted Handshake Message".
+ *
+ * Fields are Wireshark's tls.* (tls.record.content_type, .version,
+ * .length; tls.handshake.type, .version, .random, .session_id,
+ * .ciphersuite, .comp_method, .extension.type/.len, the extensions' own
+ * fields: .extensions_server_name, .extensions_alpn_str,
+ * .extensions_supported_group, .sig_hash_alg,
+ * .extensions.supported_version, .extensions_key_share_group ...;
+ * tls.alert_message.level/.desc; tls.app_data); names from the IANA
+ * registries (tls_names.c).  Info is tshark's ("Client Hello", "Server
+ * Hello, Change Cipher Spec, Application Data").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls_fp.h"
+#include "tls_int.h"
+#include "tapir/flow.h"
+#include "tapir/output.h"
+#include "tapir/record.h"
+#include "tapir/registry.h"
+
+#define TLS_REC_MAX (16384u + 2048u) /* TLSCiphertext, RFC 5246 6.2.3 */
+#define TLS_HS_MAX (256u << 10)      /* a handshake message gathered */
+
+enum {
+	F_RECORD,
+	F_CT,
+	F_RVERSION,
+	F_RLENGTH,
+	F_HS_TYPE,
+	F_HS_LENGTH,
+	F_HS_VERSION,
+	F_RANDOM,
+	F_SID_LEN,
+	F_SID,
+	F_CS_LEN,
+	F_CIPHERSUITES,
+	F_CIPHERSUITE,
+	F_COMP_LEN,
+	F_COMP,
+	F_EXTS_LEN,
+	F_EXT_TYPE,
+	F_EXT_LEN,
+	F_EXT_DATA,
+	F_SNI_LIST_LEN,
+	F_SNI_TYPE,
+	F_SNI_LEN,
+	F_SNI,
+	F_ALPN_LEN,
+	F_ALPN_STR_LEN,
+	F_ALPN_STR,
+	F_GROUPS_LEN,
+	F_GROUP,
+	F_ECPF_LEN,
+	F_ECPF,
+	F_SIG_LEN,
+	F_SIG,
+	F_SV_LEN,
+	F_SV,
+	F_KS_LEN,
+	F_KS_GROUP,
+	F_KS_KEY_LEN,
+	F_KS_KEY,
+	F_KS_SELECTED,
+	F_PSK_MODES_LEN,
+	F_PSK_MODE,
+	F_PSK_SELECTED,
+	F_RENEG_LEN,
+	F_RENEG,
+	F_PADDING,
+	F_CERTS_LEN,
+	F_CERT_LEN,
+	F_CERT,
+	F_SERVER_CURVE,
+	F_TICKET_LIFETIME,
+	F_TICKET_LEN,
+	F_ALERT,
+	F_ALERT_LEVEL,
+	F_ALERT_DESC,
+	F_CCS,
+	F_APP_DATA,
+	F_ENC_HS,
+	F_CIPHERSPEC,
+	F_HRR,
+	F_CONT,
+	F_SESSION_VER,
+	F_JA3_FULL,
+	F_JA3,
+	F_JA3S_FULL,
+	F_JA3S,
+	F_JA4,
+	F_JA4_R,
+	F_COUNT_
+};
+
+enum { E_RECORD_LONG, E_BAD_VERSION, E_HS_LONG, E_EXT_BAD, E_COUNT_ };
+
+#define FS(a, n) {a, n, TP_FT_STRING, TP_BASE_NONE, NULL, 0}
+#define FB(a, n) {a, n, TP_FT_BYTES, TP_BASE_NONE, NULL, 0}
+#define FN(a, n) {a, n, TP_FT_NONE, TP_BASE_NONE, NULL, 0}
+#define FU(a, n, t) {a, n, t, TP_BASE_DEC, NULL, 0}
+#define FV(a, n, t, b, v) {a, n, t, b, v, 0}
+static const tp_field_def fields[F_COUNT_] = {
+	[F_RECORD] = FN("tls.record", "Record Layer"),
+	[F_CT] = FV("tls.record.content_type", "Content Type", TP_FT_UINT8,
+		    TP_BASE_DEC, tls_content_types),
+	[F_RVERSION] = FV("tls.record.version", "Version", TP_FT_UINT16,
+			  TP_BASE_HEX, tls_versions),
+	[F_RLENGTH] = FU("tls.record.length", "Length", TP_FT_UINT16),
+	[F_HS_TYPE] = FV("tls.handshake.type", "Handshake Type", TP_FT_UINT8,
+			 TP_BASE_DEC, tls_handshake_types),
+	[F_HS_LENGTH] = FU("tls.handshake.length", "Length", TP_FT_UINT24),
+	[F_HS_VERSION] = FV("tls.handshake.version", "Version", TP_FT_UINT16,
+			    TP_BASE_HEX, tls_versions),
+	[F_RANDOM] = FB("tls.handshake.random", "Random"),
+	[F_SID_LEN] = FU("tls.handshake.session_id_length", "Session ID Length",
+			 TP_FT_UINT8),
+	[F_SID] = FB("tls.handshake.session_id", "Session ID"),
+	[F_CS_LEN] = FU("tls.handshake.cipher_suites_length",
+			"Cipher Suites Length", TP_FT_UINT16),
+	[F_CIPHERSUITES] = FN("tls.handshake.ciphersuites", "Cipher Suites"),
+	[F_CIPHERSUITE] = FV("tls.handshake.ciphersuite", "Cipher Suite",
+			     TP_FT_UINT16, TP_BASE_HEX, tls_cipher_suites),
+	[F_COMP_LEN] = FU("tls.handshake.comp_methods_length",
+			  "Compression Methods Length", TP_FT_UINT8),
+	[F_COMP] = FV("tls.handshake.comp_method", "Compression Method",
+		      TP_FT_UINT8, TP_BASE_DEC, tls_comp_methods),
+	[F_EXTS_LEN] = FU("tls.handshake.extensions_length",
+			  "Extensions Length", TP_FT_UINT16),
+	[F_EXT_TYPE] = FV("tls.handshake.extension.type", "Type", TP_FT_UINT16,
+			  TP_BASE_DEC, tls_extension_types),
+	[F_EXT_LEN] = FU("tls.handshake.extension.len", "Length", TP_FT_UINT16),
+	[F_EXT_DATA] = FB("tls.handshake.extension.data", "Data"),
+	[F_SNI_LIST_LEN] = FU("tls.handshake.extensions_server_name_list_len",
+			      "Server Name list length", TP_FT_UINT16),
+	[F_SNI_TYPE] = FU("tls.handshake.extensions_server_name_type",
+			  "Server Name Type", TP_FT_UINT8),
+	[F_SNI_LEN] = FU("tls.handshake.extensions_server_name_len",
+			 "Server Name length", TP_FT_UINT16),
+	[F_SNI] = FS("tls.handshake.extensions_server_name", "Server Name"),
+	[F_ALPN_LEN] = FU("tls.handshake.extensions_alpn_len",
+			  "ALPN Extension Length", TP_FT_UINT16),
+	[F_ALPN_STR_LEN] = FU("tls.handshake.extensions_alpn_str_len",
+			      "ALPN string length", TP_FT_UINT8),
+	[F_ALPN_STR] = FS("tls.handshake.extensions_alpn_str",
+			  "ALPN Next Protocol"),
+	[F_GROUPS_LEN] = FU("tls.handshake.extensions_supported_groups_length",
+			    "Supported Groups List Length", TP_FT_UINT16),
+	[F_GROUP] = FV("tls.handshake.extensions_supported_group",
+		       "Supported Group", TP_FT_UINT16, TP_BASE_HEX, tls_groups),
+	[F_ECPF_LEN] = FU("tls.handshake.extensions_ec_point_formats_length",
+			  "EC point formats Length", TP_FT_UINT8),
+	[F_ECPF] = FV("tls.handshake.extensions_ec_point_format",
+		      "EC point format", TP_FT_UINT8, TP_BASE_DEC,
+		      tls_ec_point_formats),
+	[F_SIG_LEN] = FU("tls.handshake.sig_hash_alg_len",
+			 "Signature Hash Algorithms Length", TP_FT_UINT16),
+	[F_SIG] = FV("tls.handshake.sig_hash_alg", "Signature Algorithm",
+		     TP_FT_UINT16, TP_BASE_HEX, tls_sig_schemes),
+	[F_SV_LEN] = FU("tls.handshake.extensions.supported_versions_len",
+			"Supported Versions length", TP_FT_UINT8),
+	[F_SV] = FV("tls.handshake.extensions.supported_version",
+		    "Supported Version", TP_FT_UINT16, TP_BASE_HEX, tls_versions),
+	[F_KS_LEN] = FU("tls.handshake.extensions_key_share_client_length",
+			"Client Key Share Length", TP_FT_UINT16),
+	[F_KS_GROUP] = FV("tls.handshake.extensions_key_share_group", "Group",
+			  TP_FT_UINT16, TP_BASE_DEC, tls_groups),
+	[F_KS_KEY_LEN] = FU("tls.handshake.extensions_key_share_key_exchange_length",
+			    "Key Exchange Length", TP_FT_UINT16),
+	[F_KS_KEY] = FB("tls.handshake.extensions_key_share_key_exchange",
+			"Key Exchange"),
+	[F_KS_SELECTED] = FV("tls.handshake.extensions_key_share_selected_group",
+			     "Selected Group", TP_FT_UINT16, TP_BASE_DEC,
+			     tls_groups),
+	[F_PSK_MODES_LEN] = FU("tls.handshake.extensions.psk_ke_modes_length",
+			       "PSK Key Exchange Modes Length", TP_FT_UINT8),
+	[F_PSK_MODE] = FU("tls.handshake.extensions.psk_ke_mode",
+			  "PSK Key Exchange Mode", TP_FT_UINT8),
+	[F_PSK_SELECTED] = FU("tls.handshake.extensions.psk.identity.selected",
+			      "Selected Identity", TP_FT_UINT16),
+	[F_RENEG_LEN] = FU("tls.handshake.extensions_reneg_info_len",
+			   "Renegotiation info extension length", TP_FT_UINT8),
+	[F_RENEG] = FB("tls.handshake.extensions_reneg_info",
+		       "Renegotiation info"),
+	[F_PADDING] = FB("tls.handshake.extensions_padding_data",
+			 "Padding Data"),
+	[F_CERTS_LEN] = FU("tls.handshake.certificates_length",
+			   "Certificates Length", TP_FT_UINT24),
+	[F_CERT_LEN] = FU("tls.handshake.certificate_length",
+			  "Certificate Length", TP_FT_UINT24),
+	[F_CERT] = FB("tls.handshake.certificate", "Certificate"),
+	[F_SERVER_CURVE] = FV("tls.handshake.server_named_curve", "Named Curve",
+			      TP_FT_UINT16, TP_BASE_HEX, tls_groups),
+	[F_TICKET_LIFETIME] = FU("tls.handshake.session_ticket_lifetime_hint",
+				 "Session Ticket Lifetime Hint", TP_FT_UINT32),
+	[F_TICKET_LEN] = FU("tls.handshake.session_ticket_length",
+			    "Session Ticket Length", TP_FT_UINT16),
+	[F_ALERT] = FN("tls.alert_message", "Alert Message"),
+	[F_ALERT_LEVEL] = FV("tls.alert_message.level", "Level", TP_FT_UINT8,
+			     TP_BASE_DEC, tls_alert_levels),
+	[F_ALERT_DESC] = FV("tls.alert_message.desc", "Description",
+			    TP_FT_UINT8, TP_BASE_DEC, tls_alert_descs),
+	[F_CCS] = FN("tls.change_cipher_spec", "Change Cipher Spec Message"),
+	[F_APP_DATA] = FB("tls.app_data", "Encrypted Application Data"),
+	[F_ENC_HS] = FB("tls.handshake.encrypted", "Encrypted Handshake Message"),
+	[F_CIPHERSPEC] = FV("tls.handshake.cipherspec", "Cipher Spec",
+			    TP_FT_UINT24, TP_BASE_HEX, NULL),
+	[F_HRR] = {"tls.handshake.hello_retry_request", "HelloRetryRequest",
+		   TP_FT_BOOLEAN, 8, NULL, 0},
+	[F_CONT] = FB("tls.continuation_data", "Continuation Data"),
+	[F_SESSION_VER] = FV("tls.session_version", "Negotiated Version",
+			     TP_FT_UINT16, TP_BASE_HEX, tls_versions),
+	[F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
+	[F_JA3] = FS("tls.handshake.ja3", "JA3"),
+	[F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
+	[F_JA3S] = FS("tls.handshake.ja3s", "JA3S"),
+	[F_JA4] = FS("tls.handshake.ja4", "JA4"),
+	[F_JA4_R] = FS("tls.handshake.ja4_r", "JA4 Raw"),
+};
+#undef FS
+#undef FB
+#undef FN
+#undef FU
+#undef FV
+
+static const tp_event_def events[E_COUNT_] = {
+	[E_RECORD_LONG] = {"tls.record.length.invalid", TP_EV_MALFORMED,
+			   "Record longer than 2^14 + 2048 bytes"},
+	[E_BAD_VERSION] = {"tls.record.version.bad", TP_EV_MALFORMED,
+			   "Not a TLS record (content type or version)"},
+	[E_HS_LONG] = {"tls.handshake.too_long", TP_EV_WARN,
+		       "Handshake message longer than 256 KiB: not gathered"},
+	[E_EXT_BAD] = {"tls.handshake.extension.bad", TP_EV_MALFORMED,
+		       "Extension length past its message, or its lists past "
+		       "the extension"},
+};
+
+#define FD(i) (&fields[i])
+
+extern const tp_dissector tp_diss_tls;
+
+/* ---- state ------------------------------------------------------------ */
+
+typedef struct tls_dir {
+	struct tls_dir *peer;
+	tp_session *s;   /* whose memory cap the gathered message is charged to */
+	bool begun;      /* a PDU was cut */
+	bool sync;       /* framing lost: wait for a plausible header */
+	bool sslv2;      /* the PDU last cut is an SSLv2 ClientHello */
+	bool junk;       /* ... is bytes passed over */
+	/* encrypted records (application data, and everything after
+	 * ChangeCipherSpec) are never gathered: the PDU last cut is a
+	 * record's head with the payload bytes there (`head`), or more of
+	 * its payload (`cont`); `rem` bytes of it are still to come */
+	bool head, cont;
+	uint8_t lhdr[5]; /* that record's header */
+	bool enc;        /* the PDU last cut is (part of) an encrypted record */
+	bool enc_seen;   /* this direction sent one after its handshake */
+	uint64_t rem;
+	bool ccs;        /* this direction sent ChangeCipherSpec */
+	bool tls13;      /* TLS 1.3 negotiated (both directions' flag) */
+	bool server;     /* sent a ServerHello */
+	uint16_t version; /* negotiated (both directions' copy), 0 before */
+	/* a handshake message gathered over records */
+	uint8_t *hs;
+	size_t hs_len, hs_cap, hs_want;
+	bool hs_skip;    /* one over TLS_HS_MAX: its bytes passed over */
+	uint64_t hs_skip_left;
+} tls_dir;
+
+static void *tls_state_new(uint8_t proto, int dir)
+{
+	(void)proto;
+	(void)dir;
+	return calloc(1, sizeof(tls_dir));
+}
+
+static void hs_release(tls_dir *t)
+{
+	if (t->s && t->hs_cap)
+		tp_reasm_mem_give(&t->s->mem, t->hs_cap);
+	free(t->hs);
+	t->hs = NULL;
+	t->hs_cap = 0;
+}
+
+static void tls_state_free(void *st)
+{
+	tls_dir *t = st;
+	if (t)
+		hs_release(t);
+	free(t);
+}
+
+static void tls_state_pair(void *a, void *b)
+{
+	tls_dir *x = a, *y = b;
+	x->peer = y;
+	y->peer = x;
+}
+
+/* ---- framing ------------------------------------------------------------ */
+
+static bool plausible(const uint8_t *b)
+{
+	unsigned len = (unsigned)b[3] << 8 | b[4];
+	return b[0] >= 20 && b[0] <= 23 && b[1] == 3 && b[2] <= 4 &&
+	       len > 0 && len <= TLS_REC_MAX;
+}
+
+/* An SSLv2-compatible ClientHello's two-byte header (RFC 5246 E.2)? */
+static bool sslv2_hello(const uint8_t *b, size_t n)
+{
+	return n >= 5 && (b[0] & 0x80) && b[2] == 1 && b[3] == 3 && b[4] <= 4 &&
+	       ((b[0] & 0x7f) << 8 | b[1]) >= 9;
+}
+
+static tp_probe tls_probe(const uint8_t *b, size_t n, uint8_t proto)
+{
+	if (proto != 6)
+		return TP_PROBE_NO;
+	if (n < 5)
+		return (b[0] == 22 || (b[0] & 0x80)) ? TP_PROBE_MORE : TP_PROBE_NO;
+	/* a handshake record first (a ClientHello or a ServerHello) */
+	if (b[0] == 22 && plausible(b) && (n < 6 || b[5] == 1 || b[5] == 2))
+		return TP_PROBE_YES;
+	return sslv2_hello(b, n) ? TP_PROBE_YES : TP_PROBE_NO;
+}
+
+/* Is a record of content type ct from this direction encrypted? */
+static bool encrypted(const tls_dir *t, unsigned ct)
+{
+	return ct == 23 || (t && t->ccs && (ct == 22 || ct == 21));
+}
+
+static size_t tls_pdu_len(void *st, const uint8_t *b, size_t n)
+{
+	tls_dir *t = st;
+	bool first = t && !t->begun;
+	if (t) {
+		t->begun = true;
+		t->sslv2 = t->junk = t->head = t->cont = t->enc = false;
+		if (t->rem) { /* an encrypted record's payload goes on */
+			size_t k = t->rem < n ? (size_t)t->rem : n;
+			t->rem -= k;
+			t->cont = t->enc = true;
+			return k;
+		}
+	}
+	if (n < 5)
+		return 5;
+	if (first && sslv2_hello(b, n)) {
+		if (t)
+			t->sslv2 = true;
+		return 2 + ((size_t)(b[0] & 0x7f) << 8 | b[1]);
+	}
+	if (t && (t->sync || first) && !plausible(b)) {
+		/* up to the next plausible record header */
+		size_t i = 1;
+		while (i + 5 <= n && !plausible(b + i))
+			i++;
+		t->junk = true;
+		t->sync = true;
+		return i + 5 <= n ? i : n - 4;
+	}
+	size_t len = (size_t)b[3] << 8 | b[4];
+	if (t) {
+		t->sync = false;
+		t->enc = encrypted(t, b[0]);
+		/* both sides encrypted: the one-line text has nothing more
+		 * to say of this connection */
+		if (t->enc && (t->enc_seen = true) && t->peer &&
+		    t->peer->enc_seen)
+			tp_app_lean_done();
+		if (t->enc && 5 + len > n) {
+			/* its head and the payload bytes here */
+			t->head = true;
+			memcpy(t->lhdr, b, 5);
+			t->rem = 5 + len - n;
+			return n;
+		}
+	}
+	return 5 + len;
+}
+
+/* The pieces of an encrypted record before its last show nothing: the
+ * record is shown where it ends, as tshark shows it. */
+static bool tls_pdu_hidden(const void *st)
+{
+	const tls_dir *t = st;
+	return t && (t->head || (t->cont && t->rem));
+}
+
+/* A lean run (the one-line text) shows the records that say something
+ * of the handshake: not encrypted ones (application data, and all after
+ * ChangeCipherSpec), which tcpdump's text already counts in bytes. */
+static bool tls_pdu_shown(const void *st)
+{
+	const tls_dir *t = st;
+	return !t || !t->enc;
+}
+
+static void tls_gap(void *st, uint64_t n)
+{
+	tls_dir *t = st;
+	(void)n;
+	if (!t)
+		return;
+	if (n < t->rem) { /* inside an encrypted record: it holds */
+		t->rem -= n;
+		return;
+	}
+	t->rem = 0;
+	t->sync = true;
+	t->hs_len = t->hs_want = 0; /* the message gathered is lost */
+	t->hs_skip = false;
+}
+
+/* ---- handshake messages --------------------------------------------- */
+
+typedef struct hsctx {
+	tp_pkt *p;
+	tls_dir *t;
+	bool server_hello;
+} hsctx;
+
+static void u16_list(tp_pkt *p, tp_cursor *c, size_t n, int f)
+{
+	for (size_t i = 0; i + 2 <= n; i += 2)
+		tp_get_be16(p, c, FD(f));
+}
+
+/* The 32 bytes a HelloRetryRequest's random is (RFC 8446 4.1.3). */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+/* One extension's data (n bytes at c), by type. */
+static void extension(hsctx *x, tp_cursor *c, unsigned type, size_t n,
+		      bool server, bool hrr)
+{
+	tp_pkt *p = x->p;
+	tp_cursor e = *c;
+	e.cap_end = e.rep_end = c->off + n < c->cap_end ? c->off + n
+							: c->cap_end;
+	switch (type) {
+	case 0: { /* server_name */
+		if (!n)
+			break;
+		size_t ll = tp_get_be16(p, &e, FD(F_SNI_LIST_LEN)), used = 0;
+		while (used + 3 <= ll && tp_avail(&e) >= 3) {
+			tp_get_u8(p, &e, FD(F_SNI_TYPE));
+			unsigned sl = tp_get_be16(p, &e, FD(F_SNI_LEN));
+			size_t at = e.off;
+			const uint8_t *s = tp_bytes(&e, sl);
+			if (!s)
+				break;
+			tp_add_bytes(p, FD(F_SNI), at, sl, s, sl);
+			used += 3 + sl;
+		}
+		break;
+	}
+	case 16: { /* ALPN */
+		size_t ll = tp_get_be16(p, &e, FD(F_ALPN_LEN)), used = 0;
+		while (used + 1 <= ll && tp_avail(&e) >= 1) {
+			unsigned sl = tp_get_u8(p, &e, FD(F_ALPN_STR_LEN));
+			size_t at = e.off;
+			const uint8_t *s = tp_bytes(&e, sl);
+			if (!s)
+				break;
+			tp_add_bytes(p, FD(F_ALPN_STR), at, sl, s, sl);
+			used += 1 + sl;
+		}
+		break;
+	}
+	case 10: /* supported_groups */
+		u16_list(p, &e, tp_get_be16(p, &e, FD(F_GROUPS_LEN)), F_GROUP);
+		break;
+	case 11: { /* ec_point_formats */
+		unsigned k = tp_get_u8(p, &e, FD(F_ECPF_LEN));
+		for (unsigned i = 0; i < k; i++)
+			tp_get_u8(p, &e, FD(F_ECPF));
+		break;
+	}
+	case 13: /* signature_algorithms */
+		u16_list(p, &e, tp_get_be16(p, &e, FD(F_SIG_LEN)), F_SIG);
+		break;
+	case 43: /* supported_versions */
+		if (server)
+			tp_get_be16(p, &e, FD(F_SV));
+		else
+			u16_list(p, &e, tp_get_u8(p, &e, FD(F_SV_LEN)), F_SV);
+		break;
+	case 51: /* key_share */
+		if (hrr) {
+			tp_get_be16(p, &e, FD(F_KS_SELECTED));
+			break;
+		}
+		if (!server)
+			tp_get_be16(p, &e, FD(F_KS_LEN));
+		while (tp_avail(&e) >= 4) {
+			tp_get_be16(p, &e, FD(F_KS_GROUP));
+			unsigned kl = tp_get_be16(p, &e, FD(F_KS_KEY_LEN));
+			if (!tp_get_bytes(p, &e, FD(F_KS_KEY), kl) || server)
+				break;
+		}
+		break;
+	case 45: { /* psk_key_exchange_modes */
+		unsigned k = tp_get_u8(p, &e, FD(F_PSK_MODES_LEN));
+		for (unsigned i = 0; i < k; i++)
+			tp_get_u8(p, &e, FD(F_PSK_MODE));
+		break;
+	}
+	case 41: /* pre_shared_key: the server's selection */
+		if (server)
+			tp_get_be16(p, &e, FD(F_PSK_SELECTED));
+		else if (n)
+			tp_get_bytes(p, &e, FD(F_EXT_DATA), n);
+		break;
+	case 65281: { /* renegotiation_info */
+		unsigned k = tp_get_u8(p, &e, FD(F_RENEG_LEN));
+		if (k)
+			tp_get_bytes(p, &e, FD(F_RENEG), k);
+		break;
+	}
+	case 21: /* padding */
+		if (n)
+			tp_get_bytes(p, &e, FD(F_PADDING), n);
+		break;
+	default:
+		if (n)
+			tp_get_bytes(p, &e, FD(F_EXT_DATA), n);
+		break;
+	}
+	if (e.status != TP_OK && tp_ok(c))
+		tp_add_event(p, &events[E_EXT_BAD], c->off);
+}
+
+static void extensions(hsctx *x, tp_cursor *c, bool server, bool hrr)
+{
+	tp_pkt *p = x->p;
+	if (!tp_avail(c))
+		return; /* none (SSL 3.0, a bare hello) */
+	size_t total = tp_get_be16(p, c, FD(F_EXTS_LEN)), used = 0;
+	while (used + 4 <= total && tp_avail(c) >= 4) {
+		unsigned type = tp_get_be16(p, c, FD(F_EXT_TYPE));
+		unsigned n = tp_get_be16(p, c, FD(F_EXT_LEN));
+		tp_push(p);
+		extension(x, c, type, n, server, hrr);
+		tp_pop(p);
+		if (!tp_skip(c, n)) {
+			tp_add_event(p, &events[E_EXT_BAD], c->off);
+			return;
+		}
+		used += 4 + n;
+		/* what the connection's state needs */
+		if (server && type == 43 && n == 2 && x->t && !hrr) {
+			const uint8_t *v = c->base + c->off - 2;
+			if (v[0] == 3 && v[1] == 4) {
+				x->t->tls13 = true;
+				if (x->t->peer)
+					x->t->peer->tls13 = true;
+			}
+		}
+	}
+}
+
+/* A string into the packet's arena, as a field at `at`. */
+static void add_text(tp_pkt *p, int f, size_t at, const char *str)
+{
+	size_t n = strlen(str);
+	uint8_t *d = tp_arena_alloc(p, n ? n : 1);
+	if (d) {
+		memcpy(d, str, n);
+		tp_add_bytes(p, FD(f), at, 0, d, n);
+	}
+}
+
+/* JA3/JA3S and JA4 of the hello whose fields are the layer's from
+ * field `from` on (tls_fp.c), read back from the fields just added. */
+static void fingerprints(tp_pkt *p, unsigned from, size_t at, bool server,
+			 uint16_t legacy)
+{
+	enum { L_CS, L_EXT, L_GRP, L_SIG, L_SV, L_N };
+	uint16_t v[L_N][TLS_FP_MAX];
+	size_t nv[L_N] = {0};
+	uint8_t ecpf[TLS_FP_MAX];
+	size_t nec = 0;
+	tls_hello h = {.server = server, .legacy_version = legacy};
+	static const int map[L_N] = {F_CIPHERSUITE, F_EXT_TYPE, F_GROUP, F_SIG,
+				     F_SV};
+	for (unsigned i = from; i < p->nfields; i++) {
+		const tp_field *f = &p->fields[i];
+		for (int k = 0; k < L_N; k++)
+			if (f->def == FD(map[k]) && nv[k] < TLS_FP_MAX)
+				v[k][nv[k]++] = (uint16_t)f->v.u;
+		if (f->def == FD(F_ECPF) && nec < TLS_FP_MAX)
+			ecpf[nec++] = (uint8_t)f->v.u;
+		if (f->def == FD(F_EXT_TYPE) && f->v.u == 0)
+			h.has_sni = true;
+		if (f->def == FD(F_ALPN_STR) && !h.alpn0) {
+			h.alpn0 = f->v.p;
+			h.alpn0_len = f->vlen;
+		}
+	}
+	h.ciphers = v[L_CS], h.nciphers = nv[L_CS];
+	h.exts = v[L_EXT], h.nexts = nv[L_EXT];
+	h.groups = v[L_GRP], h.ngroups = nv[L_GRP];
+	h.sigalgs = v[L_SIG], h.nsig = nv[L_SIG];
+	h.versions = v[L_SV], h.nversions = nv[L_SV];
+	h.ec_formats = ecpf, h.nec = nec;
+	char str[4096], md5[TLS_JA3_MD5_LEN];
+	tls_ja3(&h, str, sizeof str, md5);
+	add_text(p, server ? F_JA3S_FULL : F_JA3_FULL, at, str);
+	add_text(p, server ? F_JA3S : F_JA3, at, md5);
+	if (server)
+		return;
+	char ja4[TLS_JA4_LEN];
+	tls_ja4(&h, ja4, str, sizeof str);
+	add_text(p, F_JA4, at, ja4);
+	add_text(p, F_JA4_R, at, str);
+}
+
+static void hello(hsctx *x, tp_cursor *c, bool server)
+{
+	tp_pkt *p = x->p;
+	unsigned from = p->nfields;
+	size_t at = c->off;
+	uint16_t legacy = tp_avail(c) >= 2
+				  ? (uint16_t)(c->base[c->off] << 8 | c->base[c->off + 1])
+				  : 0;
+	tp_get_be16(p, c, FD(F_HS_VERSION));
+	const uint8_t *r = tp_get_bytes(p, c, FD(F_RANDOM), 32);
+	bool hrr = server && r && memcmp(r, hrr_random, 32) == 0;
+	if (hrr)
+		tp_add_uint(p, FD(F_HRR), c->off - 32, 32, 1);
+	unsigned sl = tp_get_u8(p, c, FD(F_SID_LEN));
+	if (sl)
+		tp_get_bytes(p, c, FD(F_SID), sl);
+	if (server) {
+		tp_get_be16(p, c, FD(F_CIPHERSUITE));
+		tp_get_u8(p, c, FD(F_COMP));
+	} else {
+		size_t cat = c->off;
+		unsigned cl = tp_get_be16(p, c, FD(F_CS_LEN));
+		if (tp_ok(c))
+			tp_add_uint(p, FD(F_CIPHERSUITES), cat + 2,
+				    cl < tp_avail(c) ? cl : tp_avail(c), 0);
+		tp_push(p);
+		u16_list(p, c, cl, F_CIPHERSUITE);
+		tp_pop(p);
+		unsigned ml = tp_get_u8(p, c, FD(F_COMP_LEN));
+		for (unsigned i = 0; i < ml; i++)
+			tp_get_u8(p, c, FD(F_COMP));
+	}
+	if (tp_ok(c))
+		extensions(x, c, server, hrr);
+	/* the fingerprints: not on the one-line text, not from a record
+	 * that lost fields at its cap */
+	if (!p->lean && !p->full && tp_ok(c))
+		fingerprints(p, from, at, server, legacy);
+	if (server && x->t) {
+		x->t->server = true;
+		if (!x->t->version && !hrr) {
+			uint64_t v = 0;
+			tp_pkt *q = x->p;
+			unsigned li = q->nlayers - 1;
+			/* supported_versions' choice, else the hello's */
+			const tp_field *sv = NULL;
+			for (uint32_t i = 0; i < q->layers[li].nfields; i++) {
+				const tp_field *f = &q->fields[q->layers[li].first_field + i];
+				if (f->def == FD(F_SV))
+					sv = f;
+				else if (f->def == FD(F_HS_VERSION))
+					v = f->v.u;
+			}
+			if (sv)
+				v = sv->v.u;
+			x->t->version = (uint16_t)v;
+			if (x->t->peer)
+				x->t->peer->version = (uint16_t)v;
+		}
+	}
+}
+
+static void certificates(tp_pkt *p, tp_cursor *c)
+{
+	size_t total = tp_get_be24(p, c, FD(F_CERTS_LEN)), used = 0;
+	while (used + 3 <= total && tp_avail(c) >= 3) {
+		unsigned n = tp_get_be24(p, c, FD(F_CERT_LEN));
+		if (!tp_get_bytes(p, c, FD(F_CERT), n))
+			break;
+		used += 3 + n;
+	}
+}
+
+/* One whole handshake message (type, length, body) at c. */
+static void message(hsctx *x, tp_cursor *c)
+{
+	tp_pkt *p = x->p;
+	unsigned type = tp_get_u8(p, c, FD(F_HS_TYPE));
+	uint32_t len = tp_get_be24(p, c, FD(F_HS_LENGTH));
+	if (!tp_ok(c))
+		return;
+	tp_cursor m = *c;
+	size_t end = c->off + len;
+	if (end < m.cap_end)
+		m.cap_end = end;
+	if (end < m.rep_end)
+		m.rep_end = end;
+	switch (type) {
+	case 1:
+		hello(x, &m, false);
+		break;
+	case 2:
+		hello(x, &m, true);
+		break;
+	case 11:
+		if (!(x->t && x->t->tls13))
+			certificates(p, &m);
+		break;
+	case 12: /* ServerKeyExchange: an ECDHE named curve */
+		if (tp_avail(&m) >= 3 && m.base[m.off] == 3) {
+			tp_skip(&m, 1);
+			tp_get_be16(p, &m, FD(F_SERVER_CURVE));
+		}
+		break;
+	case 4: /* NewSessionTicket (TLS 1.2) */
+		tp_get_be32(p, &m, FD(F_TICKET_LIFETIME));
+		tp_get_be16(p, &m, FD(F_TICKET_LEN));
+		break;
+	default:
+		break;
+	}
+	tp_skip(c, len);
+}
+
+/* The message gathered over records is whole: dissected from its own
+ * data source, the buffer given back when it was a big one. */
+static void gathered(hsctx *x)
+{
+	tp_pkt *p = x->p;
+	tls_dir *t = x->t;
+	int src = tp_src_copy(p, "Reassembled TLS Handshake", TP_SRC_DERIVED,
+			      t->hs, t->hs_len);
+	size_t sn = 0;
+	const uint8_t *sb = src >= 0 ? tp_src_bytes(p, (unsigned)src, &sn)
+				     : NULL;
+	t->hs_want = t->hs_len = 0;
+	if (sb) {
+		uint8_t was = p->src_cur;
+		p->src_cur = (uint8_t)src;
+		tp_meta_sync(p);
+		tp_cursor m = tp_cursor_make(sb, sn, sn);
+		message(x, &m);
+		p->src_cur = was;
+		tp_meta_sync(p);
+	}
+	if (t->hs_cap > 16384)
+		hs_release(t);
+}
+
+/* A handshake record's payload b (its cursor c): whole messages in
+ * place, one that goes on past the record gathered in the state. */
+static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
+{
+	hsctx x = {p, t, false};
+	if (t && (t->hs_want || t->hs_skip)) { /* a message in progress */
+		size_t n = tp_avail(c), off0 = c->off;
+		const uint8_t *b = tp_bytes(c, n);
+		if (!b)
+			return;
+		size_t k;
+		if (t->hs_skip) {
+			k = n < t->hs_skip_left ? n : (size_t)t->hs_skip_left;
+			t->hs_skip_left -= k;
+			t->hs_skip = t->hs_skip_left > 0;
+		} else {
+			k = t->hs_want - t->hs_len < n ? t->hs_want - t->hs_len
+							 : n;
+			memcpy(t->hs + t->hs_len, b, k);
+			t->hs_len += k;
+			if (t->hs_len == t->hs_want)
+				gathered(&x);
+		}
+		if (n > k) { /* messages after it in this record */
+			tp_cursor r = *c;
+			r.off = off0 + k;
+			handshake(p, t, &r);
+		}
+		return;
+	}
+	while (tp_avail(c) >= 4) {
+		const uint8_t *h = c->base + c->off;
+		size_t need = 4 + ((size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3]);
+		if (need <= tp_avail(c) || !t) {
+			message(&x, c);
+			if (!t && !tp_ok(c))
+				return;
+			continue;
+		}
+		/* it goes on in the next records */
+		size_t n = tp_avail(c);
+		if (need > TLS_HS_MAX) {
+			tp_add_event(p, &events[E_HS_LONG], c->off);
+			tp_get_u8(p, c, FD(F_HS_TYPE));
+			tp_get_be24(p, c, FD(F_HS_LENGTH));
+			t->hs_skip = true;
+			t->hs_skip_left = need - n;
+			tp_skip(c, tp_avail(c));
+			return;
+		}
+		if (t->hs_cap < need) {
+			/* charged to the reassembly memory cap */
+			if (!t->s)
+				t->s = p->app_sess;
+			size_t more = need - t->hs_cap;
+			if (t->s && !tp_reasm_mem_take(&t->s->mem, more)) {
+				tp_add_event(p, &events[E_HS_LONG], c->off);
+				t->hs_skip = true;
+				t->hs_skip_left = need - n;
+				tp_skip(c, n);
+				return;
+			}
+			uint8_t *nb = realloc(t->hs, need);
+			if (!nb) {
+				if (t->s)
+					tp_reasm_mem_give(&t->s->mem, more);
+				return;
+			}
+			t->hs = nb;
+			t->hs_cap = need;
+		}
+		memcpy(t->hs, h, n);
+		t->hs_len = n;
+		t->hs_want = need;
+		tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, h[0]);
+		tp_skip(c, n);
+		return;
+	}
+	if (tp_avail(c)) /* a message header cut by the record: stateless */
+		tp_skip(c, tp_avail(c));
+}
+
+/* ---- dissect ---------------------------------------------------------- */
+
+static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
+{
+	tls_dir *t = tp_app_state(p);
+	size_t at = c->off;
+	if (t && t->junk) {
+		size_t n = tp_avail(c);
+		tp_get_bytes(p, c, FD(F_EXT_DATA), n);
+		return TP_STOP;
+	}
+	if (t && t->cont) { /* an encrypted record ends: its header (from
+			    * the frame that began it) and its last bytes */
+		const uint8_t *h = t->lhdr;
+		tp_add_uint(p, FD(F_RECORD), at, 0, 0);
+		tp_push(p);
+		tp_add_uint(p, FD(F_CT), at, 0, h[0]);
+		tp_add_uint(p, FD(F_RVERSION), at, 0, (unsigned)h[1] << 8 | h[2]);
+		tp_add_uint(p, FD(F_RLENGTH), at, 0, (unsigned)h[3] << 8 | h[4]);
+		if (t->version && !p->lean)
+			tp_add_uint(p, FD(F_SESSION_VER), at, 0, t->version);
+		tp_get_bytes(p, c, FD(F_CONT), tp_avail(c));
+		tp_pop(p);
+		return TP_STOP;
+	}
+	if ((t && t->sslv2) || (!t && sslv2_hello(c->base + c->off, tp_avail(c)))) {
+		unsigned len = tp_be16(c) & 0x7fff;
+		if (!tp_ok(c))
+			return TP_STOP;
+		tp_add_uint(p, FD(F_RLENGTH), at, 2, len);
+		/* tshark's record version for SSLv2 */
+		tp_add_uint(p, FD(F_RVERSION), at, 0, 0x0002);
+		tp_get_u8(p, c, FD(F_HS_TYPE));
+		tp_get_be16(p, c, FD(F_HS_VERSION));
+		unsigned csl = tp_get_be16(p, c, FD(F_CS_LEN));
+		unsigned sl = tp_be16(c), chl = tp_be16(c);
+		for (unsigned i = 0; i + 3 <= csl; i += 3)
+			tp_get_be24(p, c, FD(F_CIPHERSPEC));
+		if (sl)
+			tp_get_bytes(p, c, FD(F_SID), sl);
+		tp_skip(c, chl);
+		return TP_STOP;
+	}
+	unsigned ct = tp_u8(c), ver = tp_be16(c), len = tp_be16(c);
+	if (!tp_ok(c)) {
+		return TP_STOP;
+	}
+	tp_add_uint(p, FD(F_RECORD), at,
+		    5 + (len < tp_avail(c) ? len : tp_avail(c)), 0);
+	tp_push(p);
+	tp_add_uint(p, FD(F_CT), at, 1, ct);
+	tp_add_uint(p, FD(F_RVERSION), at + 1, 2, ver);
+	tp_add_uint(p, FD(F_RLENGTH), at + 3, 2, len);
+	if (t && t->version && !p->lean)
+		tp_add_uint(p, FD(F_SESSION_VER), at + 1, 0, t->version);
+	if (len > TLS_REC_MAX)
+		tp_add_event(p, &events[E_RECORD_LONG], at + 3);
+	if (ct < 20 || ct > 25 || (ver >> 8) != 3)
+		tp_add_event(p, &events[E_BAD_VERSION], at);
+	tp_cursor r = *c;
+	size_t end = c->off + len;
+	if (end < r.cap_end)
+		r.cap_end = end;
+	if (end < r.rep_end)
+		r.rep_end = end;
+	bool enc = t && t->ccs;
+	switch (ct) {
+	case 22:
+		if (enc) {
+			tp_get_bytes(p, &r, FD(F_ENC_HS), tp_avail(&r));
+			break;
+		}
+		handshake(p, t, &r);
+		break;
+	case 21:
+		if (enc || len != 2) {
+			tp_get_bytes(p, &r, FD(F_APP_DATA), tp_avail(&r));
+			break;
+		}
+		if (tp_avail(&r) >= 2)
+			tp_add_uint(p, FD(F_ALERT), r.off, 2, 0);
+		tp_push(p);
+		tp_get_u8(p, &r, FD(F_ALERT_LEVEL));
+		tp_get_u8(p, &r, FD(F_ALERT_DESC));
+		tp_pop(p);
+		break;
+	case 20:
+		tp_add_uint(p, FD(F_CCS), r.off, tp_avail(&r), 0);
+		if (t && !t->tls13)
+			t->ccs = true;
+		break;
+	case 23:
+		if (tp_avail(&r))
+			tp_get_bytes(p, &r, FD(F_APP_DATA), tp_avail(&r));
+		break;
+	default:
+		break;
+	}
+	tp_pop(p);
+	if (len > tp_avail(c)) {
+		tp_skip(c, tp_avail(c));
+		if (!(t && t->head)) /* a head's payload goes on: no cut */
+			tp_fail(c, TP_TRUNCATED);
+		return TP_STOP;
+	}
+	tp_skip(c, len);
+	/* without state: more records in these bytes */
+	if (!t && tp_avail(c) >= 5)
+		return tp_next_key(TP_TAB_NAME, tp_registry_index(&tp_diss_tls));
+	return TP_STOP;
+}
+
+/* ---- Info and the line -------------------------------------------------- */
+
+/* tshark's text for the record of layer k. */
+static void record_info(const tp_pkt *p, unsigned k, tp_sbuf *s, bool *any)
+{
+	const tp_layer *l = &p->layers[k];
+	bool alert = false;
+	uint64_t lvl = 0;
+	for (uint32_t i = 0; i < l->nfields; i++) {
+		const tp_field *f = &p->fields[l->first_field + i];
+		const char *txt = NULL;
+		if (f->def == FD(F_HS_TYPE)) {
+			txt = tp_valstr_find(tls_handshake_types, (uint32_t)f->v.u);
+		} else if (f->def == FD(F_ENC_HS)) {
+			txt = "Encrypted Handshake Message";
+		} else if (f->def == FD(F_CCS)) {
+			txt = "Change Cipher Spec";
+		} else if (f->def == FD(F_APP_DATA) || f->def == FD(F_CONT)) {
+			uint64_t ct = 0;
+			tp_layer_u64(p, k, FD(F_CT), &ct);
+			txt = ct == 21   ? "Encrypted Alert"
+			      : ct == 22 ? "Encrypted Handshake Message"
+					 : "Application Data";
+		} else if (f->def == FD(F_ALERT_LEVEL)) {
+			alert = true;
+			lvl = f->v.u;
+			continue;
+		} else if (f->def == FD(F_ALERT_DESC) && alert) {
+			if (*any)
+				tp_sb_puts(s, ", ");
+			*any = true;
+			const char *lv = tp_valstr_find(tls_alert_levels, (uint32_t)lvl);
+			const char *d = tp_valstr_find(tls_alert_descs, (uint32_t)f->v.u);
+			tp_sb_puts(s, "Alert (Level: ");
+			tp_sb_puts(s, lv ? lv : "Unknown");
+			tp_sb_puts(s, ", Description: ");
+			tp_sb_puts(s, d ? d : "Unknown");
+			tp_sb_putc(s, ')');
+			continue;
+		}
+		if (!txt)
+			continue;
+		if (*any)
+			tp_sb_puts(s, ", ");
+		*any = true;
+		tp_sb_puts(s, txt);
+	}
+}
+
+static void tls_info(const tp_pkt *p, unsigned li, tp_sbuf *s)
+{
+	bool any = false;
+	for (unsigned k = 0; k <= li && k < p->nlayers; k++)
+		if (p->layers[k].d == &tp_diss_tls)
+			record_info(p, k, s, &any);
+	if (!any)
+		tp_sb_puts(s, "Continuation Data");
+}
+
+static tp_sum tls_summarize(const tp_pkt *p, unsigned li, tp_sbuf *s,
+			    const tp_outopts *o)
+{
+	(void)o;
+	size_t mark = s->len;
+	tp_sb_puts(s, " | TLS ");
+	size_t head = s->len;
+	bool any = false;
+	for (unsigned k = li; k < p->nlayers; k++) {
+		if (p->layers[k].d != &tp_diss_tls)
+			continue;
+		record_info(p, k, s, &any);
+		const tp_field *sni = tp_layer_find(p, k, FD(F_SNI));
+		if (sni) {
+			tp_sb_puts(s, " (SNI=");
+			tp_sb_escaped(s, sni->v.p, sni->vlen);
+			tp_sb_putc(s, ')');
+		}
+	}
+	if (s->len == head)
+		s->len = mark; /* nothing to say */
+	return TP_SUM_STOP;
+}
+
+/* tshark's Protocol column: the connection's version once a
+ * ServerHello chose it, else the record's. */
+static const char *tls_colname(const tp_pkt *p, unsigned li)
+{
+	uint64_t v = 0;
+	if (!tp_layer_u64(p, li, FD(F_SESSION_VER), &v) &&
+	    !tp_layer_u64(p, li, FD(F_RVERSION), &v))
+		return NULL;
+	switch (v) {
+	case 0x0002: return "SSLv2";
+	case 0x0300: return "SSLv3";
+	case 0x0301: return "TLSv1";
+	case 0x0302: return "TLSv1.1";
+	case 0x0303: return "TLSv1.2";
+	case 0x0304: return "TLSv1.3";
+	default: return NULL;
+	}
+}
+
+static const tp_key tls_keys[] = {
+	{TP_TAB_TCP_PORT, 443},	 {TP_TAB_TCP_PORT, 465}, {TP_TAB_TCP_PORT, 636},
+	{TP_TAB_TCP_PORT, 853},	 {TP_TAB_TCP_PORT, 989}, {TP_TAB_TCP_PORT, 990},
+	{TP_TAB_TCP_PORT, 992},	 {TP_TAB_TCP_PORT, 993}, {TP_TAB_TCP_PORT, 994},
+	{TP_TAB_TCP_PORT, 995},	 {TP_TAB_TCP_PORT, 5061},
+	{TP_TAB_TCP_PORT, 8443}, {0, 0}};
+
+const tp_dissector tp_diss_tls = {
+	.name = "tls",
+	.longname = "Transport Layer Security",
+	.fields = fields,
+	.nfields = F_COUNT_,
+	.events = events,
+	.nevents = E_COUNT_,
+	.keys = tls_keys,
+	.dissect = tls_dissect,
+	.summarize = tls_summarize,
+	.probe = tls_probe,
+	.state_new = tls_state_new,
+	.state_free = tls_state_free,
+	/* a message gathered over records is charged as it grows */
+	.state_size = sizeof(tls_dir),
+	.state_pair = tls_state_pair,
+	.pdu_len = tls_pdu_len,
+	.gap = tls_gap,
+	.pdu_shown = tls_pdu_shown,
+	.pdu_hidden = tls_pdu_hidden,
+	.pdu_max = 5 + 65535,
+	.colname = "TLS",
+	.colname_of = tls_colname,
+	.info = tls_info,
+};

@@ -1,0 +1,316 @@
+/* test_tls.c - TLS records and handshake messages (dissectors/tls.c):
+ * real bytes (a ClientHello, a server's first flight and an SSLv2
+ * ClientHello from ../shared/corpus, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
+ * and retina's tls_ciphers), their fields against what tshark 4.0 shows
+ * for the same frames (JA3, JA3S: tshark's values), every truncation and
+ * bumped lengths, and through the stream layer: a ClientHello cut into
+ * one-byte segments fingerprints as the whole one, an encrypted record
+ * over several segments is shown once, where it ends. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "tapir/flow.h"
+#include "tapir/output.h"
+#include "tapir/registry.h"
+
+static const char client_hello_hex[] =
+	"16030100a10100009d030352362c119fdd9fbe08b5a2d433b2db2c39ce7a1c8d"
+	"7c6cfc89b2ebbb40e3be89000004c01300ff020100006f000b00040300010200"
+	"0a00340032000e000d0019000b000c00180009000a0016001700080006000700"
+	"1400150004000500120013000100020003000f0010001100230000000d002200"
+	"2006010602060305010502050304010402040303010302030302010202020301"
+	"01000f000101";
+static const char server_flight_hex[] =
+	"16030300420200003e030352362c11d2ee1ccb85e52b70a0889c3e4d161e7f1e"
+	"2f65bce5e2f8120a71418700c013010016ff01000100000b0004030001020023"
+	"0000000f00010116030301c30b0001bf0001bc0001b9308201b53082011e0209"
+	"00f4a72fd3e8fc37c4300d06092a864886f70d0101050500301f311d301b0603"
+	"5504030c145465737420436572746966696361746520525341301e170d313330"
+	"3931353231353131305a170d3233303931333231353131305a301f311d301b06"
+	"035504030c14546573742043657274696669636174652052534130819f300d06"
+	"092a864886f70d010101050003818d0030818902818100ac352a937fc54f1898"
+	"b29fa0fb34e6e28b9ed7469107d8488aa8438bfac0ffb7cad55f58bee42f201c"
+	"3ef942f4b0279ab6b001bf9740aac42a1cac9370b48e94da38cbb45e14b6cc19"
+	"66e806f299ec490c910996e69ae166e584642fa24ce321ac4275ec8ce9f6d99e"
+	"40cb1d02c38c68f02b461cb32739750e2ac4d99cb6b44d0203010001300d0609"
+	"2a864886f70d01010505000381810067434ca8a43eeb1b3228708bdbebfef1b3"
+	"703995343326ef54b622f9e1d5e6c37696e5c114615ba5c26ce7e6ef0026ecbc"
+	"4827f53d736615379caa8797ef22da5851bb33e9c84644d1c99d35cc660529b4"
+	"645f6de1210d4568ac064315e1c6c4c8b4fac334fd4939cb22018a303450b024"
+	"557b6c6d5cf6331a6cf677a62c9a3216030300cd0c0000c9030017410497e0a1"
+	"4ed718a0e817bfe1a0c1ad2565fd35941be1c2df8a23dfeffbd3ede54f6104f0"
+	"0b732622f55905c33130f0bae0519d33a458c97c9e94adf747781df43b060100"
+	"807290200c08ca65085916027f9a984153db1a212ed8f36219a534b9b472a0fb"
+	"d9746c2a45b7df1277682099ca59d887436ac1a33ae28f764a1bbc21faaa1f02"
+	"a3bc39b096c3acdbee7fee43033d8f1b2cb945d4c4ab83f2b5b5054d7878f7e4"
+	"d86d3c9ab3b9c8a87b3f2ec4d3608b3d74fdb87c2a3edf54781d11a661832dca"
+	"3716030300040e000000";
+static const char sslv2_hello_hex[] =
+	"80320103030009000000200000040100800000ff4575c2fa383b34ff9c5aa53c"
+	"27a31188a5cbd9976dd1cbee23124aba078bc2f1";
+
+static const tp_dissector *tls(void)
+{
+	const tp_dissector *d = tp_registry_by_name("tls");
+	assert_non_null(d);
+	return d;
+}
+
+static size_t unhex(const char *h, uint8_t *b, size_t cap)
+{
+	size_t n = th_hex(h, b, cap);
+	assert_true(n > 0);
+	return n;
+}
+
+/* The hex's bytes into b, dissected alone (one record). */
+static tp_pkt *quoted(const char *hex, uint8_t *b, size_t cap, size_t *n,
+		      tp_status *st)
+{
+	tp_next nx;
+	*n = unhex(hex, b, cap);
+	return th_dissect_quoted(tls(), b, *n, &nx, st);
+}
+
+static bool field_str(const tp_pkt *p, const char *abbrev, const char *want)
+{
+	const tp_field *f = th_field(p, abbrev);
+	return f && f->vlen == strlen(want) &&
+	       memcmp(f->v.p, want, f->vlen) == 0;
+}
+
+/* The ClientHello alone: its fields and fingerprints (tshark's JA3). */
+static void test_tls_client_hello(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	size_t n;
+	tp_status st;
+	tp_pkt *p = quoted(client_hello_hex, b, sizeof b, &n, &st);
+	assert_int_equal(st, TP_OK);
+	assert_int_equal(n, 5 + ((size_t)b[3] << 8 | b[4]));
+	assert_int_equal(th_uint(p, "tls.record.content_type"), 22);
+	assert_int_equal(th_uint(p, "tls.handshake.type"), 1);
+	assert_int_equal(th_uint(p, "tls.handshake.version"), 0x0303);
+	assert_int_equal(th_count(p, "tls.handshake.ciphersuite"), 2);
+	assert_int_equal(th_uint(p, "tls.handshake.ciphersuite"), 0xc013);
+	assert_int_equal(th_count(p, "tls.handshake.extension.type"), 5);
+	assert_true(field_str(p, "tls.handshake.ja3",
+			      "3de1b0b62905d6d2adefce901175f716"));
+	assert_true(field_str(p, "tls.handshake.ja3_full",
+			      "771,49171-255,11-10-35-13-15,14-13-25-11-12-24-9-"
+			      "10-22-23-8-6-7-20-21-4-5-18-19-1-2-3-15-16-17,"
+			      "0-1-2"));
+	/* no SNI, 2 ciphers, 5 extensions, no ALPN */
+	const tp_field *j = th_field(p, "tls.handshake.ja4");
+	assert_non_null(j);
+	assert_int_equal(j->vlen, 36);
+	assert_memory_equal(j->v.p, "t12i020500_", 11);
+}
+
+/* The server's flight: four records of a message each, dissected one
+ * by one as the stream layer cuts them. */
+static void test_tls_server_flight(void **state)
+{
+	(void)state;
+	uint8_t b[1024];
+	size_t n = unhex(server_flight_hex, b, sizeof b);
+	unsigned types = 0, certs = 0, records = 0;
+	bool ja3s = false, curve = false, cipher = false;
+	for (size_t off = 0; off + 5 <= n; records++) {
+		size_t len = 5 + ((size_t)b[off + 3] << 8 | b[off + 4]);
+		assert_true(off + len <= n);
+		tp_status st;
+		tp_next nx;
+		tp_pkt *p = th_dissect_quoted(tls(), b + off, len, &nx, &st);
+		assert_int_equal(st, TP_OK);
+		types += (unsigned)th_count(p, "tls.handshake.type");
+		certs += (unsigned)th_count(p, "tls.handshake.certificate");
+		ja3s |= field_str(p, "tls.handshake.ja3s",
+				  "f1d5536ea75fda54c1ec80201329249b");
+		curve |= th_count(p, "tls.handshake.server_named_curve") &&
+			 th_uint(p, "tls.handshake.server_named_curve") == 23;
+		cipher |= th_count(p, "tls.handshake.ciphersuite") &&
+			  th_uint(p, "tls.handshake.ciphersuite") == 0xc013;
+		off += len;
+	}
+	assert_int_equal(records, 4);
+	assert_int_equal(types, 4);
+	assert_int_equal(certs, 1);
+	assert_true(ja3s && curve && cipher);
+}
+
+/* SSLv2-compatible ClientHello: tshark's record version 0x0002. */
+static void test_tls_sslv2(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n;
+	tp_status st;
+	tp_pkt *p = quoted(sslv2_hello_hex, b, sizeof b, &n, &st);
+	assert_int_equal(st, TP_OK);
+	assert_int_equal(th_uint(p, "tls.record.length") + 2, n);
+	assert_int_equal(th_uint(p, "tls.record.version"), 2);
+	assert_int_equal(th_uint(p, "tls.handshake.type"), 1);
+	assert_true(th_count(p, "tls.handshake.cipherspec") > 0);
+}
+
+/* Every truncation of both: never a field past the bytes; TRUNCATED
+ * below the end.  Bumped record and message lengths: no crash, never
+ * OK with fields past the bytes. */
+static void cut_and_bump(const char *hex)
+{
+	uint8_t b[1024];
+	size_t n = unhex(hex, b, sizeof b);
+	for (size_t k = 1; k < n; k++) {
+		uint8_t *g = th_guarded(b, k);
+		tp_status st;
+		tp_next nx;
+		tp_pkt *p = th_dissect_quoted(tls(), g, k, &nx, &st);
+		/* cut short below the first record's end, whole from it
+		 * (the next record is the next layer's: this call dissects
+		 * one) */
+		size_t first = 5 + ((size_t)b[3] << 8 | b[4]);
+		if ((st == TP_OK) != (k >= first))
+			fail_msg("k %zu of %zu: status %d", k, n, (int)st);
+		for (unsigned i = 0; i < p->nfields; i++)
+			if (!(p->fields[i].off + p->fields[i].len <= k ||
+			      p->fields[i].src != 0))
+				fail_msg("k %zu: %s at %u+%u", k,
+					 p->fields[i].def->abbrev,
+					 p->fields[i].off, p->fields[i].len);
+		th_guarded_free(g, k);
+	}
+	static const unsigned bumps[] = {1, 1000, 0xffff};
+	for (size_t i = 0; i < TP_COUNT(bumps); i++) {
+		for (int which = 0; which < 2; which++) {
+			uint8_t c[1024];
+			memcpy(c, b, n);
+			if (which == 0) { /* the record's length */
+				unsigned l = ((unsigned)c[3] << 8 | c[4]) + bumps[i];
+				c[3] = (uint8_t)(l >> 8), c[4] = (uint8_t)l;
+			} else { /* the first message's length */
+				unsigned l = ((unsigned)c[7] << 8 | c[8]) + bumps[i];
+				c[6] = (uint8_t)(l >> 16), c[7] = (uint8_t)(l >> 8),
+				c[8] = (uint8_t)l;
+			}
+			uint8_t *g = th_guarded(c, n);
+			tp_status st;
+			tp_next nx;
+			tp_pkt *p = th_dissect_quoted(tls(), g, n, &nx, &st);
+			for (unsigned f = 0; f < p->nfields; f++)
+				assert_true(p->fields[f].off + p->fields[f].len <= n ||
+					    p->fields[f].src != 0);
+			th_guarded_free(g, n);
+		}
+	}
+}
+
+static void test_tls_hostile(void **state)
+{
+	(void)state;
+	cut_and_bump(client_hello_hex);
+	cut_and_bump(server_flight_hex);
+}
+
+/* ---- through the stream layer ------------------------------------------ */
+
+typedef struct conv {
+	th_sess s;
+	uint32_t seq[2];
+	uint64_t num;
+	uint8_t frame[2048];
+} conv;
+
+static tp_pkt *seg(conv *c, int dir, uint8_t flags, const uint8_t *pl,
+		   size_t n)
+{
+	size_t fl = th_tcp_frame(c->frame, dir, 40000, 443, c->seq[dir],
+				 c->seq[!dir], flags, pl, n);
+	c->seq[dir] += (uint32_t)n + ((flags & 0x03) ? 1 : 0);
+	return th_sess_feed(&c->s, ++c->num, c->frame, fl, fl);
+}
+
+static void conv_open(conv *c)
+{
+	memset(c, 0, sizeof *c);
+	th_sess_init(&c->s, false);
+	c->seq[0] = 100, c->seq[1] = 900;
+	seg(c, 0, 0x02, NULL, 0);
+	seg(c, 1, 0x12, NULL, 0);
+	seg(c, 0, 0x10, NULL, 0);
+}
+
+/* A ClientHello in one-byte segments: the packet of its last byte holds
+ * the hello, with the JA3 of the whole one; no other packet has a TLS
+ * layer with a handshake type. */
+static void test_tls_split_hello(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	size_t n = unhex(client_hello_hex, b, sizeof b);
+	conv c;
+	conv_open(&c);
+	unsigned hellos = 0;
+	for (size_t i = 0; i < n; i++) {
+		tp_pkt *p = seg(&c, 0, 0x18, b + i, 1);
+		if (th_count(p, "tls.handshake.type")) {
+			hellos++;
+			assert_int_equal(i, n - 1);
+			assert_true(field_str(p, "tls.handshake.ja3",
+					      "3de1b0b62905d6d2adefce901175f716"));
+		}
+	}
+	assert_int_equal(hellos, 1);
+	th_sess_free(&c.s);
+}
+
+/* An encrypted record over three segments: shown once, in the packet
+ * that ends it, with its header's values; the two before show none. */
+static void test_tls_app_data_pieces(void **state)
+{
+	(void)state;
+	uint8_t ch[512], sf[1024];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	size_t ns = unhex(server_flight_hex, sf, sizeof sf);
+	conv c;
+	conv_open(&c);
+	seg(&c, 0, 0x18, ch, nc);
+	seg(&c, 1, 0x18, sf, ns);
+	static uint8_t rec[5 + 3000];
+	rec[0] = 23, rec[1] = 3, rec[2] = 3, rec[3] = 3000 >> 8,
+	rec[4] = 3000 & 0xff;
+	memset(rec + 5, 0x5a, 3000);
+	tp_pkt *p = seg(&c, 1, 0x18, rec, 1000);
+	assert_int_equal(th_count(p, "tls.record.content_type"), 0);
+	p = seg(&c, 1, 0x18, rec + 1000, 1000);
+	assert_int_equal(th_count(p, "tls.record.content_type"), 0);
+	p = seg(&c, 1, 0x18, rec + 2000, sizeof rec - 2000);
+	assert_int_equal(th_count(p, "tls.record.content_type"), 1);
+	assert_int_equal(th_uint(p, "tls.record.content_type"), 23);
+	assert_int_equal(th_uint(p, "tls.record.length"), 3000);
+	/* the session's version, from the ServerHello */
+	assert_int_equal(th_uint(p, "tls.session_version"), 0x0303);
+	th_sess_free(&c.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tls_client_hello),
+		cmocka_unit_test(test_tls_server_flight),
+		cmocka_unit_test(test_tls_sslv2),
+		cmocka_unit_test(test_tls_hostile),
+		cmocka_unit_test(test_tls_split_hello),
+		cmocka_unit_test(test_tls_app_data_pieces),
+	};
+	tp_registry_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
