@@ -53,7 +53,9 @@ import sys
 
 
 def _sibling(name):
-    """The module of tests/NAME.py (a name with dashes)."""
+    """The module of tests/NAME.py (a name with dashes); no
+    tests/__pycache__ left behind."""
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location(
         name.replace('-', '_'), os.path.join(
             os.path.dirname(os.path.abspath(__file__)), name + '.py'))
