@@ -38,6 +38,13 @@ for tapir: --tapir "$(command -v tshark)" agrees on everything; a
 wrapper that changes tshark's output (e.g. sed on a cipher suite)
 makes the differences show.
 
+Known: fq/inet_tls12-ipv4-linkframe-keylog.pcapng carries its TLS
+secrets in a pcapng Decryption Secrets Block, which tshark uses on its
+own: it shows the encrypted Finished messages (type 20) and the
+close_notify alerts (desc 0), which a tool that does not decrypt
+cannot.  tshark's tls.record.content_type leaves out TLS 1.3's
+encrypted records (their type is tls.record.opaque_type there).
+
 Exit 0 if every compared value is equal, 1 if any differs, 2 on usage
 errors, a tool that cannot run or no capture with TLS.
 """
