@@ -12,7 +12,7 @@
  * per direction by http.c, `ct`).
  *
  * Every table is bounded: HS_METHODS methods, HS_HOSTS hosts, HS_TYPES
- * content types (names cut at HS_NAME_MAX bytes); what does not fit is
+ * content types (names cut at NT_NAME_MAX bytes); what does not fit is
  * counted on an "other" line.  Response times: every one while there are
  * at most HS_RT_SAMPLES, then a uniform sample of that many (reservoir
  * sampling with a fixed seed: the same capture, the same report); min
@@ -23,34 +23,20 @@
 
 #include "http_body.h"
 #include "http_int.h"
+#include "nametab.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
 
 #define HS_METHODS 64u
 #define HS_HOSTS 1024u
 #define HS_TYPES 256u
-#define HS_NAME_MAX 128u
 #define HS_RT_SAMPLES 65536u
 #define HS_CODES 1000u
 
-typedef struct hs_name {
-	uint64_t count, bytes;
-	uint16_t len;
-	char s[HS_NAME_MAX];
-} hs_name;
-
-/* A bounded table of names: entries in order of arrival, found through
- * an open-addressed index of 2 * cap slots (0: empty, else entry + 1). */
-typedef struct hs_tab {
-	unsigned cap, n;
-	hs_name *e;
-	uint16_t *slot;
-	uint64_t other, other_bytes;
-} hs_tab;
 
 typedef struct http_session {
 	uint64_t requests, responses;
-	hs_tab methods, hosts, types;
+	nametab methods, hosts, types;
 	uint64_t code[HS_CODES], code_bad;
 	uint64_t nrt, rng;
 	int64_t rt_min, rt_max;
@@ -58,55 +44,6 @@ typedef struct http_session {
 	unsigned rt_cap;
 } http_session;
 
-static bool tab_init(hs_tab *t, unsigned cap)
-{
-	t->cap = cap;
-	t->e = calloc(cap, sizeof *t->e);
-	t->slot = calloc(2 * (size_t)cap, sizeof *t->slot);
-	return t->e && t->slot;
-}
-
-static void tab_free(hs_tab *t)
-{
-	free(t->e);
-	free(t->slot);
-}
-
-/* The entry for s[0..n) (cut at HS_NAME_MAX), made if there is room;
- * NULL: counted as other. */
-static hs_name *tab_get(hs_tab *t, const uint8_t *s, size_t n)
-{
-	if (n > HS_NAME_MAX)
-		n = HS_NAME_MAX;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ull;
-	unsigned mask = 2 * t->cap - 1, k = (unsigned)(h ^ h >> 32) & mask;
-	for (;; k = (k + 1) & mask) {
-		unsigned x = t->slot[k];
-		if (!x)
-			break;
-		hs_name *e = &t->e[x - 1];
-		if (e->len == n && memcmp(e->s, s, n) == 0)
-			return e;
-	}
-	if (t->n == t->cap)
-		return NULL;
-	hs_name *e = &t->e[t->n++];
-	e->len = (uint16_t)n;
-	memcpy(e->s, s, n);
-	t->slot[k] = (uint16_t)t->n;
-	return e;
-}
-
-static void tab_count(hs_tab *t, const uint8_t *s, size_t n)
-{
-	hs_name *e = tab_get(t, s, n);
-	if (e)
-		e->count++;
-	else
-		t->other++;
-}
 
 void *http_session_new(void)
 {
@@ -115,8 +52,8 @@ void *http_session_new(void)
 		return NULL;
 	s->rng = 0x853c49e6748fea9bull;
 	/* cap a power of two: the index mask */
-	if (!tab_init(&s->methods, HS_METHODS) ||
-	    !tab_init(&s->hosts, HS_HOSTS) || !tab_init(&s->types, HS_TYPES)) {
+	if (!nt_init(&s->methods, HS_METHODS) ||
+	    !nt_init(&s->hosts, HS_HOSTS) || !nt_init(&s->types, HS_TYPES)) {
 		http_session_free(s);
 		return NULL;
 	}
@@ -128,9 +65,9 @@ void http_session_free(void *st)
 	http_session *s = st;
 	if (!s)
 		return;
-	tab_free(&s->methods);
-	tab_free(&s->hosts);
-	tab_free(&s->types);
+	nt_free(&s->methods);
+	nt_free(&s->hosts);
+	nt_free(&s->types);
 	free(s->rt);
 	free(s);
 }
@@ -173,9 +110,9 @@ void http_stats_msg(tp_pkt *p, const http_msg_stat *m, uint16_t *ct)
 	if (m->request) {
 		s->requests++;
 		if (m->method)
-			tab_count(&s->methods, m->method, m->mn);
+			nt_count(&s->methods, m->method, m->mn);
 		if (m->host)
-			tab_count(&s->hosts, m->host, m->hn);
+			nt_count(&s->hosts, m->host, m->hn);
 	}
 	if (m->response) {
 		s->responses++;
@@ -199,7 +136,7 @@ void http_stats_msg(tp_pkt *p, const http_msg_stat *m, uint16_t *ct)
 			t = (const uint8_t *)no_type;
 			n = sizeof no_type - 1;
 		}
-		hs_name *e = tab_get(&s->types, t, n);
+		nt_name *e = nt_get(&s->types, t, n);
 		*ct = e ? (uint16_t)(e - s->types.e + 1) : UINT16_MAX;
 		if (e)
 			e->count++;
@@ -259,15 +196,6 @@ void http_stats_pdu(tp_pkt *p, unsigned li, uint16_t *ct)
 
 /* ---- the report ------------------------------------------------------- */
 
-/* The most counted first; ties in the order first seen (the entries'). */
-static int cmp_count(const void *a, const void *b)
-{
-	const hs_name *x = *(const hs_name *const *)a,
-		      *y = *(const hs_name *const *)b;
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return x < y ? -1 : x > y;
-}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -275,44 +203,6 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The name as printable text (tp_sb_escaped). */
-static const char *name_text(const hs_name *e, char *buf, size_t cap)
-{
-	tp_sbuf b;
-	tp_sb_init(&b, buf, cap);
-	tp_sb_escaped(&b, (const uint8_t *)e->s, e->len);
-	return tp_sb_cstr(&b);
-}
-
-/* A table's rows, the most counted first; with bytes when `bytes`. */
-static void tab_print(const hs_tab *t, const char *title, bool bytes,
-		      FILE *fp)
-{
-	const hs_name **row = malloc((t->n ? t->n : 1) * sizeof *row);
-	fprintf(fp, "\n%-40s %12s%s\n", title, "Count", bytes ? "   Body bytes" : "");
-	if (!row)
-		return;
-	for (unsigned i = 0; i < t->n; i++)
-		row[i] = &t->e[i];
-	qsort(row, t->n, sizeof *row, cmp_count);
-	for (unsigned i = 0; i < t->n; i++) {
-		char buf[4 * HS_NAME_MAX + 8];
-		fprintf(fp, "  %-38s %12llu", name_text(row[i], buf, sizeof buf),
-			(unsigned long long)row[i]->count);
-		if (bytes)
-			fprintf(fp, " %12llu", (unsigned long long)row[i]->bytes);
-		fprintf(fp, "\n");
-	}
-	if (t->other || t->other_bytes) {
-		fprintf(fp, "  %-38s %12llu", "other",
-			(unsigned long long)t->other);
-		if (bytes)
-			fprintf(fp, " %12llu",
-				(unsigned long long)t->other_bytes);
-		fprintf(fp, "\n");
-	}
-	free(row);
-}
 
 /* RFC 9110's reason phrases (tshark prints its own table's, not the
  * server's). */
@@ -422,11 +312,11 @@ void http_stats_print(void *st, FILE *fp)
 	fprintf(fp, "Requests: %llu   Responses: %llu\n",
 		(unsigned long long)s->requests,
 		(unsigned long long)s->responses);
-	tab_print(&s->methods, "Requests by method", false, fp);
-	tab_print(&s->hosts, "Requests by host", false, fp);
+	nt_print(&s->methods, "Requests by method", false, fp);
+	nt_print(&s->hosts, "Requests by host", false, fp);
 	codes_print(s, fp);
 	times_print(s, fp);
-	tab_print(&s->types, "Responses by content type", true, fp);
+	nt_print(&s->types, "Responses by content type", true, fp);
 	fprintf(fp, "================================================"
 		    "================================\n");
 }

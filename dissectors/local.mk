@@ -26,6 +26,7 @@ src_libtapir_a_SOURCES += \
 	dissectors/dhcp_print.c \
 	dissectors/http_int.h dissectors/http.c dissectors/http_print.c \
 	dissectors/http_stats.c \
+	dissectors/nametab.h dissectors/nametab.c \
 	dissectors/websocket.c \
 	dissectors/http2.c \
 	dissectors/http2_conn.c \

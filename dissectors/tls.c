@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nametab.h"
 #include "tls_fp.h"
 #include "tls_int.h"
 #include "tapir/flow.h"
@@ -105,6 +106,7 @@ enum {
 	F_HRR,
 	F_CONT,
 	F_SESSION_VER,
+	F_OPAQUE,
 	F_JA3_FULL,
 	F_JA3,
 	F_JA3S_FULL,
@@ -231,6 +233,8 @@ static const tp_field_def fields[F_COUNT_] = {
 	[F_CONT] = FB("tls.continuation_data", "Continuation Data"),
 	[F_SESSION_VER] = FV("tls.session_version", "Negotiated Version",
 			     TP_FT_UINT16, TP_BASE_HEX, tls_versions),
+	[F_OPAQUE] = FV("tls.record.opaque_type", "Opaque Type", TP_FT_UINT8,
+			TP_BASE_DEC, tls_content_types),
 	[F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
 	[F_JA3] = FS("tls.handshake.ja3", "JA3"),
 	[F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
@@ -576,7 +580,7 @@ static void extensions(hsctx *x, tp_cursor *c, bool server, bool hrr)
 		}
 		used += 4 + n;
 		/* what the connection's state needs */
-		if (server && type == 43 && n == 2 && x->t && !hrr) {
+		if (server && type == 43 && n == 2 && x->t) {
 			const uint8_t *v = c->base + c->off - 2;
 			if (v[0] == 3 && v[1] == 4) {
 				x->t->tls13 = true;
@@ -643,6 +647,136 @@ static void fingerprints(tp_pkt *p, unsigned from, size_t at, bool server,
 	add_text(p, F_JA4_R, at, str);
 }
 
+/* ---- --stats tls ---------------------------------------------------- */
+
+typedef struct tls_session {
+	uint64_t client_hellos, server_hellos, hrr, alerts;
+	nametab versions, ciphers, snis, ja4s, alpns, failures;
+} tls_session;
+
+static void *tls_session_new(void)
+{
+	tls_session *s = calloc(1, sizeof *s);
+	if (s && (!nt_init(&s->versions, 16) || !nt_init(&s->ciphers, 256) ||
+		  !nt_init(&s->snis, 1024) || !nt_init(&s->ja4s, 1024) ||
+		  !nt_init(&s->alpns, 64) || !nt_init(&s->failures, 64))) {
+		nametab *t[] = {&s->versions, &s->ciphers, &s->snis,
+				&s->ja4s, &s->alpns, &s->failures};
+		for (size_t i = 0; i < TP_COUNT(t); i++)
+			nt_free(t[i]);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void tls_session_free(void *st)
+{
+	tls_session *s = st;
+	if (!s)
+		return;
+	nametab *t[] = {&s->versions, &s->ciphers, &s->snis,
+			&s->ja4s, &s->alpns, &s->failures};
+	for (size_t i = 0; i < TP_COUNT(t); i++)
+		nt_free(t[i]);
+	free(s);
+}
+
+static void count_str(nametab *t, const char *str)
+{
+	nt_count(t, (const uint8_t *)str, strlen(str));
+}
+
+static void count_field(nametab *t, const tp_field *f, const char *none)
+{
+	if (f)
+		nt_count(t, f->v.p, f->vlen);
+	else
+		count_str(t, none);
+}
+
+/* The hello whose fields are the layer's from `from` on, counted. */
+static void stats_hello(tp_pkt *p, unsigned from, bool server, bool hrr)
+{
+	tls_session *s = tp_app_session(p, &tp_diss_tls);
+	if (!s)
+		return;
+	const tp_field *sni = NULL, *alpn = NULL, *ja4 = NULL;
+	uint64_t cs = 0, ver = 0, sv = 0;
+	bool have_cs = false;
+	for (unsigned i = from; i < p->nfields; i++) {
+		const tp_field *f = &p->fields[i];
+		if (f->def == FD(F_SNI) && !sni)
+			sni = f;
+		else if (f->def == FD(F_ALPN_STR) && !alpn)
+			alpn = f;
+		else if (f->def == FD(F_JA4))
+			ja4 = f;
+		else if (f->def == FD(F_CIPHERSUITE) && server)
+			cs = f->v.u, have_cs = true;
+		else if (f->def == FD(F_HS_VERSION) && !ver)
+			ver = f->v.u;
+		else if (f->def == FD(F_SV) && server)
+			sv = f->v.u;
+	}
+	if (!server) {
+		s->client_hellos++;
+		count_field(&s->snis, sni, "(no SNI)");
+		count_field(&s->ja4s, ja4, "(none)");
+		return;
+	}
+	if (hrr) {
+		s->hrr++;
+		return;
+	}
+	s->server_hellos++;
+	const char *vn = tp_valstr_find(tls_versions, (uint32_t)(sv ? sv : ver));
+	count_str(&s->versions, vn ? vn : "(unknown)");
+	const char *cn = have_cs ? tp_valstr_find(tls_cipher_suites, (uint32_t)cs)
+				 : NULL;
+	count_str(&s->ciphers, cn ? cn : "(unknown)");
+	/* TLS 1.3 sends its choice in EncryptedExtensions */
+	count_field(&s->alpns, alpn,
+		    sv == 0x0304 ? "(encrypted: TLS 1.3)" : "(none)");
+}
+
+static void stats_alert(tp_pkt *p, unsigned level, unsigned desc)
+{
+	tls_session *s = tp_app_session(p, &tp_diss_tls);
+	if (!s)
+		return;
+	s->alerts++;
+	const char *lv = tp_valstr_find(tls_alert_levels, level);
+	const char *d = tp_valstr_find(tls_alert_descs, desc);
+	char buf[96];
+	snprintf(buf, sizeof buf, "%s: %s", lv ? lv : "?", d ? d : "?");
+	count_str(&s->failures, buf);
+}
+
+static void tls_stats_print(void *st, FILE *fp)
+{
+	static const tls_session none;
+	const tls_session *s = st ? st : &none;
+	fprintf(fp, "================================================"
+		    "================================\n");
+	fprintf(fp, "TLS statistics\n");
+	fprintf(fp, "ClientHellos: %llu   ServerHellos: %llu   "
+		    "HelloRetryRequests: %llu   Alerts in the clear: %llu\n",
+		(unsigned long long)s->client_hellos,
+		(unsigned long long)s->server_hellos,
+		(unsigned long long)s->hrr, (unsigned long long)s->alerts);
+	if (st) {
+		nt_print(&s->versions, "Negotiated versions", false, fp);
+		nt_print(&s->ciphers, "Cipher suites chosen", false, fp);
+		nt_print(&s->alpns, "ALPN chosen", false, fp);
+		nt_print(&s->snis, "Server names asked (SNI)", false, fp);
+		nt_print(&s->ja4s, "Client fingerprints (JA4)", false, fp);
+		nt_print(&s->failures, "Alerts (level: description)", false, fp);
+	}
+	fprintf(fp, "================================================"
+		    "================================\n");
+}
+
 static void hello(hsctx *x, tp_cursor *c, bool server)
 {
 	tp_pkt *p = x->p;
@@ -679,11 +813,13 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 		extensions(x, c, server, hrr);
 	/* the fingerprints: not on the one-line text, not from a record
 	 * that lost fields at its cap */
-	if (!p->lean && !p->full && tp_ok(c))
+	if (!p->lean && !p->full && tp_ok(c)) {
 		fingerprints(p, from, at, server, legacy);
+		stats_hello(p, from, server, hrr);
+	}
 	if (server && x->t) {
 		x->t->server = true;
-		if (!x->t->version && !hrr) {
+		if (!x->t->version) { /* an HRR's supported_versions too */
 			uint64_t v = 0;
 			tp_pkt *q = x->p;
 			unsigned li = q->nlayers - 1;
@@ -880,7 +1016,8 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 		const uint8_t *h = t->lhdr;
 		tp_add_uint(p, FD(F_RECORD), at, 0, 0);
 		tp_push(p);
-		tp_add_uint(p, FD(F_CT), at, 0, h[0]);
+		tp_add_uint(p, FD(h[0] == 23 && t->tls13 ? F_OPAQUE : F_CT), at,
+			    0, h[0]);
 		tp_add_uint(p, FD(F_RVERSION), at, 0, (unsigned)h[1] << 8 | h[2]);
 		tp_add_uint(p, FD(F_RLENGTH), at, 0, (unsigned)h[3] << 8 | h[4]);
 		if (t->version && !p->lean)
@@ -914,7 +1051,10 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 	tp_add_uint(p, FD(F_RECORD), at,
 		    5 + (len < tp_avail(c) ? len : tp_avail(c)), 0);
 	tp_push(p);
-	tp_add_uint(p, FD(F_CT), at, 1, ct);
+	/* TLS 1.3's encrypted records: their type is only the outer,
+	 * opaque one (tshark's tls.record.opaque_type) */
+	tp_add_uint(p, FD(ct == 23 && t && t->tls13 ? F_OPAQUE : F_CT), at, 1,
+		    ct);
 	tp_add_uint(p, FD(F_RVERSION), at + 1, 2, ver);
 	tp_add_uint(p, FD(F_RLENGTH), at + 3, 2, len);
 	if (t && t->version && !p->lean)
@@ -943,8 +1083,11 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 			tp_get_bytes(p, &r, FD(F_APP_DATA), tp_avail(&r));
 			break;
 		}
-		if (tp_avail(&r) >= 2)
+		if (tp_avail(&r) >= 2) {
 			tp_add_uint(p, FD(F_ALERT), r.off, 2, 0);
+			if (!p->lean)
+				stats_alert(p, r.base[r.off], r.base[r.off + 1]);
+		}
 		tp_push(p);
 		tp_get_u8(p, &r, FD(F_ALERT_LEVEL));
 		tp_get_u8(p, &r, FD(F_ALERT_DESC));
@@ -988,14 +1131,18 @@ static void record_info(const tp_pkt *p, unsigned k, tp_sbuf *s, bool *any)
 		const tp_field *f = &p->fields[l->first_field + i];
 		const char *txt = NULL;
 		if (f->def == FD(F_HS_TYPE)) {
-			txt = tp_valstr_find(tls_handshake_types, (uint32_t)f->v.u);
+			txt = f->v.u == 2 && tp_layer_find(p, k, FD(F_HRR))
+				      ? "Hello Retry Request"
+				      : tp_valstr_find(tls_handshake_types,
+						       (uint32_t)f->v.u);
 		} else if (f->def == FD(F_ENC_HS)) {
 			txt = "Encrypted Handshake Message";
 		} else if (f->def == FD(F_CCS)) {
 			txt = "Change Cipher Spec";
 		} else if (f->def == FD(F_APP_DATA) || f->def == FD(F_CONT)) {
 			uint64_t ct = 0;
-			tp_layer_u64(p, k, FD(F_CT), &ct);
+			if (!tp_layer_u64(p, k, FD(F_CT), &ct))
+				tp_layer_u64(p, k, FD(F_OPAQUE), &ct);
 			txt = ct == 21   ? "Encrypted Alert"
 			      : ct == 22 ? "Encrypted Handshake Message"
 					 : "Application Data";
@@ -1109,4 +1256,7 @@ const tp_dissector tp_diss_tls = {
 	.colname = "TLS",
 	.colname_of = tls_colname,
 	.info = tls_info,
+	.session_new = tls_session_new,
+	.session_free = tls_session_free,
+	.stats_print = tls_stats_print,
 };

@@ -478,8 +478,8 @@ static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
 		if (tp_stats_parse(arg, &o->stats_kinds,
 				   &o->stats_tables))
 			return usage_error("--stats %s: supported: conv, "
-					   "endpoints, phs (conv,tcp ...), dns, "
-					   "http",
+					   "endpoints, phs (conv,tcp ...), dns, http, "
+					   "http2, tls",
 					   arg);
 		break;
 	case OPT_FOLLOW: {
