@@ -853,11 +853,61 @@ static void certificates(tp_pkt *p, tp_cursor *c)
 }
 
 /* One whole handshake message (type, length, body) at c. */
+/* A lean run's hello: only what the line reads (the SNI) and what the
+ * connection's state needs (a ServerHello's chosen version, an HRR),
+ * read through the cursor with no other field: the one-line text of a
+ * TLS connection costs a handful of reads, not a hundred fields. */
+static void lean_hello(hsctx *x, tp_cursor *c, bool server)
+{
+	tp_pkt *p = x->p;
+	tp_skip(c, 2);
+	const uint8_t *r = tp_bytes(c, 32);
+	bool hrr = server && r && memcmp(r, hrr_random, 32) == 0;
+	if (hrr)
+		tp_add_uint(p, FD(F_HRR), c->off - 32, 32, 1);
+	tp_skip(c, tp_u8(c)); /* session id */
+	if (server)
+		tp_skip(c, 3);
+	else {
+		tp_skip(c, tp_be16(c));
+		tp_skip(c, tp_u8(c));
+	}
+	if (tp_avail(c) < 2)
+		goto done;
+	tp_skip(c, 2);
+	while (tp_avail(c) >= 4) {
+		unsigned type = tp_be16(c), n = tp_be16(c);
+		if (tp_avail(c) < n)
+			break;
+		const uint8_t *e = c->base + c->off;
+		if (!server && type == 0 && n >= 5 && e[2] == 0) {
+			size_t sl = (size_t)e[3] << 8 | e[4];
+			if (sl <= n - 5)
+				tp_add_bytes(p, FD(F_SNI), c->off + 5, sl, e + 5, sl);
+		}
+		if (server && type == 43 && n == 2 && x->t) {
+			uint16_t v = (uint16_t)(e[0] << 8 | e[1]);
+			x->t->version = v;
+			if (x->t->peer)
+				x->t->peer->version = v;
+			if (v == 0x0304) {
+				x->t->tls13 = true;
+				if (x->t->peer)
+					x->t->peer->tls13 = true;
+			}
+		}
+		tp_skip(c, n);
+	}
+done:
+	if (server && x->t)
+		x->t->server = true;
+}
+
 static void message(hsctx *x, tp_cursor *c)
 {
 	tp_pkt *p = x->p;
 	unsigned type = tp_get_u8(p, c, FD(F_HS_TYPE));
-	uint32_t len = tp_get_be24(p, c, FD(F_HS_LENGTH));
+	uint32_t len = p->lean ? tp_be24(c) : tp_get_be24(p, c, FD(F_HS_LENGTH));
 	if (!tp_ok(c))
 		return;
 	tp_cursor m = *c;
@@ -866,6 +916,12 @@ static void message(hsctx *x, tp_cursor *c)
 		m.cap_end = end;
 	if (end < m.rep_end)
 		m.rep_end = end;
+	if (p->lean) { /* the line's: the message's name, a hello's SNI */
+		if (type == 1 || type == 2)
+			lean_hello(x, &m, type == 2);
+		tp_skip(c, len);
+		return;
+	}
 	switch (type) {
 	case 1:
 		hello(x, &m, false);
@@ -959,6 +1015,13 @@ static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 		}
 		/* it goes on in the next records */
 		size_t n = tp_avail(c);
+		if (p->lean && need > 4) { /* the line wants its name only */
+			tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, h[0]);
+			t->hs_skip = true;
+			t->hs_skip_left = need - n;
+			tp_skip(c, n);
+			return;
+		}
 		if (need > TLS_HS_MAX) {
 			tp_add_event(p, &events[E_HS_LONG], c->off);
 			tp_get_u8(p, c, FD(F_HS_TYPE));
