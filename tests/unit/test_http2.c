@@ -202,14 +202,14 @@ static int layer_of(const tp_pkt *p, unsigned type)
 static uint64_t lu(const tp_pkt *p, int li, const char *abbrev)
 {
 	uint64_t v = 0;
-	assert_true(li >= 0);
+	assert_in_range(li, 0, (int)p->nlayers - 1); /* layer_of found it */
 	assert_true(tp_layer_uint(p, (unsigned)li, abbrev, &v));
 	return v;
 }
 
 static int64_t li64(const tp_pkt *p, int li, const char *abbrev)
 {
-	assert_true(li >= 0);
+	assert_in_range(li, 0, (int)p->nlayers - 1); /* layer_of found it */
 	const tp_field *f = tp_layer_find_abbrev(p, (unsigned)li, abbrev);
 	assert_non_null(f);
 	return f->v.i;
@@ -218,7 +218,7 @@ static int64_t li64(const tp_pkt *p, int li, const char *abbrev)
 static void assert_str(const tp_pkt *p, int li, const char *abbrev,
 		       const char *want)
 {
-	assert_true(li >= 0);
+	assert_in_range(li, 0, (int)p->nlayers - 1); /* layer_of found it */
 	const tp_field *f = tp_layer_find_abbrev(p, (unsigned)li, abbrev);
 	assert_non_null(f);
 	assert_int_equal(f->vlen, strlen(want));
