@@ -49,52 +49,14 @@ IF_B=vhttp-b
 IP_A=10.99.80.1
 IP_B=10.99.80.2
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'make-http-captures.sh: error: %s\n' "$*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root: sudo $0"
+ME=make-http-captures.sh
+WORK_TAG=tapir-http-captures
+# shellcheck source=pcaps/netns.sh
+. "$OUT/netns.sh"
 for t in tcpdump ip curl nginx ss python3; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t (packages tcpdump iproute2 curl nginx-light)"
 done
-
-WORK="$(mktemp -d /tmp/tapir-http-captures.XXXXXX)"
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]:-}"; do
-        [[ -n $p ]] || continue
-        kill "$p" 2>/dev/null || true
-        wait "$p" 2>/dev/null || true
-    done
-    ip netns del "$NS_A" 2>/dev/null || true
-    ip netns del "$NS_B" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-in_a() { ip netns exec "$NS_A" "$@"; }
-
-ip netns del "$NS_A" 2>/dev/null || true
-ip netns del "$NS_B" 2>/dev/null || true
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-for ns in "$NS_A" "$NS_B"; do
-    ip netns exec "$ns" ip link set lo up
-done
-ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A"
-ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B"
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_B" link set "$IF_B" up
-# no ARP in the capture; no offloads (segments as on a wire)
-MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}')
-MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
-ip -n "$NS_A" neigh replace "$IP_B" lladdr "$MAC_B" dev "$IF_A" nud permanent
-ip -n "$NS_B" neigh replace "$IP_A" lladdr "$MAC_A" dev "$IF_B" nud permanent
-if command -v ethtool >/dev/null 2>&1; then
-    ip netns exec "$NS_A" ethtool -K "$IF_A" tso off gso off gro off >/dev/null 2>&1 || true
-    ip netns exec "$NS_B" ethtool -K "$IF_B" tso off gso off gro off >/dev/null 2>&1 || true
-fi
+netns_up
 
 # the served files, deterministic, dated (304 needs a fixed time)
 WWW="$WORK/www"
@@ -127,37 +89,12 @@ http {
     }
 }
 CONF
-# start_capture FILE: tcpdump on A's side, port 80, until stop_capture
-start_capture() {
-    CAP=$1
-    rm -f "$CAP"
-    ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "tcp port 80" 2>"$WORK/cap.err" &
-    CAP_PID=$!
-    PIDS+=("$CAP_PID")
-    for ((i = 0; i < 100; i++)); do
-        grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
-        sleep 0.1
-    done
-    sleep 0.3
-}
-stop_capture() {
-    sleep 0.5
-    kill -INT "$CAP_PID"
-    wait "$CAP_PID" || true
-}
-wait_listen() {
-    for ((i = 0; i < 100; i++)); do
-        ip netns exec "$NS_B" ss -Hlnt "sport = :80" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 start_nginx() {
     ip netns exec "$NS_B" nginx -c "$WORK/nginx.conf" -p "$WORK" 2>"$WORK/nginx.err" &
     SRV=$!
     PIDS+=("$SRV")
-    wait_listen || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
+    wait_listen 80 || die "nginx did not start: $(cat "$WORK/nginx.err" "$WORK/error.log" 2>/dev/null)"
 }
 stop_nginx() {
     kill "$SRV"
@@ -167,7 +104,7 @@ stop_nginx() {
 if [[ $WHICH == all || $WHICH == nginx ]]; then
 start_nginx
 
-start_capture "$OUT/http-nginx.pcap"
+start_capture "$OUT/http-nginx.pcap" "tcp port 80"
 
 U=http://$IP_B
 c=(curl -s -o /dev/null --max-time 5)
@@ -190,7 +127,7 @@ fi
 
 if [[ $WHICH == all || $WHICH == range ]]; then
 start_nginx
-start_capture "$OUT/http-range.pcap"
+start_capture "$OUT/http-range.pcap" "tcp port 80"
 U=http://$IP_B
 log "ranges"
 in_a curl -s -o /dev/null --max-time 5 -r 0-99 "$U/big.bin"
@@ -206,8 +143,8 @@ log "WebSocket upgrade and echo"
 ip netns exec "$NS_B" python3 "$OUT/ws-echo.py" server "$IP_B" 80 >"$WORK/ws.out" 2>&1 &
 WS=$!
 PIDS+=("$WS")
-wait_listen || die "ws-echo.py server did not start: $(cat "$WORK/ws.out")"
-start_capture "$OUT/http-websocket.pcap"
+wait_listen 80 || die "ws-echo.py server did not start: $(cat "$WORK/ws.out")"
+start_capture "$OUT/http-websocket.pcap" "tcp port 80"
 in_a python3 "$OUT/ws-echo.py" client "$IP_B" 80 || die "ws-echo.py client failed"
 wait "$WS" || die "ws-echo.py server failed: $(cat "$WORK/ws.out")"
 stop_capture

@@ -59,61 +59,14 @@ IF_B=vh2-b
 IP_A=10.99.82.1
 IP_B=10.99.82.2
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'make-http2-captures.sh: error: %s\n' "$*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root: sudo $0"
+ME=make-http2-captures.sh
+WORK_TAG=tapir-http2-captures
+# shellcheck source=pcaps/netns.sh
+. "$OUT/netns.sh"
 for t in tcpdump ip curl nginx nghttp nghttpd nghttpx ss python3; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t (packages tcpdump iproute2 curl nginx-light nghttp2-client nghttp2-server nghttp2-proxy)"
 done
-
-WORK="$(mktemp -d /tmp/tapir-http2-captures.XXXXXX)"
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]:-}"; do
-        [[ -n $p ]] || continue
-        kill "$p" 2>/dev/null || true
-        wait "$p" 2>/dev/null || true
-    done
-    ip netns del "$NS_A" 2>/dev/null || true
-    ip netns del "$NS_B" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-in_a() { ip netns exec "$NS_A" "$@"; }
-# forget PID: a process stopped and waited for leaves PIDS (its number may
-# be reused by then)
-forget() {
-    local p keep=()
-    for p in "${PIDS[@]:-}"; do
-        [[ -n $p && $p != "$1" ]] && keep+=("$p")
-    done
-    PIDS=("${keep[@]:-}")
-}
-
-ip netns del "$NS_A" 2>/dev/null || true
-ip netns del "$NS_B" 2>/dev/null || true
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-for ns in "$NS_A" "$NS_B"; do
-    ip netns exec "$ns" ip link set lo up
-done
-ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A"
-ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B"
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_B" link set "$IF_B" up
-# no ARP in the capture; no offloads (segments as on a wire)
-MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}')
-MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
-ip -n "$NS_A" neigh replace "$IP_B" lladdr "$MAC_B" dev "$IF_A" nud permanent
-ip -n "$NS_B" neigh replace "$IP_A" lladdr "$MAC_A" dev "$IF_B" nud permanent
-if command -v ethtool >/dev/null 2>&1; then
-    ip netns exec "$NS_A" ethtool -K "$IF_A" tso off gso off gro off >/dev/null 2>&1 || true
-    ip netns exec "$NS_B" ethtool -K "$IF_B" tso off gso off gro off >/dev/null 2>&1 || true
-fi
+netns_up
 
 # the served files, deterministic, dated
 WWW="$WORK/www"
@@ -142,53 +95,6 @@ python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 31) & 255 for i in ra
 python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 17 + 5) & 255 for i in range(5000)))' >"$WWW/b.png"
 touch -d '2026-01-01 00:00:00 UTC' "$WWW"/* "$WORK/post.txt"
 
-# start_capture FILE PORT: tcpdump on A's side until stop_capture
-start_capture() {
-    CAP=$1
-    rm -f "$CAP"
-    : >"$WORK/cap.err"
-    ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "tcp port $2" 2>"$WORK/cap.err" &
-    CAP_PID=$!
-    PIDS+=("$CAP_PID")
-    for ((i = 0; i < 100; i++)); do
-        grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
-        sleep 0.1
-    done
-    sleep 0.3
-}
-stop_capture() {
-    sleep 0.5
-    kill -INT "$CAP_PID"
-    wait "$CAP_PID" || true
-    forget "$CAP_PID"
-    grep -q '^0 packets dropped by kernel' "$WORK/cap.err" || die "tcpdump dropped packets: $(cat "$WORK/cap.err")"
-}
-wait_listen() {
-    for ((i = 0; i < 100; i++)); do
-        ip netns exec "$NS_B" ss -Hlnt "sport = :$1" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
-}
-# start_server PORT CMD...: in B, until stop_server
-start_server() {
-    local port=$1
-    shift
-    ip netns exec "$NS_B" "$@" >>"$WORK/server.out" 2>&1 &
-    SRVS+=($!)
-    PIDS+=($!)
-    wait_listen "$port" || die "$1 did not start: $(cat "$WORK/server.out" "$WORK/error.log" 2>/dev/null)"
-}
-SRVS=()
-stop_server() {
-    local p
-    for p in "${SRVS[@]}"; do
-        kill "$p"
-        wait "$p" 2>/dev/null || true
-        forget "$p"
-    done
-    SRVS=()
-}
 # nginx_conf LISTEN: nginx.conf for the files, gzip for text/plain
 nginx_conf() {
     cat >"$WORK/nginx.conf" <<CONF
@@ -231,7 +137,7 @@ if [[ $WHICH == all || $WHICH == nghttp ]]; then
     L="$OUT/http2-nghttp.nghttp.txt"
     : >"$L"
     start_server 8080 "${NGHTTPD[@]}" --echo-upload -p /index.html=/style.css,/app.js 8080
-    start_capture "$OUT/http2-nghttp.pcap" 8080
+    start_capture "$OUT/http2-nghttp.pcap" "tcp port 8080"
     U=http://$IP_B:8080
     nghttp_conn "$L" 1 -v -n "$U/style.css" "$U/app.js" "$U/words.txt" "$U/data.json"
     nghttp_conn "$L" 2 -v -n -w 14 -W 15 "$U/big.bin"
@@ -254,7 +160,7 @@ if [[ $WHICH == all || $WHICH == curl ]]; then
     log "http2-curl.pcap"
     nginx_conf "$IP_B:80 http2"
     start_server 80 nginx -c "$WORK/nginx.conf" -p "$WORK"
-    start_capture "$OUT/http2-curl.pcap" 80
+    start_capture "$OUT/http2-curl.pcap" "tcp port 80"
     U=http://$IP_B
     # two connections: curl 7.88.1 fails a second request on a reused
     # prior-knowledge connection ("Error in the HTTP2 framing layer",
@@ -285,7 +191,7 @@ if [[ $WHICH == all || $WHICH == upgrade ]]; then
     start_server 80 nghttpx --conf=/dev/null --single-process --no-ocsp \
         --frontend="$IP_B,80;no-tls" --backend=127.0.0.1,8000 \
         --errorlog-file="$WORK/nghttpx.err" --accesslog-file=/dev/null
-    start_capture "$OUT/http2-upgrade.pcap" 80
+    start_capture "$OUT/http2-upgrade.pcap" "tcp port 80"
     nghttp_conn "$L" 1 -v -n -u "http://$IP_B/index.html"
     stop_capture
     stop_server
@@ -296,7 +202,7 @@ if [[ $WHICH == all || $WHICH == cut ]]; then
     L="$OUT/http2-midcut.nghttp.txt"
     : >"$WORK/midcut.txt"
     start_server 8080 "${NGHTTPD[@]}" 8080
-    start_capture "$WORK/midcut-whole.pcap" 8080
+    start_capture "$WORK/midcut-whole.pcap" "tcp port 8080"
     U=http://$IP_B:8080
     nghttp_conn "$WORK/midcut.txt" 1 -v -n -a "$U/cut.html"
     stop_capture

@@ -73,60 +73,14 @@ IP_A=10.99.83.1
 IP_B=10.99.83.2
 NAME=tls.tapir.test
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'make-tls-captures.sh: error: %s\n' "$*" >&2; exit 1; }
-[[ $EUID -eq 0 ]] || die "must run as root: sudo $0"
+ME=make-tls-captures.sh
+WORK_TAG=tapir-tls-captures
+# shellcheck source=pcaps/netns.sh
+. "$OUT/netns.sh"
 for t in tcpdump ip openssl nginx curl ss timeout; do
     command -v "$t" >/dev/null 2>&1 || die "missing $t (packages tcpdump iproute2 openssl nginx-light curl)"
 done
-
-WORK="$(mktemp -d /tmp/tapir-tls-captures.XXXXXX)"
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]:-}"; do
-        [[ -n $p ]] || continue
-        kill "$p" 2>/dev/null || true
-        wait "$p" 2>/dev/null || true
-    done
-    ip netns del "$NS_A" 2>/dev/null || true
-    ip netns del "$NS_B" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-in_a() { ip netns exec "$NS_A" "$@"; }
-# forget PID: a process stopped and waited for leaves PIDS
-forget() {
-    local p keep=()
-    for p in "${PIDS[@]:-}"; do
-        [[ -n $p && $p != "$1" ]] && keep+=("$p")
-    done
-    PIDS=("${keep[@]:-}")
-}
-
-ip netns del "$NS_A" 2>/dev/null || true
-ip netns del "$NS_B" 2>/dev/null || true
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-for ns in "$NS_A" "$NS_B"; do
-    ip netns exec "$ns" ip link set lo up
-done
-ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A"
-ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B"
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_B" link set "$IF_B" up
-# no ARP in the capture; no offloads (segments as on a wire)
-MAC_A=$(ip -n "$NS_A" -br link show "$IF_A" | awk '{print $3}')
-MAC_B=$(ip -n "$NS_B" -br link show "$IF_B" | awk '{print $3}')
-ip -n "$NS_A" neigh replace "$IP_B" lladdr "$MAC_B" dev "$IF_A" nud permanent
-ip -n "$NS_B" neigh replace "$IP_A" lladdr "$MAC_A" dev "$IF_B" nud permanent
-if command -v ethtool >/dev/null 2>&1; then
-    ip netns exec "$NS_A" ethtool -K "$IF_A" tso off gso off gro off >/dev/null 2>&1 || true
-    ip netns exec "$NS_B" ethtool -K "$IF_B" tso off gso off gro off >/dev/null 2>&1 || true
-fi
+netns_up
 
 # ---- certificates (openssl ca: fixed validity and serials) ----
 PKI="$WORK/pki"
@@ -182,53 +136,6 @@ SAN="DNS:ecdsa.tapir.test,DNS:$NAME,IP:$IP_B" issue ecdsa "$PKI/ecdsa.key" "/O=t
 openssl verify -CAfile "$PKI/ca.pem" "$PKI/rsa.pem" "$PKI/ecdsa.pem" >/dev/null || die "certificates do not verify"
 chmod 644 "$PKI"/*
 
-# start_capture FILE FILTER: tcpdump on A's side until stop_capture
-start_capture() {
-    CAP=$1
-    rm -f "$CAP"
-    : >"$WORK/cap.err"
-    ip netns exec "$NS_A" tcpdump -Z root -U --immediate-mode -w "$CAP" -i "$IF_A" "$2" 2>"$WORK/cap.err" &
-    CAP_PID=$!
-    PIDS+=("$CAP_PID")
-    for ((i = 0; i < 100; i++)); do
-        grep -q 'listening on' "$WORK/cap.err" 2>/dev/null && break
-        sleep 0.1
-    done
-    sleep 0.3
-}
-stop_capture() {
-    sleep 0.5
-    kill -INT "$CAP_PID"
-    wait "$CAP_PID" || true
-    forget "$CAP_PID"
-    grep -q '^0 packets dropped by kernel' "$WORK/cap.err" || die "tcpdump dropped packets: $(cat "$WORK/cap.err")"
-}
-wait_listen() {
-    for ((i = 0; i < 100; i++)); do
-        ip netns exec "$NS_B" ss -Hlnt "sport = :$1" | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
-}
-# start_server PORT CMD...: in B, until stop_server
-SRVS=()
-start_server() {
-    local port=$1
-    shift
-    ip netns exec "$NS_B" "$@" </dev/null >>"$WORK/server.out" 2>&1 &
-    SRVS+=($!)
-    PIDS+=($!)
-    wait_listen "$port" || die "$1 did not start: $(cat "$WORK/server.out" "$WORK/error.log" 2>/dev/null)"
-}
-stop_server() {
-    local p
-    for p in "${SRVS[@]}"; do
-        kill "$p"
-        wait "$p" 2>/dev/null || true
-        forget "$p"
-    done
-    SRVS=()
-}
 # s_server PORT ARGS...: openssl s_server -www on B's address
 s_server() {
     local port=$1
