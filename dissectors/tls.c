@@ -562,6 +562,17 @@ static void extension(hsctx *x, tp_cursor *c, unsigned type, size_t n,
 		tp_add_event(p, &events[E_EXT_BAD], c->off);
 }
 
+/* The version a ServerHello (or a HelloRetryRequest) chose: the
+ * connection's, in both directions' states. */
+static void chosen_version(tls_dir *t, uint16_t v)
+{
+	for (int k = 0; k < 2 && t; k++, t = t->peer) {
+		t->version = v;
+		if (v == 0x0304)
+			t->tls13 = true;
+	}
+}
+
 static void extensions(hsctx *x, tp_cursor *c, bool server, bool hrr)
 {
 	tp_pkt *p = x->p;
@@ -574,20 +585,15 @@ static void extensions(hsctx *x, tp_cursor *c, bool server, bool hrr)
 		tp_push(p);
 		extension(x, c, type, n, server, hrr);
 		tp_pop(p);
+		if (server && type == 43 && n == 2 && x->t) {
+			tp_cursor vc = *c; /* what the connection's state needs */
+			chosen_version(x->t, tp_be16(&vc));
+		}
 		if (!tp_skip(c, n)) {
 			tp_add_event(p, &events[E_EXT_BAD], c->off);
 			return;
 		}
 		used += 4 + n;
-		/* what the connection's state needs */
-		if (server && type == 43 && n == 2 && x->t) {
-			const uint8_t *v = c->base + c->off - 2;
-			if (v[0] == 3 && v[1] == 4) {
-				x->t->tls13 = true;
-				if (x->t->peer)
-					x->t->peer->tls13 = true;
-			}
-		}
 	}
 }
 
@@ -782,9 +788,8 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 	tp_pkt *p = x->p;
 	unsigned from = p->nfields;
 	size_t at = c->off;
-	uint16_t legacy = tp_avail(c) >= 2
-				  ? (uint16_t)(c->base[c->off] << 8 | c->base[c->off + 1])
-				  : 0;
+	tp_cursor lc = *c;
+	uint16_t legacy = tp_be16(&lc); /* 0 when cut */
 	tp_get_be16(p, c, FD(F_HS_VERSION));
 	const uint8_t *r = tp_get_bytes(p, c, FD(F_RANDOM), 32);
 	bool hrr = server && r && memcmp(r, hrr_random, 32) == 0;
@@ -819,25 +824,8 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 	}
 	if (server && x->t) {
 		x->t->server = true;
-		if (!x->t->version) { /* an HRR's supported_versions too */
-			uint64_t v = 0;
-			tp_pkt *q = x->p;
-			unsigned li = q->nlayers - 1;
-			/* supported_versions' choice, else the hello's */
-			const tp_field *sv = NULL;
-			for (uint32_t i = 0; i < q->layers[li].nfields; i++) {
-				const tp_field *f = &q->fields[q->layers[li].first_field + i];
-				if (f->def == FD(F_SV))
-					sv = f;
-				else if (f->def == FD(F_HS_VERSION))
-					v = f->v.u;
-			}
-			if (sv)
-				v = sv->v.u;
-			x->t->version = (uint16_t)v;
-			if (x->t->peer)
-				x->t->peer->version = (uint16_t)v;
-		}
+		if (!x->t->version) /* no supported_versions: the hello's */
+			chosen_version(x->t, legacy);
 	}
 }
 
@@ -879,23 +867,18 @@ static void lean_hello(hsctx *x, tp_cursor *c, bool server)
 		unsigned type = tp_be16(c), n = tp_be16(c);
 		if (tp_avail(c) < n)
 			break;
-		const uint8_t *e = c->base + c->off;
-		if (!server && type == 0 && n >= 5 && e[2] == 0) {
-			size_t sl = (size_t)e[3] << 8 | e[4];
-			if (sl <= n - 5)
-				tp_add_bytes(p, FD(F_SNI), c->off + 5, sl, e + 5, sl);
+		tp_cursor e = *c; /* the extension's bytes */
+		e.cap_end = e.rep_end = c->off + n;
+		if (!server && type == 0 && n >= 5) {
+			tp_skip(&e, 2); /* the list's length */
+			unsigned kind = tp_u8(&e), sl = tp_be16(&e);
+			size_t sat = e.off;
+			const uint8_t *sb = kind == 0 ? tp_bytes(&e, sl) : NULL;
+			if (sb)
+				tp_add_bytes(p, FD(F_SNI), sat, sl, sb, sl);
 		}
-		if (server && type == 43 && n == 2 && x->t) {
-			uint16_t v = (uint16_t)(e[0] << 8 | e[1]);
-			x->t->version = v;
-			if (x->t->peer)
-				x->t->peer->version = v;
-			if (v == 0x0304) {
-				x->t->tls13 = true;
-				if (x->t->peer)
-					x->t->peer->tls13 = true;
-			}
-		}
+		if (server && type == 43 && n == 2 && x->t)
+			chosen_version(x->t, tp_be16(&e));
 		tp_skip(c, n);
 	}
 done:
@@ -934,10 +917,8 @@ static void message(hsctx *x, tp_cursor *c)
 			certificates(p, &m);
 		break;
 	case 12: /* ServerKeyExchange: an ECDHE named curve */
-		if (tp_avail(&m) >= 3 && m.base[m.off] == 3) {
-			tp_skip(&m, 1);
+		if (tp_u8(&m) == 3) /* named_curve */
 			tp_get_be16(p, &m, FD(F_SERVER_CURVE));
-		}
 		break;
 	case 4: /* NewSessionTicket (TLS 1.2) */
 		tp_get_be32(p, &m, FD(F_TICKET_LIFETIME));
@@ -1005,8 +986,9 @@ static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 		return;
 	}
 	while (tp_avail(c) >= 4) {
-		const uint8_t *h = c->base + c->off;
-		size_t need = 4 + ((size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3]);
+		tp_cursor hc = *c; /* the message's header, read ahead */
+		unsigned htype = tp_u8(&hc);
+		size_t need = 4 + (size_t)tp_be24(&hc);
 		if (need <= tp_avail(c) || !t) {
 			message(&x, c);
 			if (!t && !tp_ok(c))
@@ -1016,7 +998,7 @@ static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 		/* it goes on in the next records */
 		size_t n = tp_avail(c);
 		if (p->lean && need > 4) { /* the line wants its name only */
-			tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, h[0]);
+			tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, htype);
 			t->hs_skip = true;
 			t->hs_skip_left = need - n;
 			tp_skip(c, n);
@@ -1052,11 +1034,12 @@ static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 			t->hs = nb;
 			t->hs_cap = need;
 		}
-		memcpy(t->hs, h, n);
-		t->hs_len = n;
-		t->hs_want = need;
-		tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, h[0]);
-		tp_skip(c, n);
+		tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, htype);
+		const uint8_t *h = tp_bytes(c, n);
+		if (h)
+			memcpy(t->hs, h, n);
+		t->hs_len = h ? n : 0;
+		t->hs_want = h ? need : 0;
 		return;
 	}
 	if (tp_avail(c)) /* a message header cut by the record: stateless */
@@ -1148,8 +1131,10 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 		}
 		if (tp_avail(&r) >= 2) {
 			tp_add_uint(p, FD(F_ALERT), r.off, 2, 0);
+			tp_cursor ac = r;
+			unsigned lv = tp_u8(&ac), ds = tp_u8(&ac);
 			if (!p->lean)
-				stats_alert(p, r.base[r.off], r.base[r.off + 1]);
+				stats_alert(p, lv, ds);
 		}
 		tp_push(p);
 		tp_get_u8(p, &r, FD(F_ALERT_LEVEL));
