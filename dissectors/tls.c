@@ -40,6 +40,7 @@
 #include "tapir/output.h"
 #include "tapir/record.h"
 #include "tapir/registry.h"
+#include "tapir/report.h"
 
 #define TLS_REC_MAX (16384u + 2048u) /* TLSCiphertext, RFC 5246 6.2.3 */
 #define TLS_HS_MAX (256u << 10)      /* a handshake message gathered */
@@ -291,6 +292,7 @@ typedef struct tls_dir {
 	size_t hs_len, hs_cap, hs_want;
 	bool hs_skip;    /* one over TLS_HS_MAX: its bytes passed over */
 	uint64_t hs_skip_left;
+	tls_conn *conn;  /* --tls: the connection's summary (both states') */
 } tls_dir;
 
 static void *tls_state_new(uint8_t proto, int dir)
@@ -312,8 +314,10 @@ static void hs_release(tls_dir *t)
 static void tls_state_free(void *st)
 {
 	tls_dir *t = st;
-	if (t)
+	if (t) {
 		hs_release(t);
+		tls_conn_unref(t->conn);
+	}
 	free(t);
 }
 
@@ -395,7 +399,7 @@ static size_t tls_pdu_len(void *st, const uint8_t *b, size_t n)
 		/* both sides encrypted: the one-line text has nothing more
 		 * to say of this connection */
 		if (t->enc && (t->enc_seen = true) && t->peer &&
-		    t->peer->enc_seen)
+		    t->peer->enc_seen && !tls_conn_pending(t->conn))
 			tp_app_lean_done();
 		if (t->enc && 5 + len > n) {
 			/* its head and the payload bytes here */
@@ -422,7 +426,8 @@ static bool tls_pdu_hidden(const void *st)
 static bool tls_pdu_shown(const void *st)
 {
 	const tls_dir *t = st;
-	return !t || !t->enc;
+	/* (--tls: every record until the connection is reported) */
+	return !t || !t->enc || tls_conn_pending(t->conn);
 }
 
 static void tls_gap(void *st, uint64_t n)
@@ -446,8 +451,25 @@ static void tls_gap(void *st, uint64_t n)
 typedef struct hsctx {
 	tp_pkt *p;
 	tls_dir *t;
-	bool server_hello;
+	/* the one-line text only (p->lean), and no --tls report wanted:
+	 * a hello's SNI and version, nothing gathered */
+	bool lean;
 } hsctx;
+
+/* The connection's summary, made at its first hello when --tls wants
+ * one, shared by both directions' states. */
+static tls_conn *conn_of(tp_pkt *p, tls_dir *t)
+{
+	if (!t || t->conn)
+		return t ? t->conn : NULL;
+	if (!(t->conn = tls_conn_new(p)))
+		return NULL;
+	if (t->peer) {
+		t->peer->conn = t->conn;
+		tls_conn_ref(t->conn);
+	}
+	return t->conn;
+}
 
 static void u16_list(tp_pkt *p, tp_cursor *c, size_t n, int f)
 {
@@ -783,6 +805,49 @@ static void tls_stats_print(void *st, FILE *fp)
 		    "================================\n");
 }
 
+/* The hello whose fields are the layer's from `from` on, to the
+ * connection's summary. */
+static void conn_hello(tp_pkt *p, tls_conn *conn, unsigned from, bool server,
+		       bool hrr, uint16_t legacy)
+{
+	tls_hsum h = {.server = server, .hrr = hrr, .legacy = legacy};
+	unsigned ext = 0; /* the extension whose fields these are */
+	for (unsigned i = from; i < p->nfields; i++) {
+		const tp_field *f = &p->fields[i];
+		const tp_field_def *d = f->def;
+		if (d == FD(F_EXT_TYPE)) {
+			ext = (unsigned)f->v.u;
+			if (ext == 41)
+				h.psk = true;
+		} else if (d == FD(F_EXT_LEN) && ext == 35 && f->v.u) {
+			h.ticket = true;
+		} else if (d == FD(F_SNI) && !h.sni) {
+			h.sni = f->v.p, h.sni_len = f->vlen;
+		} else if (d == FD(F_ALPN_STR) && h.nalpn < 8) {
+			h.alpn[h.nalpn] = f->v.p;
+			h.alpn_len[h.nalpn++] = f->vlen;
+		} else if (d == FD(F_SV)) {
+			if (server)
+				h.sv_chosen = (uint16_t)f->v.u;
+			else if (h.nversions < 8)
+				h.versions[h.nversions++] = (uint16_t)f->v.u;
+		} else if (d == FD(F_KS_GROUP) && h.nks < 8) {
+			h.ks[h.nks++] = (uint16_t)f->v.u;
+		} else if (d == FD(F_KS_SELECTED)) {
+			h.ks_selected = (uint16_t)f->v.u;
+		} else if (d == FD(F_CIPHERSUITE) && server) {
+			h.cipher = (uint16_t)f->v.u, h.have_cipher = true;
+		} else if (d == FD(F_SID)) {
+			h.sid = f->v.p, h.sid_len = f->vlen;
+		} else if (d == FD(server ? F_JA3S : F_JA3)) {
+			h.ja3 = f->v.p, h.ja3_len = f->vlen;
+		} else if (d == FD(F_JA4)) {
+			h.ja4 = f->v.p, h.ja4_len = f->vlen;
+		}
+	}
+	tls_conn_hello(conn, p, &h);
+}
+
 static void hello(hsctx *x, tp_cursor *c, bool server)
 {
 	tp_pkt *p = x->p;
@@ -818,9 +883,12 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 		extensions(x, c, server, hrr);
 	/* the fingerprints: not on the one-line text, not from a record
 	 * that lost fields at its cap */
-	if (!p->lean && !p->full && tp_ok(c)) {
+	if (!x->lean && !p->full && tp_ok(c)) {
 		fingerprints(p, from, at, server, legacy);
 		stats_hello(p, from, server, hrr);
+		tls_conn *conn = conn_of(p, x->t);
+		if (conn)
+			conn_hello(p, conn, from, server, hrr, legacy);
 	}
 	if (server && x->t) {
 		x->t->server = true;
@@ -829,13 +897,14 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 	}
 }
 
-static void certificates(tp_pkt *p, tp_cursor *c)
+static void certificates(tp_pkt *p, tp_cursor *c, tls_conn *conn)
 {
 	size_t total = tp_get_be24(p, c, FD(F_CERTS_LEN)), used = 0;
 	while (used + 3 <= total && tp_avail(c) >= 3) {
 		unsigned n = tp_get_be24(p, c, FD(F_CERT_LEN));
 		if (!tp_get_bytes(p, c, FD(F_CERT), n))
 			break;
+		tls_conn_cert(conn, n, NULL);
 		used += 3 + n;
 	}
 }
@@ -890,7 +959,7 @@ static void message(hsctx *x, tp_cursor *c)
 {
 	tp_pkt *p = x->p;
 	unsigned type = tp_get_u8(p, c, FD(F_HS_TYPE));
-	uint32_t len = p->lean ? tp_be24(c) : tp_get_be24(p, c, FD(F_HS_LENGTH));
+	uint32_t len = x->lean ? tp_be24(c) : tp_get_be24(p, c, FD(F_HS_LENGTH));
 	if (!tp_ok(c))
 		return;
 	tp_cursor m = *c;
@@ -899,7 +968,7 @@ static void message(hsctx *x, tp_cursor *c)
 		m.cap_end = end;
 	if (end < m.rep_end)
 		m.rep_end = end;
-	if (p->lean) { /* the line's: the message's name, a hello's SNI */
+	if (x->lean) { /* the line's: the message's name, a hello's SNI */
 		if (type == 1 || type == 2)
 			lean_hello(x, &m, type == 2);
 		tp_skip(c, len);
@@ -914,11 +983,14 @@ static void message(hsctx *x, tp_cursor *c)
 		break;
 	case 11:
 		if (!(x->t && x->t->tls13))
-			certificates(p, &m);
+			certificates(p, &m, x->t ? x->t->conn : NULL);
 		break;
 	case 12: /* ServerKeyExchange: an ECDHE named curve */
-		if (tp_u8(&m) == 3) /* named_curve */
-			tp_get_be16(p, &m, FD(F_SERVER_CURVE));
+		if (tp_u8(&m) == 3) { /* named_curve */
+			unsigned g = tp_get_be16(p, &m, FD(F_SERVER_CURVE));
+			if (x->t)
+				tls_conn_kx(x->t->conn, (uint16_t)g, 0);
+		}
 		break;
 	case 4: /* NewSessionTicket (TLS 1.2) */
 		tp_get_be32(p, &m, FD(F_TICKET_LIFETIME));
@@ -927,6 +999,8 @@ static void message(hsctx *x, tp_cursor *c)
 	default:
 		break;
 	}
+	if (x->t)
+		tls_conn_msg(x->t->conn, type);
 	tp_skip(c, len);
 }
 
@@ -959,7 +1033,7 @@ static void gathered(hsctx *x)
  * place, one that goes on past the record gathered in the state. */
 static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 {
-	hsctx x = {p, t, false};
+	hsctx x = {p, t, p->lean && !tp_report_wanted(p->app_sess, "tls")};
 	if (t && (t->hs_want || t->hs_skip)) { /* a message in progress */
 		size_t n = tp_avail(c), off0 = c->off;
 		const uint8_t *b = tp_bytes(c, n);
@@ -997,7 +1071,7 @@ static void handshake(tp_pkt *p, tls_dir *t, tp_cursor *c)
 		}
 		/* it goes on in the next records */
 		size_t n = tp_avail(c);
-		if (p->lean && need > 4) { /* the line wants its name only */
+		if (x.lean && need > 4) { /* the line wants its name only */
 			tp_add_uint(p, FD(F_HS_TYPE), c->off, 1, htype);
 			t->hs_skip = true;
 			t->hs_skip_left = need - n;
@@ -1070,6 +1144,8 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 			tp_add_uint(p, FD(F_SESSION_VER), at, 0, t->version);
 		tp_get_bytes(p, c, FD(F_CONT), tp_avail(c));
 		tp_pop(p);
+		tls_conn_record(t->conn, p, p->app_dir, h[0],
+				(unsigned)h[3] << 8 | h[4], true);
 		return TP_STOP;
 	}
 	if ((t && t->sslv2) || (!t && sslv2_hello(c->base + c->off, tp_avail(c)))) {
@@ -1080,7 +1156,11 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 		/* tshark's record version for SSLv2 */
 		tp_add_uint(p, FD(F_RVERSION), at, 0, 0x0002);
 		tp_get_u8(p, c, FD(F_HS_TYPE));
-		tp_get_be16(p, c, FD(F_HS_VERSION));
+		unsigned hv = tp_get_be16(p, c, FD(F_HS_VERSION));
+		if (tp_ok(c)) { /* --tls: a ClientHello with no extensions */
+			tls_hsum h = {.legacy = (uint16_t)hv};
+			tls_conn_hello(conn_of(p, t), p, &h);
+		}
 		unsigned csl = tp_get_be16(p, c, FD(F_CS_LEN));
 		unsigned sl = tp_be16(c), chl = tp_be16(c);
 		for (unsigned i = 0; i + 3 <= csl; i += 3)
@@ -1127,6 +1207,8 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 	case 21:
 		if (enc || len != 2) {
 			tp_get_bytes(p, &r, FD(F_APP_DATA), tp_avail(&r));
+			if (t)
+				tls_conn_alert(t->conn, p, p->app_dir, 0, 0, true);
 			break;
 		}
 		if (tp_avail(&r) >= 2) {
@@ -1135,6 +1217,9 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 			unsigned lv = tp_u8(&ac), ds = tp_u8(&ac);
 			if (!p->lean)
 				stats_alert(p, lv, ds);
+			if (t)
+				tls_conn_alert(t->conn, p, p->app_dir, lv, ds,
+					       false);
 		}
 		tp_push(p);
 		tp_get_u8(p, &r, FD(F_ALERT_LEVEL));
@@ -1154,6 +1239,8 @@ static tp_next tls_dissect(tp_pkt *p, tp_cursor *c)
 		break;
 	}
 	tp_pop(p);
+	if (t && !t->head)
+		tls_conn_record(t->conn, p, p->app_dir, ct, len, enc || ct == 23);
 	if (len > tp_avail(c)) {
 		tp_skip(c, tp_avail(c));
 		if (!(t && t->head)) /* a head's payload goes on: no cut */

@@ -39,7 +39,8 @@ UNIT_TESTS = \
 	tests/unit/test_hpack \
 	tests/unit/test_http2 \
 	tests/unit/test_tls_fp \
-	tests/unit/test_tls
+	tests/unit/test_tls \
+	tests/unit/test_report
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a

@@ -57,6 +57,8 @@ typedef struct tp_consumer {
 	const tp_stream_tap *tap;
 	/* Optional: whole decoded objects (--export-objects). */
 	const tp_object_tap *objtap;
+	/* Optional: conversation reports (report.h: --tls). */
+	const struct tp_report_tap *reptap;
 	/* Optional: the output behind `packet`, which --threads 3 may run
 	 * on the printer thread instead (records are then not given to
 	 * `packet`). */

@@ -177,6 +177,8 @@ typedef struct tp_session {
 	unsigned ntaps;
 	/* --export-objects: whole decoded objects (NULL: none wanted) */
 	const tp_object_tap *objtap;
+	/* --tls: conversation reports (report.h; NULL: none wanted) */
+	const struct tp_report_tap *reptap;
 	uint64_t evicted, expired;
 	/* stream.c: application states and stream buffers not made because
 	 * the reassembly memory cap was reached (they count against it) */

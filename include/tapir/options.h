@@ -16,6 +16,7 @@
 typedef enum tp_mode {
 	TP_MODE_TEXT,
 	TP_MODE_FIELDS,
+	TP_MODE_JSON, /* -T json: --tls's reports (packets: not yet) */
 } tp_mode;
 
 typedef struct tp_options {
@@ -56,6 +57,7 @@ typedef struct tp_options {
 	const char *follow_out;  /* --follow-out FILE */
 	const char *export_dir;  /* --export-streams DIR, --export-objects */
 	bool export_objects;     /* ... http,DIR: objects, not streams */
+	bool tls;                /* --tls: a report per TLS connection */
 	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;

@@ -25,6 +25,7 @@
 #include "tapir/options.h"
 #include "tapir/output.h"
 #include "tapir/readahead.h"
+#include "tapir/report.h"
 #include "tapir/registry.h"
 #include "tapir/sandbox.h"
 #include "tapir/stats.h"
@@ -198,6 +199,7 @@ struct run {
 	FILE *fol_out;
 	tp_export *exp;
 	tp_stats *stats;
+	tp_reporter *rep; /* --tls */
 	tp_engine *eng;
 	char err[1024];
 };
@@ -297,6 +299,12 @@ static int open_outputs(struct run *r, const tp_options *o)
 					       sizeof r->err)))
 		return say(r, EXIT_RUNTIME);
 	snprintf(r->err, sizeof r->err, "out of memory");
+	if (o->tls &&
+	    !(r->rep = tp_reporter_new("tls", o->mode == TP_MODE_JSON,
+				       tp_source_is_live(r->src) ||
+					       o->out.lflag,
+				       stdout)))
+		return say(r, EXIT_RUNTIME);
 	if (o->stats_kinds &&
 	    !(r->stats = tp_stats_new(o->stats_kinds,
 				      o->stats_tables ? o->stats_tables
@@ -310,7 +318,7 @@ static int open_outputs(struct run *r, const tp_options *o)
  * of packets; packets print unless only written (-w without --print). */
 static int open_engine(struct run *r, tp_options *o)
 {
-	bool summaries = r->fol || r->exp || r->stats;
+	bool summaries = r->fol || r->exp || r->stats || r->rep;
 	bool printing = (!r->wr || o->print) && !summaries;
 	snprintf(r->err, sizeof r->err, "out of memory");
 	if (printing && !r->out) {
@@ -340,7 +348,8 @@ static int open_engine(struct run *r, tp_options *o)
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
 			     o->mode != TP_MODE_FIELDS,
 		/* only -V, -T fields and --stats read TCP's generated fields */
-		.lean = o->mode == TP_MODE_TEXT && !o->out.Vflag && !r->stats,
+		.lean = (o->mode == TP_MODE_TEXT || o->mode == TP_MODE_JSON) &&
+			!o->out.Vflag && !r->stats,
 		/* tcpdump's relative TCP numbers: the text's, unless -S */
 		.relative_seq = printing && o->mode != TP_MODE_FIELDS &&
 				!o->out.Sflag,
@@ -354,7 +363,7 @@ static int open_engine(struct run *r, tp_options *o)
 	if (!(r->eng = tp_engine_new(r->src, &eo, r->err, sizeof r->err)))
 		return say(r, EXIT_RUNTIME);
 	r->wr = NULL; /* the engine closes it */
-	tp_consumer c[4];
+	tp_consumer c[5];
 	unsigned n = 0;
 	if (printing) /* (-T fields goes with none of -w, --follow ...) */
 		c[n++] = tp_output_consumer(r->out);
@@ -362,6 +371,8 @@ static int open_engine(struct run *r, tp_options *o)
 		c[n++] = tp_follow_consumer(r->fol);
 	if (r->exp)
 		c[n++] = tp_export_consumer(r->exp);
+	if (r->rep)
+		c[n++] = tp_reporter_consumer(r->rep);
 	if (r->stats)
 		c[n++] = tp_stats_consumer(r->stats, stdout);
 	for (unsigned i = 0; i < n; i++)
@@ -463,6 +474,7 @@ static int close_run(struct run *r, tp_options *o, int status)
 	tp_follow_free(r->fol);
 	tp_export_free(r->exp);
 	tp_stats_free(r->stats);
+	tp_reporter_free(r->rep);
 	if (r->fol_out && fclose(r->fol_out) != 0 && status == 0) {
 		fprintf(stderr, "tapir: %s: %s\n", o->follow_out,
 			strerror(errno));

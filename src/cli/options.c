@@ -79,6 +79,10 @@ void tp_usage(FILE *fp)
 		"  --export-streams DIR  every stream direction as a file\n"
 		"  --export-objects http,DIR  every HTTP body seen whole,\n"
 		"                decoded, as a file, and DIR/index.tsv\n"
+		"  --tls         one summary per TLS connection: SNI, ALPN,\n"
+		"                versions, cipher, group, resumption, certificates,\n"
+		"                JA4/JA3/JA3S, duration and outcome (-T json: one\n"
+		"                JSON object per line)\n"
 		"  --stats conv[,TYPE] | endpoints[,TYPE] | phs | dns | http\n"
 		"                TYPE: eth, ip, ipv6, tcp, udp\n"
 		"  -z conv,tcp | endpoints,ip | io,phs | follow,tcp,ascii,N\n"
@@ -195,6 +199,7 @@ enum {
 	OPT_MEM_CAP,
 	OPT_NANO,
 	OPT_FILE_LIST,
+	OPT_TLS,
 };
 
 /* -C: millions of bytes as tcpdump, with an optional k / m / g suffix
@@ -403,9 +408,12 @@ static int opt_output(tp_options *o, struct parse *ps, int ch, const char *arg)
 			o->mode = TP_MODE_FIELDS;
 		else if (strcmp(arg, "text") == 0)
 			o->mode = TP_MODE_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			o->mode = TP_MODE_JSON;
 		else
 			return usage_error(
-				"-T %s: supported: text, fields",
+				"-T %s: supported: text, fields, json (with "
+				"--tls)",
 				arg);
 		break;
 	case 'v':
@@ -533,6 +541,9 @@ static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
 		}
 		o->export_dir = arg;
 		break;
+	case OPT_TLS:
+		o->tls = true;
+		break;
 	case OPT_NO_DEFRAG:
 		o->flowcfg.no_defrag = true;
 		break;
@@ -617,6 +628,16 @@ static int settle(tp_options *o, struct parse *ps)
 				   "");
 	if (o->write_file && o->mode == TP_MODE_FIELDS)
 		return usage_error("-T fields and -w: pick one%s", "");
+	if (o->mode == TP_MODE_JSON && !o->tls)
+		return usage_error("-T json: one object per TLS connection "
+				   "with --tls; packets as JSON are not "
+				   "built yet%s",
+				   "");
+	if (o->tls && (o->mode == TP_MODE_FIELDS || o->follow ||
+		       o->export_dir || o->write_file))
+		return usage_error("--tls and -T fields/--follow/--export-*/"
+				   "-w: pick one%s",
+				   "");
 	return 0;
 }
 
@@ -678,6 +699,7 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"follow-out", required_argument, NULL, OPT_FOLLOW_OUT},
 		{"export-streams", required_argument, NULL, OPT_EXPORT},
 		{"export-objects", required_argument, NULL, OPT_EXPORT_OBJ},
+		{"tls", no_argument, NULL, OPT_TLS},
 		{"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
 		{"no-reassembly", no_argument, NULL, OPT_NO_REASM},
 		{"threads", required_argument, NULL, OPT_THREADS},

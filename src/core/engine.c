@@ -62,7 +62,7 @@ int tp_engine_add(tp_engine *e, const tp_consumer *c)
 {
 	if (e->nc == TP_ENGINE_MAX_CONSUMERS)
 		return -1;
-	if ((c->packet || c->tap || c->objtap) && !e->sess) {
+	if ((c->packet || c->tap || c->objtap || c->reptap) && !e->sess) {
 		/* Flows, reassembly and defragmentation whenever packets
 		 * are dissected (the write-only path never dissects). */
 		if (!(e->sess = tp_session_new(&e->flowcfg)))
@@ -78,6 +78,8 @@ int tp_engine_add(tp_engine *e, const tp_consumer *c)
 	}
 	if (c->objtap)
 		e->sess->objtap = c->objtap;
+	if (c->reptap)
+		e->sess->reptap = c->reptap;
 	/* Reading a file with --threads 3: the output on a thread of its
 	 * own (printer.h).  Not by default: on a 2-CPU machine it costs
 	 * more CPU than it saves time (doc/ARCHITECTURE.md, Threads).  Live

@@ -5,5 +5,6 @@ src_libtapir_a_SOURCES += \
 	include/tapir/pipeline.h src/core/pipeline.c \
 	include/tapir/record.h include/tapir/field.h src/core/record.c \
 	include/tapir/registry.h src/core/registry.c \
+	include/tapir/report.h src/core/report.c \
 	src/core/sbuf.c \
 	include/tapir/inet.h src/core/inet.c

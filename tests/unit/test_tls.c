@@ -19,6 +19,7 @@
 #include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/registry.h"
+#include "tapir/report.h"
 
 static const char client_hello_hex[] =
 	"16030100a10100009d030352362c119fdd9fbe08b5a2d433b2db2c39ce7a1c8d"
@@ -301,6 +302,213 @@ static void test_tls_app_data_pieces(void **state)
 	th_sess_free(&c.s);
 }
 
+/* ---- --tls: the connection's report (tls_conn.c) ---------------------- */
+
+static tp_report got[4];
+static unsigned ngot;
+
+static void keep_report(void *ctx, const tp_report *r)
+{
+	(void)ctx;
+	if (ngot < 4)
+		got[ngot] = *r;
+	ngot++;
+}
+
+static const tp_report_tap rtap = {"tls", keep_report, NULL};
+
+/* A conversation whose run wants TLS reports (a lean run: --tls's). */
+static void conv_report(conv *c)
+{
+	conv_open(c);
+	c->s.s->reptap = &rtap;
+	c->s.p->lean = true;
+	ngot = 0;
+}
+
+/* The top-level item `key` of report r, or NULL. */
+static const tp_ritem *ritem(const tp_report *r, const char *key)
+{
+	unsigned depth = 0;
+	for (unsigned i = 0; i < r->n; i++) {
+		const tp_ritem *it = &r->items[i];
+		if (depth == 0 && it->key &&
+		    strcmp(tp_rep_text(r, it->key), key) == 0)
+			return it;
+		if (it->kind == TP_RI_LIST || it->kind == TP_RI_OBJ)
+			depth++;
+		else if (it->kind == TP_RI_END)
+			depth--;
+	}
+	return NULL;
+}
+
+static bool rstr(const tp_report *r, const char *key, const char *want)
+{
+	const tp_ritem *it = ritem(r, key);
+	return it && it->kind == TP_RI_STR &&
+	       strcmp(tp_rep_text(r, it->v.s), want) == 0;
+}
+
+static const uint8_t ccs[] = {20, 3, 3, 0, 1, 1};
+static void enc_rec(uint8_t *b, uint8_t ct, size_t len)
+{
+	b[0] = ct, b[1] = 3, b[2] = 3, b[3] = (uint8_t)(len >> 8),
+	b[4] = (uint8_t)len;
+	memset(b + 5, 0xa5, len);
+}
+
+/* TLS 1.2: reported once, at the first application data, established,
+ * with the hellos' values, the certificate and the ECDHE curve of
+ * ServerKeyExchange; nothing before it, nothing after. */
+static void test_tls_report_tls12(void **state)
+{
+	(void)state;
+	uint8_t ch[512], sf[1024], r[64];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	size_t ns = unhex(server_flight_hex, sf, sizeof sf);
+	conv c;
+	conv_report(&c);
+	seg(&c, 0, 0x18, ch, nc);
+	seg(&c, 1, 0x18, sf, ns);
+	seg(&c, 0, 0x18, ccs, sizeof ccs);
+	enc_rec(r, 22, 40);
+	seg(&c, 0, 0x18, r, 45);
+	seg(&c, 1, 0x18, ccs, sizeof ccs);
+	seg(&c, 1, 0x18, r, 45);
+	assert_int_equal(ngot, 0);
+	enc_rec(r, 23, 50);
+	seg(&c, 0, 0x18, r, 55);
+	assert_int_equal(ngot, 1);
+	seg(&c, 1, 0x18, r, 55);
+	th_sess_free(&c.s);
+	assert_int_equal(ngot, 1);
+	const tp_report *g = &got[0];
+	assert_string_equal(g->proto, "tls");
+	assert_true(rstr(g, "outcome", "established"));
+	assert_true(rstr(g, "version", "TLS 1.2"));
+	assert_true(rstr(g, "cipher", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+	assert_int_equal(ritem(g, "cipher_id")->v.u, 0xc013);
+	assert_true(rstr(g, "group", "secp256r1"));
+	assert_true(rstr(g, "ja3", "3de1b0b62905d6d2adefce901175f716"));
+	assert_true(rstr(g, "sni", ""));
+	assert_true(rstr(g, "resumed", "no"));
+	const tp_ritem *cl = ritem(g, "certificates");
+	assert_non_null(cl);
+	assert_int_equal(cl->kind, TP_RI_LIST);
+	assert_int_equal(cl[1].kind, TP_RI_OBJ); /* one certificate */
+	assert_non_null(ritem(g, "duration_ms"));
+	assert_int_equal(g->key.port[g->client], 40000);
+	assert_int_equal(g->key.port[!g->client], 443);
+}
+
+/* A fatal alert from the server after the ClientHello: failed, at once,
+ * with the alert's level, description and side. */
+static void test_tls_report_alert(void **state)
+{
+	(void)state;
+	uint8_t ch[512];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 40};
+	conv c;
+	conv_report(&c);
+	seg(&c, 0, 0x18, ch, nc);
+	assert_int_equal(ngot, 0);
+	seg(&c, 1, 0x18, alert, sizeof alert);
+	assert_int_equal(ngot, 1);
+	th_sess_free(&c.s);
+	assert_int_equal(ngot, 1);
+	assert_true(rstr(&got[0], "outcome", "failed"));
+	assert_true(rstr(&got[0], "failure",
+			 "Fatal alert Handshake Failure from the server"));
+	assert_null(ritem(&got[0], "version")); /* no ServerHello */
+}
+
+/* A connection that ends after its ClientHello: incomplete, reported
+ * when its state goes (here: the session's end). */
+static void test_tls_report_incomplete(void **state)
+{
+	(void)state;
+	uint8_t ch[512];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	conv c;
+	conv_report(&c);
+	seg(&c, 0, 0x18, ch, nc);
+	th_sess_free(&c.s);
+	assert_int_equal(ngot, 1);
+	assert_true(rstr(&got[0], "outcome", "incomplete"));
+	assert_true(rstr(&got[0], "failure", "no ServerHello"));
+}
+
+/* A TLS 1.3 ServerHello (supported_versions 0x0304, key_share x25519). */
+static size_t sh13(uint8_t *b)
+{
+	static const char hex[] =
+		"160303005a" "02000056" "0303"
+		"1111111111111111111111111111111111111111111111111111111111111111"
+		"00" "1301" "00" "002e" "002b00020304"
+		"00330024001d0020"
+		"2222222222222222222222222222222222222222222222222222222222222222";
+	return unhex(hex, b, 128);
+}
+
+/* TLS 1.3: the client's Finished then data: established; the client's
+ * only encrypted record alert-sized (19 bytes) and the end: failed,
+ * an encrypted alert from the client. */
+static void test_tls_report_tls13(void **state)
+{
+	(void)state;
+	uint8_t ch[512], sh[128], r[128];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	size_t nsh = sh13(sh);
+	for (int alert = 0; alert < 2; alert++) {
+		conv c;
+		conv_report(&c);
+		seg(&c, 0, 0x18, ch, nc);
+		seg(&c, 1, 0x18, sh, nsh);
+		enc_rec(r, 23, 100);
+		seg(&c, 1, 0x18, r, 105); /* EncryptedExtensions ... */
+		seg(&c, 0, 0x18, ccs, sizeof ccs);
+		enc_rec(r, 23, alert ? 19 : 53);
+		seg(&c, 0, 0x18, r, 5 + (alert ? 19 : 53));
+		assert_int_equal(ngot, 0);
+		if (!alert) {
+			enc_rec(r, 23, 80);
+			seg(&c, 0, 0x18, r, 85);
+			assert_int_equal(ngot, 1);
+		}
+		th_sess_free(&c.s);
+		assert_int_equal(ngot, 1);
+		assert_true(rstr(&got[0], "version", "TLS 1.3"));
+		assert_true(rstr(&got[0], "cipher", "TLS_AES_128_GCM_SHA256"));
+		assert_true(rstr(&got[0], "group", "x25519"));
+		assert_true(rstr(&got[0], "outcome",
+				 alert ? "failed" : "established"));
+		if (alert)
+			assert_true(rstr(&got[0], "failure",
+					 "encrypted alert from the client"));
+		assert_true(ritem(&got[0], "certificates_encrypted")->v.u);
+	}
+}
+
+/* The server's flight cut at every length after a whole ClientHello, in
+ * a run that wants reports: never a crash, one report each. */
+static void test_tls_report_cut(void **state)
+{
+	(void)state;
+	uint8_t ch[512], sf[1024];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	size_t ns = unhex(server_flight_hex, sf, sizeof sf);
+	for (size_t k = 0; k <= ns; k += 7) {
+		conv c;
+		conv_report(&c);
+		seg(&c, 0, 0x18, ch, nc);
+		seg(&c, 1, 0x18, sf, k);
+		th_sess_free(&c.s);
+		assert_int_equal(ngot, 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +518,11 @@ int main(void)
 		cmocka_unit_test(test_tls_hostile),
 		cmocka_unit_test(test_tls_split_hello),
 		cmocka_unit_test(test_tls_app_data_pieces),
+		cmocka_unit_test(test_tls_report_tls12),
+		cmocka_unit_test(test_tls_report_alert),
+		cmocka_unit_test(test_tls_report_incomplete),
+		cmocka_unit_test(test_tls_report_tls13),
+		cmocka_unit_test(test_tls_report_cut),
 	};
 	tp_registry_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
