@@ -132,6 +132,15 @@ job tapirconv.B "$B" "tapir --stats conv" "" -- "$TAPIR" -r "$B" --stats conv
 half=$(( ${NPKT[$B]} * 3 / 4 ))
 job tapirhalf.B "$B" "tapir -r -c $half (the first three quarters)" "" -- "$TAPIR" -r "$B" -c "$half"
 job tshark.B "$B" "tshark -n -r" "" -- tshark -n -r "$B"
+# --tls (issue 19): one JSON report per TLS connection against tshark
+# printing the ClientHellos' fields (the same facts a line each)
+tlsf=(-e tcp.stream -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst
+      -e tcp.dstport -e tls.handshake.extensions_server_name
+      -e tls.handshake.extensions_alpn_str
+      -e tls.handshake.extensions.supported_version -e tls.handshake.ja3)
+job tapirtls.B "$B" "tapir --tls -T json" "" -- "$TAPIR" -r "$B" --tls -T json
+job tsharktls.B "$B" "tshark -Y tls.handshake.type==1 -T fields -e ... (11 fields)" "" -- \
+	tshark -n -r "$B" -Y "tls.handshake.type==1" -T fields "${tlsf[@]}"
 if [ "$quick" = 0 ]; then
 	job count.S "$S" "pcap_loop count (floor)" "" -- "$COUNT" "$S"
 	job cat.S "$S" "cat > /dev/null" "" -- cat "$S"
@@ -182,6 +191,7 @@ pair "--export-streams vs tcpflow, both 'tcp' (slice)" tapirexporttcp.S tcpflowt
 pair "--export-streams (TCP and UDP) vs tcpflow (TCP only; no target)" tapirexport.S tcpflow.S -
 pair "--export-objects http vs tshark's (slice)" tapirexpobj.S tsharkexpobj.S 0.1
 pair "BPF 'tcp port 443': tapir vs tcpdump" tapirbpf.B tcpdumpbpf.B 1
+pair "--tls -T json vs tshark -Y tls.handshake.type==1 -T fields" tapirtls.B tsharktls.B 0.05
 pair "-T fields vs tshark -T fields (slice; no target)" tapirfields.S tsharkfields.S -
 pair "--stats conv,tcp vs tshark -z conv,tcp (slice; no target)" tapirconv.S tsharkconv.S -
 # the default against one thread: never slower (CPU s: first table)
@@ -205,6 +215,12 @@ if [ "$verify" = 1 ]; then
 	"$TAPIR" -r "$S" --follow "$FOLLOW" --follow-format hexraw > "$W/a" 2>/dev/null
 	tshark -n -r "$S" -q -z "follow,tcp,raw,${FOLLOW##*==}" > "$W/b" 2>/dev/null
 	v "--follow $FOLLOW hexraw vs tshark -z follow,tcp,raw" "$(cmpout)"
+	# --tls: a report per connection with a ClientHello and a
+	# ServerHello, as many as tshark counts (on the slice)
+	ntls=$("$TAPIR" -r "$S" --tls -T json 2>/dev/null | grep -c '"version":')
+	nts=$(tshark -n -r "$S" -Y "tls.handshake.type==1 || tls.handshake.type==2" -T fields -e tcp.stream -e tls.handshake.type 2>/dev/null |
+		awk -F'\t' '$2 ~ /(^|,)1(,|$)/ { c[$1] = 1 } $2 ~ /(^|,)2(,|$)/ { s[$1] = 1 } END { n = 0; for (k in c) if (k in s) n++; print n }')
+	v "--tls reports with both hellos vs tshark's streams with both" "$ntls vs $nts"
 	"$TAPIR" -r "$S" --stats conv,tcp > "$W/a" 2>/dev/null
 	tshark -n -r "$S" -q -z conv,tcp > "$W/b" 2>/dev/null
 	v "--stats conv,tcp vs tshark -q -z conv,tcp" "$(cmpout)"
@@ -319,6 +335,8 @@ for id in tapir.B tapirv.B tapirbpf.B tapirconv.B; do
 done
 has tapir.B && has tshark.B &&
 	out "| tapir peak RSS on $(basename "$B") (-r, -v, BPF, --stats conv) | $(awk -v k=$maxr 'BEGIN { printf "%.1f", k / 1024 }') MiB (tshark -r: $(mib tshark.B) MiB) | < 64 MiB | $(awk -v k=$maxr 'BEGIN { print (k < 65536 ? "yes" : "NO") }') |"
+has tapirtls.B &&
+	out "| tapir --tls peak RSS on $(basename "$B") | $(mib tapirtls.B) MiB (tshark -Y: $(mib tsharktls.B) MiB) | < 64 MiB | $(awk -v k="${RSS[tapirtls.B]}" 'BEGIN { print (k < 65536 ? "yes" : "NO") }') |"
 has tapir.B && has tapirhalf.B &&
 	out "| tapir -r peak RSS, first three quarters of $(basename "$B") -> all of it (the flow table is full at ~70%) | $(mib tapirhalf.B) -> $(mib tapir.B) MiB | flat (< 1.1x) | $(awk -v a="${RSS[tapirhalf.B]}" -v b="${RSS[tapir.B]}" 'BEGIN { print (b < 1.1 * a ? "yes" : "NO") }') |"
 if has tapir.S && has tapir.B && has tcpdump.S && has tcpdump.B && [ "$B" != "$S" ]; then

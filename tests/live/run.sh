@@ -201,6 +201,40 @@ else
 	bad "tapir did not start: $(cat "$work/e5")"
 fi
 
+# ---- 4b. --tls live: a report as soon as the handshake ends ----------
+# openssl s_server in B, s_client in A sending one line; the report must
+# be on tapir's output while tapir still runs (flushed per report).
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$work/k.pem" -out "$work/c.pem" -days 2 \
+		-subj /CN=live.tapir.test >/dev/null 2>&1
+	ip netns exec $B openssl s_server -accept 4433 -cert "$work/c.pem" \
+		-key "$work/k.pem" -quiet >/dev/null 2>&1 < /dev/null &
+	pids+=("$!")
+	sleep 0.5
+	if start_tapir "$work/e7" --tls -T json "tcp port 4433" > "$work/tls.json"; then
+		(echo hello; sleep 1) | ip netns exec $A timeout 5 openssl s_client \
+			-connect $ADDR_B:4433 -servername live.tapir.test -quiet \
+			>/dev/null 2>&1
+		seen=0
+		for _ in $(seq 40); do
+			grep -q '"sni":"live.tapir.test"' "$work/tls.json" && { seen=1; break; }
+			sleep 0.05
+		done
+		check "--tls -i: the report is out while the capture runs" [ "$seen" = 1 ]
+		stop_tapir INT
+		check "--tls -i: one established report, valid JSON" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert len(r) == 1 and r[0]["outcome"] == "established", r
+assert r[0]["server"].endswith(":4433") and r[0]["version"], r' "$work/tls.json"
+	else
+		bad "tapir did not start: $(cat "$work/e7")"
+	fi
+else
+	echo "note: no openssl: the --tls live check skipped"
+fi
+
 # ---- 5. privileges and the sandbox -----------------------------------
 if start_tapir "$work/e6" -w "$work/priv.pcap" -Z nobody icmp; then
 	sleep 0.2
