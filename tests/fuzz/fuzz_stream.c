@@ -12,13 +12,15 @@
  * per-segment HTTP text, tapir's notes), lean or not as the input says.
  * Bit 6 of the first byte turns on decoded bodies (tp_flowcfg.bodies:
  * HTTP on port 80 gathers and decodes them into an object tap, as
- * --export-objects).  After each input every toy
+ * --export-objects).  Bit 1 of byte 5 puts the server on port 443
+ * (TLS), bit 2 turns on TLS reports (--tls: tls_conn.c, each report
+ * printed as text and JSON).  After each input every toy
  * state made is freed and the reassembly memory is back to 0 (else
  * abort: a finding).
  *
  * Input: 6 bytes of header (format and family, the two ISNs' top bytes;
  * bit 7 of the first: the toy's port; bit 6: decoded bodies; bit 5: a
- * lean run; bit 0 of byte 5: -v),
+ * lean run; byte 5: bit 0 -v, bit 1 port 443, bit 2 reports),
  * then records of 4 bytes, each followed by its payload:
  *   r0  bit 0 direction, bits 1-2 kind (data/SYN/FIN/RST),
  *       bit 3 zero window, bits 4-5 time step (0, 1, 7, 1000 s),
@@ -40,6 +42,7 @@
 #include "tapir/output.h"
 #include "tapir/pipeline.h"
 #include "tapir/reasm.h"
+#include "tapir/report.h"
 #include "toy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -116,6 +119,20 @@ static void on_object(void *ctx, tp_object *o)
 
 static const tp_object_tap objtap = {on_object, NULL};
 
+/* ---- reports (--tls), printed both ways ---- */
+static FILE *devnull;
+
+static void on_report(void *ctx, const tp_report *r)
+{
+	(void)ctx;
+	if (r->n > TP_REPORT_ITEMS || r->tlen > TP_REPORT_TEXT || r->depth)
+		abort(); /* a broken report */
+	tp_report_text(r, devnull);
+	tp_report_json(r, devnull);
+}
+
+static const tp_report_tap reptap = {NULL, on_report, NULL};
+
 static const tp_stream_tap pdutap = {tap_want, tap_data, tap_gap, tap_end,
 				     NULL};
 
@@ -164,7 +181,6 @@ static size_t build(uint8_t *f, int v6, int dir, uint32_t seq, uint32_t ack,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static tp_pkt *p;
-	static FILE *devnull;
 	static uint8_t frame[40 + 20 + 1024];
 	if (!p) {
 		p = tp_pkt_new();
@@ -177,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 6)
 		return 0;
-	uint16_t sport = data[0] & 0x80 ? TOY_PORT : 80;
+	uint16_t sport = data[0] & 0x80 ? TOY_PORT : data[5] & 2 ? 443 : 80;
 	tp_flowcfg cfg = {.max_flows = 4,
 			  .idle_timeout = 600,
 			  .reasm_dir_cap = 8192,
@@ -188,6 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sess)
 		abort();
 	sess->objtap = &objtap;
+	if (data[5] & 4)
+		sess->reptap = &reptap;
 	cur = sess;
 	tp_follow_spec spec;
 	char fs[64];
