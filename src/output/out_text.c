@@ -250,21 +250,33 @@ static bool resolving; /* -N: names (below) */
 /* The text of a direction's addresses and ports is the same on every
  * packet of a conversation: a direct-mapped cache of it, checked
  * against the addresses and ports themselves (formatting them was 4%
- * of the one-line run).  One thread formats lines at a time (the main
- * thread, or the printer thread with --threads 3). */
+ * of the one-line run).  IPv4's entries are one cache line each (the
+ * longest text, "255.255.255.255.65535 > 255.255.255.255.65535: ", is
+ * 47 bytes): a lookup costs one miss, and the table 256 KiB; IPv6's
+ * are larger.  One thread formats lines at a time (the main thread, or
+ * the printer thread with --threads 3). */
 #define EP_SLOTS 4096
-typedef struct ep_ent {
-	uint8_t family, len;
+typedef struct ep4_ent {
+	uint8_t addr[8];
 	uint16_t sport, dport;
+	uint8_t len; /* 0: empty */
+	char text[51];
+} ep4_ent;
+typedef struct ep6_ent {
 	uint8_t addr[32];
+	uint16_t sport, dport;
+	uint8_t len;
 	char text[2 * (46 + 1 + 5) + 8];
-} ep_ent;
-static ep_ent *ep_cache;
+} ep6_ent;
+static ep4_ent *ep4_cache;
+static ep6_ent *ep6_cache;
+_Static_assert(sizeof(ep4_ent) == 64, "an IPv4 entry is one cache line");
 
 static void endpoints_cached(tp_sbuf *s, const tp_netaddr *a, uint16_t sport,
 			     uint16_t dport)
 {
-	unsigned alen = a->family == 4 ? 4 : 16;
+	bool v4 = a->family == 4;
+	unsigned alen = v4 ? 4 : 16;
 	uint8_t k[32];
 	memcpy(k, a->src, alen);
 	memcpy(k + alen, a->dst, alen);
@@ -273,33 +285,53 @@ static void endpoints_cached(tp_sbuf *s, const tp_netaddr *a, uint16_t sport,
 	memcpy(&w1, k + 2 * alen - 4, 4);
 	uint32_t h = (w0 * 0x9e3779b1u) ^ (w1 * 0x85ebca77u) ^
 		     ((uint32_t)sport << 16 | dport) * 0xc2b2ae3du;
-	if (!ep_cache)
-		ep_cache = calloc(EP_SLOTS, sizeof *ep_cache);
-	ep_ent *e = ep_cache ? &ep_cache[h >> 20 & (EP_SLOTS - 1)] : NULL;
-	if (e && e->family == a->family && e->sport == sport &&
-	    e->dport == dport && memcmp(e->addr, k, 2 * alen) == 0) {
-		tp_sb_put(s, e->text, e->len);
+	unsigned slot = h >> 20 & (EP_SLOTS - 1);
+	/* the entry's key, length and text, wherever it lives */
+	uint8_t *ek = NULL, *elen = NULL;
+	uint16_t *esp = NULL, *edp = NULL;
+	char *etext = NULL;
+	if (v4) {
+		if (!ep4_cache &&
+		    (ep4_cache = aligned_alloc(64, EP_SLOTS * sizeof *ep4_cache)))
+			memset(ep4_cache, 0, EP_SLOTS * sizeof *ep4_cache);
+		if (ep4_cache) {
+			ep4_ent *e = &ep4_cache[slot];
+			ek = e->addr, elen = &e->len, etext = e->text;
+			esp = &e->sport, edp = &e->dport;
+		}
+	} else {
+		if (!ep6_cache)
+			ep6_cache = calloc(EP_SLOTS, sizeof *ep6_cache);
+		if (ep6_cache) {
+			ep6_ent *e = &ep6_cache[slot];
+			ek = e->addr, elen = &e->len, etext = e->text;
+			esp = &e->sport, edp = &e->dport;
+		}
+	}
+	if (ek && *elen && *esp == sport && *edp == dport &&
+	    memcmp(ek, k, 2 * alen) == 0) {
+		tp_sb_put(s, etext, *elen);
 		return;
 	}
 	/* in a local buffer, put at once (see tp_fmt_dec) */
-	char t[sizeof e->text], *d = t;
-	d = alen == 4 ? tp_fmt_ipv4(d, a->src) : tp_fmt_ipv6(d, a->src);
+	char t[sizeof ((ep6_ent *)0)->text], *d = t;
+	d = v4 ? tp_fmt_ipv4(d, a->src) : tp_fmt_ipv6(d, a->src);
 	*d++ = '.';
 	d = tp_fmt_dec(d, sport);
 	d = tp_fmt_lit(d, " > ");
-	d = alen == 4 ? tp_fmt_ipv4(d, a->dst) : tp_fmt_ipv6(d, a->dst);
+	d = v4 ? tp_fmt_ipv4(d, a->dst) : tp_fmt_ipv6(d, a->dst);
 	*d++ = '.';
 	d = tp_fmt_dec(d, dport);
 	d = tp_fmt_lit(d, ": ");
 	size_t n = (size_t)(d - t);
 	tp_sb_put(s, t, n);
-	if (e) {
-		e->family = a->family;
-		e->sport = sport;
-		e->dport = dport;
-		memcpy(e->addr, k, 2 * alen);
-		memcpy(e->text, t, n);
-		e->len = (uint8_t)n;
+	if (ek && n <= (v4 ? sizeof ((ep4_ent *)0)->text
+			   : sizeof ((ep6_ent *)0)->text)) {
+		*esp = sport;
+		*edp = dport;
+		memcpy(ek, k, 2 * alen);
+		memcpy(etext, t, n);
+		*elen = (uint8_t)n;
 	}
 }
 
