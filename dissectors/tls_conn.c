@@ -131,9 +131,12 @@ bool tls_conn_pending(const tls_conn *c) { return c && !c->done; }
 
 static void copy_str(char *d, size_t cap, const uint8_t *b, size_t n)
 {
+	if (!b)
+		n = 0;
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(d, b, n);
+	if (n)
+		memcpy(d, b, n);
 	d[n] = '\0';
 }
 
