@@ -929,10 +929,12 @@ static void lean_hello(hsctx *x, tp_cursor *c, bool server)
 		tp_skip(c, tp_be16(c));
 		tp_skip(c, tp_u8(c));
 	}
-	if (tp_avail(c) < 2)
+	/* (a skip past the message stops the cursor where it was, its
+	 * status no longer OK: nothing more is read) */
+	if (!tp_ok(c) || tp_avail(c) < 2)
 		goto done;
 	tp_skip(c, 2);
-	while (tp_avail(c) >= 4) {
+	while (tp_ok(c) && tp_avail(c) >= 4) {
 		unsigned type = tp_be16(c), n = tp_be16(c);
 		if (tp_avail(c) < n)
 			break;

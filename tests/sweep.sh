@@ -2,8 +2,9 @@
 # sweep.sh - read every capture of the public corpus with a sanitizer
 # build: no crash, no AddressSanitizer / UBSan / LeakSanitizer report, no
 # run longer than the time limit, and an exit status of 0, 1 (not a
-# capture file) or 3 (damaged file).  Each file is read twice: with -v
-# (the detail tree) and with the default one-line output.
+# capture file) or 3 (damaged file).  Each file is read four times: with
+# -V (the detail tree), -vvv -e, the default one-line output, and
+# --tls -T json (the TLS connection reports).
 #
 #   tests/sweep.sh [TAPIR_BINARY] [CORPUS_DIR...]
 # Defaults: ./_build-asan/src/tapir, ../shared/corpus.
@@ -19,7 +20,7 @@ pass=0 fail=0
 log=$(mktemp)
 while IFS= read -r -d '' f; do
 	case "$f" in */SOURCE|*.md|*.txt) continue ;; esac
-	for args in "-V" "-vvv -e" ""; do
+	for args in "-V" "-vvv -e" "" "--tls -T json"; do
 		# shellcheck disable=SC2086
 		timeout "$limit" "$bin" -n $args -r "$f" > /dev/null 2> "$log"
 		rc=$?

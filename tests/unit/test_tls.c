@@ -302,6 +302,38 @@ static void test_tls_app_data_pieces(void **state)
 	th_sess_free(&c.s);
 }
 
+/* A lean run's hello (the one-line text reads only its SNI) with its
+ * cipher-suite or session-id length bumped past the message: the skip
+ * fails and stops the cursor; the walk of the extensions must end
+ * there (it looped forever: fuzz_stream). */
+static void test_tls_lean_bumped(void **state)
+{
+	(void)state;
+	uint8_t ch[512];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	static const struct { size_t off, width; } at[] = {
+		{43, 1}, /* session id length */
+		{44, 2}, /* cipher suites length */
+	};
+	static const unsigned vals[] = {0xff, 0x1ff, 0xffff, 0x99, 0xa2};
+	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+		for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
+			uint8_t b[512];
+			memcpy(b, ch, nc);
+			if (at[i].width == 1)
+				b[at[i].off] = (uint8_t)vals[k];
+			else
+				b[at[i].off] = (uint8_t)(vals[k] >> 8),
+				b[at[i].off + 1] = (uint8_t)vals[k];
+			conv c;
+			conv_open(&c);
+			c.s.p->lean = true;
+			tp_pkt *p = seg(&c, 0, 0x18, b, nc);
+			assert_int_equal(th_count(p, "tls.handshake.type"), 1);
+			th_sess_free(&c.s);
+		}
+}
+
 /* ---- --tls: the connection's report (tls_conn.c) ---------------------- */
 
 static tp_report got[4];
@@ -518,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_tls_hostile),
 		cmocka_unit_test(test_tls_split_hello),
 		cmocka_unit_test(test_tls_app_data_pieces),
+		cmocka_unit_test(test_tls_lean_bumped),
 		cmocka_unit_test(test_tls_report_tls12),
 		cmocka_unit_test(test_tls_report_alert),
 		cmocka_unit_test(test_tls_report_incomplete),
