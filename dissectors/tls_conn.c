@@ -45,7 +45,13 @@ struct tls_conn {
 	tp_session *s;
 	bool done;
 	tp_flowkey key;
-	uint8_t client;
+	uint8_t client;  /* the key side of the TLS client */
+	uint8_t flow_client; /* ... of the flow's (its SYN, or first packet) */
+	/* the stream direction (p->app_dir) the ClientHello came in: 1 when
+	 * the flow took the server for the client (a capture that began
+	 * after the SYN); every dir below is the TLS client's 0 */
+	uint8_t cdir;
+	bool dir_set;
 	uint32_t stream;
 	/* ClientHello */
 	bool ch, sh, hrr;
@@ -115,7 +121,7 @@ tls_conn *tls_conn_new(const tp_pkt *p)
 	c->refs = 1;
 	c->s = s;
 	c->key = f->key;
-	c->client = f->client;
+	c->client = c->flow_client = f->client;
 	c->stream = f->stream;
 	c->client_small = c->server_small = true;
 	return c;
@@ -352,6 +358,11 @@ void tls_conn_hello(tls_conn *c, const tp_pkt *p, const tls_hsum *h)
 	if (!c || c->done)
 		return;
 	int64_t now = tp_pkt_time_ns(p);
+	if (!c->dir_set) { /* who is the client: the ClientHello's sender */
+		c->dir_set = true;
+		c->cdir = (uint8_t)((p->app_dir ^ h->server) & 1);
+		c->client = (uint8_t)(c->flow_client ^ c->cdir);
+	}
 	if (!h->server) {
 		c->hellos++;
 		if (c->ch) { /* the second, after a HelloRetryRequest */
@@ -461,6 +472,7 @@ void tls_conn_alert(tls_conn *c, const tp_pkt *p, int dir, unsigned level,
 {
 	if (!c || c->done || c->alert)
 		return;
+	dir = (dir ^ c->cdir) & 1;
 	if (enc && c->fin[0] && c->fin[1]) {
 		/* after both Finished, with no data: a close_notify */
 		emit(c, "established", NULL);
@@ -484,7 +496,7 @@ void tls_conn_record(tls_conn *c, const tp_pkt *p, int dir, unsigned ct,
 {
 	if (!c || c->done)
 		return;
-	dir &= 1;
+	dir = (dir ^ c->cdir) & 1;
 	if (ct == 20) {
 		c->ccs[dir] = true;
 		return;

@@ -523,6 +523,34 @@ static void test_tls_report_tls13(void **state)
 	}
 }
 
+/* A capture that begins after the SYN with a packet of the server: the
+ * flow takes the server for the client; the report does not (the
+ * ClientHello's sender is), nor do its alert's sides. */
+static void test_tls_report_sides(void **state)
+{
+	(void)state;
+	uint8_t ch[512];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 40};
+	conv c;
+	memset(&c, 0, sizeof c);
+	th_sess_init(&c.s, false);
+	c.s.s->reptap = &rtap;
+	c.s.p->lean = true;
+	ngot = 0;
+	c.seq[0] = 100, c.seq[1] = 900;
+	seg(&c, 1, 0x10, NULL, 0); /* the server's ACK, first */
+	seg(&c, 0, 0x18, ch, nc);
+	seg(&c, 1, 0x18, alert, sizeof alert);
+	th_sess_free(&c.s);
+	assert_int_equal(ngot, 1);
+	const tp_report *g = &got[0];
+	assert_int_equal(g->key.port[g->client], 40000);
+	assert_int_equal(g->key.port[!g->client], 443);
+	assert_true(rstr(g, "failure",
+			 "Fatal alert Handshake Failure from the server"));
+}
+
 /* The server's flight cut at every length after a whole ClientHello, in
  * a run that wants reports: never a crash, one report each. */
 static void test_tls_report_cut(void **state)
@@ -556,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_tls_report_incomplete),
 		cmocka_unit_test(test_tls_report_tls13),
 		cmocka_unit_test(test_tls_report_cut),
+		cmocka_unit_test(test_tls_report_sides),
 	};
 	tp_registry_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
