@@ -288,6 +288,7 @@ static void emit(tls_conn *c, const char *outcome, const char *why)
 		} else {
 			tp_rep_str(&r, "level", lv ? lv : "unknown");
 			tp_rep_str(&r, "description", ds ? ds : "unknown");
+			tp_rep_uint(&r, "code", c->alert_desc);
 		}
 		tp_rep_end(&r);
 	}

@@ -23,6 +23,9 @@ side is built as --tls sums it up:
   alpn     the last ServerHello's ALPN (TLS 1.2 and below; TLS 1.3 sends
            it encrypted: tapir says "(encrypted)", not compared)
   ja3s     the last ServerHello's JA3S
+  alert    the first alert in the clear, when no application data came
+           before it: tapir's outcome "failed" with that alert's code
+           (and a connection tapir calls failed must have one)
 
 Counted: the connections with a ClientHello and a ServerHello in each
 tool (the acceptance: "as many as tshark counts ClientHellos with a
@@ -52,7 +55,8 @@ TS_FIELDS = ['tcp.stream', 'tls.handshake.type',
              'tls.handshake.extensions.supported_version',
              'tls.handshake.version', 'tls.handshake.ciphersuite',
              'tls.handshake.ja3s']
-KEYS = ['sni', 'ja3', 'alpn_offered', 'version', 'cipher', 'alpn', 'ja3s']
+KEYS = ['sni', 'ja3', 'alpn_offered', 'version', 'cipher', 'alpn', 'ja3s',
+        'alert']
 VERSIONS = {0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1',
             0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3'}
 
@@ -95,6 +99,28 @@ def tshark_conns(tshark, path):
             al = [a for a in c[4].split(';') if a]
             d['alpn'] = al[-1] if al else None
             d['ja3s'] = c[8].split(';')[-1]
+    # the first alert in the clear, when no application data came before
+    # it (tshark's tls.app_data; in TLS 1.3 every record after the
+    # ServerHello is application data outside, so any alert in the
+    # clear): the handshake failed with it
+    cmd = [tshark, '-r', path] + base.NO_QUIC + [
+        '-Y', 'tls.alert_message.desc || tls.app_data', '-T', 'fields',
+        '-E', 'occurrence=f', '-e', 'tcp.stream',
+        '-e', 'tls.alert_message.desc', '-e', 'tls.app_data']
+    data = set()
+    for line in base.run_lenient(cmd):
+        c = line.split('\t') + ['', '', '']
+        if not c[0] or int(c[0]) not in conns:
+            continue
+        st = int(c[0])
+        d = conns[st]
+        if 'alert' in d:
+            continue
+        tls13 = d.get('version') == 'TLS 1.3'
+        if c[1] and (tls13 or st not in data):
+            d['alert'] = int(c[1])
+        elif c[2]:
+            data.add(st)
     return conns
 
 
@@ -153,6 +179,12 @@ def main():
                 got = o.get(k, '' if k in ('ja3', 'ja3s') else None)
                 if k == 'cipher':   # tshark's fields give the number
                     got = o.get('cipher_id')
+                if k == 'alert':
+                    if want is None and o.get('outcome') != 'failed':
+                        continue
+                    al = o.get('alert', {})
+                    got = al.get('code') if o.get('outcome') == 'failed' \
+                        else None
                 if k == 'alpn' and (got == '(encrypted)' or
                                     (want is None and got is None)):
                     continue
