@@ -26,16 +26,30 @@ TABLES = [  # (tshark field, C name)
     ('tls.alert_message.level', 'tls_alert_levels'),
     ('tls.alert_message.desc', 'tls_alert_descs'),
     ('tls.handshake.comp_method', 'tls_comp_methods'),
+    ('tls.handshake.server_curve_type', 'tls_curve_types'),
+    ('tls.handshake.cert_type', 'tls_client_cert_types'),
+    ('tls.handshake.extensions_status_request_type', 'tls_status_types'),
+    ('tls.handshake.extension.heartbeat.mode', 'tls_heartbeat_modes'),
+    ('tls.compress_certificate.algorithm', 'tls_cert_compression'),
+    ('tls.handshake.key_update.request_update', 'tls_key_updates'),
+    ('tls.extension.psk_ke_mode', 'tls_psk_ke_modes'),
 ]
+# fields whose last block alone is TLS's (tls.handshake.cert_type: SSLv2's
+# certificate types first, then TLS's ClientCertificateType)
+LAST_BLOCK = {'tls.handshake.cert_type'}
 
 out = subprocess.run(['tshark', '-G', 'values'], capture_output=True,
                      text=True, check=True).stdout
 vals = {}
+prev = None
 for line in out.splitlines():
     c = line.split('\t')
     if len(c) == 4 and c[0] == 'V' and c[1] in dict(TABLES):
+        if c[1] in LAST_BLOCK and prev != c[1]:
+            vals[c[1]] = {}     # a new block of it: the earlier one goes
         d = vals.setdefault(c[1], {})
         d[int(c[2], 0)] = c[3]  # a later block (TLS after SSLv2) wins
+    prev = c[1] if len(c) > 1 else None
 
 
 def cstr(s):

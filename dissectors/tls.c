@@ -29,6 +29,16 @@
  * tls.alert_message.level/.desc; tls.app_data); names from the IANA
  * registries (tls_names.c).  Info is tshark's ("Client Hello", "Server
  * Hello, Change Cipher Spec, Application Data").
+ *
+ * After the hellos.  ServerKeyExchange and ClientKeyExchange are read by
+ * the key exchange of the suite the ServerHello chose (kept in both
+ * directions' states), as tshark reads them: ECDHE's curve and point,
+ * DHE's p, g and Ys, RSA export's modulus and exponent, PSK's hint and
+ * identity, the signature (its algorithm from TLS 1.2 on).  For the
+ * --tls summary (tls_conn_kx): the ECDHE curve
+ * (tls.handshake.server_named_curve) or the DHE group's bits (of
+ * tls.handshake.p).  CertificateRequest, CertificateVerify,
+ * CertificateStatus, and Finished and KeyUpdate when in the clear.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +105,69 @@ enum {
 	F_CERT_LEN,
 	F_CERT,
 	F_SERVER_CURVE,
+	/* ServerKeyExchange, ClientKeyExchange (by the chosen cipher's key
+	 * exchange), CertificateRequest, CertificateVerify,
+	 * CertificateStatus, Finished, KeyUpdate */
+	F_CURVE_TYPE,
+	F_SPOINT_LEN,
+	F_SPOINT,
+	F_P_LEN,
+	F_P,
+	F_G_LEN,
+	F_G,
+	F_YS_LEN,
+	F_YS,
+	F_MOD_LEN,
+	F_MOD,
+	F_EXP_LEN,
+	F_EXP,
+	F_HINT_LEN,
+	F_HINT,
+	F_SKE_SIG_LEN,
+	F_SKE_SIG,
+	F_EPMS_LEN,
+	F_EPMS,
+	F_YC_LEN,
+	F_YC,
+	F_CPOINT_LEN,
+	F_CPOINT,
+	F_IDENT_LEN,
+	F_IDENT,
+	F_CV_SIG_LEN,
+	F_CV_SIG,
+	F_CTYPES_COUNT,
+	F_CTYPES,
+	F_CTYPE,
+	F_DNAMES_LEN,
+	F_DNAMES,
+	F_DNAME_LEN,
+	F_DNAME,
+	F_CR_CTX_LEN,
+	F_CR_CTX,
+	F_STATUS_TYPE,
+	F_OCSP_LIST_LEN,
+	F_OCSP_LEN,
+	F_VERIFY,
+	F_KEY_UPDATE,
+	/* extensions */
+	F_SR_LIST_LEN,
+	F_SR_LEN,
+	F_SR_RIDS_LEN,
+	F_SR_EXTS_LEN,
+	F_HB_MODE,
+	F_CC_LEN,
+	F_CC_ALG,
+	F_RSL,
+	F_PSK_IDS_LEN,
+	F_PSK_ID_LEN,
+	F_PSK_ID,
+	F_PSK_AGE,
+	F_PSK_BINDERS_LEN,
+	F_PSK_BINDERS,
+	F_ALPS_LEN,
+	F_ALPS_LIST,
+	F_ALPS_STR_LEN,
+	F_ALPS_STR,
 	F_TICKET_LIFETIME,
 	F_TICKET_LEN,
 	F_ALERT,
@@ -117,7 +190,14 @@ enum {
 	F_COUNT_
 };
 
-enum { E_RECORD_LONG, E_BAD_VERSION, E_HS_LONG, E_EXT_BAD, E_COUNT_ };
+enum {
+	E_RECORD_LONG,
+	E_BAD_VERSION,
+	E_HS_LONG,
+	E_EXT_BAD,
+	E_VECTOR,
+	E_COUNT_
+};
 
 #define FS(a, n) {a, n, TP_FT_STRING, TP_BASE_NONE, NULL, 0}
 #define FB(a, n) {a, n, TP_FT_BYTES, TP_BASE_NONE, NULL, 0}
@@ -196,10 +276,11 @@ static const tp_field_def fields[F_COUNT_] = {
 	[F_KS_SELECTED] = FV("tls.handshake.extensions_key_share_selected_group",
 			     "Selected Group", TP_FT_UINT16, TP_BASE_DEC,
 			     tls_groups),
-	[F_PSK_MODES_LEN] = FU("tls.handshake.extensions.psk_ke_modes_length",
+	[F_PSK_MODES_LEN] = FU("tls.extension.psk_ke_modes_length",
 			       "PSK Key Exchange Modes Length", TP_FT_UINT8),
-	[F_PSK_MODE] = FU("tls.handshake.extensions.psk_ke_mode",
-			  "PSK Key Exchange Mode", TP_FT_UINT8),
+	[F_PSK_MODE] = FV("tls.extension.psk_ke_mode",
+			  "PSK Key Exchange Mode", TP_FT_UINT8, TP_BASE_DEC,
+			  tls_psk_ke_modes),
 	[F_PSK_SELECTED] = FU("tls.handshake.extensions.psk.identity.selected",
 			      "Selected Identity", TP_FT_UINT16),
 	[F_RENEG_LEN] = FU("tls.handshake.extensions_reneg_info_len",
@@ -215,6 +296,107 @@ static const tp_field_def fields[F_COUNT_] = {
 	[F_CERT] = FB("tls.handshake.certificate", "Certificate"),
 	[F_SERVER_CURVE] = FV("tls.handshake.server_named_curve", "Named Curve",
 			      TP_FT_UINT16, TP_BASE_HEX, tls_groups),
+	[F_CURVE_TYPE] = FV("tls.handshake.server_curve_type", "Curve Type",
+			    TP_FT_UINT8, TP_BASE_HEX, tls_curve_types),
+	[F_SPOINT_LEN] = FU("tls.handshake.server_point_len", "Pubkey Length",
+			    TP_FT_UINT8),
+	[F_SPOINT] = FB("tls.handshake.server_point", "Pubkey"),
+	[F_P_LEN] = FU("tls.handshake.p_len", "p Length", TP_FT_UINT16),
+	[F_P] = FB("tls.handshake.p", "p"),
+	[F_G_LEN] = FU("tls.handshake.g_len", "g Length", TP_FT_UINT16),
+	[F_G] = FB("tls.handshake.g", "g"),
+	[F_YS_LEN] = FU("tls.handshake.ys_len", "Pubkey Length", TP_FT_UINT16),
+	[F_YS] = FB("tls.handshake.ys", "Pubkey"),
+	[F_MOD_LEN] = FU("tls.handshake.modulus_len", "Modulus Length",
+			 TP_FT_UINT16),
+	[F_MOD] = FB("tls.handshake.modulus", "Modulus"),
+	[F_EXP_LEN] = FU("tls.handshake.exponent_len", "Exponent Length",
+			 TP_FT_UINT16),
+	[F_EXP] = FB("tls.handshake.exponent", "Exponent"),
+	[F_HINT_LEN] = FU("tls.handshake.hint_len", "Hint Length", TP_FT_UINT16),
+	[F_HINT] = FB("tls.handshake.hint", "Hint"),
+	[F_SKE_SIG_LEN] = FU("tls.handshake.sig_len", "Signature Length",
+			     TP_FT_UINT16),
+	[F_SKE_SIG] = FB("tls.handshake.sig", "Signature"),
+	[F_EPMS_LEN] = FU("tls.handshake.epms_len", "Encrypted PreMaster length",
+			  TP_FT_UINT16),
+	[F_EPMS] = FB("tls.handshake.epms", "Encrypted PreMaster"),
+	[F_YC_LEN] = FU("tls.handshake.yc_len", "Pubkey Length", TP_FT_UINT16),
+	[F_YC] = FB("tls.handshake.yc", "Pubkey"),
+	[F_CPOINT_LEN] = FU("tls.handshake.client_point_len", "Pubkey Length",
+			    TP_FT_UINT8),
+	[F_CPOINT] = FB("tls.handshake.client_point", "Pubkey"),
+	[F_IDENT_LEN] = FU("tls.handshake.identity_len", "Identity Length",
+			   TP_FT_UINT16),
+	[F_IDENT] = FB("tls.handshake.identity", "Identity"),
+	[F_CV_SIG_LEN] = FU("tls.handshake.client_cert_vrfy.sig_len",
+			    "Signature length", TP_FT_UINT16),
+	[F_CV_SIG] = FB("tls.handshake.client_cert_vrfy.sig", "Signature"),
+	[F_CTYPES_COUNT] = FU("tls.handshake.cert_types_count",
+			      "Certificate types count", TP_FT_UINT8),
+	[F_CTYPES] = FN("tls.handshake.cert_types", "Certificate types"),
+	[F_CTYPE] = FV("tls.handshake.cert_type", "Certificate type",
+		       TP_FT_UINT8, TP_BASE_DEC, tls_client_cert_types),
+	[F_DNAMES_LEN] = FU("tls.handshake.dnames_len",
+			    "Distinguished Names Length", TP_FT_UINT16),
+	[F_DNAMES] = FN("tls.handshake.dnames", "Distinguished Names"),
+	[F_DNAME_LEN] = FU("tls.handshake.dname_len",
+			   "Distinguished Name Length", TP_FT_UINT16),
+	[F_DNAME] = FN("tls.handshake.dname", "Distinguished Name"),
+	[F_CR_CTX_LEN] = FU("tls.handshake.certificate_request_context_length",
+			    "Certificate Request Context Length", TP_FT_UINT8),
+	[F_CR_CTX] = FB("tls.handshake.certificate_request_context",
+			"Certificate Request Context"),
+	[F_STATUS_TYPE] = FV("tls.handshake.extensions_status_request_type",
+			     "Certificate Status Type", TP_FT_UINT8, TP_BASE_DEC,
+			     tls_status_types),
+	[F_OCSP_LIST_LEN] = FU("tls.handshake.ocsp_response_list_len",
+			       "OCSP Response List Length", TP_FT_UINT24),
+	[F_OCSP_LEN] = FU("tls.handshake.ocsp_response_len",
+			  "OCSP Response Length", TP_FT_UINT24),
+	[F_VERIFY] = FN("tls.handshake.verify_data", "Verify Data"),
+	[F_KEY_UPDATE] = FV("tls.handshake.key_update.request_update",
+			    "KeyUpdateRequest", TP_FT_UINT8, TP_BASE_DEC,
+			    tls_key_updates),
+	[F_SR_LIST_LEN] = FU("tls.handshake.extensions_status_request_list_len",
+			     "Certificate Status List Length", TP_FT_UINT16),
+	[F_SR_LEN] = FU("tls.handshake.extensions_status_request_len",
+			"Certificate Status Length", TP_FT_UINT16),
+	[F_SR_RIDS_LEN] = FU(
+		"tls.handshake.extensions_status_request_responder_ids_len",
+		"Responder ID list Length", TP_FT_UINT16),
+	[F_SR_EXTS_LEN] = FU("tls.handshake.extensions_status_request_exts_len",
+			     "Request Extensions Length", TP_FT_UINT16),
+	[F_HB_MODE] = FV("tls.handshake.extension.heartbeat.mode", "Mode",
+			 TP_FT_UINT8, TP_BASE_DEC, tls_heartbeat_modes),
+	[F_CC_LEN] = FU("tls.compress_certificate.algorithms_length",
+			"Algorithms Length", TP_FT_UINT8),
+	[F_CC_ALG] = FV("tls.compress_certificate.algorithm", "Algorithm",
+			TP_FT_UINT16, TP_BASE_DEC, tls_cert_compression),
+	[F_RSL] = FU("tls.record_size_limit", "Record Size Limit",
+		     TP_FT_UINT16),
+	[F_PSK_IDS_LEN] = FU("tls.handshake.extensions.psk.identities.length",
+			     "Identities Length", TP_FT_UINT16),
+	[F_PSK_ID_LEN] = FU(
+		"tls.handshake.extensions.psk.identity.identity_length",
+		"Identity Length", TP_FT_UINT16),
+	[F_PSK_ID] = FB("tls.handshake.extensions.psk.identity.identity",
+			"Identity"),
+	[F_PSK_AGE] = FU(
+		"tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
+		"Obfuscated Ticket Age", TP_FT_UINT32),
+	[F_PSK_BINDERS_LEN] = FU("tls.handshake.extensions.psk.binders_len",
+				 "PSK Binders length", TP_FT_UINT16),
+	[F_PSK_BINDERS] = FN("tls.handshake.extensions.psk.binders",
+			     "PSK Binders"),
+	[F_ALPS_LEN] = FU("tls.handshake.extensions_alps_len",
+			  "ALPS Extension Length", TP_FT_UINT16),
+	[F_ALPS_LIST] = FN("tls.handshake.extensions_alps_alpn_list",
+			   "Supported ALPN List"),
+	[F_ALPS_STR_LEN] = FU("tls.handshake.extensions_alps_alpn_str_len",
+			      "Supported ALPN Length", TP_FT_UINT8),
+	[F_ALPS_STR] = FS("tls.handshake.extensions_alps_alpn_str",
+			  "Supported ALPN"),
 	[F_TICKET_LIFETIME] = FU("tls.handshake.session_ticket_lifetime_hint",
 				 "Session Ticket Lifetime Hint", TP_FT_UINT32),
 	[F_TICKET_LEN] = FU("tls.handshake.session_ticket_length",
@@ -259,6 +441,8 @@ static const tp_event_def events[E_COUNT_] = {
 	[E_EXT_BAD] = {"tls.handshake.extension.bad", TP_EV_MALFORMED,
 		       "Extension length past its message, or its lists past "
 		       "the extension"},
+	[E_VECTOR] = {"tls.malformed.vector_length", TP_EV_MALFORMED,
+		      "A length in a handshake message past its end"},
 };
 
 #define FD(i) (&fields[i])
@@ -287,6 +471,8 @@ typedef struct tls_dir {
 	bool tls13;      /* TLS 1.3 negotiated (both directions' flag) */
 	bool server;     /* sent a ServerHello */
 	uint16_t version; /* negotiated (both directions' copy), 0 before */
+	uint16_t cipher;  /* chosen by the ServerHello (both directions'), */
+	bool has_cipher;  /* for the key exchange messages' shape */
 	/* a handshake message gathered over records */
 	uint8_t *hs;
 	size_t hs_len, hs_cap, hs_want;
@@ -477,6 +663,102 @@ static void u16_list(tp_pkt *p, tp_cursor *c, size_t n, int f)
 		tp_get_be16(p, c, FD(f));
 }
 
+/* A vector: its length (w = 1, 2 or 3 bytes) as field fl, then its
+ * bytes as field fb (none when empty).  Its length. */
+static size_t vec(tp_pkt *p, tp_cursor *c, int fl, int w, int fb)
+{
+	size_t n = w == 1   ? tp_get_u8(p, c, FD(fl))
+		   : w == 2 ? tp_get_be16(p, c, FD(fl))
+			    : tp_get_be24(p, c, FD(fl));
+	if (n && tp_ok(c))
+		tp_get_bytes(p, c, FD(fb), n);
+	return n;
+}
+
+/* A list of n bytes at c shown as one field f (Wireshark's FT_NONE
+ * subtree heads: cert_types, dnames, binders), cut to what is there. */
+static void span(tp_pkt *p, const tp_cursor *c, int f, size_t n)
+{
+	if (tp_ok(c))
+		tp_add_uint(p, FD(f), c->off, n < tp_avail(c) ? n : tp_avail(c),
+			    0);
+}
+
+/* DistinguishedName certificate_authorities<0..2^16-1> (a
+ * CertificateRequest's, the certificate_authorities extension's). */
+static void dnames(tp_pkt *p, tp_cursor *c)
+{
+	size_t n = tp_get_be16(p, c, FD(F_DNAMES_LEN));
+	span(p, c, F_DNAMES, n);
+	tp_cursor l = tp_sub(c, n);
+	tp_push(p);
+	while (tp_avail(&l) >= 2) {
+		unsigned k = tp_get_be16(p, &l, FD(F_DNAME_LEN));
+		span(p, &l, F_DNAME, k);
+		if (!tp_skip(&l, k))
+			break;
+	}
+	tp_pop(p);
+	if (l.status != TP_OK)
+		tp_fail(c, l.status);
+}
+
+/* A CertificateStatusRequest (status_request; an item of
+ * status_request_v2 has its request's length after the type).  False
+ * when it could not be read whole. */
+static bool status_request(tp_pkt *p, tp_cursor *c, bool v2)
+{
+	unsigned type = tp_get_u8(p, c, FD(F_STATUS_TYPE));
+	tp_cursor r = *c;
+	if (v2)
+		r = tp_sub(c, tp_get_be16(p, c, FD(F_SR_LEN)));
+	if (type == 1 || type == 2) { /* ocsp, ocsp_multi */
+		tp_skip(&r, tp_get_be16(p, &r, FD(F_SR_RIDS_LEN)));
+		tp_skip(&r, tp_get_be16(p, &r, FD(F_SR_EXTS_LEN)));
+	}
+	if (r.status != TP_OK)
+		tp_fail(c, r.status);
+	return tp_ok(c);
+}
+
+/* pre_shared_key in a ClientHello: the identities, the binders. */
+static void ext_psk(tp_pkt *p, tp_cursor *c)
+{
+	tp_cursor l = tp_sub(c, tp_get_be16(p, c, FD(F_PSK_IDS_LEN)));
+	while (tp_avail(&l) >= 2) {
+		vec(p, &l, F_PSK_ID_LEN, 2, F_PSK_ID);
+		tp_get_be32(p, &l, FD(F_PSK_AGE));
+		if (!tp_ok(&l))
+			break;
+	}
+	size_t n = tp_get_be16(p, c, FD(F_PSK_BINDERS_LEN));
+	span(p, c, F_PSK_BINDERS, n);
+	tp_skip(c, n);
+	if (l.status != TP_OK)
+		tp_fail(c, l.status);
+}
+
+/* application_settings (ALPS) in a ClientHello: the protocols it has
+ * settings for. */
+static void ext_alps(tp_pkt *p, tp_cursor *c)
+{
+	size_t n = tp_get_be16(p, c, FD(F_ALPS_LEN));
+	span(p, c, F_ALPS_LIST, n);
+	tp_cursor l = tp_sub(c, n);
+	tp_push(p);
+	while (tp_avail(&l)) {
+		unsigned k = tp_get_u8(p, &l, FD(F_ALPS_STR_LEN));
+		size_t at = l.off;
+		const uint8_t *b = tp_bytes(&l, k);
+		if (!b)
+			break;
+		tp_add_bytes(p, FD(F_ALPS_STR), at, k, b, k);
+	}
+	tp_pop(p);
+	if (l.status != TP_OK)
+		tp_fail(c, l.status);
+}
+
 /* The 32 bytes a HelloRetryRequest's random is (RFC 8446 4.1.3). */
 static const uint8_t hrr_random[32] = {
 	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
@@ -562,9 +844,49 @@ static void extension(hsctx *x, tp_cursor *c, unsigned type, size_t n,
 	case 41: /* pre_shared_key: the server's selection */
 		if (server)
 			tp_get_be16(p, &e, FD(F_PSK_SELECTED));
+		else
+			ext_psk(p, &e);
+		break;
+	case 5: /* status_request: the client's (the server's is empty) */
+		if (!server && n)
+			status_request(p, &e, false);
+		break;
+	case 17: /* status_request_v2 */
+		if (!server && n) {
+			size_t ll = tp_get_be16(p, &e, FD(F_SR_LIST_LEN));
+			tp_cursor l = tp_sub(&e, ll);
+			while (tp_avail(&l) && status_request(p, &l, true))
+				;
+		}
+		break;
+	case 15: /* heartbeat */
+		tp_get_u8(p, &e, FD(F_HB_MODE));
+		break;
+	case 27: /* compress_certificate */
+		if (!server) {
+			unsigned k = tp_get_u8(p, &e, FD(F_CC_LEN));
+			u16_list(p, &e, k, F_CC_ALG);
+		}
+		break;
+	case 28: /* record_size_limit */
+		tp_get_be16(p, &e, FD(F_RSL));
+		break;
+	case 50: /* signature_algorithms_cert: as signature_algorithms */
+		u16_list(p, &e, tp_get_be16(p, &e, FD(F_SIG_LEN)), F_SIG);
+		break;
+	case 47: /* certificate_authorities */
+		dnames(p, &e);
+		break;
+	case 17513: /* application_settings (ALPS): the client's protocols */
+		if (!server)
+			ext_alps(p, &e);
 		else if (n)
 			tp_get_bytes(p, &e, FD(F_EXT_DATA), n);
 		break;
+	/* extended_master_secret (23), encrypt_then_mac (22),
+	 * post_handshake_auth (49), early_data (42) in a hello: empty,
+	 * their type says it all; encrypted_client_hello (0xfe0d), real or
+	 * GREASE, and the rest: their bytes */
 	case 65281: { /* renegotiation_info */
 		unsigned k = tp_get_u8(p, &e, FD(F_RENEG_LEN));
 		if (k)
@@ -643,8 +965,14 @@ static void fingerprints(tp_pkt *p, unsigned from, size_t at, bool server,
 	tls_hello h = {.server = server, .legacy_version = legacy};
 	static const int map[L_N] = {F_CIPHERSUITE, F_EXT_TYPE, F_GROUP, F_SIG,
 				     F_SV};
+	uint64_t ext = 0; /* the extension the field is in */
 	for (unsigned i = from; i < p->nfields; i++) {
 		const tp_field *f = &p->fields[i];
+		if (f->def == FD(F_EXT_TYPE))
+			ext = f->v.u;
+		/* signature_algorithms_cert's are not JA4's */
+		if (f->def == FD(F_SIG) && ext != 13)
+			continue;
 		for (int k = 0; k < L_N; k++)
 			if (f->def == FD(map[k]) && nv[k] < TLS_FP_MAX)
 				v[k][nv[k]++] = (uint16_t)f->v.u;
@@ -909,6 +1237,270 @@ static void certificates(tp_pkt *p, tp_cursor *c, tls_conn *conn)
 	}
 }
 
+/* ---- the key exchange and the other messages after the hellos ------ */
+
+enum kex {
+	KEX_UNKNOWN, /* no ServerHello seen, or a suite without these */
+	KEX_RSA,     /* RSA (export: the SKE's modulus); EPMS */
+	KEX_DHE,     /* DHE_RSA, DHE_DSS: signed params; Yc */
+	KEX_DH_ANON, /* unsigned params; Yc */
+	KEX_DH,      /* DH_RSA, DH_DSS: no SKE; Yc */
+	KEX_ECDHE,   /* ECDHE_*, ECDH_*: signed params; the client's point */
+	KEX_ECDH_ANON,
+	KEX_PSK,     /* hint; identity */
+	KEX_RSA_PSK, /* hint; identity, EPMS */
+};
+
+static bool starts(const char *s, const char *with)
+{
+	return strncmp(s, with, strlen(with)) == 0;
+}
+
+/* The key exchange of a cipher suite, from its IANA name (Wireshark's
+ * ssl_get_keyex_alg, for the kinds it dissects: DHE_PSK, ECDHE_PSK,
+ * SRP, KRB5 and TLS 1.3's suites have none). */
+static enum kex kex_of(uint16_t cs)
+{
+	const char *n = tp_valstr_find(tls_cipher_suites, cs);
+	if (!n)
+		return KEX_UNKNOWN;
+	if (strstr(n, "_PSK"))
+		return starts(n, "TLS_PSK_WITH_")	? KEX_PSK
+		       : starts(n, "TLS_RSA_PSK_") ? KEX_RSA_PSK
+						   : KEX_UNKNOWN;
+	if (strstr(n, "_ECDH_anon_"))
+		return KEX_ECDH_ANON;
+	if (strstr(n, "_ECDHE_") || strstr(n, "_ECDH_"))
+		return KEX_ECDHE;
+	if (strstr(n, "_DH_anon_"))
+		return KEX_DH_ANON;
+	if (strstr(n, "_DHE_"))
+		return KEX_DHE;
+	if (strstr(n, "_DH_DSS_") || strstr(n, "_DH_RSA_"))
+		return KEX_DH;
+	if (starts(n, "TLS_RSA_") || starts(n, "SSL_RSA_"))
+		return KEX_RSA;
+	return KEX_UNKNOWN;
+}
+
+/* The connection's negotiated version (0 unknown) and key exchange. */
+static uint16_t conn_version(const hsctx *x)
+{
+	return x->t ? x->t->version : 0;
+}
+
+static enum kex conn_kex(const hsctx *x)
+{
+	return x->t && x->t->has_cipher ? kex_of(x->t->cipher) : KEX_UNKNOWN;
+}
+
+/* A ServerHello's cipher suite (its bytes at c, read ahead): the
+ * connection's, in both directions' states. */
+static void note_cipher(tls_dir *t, tp_cursor c)
+{
+	tp_skip(&c, 2 + 32);
+	tp_skip(&c, tp_u8(&c));
+	uint16_t cs = tp_be16(&c);
+	for (int k = 0; k < 2 && t && tp_ok(&c); k++, t = t->peer) {
+		t->cipher = cs;
+		t->has_cipher = true;
+	}
+}
+
+/* digitally-signed (RFC 5246 4.7): the algorithm from TLS 1.2 on, then
+ * the signature's length (field fl) and bytes (fb). */
+static void signed_part(tp_pkt *p, tp_cursor *c, uint16_t version, int fl,
+			int fb)
+{
+	if (version == 0x0303 || version == 0x0304)
+		tp_get_be16(p, c, FD(F_SIG));
+	vec(p, c, fl, 2, fb);
+}
+
+/* The bits of a DH prime p (n bytes at b, big-endian). */
+static unsigned dh_bits(const uint8_t *b, size_t n)
+{
+	while (n && !*b)
+		b++, n--;
+	if (!n)
+		return 0;
+	unsigned bits = (unsigned)(n - 1) * 8;
+	for (unsigned v = *b; v; v >>= 1)
+		bits++;
+	return bits;
+}
+
+/* ServerKeyExchange by the chosen suite's key exchange.  Without a
+ * ServerHello seen tshark shows nothing; the curve of an ECDHE one is
+ * still read when the message starts as one (named_curve).  The curve
+ * or the DH group's bits go to --tls's summary. */
+static void server_kex(hsctx *x, tp_cursor *c)
+{
+	tp_pkt *p = x->p;
+	tls_conn *conn = x->t ? x->t->conn : NULL;
+	uint16_t ver = conn_version(x);
+	enum kex k = conn_kex(x);
+	switch (k) {
+	case KEX_ECDHE:
+	case KEX_ECDH_ANON:
+		if (tp_get_u8(p, c, FD(F_CURVE_TYPE)) != 3)
+			return; /* explicit curves: not read (tshark's) */
+		tls_conn_kx(conn, tp_get_be16(p, c, FD(F_SERVER_CURVE)), 0);
+		vec(p, c, F_SPOINT_LEN, 1, F_SPOINT);
+		if (k == KEX_ECDHE)
+			signed_part(p, c, ver, F_SKE_SIG_LEN, F_SKE_SIG);
+		return;
+	case KEX_DHE:
+	case KEX_DH_ANON: {
+		tp_cursor pc = *c; /* p, read again for its bits */
+		size_t pn = vec(p, c, F_P_LEN, 2, F_P);
+		tp_skip(&pc, 2);
+		const uint8_t *pb = tp_ok(c) ? tp_bytes(&pc, pn) : NULL;
+		if (pb)
+			tls_conn_kx(conn, 0, dh_bits(pb, pn));
+		vec(p, c, F_G_LEN, 2, F_G);
+		vec(p, c, F_YS_LEN, 2, F_YS);
+		if (k == KEX_DHE)
+			signed_part(p, c, ver, F_SKE_SIG_LEN, F_SKE_SIG);
+		return;
+	}
+	case KEX_RSA:
+		vec(p, c, F_MOD_LEN, 2, F_MOD);
+		vec(p, c, F_EXP_LEN, 2, F_EXP);
+		signed_part(p, c, ver, F_SKE_SIG_LEN, F_SKE_SIG);
+		return;
+	case KEX_PSK:
+	case KEX_RSA_PSK: { /* a hint that fills the message, else none */
+		tp_cursor h = *c;
+		if (tp_be16(&h) + 2u == tp_reported(c))
+			vec(p, c, F_HINT_LEN, 2, F_HINT);
+		return;
+	}
+	case KEX_DH:
+		return;
+	case KEX_UNKNOWN:
+		if (!(x->t && x->t->has_cipher) && tp_peek(c, 0) == 3) {
+			tp_get_u8(p, c, FD(F_CURVE_TYPE));
+			tls_conn_kx(conn, tp_get_be16(p, c, FD(F_SERVER_CURVE)),
+				    0);
+		}
+		return;
+	}
+}
+
+/* ClientKeyExchange by the chosen suite's key exchange (nothing when
+ * it is not known, as tshark). */
+static void client_kex(hsctx *x, tp_cursor *c)
+{
+	tp_pkt *p = x->p;
+	switch (conn_kex(x)) {
+	case KEX_DHE:
+	case KEX_DH_ANON:
+	case KEX_DH:
+		vec(p, c, F_YC_LEN, 2, F_YC);
+		return;
+	case KEX_ECDHE:
+	case KEX_ECDH_ANON:
+		vec(p, c, F_CPOINT_LEN, 1, F_CPOINT);
+		return;
+	case KEX_RSA_PSK:
+		vec(p, c, F_IDENT_LEN, 2, F_IDENT);
+		vec(p, c, F_EPMS_LEN, 2, F_EPMS);
+		return;
+	case KEX_PSK:
+		vec(p, c, F_IDENT_LEN, 2, F_IDENT);
+		return;
+	case KEX_RSA:
+		if (conn_version(x) == 0x0300) /* SSL 3.0: no length */
+			tp_get_bytes(p, c, FD(F_EPMS), tp_reported(c));
+		else
+			vec(p, c, F_EPMS_LEN, 2, F_EPMS);
+		return;
+	case KEX_UNKNOWN:
+		return;
+	}
+}
+
+/* CertificateRequest: TLS 1.2 and below (certificate types, TLS 1.2's
+ * signature algorithms, the CAs' names); TLS 1.3's context (its
+ * extensions, encrypted in practice, are not read). */
+static void cert_request(hsctx *x, tp_cursor *c)
+{
+	tp_pkt *p = x->p;
+	uint16_t ver = conn_version(x);
+	if (ver == 0x0304) {
+		vec(p, c, F_CR_CTX_LEN, 1, F_CR_CTX);
+		return;
+	}
+	unsigned n = tp_get_u8(p, c, FD(F_CTYPES_COUNT));
+	span(p, c, F_CTYPES, n);
+	tp_push(p);
+	for (unsigned i = 0; i < n && tp_ok(c); i++)
+		tp_get_u8(p, c, FD(F_CTYPE));
+	tp_pop(p);
+	/* TLS 1.2's algorithms (a version not known: by the shape, a
+	 * list whose length leaves room for the names' length) */
+	tp_cursor h = *c;
+	size_t sl = tp_be16(&h);
+	if (ver == 0x0303 ||
+	    (!ver && tp_ok(&h) && sl % 2 == 0 && sl + 4 <= tp_reported(c)))
+		u16_list(p, c, tp_get_be16(p, c, FD(F_SIG_LEN)), F_SIG);
+	dnames(p, c);
+}
+
+/* CertificateStatus (RFC 6066 8, RFC 6961): the OCSP responses'
+ * lengths (their DER is not read). */
+static void cert_status(tp_pkt *p, tp_cursor *c)
+{
+	unsigned type = tp_get_u8(p, c, FD(F_STATUS_TYPE));
+	if (type == 1) {
+		tp_skip(c, tp_get_be24(p, c, FD(F_OCSP_LEN)));
+	} else if (type == 2) {
+		tp_cursor l = tp_sub(c, tp_get_be24(p, c, FD(F_OCSP_LIST_LEN)));
+		while (tp_avail(&l) && tp_skip(&l, tp_get_be24(p, &l,
+							       FD(F_OCSP_LEN))))
+			;
+		if (l.status != TP_OK)
+			tp_fail(c, l.status);
+	}
+}
+
+/* The message types after the hellos (message()'s full switch). */
+static void other_message(hsctx *x, unsigned type, tp_cursor *m)
+{
+	tp_pkt *p = x->p;
+	switch (type) {
+	case 12:
+		server_kex(x, m);
+		break;
+	case 16:
+		client_kex(x, m);
+		break;
+	case 13:
+		cert_request(x, m);
+		break;
+	case 15: /* CertificateVerify */
+		signed_part(p, m, conn_version(x), F_CV_SIG_LEN, F_CV_SIG);
+		break;
+	case 22:
+		cert_status(p, m);
+		break;
+	case 20: /* Finished, when in the clear (SSL 3.0's two hashes not) */
+		if (conn_version(x) != 0x0300)
+			span(p, m, F_VERIFY, tp_reported(m));
+		break;
+	case 24: /* KeyUpdate */
+		tp_get_u8(p, m, FD(F_KEY_UPDATE));
+		break;
+	default:
+		return;
+	}
+	/* a vector longer than its message (tshark's
+	 * tls.malformed.vector_length) */
+	if (m->status == TP_MALFORMED)
+		tp_add_event(p, &events[E_VECTOR], m->off);
+}
+
 /* One whole handshake message (type, length, body) at c. */
 /* A lean run's hello: only what the line reads (the SNI) and what the
  * connection's state needs (a ServerHello's chosen version, an HRR),
@@ -981,24 +1573,20 @@ static void message(hsctx *x, tp_cursor *c)
 		hello(x, &m, false);
 		break;
 	case 2:
+		if (x->t)
+			note_cipher(x->t, m);
 		hello(x, &m, true);
 		break;
 	case 11:
 		if (!(x->t && x->t->tls13))
 			certificates(p, &m, x->t ? x->t->conn : NULL);
 		break;
-	case 12: /* ServerKeyExchange: an ECDHE named curve */
-		if (tp_u8(&m) == 3) { /* named_curve */
-			unsigned g = tp_get_be16(p, &m, FD(F_SERVER_CURVE));
-			if (x->t)
-				tls_conn_kx(x->t->conn, (uint16_t)g, 0);
-		}
-		break;
 	case 4: /* NewSessionTicket (TLS 1.2) */
 		tp_get_be32(p, &m, FD(F_TICKET_LIFETIME));
 		tp_get_be16(p, &m, FD(F_TICKET_LEN));
 		break;
 	default:
+		other_message(x, type, &m);
 		break;
 	}
 	if (x->t)

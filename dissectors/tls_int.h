@@ -16,6 +16,13 @@ extern const tp_valstr tls_ec_point_formats[];
 extern const tp_valstr tls_alert_levels[];
 extern const tp_valstr tls_alert_descs[];
 extern const tp_valstr tls_comp_methods[];
+extern const tp_valstr tls_curve_types[];
+extern const tp_valstr tls_client_cert_types[];
+extern const tp_valstr tls_status_types[];
+extern const tp_valstr tls_heartbeat_modes[];
+extern const tp_valstr tls_cert_compression[];
+extern const tp_valstr tls_key_updates[];
+extern const tp_valstr tls_psk_ke_modes[];
 
 
 /* ---- tls_conn.c: one connection's handshake summed up for --tls ---- */

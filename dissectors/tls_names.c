@@ -850,3 +850,55 @@ const tp_valstr tls_comp_methods[] = {
 	{0, NULL},
 };
 
+const tp_valstr tls_curve_types[] = {
+	{1, "explicit_prime"},
+	{2, "explicit_char2"},
+	{3, "named_curve"},
+	{0, NULL},
+};
+
+const tp_valstr tls_client_cert_types[] = {
+	{1, "RSA Sign"},
+	{2, "DSS Sign"},
+	{3, "RSA Fixed DH"},
+	{4, "DSS Fixed DH"},
+	{21, "GOST R 34.10-94"},
+	{22, "GOST R 34.10-2001"},
+	{64, "ECDSA Sign"},
+	{65, "RSA Fixed ECDH"},
+	{66, "ECDSA Fixed ECDH"},
+	{80, "IBC Params"},
+	{0, NULL},
+};
+
+const tp_valstr tls_status_types[] = {
+	{1, "OCSP"},
+	{2, "OCSP Multi"},
+	{0, NULL},
+};
+
+const tp_valstr tls_heartbeat_modes[] = {
+	{1, "Peer allowed to send requests"},
+	{2, "Peer not allowed to send requests"},
+	{0, NULL},
+};
+
+const tp_valstr tls_cert_compression[] = {
+	{1, "zlib"},
+	{2, "brotli"},
+	{3, "zstd"},
+	{0, NULL},
+};
+
+const tp_valstr tls_key_updates[] = {
+	{0, "update_not_requested"},
+	{1, "update_requested"},
+	{0, NULL},
+};
+
+const tp_valstr tls_psk_ke_modes[] = {
+	{0, "PSK-only key establishment (psk_ke)"},
+	{1, "PSK with (EC)DHE key establishment (psk_dhe_ke)"},
+	{0, NULL},
+};
+

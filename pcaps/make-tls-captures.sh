@@ -4,7 +4,7 @@
 # certificates, session resumption, a HelloRetryRequest, failed
 # handshakes, and curl against nginx.
 #
-# Usage:  sudo pcaps/make-tls-captures.sh [all|openssl|resume|hrr|fail|curl]
+# Usage:  sudo pcaps/make-tls-captures.sh [all|openssl|resume|hrr|fail|fields|curl]
 #         (root: network namespaces; default all)
 #
 # Network rules, as make-http2-captures.sh: traffic only between two
@@ -55,6 +55,19 @@
 #   4. version refused: s_server -tls1_2, s_client -tls1_1 (at
 #      @SECLEVEL=0, which OpenSSL 3 needs for TLS 1.1): the server's
 #      protocol_version (70).
+# tls-fields.pcap (issue 19's messages after the hellos; a client
+#   certificate "tapir test client" (RSA 2048, clientAuth) from the CA):
+#   1. 443 TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256, s_server -Verify 1: a
+#      CertificateRequest (RSA/DSS/ECDSA sign, the CA's name), the
+#      client's Certificate and CertificateVerify;
+#   2. 4433 TLS 1.2 DHE-RSA-AES128-GCM-SHA256: DHE parameters (ffdhe2048
+#      p), the client's Yc;
+#   3. 4433 (s_server -status_file: a good OCSP response for the RSA
+#      certificate, signed by the CA) TLS 1.2 s_client -status: the
+#      status_request extension and a CertificateStatus message;
+#   4. 8443 (-Verify 1, @SECLEVEL=0) TLS 1.0 DHE-RSA-AES128-SHA with the
+#      client certificate: a ServerKeyExchange and CertificateVerify
+#      without a signature algorithm (before TLS 1.2).
 # tls-curl.pcap (port 443, nginx-light `listen 443 ssl http2`, both
 #   certificates), curl --cacert ca.pem --resolve tls.tapir.test:443:...
 #   one connection each: 1. --tlsv1.3 --http2; 2. --tlsv1.3 --http1.1;
@@ -62,7 +75,7 @@
 #   --http1.1 (GET /index.html).
 set -euo pipefail
 WHICH=${1:-all}
-case $WHICH in all | openssl | resume | hrr | fail | curl) ;; *) echo "usage: $0 [all|openssl|resume|hrr|fail|curl]" >&2; exit 2 ;; esac
+case $WHICH in all | openssl | resume | hrr | fail | fields | curl) ;; *) echo "usage: $0 [all|openssl|resume|hrr|fail|fields|curl]" >&2; exit 2 ;; esac
 
 OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NS_A=tapir-tls-a
@@ -101,6 +114,12 @@ default_md = sha256
 policy = anything
 unique_subject = no
 email_in_dn = no
+[v3_cli]
+basicConstraints = CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [anything]
 organizationName = optional
 commonName = supplied
@@ -134,6 +153,8 @@ SAN="DNS:$NAME,DNS:www.tapir.test,IP:$IP_B" issue rsa "$PKI/rsa.key" "/O=tapir t
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve -out "$PKI/ecdsa.key" 2>/dev/null
 SAN="DNS:ecdsa.tapir.test,DNS:$NAME,IP:$IP_B" issue ecdsa "$PKI/ecdsa.key" "/O=tapir test/CN=ecdsa.tapir.test" v3_srv
 openssl verify -CAfile "$PKI/ca.pem" "$PKI/rsa.pem" "$PKI/ecdsa.pem" >/dev/null || die "certificates do not verify"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/cli.key" 2>/dev/null
+issue cli "$PKI/cli.key" "/O=tapir test/CN=tapir test client" v3_cli
 chmod 644 "$PKI"/*
 
 # s_server PORT ARGS...: openssl s_server -www on B's address
@@ -225,6 +246,28 @@ if [[ $WHICH == all || $WHICH == fail ]]; then
     stop_server
 fi
 
+if [[ $WHICH == all || $WHICH == fields ]]; then
+    log "tls-fields.pcap"
+    # a good OCSP response for the RSA certificate, signed by the CA
+    openssl ocsp -issuer "$PKI/ca.pem" -cert "$PKI/rsa.pem" -no_nonce -reqout "$WORK/ocsp.req" 2>>"$WORK/pki.err" ||
+        die "ocsp request: $(cat "$WORK/pki.err")"
+    openssl ocsp -index "$PKI/index.txt" -CA "$PKI/ca.pem" -rsigner "$PKI/ca.pem" -rkey "$PKI/ca.key" \
+        -reqin "$WORK/ocsp.req" -respout "$WORK/ocsp.der" -ndays 3650 >/dev/null 2>>"$WORK/pki.err" ||
+        die "ocsp response: $(cat "$WORK/pki.err")"
+    CLI=(-cert "$PKI/cli.pem" -key "$PKI/cli.key")
+    s_server 443 "${RSA[@]}" "${CA[@]}" -Verify 1
+    s_server 4433 "${RSA[@]}" -status_file "$WORK/ocsp.der"
+    s_server 8443 "${RSA[@]}" "${CA[@]}" -Verify 1 -cipher 'ALL:@SECLEVEL=0'
+    start_capture "$OUT/tls-fields.pcap" "tcp port 443 or tcp port 4433 or tcp port 8443"
+    client ok 443 "${CA[@]}" "${CLI[@]}" -tls1_2 -servername "$NAME" -cipher ECDHE-RSA-AES128-GCM-SHA256
+    client ok 4433 "${CA[@]}" -tls1_2 -servername "$NAME" -cipher DHE-RSA-AES128-GCM-SHA256
+    client ok 4433 "${CA[@]}" -tls1_2 -servername "$NAME" -status
+    grep -q 'OCSP Response Status: successful' "$WORK/client.out" || die "no OCSP response stapled"
+    client ok 8443 "${CA[@]}" "${CLI[@]}" -tls1 -servername "$NAME" -cipher 'DHE-RSA-AES128-SHA:@SECLEVEL=0'
+    stop_capture
+    stop_server
+fi
+
 if [[ $WHICH == all || $WHICH == curl ]]; then
     log "tls-curl.pcap"
     mkdir -p "$WORK/www"
@@ -278,7 +321,7 @@ for c in ca rsa ecdsa; do
     printf '%-6s %s  %s\n' "$c" "$(openssl x509 -in "$PKI/$c.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')" \
         "$(openssl x509 -in "$PKI/$c.pem" -noout -subject -serial | tr '\n' ' ')" >&2
 done
-for f in openssl resume hrr fail curl; do
+for f in openssl resume hrr fail fields curl; do
     [[ -f "$OUT/tls-$f.pcap" ]] && printf '%s %s bytes\n' "tls-$f.pcap" "$(stat -c %s "$OUT/tls-$f.pcap")" >&2
 done
 log "done"

@@ -44,6 +44,10 @@ own: it shows the encrypted Finished messages (type 20) and the
 close_notify alerts (desc 0), which a tool that does not decrypt
 cannot.  tshark's tls.record.content_type leaves out TLS 1.3's
 encrypted records (their type is tls.record.opaque_type there).
+fq/tls_testtls.com.http1.1-tls1.2.pcap: tshark's tls.handshake.sig_hash_alg
+also holds the signature algorithms of the signed certificate timestamps
+inside the server's certificates (X.509's SCT list extension, which it
+reads with TLS's digitally-signed struct); tapir's are the messages'.
 
 Exit 0 if every compared value is equal, 1 if any differs, 2 on usage
 errors, a tool that cannot run or no capture with TLS.
@@ -85,7 +89,54 @@ FIELDS = ['tls.record.content_type', 'tls.record.version',
           'tls.handshake.ja3', 'tls.handshake.ja3_full',
           'tls.handshake.ja3s', 'tls.handshake.ja3s_full',
           'tls.handshake.ja4', 'tls.handshake.ja4_r',
-          'tls.alert_message.desc']
+          'tls.alert_message.desc',
+          # the key exchange and the messages after the hellos
+          'tls.handshake.server_curve_type',
+          'tls.handshake.server_named_curve',
+          'tls.handshake.server_point_len', 'tls.handshake.server_point',
+          'tls.handshake.p_len', 'tls.handshake.p',
+          'tls.handshake.g_len', 'tls.handshake.g',
+          'tls.handshake.ys_len', 'tls.handshake.ys',
+          'tls.handshake.modulus_len', 'tls.handshake.modulus',
+          'tls.handshake.exponent_len', 'tls.handshake.exponent',
+          'tls.handshake.hint_len', 'tls.handshake.sig_hash_alg',
+          'tls.handshake.sig_len', 'tls.handshake.sig',
+          'tls.handshake.epms_len', 'tls.handshake.epms',
+          'tls.handshake.yc_len', 'tls.handshake.yc',
+          'tls.handshake.client_point_len', 'tls.handshake.client_point',
+          'tls.handshake.identity_len',
+          'tls.handshake.client_cert_vrfy.sig_len',
+          'tls.handshake.client_cert_vrfy.sig',
+          'tls.handshake.cert_types_count', 'tls.handshake.cert_type',
+          'tls.handshake.dnames_len', 'tls.handshake.dname_len',
+          'tls.handshake.certificate_request_context_length',
+          'tls.handshake.ocsp_response_len',
+          'tls.handshake.session_ticket_lifetime_hint',
+          'tls.handshake.session_ticket_length',
+          # extensions
+          'tls.handshake.extension.type', 'tls.handshake.extension.len',
+          'tls.handshake.extensions_status_request_type',
+          'tls.handshake.extensions_status_request_responder_ids_len',
+          'tls.handshake.extensions_status_request_exts_len',
+          'tls.handshake.extension.heartbeat.mode',
+          'tls.compress_certificate.algorithm', 'tls.record_size_limit',
+          'tls.handshake.extensions.psk.identities.length',
+          'tls.handshake.extensions.psk.identity.identity_length',
+          'tls.handshake.extensions.psk.identity.identity',
+          'tls.handshake.extensions.psk.identity.obfuscated_ticket_age',
+          'tls.handshake.extensions.psk.binders_len',
+          'tls.handshake.extensions.psk.identity.selected',
+          'tls.extension.psk_ke_mode',
+          'tls.handshake.extensions_alps_alpn_str',
+          'tls.handshake.extensions_alps_len',
+          'tls.handshake.extensions_alps_alpn_str_len',
+          'tls.handshake.extensions_status_request_len',
+          'tls.handshake.extensions_status_request_list_len',
+          'tls.compress_certificate.algorithms_length',
+          'tls.extension.psk_ke_modes_length',
+          'tls.handshake.ocsp_response_list_len',
+          'tls.handshake.key_update.request_update',
+          'tls.handshake.hint', 'tls.handshake.identity']
 # a TLS record header (handshake, TLS 1.0-1.3 / SSL 3.0), a DTLS one
 # (1.0, 1.2) or an SSLv2 ClientHello (2-byte length with the top bit,
 # type 1, version 2 or 3.x)

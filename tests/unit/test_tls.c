@@ -57,6 +57,24 @@ static const char sslv2_hello_hex[] =
 	"80320103030009000000200000040100800000ff4575c2fa383b34ff9c5aa53c"
 	"27a31188a5cbd9976dd1cbee23124aba078bc2f1";
 
+/* tests/tls-crafted.py's ClientHello: status_request(_v2), heartbeat,
+ * compress_certificate, record_size_limit, a session ticket, EMS, ETM,
+ * signature_algorithms(_cert), certificate_authorities, post-handshake
+ * auth, ALPS, two ECH (0xfe0d), early_data, pre_shared_key last. */
+static const char ext_hello_hex[] =
+	"1603010177010001730303000102030405060708090a0b0c0d0e0f1011121314"
+	"15161718191a1b1c1d1e1f00000613010033008c010001440a0a000000000017"
+	"0015000012637261667465642e74617069722e74657374000500050100000000"
+	"00110009000702000400000000000f000101001b000706000100020003001c00"
+	"024001002300105a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a001700000016000000"
+	"0a00060004001d0017000d000600040403080400320006000404010503002f00"
+	"160014000e300c310a300806035504030c014100023000003100004469000e00"
+	"0c02683208687474702f312e31fe0d0010000001000107eeeeeeeeeeeeeeeeee"
+	"eefe0d000101002b00050403040303002d00020101002a00000029005f001900"
+	"0811111111111111110001e24000052222222222000000070042203333333333"
+	"3333333333333333333333333333333333333333333333333333332044444444"
+	"44444444444444444444444444444444444444444444444444444444";
+
 static const tp_dissector *tls(void)
 {
 	const tp_dissector *d = tp_registry_by_name("tls");
@@ -78,6 +96,16 @@ static tp_pkt *quoted(const char *hex, uint8_t *b, size_t cap, size_t *n,
 	tp_next nx;
 	*n = unhex(hex, b, cap);
 	return th_dissect_quoted(tls(), b, *n, &nx, st);
+}
+
+/* The same, dissected whole (OK). */
+static tp_pkt *quoted_ok(const char *hex, uint8_t *b, size_t cap)
+{
+	size_t n;
+	tp_status st;
+	tp_pkt *p = quoted(hex, b, cap, &n, &st);
+	assert_int_equal(st, TP_OK);
+	return p;
 }
 
 static bool field_str(const tp_pkt *p, const char *abbrev, const char *want)
@@ -219,6 +247,111 @@ static void test_tls_hostile(void **state)
 	(void)state;
 	cut_and_bump(client_hello_hex);
 	cut_and_bump(server_flight_hex);
+	cut_and_bump(ext_hello_hex);
+}
+
+/* The extensions that were bytes before: each one's fields, as tshark
+ * 4.0 shows them for tests/tls-crafted.py's ClientHello. */
+static void test_tls_hello_extensions(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	tp_pkt *p = quoted_ok(ext_hello_hex, b, sizeof b);
+	assert_false(th_has_event(p, "tls.handshake.extension.bad"));
+	/* (field, how many, the first's value or 0 for any) */
+	static const struct {
+		const char *f;
+		int count;
+		uint64_t first;
+	} want[] = {
+		{"tls.handshake.extension.type", 22, 0x0a0a},
+		/* status_request; status_request_v2's ocsp_multi item */
+		{"tls.handshake.extensions_status_request_type", 2, 1},
+		{"tls.handshake.extensions_status_request_list_len", 1, 7},
+		{"tls.handshake.extensions_status_request_len", 1, 4},
+		{"tls.handshake.extensions_status_request_exts_len", 2, 0},
+		{"tls.handshake.extension.heartbeat.mode", 1, 1},
+		{"tls.compress_certificate.algorithms_length", 1, 6},
+		{"tls.compress_certificate.algorithm", 3, 1},
+		{"tls.record_size_limit", 1, 16385},
+		/* signature_algorithms then signature_algorithms_cert */
+		{"tls.handshake.sig_hash_alg", 4, 0x0403},
+		{"tls.handshake.dnames_len", 1, 20},
+		{"tls.handshake.dname_len", 2, 14},
+		{"tls.handshake.extensions_alps_len", 1, 12},
+		{"tls.handshake.extensions_alps_alpn_str", 2, 0},
+		{"tls.handshake.extensions.psk.identities.length", 1, 25},
+		{"tls.handshake.extensions.psk.identity.identity", 2, 0},
+		{"tls.handshake.extensions.psk.identity.obfuscated_ticket_age", 2,
+		 123456},
+		{"tls.handshake.extensions.psk.binders_len", 1, 66},
+		{"tls.handshake.extensions.psk.binders", 1, 0},
+		/* ECH (0xfe0d, unnamed in tshark 4.0) twice, the session
+		 * ticket: bytes */
+		{"tls.handshake.extension.data", 3, 0},
+	};
+	for (size_t i = 0; i < TP_COUNT(want); i++) {
+		if (th_count(p, want[i].f) != want[i].count)
+			fail_msg("%s: %d", want[i].f, th_count(p, want[i].f));
+		if (want[i].first && th_uint(p, want[i].f) != want[i].first)
+			fail_msg("%s = %llu", want[i].f,
+				 (unsigned long long)th_uint(p, want[i].f));
+	}
+	const tp_field *alps = th_field(p, "tls.handshake.extensions_alps_alpn_str");
+	assert_int_equal(alps->len, 2); /* its bytes: the packet's, gone now */
+	assert_memory_equal(b + alps->off, "h2", 2);
+	/* JA4's signature algorithms are signature_algorithms' alone */
+	const tp_field *r = th_field(p, "tls.handshake.ja4_r");
+	assert_non_null(r);
+	assert_true(r->vlen > 10);
+	assert_memory_equal(r->v.p + r->vlen - 10, "_0403,0804", 10);
+}
+
+/* Stateless messages (no ServerHello needed): CertificateRequest (TLS
+ * 1.2's shape), CertificateStatus, Finished in the clear, KeyUpdate. */
+static const char cert_request_hex[] = /* types RSA, ECDSA; 2 algs; CN=A */
+	"0d000019" "020140" "000404010403" "000e" "000c"
+	"300a3108300606035504030c";
+static const char cert_status_hex[] = "16000009" "01" "000005" "300302010a";
+static const char finished_hex[] = "1400000c" "f1f1f1f1f1f1f1f1f1f1f1f1";
+static const char key_update_hex[] = "18000001" "01";
+
+/* A handshake record (TLS 1.2) around the message hex: its bytes. */
+static size_t hs_record(const char *msg, uint8_t *b, size_t cap)
+{
+	size_t n = unhex(msg, b + 5, cap - 5);
+	b[0] = 22, b[1] = 3, b[2] = 3, b[3] = (uint8_t)(n >> 8),
+	b[4] = (uint8_t)n;
+	return 5 + n;
+}
+
+static void test_tls_messages(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	tp_status st;
+	tp_next nx;
+	size_t n = hs_record(cert_request_hex, b, sizeof b);
+	tp_pkt *p = th_dissect_quoted(tls(), b, n, &nx, &st);
+	assert_int_equal(st, TP_OK);
+	assert_int_equal(th_uint(p, "tls.handshake.cert_types_count"), 2);
+	assert_int_equal(th_count(p, "tls.handshake.cert_type"), 2);
+	assert_int_equal(th_count(p, "tls.handshake.sig_hash_alg"), 2);
+	assert_int_equal(th_uint(p, "tls.handshake.dnames_len"), 14);
+	assert_int_equal(th_uint(p, "tls.handshake.dname_len"), 12);
+	assert_false(th_has_event(p, "tls.malformed.vector_length"));
+	n = hs_record(cert_status_hex, b, sizeof b);
+	p = th_dissect_quoted(tls(), b, n, &nx, &st);
+	assert_int_equal(th_uint(p, "tls.handshake.extensions_status_request_type"), 1);
+	assert_int_equal(th_uint(p, "tls.handshake.ocsp_response_len"), 5);
+	n = hs_record(finished_hex, b, sizeof b);
+	p = th_dissect_quoted(tls(), b, n, &nx, &st);
+	const tp_field *f = th_field(p, "tls.handshake.verify_data");
+	assert_non_null(f);
+	assert_int_equal(f->len, 12);
+	n = hs_record(key_update_hex, b, sizeof b);
+	p = th_dissect_quoted(tls(), b, n, &nx, &st);
+	assert_int_equal(th_uint(p, "tls.handshake.key_update.request_update"), 1);
 }
 
 /* ---- through the stream layer ------------------------------------------ */
@@ -273,18 +406,25 @@ static void test_tls_split_hello(void **state)
 	th_sess_free(&c.s);
 }
 
+/* A connection opened in c, the ClientHello and the server's flight
+ * sent: the flight's packet. */
+static tp_pkt *hello_and_flight(conv *c)
+{
+	uint8_t ch[512], sf[1024];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	size_t ns = unhex(server_flight_hex, sf, sizeof sf);
+	conv_open(c);
+	seg(c, 0, 0x18, ch, nc);
+	return seg(c, 1, 0x18, sf, ns);
+}
+
 /* An encrypted record over three segments: shown once, in the packet
  * that ends it, with its header's values; the two before show none. */
 static void test_tls_app_data_pieces(void **state)
 {
 	(void)state;
-	uint8_t ch[512], sf[1024];
-	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
-	size_t ns = unhex(server_flight_hex, sf, sizeof sf);
 	conv c;
-	conv_open(&c);
-	seg(&c, 0, 0x18, ch, nc);
-	seg(&c, 1, 0x18, sf, ns);
+	hello_and_flight(&c);
 	static uint8_t rec[5 + 3000];
 	rec[0] = 23, rec[1] = 3, rec[2] = 3, rec[3] = 3000 >> 8,
 	rec[4] = 3000 & 0xff;
@@ -569,6 +709,185 @@ static void test_tls_report_cut(void **state)
 	}
 }
 
+/* A TLS 1.2 (or `ver`) ServerHello choosing `cs`, no extensions. */
+static size_t server_hello(uint16_t cs, uint16_t ver, uint8_t *b)
+{
+	static const uint8_t head[] = {22, 3, 3, 0, 42, 2, 0, 0, 38};
+	memcpy(b, head, sizeof head);
+	size_t n = sizeof head;
+	b[n++] = (uint8_t)(ver >> 8), b[n++] = (uint8_t)ver;
+	memset(b + n, 0x42, 32), n += 32;
+	b[n++] = 0; /* session id */
+	b[n++] = (uint8_t)(cs >> 8), b[n++] = (uint8_t)cs;
+	b[n++] = 0; /* compression */
+	return n;
+}
+
+/* A connection whose ServerHello chose `cs` (version `ver`), then the
+ * handshake message `msg` (m bytes) in a record from `dir`: that
+ * segment's packet (the conversation stays open in c). */
+static tp_pkt *after_hello(conv *c, uint16_t cs, uint16_t ver, int dir,
+			   const uint8_t *msg, size_t m)
+{
+	uint8_t ch[512], sh[64], rec[1024];
+	size_t nc = unhex(client_hello_hex, ch, sizeof ch);
+	conv_open(c);
+	seg(c, 0, 0x18, ch, nc);
+	seg(c, 1, 0x18, sh, server_hello(cs, ver, sh));
+	assert_true(m + 5 <= sizeof rec);
+	rec[0] = 22, rec[1] = 3, rec[2] = 3, rec[3] = (uint8_t)(m >> 8),
+	rec[4] = (uint8_t)m;
+	memcpy(rec + 5, msg, m);
+	return seg(c, dir, 0x18, rec, 5 + m);
+}
+
+/* Key exchange messages: (suite, direction, message) and what shows. */
+static const struct kex_case {
+	uint16_t cs, ver;
+	int dir;
+	const char *hex, *field;
+	uint64_t want;
+	const char *none; /* a field that must not be there */
+} kex_cases[] = {
+	/* ECDHE_RSA: curve type, x25519, a 4-byte point, rsa_pkcs1_sha256 */
+	{0xc02f, 0x0303, 1, "0c00000e" "03001d" "0401020304" "0401" "0002aabb",
+	 "tls.handshake.server_named_curve", 0x1d, NULL},
+	{0xc02f, 0x0303, 0, "10000005" "0401020304",
+	 "tls.handshake.client_point_len", 4, "tls.handshake.yc_len"},
+	/* DHE_RSA in TLS 1.2: p, g, Ys, algorithm, signature */
+	{0x0033, 0x0303, 1,
+	 "0c000015" "0004fbfbfbfb" "000102" "00045e5e5e5e" "0601" "00025151",
+	 "tls.handshake.p_len", 4, NULL},
+	/* ... in TLS 1.0: no algorithm */
+	{0x0033, 0x0301, 1,
+	 "0c000013" "0004fbfbfbfb" "000102" "00045e5e5e5e" "00025151",
+	 "tls.handshake.sig_len", 2, "tls.handshake.sig_hash_alg"},
+	{0x0033, 0x0303, 0, "10000006" "0004c1c1c1c1", "tls.handshake.yc_len",
+	 4, "tls.handshake.client_point_len"},
+	/* RSA: the encrypted pre-master secret; SSL 3.0's has no length */
+	{0x002f, 0x0303, 0, "10000006" "0004e9e9e9e9", "tls.handshake.epms_len",
+	 4, NULL},
+	{0x0003, 0x0300, 0, "10000004" "e9e9e9e9", "tls.handshake.epms", 0,
+	 "tls.handshake.epms_len"},
+	/* RSA export: modulus, exponent, signature */
+	{0x0003, 0x0303, 1,
+	 "0c000011" "0004a5a5a5a5" "0003010001" "0201" "00025b5b",
+	 "tls.handshake.exponent_len", 3, NULL},
+	/* PSK: a hint filling the message, the client's identity */
+	{0x008c, 0x0303, 1, "0c000006" "000468696e74",
+	 "tls.handshake.hint_len", 4, NULL},
+	{0x008c, 0x0303, 0, "10000004" "00026964", "tls.handshake.identity_len",
+	 2, NULL},
+	/* CertificateVerify: algorithm, signature */
+	{0x0033, 0x0303, 0, "0f000006" "0804" "0002cfcf",
+	 "tls.handshake.client_cert_vrfy.sig_len", 2, NULL},
+	/* TLS 1.3 suite: no ServerKeyExchange shape */
+	{0x1301, 0x0303, 1, "0c000005" "03001d0000", "tls.handshake.type", 12,
+	 "tls.handshake.server_curve_type"},
+};
+
+static void test_tls_kex(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < TP_COUNT(kex_cases); i++) {
+		const struct kex_case *k = &kex_cases[i];
+		uint8_t m[256];
+		size_t n = unhex(k->hex, m, sizeof m);
+		conv c;
+		tp_pkt *p = after_hello(&c, k->cs, k->ver, k->dir, m, n);
+		if (!th_count(p, k->field))
+			fail_msg("case %zu: no %s", i, k->field);
+		if (k->want && th_uint(p, k->field) != k->want)
+			fail_msg("case %zu: %s %llu", i, k->field,
+				 (unsigned long long)th_uint(p, k->field));
+		if (k->none && th_count(p, k->none))
+			fail_msg("case %zu: %s there", i, k->none);
+		if (th_has_event(p, "tls.malformed.vector_length"))
+			fail_msg("case %zu: malformed", i);
+		th_sess_free(&c.s);
+	}
+	/* the ECDHE ServerKeyExchange of a real flight, by its suite */
+	conv c;
+	tp_pkt *p = hello_and_flight(&c);
+	assert_int_equal(th_uint(p, "tls.handshake.server_curve_type"), 3);
+	assert_int_equal(th_uint(p, "tls.handshake.server_named_curve"), 23);
+	assert_int_equal(th_uint(p, "tls.handshake.server_point_len"), 65);
+	assert_int_equal(th_uint(p, "tls.handshake.sig_hash_alg"), 0x0601);
+	assert_int_equal(th_uint(p, "tls.handshake.sig_len"), 128);
+	th_sess_free(&c.s);
+}
+
+/* Every field inside the bytes of its data source. */
+static void check_inside(const tp_pkt *p, const char *what, size_t k)
+{
+	for (unsigned f = 0; f < p->nfields; f++) {
+		const tp_field *x = &p->fields[f];
+		size_t sn = 0;
+		if (!tp_src_bytes(p, x->src, &sn) || x->off + x->len > sn)
+			fail_msg("%s at %zu: %s at %u+%u past %zu", what, k,
+				 x->def->abbrev, x->off, x->len, sn);
+	}
+}
+
+/* Every key exchange message cut at every length inside (its record and
+ * message lengths saying so: a whole message whose vectors run past
+ * it): no field past the bytes, tshark's tls.malformed.vector_length
+ * event each time; every byte of it bumped: no field past the bytes. */
+static void test_tls_kex_hostile(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < TP_COUNT(kex_cases); i++) {
+		const struct kex_case *kc = &kex_cases[i];
+		uint8_t m[256], cut[256];
+		size_t n = unhex(kc->hex, m, sizeof m);
+		/* a TLS 1.3 suite reads nothing; SSL 3.0's EPMS is the whole
+		 * body; a PSK hint not filling its message is not read */
+		bool reads = kc->cs != 0x1301 &&
+			     !(kc->ver == 0x0300 && kc->dir == 0) &&
+			     !(kc->cs == 0x008c && kc->dir == 1);
+		for (size_t k = 4; k < n; k++) {
+			memcpy(cut, m, k);
+			size_t body = k - 4;
+			cut[1] = 0, cut[2] = (uint8_t)(body >> 8),
+			cut[3] = (uint8_t)body;
+			conv c;
+			tp_pkt *p = after_hello(&c, kc->cs, kc->ver, kc->dir, cut, k);
+			check_inside(p, kc->hex, k);
+			if (reads && !th_has_event(p, "tls.malformed.vector_length"))
+				fail_msg("case %zu cut at %zu: no event", i, k);
+			th_sess_free(&c.s);
+		}
+		static const unsigned bumps[] = {1, 0x80, 0xff};
+		for (size_t j = 4; j < n; j++)
+			for (size_t b = 0; b < TP_COUNT(bumps); b++) {
+				memcpy(cut, m, n);
+				cut[j] = (uint8_t)(cut[j] + bumps[b]);
+				conv c;
+				tp_pkt *p = after_hello(&c, kc->cs, kc->ver,
+							kc->dir, cut, n);
+				check_inside(p, kc->hex, j);
+				th_sess_free(&c.s);
+			}
+	}
+}
+
+/* The messages after the hellos without state, cut and bumped as the
+ * hellos are. */
+static void test_tls_messages_hostile(void **state)
+{
+	(void)state;
+	static const char *const msgs[] = {cert_request_hex, cert_status_hex,
+					   finished_hex, key_update_hex};
+	for (size_t i = 0; i < TP_COUNT(msgs); i++) {
+		uint8_t b[256];
+		size_t n = hs_record(msgs[i], b, sizeof b);
+		char hex[600];
+		for (size_t k = 0; k < n; k++)
+			snprintf(hex + 2 * k, 3, "%02x", b[k]);
+		cut_and_bump(hex);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +904,11 @@ int main(void)
 		cmocka_unit_test(test_tls_report_tls13),
 		cmocka_unit_test(test_tls_report_cut),
 		cmocka_unit_test(test_tls_report_sides),
+		cmocka_unit_test(test_tls_hello_extensions),
+		cmocka_unit_test(test_tls_messages),
+		cmocka_unit_test(test_tls_kex),
+		cmocka_unit_test(test_tls_kex_hostile),
+		cmocka_unit_test(test_tls_messages_hostile),
 	};
 	tp_registry_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
