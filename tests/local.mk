@@ -95,5 +95,6 @@ EXTRA_DIST += tests/flood/websocket.sh tests/flood/websocket-gen.py pcaps/ws-ech
 	tests/fuzz/dict/fuzz_hpack.dict
 EXTRA_DIST += tests/flood/http-bomb.sh tests/flood/http-bomb-gen.py
 EXTRA_DIST += tests/compare-hpack-nghttp2.py tests/compare-http2-nghttp.py
-EXTRA_DIST += tests/compare-tls-tshark.py dissectors/gen-tls-names.py tests/tls-crafted.py
+EXTRA_DIST += tests/compare-tls-tshark.py dissectors/gen-tls-names.py tests/tls-crafted.py \
+	tests/fuzz/dict/fuzz_tls.dict
 EXTRA_DIST += tests/flood/http2.sh tests/flood/http2-gen.py tests/fuzz/make-h2-seeds.py tests/fuzz/dict/fuzz_http2.dict tests/fuzz/dict/fuzz_stream.dict
