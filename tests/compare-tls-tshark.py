@@ -40,9 +40,9 @@ makes the differences show.
 
 Known: fq/inet_tls12-ipv4-linkframe-keylog.pcapng carries its TLS
 secrets in a pcapng Decryption Secrets Block, which tshark uses on its
-own: it shows the encrypted Finished messages (type 20) and the
-close_notify alerts (desc 0), which a tool that does not decrypt
-cannot.  tshark's tls.record.content_type leaves out TLS 1.3's
+own: it shows the encrypted Finished messages (type 20, their
+verify_data) and the close_notify alerts (desc 0), which a tool that
+does not decrypt cannot.  tshark's tls.record.content_type leaves out TLS 1.3's
 encrypted records (their type is tls.record.opaque_type there).
 fq/tls_testtls.com.http1.1-tls1.2.pcap: tshark's tls.handshake.sig_hash_alg
 also holds the signature algorithms of the signed certificate timestamps
@@ -136,7 +136,12 @@ FIELDS = ['tls.record.content_type', 'tls.record.version',
           'tls.extension.psk_ke_modes_length',
           'tls.handshake.ocsp_response_list_len',
           'tls.handshake.key_update.request_update',
-          'tls.handshake.hint', 'tls.handshake.identity']
+          'tls.handshake.hint', 'tls.handshake.identity',
+          # subtree heads (present: 1)
+          'tls.handshake.cert_types', 'tls.handshake.dnames',
+          'tls.handshake.dname', 'tls.handshake.verify_data',
+          'tls.handshake.extensions.psk.binders',
+          'tls.handshake.extensions_alps_alpn_list']
 # a TLS record header (handshake, TLS 1.0-1.3 / SSL 3.0), a DTLS one
 # (1.0, 1.2) or an SSLv2 ClientHello (2-byte length with the top bit,
 # type 1, version 2 or 3.x)
