@@ -36,6 +36,7 @@
 #include "nametab.h"
 #include "tls_fp.h"
 #include "tls_int.h"
+#include "x509.h"
 #include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
@@ -829,13 +830,20 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 	}
 }
 
+/* Certificate (TLS 1.2 and below): each certificate's X.509 fields in
+ * a subtree under it (x509.c; full runs only, lean ones never come). */
 static void certificates(tp_pkt *p, tp_cursor *c)
 {
 	size_t total = tp_get_be24(p, c, FD(F_CERTS_LEN)), used = 0;
 	while (used + 3 <= total && tp_avail(c) >= 3) {
 		unsigned n = tp_get_be24(p, c, FD(F_CERT_LEN));
-		if (!tp_get_bytes(p, c, FD(F_CERT), n))
+		size_t at = c->off;
+		const uint8_t *der = tp_get_bytes(p, c, FD(F_CERT), n);
+		if (!der)
 			break;
+		tp_push(p);
+		tp_x509_dissect(p, at, der, n, NULL);
+		tp_pop(p);
 		used += 3 + n;
 	}
 }
