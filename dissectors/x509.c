@@ -29,7 +29,9 @@
  * x509.signature_algorithm (OpenSSL's name), x509.fingerprint.sha256,
  * and x509.error (the library's reason with the event x509.malformed).
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/asn1.h>
@@ -724,33 +726,146 @@ static void certificate(tp_pkt *p, size_t at, size_t n, X509 *x,
 	}
 }
 
+/* ---- the parsed certificates kept --------------------------------------
+ * OpenSSL 3.0's d2i_X509 costs some 300 us a certificate (its public
+ * key goes through the provider decoders: locks and name lookups), and a
+ * capture holds the same few server chains over and over (the bench's
+ * nginx sends one chain ten thousand times).  So each thread keeps its
+ * last CACHE_N certificates of at most CACHE_DER_MAX bytes parsed, with
+ * their SHA-256, found by a hash of the DER and then compared whole:
+ * 16 x (8 KiB + the parsed object) at most, freed when the thread ends
+ * (the key's destructor; the main thread's at exit, by the system).  The
+ * fields are made from the object every time; nothing points into it. */
+#define CACHE_N 16
+#define CACHE_DER_MAX 8192
+
+typedef struct cache_ent {
+	uint64_t h, used;
+	size_t n;
+	uint8_t *der;
+	X509 *x;
+	uint8_t sha256[32];
+	bool has_sha;
+} cache_ent;
+
+typedef struct x509_cache {
+	cache_ent e[CACHE_N];
+	uint64_t tick;
+} x509_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static bool cache_ok;
+
+static void cache_free(void *v)
+{
+	x509_cache *c = v;
+	for (unsigned i = 0; i < CACHE_N; i++) {
+		X509_free(c->e[i].x);
+		free(c->e[i].der);
+	}
+	free(c);
+}
+
+static void cache_key_make(void)
+{
+	cache_ok = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+static x509_cache *cache_get(void)
+{
+	pthread_once(&cache_once, cache_key_make);
+	if (!cache_ok)
+		return NULL;
+	x509_cache *c = pthread_getspecific(cache_key);
+	if (!c && (c = calloc(1, sizeof *c)) != NULL &&
+	    pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static uint64_t fnv1a(const uint8_t *b, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* The entry holding der[0..n) parsed, made (the least recently used one
+ * replaced) when it is not there; NULL when the library refuses the
+ * bytes or there is no memory (then *x is a parse of its own, or NULL,
+ * for the caller to free). */
+static cache_ent *parsed(const uint8_t *der, size_t n, X509 **x)
+{
+	x509_cache *c = n <= CACHE_DER_MAX ? cache_get() : NULL;
+	uint64_t h = c ? fnv1a(der, n) : 0;
+	cache_ent *old = NULL;
+	*x = NULL;
+	if (c) {
+		for (unsigned i = 0; i < CACHE_N; i++) {
+			cache_ent *e = &c->e[i];
+			if (e->x && e->h == h && e->n == n &&
+			    memcmp(e->der, der, n) == 0) {
+				e->used = ++c->tick;
+				return e;
+			}
+			if (!old || e->used < old->used)
+				old = e;
+		}
+	}
+	const unsigned char *q = der;
+	X509 *nx = n && n <= 0x7fffffff ? d2i_X509(NULL, &q, (long)n) : NULL;
+	uint8_t *copy = nx && old ? malloc(n) : NULL;
+	if (!copy) {
+		*x = nx;
+		return NULL;
+	}
+	memcpy(copy, der, n);
+	X509_free(old->x);
+	free(old->der);
+	*old = (cache_ent){.h = h, .used = ++c->tick, .n = n, .der = copy,
+			   .x = nx};
+	unsigned len = 0;
+	old->has_sha = EVP_Digest(der, n, old->sha256, &len, EVP_sha256(),
+				  NULL) && len == 32;
+	return old;
+}
+
 bool tp_x509_dissect(tp_pkt *p, size_t at, const uint8_t *der, size_t n,
 		     tp_x509_brief *b)
 {
 	if (b)
 		memset(b, 0, sizeof *b);
 	tp_x509_init(); /* done already in tapir (main); the tests' first */
-	const unsigned char *q = der;
-	X509 *x = n && n <= 0x7fffffff ? d2i_X509(NULL, &q, (long)n) : NULL;
+	X509 *own;
+	cache_ent *e = parsed(der, n, &own);
+	X509 *x = e ? e->x : own;
 	if (!x) {
 		/* the reasons' text (once: memory only) */
 		OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL);
-		unsigned long e = ERR_peek_last_error();
-		const char *why = e ? ERR_reason_error_string(e) : NULL;
+		unsigned long err = ERR_peek_last_error();
+		const char *why = err ? ERR_reason_error_string(err) : NULL;
 		ERR_clear_error();
 		tp_add_event(p, &events[E_MALFORMED], at);
 		put_str(p, X_ERROR, at, why ? why : n ? "not DER" : "empty");
 		return false;
 	}
 	certificate(p, at, n, x, b);
-	unsigned char md[EVP_MAX_MD_SIZE];
+	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
-	if (EVP_Digest(der, n, md, &mdlen, EVP_sha256(), NULL) && mdlen == 32) {
-		put(p, X_SHA256, at, md, 32);
+	bool sha = e ? e->has_sha
+		     : EVP_Digest(der, n, md, &mdlen, EVP_sha256(), NULL) &&
+			       mdlen == 32;
+	if (sha) {
+		const uint8_t *d = e ? e->sha256 : md;
+		put(p, X_SHA256, at, d, 32);
 		if (b)
-			memcpy(b->sha256, md, 32);
+			memcpy(b->sha256, d, 32);
 	}
-	X509_free(x);
+	X509_free(own);
 	ERR_clear_error(); /* what a bad key or extension left */
 	if (b)
 		b->parsed = true;

@@ -305,6 +305,38 @@ static void test_x509_hostile(void **state)
 	assert_true(refused > 1000);
 }
 
+/* The parsed certificates kept per thread (x509.c's cache): the same
+ * bytes again give the same fields, after other certificates pushed it
+ * out of the cache or not; bytes that differ in one bit are another
+ * certificate (a different fingerprint), never the kept one. */
+static void test_x509_kept(void **state)
+{
+	(void)state;
+	uint8_t der[DER_MAX], m[DER_MAX];
+	size_t n = load("rsa.der", der);
+	tp_x509_brief first, b;
+	bool ok;
+	tp_pkt *p = dissect(der, n, &first, &ok);
+	assert_true(ok);
+	unsigned nf = p->nfields;
+	for (int round = 0; round < 2; round++) {
+		/* round 0: 5 others (it stays kept); round 1: 40 (it is
+		 * pushed out and parsed again) */
+		for (unsigned k = 0; k < (round ? 40u : 5u); k++) {
+			memcpy(m, der, n);
+			m[n - 1 - k] ^= 0x01; /* a signature bit: still parses */
+			dissect(m, n, &b, &ok);
+			assert_true(ok);
+			assert_memory_not_equal(b.sha256, first.sha256, 32);
+			assert_string_equal(b.subject_cn, first.subject_cn);
+		}
+		p = dissect(der, n, &b, &ok);
+		assert_true(ok);
+		assert_int_equal(p->nfields, nf);
+		assert_memory_equal(&b, &first, sizeof b);
+	}
+}
+
 /* Through TLS: a Certificate message (TLS 1.2) carrying rsa.der and
  * ec.der: each certificate's tree under its tls.handshake.certificate. */
 static void test_x509_in_tls(void **state)
@@ -355,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_x509_not_der),
 		cmocka_unit_test(test_x509_truncated),
 		cmocka_unit_test(test_x509_hostile),
+		cmocka_unit_test(test_x509_kept),
 		cmocka_unit_test(test_x509_in_tls),
 	};
 	tp_registry_init();
