@@ -34,4 +34,5 @@ src_libtapir_a_SOURCES += \
 	dissectors/tls_int.h dissectors/tls.c dissectors/tls_names.c \
 	dissectors/http_body.h dissectors/http_body.c \
 	dissectors/hpack.h dissectors/hpack.c \
-	dissectors/tls_fp.h dissectors/tls_fp.c dissectors/tls_conn.c
+	dissectors/tls_fp.h dissectors/tls_fp.c dissectors/tls_conn.c \
+	dissectors/x509.h dissectors/x509.c

@@ -46,6 +46,7 @@
 #include "nametab.h"
 #include "tls_fp.h"
 #include "tls_int.h"
+#include "x509.h"
 #include "tapir/flow.h"
 #include "tapir/output.h"
 #include "tapir/record.h"
@@ -1225,14 +1226,28 @@ static void hello(hsctx *x, tp_cursor *c, bool server)
 	}
 }
 
+/* Certificate (TLS 1.2 and below): each certificate's X.509 fields in
+ * a subtree under it (x509.c; full runs only, lean ones never come),
+ * and its summary to the connection's report (--tls). */
 static void certificates(tp_pkt *p, tp_cursor *c, tls_conn *conn)
 {
 	size_t total = tp_get_be24(p, c, FD(F_CERTS_LEN)), used = 0;
 	while (used + 3 <= total && tp_avail(c) >= 3) {
 		unsigned n = tp_get_be24(p, c, FD(F_CERT_LEN));
-		if (!tp_get_bytes(p, c, FD(F_CERT), n))
+		size_t at = c->off;
+		const uint8_t *der = tp_get_bytes(p, c, FD(F_CERT), n);
+		if (!der)
 			break;
-		tls_conn_cert(conn, n, NULL);
+		tp_x509_brief b;
+		tp_push(p);
+		tp_x509_dissect(p, at, der, n, conn ? &b : NULL);
+		tp_pop(p);
+		if (conn) {
+			tls_certsum k = {b.parsed, b.subject_cn, b.issuer_cn,
+					 b.key_type, b.not_after, b.san_count,
+					 b.key_bits, b.sha256};
+			tls_conn_cert(conn, n, &k);
+		}
 		used += 3 + n;
 	}
 }

@@ -34,6 +34,7 @@
 
 typedef struct conn_cert {
 	char subject[96], issuer[96], key[16];
+	uint8_t sha256[32];
 	int64_t not_after;
 	unsigned sans, bits;
 	bool parsed;
@@ -180,6 +181,10 @@ static void report_certs(tp_report *r, const tls_conn *c)
 				tp_rep_str(r, "key", k->key);
 			if (k->bits)
 				tp_rep_uint(r, "key_bits", k->bits);
+			char hx[65];
+			for (int j = 0; j < 32; j++)
+				snprintf(hx + 2 * j, 3, "%02x", k->sha256[j]);
+			tp_rep_str(r, "sha256", hx);
 		} else {
 			tp_rep_uint(r, "length", k->len);
 		}
@@ -446,6 +451,8 @@ void tls_conn_cert(tls_conn *c, size_t len, const tls_certsum *k)
 	d->not_after = k->not_after;
 	d->sans = k->san_count;
 	d->bits = k->key_bits;
+	if (k->sha256)
+		memcpy(d->sha256, k->sha256, sizeof d->sha256);
 }
 
 void tls_conn_kx(tls_conn *c, uint16_t curve, unsigned dh_bits)

@@ -60,6 +60,7 @@ typedef struct tls_certsum {
 	const char *subject_cn, *issuer_cn, *key_type;
 	int64_t not_after; /* seconds since the epoch */
 	unsigned san_count, key_bits;
+	const uint8_t *sha256; /* 32 bytes */
 } tls_certsum;
 
 /* NULL unless a report consumer wants TLS (and the memory cap allows). */

@@ -30,6 +30,7 @@
 #include "tapir/sandbox.h"
 #include "tapir/stats.h"
 #include "tapir/writer.h"
+#include "../../dissectors/x509.h"
 
 enum { EXIT_RUNTIME = TP_EXIT_RUNTIME, EXIT_USAGE = TP_EXIT_USAGE };
 
@@ -392,6 +393,7 @@ static int open_engine(struct run *r, tp_options *o)
 static int confine(struct run *r, const tp_options *o, bool *sandboxed)
 {
 	tzset(); /* localtime() reads /etc/localtime: before the sandbox */
+	tp_x509_init(); /* libcrypto's providers and decoders: before it too */
 	tp_resolve_names(o->resolve);
 	tp_writer *wr = tp_engine_writer(r->eng);
 	/* The first -w file was made as root: hand it to the capture user,

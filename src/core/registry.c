@@ -18,6 +18,7 @@ extern const tp_dissector tp_diss_eth, tp_diss_llc, tp_diss_vlan,
 extern const tp_dissector tp_diss_dns, tp_diss_mdns, tp_diss_llmnr;
 extern const tp_dissector tp_diss_http, tp_diss_websocket, tp_diss_http2,
 	tp_diss_tls;
+extern const tp_dissector tp_diss_x509;
 
 static const tp_dissector *const all[] = {
 	&tp_diss_frame, &tp_diss_eth,  &tp_diss_llc,    &tp_diss_vlan,
@@ -28,6 +29,7 @@ static const tp_dissector *const all[] = {
 	&tp_diss_dns, &tp_diss_mdns, &tp_diss_llmnr,
 	&tp_diss_dhcp,
 	&tp_diss_http, &tp_diss_websocket, &tp_diss_http2, &tp_diss_tls,
+	&tp_diss_x509,
 };
 
 #ifdef TAPIR_TESTING

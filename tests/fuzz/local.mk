@@ -3,8 +3,8 @@
 # libFuzzer (make fuzz FUZZ_SECONDS=N); every build has the _replay
 # programs (make check replays tests/fuzz/corpus/ through them).
 
-FUZZ_DISSECTORS = eth llc vlan ieee8021ad sll sll2 null raw arp ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr dhcp http websocket http2 tls
-FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_http2 fuzz_tls fuzz_stream fuzz_pipeline fuzz_hpack
+FUZZ_DISSECTORS = eth llc vlan ieee8021ad sll sll2 null raw arp ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr dhcp http websocket http2 tls x509
+FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_http2 fuzz_tls fuzz_x509 fuzz_stream fuzz_pipeline fuzz_hpack
 
 FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_eth_replay \
@@ -30,6 +30,7 @@ FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_websocket_replay \
 	tests/fuzz/fuzz_http2_replay \
 	tests/fuzz/fuzz_tls_replay \
+	tests/fuzz/fuzz_x509_replay \
 	tests/fuzz/fuzz_stream_replay \
 	tests/fuzz/fuzz_pipeline_replay \
 	tests/fuzz/fuzz_hpack_replay
@@ -58,6 +59,7 @@ FUZZ_PROGS = \
 	tests/fuzz/fuzz_websocket \
 	tests/fuzz/fuzz_http2 \
 	tests/fuzz/fuzz_tls \
+	tests/fuzz/fuzz_x509 \
 	tests/fuzz/fuzz_stream \
 	tests/fuzz/fuzz_pipeline \
 	tests/fuzz/fuzz_hpack
@@ -314,6 +316,17 @@ tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz_dissector.c
 tests_fuzz_fuzz_tls_LDADD = $(TAPIR_LIBS)
 tests_fuzz_fuzz_tls_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_tls_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_DISSECTOR='"tls"'
+endif
+
+tests_fuzz_fuzz_x509_replay_SOURCES = tests/fuzz/fuzz_dissector.c tests/fuzz/onefile.c
+tests_fuzz_fuzz_x509_replay_LDADD = $(TAPIR_LIBS)
+tests_fuzz_fuzz_x509_replay_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_DISSECTOR='"x509"'
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_x509
+tests_fuzz_fuzz_x509_SOURCES = tests/fuzz/fuzz_dissector.c
+tests_fuzz_fuzz_x509_LDADD = $(TAPIR_LIBS)
+tests_fuzz_fuzz_x509_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_x509_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_DISSECTOR='"x509"'
 endif
 
 tests_fuzz_fuzz_stream_replay_SOURCES = tests/fuzz/fuzz_stream.c tests/unit/toy.c src/core/registry.c tests/fuzz/onefile.c
