@@ -163,6 +163,10 @@ typedef struct tp_flowcfg {
 	 * shows them (-V, -x/-X/-A, -T fields, --export-objects); the
 	 * one-line run never does */
 	bool bodies;
+	/* parse the X.509 contents of TLS certificates (libcrypto): only
+	 * when an output shows them (-V, -T fields, --tls); a --stats run
+	 * never loads the library's decoders */
+	bool certs;
 } tp_flowcfg;
 
 /* Everything that lives across packets. */

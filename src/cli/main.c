@@ -329,6 +329,7 @@ static int open_engine(struct run *r, tp_options *o)
 	bool live = tp_source_is_live(r->src);
 	/* HTTP bodies gathered and decoded only for the outputs that show
 	 * them: the one-line run never pays for them */
+	o->flowcfg.certs = o->out.Vflag || o->mode == TP_MODE_FIELDS || o->tls;
 	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
 			    o->out.Aflag || o->export_objects;
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)

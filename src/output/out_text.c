@@ -256,6 +256,7 @@ static bool resolving; /* -N: names (below) */
  * are larger.  One thread formats lines at a time (the main thread, or
  * the printer thread with --threads 3). */
 #define EP_SLOTS 4096
+#define EP6_SLOTS 1024 /* 150 KiB */
 typedef struct ep4_ent {
 	uint8_t addr[8];
 	uint16_t sport, dport;
@@ -301,9 +302,9 @@ static void endpoints_cached(tp_sbuf *s, const tp_netaddr *a, uint16_t sport,
 		}
 	} else {
 		if (!ep6_cache)
-			ep6_cache = calloc(EP_SLOTS, sizeof *ep6_cache);
+			ep6_cache = calloc(EP6_SLOTS, sizeof *ep6_cache);
 		if (ep6_cache) {
-			ep6_ent *e = &ep6_cache[slot];
+			ep6_ent *e = &ep6_cache[slot & (EP6_SLOTS - 1)];
 			ek = e->addr, elen = &e->len, etext = e->text;
 			esp = &e->sport, edp = &e->dport;
 		}

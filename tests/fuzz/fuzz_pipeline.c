@@ -56,7 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tp_flowcfg cfg = {.max_flows = 64,
 				  .idle_timeout = 5,
 				  .reasm_dir_cap = 4096,
-				  .reasm_mem_cap = 65536};
+				  .reasm_mem_cap = 65536,
+				  /* -T fields shows certificates' X.509 fields */
+				  .certs = true};
 		sess = tp_session_new(&cfg);
 		if (!sess)
 			abort();

@@ -10,7 +10,8 @@
  * (dissectors/http.c: framing, pairing; after a 101, WebSocket), PDUs
  * into the records, and each record through the one-line text (tcpdump's
  * per-segment HTTP text, tapir's notes), lean or not as the input says.
- * Bit 6 of the first byte turns on decoded bodies (tp_flowcfg.bodies:
+ * Bit 6 of the first byte turns on decoded bodies and certificates
+ * (tp_flowcfg.bodies and .certs:
  * HTTP on port 80 gathers and decodes them into an object tap, as
  * --export-objects).  Bit 1 of byte 5 puts the server on port 443
  * (TLS), bit 2 turns on TLS reports (--tls: tls_conn.c, each report
@@ -199,7 +200,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  .reasm_dir_cap = 8192,
 			  /* with bodies, room for a few decoded ones */
 			  .reasm_mem_cap = data[0] & 0x40 ? 1u << 20 : 16384,
-			  .bodies = (data[0] & 0x40) != 0};
+			  .bodies = (data[0] & 0x40) != 0,
+			  /* and X.509 contents of TLS certificates */
+			  .certs = (data[0] & 0x40) != 0};
 	tp_session *sess = tp_session_new(&cfg);
 	if (!sess)
 		abort();
