@@ -41,7 +41,8 @@ UNIT_TESTS = \
 	tests/unit/test_tls_fp \
 	tests/unit/test_tls \
 	tests/unit/test_report \
-	tests/unit/test_x509
+	tests/unit/test_x509 \
+	tests/unit/test_filter
 
 if HAVE_CMOCKA
 noinst_LIBRARIES += tests/unit/libth.a
@@ -74,8 +75,10 @@ TESTS += tests/export-objects.sh
 TESTS += tests/threads/run.sh
 TESTS += tests/corpus-v.sh
 TESTS += tests/icmp6-crafted.sh
+TESTS += tests/filter/compare-tshark.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
+EXTRA_DIST += tests/filter/compare-tshark.sh tests/filter/EXPRS
 EXTRA_DIST += tests/unit/data tests/compare-x509.py
 EXTRA_DIST += tests/messy/run.sh tests/flood/gen.py tests/flood/run.sh
 EXTRA_DIST += tests/compare-follow.py tests/compare-tshark.py

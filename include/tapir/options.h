@@ -58,6 +58,7 @@ typedef struct tp_options {
 	const char *export_dir;  /* --export-streams DIR, --export-objects */
 	bool export_objects;     /* ... http,DIR: objects, not streams */
 	bool tls;                /* --tls: a report per TLS connection */
+	const char *dfilter;     /* -Y: the display filter */
 	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;

@@ -21,6 +21,7 @@
 
 #include "tapir/capture.h"
 #include "tapir/engine.h"
+#include "tapir/filter.h"
 #include "tapir/follow.h"
 #include "tapir/options.h"
 #include "tapir/output.h"
@@ -201,6 +202,7 @@ struct run {
 	tp_export *exp;
 	tp_stats *stats;
 	tp_reporter *rep; /* --tls */
+	tp_filter *dfilter; /* -Y */
 	tp_engine *eng;
 	char err[1024];
 };
@@ -221,6 +223,22 @@ static int open_registry(struct run *r, const tp_options *o)
 			return say(r, EXIT_USAGE);
 	if (check_O(o->out.Oprotos) < 0)
 		return EXIT_USAGE;
+	if (o->dfilter) {
+		tp_filter_err fe;
+		if (!(r->dfilter = tp_filter_compile(o->dfilter, &fe))) {
+			/* as tshark -Y: the message, the expression, a caret
+			 * under the place */
+			fprintf(stderr, "tapir: -Y: %s (column %zu)\n    %s\n    ",
+				fe.msg, fe.col, o->dfilter);
+			for (size_t i = 1; i < fe.col; i++)
+				fputc(' ', stderr);
+			fputc('^', stderr);
+			for (size_t i = 1; i < fe.span; i++)
+				fputc('~', stderr);
+			fputc('\n', stderr);
+			return EXIT_USAGE;
+		}
+	}
 	if (o->mode == TP_MODE_FIELDS &&
 	    !(r->out = tp_out_fields_new(stdout, o->efields, o->nefields,
 					 r->err, sizeof r->err)))
@@ -315,6 +333,30 @@ static int open_outputs(struct run *r, const tp_options *o)
 	return 0;
 }
 
+/* -Y: the output gets the records the display filter keeps. */
+struct yconsumer {
+	tp_filter *f;
+	tp_consumer in;
+};
+
+static int y_packet(void *self, const tp_pkt *p)
+{
+	struct yconsumer *y = self;
+	return tp_filter_match(y->f, p) ? y->in.packet(y->in.self, p) : 0;
+}
+
+static int y_finish(void *self)
+{
+	struct yconsumer *y = self;
+	return y->in.finish ? y->in.finish(y->in.self) : 0;
+}
+
+static int y_flush(void *self)
+{
+	struct yconsumer *y = self;
+	return y->in.flush ? y->in.flush(y->in.self) : 0;
+}
+
 /* The engine and its consumers: streams and statistics print instead
  * of packets; packets print unless only written (-w without --print). */
 static int open_engine(struct run *r, tp_options *o)
@@ -350,8 +392,9 @@ static int open_engine(struct run *r, tp_options *o)
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
 			     o->mode != TP_MODE_FIELDS,
 		/* only -V, -T fields and --stats read TCP's generated fields */
+		/* (-Y reads any field: not lean) */
 		.lean = (o->mode == TP_MODE_TEXT || o->mode == TP_MODE_JSON) &&
-			!o->out.Vflag && !r->stats,
+			!o->out.Vflag && !r->stats && !r->dfilter,
 		/* tcpdump's relative TCP numbers: the text's, unless -S */
 		.relative_seq = printing && o->mode != TP_MODE_FIELDS &&
 				!o->out.Sflag,
@@ -367,8 +410,14 @@ static int open_engine(struct run *r, tp_options *o)
 	r->wr = NULL; /* the engine closes it */
 	tp_consumer c[5];
 	unsigned n = 0;
-	if (printing) /* (-T fields goes with none of -w, --follow ...) */
+	static struct yconsumer yc;
+	if (printing && r->dfilter) { /* (no printer thread: .out unset) */
+		yc = (struct yconsumer){r->dfilter, tp_output_consumer(r->out)};
+		c[n++] = (tp_consumer){.packet = y_packet, .finish = y_finish,
+				       .flush = y_flush, .self = &yc};
+	} else if (printing) { /* (-T fields goes with none of -w, --follow ...) */
 		c[n++] = tp_output_consumer(r->out);
+	}
 	if (r->fol)
 		c[n++] = tp_follow_consumer(r->fol);
 	if (r->exp)
@@ -478,6 +527,7 @@ static int close_run(struct run *r, tp_options *o, int status)
 	tp_export_free(r->exp);
 	tp_stats_free(r->stats);
 	tp_reporter_free(r->rep);
+	tp_filter_free(r->dfilter);
 	if (r->fol_out && fclose(r->fol_out) != 0 && status == 0) {
 		fprintf(stderr, "tapir: %s: %s\n", o->follow_out,
 			strerror(errno));

@@ -57,6 +57,8 @@ void tp_usage(FILE *fp)
 		"  -T fields -e FIELD ...   selected fields, as tshark\n"
 		"  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a|N,\n"
 		"     aggregator=,|/s|C, quote=d|s|n, bom=y|n   (with -T fields)\n"
+		"  -Y FILTER     display filter, Wireshark's syntax (e.g.\n"
+		"                'ip.addr == 10.0.0.0/8 and tcp.port in {80 443}')\n"
 		"  -d TABLE==VALUE,PROTO    decode as (e.g. udp.port==5555,data)\n"
 		"  -F FILE       read the capture filter expression from FILE\n"
 		"  -w FILE       write packets to FILE (- is standard output)\n"
@@ -271,6 +273,13 @@ static int opt_capture(tp_options *o, struct parse *ps, int ch, const char *arg)
 			return usage_error("invalid packet count %s",
 					   arg);
 		o->count = v;
+		break;
+	case 'Y':
+		if (o->dfilter)
+			return usage_error("-Y: one display filter (join "
+					   "expressions with and/or)%s",
+					   "");
+		o->dfilter = arg;
 		break;
 	case 'd':
 		if (o->ndecode_as == TP_MAX_D)
@@ -677,8 +686,8 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 	/* -G is tcpdump's rotation when a number follows, tshark's field
 	 * listing otherwise (-G fields, -G protocols). */
 	const char *optstr =
-		fm ? "AB:c:C:d:DE:F:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Z:e:z:"
-		   : "AB:c:C:d:DeF:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Z:z:";
+		fm ? "AB:c:C:d:DE:F:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Y:Z:e:z:"
+		   : "AB:c:C:d:DeF:G:hi:lnNO:pqr:s:StT:UvVW:w:xX#Y:Z:z:";
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION},

@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-local-mk.sh - writes tests/fuzz/local.mk: one libFuzzer harness per
 # dissector in the registry (fuzz_dissector.c compiled with its name),
-# plus the stream, pipeline and HPACK harnesses; each also as a _replay program.
+# plus the stream, pipeline, HPACK and display-filter harnesses; each also as a _replay program.
 #   tests/fuzz/gen-local-mk.sh eth llc vlan ... > tests/fuzz/local.mk
 # tests/fuzz/check-harnesses.sh checks the list against `tapir -G protocols`.
 set -e
@@ -15,16 +15,16 @@ for d in "$@"; do printf ' %s' "$d"; done
 echo
 printf 'FUZZ_HARNESSES ='
 for d in "$@"; do printf ' fuzz_%s' "$d"; done
-echo ' fuzz_stream fuzz_pipeline fuzz_hpack'
+echo ' fuzz_stream fuzz_pipeline fuzz_hpack fuzz_filter'
 echo
 printf 'FUZZ_REPLAYS ='
-for h in $(for d in "$@"; do echo "fuzz_$d"; done) fuzz_stream fuzz_pipeline fuzz_hpack; do
+for h in $(for d in "$@"; do echo "fuzz_$d"; done) fuzz_stream fuzz_pipeline fuzz_hpack fuzz_filter; do
 	printf ' \\\n\ttests/fuzz/%s_replay' "$h"
 done
 echo
 echo 'check_PROGRAMS += $(FUZZ_REPLAYS)'
 printf 'FUZZ_PROGS ='
-for h in $(for d in "$@"; do echo "fuzz_$d"; done) fuzz_stream fuzz_pipeline fuzz_hpack; do
+for h in $(for d in "$@"; do echo "fuzz_$d"; done) fuzz_stream fuzz_pipeline fuzz_hpack fuzz_filter; do
 	printf ' \\\n\ttests/fuzz/%s' "$h"
 done
 echo
@@ -54,6 +54,9 @@ fuzzbin fuzz_pipeline tests/fuzz/fuzz_pipeline.c ""
 # the HPACK decoder alone (dissectors/hpack.c), before the HTTP/2
 # dissector feeds it from frames
 fuzzbin fuzz_hpack tests/fuzz/fuzz_hpack.c ""
+# the display-filter compiler (src/filter/filter.c): any text compiled,
+# what compiles matched against a few records
+fuzzbin fuzz_filter tests/fuzz/fuzz_filter.c ""
 cat <<'MK'
 TESTS += tests/fuzz/check-harnesses.sh tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/gen-local-mk.sh tests/fuzz/check-harnesses.sh \

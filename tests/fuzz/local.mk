@@ -4,7 +4,7 @@
 # programs (make check replays tests/fuzz/corpus/ through them).
 
 FUZZ_DISSECTORS = eth llc vlan ieee8021ad sll sll2 null raw arp ip ipv6 icmp icmpv6 udp tcp dns mdns llmnr dhcp http websocket http2 tls x509
-FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_http2 fuzz_tls fuzz_x509 fuzz_stream fuzz_pipeline fuzz_hpack
+FUZZ_HARNESSES = fuzz_eth fuzz_llc fuzz_vlan fuzz_ieee8021ad fuzz_sll fuzz_sll2 fuzz_null fuzz_raw fuzz_arp fuzz_ip fuzz_ipv6 fuzz_icmp fuzz_icmpv6 fuzz_udp fuzz_tcp fuzz_dns fuzz_mdns fuzz_llmnr fuzz_dhcp fuzz_http fuzz_websocket fuzz_http2 fuzz_tls fuzz_x509 fuzz_stream fuzz_pipeline fuzz_hpack fuzz_filter
 
 FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_eth_replay \
@@ -33,7 +33,8 @@ FUZZ_REPLAYS = \
 	tests/fuzz/fuzz_x509_replay \
 	tests/fuzz/fuzz_stream_replay \
 	tests/fuzz/fuzz_pipeline_replay \
-	tests/fuzz/fuzz_hpack_replay
+	tests/fuzz/fuzz_hpack_replay \
+	tests/fuzz/fuzz_filter_replay
 check_PROGRAMS += $(FUZZ_REPLAYS)
 FUZZ_PROGS = \
 	tests/fuzz/fuzz_eth \
@@ -62,7 +63,8 @@ FUZZ_PROGS = \
 	tests/fuzz/fuzz_x509 \
 	tests/fuzz/fuzz_stream \
 	tests/fuzz/fuzz_pipeline \
-	tests/fuzz/fuzz_hpack
+	tests/fuzz/fuzz_hpack \
+	tests/fuzz/fuzz_filter
 noinst_PROGRAMS =
 
 tests_fuzz_fuzz_eth_replay_SOURCES = tests/fuzz/fuzz_dissector.c tests/fuzz/onefile.c
@@ -356,6 +358,15 @@ noinst_PROGRAMS += tests/fuzz/fuzz_hpack
 tests_fuzz_fuzz_hpack_SOURCES = tests/fuzz/fuzz_hpack.c
 tests_fuzz_fuzz_hpack_LDADD = $(TAPIR_LIBS)
 tests_fuzz_fuzz_hpack_LDFLAGS = -fsanitize=fuzzer
+endif
+
+tests_fuzz_fuzz_filter_replay_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/onefile.c
+tests_fuzz_fuzz_filter_replay_LDADD = $(TAPIR_LIBS)
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_filter
+tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c
+tests_fuzz_fuzz_filter_LDADD = $(TAPIR_LIBS)
+tests_fuzz_fuzz_filter_LDFLAGS = -fsanitize=fuzzer
 endif
 
 TESTS += tests/fuzz/check-harnesses.sh tests/fuzz/replay.sh
