@@ -1112,11 +1112,17 @@ static bool test(const tp_pkt *p, const node *n, const fv *x)
 		return x->n >= v->n && memmem(x->b, x->n, v->b, v->n);
 	}
 	case N_MATCHES: {
-		if (!x->b)
-			return regexec(&n->re, "", 0, NULL, 0) == 0;
-		regmatch_t m = {0, (regoff_t)x->n};
-		return regexec(&n->re, (const char *)x->b, 1, &m,
-			       REG_STARTEND) == 0;
+		/* a NUL-terminated copy (regexec implementations, and
+		 * sanitizers' interceptors of it, may read to a NUL whatever
+		 * REG_STARTEND says); the first 64 KiB of a longer value */
+		static _Thread_local char rb[1u << 16];
+		size_t k = x->b ? (x->n < sizeof rb - 1 ? x->n : sizeof rb - 1)
+				: 0;
+		if (k)
+			memcpy(rb, x->b, k);
+		rb[k] = '\0';
+		regmatch_t m = {0, (regoff_t)k};
+		return regexec(&n->re, rb, 1, &m, REG_STARTEND) == 0;
 	}
 	case N_IN:
 		for (size_t k = 0; k < n->nv; k++)
