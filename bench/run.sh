@@ -163,6 +163,10 @@ job tapirexpobj.S "$S" "tapir --export-objects http,DIR" "rm -rf $ex" -- "$TAPIR
 job tsharkexpobj.S "$S" "tshark -q --export-objects http,DIR" "rm -rf $ex; mkdir -p $ex" -- tshark -n -r "$S" -q --export-objects "http,$ex"
 job tapirfields.S "$S" "tapir -T fields -e ... ($(echo $FIELDS | wc -w) fields)" "" -- "$TAPIR" -r "$S" -T fields "${efl[@]}"
 job tsharkfields.S "$S" "tshark -T fields -e ... (the same)" "" -- tshark -n -r "$S" -T fields "${efl[@]}"
+# -Y (issue 21): the same display filter in both
+yexpr='ip.addr == 10.98.0.2 and tcp.port == 443'
+job tapiry.S "$S" "tapir -Y '$yexpr'" "" -- "$TAPIR" -r "$S" -Y "$yexpr"
+job tsharky.S "$S" "tshark -Y '$yexpr'" "" -- tshark -n -r "$S" -Y "$yexpr"
 job tapirconv.S "$S" "tapir --stats conv,tcp" "" -- "$TAPIR" -r "$S" --stats conv,tcp
 job tsharkconv.S "$S" "tshark -q -z conv,tcp" "" -- tshark -n -r "$S" -q -z conv,tcp
 # -T json joins the day tapir has it
@@ -192,6 +196,7 @@ pair "--export-streams (TCP and UDP) vs tcpflow (TCP only; no target)" tapirexpo
 pair "--export-objects http vs tshark's (slice)" tapirexpobj.S tsharkexpobj.S 0.1
 pair "BPF 'tcp port 443': tapir vs tcpdump" tapirbpf.B tcpdumpbpf.B 1
 pair "--tls -T json vs tshark -Y tls.handshake.type==1 -T fields" tapirtls.B tsharktls.B 0.05
+pair "-Y 'ip.addr == X and tcp.port == 443' vs tshark -Y (slice)" tapiry.S tsharky.S 0.05
 pair "-T fields vs tshark -T fields (slice; no target)" tapirfields.S tsharkfields.S -
 pair "--stats conv,tcp vs tshark -z conv,tcp (slice; no target)" tapirconv.S tsharkconv.S -
 # the default against one thread: never slower (CPU s: first table)
@@ -215,6 +220,9 @@ if [ "$verify" = 1 ]; then
 	"$TAPIR" -r "$S" --follow "$FOLLOW" --follow-format hexraw > "$W/a" 2>/dev/null
 	tshark -n -r "$S" -q -z "follow,tcp,raw,${FOLLOW##*==}" > "$W/b" 2>/dev/null
 	v "--follow $FOLLOW hexraw vs tshark -z follow,tcp,raw" "$(cmpout)"
+	"$TAPIR" -r "$S" -Y "$yexpr" -T fields -e frame.number > "$W/a" 2>/dev/null
+	tshark -n -r "$S" -Y "$yexpr" -T fields -e frame.number > "$W/b" 2>/dev/null
+	v "-Y '$yexpr' frames, tapir vs tshark" "$(cmpout)"
 	# --tls: a report per connection with a ClientHello and a
 	# ServerHello, as many as tshark counts (on the slice)
 	ntls=$("$TAPIR" -r "$S" --tls -T json 2>/dev/null | grep -c '"version":')

@@ -1077,7 +1077,7 @@ static bool one(const tp_pkt *p, const node *n, const fv *x, const val *v,
 			return in_range(vk, x, v);
 		return op_true(n->op, compare(vk, x, v));
 	}
-	char tb[512];
+	static _Thread_local char tb[512];
 	for (unsigned i = 0; i < p->nfields; i++) {
 		const tp_field *y = &p->fields[i];
 		if (!field_is(&v->rf, y->def))
@@ -1155,10 +1155,12 @@ static bool eval(const tp_pkt *p, const node *n)
 	 * (and at least one), the others any */
 	bool all = n->k == N_CMP && (n->op == OP_ALL_EQ || n->op == OP_ALL_NE);
 	bool any = false;
-	char tb[4096];
+	static _Thread_local char tb[4096]; /* a computed field's text */
+	const tp_field_def *d0 = n->f.d0;
+	bool one_def = n->f.ndefs == 1;
 	for (unsigned i = 0; i < p->nfields; i++) {
 		const tp_field *x = &p->fields[i];
-		if (!field_is(&n->f, x->def))
+		if (one_def ? x->def != d0 : !field_is(&n->f, x->def))
 			continue;
 		if (n->k == N_EXISTS || n->k == N_PROTO)
 			return true;
