@@ -636,17 +636,20 @@ static bool parse_slice(lexer *lx, fref *f)
 	bool ok = true;
 	if (*p == ':') {
 		b = strtol(p + 1, &end, 10);
-		ok = end != p + 1 && !*end && b >= 0;
+		ok = end != p + 1 && !*end && b >= 0 && b <= (1L << 20);
 	} else {
+		/* (offsets past +-2^20 are refused before any sum: a field
+		 * is never that long) */
+		const long lim = 1L << 20;
 		a = strtol(p, &end, 10);
-		ok = end != p;
+		ok = end != p && a >= -lim && a <= lim;
 		if (ok && *end == ':') {
 			b = end[1] ? strtol(end + 1, &end, 10) : -1;
-			ok = !*end && (b >= -1);
+			ok = !*end && b >= -1 && b <= lim;
 		} else if (ok && *end == '-' && end[1]) {
 			long z = strtol(end + 1, &end, 10);
-			ok = !*end && z >= a;
-			b = z - a + 1;
+			ok = !*end && z >= a && z <= lim;
+			b = ok ? z - a + 1 : 0;
 		} else if (ok && !*end) {
 			b = 1;
 		} else {
