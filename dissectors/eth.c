@@ -11,7 +11,7 @@
 #include "tapir/proto.h"
 #include "tapir/layerfields.h"
 
-enum { F_DST, F_SRC, F_TYPE, F_LEN, F_COUNT };
+enum { F_DST, F_SRC, F_TYPE, F_LEN, F_ADDR, F_COUNT };
 
 static const tp_field_def fields[F_COUNT] = {
 	[F_DST] = {"eth.dst", "Destination", TP_FT_ETHER, TP_BASE_NONE, NULL, 0},
@@ -19,6 +19,9 @@ static const tp_field_def fields[F_COUNT] = {
 	[F_TYPE] = {"eth.type", "Type", TP_FT_UINT16, TP_BASE_HEX,
 		    tp_ethertype_vals, 0},
 	[F_LEN] = {"eth.len", "Length", TP_FT_UINT16, TP_BASE_DEC, NULL, 0},
+	/* hidden, after each address (as tshark: "dst,src") */
+	[F_ADDR] = {"eth.addr", "Address", TP_FT_ETHER,
+		    TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
 };
 
 const tp_field_def *const tp_fd_eth_src = &fields[F_SRC];
@@ -33,9 +36,13 @@ static const tp_event_def events[E_COUNT] = {
 
 static tp_next eth_dissect(tp_pkt *p, tp_cursor *c)
 {
-	tp_get_bytes(p, c, &fields[F_DST], 6);
-	tp_get_bytes(p, c, &fields[F_SRC], 6);
 	size_t at = c->off;
+	const uint8_t *dst = tp_get_bytes(p, c, &fields[F_DST], 6);
+	tp_add_alias(p, &fields[F_ADDR], at, dst, 6);
+	at = c->off;
+	const uint8_t *src = tp_get_bytes(p, c, &fields[F_SRC], 6);
+	tp_add_alias(p, &fields[F_ADDR], at, src, 6);
+	at = c->off;
 	uint16_t type = tp_be16(c);
 	if (!tp_ok(c))
 		return TP_STOP;

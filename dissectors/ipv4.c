@@ -103,6 +103,7 @@ enum {
 	F_FRAGMENT_COUNT,
 	F_REASM_LEN,
 	F_REASM_DATA,
+	F_ADDR,
 	F_COUNT
 };
 
@@ -200,6 +201,9 @@ static const tp_field_def fields[F_COUNT] = {
 		   0},
 	[F_DST] = {"ip.dst", "Destination Address", TP_FT_IPv4, TP_BASE_NONE,
 		   NULL, 0},
+	/* hidden, after ip.src and after ip.dst (tshark: "src,dst") */
+	[F_ADDR] = {"ip.addr", "Source or Destination Address", TP_FT_IPv4,
+		    TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
 	[F_CUR_RT] = {"ip.cur_rt", "Current Route", TP_FT_IPv4, TP_BASE_NONE,
 		      NULL, 0},
 	[F_OPT_TYPE] = {"ip.opt.type", "Type", TP_FT_UINT8, TP_BASE_DEC, NULL,
@@ -466,7 +470,10 @@ static bool has_source_route(const tp_cursor *c, size_t optlen)
 
 static void add_addr(tp_pkt *p, tp_cursor *b, const tp_field_def *f)
 {
-	tp_get_bytes(p, b, f, 4);
+	size_t at = b->off;
+	const uint8_t *a = tp_get_bytes(p, b, f, 4);
+	if (f == &fields[F_DST]) /* a source route's final destination */
+		tp_add_alias(p, &fields[F_ADDR], at, a, 4);
 }
 
 /* Record route, loose and strict source route (RFC 791). */
@@ -877,7 +884,9 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 	tp_add_uint(p, &fields[F_CKSUM_STATUS], at, 0,
 		    header_cksum(p, c, start, hlen));
 
+	at = c->off;
 	const uint8_t *src = tp_get_bytes(p, c, &fields[F_SRC], 4);
+	tp_add_alias(p, &fields[F_ADDR], at, src, 4);
 	at = c->off;
 	const uint8_t *dst = tp_bytes(c, 4);
 	if (!tp_ok(c))
@@ -885,6 +894,8 @@ static tp_next ip_dissect(tp_pkt *p, tp_cursor *c)
 	size_t optlen = hlen - 20;
 	bool via = optlen && has_source_route(c, optlen);
 	tp_add_bytes(p, &fields[via ? F_CUR_RT : F_DST], at, 4, dst, 4);
+	if (!via)
+		tp_add_alias(p, &fields[F_ADDR], at, dst, 4);
 	tp_cur_layer(p)->addr = (tp_netaddr){4, proto, (fo & 0x3fff) != 0,
 					     src, dst};
 

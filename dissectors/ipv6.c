@@ -123,6 +123,7 @@ enum {
 	F_FRAGMENT_COUNT,
 	F_REASM_LEN,
 	F_REASM_DATA,
+	F_ADDR,
 	F_COUNT
 };
 
@@ -220,6 +221,9 @@ static const tp_field_def fields[F_COUNT] = {
 		   NULL, 0},
 	[F_DST] = {"ipv6.dst", "Destination Address", TP_FT_IPv6, TP_BASE_NONE,
 		   NULL, 0},
+	/* hidden, after the two addresses (tshark: "src,dst") */
+	[F_ADDR] = {"ipv6.addr", "Source or Destination Address", TP_FT_IPv6,
+		    TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
 
 	[F_HOP] = {"ipv6.hopopts", "IPv6 Hop-by-Hop Option", TP_FT_PROTOCOL,
 		   TP_BASE_NONE, NULL, 0},
@@ -979,10 +983,14 @@ static bool fixed_header(tp_pkt *p, tp_cursor *c, struct walk *w,
 	w->plen = tp_get_be16(p, c, &fields[F_PLEN]);
 	*nh = tp_get_u8(p, c, &fields[F_NXT]);
 	tp_get_u8(p, c, &fields[F_HLIM]);
+	size_t sat = c->off;
 	const uint8_t *src = tp_get_bytes(p, c, &fields[F_SRC], 16);
 	const uint8_t *dst = tp_get_bytes(p, c, &fields[F_DST], 16);
 	if (!tp_ok(c))
 		return false;
+	/* after both: the summary's hints find them where they were */
+	tp_add_alias(p, &fields[F_ADDR], sat, src, 16);
+	tp_add_alias(p, &fields[F_ADDR], sat + 16, dst, 16);
 	tp_cur_layer(p)->addr = (tp_netaddr){6, *nh, 0, src, dst};
 	w->hdr_end = c->off;
 	w->dst = dst;

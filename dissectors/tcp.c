@@ -268,6 +268,16 @@ const tp_field_def tp_tcp_fields[F_COUNT] = {
 			      TP_BASE_NONE, NULL, 0},
 	[F_A_IRTT] = {"tcp.analysis.initial_rtt", "iRTT", TP_FT_RELATIVE_TIME,
 		      TP_BASE_NONE, NULL, 0},
+	/* hidden here (tshark's tree shows them in the SEQ/ACK analysis) */
+	[F_A_ACKS_FRAME] = {"tcp.analysis.acks_frame",
+			    "This is an ACK to the segment in frame",
+			    TP_FT_FRAMENUM, TP_BASE_NONE | TP_BASE_HIDDEN, NULL,
+			    0},
+	[F_A_ACK_RTT] = {"tcp.analysis.ack_rtt",
+			 "The RTT to ACK the segment was", TP_FT_RELATIVE_TIME,
+			 TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
+	[F_A_BIF] = {"tcp.analysis.bytes_in_flight", "Bytes in flight", U32,
+		     DEC | TP_BASE_HIDDEN, NULL, 0},
 	[F_TIME_REL] = {"tcp.time_relative",
 			"Time since first frame in this TCP stream",
 			TP_FT_RELATIVE_TIME, TP_BASE_NONE, NULL, 0},
@@ -282,6 +292,9 @@ const tp_field_def tp_tcp_fields[F_COUNT] = {
 			     NULL, 0},
 	[F_REASSEMBLED_LEN] = {"tcp.reassembled.length",
 			       "Reassembled TCP length", U32, DEC, NULL, 0},
+	/* hidden here (tshark's tree shows "TCP payload (N bytes)") */
+	[F_PAYLOAD] = {"tcp.payload", "TCP payload", TP_FT_BYTES,
+		       TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
 };
 
 const tp_field_def *const tp_fd_tcp_srcport = &tp_tcp_fields[F_SRCPORT];
@@ -941,6 +954,17 @@ static tp_next tcp_dissect(tp_pkt *p, tp_cursor *c)
 	}
 	note_fill(p, note, sport, dport, g.seq, g.ack, g.flags);
 	unsigned a = tracked ? tp_tcp_track(p, c, g, start, hlen, false) : 0;
+	if (!p->lean && g.seglen) {
+		/* the captured part of the segment's payload */
+		tp_cursor pl = *c;
+		pl.off = start + hlen;
+		size_t n = tp_avail(&pl);
+		if (n > g.seglen)
+			n = g.seglen;
+		if (n)
+			tp_add_bytes(p, &tp_tcp_fields[F_PAYLOAD], start + hlen,
+				     n, tp_bytes(&pl, n), n);
+	}
 	/* A flow pinned to a stream dissector: its reassembled bytes went
 	 * there (the PDUs they completed are layers after this one). */
 	if (tracked && p->flow && tp_app_is_stream(p->flow) &&

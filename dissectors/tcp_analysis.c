@@ -2,6 +2,7 @@
  * relative sequence numbers, the SEQ/ACK analysis of Wireshark's
  * tcp_analyze_sequence_number, handshake RTT and per-stream times, and
  * the payload handed to the reassembler / stream layer (see tcp.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tapir/dissector.h"
@@ -277,27 +278,141 @@ static void add_relative(tp_pkt *p, tp_tcpstate *t, int dir,
 							: fwd->wscale));
 }
 
+/* ---- unacknowledged segments: acks_frame, ack_rtt, bytes_in_flight --- */
+
+/* What the list says about this segment (Wireshark's tcp_acked). */
+struct acked {
+	uint64_t frame; /* the segment this one acknowledges, or 0 */
+	int64_t rtt;    /* ns since that segment */
+	uint32_t bif;   /* bytes in flight after this one, or 0 */
+};
+
+/* The flow's lists, made on first use; NULL when ual_mem has no room. */
+static tp_ualist *ual_lists(tp_session *s, tp_tcpstate *t)
+{
+	if (!t->ua && tp_reasm_mem_take(&s->ual_mem, sizeof *t->ua)) {
+		t->ua = calloc(1, sizeof *t->ua);
+		if (!t->ua)
+			tp_reasm_mem_give(&s->ual_mem, sizeof *t->ua);
+	}
+	return t->ua;
+}
+
+/* Remember a segment that takes sequence space, at most TP_MAX_UNACKED
+ * per direction and TP_UNACKED_MEM_CAP in all (then it is not). */
+static void ual_add(tp_session *s, tp_ualist *ua, int dir, const tp_pkt *p,
+		    uint32_t seq, uint32_t nextseq)
+{
+	tp_uadir *d = &ua->d[dir];
+	if (d->n == d->cap) {
+		uint32_t cap = d->cap ? d->cap * 2 : 2;
+		if (cap > TP_MAX_UNACKED)
+			cap = TP_MAX_UNACKED;
+		size_t more = (size_t)(cap - d->cap) * sizeof *d->ual;
+		if (cap == d->cap || !tp_reasm_mem_take(&s->ual_mem, more))
+			return;
+		tp_unacked *n = realloc(d->ual, cap * sizeof *n);
+		if (!n) {
+			tp_reasm_mem_give(&s->ual_mem, more);
+			return;
+		}
+		d->ual = n;
+		d->cap = cap;
+	}
+	d->ual[d->n++] = (tp_unacked){seq, nextseq, p->ts_nsec, p->ts_sec,
+				      p->number};
+}
+
+/* tcp_analyze_sequence_number's end: the segment joins its side's list,
+ * the ACK number clears the other side's (the oldest segment it ends
+ * exactly is the one acknowledged: Wireshark walks its newest-first list
+ * to the last match), and the bytes in flight are the span of what this
+ * side has unacknowledged less what the other side SACKed, when they are
+ * valid (`bif_ok`). */
+static struct acked ual_update(tp_pkt *p, tp_tcpstate *t, int dir,
+			       const seginfo *g, bool bif_ok)
+{
+	struct acked r = {0, 0, 0};
+	tp_ualist *ua = ual_lists(p->sess, t);
+	if (!ua)
+		return r;
+	tp_uadir *fwd = &ua->d[dir], *rev = &ua->d[!dir];
+	uint32_t base = t->d[dir].base;
+	uint32_t nxt =
+		g->seq + g->seglen + ((g->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	if (g->seglen || (g->flags & (TH_SYN | TH_FIN)))
+		ual_add(p->sess, ua, dir, p, g->seq, nxt);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < rev->n; i++) {
+		tp_unacked *u = &rev->ual[i];
+		if (g->ack == u->nextseq) {
+			if (!r.frame) {
+				r.frame = u->frame;
+				r.rtt = ns_between(u->sec, u->nsec, p->ts_sec,
+						   p->ts_nsec);
+			}
+			continue; /* acknowledged: dropped */
+		}
+		if (seq_gt(g->ack, u->seq) && seq_le(g->ack, u->nextseq))
+			u->seq = g->ack; /* partly acknowledged */
+		else if (!seq_gt(u->nextseq, g->ack))
+			continue; /* acknowledged before: dropped */
+		rev->ual[k++] = *u;
+	}
+	rev->n = k;
+	if (g->seglen && fwd->n && bif_ok) {
+		uint32_t first = fwd->ual[0].seq - base;
+		uint32_t last = fwd->ual[0].nextseq - base;
+		for (uint32_t i = 1; i < fwd->n; i++) {
+			uint32_t a = fwd->ual[i].seq - base;
+			uint32_t b = fwd->ual[i].nextseq - base;
+			if (b > last)
+				last = b;
+			if (a < first)
+				first = a;
+		}
+		uint32_t n = last - first;
+		for (unsigned i = 0; i < rev->nsack; i++) /* SACKed: arrived */
+			n -= rev->sack_re[i] - rev->sack_le[i];
+		/* a SYN's or FIN's sequence slot carries no byte */
+		if (n > 0 && n < 2000000000u)
+			r.bif = n - ((g->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	}
+	return r;
+}
+
+/* The segment's SACK blocks (raw: before add_relative), for the other
+ * side's bytes in flight. */
+static void note_sack(tp_pkt *p, tp_tcpstate *t, int dir, const seginfo *g)
+{
+	tp_ualist *ua = ual_lists(p->sess, t);
+	if (!ua)
+		return;
+	tp_uadir *fwd = &ua->d[dir];
+	fwd->nsack = 0;
+	uint32_t le = 0;
+	for (unsigned i = g->opt_lo; i < g->opt_hi; i++) {
+		const tp_field *x = &p->fields[i];
+		if (x->def == &tp_tcp_fields[F_SACK_LE]) {
+			le = (uint32_t)x->v.u;
+		} else if (x->def == &tp_tcp_fields[F_SACK_RE] &&
+			   fwd->nsack < 4) {
+			fwd->sack_le[fwd->nsack] = le;
+			fwd->sack_re[fwd->nsack++] = (uint32_t)x->v.u;
+		}
+	}
+}
+
 /* Wireshark's SEQ/ACK analysis of the segment, the handshake RTT, and the
  * tcp.analysis tree: the analysis flags (A_*) returned. */
 static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
-			     const seginfo *g, bool fwd_seen, unsigned extra,
+			     const seginfo *g, unsigned extra,
 			     size_t start, bool opts_cut)
 {
 	tp_tcpdir *fwd = &t->d[dir], *rev = &t->d[!dir];
 	bool syn_only = (g->flags & (TH_SYN | TH_ACK)) == TH_SYN;
 	uint32_t dupnum = 0;
 	uint64_t dupframe = 0;
-	/* Wireshark's "acks frame": the ACK ends one of the other side's
-	 * unacknowledged segments.  Approximated without its segment list:
-	 * the ACK moves past the last one this side sent (or, the first
-	 * time, past the other side's base) and not past what the other
-	 * side sent. */
-	uint32_t acked = rev->base; /* the most this side acknowledged */
-	if (fwd_seen && fwd->maxack_set && !seq_lt(fwd->maxack, rev->base) &&
-	    seq_le(fwd->maxack, rev->nextseq))
-		acked = fwd->maxack; /* not a SYN's meaningless ACK field */
-	bool acks_frame = rev->nextseq != 0 && seq_gt(g->ack, acked) &&
-			  seq_le(g->ack, rev->nextseq);
 	/* an ACK makes the other side's bytes in flight valid again */
 	if (g->flags & TH_ACK)
 		rev->lastflags &= (uint16_t)~A_NOBIF;
@@ -313,8 +428,13 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 		nobif = true;
 	if (nobif)
 		fwd->lastflags |= A_NOBIF;
-	/* bytes in flight: every segment with data while they are valid */
-	bool in_flight = g->seglen != 0 && !nobif;
+	/* acknowledged segments and bytes in flight: from the unacked
+	 * lists when an output shows them; a lean run keeps no list (and
+	 * adds no field) */
+	struct acked ak = {0, 0, 0};
+	if (!p->lean)
+		ak = ual_update(p, t, dir, g, !nobif);
+	bool acks_frame = ak.frame != 0, in_flight = ak.bif != 0;
 
 	/* handshake RTT: the SYN, then the first pure ACK */
 	if (syn_only) {
@@ -335,9 +455,17 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 	if ((a || acks_frame || in_flight) && !opts_cut) {
 		gen_uint(p, F_ANALYSIS, start, 0, 0);
 		tp_push(p);
+		if (acks_frame) {
+			gen_uint(p, F_A_ACKS_FRAME, start, 0, ak.frame);
+			if (ak.rtt) /* as Wireshark: no RTT of zero */
+				gen_uint(p, F_A_ACK_RTT, start, 0,
+					 (uint64_t)ak.rtt);
+		}
 		if (t->rtt_set)
 			gen_uint(p, F_A_IRTT, start, 0,
 				    (uint64_t)t->rtt_ns);
+		if (in_flight)
+			gen_uint(p, F_A_BIF, start, 0, ak.bif);
 		if (a) {
 			gen_uint(p, F_A_FLAGS, start, 0, 0);
 			tp_push(p);
@@ -481,9 +609,10 @@ unsigned tp_tcp_track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	tp_tcpstate *t = f->tcp;
 	if (!t)
 		return 0;
-	bool fwd_seen = t->d[dir].base_set;
+	if (!p->lean)
+		note_sack(p, t, dir, &g);
 	add_relative(p, t, dir, &g, start, opts_cut);
-	unsigned a = add_analysis(p, t, dir, &g, fwd_seen, extra, start,
+	unsigned a = add_analysis(p, t, dir, &g, extra, start,
 				  opts_cut);
 	add_times(p, f, t, start);
 	to_reasm(p, li, c, f, dir, &g, start, hlen);

@@ -144,6 +144,9 @@ enum {
 	F_A_DUPACK_NUM,
 	F_A_DUPACK_FRAME,
 	F_A_IRTT,
+	F_A_ACKS_FRAME,
+	F_A_ACK_RTT,
+	F_A_BIF,
 	F_TIME_REL,
 	F_TIME_DELTA,
 	/* a reassembled PDU (src/flow/stream.c) */
@@ -151,6 +154,7 @@ enum {
 	F_SEGMENT,
 	F_SEGMENT_COUNT,
 	F_REASSEMBLED_LEN,
+	F_PAYLOAD,
 	F_COUNT
 };
 

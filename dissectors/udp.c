@@ -25,6 +25,7 @@ enum {
 	F_CKSUM_CALC,
 	F_CKSUM_STATUS,
 	F_STREAM,
+	F_PAYLOAD,
 	F_COUNT
 };
 
@@ -49,6 +50,9 @@ static const tp_field_def fields[F_COUNT] = {
 			    TP_FT_UINT8, TP_BASE_NONE, cksum_status_vals, 0},
 	[F_STREAM] = {"udp.stream", "Stream index", TP_FT_UINT32, TP_BASE_DEC,
 		      NULL, 0},
+	/* hidden here (tshark's tree shows "UDP payload (N bytes)") */
+	[F_PAYLOAD] = {"udp.payload", "Payload", TP_FT_BYTES,
+		       TP_BASE_NONE | TP_BASE_HIDDEN, NULL, 0},
 };
 
 const tp_field_def *const tp_fd_udp_srcport = &fields[F_SRCPORT];
@@ -99,6 +103,17 @@ static tp_flow *track(tp_pkt *p, const tp_cursor *c, size_t start,
 	return f;
 }
 
+/* udp.payload: the captured bytes of the datagram after the header (the
+ * cursor clamped to the UDP length), in a run that is not lean; none
+ * when no byte was captured (tshark adds none to a quoted datagram). */
+static void add_payload(tp_pkt *p, const tp_cursor *c)
+{
+	tp_cursor pl = *c;
+	size_t at = pl.off, n = tp_avail(&pl);
+	if (!p->lean && n)
+		tp_add_bytes(p, &fields[F_PAYLOAD], at, n, tp_bytes(&pl, n), n);
+}
+
 static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
 {
 	size_t at = c->off;
@@ -120,6 +135,7 @@ static tp_next udp_quoted(tp_pkt *p, tp_cursor *c)
 		tp_clamp(c, ulen - 8u);
 	if (p->sess)
 		track(p, c, at, sport, dport);
+	add_payload(p, c);
 	return TP_STOP;
 }
 
@@ -202,6 +218,7 @@ static tp_next udp_dissect(tp_pkt *p, tp_cursor *c)
 		check_sum(p, c, start, ulen, sum, sum_at);
 	}
 	tp_flow *f = p->sess ? track(p, c, start, sport, dport) : NULL;
+	add_payload(p, c);
 	/* the datagram dissector the flow is pinned to (stream.h) */
 	tp_cursor pl = *c;
 	size_t n = tp_avail(&pl);

@@ -176,6 +176,7 @@ typedef struct tp_session {
 	struct tp_flowtab *flows;
 	struct tp_fragtab *frags; /* NULL with no_defrag */
 	tp_reasm_mem mem;
+	tp_reasm_mem ual_mem; /* the TCP unacked-segment lists (tcpstate.h) */
 	tp_flowcfg cfg;
 	const tp_stream_tap *taps[4]; /* follow, export-streams */
 	unsigned ntaps;

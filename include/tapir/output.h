@@ -202,6 +202,11 @@ void tp_out_fields_free(tp_output *o);
  * as its length, "N bytes" (Wireshark's File Data: a decoded body is
  * megabytes), -T fields the value. */
 #define TP_BASE_SIZE_ONLY 0x2000u
+/* A flag in a field's `base`: a hidden field (Wireshark's
+ * PROTO_ITEM_SET_HIDDEN: eth.addr, ip.addr, tcp.payload...): the -V tree
+ * leaves it out; -T fields, -G fields and the display filter see it.
+ * Added only when the run is not lean (record.h). */
+#define TP_BASE_HIDDEN 0x4000u
 #define TP_BASE_MASK 0xffu /* the tp_base part of `base` */
 
 /* tshark's -E options (print.c output_fields_set_option). */

@@ -364,6 +364,15 @@ TP_GET_(tp_get_be32, uint32_t, tp_be32, 4)
 #undef TP_GET_
 const uint8_t *tp_get_bytes(tp_pkt *p, tp_cursor *c, const tp_field_def *f,
 			    size_t n);
+/* A hidden second field over the same bytes (eth.addr after eth.src,
+ * ip.addr after ip.src...), in a run that is not lean; nothing when `b`
+ * is NULL (the read failed). */
+static inline void tp_add_alias(tp_pkt *p, const tp_field_def *f, size_t off,
+				const uint8_t *b, size_t n)
+{
+	if (!p->lean && b)
+		tp_add_bytes(p, f, off, n, b, n);
+}
 
 /* Tree nesting for the fields that follow (tcp.flags -> tcp.flags.syn). */
 /* The level into the meta as a whole word: a byte store followed by

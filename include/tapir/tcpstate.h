@@ -10,6 +10,36 @@
 
 #include "tapir/reasm.h"
 
+/* A segment sent and not yet acknowledged (Wireshark's tcp_unacked_t):
+ * what tcp.analysis.acks_frame, ack_rtt and bytes_in_flight are made of.
+ * Kept only in a run that shows them (not p->lean). */
+typedef struct tp_unacked {
+	uint32_t seq, nextseq;
+	uint32_t nsec;
+	int64_t sec;
+	uint64_t frame;
+} tp_unacked;
+/* Wireshark's TCP_MAX_UNACKED_SEGMENTS, per direction; all flows
+ * together hold at most TP_UNACKED_MEM_CAP bytes of them (flow.h
+ * ual_mem): a segment past either is not remembered, as Wireshark's
+ * past its count. */
+#define TP_MAX_UNACKED 10000u
+#define TP_UNACKED_MEM_CAP (2u << 20)
+
+/* Per direction, allocated with the flow's first segment in a run that
+ * is not lean (tp_tcpstate.ua; charged to ual_mem with its segments). */
+typedef struct tp_uadir {
+	tp_unacked *ual; /* oldest first */
+	uint32_t n, cap;
+	/* the SACK blocks of this side's last segment (raw edges), taken
+	 * off the other side's bytes in flight */
+	uint32_t sack_le[4], sack_re[4];
+	uint8_t nsack;
+} tp_uadir;
+typedef struct tp_ualist {
+	tp_uadir d[2];
+} tp_ualist;
+
 typedef struct tp_tcpdir {
 	tp_reasm r;
 	uint32_t base;       /* sequence number shown as relative 0 */
@@ -43,6 +73,7 @@ typedef struct tp_tcpstate {
 	bool reassemble;     /* a tap or a stream dissector wants the bytes */
 	bool tapped;         /* a tap wants them (follow, export) */
 	bool ended;          /* FIN or RST both ways, or flushed */
+	tp_ualist *ua;       /* unacked segments, or NULL (lean, or no room) */
 	int64_t prev_sec;    /* previous packet of the flow (time_delta) */
 	uint32_t prev_nsec;
 } tp_tcpstate;

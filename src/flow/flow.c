@@ -343,6 +343,25 @@ static void tcp_release(tp_flow *f)
 	f->tcp = NULL;
 }
 
+/* Free a flow's reassemblers, unacked-segment lists and TCP state. */
+static void tcp_free_all(tp_session *s, tp_flow *f)
+{
+	for (int d = 0; d < 2; d++)
+		tp_reasm_free(&f->tcp->d[d].r, &s->mem);
+	tp_ualist *ua = f->tcp->ua;
+	if (ua) {
+		size_t n = sizeof *ua;
+		for (int d = 0; d < 2; d++) {
+			n += ua->d[d].cap * sizeof *ua->d[d].ual;
+			free(ua->d[d].ual);
+		}
+		free(ua);
+		f->tcp->ua = NULL;
+		tp_reasm_mem_give(&s->ual_mem, n);
+	}
+	tcp_release(f);
+}
+
 static void hold_unlink(tp_flowtab *t, tp_flow *f)
 {
 	holdlink *h = hl(f);
@@ -496,11 +515,8 @@ static void end_flow(tp_session *s, tp_flow *f)
 		for (unsigned i = 0; i < s->ntaps; i++)
 			if (s->taps[i]->end)
 				s->taps[i]->end(s->taps[i]->ctx, f);
-	if (f->tcp) {
-		for (int d = 0; d < 2; d++)
-			tp_reasm_free(&f->tcp->d[d].r, &s->mem);
-		tcp_release(f);
-	}
+	if (f->tcp)
+		tcp_free_all(s, f);
 }
 
 static void unhash(tp_flowtab *t, tp_flow *f)
@@ -577,6 +593,7 @@ tp_session *tp_session_new(const tp_flowcfg *cfg)
 	if (!s->cfg.reasm_mem_cap)
 		s->cfg.reasm_mem_cap = TP_REASM_MEM_CAP;
 	s->mem.cap = s->cfg.reasm_mem_cap;
+	s->ual_mem.cap = TP_UNACKED_MEM_CAP;
 	t->nbuckets = 1024;
 	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
 	if (!t->buckets)
@@ -627,11 +644,8 @@ void tp_session_free(tp_session *s)
 		while (f) {
 			tp_flow *next = f->lnext;
 			tp_app_end(s, f);
-			if (f->tcp) {
-				for (int d = 0; d < 2; d++)
-					tp_reasm_free(&f->tcp->d[d].r, &s->mem);
-				tcp_release(f);
-			}
+			if (f->tcp)
+				tcp_free_all(s, f);
 			f = next;
 		}
 		chunks_free(t);

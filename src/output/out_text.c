@@ -791,7 +791,8 @@ static void put_tree(const struct text_state *st, tp_sbuf *s,
 			 * heading) are in layer 0 only, notes in the others */
 			if (li == 0 ? strcmp(f->def->abbrev, "frame.number") == 0 ||
 					      tp_frame_field_hidden(f->def)
-				    : tp_is_note(f->def))
+				    : tp_is_note(f->def) ||
+					      (f->def->base & TP_BASE_HIDDEN))
 				continue;
 			put_field_line(s, p, f);
 		}

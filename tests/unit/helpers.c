@@ -80,6 +80,35 @@ tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len)
 	return pkt;
 }
 
+tp_pkt *th_dissect_lean(int linktype, const uint8_t *b, size_t caplen,
+			size_t len)
+{
+	tp_pkt *p = th_dissect(linktype, b, caplen, len);
+	p->lean = true;
+	p = th_dissect(linktype, b, caplen, len);
+	p->lean = false;
+	return p;
+}
+
+void th_expect_alias_pair(const tp_pkt *p, const char *abbrev,
+			  const uint8_t *first, const uint8_t *second, size_t n)
+{
+	const uint8_t *want[2] = {first, second};
+	int k = 0;
+	for (unsigned i = 0; i < p->nfields; i++) {
+		const tp_field *f = &p->fields[i];
+		if (strcmp(f->def->abbrev, abbrev) != 0)
+			continue;
+		if (k >= 2)
+			fail_msg("%s: more than two", abbrev);
+		assert_true(f->def->base & TP_BASE_HIDDEN);
+		assert_int_equal(f->vlen, n);
+		assert_memory_equal(f->v.p, want[k], n);
+		k++;
+	}
+	assert_int_equal(k, 2);
+}
+
 tp_pkt *th_dissect_quoted(const tp_dissector *d, const uint8_t *b, size_t n,
 			  tp_next *nx, tp_status *st)
 {

@@ -29,6 +29,15 @@ void th_guarded_free(uint8_t *p, size_t n);
 /* Dissect from a guarded copy; the returned record is valid until the
  * next call. */
 tp_pkt *th_dissect(int linktype, const uint8_t *b, size_t caplen, size_t len);
+/* The same in a lean run (p->lean: the one-line text only); the next
+ * th_dissect is not lean again. */
+tp_pkt *th_dissect_lean(int linktype, const uint8_t *b, size_t caplen,
+			size_t len);
+/* A hidden field that repeats two addresses (eth.addr, ip.addr,
+ * ipv6.addr): exactly two occurrences, `first` then `second` (n bytes
+ * each), marked hidden; fails otherwise. */
+void th_expect_alias_pair(const tp_pkt *p, const char *abbrev,
+			  const uint8_t *first, const uint8_t *second, size_t n);
 
 /* Run one dissector alone over `n` bytes as if quoted inside an ICMP
  * error (p->in_error, an embedded layer), from a guarded buffer: its next

@@ -24,6 +24,26 @@ static void test_eth_fields(void **state)
 	assert_false(th_has_kind(p, TP_EV_MALFORMED));
 }
 
+/* eth.addr: hidden, the destination then the source (tshark's order),
+ * only in a run that is not lean; a frame cut inside the source has the
+ * destination's only. */
+static void test_eth_addr(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	size_t n = th_hex(arp_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	th_expect_alias_pair(p, "eth.addr", b, b + 6, 6);
+	assert_int_equal(th_field(p, "eth.addr")->off, 0);
+	p = th_dissect_lean(1, b, n, n);
+	assert_int_equal(th_count(p, "eth.addr"), 0);
+	assert_int_equal(th_count(p, "eth.src"), 1);
+	p = th_dissect(1, b, 10, n);
+	assert_int_equal(th_count(p, "eth.addr"), 1);
+	assert_memory_equal(th_field(p, "eth.addr")->v.p, b, 6);
+	assert_true(th_has_kind(p, TP_EV_TRUNCATED));
+}
+
 static void test_eth_truncations(void **state)
 {
 	(void)state;
@@ -116,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_eth_fields),
+		cmocka_unit_test(test_eth_addr),
 		cmocka_unit_test(test_eth_truncations),
 		cmocka_unit_test(test_eth_8023_snap),
 		cmocka_unit_test(test_eth_8023_length_past_end),

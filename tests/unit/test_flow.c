@@ -12,6 +12,8 @@
 #include "tapir/flow.h"
 #include "tapir/registry.h"
 #include "tapir/follow.h"
+#include "tapir/output.h"
+#include "tapir/tcpstate.h"
 
 /* ---- packet builders -------------------------------------------------- */
 
@@ -370,6 +372,105 @@ static void test_flow_lean_keeps_state(void **state)
 		tp_pkt_free(p);
 		tp_session_free(s);
 	}
+}
+
+/* tcp.analysis.acks_frame / ack_rtt / bytes_in_flight, from the lists of
+ * unacknowledged segments (Wireshark's): an ACK that ends a segment
+ * exactly names it and the time since; a partial ACK names none; the
+ * bytes in flight span what the sender has unacknowledged. */
+static void expect_ack(const tp_pkt *p, uint64_t frame, int64_t rtt_ms)
+{
+	assert_int_equal(th_uint(p, "tcp.analysis.acks_frame"), frame);
+	const tp_field *r = th_field(p, "tcp.analysis.ack_rtt");
+	assert_non_null(r);
+	assert_true(r->def->base & TP_BASE_HIDDEN);
+	assert_int_equal(r->v.i, rtt_ms * 1000000);
+}
+
+static void test_flow_acks_and_bytes_in_flight(void **state)
+{
+	(void)state;
+	for (int lean = 0; lean < 2; lean++) {
+		tp_session *s = session(0);
+		tp_pkt *p = pkt(s);
+		p->lean = lean;
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1000, .flags = SYN, .win = 100, .ms = 0));
+		feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			       .seq = 7000, .ack = 1001, .flags = SYN | ACK,
+			       .win = 100, .ms = 10));
+		if (!lean)
+			expect_ack(p, 1, 10);
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1001, .ack = 7001, .flags = ACK,
+			       .win = 100, .ms = 30));
+		if (!lean)
+			expect_ack(p, 2, 20);
+		assert_null(th_field(p, "tcp.analysis.bytes_in_flight"));
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1001, .ack = 7001, .flags = ACK | PSH,
+			       .win = 100, .data = "hello", .ms = 40));
+		assert_int_equal(th_count(p, "tcp.analysis.bytes_in_flight"),
+				 !lean);
+		if (!lean)
+			assert_int_equal(th_uint(p, "tcp.analysis.bytes_in_flight"), 5);
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1006, .ack = 7001, .flags = ACK | PSH,
+			       .win = 100, .data = "world!", .ms = 41));
+		if (!lean)
+			assert_int_equal(th_uint(p, "tcp.analysis.bytes_in_flight"), 11);
+		/* frame 6 acknowledges frame 4's end, 10 ms later */
+		feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			       .seq = 7001, .ack = 1006, .flags = ACK,
+			       .win = 100, .ms = 50));
+		if (!lean)
+			expect_ack(p, 4, 10);
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1012, .ack = 7001, .flags = ACK | PSH,
+			       .win = 100, .data = "abc", .ms = 51));
+		if (!lean)
+			assert_int_equal(th_uint(p, "tcp.analysis.bytes_in_flight"), 9);
+		/* a partial ACK (inside frame 5's bytes): no frame named, the
+		 * rest of frame 5 still in flight */
+		feed_seg(p, &S(.src = 2, .dst = 1, .sport = 80, .dport = 4000,
+			       .seq = 7001, .ack = 1009, .flags = ACK,
+			       .win = 100, .ms = 60));
+		assert_null(th_field(p, "tcp.analysis.acks_frame"));
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1015, .ack = 7001, .flags = ACK | PSH,
+			       .win = 100, .data = "x", .ms = 61));
+		if (!lean)
+			assert_int_equal(th_uint(p, "tcp.analysis.bytes_in_flight"), 7);
+		/* a lean run keeps no list */
+		const tp_tcpstate *t = p->flow->tcp;
+		assert_int_equal(t->ua == NULL, lean);
+		if (!lean)
+			assert_int_equal(t->ua->d[0].n, 3);
+		tp_pkt_free(p);
+		tp_session_free(s);
+	}
+}
+
+/* Hostile: a sender that is never acknowledged.  Its list stops at
+ * TP_MAX_UNACKED segments (Wireshark's count), charged to the session's
+ * ual_mem, and all of it is given back when the flow ends. */
+static void test_flow_unacked_capped(void **state)
+{
+	(void)state;
+	tp_session *s = session(0);
+	tp_pkt *p = pkt(s);
+	feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+		       .seq = 1000, .flags = SYN, .win = 100, .ms = 0));
+	for (uint32_t i = 0; i < TP_MAX_UNACKED + 50; i++)
+		feed_seg(p, &S(.src = 1, .dst = 2, .sport = 4000, .dport = 80,
+			       .seq = 1001 + i, .flags = ACK, .win = 100,
+			       .data = "z", .ms = 1));
+	const tp_tcpstate *t = p->flow->tcp;
+	assert_int_equal(t->ua->d[0].n, TP_MAX_UNACKED);
+	assert_int_equal(s->ual_mem.used,
+			 sizeof(tp_ualist) + TP_MAX_UNACKED * sizeof(tp_unacked));
+	tp_pkt_free(p);
+	tp_session_free(s);
 }
 
 /* ---- relative numbers and the SEQ/ACK analysis ----------------------- */
@@ -1269,6 +1370,8 @@ int main(void)
 		cmocka_unit_test(test_flow_lru_second_chance_and_order),
 		cmocka_unit_test(test_flow_sack_edges_relative),
 		cmocka_unit_test(test_flow_lean_keeps_state),
+		cmocka_unit_test(test_flow_acks_and_bytes_in_flight),
+		cmocka_unit_test(test_flow_unacked_capped),
 		cmocka_unit_test(test_flow_relative_seq_and_rtt),
 		cmocka_unit_test(test_flow_midstream_start),
 		cmocka_unit_test(test_flow_analysis_retransmission),

@@ -617,6 +617,31 @@ static void test_ipv4_option_source_route(void **state)
 	assert_int_equal(th_count(p, "ip.rec_rt"), 8);
 }
 
+/* ip.addr: hidden, the source then the destination; behind a source
+ * route the final destination (the option's last address), not the
+ * current hop; none in a lean run. */
+static void test_ipv4_addr(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(ping_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	th_expect_alias_pair(p, "ip.addr", b + IP + 12, b + IP + 16, 4);
+	p = th_dissect_lean(1, b, n, n);
+	assert_int_equal(th_count(p, "ip.addr"), 0);
+	assert_int_equal(th_count(p, "ip.src"), 1);
+	/* cut inside the destination: the source's only */
+	p = th_dissect(1, b, IP + 18, n);
+	assert_int_equal(th_count(p, "ip.addr"), 1);
+
+	n = load(rr_request, b, sizeof b);
+	b[IP + 20] = 0x83; /* a loose source route, as above */
+	static const uint8_t last[4] = {10, 99, 0, 7};
+	memcpy(b + IP + 51, last, 4);
+	p = th_dissect(1, b, n, n);
+	th_expect_alias_pair(p, "ip.addr", b + IP + 12, last, 4);
+}
+
 static void test_ipv4_option_router_alert_quoted(void **state)
 {
 	(void)state;
@@ -1242,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_option_bad_length),
 		cmocka_unit_test(test_ipv4_option_pointer),
 		cmocka_unit_test(test_ipv4_option_source_route),
+		cmocka_unit_test(test_ipv4_addr),
 		cmocka_unit_test(test_ipv4_option_router_alert_quoted),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv4_in_ip),

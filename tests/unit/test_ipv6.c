@@ -204,6 +204,23 @@ static void test_ipv6_fixed_header(void **state)
 	assert_int_equal(strncmp(s, want, strlen(want)), 0);
 }
 
+/* ipv6.addr: hidden, the source then the destination; none in a lean
+ * run; none when the destination is cut off (a truncated header). */
+static void test_ipv6_addr(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = th_hex(hbh_echo, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	th_expect_alias_pair(p, "ipv6.addr", b + 22, b + 38, 16);
+	p = th_dissect_lean(1, b, n, n);
+	assert_int_equal(th_count(p, "ipv6.addr"), 0);
+	assert_int_equal(th_count(p, "ipv6.src"), 1);
+	p = th_dissect(1, b, 50, n);
+	assert_int_equal(th_count(p, "ipv6.addr"), 0);
+	assert_true(th_has_kind(p, TP_EV_TRUNCATED));
+}
+
 static void test_ipv6_traffic_class(void **state)
 {
 	(void)state;
@@ -1221,6 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_verbose_hostile),
 		cmocka_unit_test(test_ipv6_verbose_udp_zero),
 		cmocka_unit_test(test_ipv6_fixed_header),
+		cmocka_unit_test(test_ipv6_addr),
 		cmocka_unit_test(test_ipv6_traffic_class),
 		cmocka_unit_test(test_ipv6_hop_by_hop),
 		cmocka_unit_test(test_ipv6_dstopts_udp),

@@ -454,6 +454,33 @@ static void test_tcp_psh_payload(void **state)
 			    "IP 10.99.0.1.37350 > 10.99.0.2.8000: tcp 0");
 }
 
+/* tcp.payload: hidden, the captured part of the segment's data; none
+ * on a segment without data, a header cut short, or in a lean run. */
+static void test_tcp_payload_field(void **state)
+{
+	(void)state;
+	uint8_t b[256];
+	size_t n = load(psh_frame, b, sizeof b);
+	tp_pkt *p = th_dissect(1, b, n, n);
+	const tp_field *f = th_field(p, "tcp.payload");
+	assert_non_null(f);
+	assert_true(f->def->base & TP_BASE_HIDDEN);
+	assert_int_equal(f->off, T4 + 32);
+	assert_int_equal(f->vlen, 87);
+	assert_memory_equal(f->v.p, "GET /hello.txt HTTP/1.1\r\n", 25);
+	p = th_dissect(1, b, T4 + 32 + 3, n);
+	assert_int_equal(th_field(p, "tcp.payload")->vlen, 3);
+	for (size_t cut = 0; cut <= T4 + 32; cut++) {
+		p = th_dissect(1, b, cut, n);
+		assert_null(th_field(p, "tcp.payload"));
+	}
+	p = th_dissect_lean(1, b, n, n);
+	assert_null(th_field(p, "tcp.payload"));
+	n = load(syn_frame, b, sizeof b);
+	p = th_dissect(1, b, n, n);
+	assert_null(th_field(p, "tcp.payload"));
+}
+
 static void test_tcp_options_tfo_mptcp(void **state)
 {
 	(void)state;
@@ -947,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_flags),
 		cmocka_unit_test(test_tcp_relative_seq),
 		cmocka_unit_test(test_tcp_psh_payload),
+		cmocka_unit_test(test_tcp_payload_field),
 		cmocka_unit_test(test_tcp_options_tfo_mptcp),
 		cmocka_unit_test(test_tcp_sack),
 		cmocka_unit_test(test_tcp_ipv6),

@@ -360,6 +360,39 @@ static void test_udp_in_icmp_error(void **state)
 	assert_int_equal(p->nevents, 0);
 }
 
+/* udp.payload: hidden, the captured bytes after the header up to the
+ * UDP length (never the Ethernet padding), none when no byte of them was
+ * captured, none in a lean run; a quote's captured part. */
+static void test_udp_payload(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	size_t n = load(udp_frame, b, sizeof b);
+	memset(b + n, 0xee, 6); /* padding after the datagram */
+	tp_pkt *p = th_dissect(1, b, n + 6, n + 6);
+	const tp_field *f = th_field(p, "udp.payload");
+	assert_non_null(f);
+	assert_true(f->def->base & TP_BASE_HIDDEN);
+	assert_int_equal(f->off, UDP_OFF + 8);
+	assert_int_equal(f->vlen, 21);
+	assert_memory_equal(f->v.p, "tapir udp datagram 1\n", 21);
+	assert_int_equal(th_count(p, "udp.payload"), 1);
+	p = th_dissect(1, b, UDP_OFF + 13, n);
+	assert_int_equal(th_field(p, "udp.payload")->vlen, 5);
+	p = th_dissect(1, b, UDP_OFF + 8, n);
+	assert_null(th_field(p, "udp.payload"));
+	p = th_dissect_lean(1, b, n, n);
+	assert_null(th_field(p, "udp.payload"));
+	assert_int_equal(th_count(p, "udp.port"), 2);
+
+	tp_next nx;
+	tp_status st;
+	p = quoted(b + UDP_OFF, 8, &nx, &st);
+	assert_null(th_field(p, "udp.payload"));
+	p = quoted(b + UDP_OFF, 12, &nx, &st);
+	assert_int_equal(th_field(p, "udp.payload")->vlen, 4);
+}
+
 /* A layer quoted in an ICMP error is printed by ICMP with -v (tcpdump's
  * udp_print over the quote): its checksum computed at print time from
  * -vv on, a header cut short ending in its own marker. */
@@ -424,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_udp_quiet),
 		cmocka_unit_test(test_udp_ipv6),
 		cmocka_unit_test(test_udp_in_icmp_error),
+		cmocka_unit_test(test_udp_payload),
 		cmocka_unit_test(test_udp_embedded_summary),
 		cmocka_unit_test(test_udp_verbose),
 	};
