@@ -16,7 +16,8 @@
 typedef enum tp_mode {
 	TP_MODE_TEXT,
 	TP_MODE_FIELDS,
-	TP_MODE_JSON, /* -T json: --tls's reports (packets: not yet) */
+	TP_MODE_JSON, /* -T json: packets (or --tls's reports) */
+	TP_MODE_EK,   /* -T ek: packets in the Elasticsearch bulk format */
 } tp_mode;
 
 typedef struct tp_options {
@@ -58,6 +59,7 @@ typedef struct tp_options {
 	const char *export_dir;  /* --export-streams DIR, --export-objects */
 	bool export_objects;     /* ... http,DIR: objects, not streams */
 	bool tls;                /* --tls: a report per TLS connection */
+	const char *ek_index;    /* --ek-index NAME (-T ek) */
 	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;
