@@ -339,7 +339,7 @@ static int open_engine(struct run *r, tp_options *o)
 	o->flowcfg.certs = o->out.Vflag || o->mode == TP_MODE_FIELDS ||
 			   o->tls || json;
 	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
-			    o->out.Aflag || o->export_objects;
+			    o->out.Aflag || o->export_objects || json;
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
 		if (strcmp(o->efields[i], "http") == 0 ||
 		    strcmp(o->efields[i], "http2") == 0 ||

@@ -329,39 +329,74 @@ static size_t utf8_len(const uint8_t *b, size_t n)
 	return k;
 }
 
+/* Bytes a JSON string holds as they are: printable ASCII but '"' and
+ * '\\'. */
+static const uint8_t json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* A JSON string: valid UTF-8 passed on, control characters escaped,
  * and a byte that is not part of valid UTF-8 as \u00XX (its Latin-1
  * reading): always valid JSON, whatever the packet held. */
 void tp_sb_json_chars(tp_sbuf *s, const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n;) {
-		uint8_t c = b[i];
-		if (c == '"' || c == '\\') {
-			tp_sb_putc(s, '\\');
-			tp_sb_putc(s, (char)c);
-			i++;
-			continue;
+		/* a run that needs no escape (printable ASCII but the quote
+		 * and the backslash, valid UTF-8 sequences) in one copy: a
+		 * byte at a time was a third of -T json */
+		size_t j = i;
+		while (j < n) {
+			while (j + 4 <= n && json_plain[b[j]] &
+						     json_plain[b[j + 1]] &
+						     json_plain[b[j + 2]] &
+						     json_plain[b[j + 3]])
+				j += 4;
+			if (j == n)
+				break;
+			uint8_t c = b[j];
+			if (json_plain[c]) {
+				j++;
+				continue;
+			}
+			size_t k = c >= 0x80 ? utf8_len(b + j, n - j) : 0;
+			if (!k)
+				break;
+			j += k;
 		}
-		if (c >= 0x20 && c < 0x7f) {
-			tp_sb_putc(s, (char)c);
-			i++;
-			continue;
+		if (j > i) {
+			tp_sb_put(s, (const char *)b + i, j - i);
+			i = j;
+			if (i == n)
+				break;
 		}
-		size_t k = c >= 0x80 ? utf8_len(b + i, n - i) : 0;
-		if (k) {
-			tp_sb_put(s, (const char *)b + i, k);
-			i += k;
-			continue;
-		}
+		uint8_t c = b[i++];
 		switch (c) {
-		case '\n': tp_sb_puts(s, "\\n"); break;
-		case '\r': tp_sb_puts(s, "\\r"); break;
-		case '\t': tp_sb_puts(s, "\\t"); break;
-		default:
-			tp_sb_puts(s, "\\u00");
-			tp_sb_hex(s, c, 2);
+		case '"': tp_sb_put(s, "\\\"", 2); break;
+		case '\\': tp_sb_put(s, "\\\\", 2); break;
+		case '\n': tp_sb_put(s, "\\n", 2); break;
+		case '\r': tp_sb_put(s, "\\r", 2); break;
+		case '\t': tp_sb_put(s, "\\t", 2); break;
+		default: {
+			const char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4],
+					   hexd[c & 15]};
+			tp_sb_put(s, e, 6);
 		}
-		i++;
+		}
 	}
 }
 

@@ -186,6 +186,8 @@ static void test_out_json_hostile_strings(void **state)
 	tp_pkt *p = xj_record();
 	add_p(p, X_S, s, sizeof s);
 	add_p(p, X_S, NULL, 0);
+	add_p(p, X_S, "abcdXY", 4); /* what follows the string is not read */
+	add_p(p, X_S, "abcdefgh\x01", 8);
 	add_p(p, X_BY, NULL, 0);
 	tp_field_append(p, &xf[X_D], 0, 0)->v.d = 0.0 / 0.0;
 	o->packet(o, p);
@@ -193,7 +195,8 @@ static void test_out_json_hostile_strings(void **state)
 			    "{\"frame\":{},\"layers\":[{\"name\":\"xj\","
 			    "\"fields\":{\"xj.s\":[\"\\n\\u0001\\u007f\xc3\xa9"
 			    "\\u00c3(\\u00ed\\u00a0\\u0080\xf0\x9f\x98\x80"
-			    "\\u00ff\\u00e2\\u0082\",\"\"],\"xj.by\":\"\","
+			    "\\u00ff\\u00e2\\u0082\",\"\","
+			    "\"abcd\",\"abcdefgh\"],\"xj.by\":\"\","
 			    "\"xj.d\":null}}]}\n");
 }
 
