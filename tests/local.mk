@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	tests/unit/test_ipfrag \
 	tests/unit/test_stats \
 	tests/unit/test_out_fields \
+	tests/unit/test_out_json \
 	tests/unit/test_printer \
 	tests/unit/test_engine \
 	tests/unit/test_readahead \
@@ -76,6 +77,7 @@ TESTS += tests/threads/run.sh
 TESTS += tests/corpus-v.sh
 TESTS += tests/icmp6-crafted.sh
 TESTS += tests/filter/compare-tshark.sh
+TESTS += tests/json-lines.sh
 TESTS_ENVIRONMENT = top_srcdir=$(top_srcdir) top_builddir=$(top_builddir); export top_srcdir top_builddir;
 EXTRA_DIST += tests/golden/run.sh tests/golden/TESTLIST tests/live/run.sh
 EXTRA_DIST += tests/filter/compare-tshark.sh tests/filter/EXPRS
@@ -87,6 +89,7 @@ EXTRA_DIST += tests/compare-tcpdump-v.sh pcaps/ts-invalid.py
 EXTRA_DIST += tests/follow-tshark.sh tests/export-owner.sh tests/export-objects.sh
 EXTRA_DIST += pcaps/relay.py pcaps/make-messy.sh
 EXTRA_DIST += tests/threads/run.sh
+EXTRA_DIST += tests/json-lines.sh
 EXTRA_DIST += tests/corpus-v.sh tests/golden/CORPUS-V pcaps/icmp-crafted.py
 EXTRA_DIST += tests/icmp6-crafted.sh tests/golden/icmp6-crafted.py tests/golden/icmp6-crafted.pcap
 EXTRA_DIST += bench/gen-big.py bench/reasm-rss.sh

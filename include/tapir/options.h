@@ -16,7 +16,8 @@
 typedef enum tp_mode {
 	TP_MODE_TEXT,
 	TP_MODE_FIELDS,
-	TP_MODE_JSON, /* -T json: --tls's reports (packets: not yet) */
+	TP_MODE_JSON, /* -T json: packets (or --tls's reports) */
+	TP_MODE_EK,   /* -T ek: packets in the Elasticsearch bulk format */
 } tp_mode;
 
 typedef struct tp_options {
@@ -59,6 +60,7 @@ typedef struct tp_options {
 	bool export_objects;     /* ... http,DIR: objects, not streams */
 	bool tls;                /* --tls: a report per TLS connection */
 	const char *dfilter;     /* -Y: the display filter */
+	const char *ek_index;    /* --ek-index NAME (-T ek) */
 	unsigned threads;        /* --threads 1|2|3 (0: not given) */
 	tp_outopts out;
 } tp_options;

@@ -117,6 +117,12 @@ void tp_sb_printf(tp_sbuf *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Printable text: bytes outside 0x20..0x7e shown as escapes. */
 void tp_sb_escaped(tp_sbuf *s, const uint8_t *p, size_t n);
+/* A JSON string with its quotes: valid UTF-8 passed on, control
+ * characters escaped, any other byte as \u00XX (its Latin-1 reading):
+ * valid JSON whatever the bytes are. */
+void tp_sb_json_str(tp_sbuf *s, const uint8_t *b, size_t n);
+/* The same without the quotes (a string written in slices). */
+void tp_sb_json_chars(tp_sbuf *s, const uint8_t *b, size_t n);
 const char *tp_sb_cstr(tp_sbuf *s); /* NUL-terminates */
 
 /* Format a field's value as text (used by -v, -T fields, the TUI). */
@@ -191,6 +197,45 @@ void tp_out_text_free(tp_output *o);
 tp_output *tp_out_fields_new(FILE *fp, const char *const *names, size_t n,
 			     char *err, size_t errlen);
 void tp_out_fields_free(tp_output *o);
+
+/* A field definition's address -> a number (src/output/defmap.c): made
+ * once for the definitions of every registered dissector (ndefs), read
+ * for every field of every packet.  init returns 0, or -1 out of memory. */
+typedef struct tp_defmap {
+	const tp_field_def **key;
+	uint32_t *val;
+	size_t mask, ndefs;
+} tp_defmap;
+#define TP_DEFMAP_NONE UINT32_MAX
+int tp_defmap_init(tp_defmap *m);
+void tp_defmap_free(tp_defmap *m);
+void tp_defmap_put(tp_defmap *m, const tp_field_def *d, uint32_t v);
+static inline size_t tp_defmap_hash(const tp_field_def *d, size_t mask)
+{
+	uint64_t x = (uint64_t)(uintptr_t)d;
+	x ^= x >> 29;
+	x *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(x >> 32) & mask;
+}
+/* The number put for d, or TP_DEFMAP_NONE. */
+static inline uint32_t tp_defmap_get(const tp_defmap *m,
+				     const tp_field_def *d)
+{
+	size_t i = tp_defmap_hash(d, m->mask);
+	while (m->key[i]) {
+		if (m->key[i] == d)
+			return m->val[i];
+		i = (i + 1) & m->mask;
+	}
+	return TP_DEFMAP_NONE;
+}
+
+/* Packets as JSON Lines (-T json), or with `ek` as the Elasticsearch bulk
+ * format (-T ek) into index `index` (NULL: packets-YYYY-MM-DD of each
+ * packet's date, UTC).  out_json.c and man/tapir.1 give the schema.
+ * NULL when out of memory. */
+tp_output *tp_out_json_new(FILE *fp, bool ek, const char *index);
+void tp_out_json_free(tp_output *o);
 
 /* A flag in a field's `base`: a byte field of no bytes is shown as
  * "<none>" rather than "<MISSING>" (Wireshark's BASE_ALLOW_ZERO). */

@@ -364,16 +364,24 @@ static int open_engine(struct run *r, tp_options *o)
 	bool summaries = r->fol || r->exp || r->stats || r->rep;
 	bool printing = (!r->wr || o->print) && !summaries;
 	snprintf(r->err, sizeof r->err, "out of memory");
-	if (printing && !r->out) {
+	/* -T json / -T ek: the packets (with --tls, its reports) */
+	bool json = (o->mode == TP_MODE_JSON || o->mode == TP_MODE_EK) &&
+		    !o->tls;
+	if (printing && !r->out && json) {
+		if (!(r->out = tp_out_json_new(stdout, o->mode == TP_MODE_EK,
+					       o->ek_index)))
+			return say(r, EXIT_RUNTIME);
+	} else if (printing && !r->out) {
 		if (!(r->out = tp_out_text_new(stdout, &o->out)))
 			return say(r, EXIT_RUNTIME);
 	}
 	bool live = tp_source_is_live(r->src);
 	/* HTTP bodies gathered and decoded only for the outputs that show
 	 * them: the one-line run never pays for them */
-	o->flowcfg.certs = o->out.Vflag || o->mode == TP_MODE_FIELDS || o->tls;
+	o->flowcfg.certs = o->out.Vflag || o->mode == TP_MODE_FIELDS ||
+			   o->tls || json;
 	o->flowcfg.bodies = o->out.Vflag || o->out.xflag || o->out.Xflag ||
-			    o->out.Aflag || o->export_objects;
+			    o->out.Aflag || o->export_objects || json;
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
 		if (strcmp(o->efields[i], "http") == 0 ||
 		    strcmp(o->efields[i], "http2") == 0 ||
@@ -388,15 +396,16 @@ static int open_engine(struct run *r, tp_options *o)
 		.progress = r->wr && !o->print && !o->out.qflag && live &&
 			    isatty(2),
 		.flowcfg = &o->flowcfg,
-		/* only -v, -V and -T fields show a checksum's status */
+		/* only -v, -V, -T fields and json show a checksum's status */
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
-			     o->mode != TP_MODE_FIELDS,
-		/* only -V, -T fields and --stats read TCP's generated fields */
-		/* (-Y reads any field: not lean) */
-		.lean = (o->mode == TP_MODE_TEXT || o->mode == TP_MODE_JSON) &&
-			!o->out.Vflag && !r->stats && !r->dfilter,
+			     o->mode != TP_MODE_FIELDS && !json,
+		/* only -V, -T fields, json and --stats read TCP's generated
+		 * fields; -Y reads any field */
+		.lean = (o->mode == TP_MODE_TEXT || o->mode == TP_MODE_JSON ||
+			 o->mode == TP_MODE_EK) &&
+			!json && !o->out.Vflag && !r->stats && !r->dfilter,
 		/* tcpdump's relative TCP numbers: the text's, unless -S */
-		.relative_seq = printing && o->mode != TP_MODE_FIELDS &&
+		.relative_seq = printing && o->mode != TP_MODE_FIELDS && !json &&
 				!o->out.Sflag,
 		.seq_quoted = o->out.vflag > 0,
 		.printer_thread = o->threads >= 3,
@@ -520,6 +529,9 @@ static int close_run(struct run *r, tp_options *o, int status)
 	tp_source_close(r->src);
 	if (o->mode == TP_MODE_FIELDS) {
 		tp_out_fields_free(r->out);
+	} else if ((o->mode == TP_MODE_JSON || o->mode == TP_MODE_EK) &&
+		   !o->tls) {
+		tp_out_json_free(r->out);
 	} else {
 		tp_out_text_free(r->out);
 	}

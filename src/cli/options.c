@@ -24,7 +24,7 @@ void tp_usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: tapir [-AenNqStvVxX#] [-c count] [-r file | -i interface]\n"
-		"             [-s snaplen] [-T text|fields [-e field]... [-E opt]...]\n"
+		"             [-s snaplen] [-T text|json|ek|fields [-e field]... [-E opt]...]\n"
 		"             [-d rule]\n"
 		"             [-F file] [-G fields|protocols] [-w file [--pcapng] [-U]\n"
 		"             [--print] [-C MB] [-G seconds] [-W count]] [-Z user]\n"
@@ -59,6 +59,11 @@ void tp_usage(FILE *fp)
 		"     aggregator=,|/s|C, quote=d|s|n, bom=y|n   (with -T fields)\n"
 		"  -Y FILTER     display filter, Wireshark's syntax (e.g.\n"
 		"                'ip.addr == 10.0.0.0/8 and tcp.port in {80 443}')\n"
+		"  -T json       every packet as one JSON object per line\n"
+		"  -T ek         Elasticsearch/OpenSearch bulk format (an index\n"
+		"                action line, then the packet's document)\n"
+		"  --ek-index NAME   the index -T ek names (default\n"
+		"                packets-YYYY-MM-DD, the packet's date)\n"
 		"  -d TABLE==VALUE,PROTO    decode as (e.g. udp.port==5555,data)\n"
 		"  -F FILE       read the capture filter expression from FILE\n"
 		"  -w FILE       write packets to FILE (- is standard output)\n"
@@ -202,6 +207,7 @@ enum {
 	OPT_NANO,
 	OPT_FILE_LIST,
 	OPT_TLS,
+	OPT_EK_INDEX,
 };
 
 /* -C: millions of bytes as tcpdump, with an optional k / m / g suffix
@@ -419,10 +425,11 @@ static int opt_output(tp_options *o, struct parse *ps, int ch, const char *arg)
 			o->mode = TP_MODE_TEXT;
 		else if (strcmp(arg, "json") == 0)
 			o->mode = TP_MODE_JSON;
+		else if (strcmp(arg, "ek") == 0)
+			o->mode = TP_MODE_EK;
 		else
 			return usage_error(
-				"-T %s: supported: text, fields, json (with "
-				"--tls)",
+				"-T %s: supported: text, fields, json, ek",
 				arg);
 		break;
 	case 'v':
@@ -550,6 +557,9 @@ static int opt_streams(tp_options *o, struct parse *ps, int ch, const char *arg)
 		}
 		o->export_dir = arg;
 		break;
+	case OPT_EK_INDEX:
+		o->ek_index = arg;
+		break;
 	case OPT_TLS:
 		o->tls = true;
 		break;
@@ -637,10 +647,15 @@ static int settle(tp_options *o, struct parse *ps)
 				   "");
 	if (o->write_file && o->mode == TP_MODE_FIELDS)
 		return usage_error("-T fields and -w: pick one%s", "");
-	if (o->mode == TP_MODE_JSON && !o->tls)
-		return usage_error("-T json: one object per TLS connection "
-				   "with --tls; packets as JSON are not "
-				   "built yet%s",
+	if (o->ek_index && o->mode != TP_MODE_EK)
+		return usage_error("--ek-index goes with -T ek%s", "");
+	if (o->tls && o->mode == TP_MODE_EK)
+		return usage_error("--tls reports as -T json, not -T ek%s", "");
+	if ((o->mode == TP_MODE_JSON || o->mode == TP_MODE_EK) && !o->tls &&
+	    (o->write_file || o->out.vflag || o->out.Vflag || o->out.xflag ||
+	     o->out.Xflag || o->out.Aflag))
+		return usage_error("-T json/ek and -w/-v/-V/-x/-X/-A: pick "
+				   "one%s",
 				   "");
 	if (o->tls && (o->mode == TP_MODE_FIELDS || o->follow ||
 		       o->export_dir || o->write_file))
@@ -709,6 +724,7 @@ int tp_options_parse(tp_options *o, int argc, char **argv)
 		{"export-streams", required_argument, NULL, OPT_EXPORT},
 		{"export-objects", required_argument, NULL, OPT_EXPORT_OBJ},
 		{"tls", no_argument, NULL, OPT_TLS},
+		{"ek-index", required_argument, NULL, OPT_EK_INDEX},
 		{"no-defrag", no_argument, NULL, OPT_NO_DEFRAG},
 		{"no-reassembly", no_argument, NULL, OPT_NO_REASM},
 		{"threads", required_argument, NULL, OPT_THREADS},

@@ -300,6 +300,113 @@ void tp_sb_escaped(tp_sbuf *s, const uint8_t *p, size_t n)
 	}
 }
 
+/* The length of a valid UTF-8 sequence at b[0..n), 0 when not one
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+static size_t utf8_len(const uint8_t *b, size_t n)
+{
+	uint8_t c = b[0];
+	size_t k;
+	uint32_t min, cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		k = 2, min = 0x80, cp = c & 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		k = 3, min = 0x800, cp = c & 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		k = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((b[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (b[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+/* Bytes a JSON string holds as they are: printable ASCII but '"' and
+ * '\\'. */
+static const uint8_t json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* A JSON string: valid UTF-8 passed on, control characters escaped,
+ * and a byte that is not part of valid UTF-8 as \u00XX (its Latin-1
+ * reading): always valid JSON, whatever the packet held. */
+void tp_sb_json_chars(tp_sbuf *s, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		/* a run that needs no escape (printable ASCII but the quote
+		 * and the backslash, valid UTF-8 sequences) in one copy: a
+		 * byte at a time was a third of -T json */
+		size_t j = i;
+		while (j < n) {
+			while (j + 4 <= n && json_plain[b[j]] &
+						     json_plain[b[j + 1]] &
+						     json_plain[b[j + 2]] &
+						     json_plain[b[j + 3]])
+				j += 4;
+			if (j == n)
+				break;
+			uint8_t c = b[j];
+			if (json_plain[c]) {
+				j++;
+				continue;
+			}
+			size_t k = c >= 0x80 ? utf8_len(b + j, n - j) : 0;
+			if (!k)
+				break;
+			j += k;
+		}
+		if (j > i) {
+			tp_sb_put(s, (const char *)b + i, j - i);
+			i = j;
+			if (i == n)
+				break;
+		}
+		uint8_t c = b[i++];
+		switch (c) {
+		case '"': tp_sb_put(s, "\\\"", 2); break;
+		case '\\': tp_sb_put(s, "\\\\", 2); break;
+		case '\n': tp_sb_put(s, "\\n", 2); break;
+		case '\r': tp_sb_put(s, "\\r", 2); break;
+		case '\t': tp_sb_put(s, "\\t", 2); break;
+		default: {
+			const char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4],
+					   hexd[c & 15]};
+			tp_sb_put(s, e, 6);
+		}
+		}
+	}
+}
+
+void tp_sb_json_str(tp_sbuf *s, const uint8_t *b, size_t n)
+{
+	tp_sb_putc(s, '"');
+	tp_sb_json_chars(s, b, n);
+	tp_sb_putc(s, '"');
+}
+
 const char *tp_sb_cstr(tp_sbuf *s)
 {
 	if (s->cap)

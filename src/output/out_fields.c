@@ -47,10 +47,7 @@ struct fields_state {
 	uint32_t *col_slot; /* column -> slot */
 	struct slot *slots;
 	size_t nslots;
-	/* def address -> slot: open addressing, power-of-two size */
-	const tp_field_def **hkey;
-	uint32_t *hval;
-	size_t hmask;
+	tp_defmap slot_of; /* def address -> slot */
 	int32_t *next; /* per field index: next in its slot's chain */
 	bool preamble_done;
 	char *buf;
@@ -133,38 +130,6 @@ int tp_fieldfmt_set(tp_fieldfmt *f, const char *option)
 		return 0;
 	}
 #undef IS
-	return -1;
-}
-
-/* ---- def -> slot ---------------------------------------------------- */
-
-static size_t hash_def(const tp_field_def *d, size_t mask)
-{
-	uint64_t x = (uint64_t)(uintptr_t)d;
-	x ^= x >> 29;
-	x *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(x >> 32) & mask;
-}
-
-static void map_put(struct fields_state *st, const tp_field_def *d,
-		    uint32_t slot)
-{
-	size_t i = hash_def(d, st->hmask);
-	while (st->hkey[i] && st->hkey[i] != d)
-		i = (i + 1) & st->hmask;
-	st->hkey[i] = d;
-	st->hval[i] = slot;
-}
-
-static inline int64_t map_get(const struct fields_state *st,
-			      const tp_field_def *d)
-{
-	size_t i = hash_def(d, st->hmask);
-	while (st->hkey[i]) {
-		if (st->hkey[i] == d)
-			return st->hval[i];
-		i = (i + 1) & st->hmask;
-	}
 	return -1;
 }
 
@@ -269,8 +234,8 @@ static void fields_packet(tp_output *out, const tp_pkt *p)
 	/* one walk over the record */
 	unsigned nf = p->nfields < TP_MAX_FIELDS ? p->nfields : TP_MAX_FIELDS;
 	for (unsigned i = 0; i < nf; i++) {
-		int64_t sl = map_get(st, p->fields[i].def);
-		if (sl < 0)
+		uint32_t sl = tp_defmap_get(&st->slot_of, p->fields[i].def);
+		if (sl == TP_DEFMAP_NONE)
 			continue;
 		struct slot *x = &st->slots[sl];
 		st->next[i] = -1;
@@ -341,8 +306,7 @@ void tp_out_fields_free(tp_output *o)
 		free(st->names);
 		free(st->col_slot);
 		free(st->slots);
-		free(st->hkey);
-		free(st->hval);
+		tp_defmap_free(&st->slot_of);
 		free(st->next);
 		free(st->buf);
 		free(st);
@@ -376,24 +340,13 @@ tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
 	st->fp = fp;
 	st->fmt = *fmt;
 	st->n = n;
-	/* every definition a name stands for (Wireshark registers some
-	 * names twice, with two types) */
-	size_t ndefs = 0;
-	for (size_t i = 0; i < tp_registry_count(); i++)
-		ndefs += tp_registry_get(i)->nfields;
-	size_t hsize = 16;
-	while (hsize < 2 * ndefs + 2)
-		hsize *= 2;
 	st->names = calloc(n ? n : 1, sizeof *st->names);
 	st->col_slot = calloc(n ? n : 1, sizeof *st->col_slot);
 	st->slots = calloc(n ? n : 1, sizeof *st->slots);
-	st->hkey = calloc(hsize, sizeof *st->hkey);
-	st->hval = calloc(hsize, sizeof *st->hval);
 	st->next = calloc(TP_MAX_FIELDS, sizeof *st->next);
 	st->buf = malloc(LINE_CAP);
-	st->hmask = hsize - 1;
-	bool oom = !st->names || !st->col_slot || !st->slots || !st->hkey ||
-		   !st->hval || !st->next || !st->buf;
+	bool oom = !st->names || !st->col_slot || !st->slots ||
+		   tp_defmap_init(&st->slot_of) < 0 || !st->next || !st->buf;
 	for (size_t k = 0; k < n && !oom; k++) {
 		if (!(st->names[k] = strdup(names[k]))) {
 			oom = true;
@@ -412,11 +365,14 @@ tp_output *tp_out_fields_new_fmt(FILE *fp, const char *const *names, size_t n,
 		}
 		uint32_t sl = (uint32_t)st->nslots++;
 		st->col_slot[k] = sl;
+		/* every definition a name stands for (Wireshark registers
+		 * some names twice, with two types) */
 		for (size_t i = 0; i < tp_registry_count(); i++) {
 			const tp_dissector *d = tp_registry_get(i);
 			for (size_t f = 0; f < d->nfields; f++)
 				if (strcmp(d->fields[f].abbrev, names[k]) == 0)
-					map_put(st, &d->fields[f], sl);
+					tp_defmap_put(&st->slot_of,
+						      &d->fields[f], sl);
 		}
 	}
 	if (oom) {

@@ -77,7 +77,6 @@ static unsigned skip_item(const tp_report *r, unsigned i)
 /* ---- text -------------------------------------------------------------- */
 
 /* A string, number, bool, duration or time, as text or as JSON. */
-static void json_str(tp_sbuf *s, const uint8_t *b, size_t n);
 static void scalar(tp_sbuf *s, const tp_report *r, const tp_ritem *it,
 		   bool json)
 {
@@ -85,7 +84,7 @@ static void scalar(tp_sbuf *s, const tp_report *r, const tp_ritem *it,
 	case TP_RI_STR: {
 		const uint8_t *b = (const uint8_t *)tp_rep_text(r, it->v.s);
 		if (json)
-			json_str(s, b, it->len);
+			tp_sb_json_str(s, b, it->len);
 		else
 			tp_sb_escaped(s, b, it->len);
 		break;
@@ -228,76 +227,9 @@ void tp_report_text(const tp_report *r, FILE *fp)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* The length of a valid UTF-8 sequence at b[0..n), 0 when not one
- * (overlong forms, surrogates and code points past U+10FFFF are not). */
-static size_t utf8_len(const uint8_t *b, size_t n)
-{
-	uint8_t c = b[0];
-	size_t k;
-	uint32_t min, cp;
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		k = 2, min = 0x80, cp = c & 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		k = 3, min = 0x800, cp = c & 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		k = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((b[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (b[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
-/* A JSON string: valid UTF-8 passed on, control characters escaped,
- * and a byte that is not part of valid UTF-8 as \u00XX (its Latin-1
- * reading): always valid JSON, whatever the packet held. */
-static void json_str(tp_sbuf *s, const uint8_t *b, size_t n)
-{
-	tp_sb_putc(s, '"');
-	for (size_t i = 0; i < n;) {
-		uint8_t c = b[i];
-		if (c == '"' || c == '\\') {
-			tp_sb_putc(s, '\\');
-			tp_sb_putc(s, (char)c);
-			i++;
-			continue;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			tp_sb_putc(s, (char)c);
-			i++;
-			continue;
-		}
-		size_t k = c >= 0x80 ? utf8_len(b + i, n - i) : 0;
-		if (k) {
-			tp_sb_put(s, (const char *)b + i, k);
-			i += k;
-			continue;
-		}
-		switch (c) {
-		case '\n': tp_sb_puts(s, "\\n"); break;
-		case '\r': tp_sb_puts(s, "\\r"); break;
-		case '\t': tp_sb_puts(s, "\\t"); break;
-		default:
-			tp_sb_puts(s, "\\u00");
-			tp_sb_hex(s, c, 2);
-		}
-		i++;
-	}
-	tp_sb_putc(s, '"');
-}
-
 static void json_key(tp_sbuf *s, const char *k)
 {
-	json_str(s, (const uint8_t *)k, strlen(k));
+	tp_sb_json_str(s, (const uint8_t *)k, strlen(k));
 	tp_sb_putc(s, ':');
 }
 
@@ -337,7 +269,7 @@ void tp_report_json(const tp_report *r, FILE *fp)
 	tp_sbuf s;
 	tp_sb_init(&s, buf, sizeof buf);
 	tp_sb_puts(&s, "{\"proto\":");
-	json_str(&s, (const uint8_t *)r->proto, strlen(r->proto));
+	tp_sb_json_str(&s, (const uint8_t *)r->proto, strlen(r->proto));
 	tp_sb_puts(&s, ",\"stream\":");
 	tp_sb_dec(&s, r->stream);
 	tp_sb_puts(&s, ",\"client\":\"");
