@@ -432,7 +432,7 @@ static unsigned add_analysis(tp_pkt *p, tp_tcpstate *t, int dir,
 	 * lists when an output shows them; a lean run keeps no list (and
 	 * adds no field) */
 	struct acked ak = {0, 0, 0};
-	if (!p->lean)
+	if (!p->lean && p->sess->cfg.unacked)
 		ak = ual_update(p, t, dir, g, !nobif);
 	bool acks_frame = ak.frame != 0, in_flight = ak.bif != 0;
 
@@ -609,7 +609,7 @@ unsigned tp_tcp_track(tp_pkt *p, const tp_cursor *c, seginfo g, size_t start,
 	tp_tcpstate *t = f->tcp;
 	if (!t)
 		return 0;
-	if (!p->lean)
+	if (!p->lean && p->sess->cfg.unacked)
 		note_sack(p, t, dir, &g);
 	add_relative(p, t, dir, &g, start, opts_cut);
 	unsigned a = add_analysis(p, t, dir, &g, extra, start,

@@ -167,6 +167,12 @@ typedef struct tp_flowcfg {
 	 * when an output shows them (-V, -T fields, --tls); a --stats run
 	 * never loads the library's decoders */
 	bool certs;
+	/* keep each TCP flow's unacknowledged segments (up to
+	 * TP_UNACKED_MEM_CAP for the run): tcp.analysis.acks_frame, ack_rtt
+	 * and bytes_in_flight, and the tcp.analysis tree they open.  Only
+	 * when an output can show them (-V, -T json/ek, a -T fields or -Y
+	 * naming a tcp.analysis field): --stats never builds them */
+	bool unacked;
 } tp_flowcfg;
 
 /* Everything that lives across packets. */

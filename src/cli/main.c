@@ -389,6 +389,14 @@ static int open_engine(struct run *r, tp_options *o)
 		    strncmp(o->efields[i], "http2.body.", 11) == 0)
 			o->flowcfg.bodies = true; /* -e http.file_data, -e http,
 						   * -e http2.body.* */
+	/* tcp.analysis.acks_frame/ack_rtt/bytes_in_flight: per-flow lists
+	 * of unacknowledged segments, kept only for an output that can show
+	 * them (a filter or -e naming a tcp.analysis field, -V, json) */
+	o->flowcfg.unacked = o->out.Vflag || json ||
+			     (o->dfilter && strstr(o->dfilter, "analysis"));
+	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
+		if (strstr(o->efields[i], "analysis"))
+			o->flowcfg.unacked = true;
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,
