@@ -42,5 +42,11 @@ typedef struct tp_filter_err {
 tp_filter *tp_filter_compile(const char *expr, tp_filter_err *err);
 bool tp_filter_match(const tp_filter *f, const tp_pkt *p);
 void tp_filter_free(tp_filter *f);
+/* Whether the filter reads only fields a lean record (record.h) holds
+ * the same as a full one; if so, it is made to run on lean records (the
+ * aliases eth.addr, ip.addr, ipv6.addr read their source and
+ * destination fields) and true is returned.  Call it only for a run
+ * that will then be lean. */
+bool tp_filter_lean(tp_filter *f);
 
 #endif

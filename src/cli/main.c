@@ -397,6 +397,12 @@ static int open_engine(struct run *r, tp_options *o)
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
 		if (strstr(o->efields[i], "analysis"))
 			o->flowcfg.unacked = true;
+	/* only -V, -T fields, json and --stats read TCP's generated
+	 * fields; -Y reads the fields it names (a lean record has those of
+	 * most filters: tp_filter_lean) */
+	bool lean = (o->mode == TP_MODE_TEXT || (o->tls && !json)) &&
+		    !o->out.Vflag && !r->stats &&
+		    (!r->dfilter || tp_filter_lean(r->dfilter));
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,
@@ -407,11 +413,7 @@ static int open_engine(struct run *r, tp_options *o)
 		/* only -v, -V, -T fields and json show a checksum's status */
 		.no_verify = !o->out.vflag && !o->out.Vflag &&
 			     o->mode != TP_MODE_FIELDS && !json,
-		/* only -V, -T fields, json and --stats read TCP's generated
-		 * fields; -Y reads any field */
-		.lean = (o->mode == TP_MODE_TEXT || o->mode == TP_MODE_JSON ||
-			 o->mode == TP_MODE_EK) &&
-			!json && !o->out.Vflag && !r->stats && !r->dfilter,
+		.lean = lean,
 		/* tcpdump's relative TCP numbers: the text's, unless -S */
 		.relative_seq = printing && o->mode != TP_MODE_FIELDS && !json &&
 				!o->out.Sflag,

@@ -53,6 +53,7 @@ enum tk {
 	T_IN,
 	T_WORD,     /* an unquoted run: a name or a literal */
 	T_STR,      /* a "quoted string" (escapes resolved into tok.s) */
+	T_BITAND,   /* & (bitwise_and): a field's value masked */
 	T_BAD,
 };
 
@@ -107,6 +108,7 @@ static const struct {
 	{"lt", T_OP, OP_LT},	 {"gt", T_OP, OP_GT},	  {"le", T_OP, OP_LE},
 	{"ge", T_OP, OP_GE},	 {"contains", T_CONTAINS, 0},
 	{"matches", T_MATCHES, 0}, {"in", T_IN, 0},
+	{"bitwise_and", T_BITAND, 0},
 };
 
 /* A quoted string's bytes, C escapes resolved. */
@@ -193,6 +195,7 @@ static void next(lexer *lx)
 		{"!=", T_OP, OP_ALL_NE},  {"<=", T_OP, OP_LE},
 		{">=", T_OP, OP_GE},	  {"&&", T_AND, 0},
 		{"||", T_OR, 0},	  {"^^", T_XOR, 0},
+		{"&", T_BITAND, 0},
 		{"<", T_OP, OP_LT},	  {">", T_OP, OP_GT},
 		{"!", T_NOT, 0},	  {"(", T_LP, 0},
 		{")", T_RP, 0},		  {"{", T_LBRACE, 0},
@@ -244,7 +247,7 @@ static void next(lexer *lx)
 /* ---- the program ---------------------------------------------------- */
 
 enum nk { N_AND, N_OR, N_XOR, N_NOT, N_EXISTS, N_PROTO, N_CMP,
-	  N_CONTAINS, N_MATCHES, N_IN };
+	  N_CONTAINS, N_MATCHES, N_IN, N_BITS };
 
 /* How a field's values compare. */
 enum vk { VK_UINT, VK_INT, VK_DBL, VK_BYTES, VK_IPV4, VK_IPV6, VK_TEXT,
@@ -257,6 +260,10 @@ typedef struct fref {
 	const tp_field_def *d0; /* the first (type, value names) */
 	bool computed;          /* frame.protocols, _ws.col.*: text */
 	bool slice;
+	bool masked;            /* field & mask: the values ANDed first */
+	uint64_t mask;
+	uint64_t bit;           /* lean: a flag read from its parent (value
+				 * & bit) != 0 (tcp.flags.syn of tcp.flags) */
 	long s_from, s_len;     /* s_len < 0: to the end */
 } fref;
 
@@ -704,6 +711,31 @@ static bool rhs(lexer *lx, const fref *lf, val *v)
 	return true;
 }
 
+/* "& MASK" after an integer field (Wireshark's bitwise_and): the
+ * values ANDed with MASK, then tested for a bit set or compared. */
+static bool parse_mask(lexer *lx, fref *f, const char *name)
+{
+	size_t at = lx->cur.at, len = lx->cur.len;
+	if (!f->ndefs || f->slice || f->computed ||
+	    (f->vk != VK_UINT && f->vk != VK_INT)) {
+		fail(lx, at, len, "%s is not an integer: & needs one", name);
+		return false;
+	}
+	next(lx);
+	val m;
+	if (lx->cur.t != T_WORD) {
+		fail(lx, lx->cur.at, lx->cur.len ? lx->cur.len : 1,
+		     "expected a number after &");
+		return false;
+	}
+	if (!literal(lx, &lx->cur, f, &m))
+		return false;
+	f->masked = true;
+	f->mask = f->vk == VK_UINT ? m.u : (uint64_t)m.i;
+	next(lx);
+	return true;
+}
+
 static node *relation(lexer *lx)
 {
 	tok *t = &lx->cur;
@@ -730,7 +762,15 @@ static node *relation(lexer *lx)
 	next(lx);
 	if (is_field && lx->cur.t == T_LBRK && !parse_slice(lx, &f))
 		return NULL;
+	if (lx->cur.t == T_BITAND && !parse_mask(lx, &f, name))
+		return NULL;
 	enum tk k = lx->cur.t;
+	if (f.masked && k != T_OP) { /* field & mask: some bit set */
+		node *n = mk(N_BITS, NULL, NULL);
+		if (n)
+			n->f = f;
+		return n;
+	}
 	if (k != T_OP && k != T_CONTAINS && k != T_MATCHES && k != T_IN) {
 		node *n = mk(proto && !f.slice ? N_PROTO : N_EXISTS, NULL, NULL);
 		if (n) {
@@ -947,6 +987,155 @@ tp_filter *tp_filter_compile(const char *expr, tp_filter_err *err)
 	return f;
 }
 
+/* ---- lean runs --------------------------------------------------------- */
+
+/* The one-line text reads lean records (record.h, p->lean): the headers
+ * a line shows, without the tree's extras (TCP's generated fields, flag
+ * bits, the alias fields eth.addr/ip.addr/ipv6.addr, payload copies, the
+ * application layers' details).  A filter that reads only what a lean
+ * record holds the same as a full one runs on lean records: the -Y run
+ * costs what the one-line run costs.  What a lean record holds the same
+ * (checked over pcaps/ by tests/filter/compare-tshark.sh, which runs
+ * every expression both ways against tshark): */
+static const char *const lean_protos[] = {
+	"frame", "eth", "vlan", "ieee8021ad", "sll", "sll2", "arp", "ip",
+	"ipv6", "icmp", "icmpv6", "udp", "tcp", "dns", "mdns", "llmnr", "dhcp",
+	"data"};
+/* of frame and tcp, these fields only */
+static const char *const lean_only[] = {
+	"frame.number", "frame.len", "frame.cap_len", "frame.time",
+	"frame.time_epoch", "frame.time_delta", "frame.time_relative",
+	"tcp.srcport", "tcp.dstport", "tcp.port", "tcp.flags", "tcp.hdr_len",
+	"tcp.len", "tcp.seq_raw", "tcp.ack_raw", "tcp.checksum",
+	"tcp.checksum.status", "tcp.window_size_value", "tcp.urgent_pointer"};
+/* of the others, all but these */
+static const char *const lean_not[] = {
+	"ip.dsfield.dscp", "ip.dsfield.ecn", "ip.flags.rb", "ip.flags.df",
+	"ip.flags.mf", "udp.payload"};
+/* an alias field is its two fields in a lean run */
+static const char *const lean_alias[][3] = {
+	{"eth.addr", "eth.src", "eth.dst"},
+	{"ip.addr", "ip.src", "ip.dst"},
+	{"ipv6.addr", "ipv6.src", "ipv6.dst"}};
+
+#define NAMES(a) (sizeof a / sizeof a[0])
+
+static bool listed(const char *name, const char *const *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, l[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool lean_proto(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NAMES(lean_protos); i++)
+		if (strlen(lean_protos[i]) == len &&
+		    strncmp(name, lean_protos[i], len) == 0)
+			return true;
+	return false;
+}
+
+static int lean_alias_of(const char *name)
+{
+	for (size_t i = 0; i < NAMES(lean_alias); i++)
+		if (strcmp(name, lean_alias[i][0]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* tcp.flags.syn and its siblings: one bit of tcp.flags, which a lean
+ * record has (tp_add_bits: each is (flags & mask) != 0) */
+static bool lean_flag(const tp_field_def *d)
+{
+	return strncmp(d->abbrev, "tcp.flags.", 10) == 0 &&
+	       d->type == TP_FT_BOOLEAN && d->mask;
+}
+
+static bool lean_field(const fref *f)
+{
+	if (f->computed)
+		return false; /* frame.protocols, _ws.col.*: the layers */
+	for (unsigned k = 0; k < f->ndefs; k++) {
+		const char *a = f->defs[k]->abbrev;
+		size_t len = strcspn(a, ".");
+		if (lean_alias_of(a) >= 0 || (f->ndefs == 1 && lean_flag(f->defs[k])))
+			continue;
+		if (!lean_proto(a, len) || listed(a, lean_not, NAMES(lean_not)))
+			return false;
+		if ((strncmp(a, "frame.", 6) == 0 || strncmp(a, "tcp.", 4) == 0) &&
+		    !listed(a, lean_only, NAMES(lean_only)))
+			return false;
+	}
+	return true;
+}
+
+/* An alias's definitions become its two fields' (resolve() finds them
+ * all, so the lean record's occurrences are the full record's). */
+static void lean_rewrite(fref *f)
+{
+	if (f->ndefs == 1 && lean_flag(f->defs[0])) {
+		fref x;
+		if (resolve("tcp.flags", &x) && x.ndefs == 1) {
+			f->bit = f->defs[0]->mask;
+			f->defs[0] = f->d0 = x.defs[0];
+		}
+		return;
+	}
+	int a = f->ndefs ? lean_alias_of(f->defs[0]->abbrev) : -1;
+	if (a < 0)
+		return;
+	fref x, y;
+	if (!resolve(lean_alias[a][1], &x) || !resolve(lean_alias[a][2], &y) ||
+	    x.ndefs + y.ndefs > FREF_DEFS)
+		return;
+	memcpy(f->defs, x.defs, x.ndefs * sizeof *x.defs);
+	memcpy(f->defs + x.ndefs, y.defs, y.ndefs * sizeof *y.defs);
+	f->ndefs = x.ndefs + y.ndefs;
+	f->d0 = f->defs[0];
+}
+
+/* Every field and protocol the filter reads (rewrite: and make the
+ * aliases their fields). */
+static bool lean_walk(node *n, bool rewrite)
+{
+	if (!n)
+		return true;
+	if (!lean_walk(n->a, rewrite) || !lean_walk(n->b, rewrite))
+		return false;
+	if (n->k == N_AND || n->k == N_OR || n->k == N_XOR || n->k == N_NOT)
+		return true;
+	if (n->k == N_PROTO) {
+		const char *nm = n->proto ? n->proto->name : "";
+		if (!lean_proto(nm, strlen(nm)))
+			return false;
+		if (!n->f.ndefs)
+			return true;
+	}
+	if (rewrite)
+		lean_rewrite(&n->f);
+	else if (!lean_field(&n->f))
+		return false;
+	for (size_t k = 0; k < n->nv; k++) {
+		if (!n->v[k].field)
+			continue;
+		if (rewrite)
+			lean_rewrite(&n->v[k].rf);
+		else if (!lean_field(&n->v[k].rf))
+			return false;
+	}
+	return true;
+}
+
+bool tp_filter_lean(tp_filter *f)
+{
+	if (!f || !lean_walk(f->root, false))
+		return false;
+	lean_walk(f->root, true);
+	return true;
+}
+
 /* ---- evaluation ------------------------------------------------------- */
 
 typedef struct fv { /* one occurrence's value */
@@ -990,6 +1179,12 @@ static bool value_of(const tp_pkt *p, const fref *f, const tp_field *x,
 			break;
 		default: break;
 		}
+	}
+	if (f->bit)
+		v->u = (v->u & f->bit) != 0;
+	if (f->masked) {
+		v->u &= f->mask;
+		v->i = (int64_t)((uint64_t)v->i & f->mask);
 	}
 	if (f->slice) {
 		long n = (long)v->n, a = f->s_from;
@@ -1106,6 +1301,8 @@ static bool test(const tp_pkt *p, const node *n, const fv *x)
 {
 	enum vk vk = n->f.slice ? VK_BYTES : n->f.vk;
 	switch (n->k) {
+	case N_BITS:
+		return vk == VK_UINT ? x->u != 0 : x->i != 0;
 	case N_CONTAINS: {
 		const val *v = &n->v[0];
 		if (v->field)

@@ -8,7 +8,10 @@
 # commas).  For every capture of pcaps/ (FILTER_ALL=1; by default, in
 # make check, eight that cover the protocols) both tools run
 # `-r CAPTURE -Y EXPR -T fields -e frame.number`; the lists must be
-# equal.  Skipped (exit 77)
+# equal.  tapir runs a second time as `-r CAPTURE -Y EXPR -#` (the
+# one-line text, its frame numbers first): that run filters lean
+# records when the expression allows it (tp_filter_lean), and must
+# select the same frames.  Skipped (exit 77)
 # without tshark.  Prints "filter: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,13 +34,15 @@ while IFS= read -r expr; do
 		[ -f "$c" ] || continue
 		a=$("$bin" -r "$c" -Y "$expr" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
 		b=$(tshark -n -r "$c" -Y "$expr" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
-		if [ "$a" = "$b" ]; then
+		l=$("$bin" -r "$c" -Y "$expr" -# 2>/dev/null | awk '{printf "%s ", $1}')
+		if [ "$a" = "$b" ] && [ "$l" = "$b" ]; then
 			pass=$((pass + 1))
 		else
 			fail=$((fail + 1))
 			echo "FAIL: $(basename "$c"): -Y '$expr'"
 			echo "  tshark: ${b:0:200}"
 			echo "  tapir:  ${a:0:200}"
+			echo "  tapir -#: ${l:0:200}"
 		fi
 	done
 done < "$here/EXPRS"

@@ -27,6 +27,8 @@ static size_t lens[3];
 static th_sess sess;
 static bool sess_on;
 
+static bool lean_run; /* records as a one-line run builds them */
+
 static tp_pkt *pkt(int k)
 {
 	static const char get[] = "GET /index.html HTTP/1.1\r\nHost: "
@@ -44,6 +46,7 @@ static tp_pkt *pkt(int k)
 		th_sess_free(&sess);
 	th_sess_init(&sess, false);
 	sess_on = true;
+	sess.p->lean = lean_run;
 	tp_pkt *p = NULL;
 	for (int i = 0; i <= k; i++)
 		p = th_sess_feed(&sess, (uint64_t)i + 1, frames[i], lens[i],
@@ -115,7 +118,62 @@ static const struct {
 	{"tcp.port !== 80", {1, 1, 1}}, /* any_ne: 40000 */
 	{"tcp.port === 80", {0, 0, 0}}, /* all_eq */
 	{"tcp.port == 80", {1, 1, 0}},
+	{"tcp.flags & 0x02", {1, 0, 0}},
+	{"tcp.flags bitwise_and 0x12", {1, 1, 1}},
+	{"tcp.flags & 0x18 == 0x18", {0, 1, 0}},
+	{"tcp.flags & 0x18 == 0x10", {0, 0, 1}},
+	{"not tcp.flags & 0x10", {1, 0, 0}},
+	{"ip.addr == 10.0.0.1", {1, 1, 1}},
+	{"ip.addr == 10.0.0.1 and ip.src == 10.0.0.2", {0, 0, 1}},
+	{"ip.addr == 10.0.0.3", {0, 0, 0}},
+	{"ip.addr == 10.0.0.2 and tcp.port == 443", {0, 0, 1}},
+	{"ip.addr != 10.0.0.1", {0, 0, 0}},
+	{"ip.addr != 10.0.0.3", {1, 1, 1}},
+	{"ip.addr === 10.0.0.0/24", {1, 1, 1}},
+	{"ip.addr !== 10.0.0.2", {1, 1, 1}},
+	{"eth.addr[0] == 02", {1, 1, 1}},
 };
+
+/* Which filters a lean run can evaluate (tp_filter_lean): its fields
+ * only; and on lean records they select what they select on full ones
+ * (test_filter_table runs the table both ways). */
+static const struct {
+	const char *expr;
+	bool lean;
+} leans[] = {
+	{"ip.addr == 10.0.0.1 and tcp.port == 443", true},
+	{"tcp.srcport in {80 443} or udp.port == 53", true},
+	{"eth.addr == ff:ff:ff:ff:ff:ff", true},
+	{"tcp.flags & 0x02", true},
+	{"dns.qry.name == \"x\" or frame.len > 100", true},
+	{"tcp", true},
+	{"tcp.flags.syn == 1 and tcp.flags.ack == 0", true}, /* bits */
+	{"ip.flags.mf == 1", false},            /* a bit: not in lean */
+	{"tcp.stream == 1", false},             /* generated */
+	{"tcp.analysis.retransmission", false}, /* generated */
+	{"http", false},                        /* an application layer */
+	{"ip.addr == 10.0.0.1 and http.host", false},
+	{"tcp.payload contains \"GET\"", false},
+	{"ip.flags.df == 1", false},
+	{"frame.protocols contains \"tls\"", false},
+	{"_ws.col.Protocol == \"TCP\"", false},
+	{"ip.src == ip.dst or tcp.stream == 0", false},
+};
+
+static void test_filter_lean(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof leans / sizeof leans[0]; i++) {
+		tp_filter_err e;
+		tp_filter *f = tp_filter_compile(leans[i].expr, &e);
+		if (!f)
+			fail_msg("%s: %s", leans[i].expr, e.msg);
+		if (tp_filter_lean(f) != leans[i].lean)
+			fail_msg("'%s': lean %d, expected %d", leans[i].expr,
+				 !leans[i].lean, leans[i].lean);
+		tp_filter_free(f);
+	}
+}
 
 static void test_filter_table(void **state)
 {
@@ -135,6 +193,18 @@ static void test_filter_table(void **state)
 					 table[i].expr, k,
 					 table[i].match[k] ? "no match" : "a match",
 					 table[i].match[k] ? "a match" : "none");
+		/* a filter a lean run can take selects the same there */
+		tp_filter_err e;
+		tp_filter *f = tp_filter_compile(table[i].expr, &e);
+		assert_non_null(f);
+		lean_run = tp_filter_lean(f);
+		for (int k = 0; lean_run && k < 3; k++)
+			if (tp_filter_match(f, pkt(k)) !=
+			    (table[i].match[k] != 0))
+				fail_msg("-Y '%s' on lean packet %d: wrong",
+					 table[i].expr, k);
+		lean_run = false;
+		tp_filter_free(f);
 	}
 }
 
@@ -162,6 +232,10 @@ static const struct {
 	{"", 1, "empty"},
 	{"tcp.dstport == 80 tcp", 19, "unexpected"},
 	{"tcp.dstport # 1", 13, "unexpected"},
+	{"ip.src & 1", 8, "& needs"},
+	{"tcp & 1", 5, "& needs"},
+	{"tcp.flags & ", 13, "expected a number"},
+	{"tcp.flags & x", 13, "not a valid number"},
 };
 
 static void test_filter_errors(void **state)
@@ -243,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_table),
 		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_filter_lean),
 		cmocka_unit_test(test_filter_hostile),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
