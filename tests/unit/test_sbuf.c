@@ -280,6 +280,94 @@ static void test_sbuf_ethertype(void **state)
 	assert_string_equal(tp_sb_cstr(&s), "ethertype I");
 }
 
+/* tp_sb_json_chars against a byte-at-a-time reference: every byte value
+ * at every place of a 16-byte run of plain text (the eight-at-a-time
+ * test must see each), random bytes and random UTF-8, written in a
+ * buffer with room (the direct path) and in one that is just big
+ * enough (the careful path): the same text. */
+static size_t ref_utf8(const uint8_t *b, size_t n)
+{
+	uint8_t c = b[0];
+	size_t k = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2
+		   : 0;
+	if (c >= 0xf5 || !k || n < k)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((b[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && b[1] < 0xa0) || (c == 0xed && b[1] >= 0xa0) ||
+	    (c == 0xf0 && b[1] < 0x90) || (c == 0xf4 && b[1] >= 0x90))
+		return 0;
+	return k;
+}
+
+static size_t ref_json(char *d, const uint8_t *b, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		uint8_t c = b[i];
+		size_t k = c >= 0x80 ? ref_utf8(b + i, n - i) : 0;
+		if (k) {
+			memcpy(d + o, b + i, k);
+			o += k, i += k;
+		} else if (c == '"' || c == '\\') {
+			d[o++] = '\\', d[o++] = (char)c, i++;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			d[o++] = '\\';
+			d[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			i++;
+		} else if (c < 0x20 || c >= 0x7f) {
+			o += (size_t)sprintf(d + o, "\\u%04x", c);
+			i++;
+		} else {
+			d[o++] = (char)c, i++;
+		}
+	}
+	return o;
+}
+
+static void json_same(const uint8_t *b, size_t n)
+{
+	static char want[6 * 512 + 8], big[6 * 512 + 64], tight[6 * 512 + 8];
+	size_t wn = ref_json(want, b, n);
+	tp_sbuf s;
+	tp_sb_init(&s, big, sizeof big);
+	tp_sb_json_chars(&s, b, n);
+	assert_int_equal(s.len, wn);
+	assert_memory_equal(big, want, wn);
+	tp_sb_init(&s, tight, wn + 1); /* no room for the worst case */
+	tp_sb_json_chars(&s, b, n);
+	assert_int_equal(s.len, wn);
+	assert_false(s.trunc);
+	assert_memory_equal(tight, want, wn);
+}
+
+static void test_sbuf_json_chars(void **state)
+{
+	(void)state;
+	uint8_t b[512];
+	for (unsigned pos = 0; pos < 16; pos++)
+		for (unsigned c = 0; c < 256; c++) {
+			memset(b, 'a', 16);
+			b[pos] = (uint8_t)c;
+			json_same(b, 16);
+		}
+	uint32_t x = 12345;
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)(round % 300);
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			uint8_t r = (uint8_t)(x >> 16);
+			/* half the rounds mostly text with some UTF-8 */
+			if (round & 1)
+				r = (x >> 8) % 8 ? (uint8_t)(0x20 + r % 0x5f)
+				    : (x >> 12) % 2 ? 0xc3 : (uint8_t)(0x80 | (r & 0x3f));
+			b[i] = r;
+		}
+		json_same(b, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_sbuf_format_value),
 		cmocka_unit_test(test_sbuf_addr_resolution),
 		cmocka_unit_test(test_sbuf_ethertype),
+		cmocka_unit_test(test_sbuf_json_chars),
 	};
 	return cmocka_run_group_tests_name("sbuf", tests, NULL, NULL);
 }
