@@ -198,6 +198,8 @@ struct run {
 	tp_writer *wr;
 	tp_output *out;
 	tp_follow *fol;
+	tp_follow_many *fols; /* --follow tcp|udp -Y */
+	tp_streamset ysel;    /* -Y with --follow/--export-streams */
 	FILE *fol_out;
 	tp_export *exp;
 	tp_stats *stats;
@@ -287,6 +289,65 @@ static int open_source(struct run *r, const tp_options *o)
 	return 0;
 }
 
+/* -Y with --follow tcp|udp or --export-streams ("grep, then follow"):
+ * a first pass over the file finds the streams with a packet the filter
+ * keeps; the run proper then follows or exports those, whole.  (One
+ * pass could not: the bytes before the matching packet are gone.) */
+struct yscan {
+	tp_filter *f;
+	tp_streamset *set;
+};
+
+static int yscan_packet(void *self, const tp_pkt *p)
+{
+	struct yscan *y = self;
+	if (p->flow && tp_filter_match(y->f, p))
+		tp_streamset_add(y->set, p->flow->key.proto, p->flow->stream);
+	return 0;
+}
+
+static int select_streams(struct run *r, tp_options *o)
+{
+	if (!r->dfilter || !(o->follow || (o->export_dir && !o->export_objects)))
+		return 0;
+	tp_source *src = o->file_list
+				 ? tp_source_open_list(o->file_list, r->err,
+						       sizeof r->err)
+				 : tp_source_open_file(o->read_file, r->err,
+						       sizeof r->err);
+	if (!src)
+		return say(r, EXIT_RUNTIME);
+	if (o->filter &&
+	    tp_source_set_filter(src, o->filter, r->err, sizeof r->err) < 0) {
+		tp_source_close(src);
+		return say(r, EXIT_USAGE);
+	}
+	/* every field the filter may name, unless it can run lean */
+	tp_flowcfg cfg = o->flowcfg;
+	bool lean = tp_filter_lean(r->dfilter);
+	cfg.bodies = cfg.certs = cfg.unacked = !lean;
+	tp_engine_opts eo = {.flowcfg = &cfg, .no_verify = true, .lean = lean,
+			     .out_fp = stdout,
+			     .input_name = o->read_file ? o->read_file
+							: "input"};
+	struct yscan ys = {r->dfilter, &r->ysel};
+	tp_consumer c = {.packet = yscan_packet, .self = &ys};
+	tp_engine *eng = tp_engine_new(src, &eo, r->err, sizeof r->err);
+	int status = eng ? 0 : say(r, EXIT_RUNTIME);
+	if (eng && tp_engine_add(eng, &c) < 0)
+		status = say(r, EXIT_RUNTIME);
+	/* (the run proper says what went wrong with the file) */
+	while (!status && tp_engine_run(eng, 0) == TP_ENG_MORE)
+		;
+	tp_engine_free(eng);
+	tp_source_close(src);
+	if (r->ysel.over)
+		fprintf(stderr, "tapir: -Y: streams numbered past %u are not "
+				"selected\n",
+			TP_STREAMSET_MAX);
+	return status;
+}
+
 /* -w, --follow, --export-streams, --stats: opened before the sandbox. */
 static int open_outputs(struct run *r, const tp_options *o)
 {
@@ -306,10 +367,27 @@ static int open_outputs(struct run *r, const tp_options *o)
 		return EXIT_RUNTIME;
 	}
 	snprintf(r->err, sizeof r->err, "out of memory");
-	if (o->follow &&
-	    !(r->fol = tp_follow_new(&o->follow_spec,
-				     r->fol_out ? r->fol_out : stdout)))
+	if (o->follow && o->follow_spec.any) {
+		unsigned left;
+		if (!(r->fols = tp_follow_many_new(
+			      &o->follow_spec, &r->ysel,
+			      r->fol_out ? r->fol_out : stdout,
+			      TP_FOLLOW_MANY_MAX, &left)))
+			return say(r, EXIT_RUNTIME);
+		if (!tp_follow_many_count(r->fols))
+			fprintf(stderr, "tapir: no %s stream has a packet -Y "
+					"keeps\n",
+				o->follow_spec.proto == 6 ? "tcp" : "udp");
+		if (left)
+			fprintf(stderr, "tapir: -Y keeps packets of %u more "
+					"streams than the %u followed: narrow "
+					"the filter, or --export-streams\n",
+				left, TP_FOLLOW_MANY_MAX);
+	} else if (o->follow &&
+		   !(r->fol = tp_follow_new(&o->follow_spec,
+					    r->fol_out ? r->fol_out : stdout))) {
 		return say(r, EXIT_RUNTIME);
+	}
 	if (o->export_dir &&
 	    !(r->exp = o->export_objects
 			       ? tp_export_objects_new(o->export_dir, r->err,
@@ -317,6 +395,8 @@ static int open_outputs(struct run *r, const tp_options *o)
 			       : tp_export_new(o->export_dir, r->err,
 					       sizeof r->err)))
 		return say(r, EXIT_RUNTIME);
+	if (r->exp && r->dfilter && !o->export_objects)
+		tp_export_select(r->exp, &r->ysel);
 	snprintf(r->err, sizeof r->err, "out of memory");
 	if (o->tls &&
 	    !(r->rep = tp_reporter_new("tls", o->mode == TP_MODE_JSON,
@@ -361,7 +441,7 @@ static int y_flush(void *self)
  * of packets; packets print unless only written (-w without --print). */
 static int open_engine(struct run *r, tp_options *o)
 {
-	bool summaries = r->fol || r->exp || r->stats || r->rep;
+	bool summaries = r->fol || r->fols || r->exp || r->stats || r->rep;
 	bool printing = (!r->wr || o->print) && !summaries;
 	snprintf(r->err, sizeof r->err, "out of memory");
 	/* -T json / -T ek: the packets (with --tls, its reports) */
@@ -439,6 +519,8 @@ static int open_engine(struct run *r, tp_options *o)
 	}
 	if (r->fol)
 		c[n++] = tp_follow_consumer(r->fol);
+	if (r->fols)
+		c[n++] = tp_follow_many_consumer(r->fols);
 	if (r->exp)
 		c[n++] = tp_export_consumer(r->exp);
 	if (r->rep)
@@ -546,6 +628,8 @@ static int close_run(struct run *r, tp_options *o, int status)
 		tp_out_text_free(r->out);
 	}
 	tp_follow_free(r->fol);
+	tp_follow_many_free(r->fols);
+	tp_streamset_free(&r->ysel);
 	tp_export_free(r->exp);
 	tp_stats_free(r->stats);
 	tp_reporter_free(r->rep);
@@ -575,6 +659,8 @@ int main(int argc, char **argv)
 	int status = open_registry(&r, &opt);
 	if (!status)
 		status = open_source(&r, &opt);
+	if (!status)
+		status = select_streams(&r, &opt);
 	if (!status)
 		status = open_outputs(&r, &opt);
 	if (!status)

@@ -80,6 +80,8 @@ void tp_usage(FILE *fp)
 		"Streams and statistics (these print instead of the packets):\n"
 		"  --follow tcp.stream==N | udp.stream==N | tcp,A:P,B:P\n"
 		"                print one conversation, reassembled\n"
+		"  --follow tcp|udp -Y FILTER  every stream with a packet\n"
+		"                FILTER keeps (--export-streams takes -Y too)\n"
 		"  --follow-format ascii|hex|raw|hexraw   (default ascii)\n"
 		"  --direction client|server|both         (default both)\n"
 		"  --follow-out FILE   write the followed bytes to FILE\n"
@@ -640,6 +642,25 @@ static int settle(tp_options *o, struct parse *ps)
 	    !o->follow)
 		return usage_error("--follow-format, --direction and "
 				   "--follow-out go with --follow%s",
+				   "");
+	if (o->follow && o->follow_spec.any && !o->dfilter)
+		return usage_error("--follow tcp|udp follows the streams -Y "
+				   "selects: give -Y FILTER, or a stream "
+				   "(tcp.stream==N)%s",
+				   "");
+	if (o->dfilter && o->follow && !o->follow_spec.any)
+		return usage_error("-Y and --follow STREAM: pick one (--follow "
+				   "tcp -Y FILTER follows every stream with a "
+				   "packet FILTER keeps)%s",
+				   "");
+	if (o->dfilter && (o->follow || (o->export_dir && !o->export_objects)) &&
+	    !o->read_file && !o->file_list)
+		return usage_error("-Y with --follow/--export-streams reads "
+				   "the capture twice: it needs -r FILE%s",
+				   "");
+	if (o->dfilter && o->export_objects)
+		return usage_error("-Y and --export-objects: not together yet "
+				   "(--export-streams takes -Y)%s",
 				   "");
 	if (o->write_file && (o->follow || o->export_dir || o->stats_kinds))
 		return usage_error("-w and --follow/--stats/--export-*: "

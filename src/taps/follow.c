@@ -134,6 +134,10 @@ int tp_follow_parse(const char *e, tp_follow_spec *s)
 	else
 		return -1;
 	e += 3;
+	if (!*e) { /* the streams -Y selects */
+		s->any = true;
+		return 0;
+	}
 	if (*e == ',')
 		return parse_tuple(e, s);
 	if (strncmp(e, ".stream", 7) != 0)
@@ -920,6 +924,7 @@ struct tp_export {
 	char dir[256];       /* as given, for messages */
 	FILE *index;         /* NULL until tp_export_open_index */
 	tp_stream_tap tap;
+	const tp_streamset *only; /* -Y: these streams only (NULL: all) */
 	expfile *buckets[EXPORT_BUCKETS];
 	expfile *open_head, *open_tail;
 	unsigned nopen, maxopen;
@@ -1125,9 +1130,76 @@ static int fd_of(tp_export *e, expfile *x)
 
 static bool ex_want(void *ctx, const tp_flow *f)
 {
-	(void)ctx;
-	(void)f;
+	const tp_export *e = ctx;
+	return !e->only || tp_streamset_has(e->only, f->key.proto, f->stream);
+}
+
+void tp_export_select(tp_export *e, const tp_streamset *s)
+{
+	e->only = s;
+}
+
+/* ---- stream sets ------------------------------------------------------- */
+
+static int set_index(uint8_t proto)
+{
+	return proto == 6 ? 0 : proto == 17 ? 1 : -1;
+}
+
+bool tp_streamset_add(tp_streamset *s, uint8_t proto, uint32_t stream)
+{
+	int k = set_index(proto);
+	if (k < 0)
+		return false;
+	if (stream >= TP_STREAMSET_MAX) {
+		s->over = true;
+		return false;
+	}
+	size_t byte = stream / 8;
+	if (byte >= s->nbytes[k]) {
+		size_t n = s->nbytes[k] ? s->nbytes[k] : 64;
+		while (n <= byte)
+			n *= 2;
+		uint8_t *b = realloc(s->bits[k], n);
+		if (!b)
+			return false;
+		memset(b + s->nbytes[k], 0, n - s->nbytes[k]);
+		s->bits[k] = b;
+		s->nbytes[k] = n;
+	}
+	uint8_t bit = (uint8_t)(1u << (stream % 8));
+	if (!(s->bits[k][byte] & bit))
+		s->count++;
+	s->bits[k][byte] |= bit;
 	return true;
+}
+
+bool tp_streamset_has(const tp_streamset *s, uint8_t proto, uint32_t stream)
+{
+	int k = set_index(proto);
+	size_t byte = stream / 8;
+	return k >= 0 && byte < s->nbytes[k] &&
+	       (s->bits[k][byte] >> (stream % 8) & 1);
+}
+
+bool tp_streamset_next(const tp_streamset *s, uint8_t proto, uint32_t *from)
+{
+	int k = set_index(proto);
+	if (k < 0)
+		return false;
+	for (uint64_t i = *from; i / 8 < s->nbytes[k]; i++)
+		if (s->bits[k][i / 8] >> (i % 8) & 1) {
+			*from = (uint32_t)i;
+			return true;
+		}
+	return false;
+}
+
+void tp_streamset_free(tp_streamset *s)
+{
+	free(s->bits[0]);
+	free(s->bits[1]);
+	memset(s, 0, sizeof *s);
 }
 
 static void write_at(tp_export *e, expfile *x, const uint8_t *b, size_t n,
@@ -1949,4 +2021,167 @@ tp_consumer tp_export_consumer(tp_export *e)
 			     .self = e,
 			     .tap = e->objects ? NULL : tp_export_tap(e),
 			     .objtap = e->objects ? &e->otap : NULL};
+}
+
+/* ---- --follow tcp -Y: every stream the filter selected ----------------- */
+
+/* One follow per stream of the set (ascending), each writing into a
+ * temporary file; one tap in front of them hands each flow's bytes to
+ * its stream's follow (a binary search), and the end prints them one
+ * after the other, as tshark prints several -z follow. */
+struct tp_follow_many {
+	tp_follow **fo;
+	FILE **tmp;
+	uint32_t *stream;
+	unsigned n;
+	FILE *out;
+	tp_stream_tap tap;
+};
+
+static tp_follow *many_of(tp_follow_many *m, const tp_flow *f)
+{
+	if (!m->n || f->key.proto != m->fo[0]->spec.proto)
+		return NULL;
+	unsigned lo = 0, hi = m->n;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (m->stream[mid] < f->stream)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->stream[lo] == f->stream ? m->fo[lo] : NULL;
+}
+
+static bool many_want(void *ctx, const tp_flow *f)
+{
+	tp_follow *fo = many_of(ctx, f);
+	return fo && fo_want(fo, f);
+}
+
+static void many_data(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		      const uint8_t *b, size_t n, const struct tp_pkt *p)
+{
+	tp_follow *fo = many_of(ctx, f);
+	if (fo)
+		fo_data(fo, f, dir, off, b, n, p);
+}
+
+static void many_gap(void *ctx, const tp_flow *f, int dir, uint64_t off,
+		     uint64_t n)
+{
+	tp_follow *fo = many_of(ctx, f);
+	if (fo)
+		fo_gap(fo, f, dir, off, n);
+}
+
+static void many_end(void *ctx, const tp_flow *f)
+{
+	tp_follow *fo = many_of(ctx, f);
+	if (fo)
+		fo_end(fo, f);
+}
+
+static void many_segment(void *ctx, const tp_flow *f, int dir,
+			 const tp_tcpseg *g)
+{
+	tp_follow *fo = many_of(ctx, f);
+	if (fo)
+		fo_segment(fo, f, dir, g);
+}
+
+tp_follow_many *tp_follow_many_new(const tp_follow_spec *s,
+				   const tp_streamset *set, FILE *out,
+				   unsigned max, unsigned *left)
+{
+	tp_follow_many *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->out = out;
+	m->tap = (tp_stream_tap){.want = many_want, .data = many_data,
+				 .gap = many_gap, .end = many_end, .ctx = m,
+				 .segment = many_segment};
+	*left = 0;
+	unsigned cap = 0;
+	for (uint32_t k = 0; tp_streamset_next(set, s->proto, &k); k++) {
+		if (m->n == max) {
+			++*left;
+			continue;
+		}
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			tp_follow **a = realloc(m->fo, cap * sizeof *a);
+			if (a)
+				m->fo = a;
+			FILE **t = realloc(m->tmp, cap * sizeof *t);
+			if (t)
+				m->tmp = t;
+			uint32_t *u = realloc(m->stream, cap * sizeof *u);
+			if (u)
+				m->stream = u;
+			if (!a || !t || !u)
+				goto fail;
+		}
+		tp_follow_spec one = *s;
+		one.any = false;
+		one.by_stream = true;
+		one.stream = k;
+		m->tmp[m->n] = tmpfile();
+		m->fo[m->n] = m->tmp[m->n] ? tp_follow_new(&one, m->tmp[m->n])
+					   : NULL;
+		if (!m->fo[m->n]) {
+			if (m->tmp[m->n])
+				fclose(m->tmp[m->n]);
+			goto fail;
+		}
+		m->stream[m->n++] = k;
+	}
+	return m;
+fail:
+	tp_follow_many_free(m);
+	return NULL;
+}
+
+/* Each stream's follow, in stream order; -1 when one failed. */
+int tp_follow_many_finish(tp_follow_many *m)
+{
+	int rc = 0;
+	char buf[1 << 16];
+	for (unsigned i = 0; i < m->n; i++) {
+		if (tp_follow_finish(m->fo[i]) < 0)
+			rc = -1;
+		rewind(m->tmp[i]);
+		size_t k;
+		while ((k = fread(buf, 1, sizeof buf, m->tmp[i])) > 0)
+			fwrite(buf, 1, k, m->out);
+	}
+	fflush(m->out);
+	return rc;
+}
+
+unsigned tp_follow_many_count(const tp_follow_many *m) { return m->n; }
+
+void tp_follow_many_free(tp_follow_many *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->n; i++) {
+		tp_follow_free(m->fo[i]);
+		fclose(m->tmp[i]);
+	}
+	free(m->fo);
+	free(m->tmp);
+	free(m->stream);
+	free(m);
+}
+
+static int many_finish(void *self)
+{
+	return tp_follow_many_finish(self) < 0 ? TP_EXIT_RUNTIME : 0;
+}
+
+tp_consumer tp_follow_many_consumer(tp_follow_many *m)
+{
+	return (tp_consumer){.finish = many_finish, .self = m,
+			     .tap = &m->tap};
 }

@@ -1363,9 +1363,42 @@ static void test_flow_every_truncation_with_state(void **state)
 	tp_session_free(s);
 }
 
+/* The streams -Y selected (tp_streamset): per protocol, counted once,
+ * walked in order, numbers past the cap refused and said. */
+static void test_flow_streamset(void **state)
+{
+	(void)state;
+	tp_streamset s = {0};
+	assert_false(tp_streamset_has(&s, 6, 0));
+	assert_true(tp_streamset_add(&s, 6, 5));
+	assert_true(tp_streamset_add(&s, 6, 5));
+	assert_true(tp_streamset_add(&s, 6, 70000));
+	assert_true(tp_streamset_add(&s, 17, 0));
+	assert_false(tp_streamset_add(&s, 1, 0)); /* not TCP or UDP */
+	assert_int_equal(s.count, 3);
+	assert_true(tp_streamset_has(&s, 6, 5));
+	assert_false(tp_streamset_has(&s, 17, 5));
+	assert_false(tp_streamset_has(&s, 6, 4));
+	assert_false(tp_streamset_has(&s, 6, 1u << 30));
+	uint32_t k = 0, seen[4];
+	unsigned n = 0;
+	for (; tp_streamset_next(&s, 6, &k) && n < 4; k++)
+		seen[n++] = k;
+	assert_int_equal(n, 2);
+	assert_int_equal(seen[0], 5);
+	assert_int_equal(seen[1], 70000);
+	assert_false(s.over);
+	assert_false(tp_streamset_add(&s, 6, TP_STREAMSET_MAX));
+	assert_true(s.over);
+	assert_true(tp_streamset_add(&s, 6, TP_STREAMSET_MAX - 1));
+	tp_streamset_free(&s);
+	assert_int_equal(s.count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flow_streamset),
 		cmocka_unit_test(test_flow_siphash_vectors),
 		cmocka_unit_test(test_flow_stream_numbers_in_order),
 		cmocka_unit_test(test_flow_port_reuse_new_stream),
