@@ -536,7 +536,9 @@ static bool literal(lexer *lx, const tok *t, const fref *f, val *v)
 	case VK_INT:
 		if (f->d0->type == TP_FT_RELATIVE_TIME) {
 			double d;
-			if (parse_dbl(s, &d)) { /* seconds */
+			/* seconds, within int64's nanoseconds (a cast past
+			 * them is undefined) */
+			if (parse_dbl(s, &d) && d > -9.2e9 && d < 9.2e9) {
 				v->i = (int64_t)(d * 1e9 + (d < 0 ? -0.5 : 0.5));
 				return true;
 			}

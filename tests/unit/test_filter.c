@@ -236,6 +236,7 @@ static const struct {
 	{"tcp & 1", 5, "& needs"},
 	{"tcp.flags & ", 13, "expected a number"},
 	{"tcp.flags & x", 13, "not a valid number"},
+	{"tcp.time_delta > 1e300", 18, "not a valid"},
 };
 
 static void test_filter_errors(void **state)
