@@ -479,10 +479,11 @@ static int open_engine(struct run *r, tp_options *o)
 			o->flowcfg.unacked = true;
 	/* only -V, -T fields, json and --stats read TCP's generated
 	 * fields; -Y reads the fields it names (a lean record has those of
-	 * most filters: tp_filter_lean) */
+	 * most filters: tp_filter_lean); with --follow/--export-streams the
+	 * filter ran in the first pass (select_streams) */
 	bool lean = (o->mode == TP_MODE_TEXT || (o->tls && !json)) &&
 		    !o->out.Vflag && !r->stats &&
-		    (!r->dfilter || tp_filter_lean(r->dfilter));
+		    (!r->dfilter || !printing || tp_filter_lean(r->dfilter));
 	tp_engine_opts eo = {
 		.count = o->count > 0 ? (uint64_t)o->count : 0,
 		.writer = r->wr,
