@@ -48,5 +48,8 @@ void tp_filter_free(tp_filter *f);
  * destination fields) and true is returned.  Call it only for a run
  * that will then be lean. */
 bool tp_filter_lean(tp_filter *f);
+/* Whether the filter reads a field whose name starts with `prefix`
+ * ("tcp.analysis."): the run builds what only such a filter needs. */
+bool tp_filter_reads(const tp_filter *f, const char *prefix);
 
 #endif

@@ -473,7 +473,7 @@ static int open_engine(struct run *r, tp_options *o)
 	 * of unacknowledged segments, kept only for an output that can show
 	 * them (a filter or -e naming a tcp.analysis field, -V, json) */
 	o->flowcfg.unacked = o->out.Vflag || json ||
-			     (o->dfilter && strstr(o->dfilter, "analysis"));
+			     tp_filter_reads(r->dfilter, "tcp.analysis");
 	for (size_t i = 0; o->mode == TP_MODE_FIELDS && i < o->nefields; i++)
 		if (strstr(o->efields[i], "analysis"))
 			o->flowcfg.unacked = true;

@@ -1130,6 +1130,27 @@ static bool lean_walk(node *n, bool rewrite)
 	return true;
 }
 
+static bool reads(const node *n, const char *prefix, size_t len)
+{
+	if (!n)
+		return false;
+	if (reads(n->a, prefix, len) || reads(n->b, prefix, len))
+		return true;
+	for (unsigned k = 0; k < n->f.ndefs; k++)
+		if (strncmp(n->f.defs[k]->abbrev, prefix, len) == 0)
+			return true;
+	for (size_t i = 0; i < n->nv; i++)
+		for (unsigned k = 0; n->v[i].field && k < n->v[i].rf.ndefs; k++)
+			if (strncmp(n->v[i].rf.defs[k]->abbrev, prefix, len) == 0)
+				return true;
+	return false;
+}
+
+bool tp_filter_reads(const tp_filter *f, const char *prefix)
+{
+	return f && reads(f->root, prefix, strlen(prefix));
+}
+
 bool tp_filter_lean(tp_filter *f)
 {
 	if (!f || !lean_walk(f->root, false))

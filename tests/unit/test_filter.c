@@ -163,8 +163,14 @@ static const struct {
 static void test_filter_lean(void **state)
 {
 	(void)state;
+	tp_filter_err e;
+	tp_filter *g = tp_filter_compile("ip.ttl > 1 or not "
+					 "tcp.analysis.ack_rtt > 0.1", &e);
+	assert_non_null(g);
+	assert_true(tp_filter_reads(g, "tcp.analysis"));
+	assert_false(tp_filter_reads(g, "http"));
+	tp_filter_free(g);
 	for (size_t i = 0; i < sizeof leans / sizeof leans[0]; i++) {
-		tp_filter_err e;
 		tp_filter *f = tp_filter_compile(leans[i].expr, &e);
 		if (!f)
 			fail_msg("%s: %s", leans[i].expr, e.msg);
